@@ -1,0 +1,64 @@
+/** Reading untrusted events (validate, name what is wrong) and writing them as JSON. */
+import { PROTOCOL_VERSION, type TrialEvent, trialEventSchema } from './events.js';
+
+/** An event that does not match the protocol. `path` names the offending field. */
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+  constructor(
+    message: string,
+    readonly code: 'malformed_event' | 'unsupported_version',
+    readonly path?: string,
+  ) {
+    super(message);
+  }
+}
+
+export type ParseResult = { ok: true; event: TrialEvent } | { ok: false; error: ProtocolError };
+
+/** Validates one event (an object, or its JSON text). Never throws. */
+export function parseEvent(input: unknown): ParseResult {
+  let value = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch (err) {
+      return { ok: false, error: new ProtocolError(`event is not JSON: ${(err as Error).message}`, 'malformed_event') };
+    }
+  }
+  const version = (value as { v?: unknown } | null)?.v;
+  if (typeof value === 'object' && value !== null && version !== PROTOCOL_VERSION) {
+    return {
+      ok: false,
+      error: new ProtocolError(
+        `unsupported protocol version ${JSON.stringify(version)} (this reader speaks v${PROTOCOL_VERSION})`,
+        'unsupported_version',
+        'v',
+      ),
+    };
+  }
+  const result = trialEventSchema.safeParse(value);
+  if (result.success) return { ok: true, event: result.data };
+  const issue = result.error.issues[0];
+  const path = issue?.path.join('.') || undefined;
+  const type = (value as { type?: unknown } | null)?.type;
+  const what = typeof type === 'string' ? `${type} event` : 'event';
+  return {
+    ok: false,
+    error: new ProtocolError(`malformed ${what}${path ? ` at ${path}` : ''}: ${issue?.message}`, 'malformed_event', path),
+  };
+}
+
+/** JSON text of an event; NaN and ±Infinity become "NaN", "Infinity", "-Infinity". */
+export function encodeEvent(event: TrialEvent): string {
+  return JSON.stringify(event, nonFiniteAsString);
+}
+
+function nonFiniteAsString(_key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
+  }
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return Array.from(value as unknown as ArrayLike<number>);
+  }
+  return value;
+}

@@ -1,0 +1,183 @@
+/**
+ * trialkit's event protocol: the seam between any producer (the sync engine, a Python trainer,
+ * another service) and any dashboard. Events are plain JSON, versioned by `v`, ordered by a
+ * per-source `seq`. Non-finite metric values travel as the strings "NaN", "Infinity" and
+ * "-Infinity" (as in MLflow's REST API) because JSON has no literal for them.
+ */
+import { z } from 'zod';
+
+/** The protocol version this module reads and writes. */
+export const PROTOCOL_VERSION = 1;
+
+/** Milliseconds since the Unix epoch. */
+const epochMs = z.number().finite().nonnegative();
+const id = z.string().min(1).max(512);
+
+export const TrialStatus = {
+  Pending: 'pending',
+  Running: 'running',
+  Succeeded: 'succeeded',
+  Failed: 'failed',
+  Pruned: 'pruned',
+  Cancelled: 'cancelled',
+} as const;
+export type TrialStatus = (typeof TrialStatus)[keyof typeof TrialStatus];
+export const trialStatusSchema = z.enum(Object.values(TrialStatus) as [TrialStatus, ...TrialStatus[]]);
+
+export const StudyStatus = {
+  Running: 'running',
+  Completed: 'completed',
+  Failed: 'failed',
+  Paused: 'paused',
+} as const;
+export type StudyStatus = (typeof StudyStatus)[keyof typeof StudyStatus];
+export const studyStatusSchema = z.enum(Object.values(StudyStatus) as [StudyStatus, ...StudyStatus[]]);
+
+/** The state of a trial's synchronisation with MLflow. */
+export const SyncState = {
+  /** Sync is off for this trial (engine `enabled: false`). */
+  Disabled: 'disabled',
+  /** A sync job is queued. */
+  Pending: 'pending',
+  /** A worker is pushing or pulling it now. */
+  Syncing: 'syncing',
+  /** MLflow holds everything the store holds. */
+  Synced: 'synced',
+  /** The last attempt failed; it will be retried. */
+  Retrying: 'retrying',
+  /** Attempts are exhausted; the job waits in the dead-letter state for a manual retry. */
+  Dead: 'dead',
+} as const;
+export type SyncState = (typeof SyncState)[keyof typeof SyncState];
+export const syncStateSchema = z.enum(Object.values(SyncState) as [SyncState, ...SyncState[]]);
+
+/** A link to an MLflow run (or, without `runId`, to an experiment). */
+export const mlflowLinkSchema = z.object({
+  experimentId: z.string().min(1),
+  runId: z.string().min(1).optional(),
+});
+export type MlflowLink = z.infer<typeof mlflowLinkSchema>;
+
+export const paramValueSchema = z.union([z.string(), z.number(), z.boolean()]);
+export type ParamValue = z.infer<typeof paramValueSchema>;
+
+/** One hyperparameter search. */
+export const studySchema = z.object({
+  id,
+  name: z.string().max(1000),
+  status: studyStatusSchema,
+  /** A human label for the search space, e.g. "lr: log[1e-5, 1e-1] x depth: 2..12". */
+  searchSpace: z.string().max(10_000).optional(),
+  /** The largest number of hyperparameters a trial may carry. */
+  maxParams: z.number().int().nonnegative().optional(),
+  /** How many trials the search intends to run. */
+  targetTrials: z.number().int().nonnegative().optional(),
+  /** The metric that ranks trials, and which way is better. */
+  objective: z.object({ metric: z.string().min(1), direction: z.enum(['minimize', 'maximize']) }).optional(),
+  createdAt: epochMs,
+  endedAt: epochMs.optional(),
+  tags: z.record(z.string(), z.string()).default({}),
+  mlflow: mlflowLinkSchema.optional(),
+});
+export type Study = z.infer<typeof studySchema>;
+export type StudyInput = z.input<typeof studySchema>;
+
+/** One training run within a study. Metric series travel separately, in `metrics.append`. */
+export const trialSchema = z.object({
+  id,
+  studyId: id,
+  number: z.number().int().nonnegative(),
+  status: trialStatusSchema,
+  params: z.record(z.string(), paramValueSchema).default({}),
+  tags: z.record(z.string(), z.string()).default({}),
+  /** Boolean markers such as `spectral_norm`, shown as chips and used to highlight curves. */
+  flags: z.array(z.string().min(1)).default([]),
+  startedAt: epochMs.optional(),
+  endedAt: epochMs.optional(),
+  notes: z.string().max(100_000).optional(),
+  mlflow: mlflowLinkSchema.optional(),
+});
+export type Trial = z.infer<typeof trialSchema>;
+export type TrialInput = z.input<typeof trialSchema>;
+
+/** A metric value: a number, or one of MLflow's strings for the non-finite ones. */
+export const metricValueSchema = z
+  .union([z.number(), z.nan(), z.literal('NaN'), z.literal('Infinity'), z.literal('-Infinity')], {
+    error: 'expected a number, or "NaN", "Infinity" or "-Infinity"',
+  })
+  .transform((v): number => (typeof v === 'number' ? v : Number(v)));
+
+/** Points of one metric of one trial, columnar: `steps[i]`, `values[i]`, `timestamps[i]` are one point. */
+export const metricBatchSchema = z
+  .object({
+    trialId: id,
+    key: z.string().min(1).max(250),
+    steps: z.array(z.number().int()),
+    values: z.array(metricValueSchema),
+    timestamps: z.array(epochMs),
+  })
+  .refine((b) => b.steps.length === b.values.length && b.values.length === b.timestamps.length, {
+    message: 'steps, values and timestamps must have the same length',
+    path: ['values'],
+  });
+export type MetricBatch = z.infer<typeof metricBatchSchema>;
+
+const envelope = { v: z.literal(PROTOCOL_VERSION), seq: z.number().int().nonnegative() };
+
+export const snapshotEventSchema = z.object({
+  ...envelope,
+  type: z.literal('snapshot'),
+  studies: z.array(studySchema),
+  trials: z.array(trialSchema),
+  metrics: z.array(metricBatchSchema).default([]),
+  sync: z.array(z.object({ trialId: id, state: syncStateSchema, error: z.string().optional() })).default([]),
+});
+export const studyUpsertEventSchema = z.object({ ...envelope, type: z.literal('study.upsert'), study: studySchema });
+export const studyRemoveEventSchema = z.object({ ...envelope, type: z.literal('study.remove'), studyId: id });
+export const trialUpsertEventSchema = z.object({ ...envelope, type: z.literal('trial.upsert'), trial: trialSchema });
+export const trialRemoveEventSchema = z.object({ ...envelope, type: z.literal('trial.remove'), trialId: id });
+export const metricsAppendEventSchema = z.object({
+  ...envelope,
+  type: z.literal('metrics.append'),
+  batches: z.array(metricBatchSchema).min(1),
+});
+export const syncStateEventSchema = z.object({
+  ...envelope,
+  type: z.literal('sync.state'),
+  trialId: id,
+  state: syncStateSchema,
+  /** The last error, for `retrying` and `dead`. */
+  error: z.string().optional(),
+  mlflow: mlflowLinkSchema.optional(),
+});
+/** A producer or a source reports a problem: a malformed event, a lost connection. */
+export const errorEventSchema = z.object({
+  ...envelope,
+  type: z.literal('error'),
+  code: z.enum(['malformed_event', 'unsupported_version', 'source_error', 'disconnected']),
+  message: z.string(),
+  /** Where in the offending event the problem was, e.g. `batches.0.values.3`. */
+  path: z.string().optional(),
+});
+
+export const trialEventSchema = z.discriminatedUnion('type', [
+  snapshotEventSchema,
+  studyUpsertEventSchema,
+  studyRemoveEventSchema,
+  trialUpsertEventSchema,
+  trialRemoveEventSchema,
+  metricsAppendEventSchema,
+  syncStateEventSchema,
+  errorEventSchema,
+]);
+
+/** Any event of the protocol, as held in memory (non-finite values as numbers). */
+export type TrialEvent = z.infer<typeof trialEventSchema>;
+/** Any event as it may arrive on the wire (non-finite values may be strings). */
+export type TrialEventInput = z.input<typeof trialEventSchema>;
+export type TrialEventType = TrialEvent['type'];
+export type EventOf<T extends TrialEventType> = Extract<TrialEvent, { type: T }>;
+export type SnapshotEvent = EventOf<'snapshot'>;
+export type MetricsAppendEvent = EventOf<'metrics.append'>;
+export type SyncStateEvent = EventOf<'sync.state'>;
+export type ErrorEvent = EventOf<'error'>;

@@ -1,0 +1,3 @@
+export * from './codec.js';
+export * from './events.js';
+export { trialEventJsonSchema } from './json-schema.js';
