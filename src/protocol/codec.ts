@@ -22,7 +22,10 @@ export function parseEvent(input: unknown): ParseResult {
     try {
       value = JSON.parse(input);
     } catch (err) {
-      return { ok: false, error: new ProtocolError(`event is not JSON: ${(err as Error).message}`, 'malformed_event') };
+      return {
+        ok: false,
+        error: new ProtocolError(`event is not JSON: ${(err as Error).message}`, 'malformed_event'),
+      };
     }
   }
   const version = (value as { v?: unknown } | null)?.v;
@@ -44,7 +47,11 @@ export function parseEvent(input: unknown): ParseResult {
   const what = typeof type === 'string' ? `${type} event` : 'event';
   return {
     ok: false,
-    error: new ProtocolError(`malformed ${what}${path ? ` at ${path}` : ''}: ${issue?.message}`, 'malformed_event', path),
+    error: new ProtocolError(
+      `malformed ${what}${path ? ` at ${path}` : ''}: ${issue?.message}`,
+      'malformed_event',
+      path,
+    ),
   };
 }
 

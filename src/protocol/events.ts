@@ -132,9 +132,17 @@ export const snapshotEventSchema = z.object({
   metrics: z.array(metricBatchSchema).default([]),
   sync: z.array(z.object({ trialId: id, state: syncStateSchema, error: z.string().optional() })).default([]),
 });
-export const studyUpsertEventSchema = z.object({ ...envelope, type: z.literal('study.upsert'), study: studySchema });
+export const studyUpsertEventSchema = z.object({
+  ...envelope,
+  type: z.literal('study.upsert'),
+  study: studySchema,
+});
 export const studyRemoveEventSchema = z.object({ ...envelope, type: z.literal('study.remove'), studyId: id });
-export const trialUpsertEventSchema = z.object({ ...envelope, type: z.literal('trial.upsert'), trial: trialSchema });
+export const trialUpsertEventSchema = z.object({
+  ...envelope,
+  type: z.literal('trial.upsert'),
+  trial: trialSchema,
+});
 export const trialRemoveEventSchema = z.object({ ...envelope, type: z.literal('trial.remove'), trialId: id });
 export const metricsAppendEventSchema = z.object({
   ...envelope,

@@ -5,7 +5,15 @@ const append = {
   v: 1,
   seq: 7,
   type: 'metrics.append',
-  batches: [{ trialId: 't1', key: 'loss', steps: [0, 1, 2], values: [0.5, 'NaN', '-Infinity'], timestamps: [1, 2, 3] }],
+  batches: [
+    {
+      trialId: 't1',
+      key: 'loss',
+      steps: [0, 1, 2],
+      values: [0.5, 'NaN', '-Infinity'],
+      timestamps: [1, 2, 3],
+    },
+  ],
 };
 
 describe('event codec', () => {

@@ -1,0 +1,340 @@
+/**
+ * The reactive store every component renders: studies, trials, sync states and columnar metric
+ * series, fed by protocol events from any source. Subscribers hear at most once per animation
+ * frame, with what changed since they last heard, so a flood of events costs a few renders.
+ */
+import {
+  type ErrorEvent,
+  type MetricBatch,
+  parseEvent,
+  type Study,
+  type SyncState,
+  type Trial,
+  type TrialEvent,
+} from '../protocol/index.js';
+import { MetricSeries, seriesId } from './series.js';
+
+/** Where the points of one series changed: indices from `from` on are new or moved. */
+export interface SeriesChange {
+  readonly trialId: string;
+  readonly key: string;
+  readonly from: number;
+}
+
+/** What changed between two notifications. */
+export interface StoreChange {
+  /** A snapshot replaced the whole state: redraw everything. */
+  readonly reset: boolean;
+  /** Studies upserted or removed. */
+  readonly studies: ReadonlySet<string>;
+  /** Trials upserted or removed. */
+  readonly trials: ReadonlySet<string>;
+  /** Series that gained points, by `seriesId(trialId, key)`. */
+  readonly series: ReadonlyMap<string, SeriesChange>;
+  /** Trials whose sync state changed. */
+  readonly sync: ReadonlySet<string>;
+  /** The connection state changed. */
+  readonly connection: boolean;
+  /** Malformed events and source errors, in arrival order. */
+  readonly errors: readonly ErrorEvent[];
+}
+
+export type StoreListener = (change: StoreChange, store: TrialStore) => void;
+
+export interface TrialSyncStatus {
+  state: SyncState;
+  error?: string;
+}
+
+/** The state of whatever feeds the store, set by sources. */
+export interface ConnectionStatus {
+  state: 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed' | 'error';
+  /** Why, for `reconnecting`, `closed` and `error`. */
+  message?: string;
+}
+
+export interface TrialStoreOptions {
+  /**
+   * Schedules a notification. Defaults to `requestAnimationFrame` where there is one (so changes
+   * reach the screen once per frame) and a 16 ms timer elsewhere.
+   */
+  schedule?: (notify: () => void) => void;
+}
+
+const defaultSchedule = (notify: () => void) => {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(notify);
+  else setTimeout(notify, 16);
+};
+
+class PendingChange {
+  reset = false;
+  studies = new Set<string>();
+  trials = new Set<string>();
+  series = new Map<string, SeriesChange>();
+  sync = new Set<string>();
+  connection = false;
+  errors: ErrorEvent[] = [];
+}
+
+export class TrialStore {
+  private readonly _studies = new Map<string, Study>();
+  private readonly _trials = new Map<string, Trial>();
+  private readonly _trialsByStudy = new Map<string, Set<string>>();
+  /** trialId -> metric key -> series */
+  private readonly _series = new Map<string, Map<string, MetricSeries>>();
+  private readonly _sync = new Map<string, TrialSyncStatus>();
+  private readonly listeners = new Set<StoreListener>();
+  private readonly schedule: (notify: () => void) => void;
+  private pending = new PendingChange();
+  private scheduled = false;
+  private _connection: ConnectionStatus = { state: 'idle' };
+  private _loaded = false;
+  private _lastSeq = -1;
+  /** Bumped on every applied event. */
+  version = 0;
+
+  constructor(options: TrialStoreOptions = {}) {
+    this.schedule = options.schedule ?? defaultSchedule;
+  }
+
+  /** The highest `seq` applied so far (-1 before any); sources resume from it. */
+  get lastSeq(): number {
+    return this._lastSeq;
+  }
+  /** True once a snapshot (or any event) has arrived: components leave their loading state. */
+  get loaded(): boolean {
+    return this._loaded;
+  }
+  get connection(): ConnectionStatus {
+    return this._connection;
+  }
+
+  /**
+   * Validates and applies an event from an untrusted producer (parsed JSON or JSON text).
+   * A malformed event changes nothing and is reported as an `error` in the next change.
+   * Returns whether it was applied.
+   */
+  apply(input: unknown): boolean {
+    const result = parseEvent(input);
+    if (result.ok) {
+      this.applyTrusted(result.event);
+      return true;
+    }
+    this.reportError(result.error.code, result.error.message, result.error.path);
+    return false;
+  }
+
+  /** Applies an event already known to be valid (an in-process producer's), without re-validating. */
+  applyTrusted(event: TrialEvent): void {
+    this._lastSeq = Math.max(this._lastSeq, event.seq);
+    this._loaded = true;
+    this.version++;
+    switch (event.type) {
+      case 'snapshot':
+        this.replaceAll(event);
+        break;
+      case 'study.upsert':
+        this._studies.set(event.study.id, event.study);
+        this.pending.studies.add(event.study.id);
+        break;
+      case 'study.remove':
+        this.removeStudy(event.studyId);
+        break;
+      case 'trial.upsert':
+        this.putTrial(event.trial);
+        break;
+      case 'trial.remove':
+        this.removeTrial(event.trialId);
+        break;
+      case 'metrics.append':
+        for (const batch of event.batches) this.appendBatch(batch);
+        break;
+      case 'sync.state':
+        this.setSync(event.trialId, { state: event.state, error: event.error });
+        if (event.mlflow) this.linkRun(event.trialId, event.mlflow);
+        break;
+      case 'error':
+        this.pending.errors.push(event);
+        break;
+    }
+    this.requestNotify();
+  }
+
+  /**
+   * Appends points to one series directly, e.g. from an in-process producer holding typed arrays.
+   * Same effect as a `metrics.append` event.
+   */
+  appendPoints(
+    trialId: string,
+    key: string,
+    steps: ArrayLike<number>,
+    values: ArrayLike<number>,
+    timestamps: ArrayLike<number>,
+  ): void {
+    this.appendBatch({ trialId, key, steps, values, timestamps } as MetricBatch);
+    this._loaded = true;
+    this.version++;
+    this.requestNotify();
+  }
+
+  /** Records a problem (a source error, a lost connection) for subscribers to show. */
+  reportError(code: ErrorEvent['code'], message: string, path?: string): void {
+    this.pending.errors.push({ v: 1, seq: this._lastSeq, type: 'error', code, message, path });
+    this.requestNotify();
+  }
+
+  /** Sources call this as they connect, lose and regain their producer. */
+  setConnection(status: ConnectionStatus): void {
+    this._connection = status;
+    this.pending.connection = true;
+    this.requestNotify();
+  }
+
+  /**
+   * Calls `listener` with each coalesced change from now on. Returns the unsubscribe function.
+   * The listener is not called for the current state: read it from the store first.
+   */
+  subscribe(listener: StoreListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Delivers pending changes now instead of at the next frame (tests, or before teardown). */
+  flush(): void {
+    this.scheduled = false;
+    const change = this.pending;
+    const empty =
+      !change.reset &&
+      change.studies.size +
+        change.trials.size +
+        change.series.size +
+        change.sync.size +
+        change.errors.length ===
+        0 &&
+      !change.connection;
+    if (empty) return;
+    this.pending = new PendingChange();
+    for (const listener of this.listeners) listener(change, this);
+  }
+
+  get studies(): ReadonlyMap<string, Study> {
+    return this._studies;
+  }
+  get trials(): ReadonlyMap<string, Trial> {
+    return this._trials;
+  }
+  getStudy(id: string): Study | undefined {
+    return this._studies.get(id);
+  }
+  getTrial(id: string): Trial | undefined {
+    return this._trials.get(id);
+  }
+  /** The trials of a study, in no particular order. */
+  trialsOf(studyId: string): Trial[] {
+    const ids = this._trialsByStudy.get(studyId);
+    return ids ? [...ids].map((id) => this._trials.get(id)!) : [];
+  }
+  getSeries(trialId: string, key: string): MetricSeries | undefined {
+    return this._series.get(trialId)?.get(key);
+  }
+  /** Every series of a trial, by metric key. */
+  seriesOf(trialId: string): ReadonlyMap<string, MetricSeries> {
+    return this._series.get(trialId) ?? new Map();
+  }
+  /** The metric keys any trial of the study has logged, sorted. */
+  metricKeys(studyId: string): string[] {
+    const keys = new Set<string>();
+    for (const id of this._trialsByStudy.get(studyId) ?? []) {
+      for (const key of this._series.get(id)?.keys() ?? []) keys.add(key);
+    }
+    return [...keys].sort();
+  }
+  getSyncState(trialId: string): TrialSyncStatus | undefined {
+    return this._sync.get(trialId);
+  }
+
+  private requestNotify(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.schedule(() => {
+      if (this.scheduled) this.flush();
+    });
+  }
+
+  private replaceAll(event: Extract<TrialEvent, { type: 'snapshot' }>): void {
+    this._studies.clear();
+    this._trials.clear();
+    this._trialsByStudy.clear();
+    this._series.clear();
+    this._sync.clear();
+    const errors = this.pending.errors;
+    this.pending = new PendingChange();
+    this.pending.reset = true;
+    this.pending.errors = errors;
+    for (const study of event.studies) this._studies.set(study.id, study);
+    for (const trial of event.trials) this.putTrial(trial);
+    for (const batch of event.metrics) this.appendBatch(batch);
+    for (const s of event.sync) this._sync.set(s.trialId, { state: s.state, error: s.error });
+  }
+
+  private putTrial(trial: Trial): void {
+    const previous = this._trials.get(trial.id);
+    if (previous && previous.studyId !== trial.studyId)
+      this._trialsByStudy.get(previous.studyId)?.delete(trial.id);
+    this._trials.set(trial.id, trial);
+    getOrCreate(this._trialsByStudy, trial.studyId, () => new Set()).add(trial.id);
+    this.pending.trials.add(trial.id);
+  }
+
+  private removeTrial(trialId: string): void {
+    const trial = this._trials.get(trialId);
+    if (!trial) return;
+    this._trials.delete(trialId);
+    this._trialsByStudy.get(trial.studyId)?.delete(trialId);
+    this._series.delete(trialId);
+    this._sync.delete(trialId);
+    this.pending.trials.add(trialId);
+  }
+
+  private removeStudy(studyId: string): void {
+    for (const trialId of [...(this._trialsByStudy.get(studyId) ?? [])]) this.removeTrial(trialId);
+    this._trialsByStudy.delete(studyId);
+    this._studies.delete(studyId);
+    this.pending.studies.add(studyId);
+  }
+
+  private appendBatch(batch: MetricBatch): void {
+    const byKey = getOrCreate(this._series, batch.trialId, () => new Map<string, MetricSeries>());
+    const series = getOrCreate(byKey, batch.key, () => new MetricSeries(batch.trialId, batch.key));
+    const from = series.append(batch.steps, batch.values, batch.timestamps);
+    const id = seriesId(batch.trialId, batch.key);
+    const earlier = this.pending.series.get(id);
+    if (!earlier || from < earlier.from)
+      this.pending.series.set(id, { trialId: batch.trialId, key: batch.key, from });
+  }
+
+  private setSync(trialId: string, status: TrialSyncStatus): void {
+    this._sync.set(trialId, status);
+    this.pending.sync.add(trialId);
+  }
+
+  /** A sync event may carry the run a trial was just linked to. */
+  private linkRun(trialId: string, mlflow: NonNullable<Trial['mlflow']>): void {
+    const trial = this._trials.get(trialId);
+    if (
+      !trial ||
+      (trial.mlflow?.runId === mlflow.runId && trial.mlflow?.experimentId === mlflow.experimentId)
+    )
+      return;
+    this.putTrial({ ...trial, mlflow });
+  }
+}
+
+function getOrCreate<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
