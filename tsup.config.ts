@@ -28,6 +28,9 @@ export default defineConfig({
   async onSuccess() {
     const { trialEventJsonSchema } = await import('./src/protocol/json-schema.js');
     mkdirSync('dist/protocol', { recursive: true });
-    writeFileSync('dist/protocol/trial-event.schema.json', `${JSON.stringify(trialEventJsonSchema(), null, 2)}\n`);
+    writeFileSync(
+      'dist/protocol/trial-event.schema.json',
+      `${JSON.stringify(trialEventJsonSchema(), null, 2)}\n`,
+    );
   },
 });

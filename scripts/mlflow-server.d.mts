@@ -9,4 +9,7 @@ export interface MlflowServer {
   dir: string;
   stop(): Promise<void>;
 }
-export declare function startMlflowServer(options?: { timeoutMs?: number; extraArgs?: string[] }): Promise<MlflowServer>;
+export declare function startMlflowServer(options?: {
+  timeoutMs?: number;
+  extraArgs?: string[];
+}): Promise<MlflowServer>;

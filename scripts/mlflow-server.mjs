@@ -19,7 +19,9 @@ const mlflowBin = join(venvDir, 'bin', 'mlflow');
 function run(cmd, args) {
   const result = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.status !== 0) {
-    throw new Error(`mlflow setup failed: \`${cmd} ${args.join(' ')}\` exited with ${result.status ?? result.error}`);
+    throw new Error(
+      `mlflow setup failed: \`${cmd} ${args.join(' ')}\` exited with ${result.status ?? result.error}`,
+    );
   }
 }
 
@@ -33,7 +35,12 @@ export function ensureMlflow() {
   rmSync(venvDir, { recursive: true, force: true });
   mkdirSync(join(cacheRoot, 'trialkit'), { recursive: true });
   run('python3', ['-m', 'venv', venvDir]);
-  run(join(venvDir, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `mlflow==${MLFLOW_VERSION}`]);
+  run(join(venvDir, 'bin', 'pip'), [
+    'install',
+    '--quiet',
+    '--disable-pip-version-check',
+    `mlflow==${MLFLOW_VERSION}`,
+  ]);
 }
 
 /** Resolves with a port nobody listens on right now. */
@@ -58,14 +65,22 @@ export async function startMlflowServer({ timeoutMs = 120_000, extraArgs = [] } 
   const port = await freePort();
   const args = [
     'server',
-    '--backend-store-uri', `sqlite:///${join(dir, 'mlflow.db')}`,
-    '--default-artifact-root', pathToFileURL(join(dir, 'artifacts')).href,
-    '--host', '127.0.0.1',
-    '--port', String(port),
-    '--workers', '1',
+    '--backend-store-uri',
+    `sqlite:///${join(dir, 'mlflow.db')}`,
+    '--default-artifact-root',
+    pathToFileURL(join(dir, 'artifacts')).href,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--workers',
+    '1',
     ...extraArgs,
   ];
-  const child = spawn(mlflowBin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MLFLOW_TRACKING_URI: '' } });
+  const child = spawn(mlflowBin, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, MLFLOW_TRACKING_URI: '' },
+  });
   let output = '';
   const keep = (chunk) => {
     output = (output + chunk).slice(-4000);

@@ -28,15 +28,21 @@ export function ensurePostgres() {
   if (process.env.TRIALKIT_PG_URL) return process.env.TRIALKIT_PG_URL;
   if (installedVersions().length === 0) {
     if (process.getuid?.() !== 0) {
-      throw new Error('PostgreSQL is not installed: run `apt-get install -y postgresql` or set TRIALKIT_PG_URL');
+      throw new Error(
+        'PostgreSQL is not installed: run `apt-get install -y postgresql` or set TRIALKIT_PG_URL',
+      );
     }
     console.error('[trialkit] installing PostgreSQL (apt-get install postgresql)…');
     sh('apt-get', ['update', '-qq']);
-    sh('apt-get', ['install', '-y', '-qq', 'postgresql'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    sh('apt-get', ['install', '-y', '-qq', 'postgresql'], {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   }
   const version = installedVersions().sort((a, b) => Number(b) - Number(a))[0];
   const clusters = sh('pg_lsclusters', ['--no-header']).trim().split('\n').filter(Boolean);
-  const main = clusters.map((line) => line.split(/\s+/)).find(([v, name]) => v === version && name === 'main');
+  const main = clusters
+    .map((line) => line.split(/\s+/))
+    .find(([v, name]) => v === version && name === 'main');
   if (!main) sh('pg_createcluster', [version, 'main']);
   const port = main?.[2] ?? '5432';
   if (main?.[3] !== 'online') sh('pg_ctlcluster', [version, 'main', 'start']);

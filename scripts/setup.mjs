@@ -10,7 +10,8 @@ export const CHROMIUM = '/usr/bin/chromium';
 
 export function ensureChromium() {
   if (existsSync(CHROMIUM)) return;
-  if (process.getuid?.() !== 0) throw new Error(`${CHROMIUM} is missing: run \`apt-get install -y chromium\``);
+  if (process.getuid?.() !== 0)
+    throw new Error(`${CHROMIUM} is missing: run \`apt-get install -y chromium\``);
   console.error('[trialkit] installing chromium (apt-get install chromium)…');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });

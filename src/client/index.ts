@@ -1,4 +1,21 @@
 export { MetricSeries, seriesId } from './series.js';
+export { Backoff, type BackoffOptions } from './sources/backoff.js';
+export { connectEngine, type EngineSourceOptions } from './sources/engine.js';
+export { EventFeed, type SourceHandle } from './sources/feed.js';
+export { connectMlflow, type MlflowSourceHandle, type MlflowSourceOptions } from './sources/mlflow.js';
+export {
+  connectSse,
+  type EventSourceConstructor,
+  type EventSourceLike,
+  type SseSourceOptions,
+} from './sources/sse.js';
+export {
+  connectWebSocket,
+  type ResumeMessage,
+  type WebSocketConstructor,
+  type WebSocketLike,
+  type WebSocketSourceOptions,
+} from './sources/websocket.js';
 export {
   type ConnectionStatus,
   type SeriesChange,
@@ -8,3 +25,4 @@ export {
   type TrialStoreOptions,
   type TrialSyncStatus,
 } from './store.js';
+export type { EventProducer } from '../protocol/index.js';

@@ -97,7 +97,7 @@ export class TrialStore {
     this.schedule = options.schedule ?? defaultSchedule;
   }
 
-  /** The highest `seq` applied so far (-1 before any); sources resume from it. */
+  /** The `seq` of the last snapshot, or the highest applied since (-1 before any); sources resume from it. */
   get lastSeq(): number {
     return this._lastSeq;
   }
@@ -126,7 +126,9 @@ export class TrialStore {
 
   /** Applies an event already known to be valid (an in-process producer's), without re-validating. */
   applyTrusted(event: TrialEvent): void {
-    this._lastSeq = Math.max(this._lastSeq, event.seq);
+    // A snapshot states the producer's whole state as of its seq: resume from there, even if an
+    // earlier producer (before a server restart) had counted higher.
+    this._lastSeq = event.type === 'snapshot' ? event.seq : Math.max(this._lastSeq, event.seq);
     this._loaded = true;
     this.version++;
     switch (event.type) {
@@ -267,10 +269,11 @@ export class TrialStore {
     this._trialsByStudy.clear();
     this._series.clear();
     this._sync.clear();
-    const errors = this.pending.errors;
+    const { errors, connection } = this.pending;
     this.pending = new PendingChange();
     this.pending.reset = true;
     this.pending.errors = errors;
+    this.pending.connection = connection;
     for (const study of event.studies) this._studies.set(study.id, study);
     for (const trial of event.trials) this.putTrial(trial);
     for (const batch of event.metrics) this.appendBatch(batch);
@@ -291,6 +294,8 @@ export class TrialStore {
     if (!trial) return;
     this._trials.delete(trialId);
     this._trialsByStudy.get(trial.studyId)?.delete(trialId);
+    // Subscribers must not be told about points of series that no longer exist.
+    for (const key of this._series.get(trialId)?.keys() ?? []) this.pending.series.delete(seriesId(trialId, key));
     this._series.delete(trialId);
     this._sync.delete(trialId);
     this.pending.trials.add(trialId);

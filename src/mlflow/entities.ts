@@ -96,9 +96,3 @@ export interface FileInfo {
   /** Bytes; absent for directories. */
   fileSize?: number;
 }
-
-/** One page of a paginated endpoint. `nextPageToken` is absent on the last page. */
-export interface Page<T> {
-  items: T[];
-  nextPageToken?: string;
-}

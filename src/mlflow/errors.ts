@@ -82,7 +82,8 @@ export function apiError(
   errorCode: string,
   message: string,
 ): MlflowApiError {
-  if (errorCode === 'RESOURCE_DOES_NOT_EXIST') return new MlflowNotFoundError(request, status, errorCode, message);
+  if (errorCode === 'RESOURCE_DOES_NOT_EXIST')
+    return new MlflowNotFoundError(request, status, errorCode, message);
   if (errorCode === 'RESOURCE_ALREADY_EXISTS') {
     return new MlflowAlreadyExistsError(request, status, errorCode, message);
   }
@@ -117,7 +118,11 @@ export class MlflowTimeoutError extends MlflowNetworkError {
   readonly timeoutMs: number;
 
   constructor(request: RequestDescription, timeoutMs: number) {
-    super(request, undefined, `${request.method} ${request.path}: no complete response within ${timeoutMs} ms`);
+    super(
+      request,
+      undefined,
+      `${request.method} ${request.path}: no complete response within ${timeoutMs} ms`,
+    );
     this.timeoutMs = timeoutMs;
   }
 }

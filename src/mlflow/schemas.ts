@@ -27,13 +27,16 @@ export const int64 = z.union([
  * ±MAX_VALUE is otherwise meaningless, so both read back as ±Infinity.
  */
 function fromWireDouble(value: number | string): number {
-  if (typeof value === 'string') return value === 'NaN' ? Number.NaN : value === '-Infinity' ? -Infinity : Infinity;
+  if (typeof value === 'string')
+    return value === 'NaN' ? Number.NaN : value === '-Infinity' ? -Infinity : Infinity;
   if (value === Number.MAX_VALUE) return Infinity;
   if (value === -Number.MAX_VALUE) return -Infinity;
   return value;
 }
 
-export const double = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]).transform(fromWireDouble);
+export const double = z
+  .union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])])
+  .transform(fromWireDouble);
 
 const keyValues = z
   .array(z.object({ key: z.string(), value: z.string().optional() }))
@@ -75,7 +78,13 @@ export const runMetric = z
     run_id: z.string(),
   })
   .transform(
-    (m): RunMetricPoint => ({ key: m.key, value: m.value, timestamp: m.timestamp, step: m.step, runId: m.run_id }),
+    (m): RunMetricPoint => ({
+      key: m.key,
+      value: m.value,
+      timestamp: m.timestamp,
+      step: m.step,
+      runId: m.run_id,
+    }),
   );
 
 const runInfo = z
@@ -169,6 +178,10 @@ export const responses = {
   searchRuns: z.object({ runs: z.array(run).default([]), next_page_token: token }),
   metricHistory: z.object({ metrics: z.array(metric).default([]), next_page_token: token }),
   bulkInterval: z.object({ metrics: z.array(runMetric).default([]) }),
-  listArtifacts: z.object({ root_uri: z.string().optional(), files: z.array(fileInfo).default([]), next_page_token: token }),
+  listArtifacts: z.object({
+    root_uri: z.string().optional(),
+    files: z.array(fileInfo).default([]),
+    next_page_token: token,
+  }),
   empty: z.object({}),
 } as const;

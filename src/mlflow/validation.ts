@@ -12,7 +12,10 @@ export function validateKey(key: unknown, what = 'key'): asserts key is string {
   if (typeof key !== 'string') throw new MlflowValidationError(String(key), `${what} must be a string`);
   if (key.length === 0) throw new MlflowValidationError(key, `${what} must not be empty`);
   if (key.length > LENGTH_LIMITS.key) {
-    throw new MlflowValidationError(key, `${what} is ${key.length} characters, more than ${LENGTH_LIMITS.key}`);
+    throw new MlflowValidationError(
+      key,
+      `${what} is ${key.length} characters, more than ${LENGTH_LIMITS.key}`,
+    );
   }
   if (!KEY_CHARS.test(key)) {
     throw new MlflowValidationError(
@@ -21,7 +24,10 @@ export function validateKey(key: unknown, what = 'key'): asserts key is string {
     );
   }
   if (!isNormalPath(key)) {
-    throw new MlflowValidationError(key, `${what} must be a normalized relative path (no '..', '//', './' or leading '/')`);
+    throw new MlflowValidationError(
+      key,
+      `${what} must be a normalized relative path (no '..', '//', './' or leading '/')`,
+    );
   }
 }
 
@@ -35,8 +41,14 @@ function isNormalPath(key: string): boolean {
 }
 
 /** Checks a string value against a length limit; MLflow would otherwise truncate or refuse it. */
-export function validateValue(key: string, value: unknown, limit: number, what: string): asserts value is string {
-  if (typeof value !== 'string') throw new MlflowValidationError(key, `${what} must be a string, got ${typeof value}`);
+export function validateValue(
+  key: string,
+  value: unknown,
+  limit: number,
+  what: string,
+): asserts value is string {
+  if (typeof value !== 'string')
+    throw new MlflowValidationError(key, `${what} must be a string, got ${typeof value}`);
   if (value.length > limit) {
     throw new MlflowValidationError(key, `${what} is ${value.length} characters, more than ${limit}`);
   }
@@ -50,12 +62,18 @@ export function validateMetricValue(key: string, value: unknown): asserts value 
 }
 
 /** Checks an int64 field given as a number (a safe integer) or a decimal string, and returns it for the wire. */
-export function int64(key: string, field: string, value: number | string | bigint, min = INT64_MIN): number | string {
+export function int64(
+  key: string,
+  field: string,
+  value: number | string | bigint,
+  min = INT64_MIN,
+): number | string {
   if (typeof value === 'number') {
     if (!Number.isSafeInteger(value)) {
       throw new MlflowValidationError(key, `${field} must be an integer, got ${value}`);
     }
-    if (BigInt(value) < min) throw new MlflowValidationError(key, `${field} must be at least ${min}, got ${value}`);
+    if (BigInt(value) < min)
+      throw new MlflowValidationError(key, `${field} must be at least ${min}, got ${value}`);
     return value;
   }
   const text = String(value);

@@ -1,1 +1,210 @@
-export {};
+#!/usr/bin/env node
+/**
+ * The `trialkit` command: `trialkit demo` (what `npm start` runs) and `trialkit serve` (a live
+ * dashboard for an existing MLflow server). This module only reads flags, prints help and errors,
+ * and handles signals; the servers themselves live in `run-demo.ts` and `run-serve.ts`.
+ *
+ * Exit codes: 0 after a clean shutdown, 1 when a server cannot start (e.g. MLflow unreachable),
+ * 2 for a usage error. Failures print one line on stderr; `TRIALKIT_DEBUG=1` adds the stack.
+ */
+import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
+import type { Running } from './run-demo.js';
+
+/** The port both commands try first; 5177 because Vite, Storybook and MLflow take the usual ones. */
+const DEFAULT_PORT = 5177;
+
+const MAIN_HELP = `trialkit — live dashboards for machine-learning trials
+
+Usage:
+  trialkit demo  [--port N] [--host H] [--data-dir DIR] [--mlflow URI]
+  trialkit serve [--mlflow URI] [--experiment NAME]... [--port N] [--host H] [--interval MS]
+  trialkit <command> --help
+
+Commands:
+  demo    Run a simulated hyperparameter search on an embedded store (PGlite) and serve its
+          live dashboard. This is what \`npm start\` runs.
+  serve   Serve a live dashboard of an existing MLflow tracking server: the server polls MLflow
+          for new runs and metric points and streams them to every open page.
+
+Options:
+  -h, --help      Show help (also: trialkit <command> --help)
+  -v, --version   Print the version
+`;
+
+const COMMON_HELP = `  --port N         Port to listen on. Default: $PORT, else ${DEFAULT_PORT}; if that one is
+                   taken a free port is chosen and printed. An explicit --port must be free.
+  --host H         Interface to listen on. Default 127.0.0.1 (this machine only); use 0.0.0.0
+                   to share the dashboard on your network.
+  -h, --help       Show this help.`;
+
+const DEMO_HELP = `Usage: trialkit demo [--port N] [--host H] [--data-dir DIR] [--mlflow URI]
+
+Runs a simulated hyperparameter search — trials training, pruned and failing, new ones starting as
+others end — through trialkit's sync engine on PGlite (embedded PostgreSQL), and serves a live
+dashboard of it. The data directory survives restarts; Ctrl-C stops cleanly.
+
+Options:
+  --data-dir DIR   Where PGlite keeps its database. Default: .trialkit/demo-data in the current
+                   directory.
+  --mlflow URI     Also sync every trial to this MLflow tracking server, and link the dashboard
+                   to its UI. Default: $MLFLOW_TRACKING_URI, if set.
+  --seed N         Seed of the simulation. Default 1.
+${COMMON_HELP}
+`;
+
+const SERVE_HELP = `Usage: trialkit serve [--mlflow URI] [--experiment NAME]... [--port N] [--host H] [--interval MS]
+
+Serves a live dashboard of the runs on an existing MLflow tracking server. The server (not the
+browser) polls MLflow, fetching only runs changed since the last poll and metric points after the
+last step seen, and streams them to every open page over Server-Sent Events.
+
+Options:
+  --mlflow URI         The MLflow tracking server, e.g. http://127.0.0.1:5000. Default:
+                       $MLFLOW_TRACKING_URI. Credentials come from MLFLOW_TRACKING_TOKEN, or
+                       MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, as for MLflow's client.
+  --experiment NAME    An experiment to watch; repeat for several. Default: every active
+                       experiment, including ones created later.
+  --interval MS        Milliseconds between polls. Default 2000; at least 250.
+${COMMON_HELP}
+`;
+
+/** A mistake in the command line: reported with a hint at `--help`, exit code 2. */
+class UsageError extends Error {}
+
+const common = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parse<T extends ParseArgsOptionsConfig>(command: string, args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    // Node's messages carry a long hint about `--`; the first sentence is the useful part.
+    const message = (err as Error).message.split('. ')[0].replace(/\.$/, '');
+    throw new UsageError(`trialkit ${command}: ${message}`);
+  }
+}
+
+function integer(command: string, flag: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new UsageError(
+      `trialkit ${command}: --${flag} must be a whole number from ${min} to ${max}, not "${text}"`,
+    );
+  }
+  return value;
+}
+
+function url(command: string, text: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(text);
+  } catch {
+    throw new UsageError(
+      `trialkit ${command}: --mlflow must be a URL such as http://127.0.0.1:5000, not "${text}"`,
+    );
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new UsageError(`trialkit ${command}: --mlflow must be an http:// or https:// URL, not "${text}"`);
+  }
+  return text.replace(/\/+$/, '');
+}
+
+/** Port and host: an explicit --port must be free; the default and $PORT fall back to a free one. */
+function listenOptions(command: string, values: { port?: string; host?: string }) {
+  const explicit = values.port ?? process.env.PORT;
+  const port = explicit === undefined ? DEFAULT_PORT : integer(command, 'port', explicit, 0, 65535);
+  if (values.host === '') throw new UsageError(`trialkit ${command}: --host must not be empty`);
+  return { port, host: values.host ?? '127.0.0.1', fallbackPort: values.port === undefined };
+}
+
+const log = (line: string) => console.log(`[trialkit] ${line}`);
+
+async function start(argv: string[]): Promise<Running | undefined> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    const topic = command === 'help' ? rest[0] : undefined;
+    process.stdout.write(topic === 'demo' ? DEMO_HELP : topic === 'serve' ? SERVE_HELP : MAIN_HELP);
+    return undefined;
+  }
+  if (command === '--version' || command === '-v') {
+    const { version } = await import('../../package.json', { with: { type: 'json' } }).then((m) => m.default);
+    console.log(version);
+    return undefined;
+  }
+  if (command === 'demo') {
+    const values = parse('demo', rest, {
+      ...common,
+      'data-dir': { type: 'string' },
+      mlflow: { type: 'string' },
+      seed: { type: 'string' },
+    });
+    if (values.help) return void process.stdout.write(DEMO_HELP);
+    const mlflow = values.mlflow ?? (process.env.MLFLOW_TRACKING_URI || undefined);
+    const { runDemo } = await import('./run-demo.js');
+    return runDemo({
+      ...listenOptions('demo', values),
+      dataDir: values['data-dir'] ?? '.trialkit/demo-data',
+      mlflowUri: mlflow === undefined ? undefined : url('demo', mlflow),
+      seed: values.seed === undefined ? 1 : integer('demo', 'seed', values.seed, 0, 2 ** 32 - 1),
+      log,
+    });
+  }
+  if (command === 'serve') {
+    const values = parse('serve', rest, {
+      ...common,
+      mlflow: { type: 'string' },
+      experiment: { type: 'string', multiple: true },
+      interval: { type: 'string' },
+    });
+    if (values.help) return void process.stdout.write(SERVE_HELP);
+    const mlflow = values.mlflow ?? (process.env.MLFLOW_TRACKING_URI || undefined);
+    if (mlflow === undefined) {
+      throw new UsageError('trialkit serve: --mlflow is required (or set MLFLOW_TRACKING_URI)');
+    }
+    const { runServe } = await import('./run-serve.js');
+    return runServe({
+      ...listenOptions('serve', values),
+      mlflowUri: url('serve', mlflow),
+      experiments: values.experiment ?? [],
+      intervalMs:
+        values.interval === undefined ? 2000 : integer('serve', 'interval', values.interval, 250, 3_600_000),
+      log,
+    });
+  }
+  throw new UsageError(`trialkit: unknown command "${command}"`);
+}
+
+/** Stops the server on the first Ctrl-C or SIGTERM; a second one exits at once. */
+function stopOnSignal(running: Running): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    log(`${signal}: stopping…`);
+    running.close().then(
+      () => {
+        log('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        console.error(`trialkit: could not stop cleanly: ${(err as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+try {
+  const running = await start(process.argv.slice(2));
+  if (running) stopOnSignal(running);
+} catch (err) {
+  const usage = err instanceof UsageError;
+  console.error(usage ? `${(err as Error).message} (see --help)` : `trialkit: ${(err as Error).message}`);
+  if (process.env.TRIALKIT_DEBUG) console.error(err);
+  process.exit(usage ? 2 : 1);
+}

@@ -1,1 +1,6 @@
-export {};
+export {
+  createEventStream,
+  type EventSink,
+  type EventStream,
+  type EventStreamOptions,
+} from './event-stream.js';

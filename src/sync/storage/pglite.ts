@@ -1,1 +1,37 @@
-export {};
+/**
+ * `trialkit/sync/pglite`: the store in PGlite, embedded PostgreSQL in WebAssembly: in memory, or
+ * in a directory (Node) that survives restarts. Same schema and queries as PostgreSQL.
+ */
+import type { PGlite } from '@electric-sql/pglite';
+import type { Storage } from '../storage.js';
+import { createSqlStorage, type SqlDriver } from './sql.js';
+
+export interface PgliteStorageOptions {
+  /** A directory to keep the database in; omitted, it lives in memory and ends with the process. */
+  dataDir?: string;
+  /** An already open PGlite to use instead (it is closed by `close()`). */
+  pglite?: PGlite;
+}
+
+/** Opens a PGlite store; migrations run on first use. */
+export function createPgliteStorage(options: PgliteStorageOptions = {}): Storage {
+  return createSqlStorage('pglite', () => openPglite(options));
+}
+
+/** PGlite as a {@link SqlDriver}; exported for the memory adapter, which is PGlite in memory. */
+export async function openPglite(options: PgliteStorageOptions = {}): Promise<SqlDriver> {
+  const db: PGlite =
+    options.pglite ??
+    (await import('@electric-sql/pglite').then(({ PGlite }) => new PGlite(options.dataDir)));
+  await db.waitReady;
+  return {
+    query: (text, params) => db.query(text, params) as Promise<{ rows: never[] }>,
+    transaction: (fn) =>
+      db.transaction((tx) =>
+        fn({ query: (text, params) => tx.query(text, params) as Promise<{ rows: never[] }> }),
+      ),
+    close: () => db.close(),
+  };
+}
+
+export type { Storage };

@@ -1,0 +1,50 @@
+/**
+ * `npm run bench:chart`: `<trial-metrics-chart>` against uPlot in headless Chromium, same data and
+ * canvas size: (a) cold render of 166,650 points, (b) 200 series x 10,000 points, (c) live appends
+ * of 10 points per series per frame to 200 series for 600 frames, and the event-to-pixel latency
+ * at 10,000 points/s. Prints medians and ratios (ours / uPlot) against the targets.
+ * `--frames N` shortens the live run (default 600) when the machine is too busy for the full one.
+ */
+import { fileURLToPath } from 'node:url';
+import { withPage } from './chart/harness.js';
+
+const framesArg = process.argv.indexOf('--frames');
+const frames = framesArg > 0 ? Number(process.argv[framesArg + 1]) : 600;
+const entry = fileURLToPath(new URL('./chart/bench-page.ts', import.meta.url));
+const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+let missed = 0;
+const verdict = (ok: boolean) => {
+  if (!ok) missed++;
+  return ok ? 'ok' : 'MISSED';
+};
+
+await withPage({ entry, viewport: { width: 1000, height: 900 } }, async (page) => {
+  type Cold = { ours: number; uplot: number; oursCanvas: string; uplotCanvas: string };
+  const coldA = (await page.evaluate('bench.cold(1, 166650, 7)')) as Cold;
+  console.log(
+    `(a) cold 1 x 166,650 points      ours ${fmt(coldA.ours)}  uPlot ${fmt(coldA.uplot)}  ratio ${ratio(coldA.ours, coldA.uplot)}  (target <= 1.25x: ${verdict(coldA.ours <= 1.25 * coldA.uplot)})  canvas ${coldA.oursCanvas} vs ${coldA.uplotCanvas}`,
+  );
+  const coldB = (await page.evaluate('bench.cold(200, 10000, 5)')) as Cold;
+  console.log(
+    `(b) cold 200 x 10,000 points     ours ${fmt(coldB.ours)}  uPlot ${fmt(coldB.uplot)}  ratio ${ratio(coldB.ours, coldB.uplot)}  (target <= 1.25x: ${verdict(coldB.ours <= 1.25 * coldB.uplot)})`,
+  );
+  type Live = {
+    ours: number;
+    uplot: number;
+    oursTotal: number;
+    uplotTotal: number;
+    oursP95: number;
+    uplotP95: number;
+  };
+  const live = (await page.evaluate(`bench.live(200, 10, ${frames})`)) as Live;
+  console.log(
+    `(c) live 200 x 10 pts x ${frames} fr   ours ${fmt(live.ours)}/frame (p95 ${fmt(live.oursP95)}, total ${fmt(live.oursTotal)})  uPlot ${fmt(live.uplot)}/frame (p95 ${fmt(live.uplotP95)}, total ${fmt(live.uplotTotal)})  ratio ${ratio(live.ours, live.uplot)}, ${(live.uplot / live.ours).toFixed(1)}x faster  (target >= 2x faster: ${verdict(live.uplot >= 2 * live.ours)})`,
+  );
+  type Latency = { p50: number; p95: number; max: number; events: number; points: number; seconds: number };
+  const lat = (await page.evaluate('bench.latency(10, 10000, 3)')) as Latency;
+  console.log(
+    `    event-to-pixel at ${Math.round(lat.points / lat.seconds).toLocaleString('en-US')} points/s (${lat.events} events)  p50 ${fmt(lat.p50)}  p95 ${fmt(lat.p95)}  max ${fmt(lat.max)}  (target p95 < 50 ms: ${verdict(lat.p95 < 50)})`,
+  );
+});
+console.log(missed ? `${missed} target(s) missed` : 'all targets met');

@@ -1,0 +1,59 @@
+/** Browser page for screenshots: a light and a dark chart over the same study. */
+import { TrialStore } from '../../src/client/store.js';
+import { MetricsChart } from '../../src/components/metrics-chart.js';
+import type { Trial } from '../../src/protocol/index.js';
+import { lossCurve, steps } from './data.js';
+
+MetricsChart.define();
+
+const TRIALS = 8;
+const POINTS = 2000;
+const store = new TrialStore();
+const trials: Trial[] = Array.from({ length: TRIALS }, (_, i) => ({
+  id: `trial-${String(i).padStart(3, '0')}`,
+  studyId: 'lr-search',
+  number: i,
+  status: i < 6 ? 'succeeded' : 'running',
+  params: {},
+  tags: {},
+  flags: i === 2 ? ['spectral_norm'] : [],
+  startedAt: 1_700_000_000_000,
+}));
+store.applyTrusted({
+  v: 1,
+  seq: 0,
+  type: 'snapshot',
+  studies: [{ id: 'lr-search', name: 'lr search', status: 'running', createdAt: 0, tags: {} }],
+  trials,
+  metrics: [],
+  sync: [],
+});
+for (const trial of trials) {
+  const n = trial.status === 'running' ? POINTS - 400 * (trial.number - 5) : POINTS;
+  const values = lossCurve(trial.number, 0, n, POINTS);
+  if (trial.number === 4) values.fill(Number.NaN, 900, 960);
+  const xs = steps(0, n);
+  store.appendPoints(
+    trial.id,
+    'val_loss',
+    xs,
+    values,
+    Array.from(xs, (s) => 1_700_000_000_000 + s * 1500),
+  );
+}
+store.flush();
+
+for (const theme of ['light', 'dark'] as const) {
+  const wrap = document.createElement('div');
+  wrap.id = theme;
+  wrap.style.cssText = `width: 760px; padding: 12px; background: ${theme === 'dark' ? '#111418' : '#fff'}`;
+  const chart = new MetricsChart();
+  chart.theme = theme;
+  chart.store = store;
+  chart.metric = 'val_loss';
+  chart.highlightFlag = 'spectral_norm';
+  chart.style.height = '380px';
+  wrap.append(chart);
+  document.body.append(wrap);
+}
+(window as { ready?: boolean }).ready = true;

@@ -1,0 +1,84 @@
+// Builds the package with tsup when dist/ is missing or older than its sources. Shared by
+// `npm start` and the tests that run the built package (e2e, examples), so none of them runs a
+// stale dist/ and none rebuilds a fresh one. A lock directory keeps two of them (test files run in
+// parallel) from building at once: the second waits, then finds dist/ fresh.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const cliPath = join(root, 'dist/server/cli.js');
+/** What the build reads; if any of it is newer than dist/, dist/ is stale. */
+const inputs = ['src', 'package.json', 'tsup.config.ts', 'tsconfig.json'];
+/** Outputs every build writes; the oldest dates dist/. */
+const outputs = [cliPath, join(root, 'dist/define.js'), join(root, 'dist/server/index.d.ts')];
+const lock = join(root, 'node_modules/.cache/trialkit-build.lock');
+/** A build that takes longer than this is presumed dead and its lock broken. */
+const LOCK_STALE_MS = 10 * 60_000;
+
+function newestMtime(path) {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
+}
+
+/** Why dist/ needs a build, or undefined if it is up to date. */
+export function staleReason() {
+  if (outputs.some((p) => !existsSync(p))) return 'dist/ is missing';
+  const built = Math.min(...outputs.map((p) => statSync(p).mtimeMs));
+  const changed = inputs.filter((p) => existsSync(join(root, p)) && newestMtime(join(root, p)) > built);
+  return changed.length > 0 ? `${changed.join(', ')} changed since the last build` : undefined;
+}
+
+function sleep(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Takes the build lock, waiting for another build to finish; returns the function that releases it. */
+function acquire(log) {
+  mkdirSync(dirname(lock), { recursive: true });
+  let said = false;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      return () => rmSync(lock, { recursive: true, force: true });
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > LOCK_STALE_MS) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (!said) log('waiting for another build to finish…');
+      said = true;
+      sleep(500);
+    }
+  }
+}
+
+/**
+ * Runs tsup if dist/ is stale. `log` receives progress lines. Throws if the build fails, with
+ * tsup's output (which went to stderr) as the reason to look at.
+ */
+export function ensureBuilt(log = (line) => console.log(`[trialkit] ${line}`)) {
+  if (!staleReason()) return;
+  const release = acquire(log);
+  try {
+    const reason = staleReason();
+    if (!reason) return;
+    log(`building (${reason})…`);
+    const started = Date.now();
+    const build = spawnSync(join(root, 'node_modules/.bin/tsup'), [], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    if (build.status !== 0) {
+      throw new Error(
+        `the build failed (exit ${build.status ?? build.signal}); run \`npm run build\` to see why`,
+      );
+    }
+    log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } finally {
+    release();
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Applies one producer's events to a store in `seq` order. Shared by every source, so that a
+ * replay after a reconnect (or an event that raced a snapshot) is applied once, never twice.
+ */
+import { parseEvent, type TrialEvent } from '../../protocol/index.js';
+import type { TrialStore } from '../store.js';
+
+export class EventFeed {
+  /** The `seq` to resume from: the last snapshot's, or the highest applied since (-1 before any). */
+  lastSeq = -1;
+
+  constructor(private readonly store: TrialStore) {}
+
+  /**
+   * Applies a valid event unless it is one the store already has (`seq` not above `lastSeq`).
+   * A snapshot is always applied: it replaces the state, whatever came before.
+   */
+  accept(event: TrialEvent): boolean {
+    if (event.type !== 'snapshot' && event.seq <= this.lastSeq) return false;
+    this.lastSeq = event.seq;
+    this.store.applyTrusted(event);
+    return true;
+  }
+
+  /** Validates untrusted input (JSON text or a parsed object); a malformed event is reported, not fatal. */
+  acceptUntrusted(input: unknown): boolean {
+    const result = parseEvent(input);
+    if (result.ok) return this.accept(result.event);
+    this.store.reportError(result.error.code, result.error.message, result.error.path);
+    return false;
+  }
+}
+
+/** What every `connectX` returns. */
+export interface SourceHandle {
+  /** Stops feeding the store and releases the connection; the store keeps what it holds. Idempotent. */
+  close(): void;
+}
+
+/** The message of anything thrown. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

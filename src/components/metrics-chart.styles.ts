@@ -1,0 +1,159 @@
+/** Styles of `<trial-metrics-chart>`; colours come from the shared theme tokens. */
+import { css } from 'lit';
+
+export const metricsChartStyles = css`
+  :host {
+    --_chart-height: var(--trialkit-chart-height, 320px);
+    --_tooltip-bg: var(--trialkit-tooltip-bg, var(--_surface));
+    display: block;
+    height: var(--_chart-height);
+    min-height: 120px;
+    background: var(--_bg);
+    position: relative;
+    box-sizing: border-box;
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  .base {
+    display: flex;
+    flex-direction: column;
+    height: 100%;
+    box-sizing: border-box;
+  }
+  .plot {
+    position: relative;
+    flex: 1 1 auto;
+    min-height: 0;
+    overflow: hidden;
+  }
+  .figure,
+  canvas {
+    position: absolute;
+    inset: 0;
+    width: 100%;
+    height: 100%;
+  }
+  .overlay {
+    cursor: crosshair;
+    touch-action: none;
+  }
+  .axis {
+    position: absolute;
+    inset: 0;
+    pointer-events: none;
+    color: var(--_muted);
+    font-size: 0.85em;
+    font-variant-numeric: tabular-nums;
+    line-height: 1;
+  }
+  .axis-title {
+    position: absolute;
+    top: 4px;
+    transform: translateX(-50%);
+    color: var(--_muted);
+    font-size: 0.85em;
+    font-weight: 600;
+    pointer-events: none;
+    white-space: nowrap;
+  }
+  .tick {
+    position: absolute;
+    white-space: nowrap;
+  }
+  .axis.x .tick {
+    transform: translateX(-50%);
+  }
+  .axis.y .tick {
+    transform: translate(-100%, -50%);
+    padding-right: 6px;
+  }
+  .message {
+    position: absolute;
+    inset: 0;
+    display: grid;
+    place-items: center;
+    color: var(--_muted);
+    pointer-events: none;
+  }
+  .tooltip {
+    position: absolute;
+    pointer-events: none;
+    background: var(--_tooltip-bg);
+    color: var(--_fg);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    padding: 6px 8px;
+    font-size: 0.9em;
+    box-shadow: 0 2px 10px rgb(0 0 0 / 0.18);
+    max-width: 18em;
+    z-index: 1;
+  }
+  .tooltip-title {
+    color: var(--_muted);
+    margin-bottom: 4px;
+  }
+  .tooltip-row {
+    display: grid;
+    grid-template-columns: auto 1fr auto;
+    gap: 6px;
+    align-items: center;
+    white-space: nowrap;
+  }
+  .tooltip-row.nearest {
+    font-weight: 600;
+  }
+  .tooltip-row .value {
+    font-variant-numeric: tabular-nums;
+    text-align: right;
+  }
+  .legend {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 2px 10px;
+    padding: 4px 8px 6px;
+    max-height: var(--trialkit-chart-legend-height, 5.5em);
+    overflow: auto;
+    list-style: none;
+    margin: 0;
+  }
+  .legend button {
+    all: unset;
+    display: inline-flex;
+    align-items: center;
+    gap: 5px;
+    padding: 1px 4px;
+    border-radius: 4px;
+    cursor: pointer;
+    color: var(--_fg);
+    font-size: 0.9em;
+  }
+  .legend button:hover,
+  .legend button[aria-pressed='true'] {
+    background: var(--_selection);
+  }
+  .legend button:focus-visible {
+    outline: 2px solid var(--_focus);
+    outline-offset: 1px;
+  }
+  .legend .id {
+    color: var(--_muted);
+    max-width: 10em;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  .swatch {
+    flex: none;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+    border: 0;
+  }
+`;

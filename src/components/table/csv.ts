@@ -1,0 +1,25 @@
+/**
+ * CSV export: RFC 4180 (CRLF line ends; fields quoted when they hold a quote, comma, CR or LF, with
+ * quotes doubled), and text cells that a spreadsheet would run as a formula (starting with `=`,
+ * `+`, `-`, `@`, tab or CR) prefixed with `'` (OWASP's advice). Numbers are written raw, so a
+ * negative number stays `-1.5` and reads back as a number.
+ */
+import type { CellValue } from './columns.js';
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** One field, escaped and quoted as needed. Missing values and non-finite numbers are empty. */
+export function csvField(value: CellValue): string {
+  if (value === undefined) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** A whole file: a header line, then one line per row. */
+export function toCsv(header: readonly string[], rows: Iterable<readonly CellValue[]>): string {
+  const lines = [header.map(csvField).join(',')];
+  for (const row of rows) lines.push(row.map(csvField).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,185 @@
+// Sends one logical request: builds the URL, applies timeouts and the retry policy, maps failures to
+// typed errors and validates the body. Every endpoint method of the client goes through `send`.
+import type { z } from 'zod';
+import {
+  apiError,
+  MlflowNetworkError,
+  MlflowResponseError,
+  MlflowTimeoutError,
+  type RequestDescription,
+} from './errors.js';
+import {
+  type Failure,
+  isRetryable,
+  parseRetryAfter,
+  type RetryOptions,
+  resolveRetry,
+  retryDelay,
+  sleep,
+} from './retry.js';
+
+/** Options every client method accepts as its last argument. */
+export interface RequestOptions {
+  /** Aborts the call, including pending retries; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Per-attempt timeout; overrides the client's. */
+  timeoutMs?: number;
+  /** Overrides the client's retry policy for this call; `false` sends once. */
+  retry?: RetryOptions | false;
+}
+
+/** A request, before it is sent. */
+export interface RequestSpec {
+  method: 'GET' | 'POST';
+  /** Path below the tracking URI, e.g. `/api/2.0/mlflow/runs/get`. */
+  path: string;
+  /** Query parameters; arrays repeat the key; undefined values are left out. */
+  query?: Record<string, string | number | readonly string[] | undefined>;
+  /** A JSON-ready object, or an already serialized JSON body. */
+  body?: unknown;
+  /** Whether sending it twice has the same effect as once (see README, "Retries"). */
+  idempotent: boolean;
+}
+
+export interface TransportOptions {
+  baseUrl: string;
+  headers: Record<string, string>;
+  fetch: typeof fetch;
+  timeoutMs: number;
+  retry?: RetryOptions | false;
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+export class Transport {
+  constructor(private readonly options: TransportOptions) {}
+
+  /** Sends `spec`, retrying as the policy allows, and returns the body parsed by `schema`. */
+  async send<S extends z.ZodType>(
+    spec: RequestSpec,
+    schema: S,
+    options: RequestOptions = {},
+  ): Promise<z.output<S>> {
+    const policy = resolveRetry(this.options.retry, options.retry);
+    const description: RequestDescription = { method: spec.method, path: spec.path };
+    const url = this.url(spec);
+    const body = serialize(spec.body);
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      options.signal?.throwIfAborted();
+      const outcome = await this.attempt(description, url, body, options);
+      if (outcome.ok) return parse(description, outcome.text, schema);
+      const { error, failure } = outcome;
+      if (attempt >= policy.maxAttempts || !isRetryable(failure, spec.idempotent, policy)) throw error;
+      const delay = retryDelay(attempt, failure, policy);
+      if (Date.now() - started + delay > policy.maxElapsedMs) throw error;
+      await sleep(delay, options.signal);
+    }
+  }
+
+  private url(spec: RequestSpec): string {
+    const url = `${this.options.baseUrl}${spec.path}`;
+    if (!spec.query) return url;
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(spec.query)) {
+      if (value === undefined) continue;
+      for (const item of Array.isArray(value) ? value : [value]) params.append(key, String(item));
+    }
+    const query = params.toString();
+    return query ? `${url}?${query}` : url;
+  }
+
+  /** One attempt. Resolves with the body text, or with the error and what kind of failure it was. */
+  private async attempt(
+    request: RequestDescription,
+    url: string,
+    body: string | undefined,
+    options: RequestOptions,
+  ): Promise<{ ok: true; text: string } | { ok: false; error: Error; failure: Failure }> {
+    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(TIMED_OUT), timeoutMs);
+    const forwardAbort = () => controller.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', forwardAbort, { once: true });
+    try {
+      const headers =
+        body === undefined
+          ? this.options.headers
+          : { ...this.options.headers, 'Content-Type': 'application/json' };
+      const response = await this.options.fetch(url, {
+        method: request.method,
+        headers,
+        body,
+        signal: controller.signal,
+      });
+      // The timer keeps running while the body streams in: a stalled body is a timeout too.
+      const text = await response.text();
+      if (response.ok) return { ok: true, text };
+      const retryAfterMs = parseRetryAfter(response.headers);
+      return {
+        ok: false,
+        error: errorFromBody(request, response.status, text),
+        failure: { kind: 'status', status: response.status, retryAfterMs },
+      };
+    } catch (cause) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      const timedOut = controller.signal.aborted && controller.signal.reason === TIMED_OUT;
+      const error = timedOut
+        ? new MlflowTimeoutError(request, timeoutMs)
+        : new MlflowNetworkError(request, cause);
+      return { ok: false, error, failure: { kind: 'network' } };
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', forwardAbort);
+    }
+  }
+}
+
+function serialize(body: unknown): string | undefined {
+  if (body === undefined || typeof body === 'string') return body;
+  return JSON.stringify(body);
+}
+
+/** Error codes for error responses without MLflow's JSON body (proxies, the security middleware). */
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'ENDPOINT_NOT_FOUND',
+  408: 'REQUEST_TIMEOUT',
+  429: 'REQUEST_LIMIT_EXCEEDED',
+  500: 'INTERNAL_ERROR',
+  502: 'BAD_GATEWAY',
+  503: 'TEMPORARILY_UNAVAILABLE',
+  504: 'GATEWAY_TIMEOUT',
+};
+
+function errorFromBody(request: RequestDescription, status: number, text: string): Error {
+  let code = CODE_BY_STATUS[status] ?? `HTTP_${status}`;
+  let message = text.trim().slice(0, 1000) || `HTTP ${status}`;
+  try {
+    const json = JSON.parse(text) as { error_code?: unknown; message?: unknown };
+    if (typeof json.error_code === 'string') code = json.error_code;
+    if (typeof json.message === 'string') message = json.message;
+  } catch {
+    // Not JSON: keep the text, e.g. the security middleware's plain-text refusals.
+  }
+  return apiError(request, status, code, message);
+}
+
+function parse<S extends z.ZodType>(request: RequestDescription, text: string, schema: S): z.output<S> {
+  let json: unknown;
+  try {
+    json = text === '' ? {} : JSON.parse(text);
+  } catch {
+    throw new MlflowResponseError(request, '', `body is not JSON: ${JSON.stringify(text.slice(0, 200))}`);
+  }
+  const result = schema.safeParse(json);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new MlflowResponseError(
+    request,
+    issue?.path.join('.') ?? '',
+    issue?.message ?? 'does not match the schema',
+  );
+}

@@ -1,0 +1,309 @@
+// Buffered, concurrent logging for training loops: calls return at once, points are packed into
+// full log-batch requests, and a bound on queued points turns into a promise the loop can await.
+import { BatchBody } from './batch.js';
+import { MlflowError, MlflowValidationError } from './errors.js';
+import type { RequestOptions } from './http.js';
+import { BATCH_LIMITS } from './limits.js';
+import { type EncodedItem, encodeParam, encodeTag, type KeyValues, MetricEncoder, pairs } from './wire.js';
+
+export interface RunLoggerOptions {
+  /** Log-batch requests in flight at once. Default 4. */
+  concurrency?: number;
+  /**
+   * Points (metrics, params and tags) held in memory, sent or not yet acknowledged, before the
+   * `log*` methods return a promise to await. At least 1000. Default 20,000.
+   */
+  maxQueued?: number;
+  /** How long a batch that is not full may wait for more points. Default 200 ms. */
+  flushIntervalMs?: number;
+  /** Signal, timeout and retry policy of each request. */
+  request?: RequestOptions;
+}
+
+/** Where a point goes: the step and the time (ms since the epoch, default now). */
+export interface PointOptions {
+  step?: number | string;
+  timestamp?: number | string;
+}
+
+/** A batch failed even after retries. Nothing was dropped: the undelivered points are still queued. */
+export class RunLoggerError extends MlflowError {
+  override name = 'RunLoggerError';
+  /** Metrics, params and tags still queued (a later `flush()` tries them again). */
+  readonly undelivered: number;
+
+  constructor(runId: string, cause: unknown, undelivered: number) {
+    super(
+      `RunLogger for run ${runId}: a batch failed (${cause instanceof Error ? cause.message : String(cause)}); ` +
+        `${undelivered} points are still queued — call flush() to try again`,
+      { cause },
+    );
+    this.undelivered = undelivered;
+  }
+}
+
+/** Posts one serialized log-batch body. */
+export type PostBatch = (body: string, options?: RequestOptions) => Promise<unknown>;
+
+interface Sent {
+  metrics: EncodedItem[];
+  params: EncodedItem[];
+  tags: EncodedItem[];
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Buffered logging for one run. Create it with `client.runLogger(runId)`.
+ *
+ * `logMetric`, `logMetrics`, `logParams` and `setTags` validate their input (throwing
+ * `MlflowValidationError` at once for a bad key), queue it and return. They return `undefined`
+ * while the queue has room, and a promise that resolves once it has room again otherwise — await
+ * it to bound memory: `await logger.logMetric('loss', v, { step })`.
+ *
+ * `flush()` resolves when everything logged so far is on the server; `close()` flushes and refuses
+ * further points. A batch that fails after the client's retries stops sending, keeps its points
+ * queued, and makes `flush()`, `close()` and pending backpressure promises reject with a
+ * {@link RunLoggerError}; calling `flush()` again retries. Batches are retry-safe: MLflow ignores a
+ * metric point logged twice, and a param logged twice with the same value.
+ */
+export class RunLogger {
+  readonly runId: string;
+  private readonly concurrency: number;
+  private readonly maxQueued: number;
+  private readonly flushIntervalMs: number;
+  private readonly runIdJson: string;
+  private readonly encoder = new MetricEncoder();
+
+  private metrics: EncodedItem[] = [];
+  private head = 0;
+  private params: EncodedItem[] = [];
+  private readonly paramValues = new Map<string, string>();
+  private readonly tags = new Map<string, EncodedItem>();
+  private tagsInFlight = false;
+
+  private held = 0;
+  private inFlight = 0;
+  private flushing = 0;
+  private failure: unknown;
+  private closed = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private roomWaiters: Waiter[] = [];
+  private idleWaiters: Waiter[] = [];
+
+  constructor(
+    private readonly post: PostBatch,
+    runId: string,
+    private readonly options: RunLoggerOptions = {},
+  ) {
+    this.runId = runId;
+    this.runIdJson = JSON.stringify(runId);
+    this.concurrency = Math.max(1, options.concurrency ?? 4);
+    this.maxQueued = Math.max(BATCH_LIMITS.entities, options.maxQueued ?? 20_000);
+    this.flushIntervalMs = options.flushIntervalMs ?? 200;
+  }
+
+  /** Points held: queued plus in flight. */
+  get queued(): number {
+    return this.held;
+  }
+
+  /** Queues one metric point. */
+  logMetric(key: string, value: number, point: PointOptions = {}): Promise<void> | undefined {
+    this.assertOpen();
+    this.metrics.push(this.encoder.encode(key, value, point.step, point.timestamp));
+    return this.added(1);
+  }
+
+  /** Queues several metrics at the same step and time. */
+  logMetrics(values: Readonly<Record<string, number>>, point: PointOptions = {}): Promise<void> | undefined {
+    this.assertOpen();
+    const timestamp = point.timestamp ?? Date.now();
+    const items = Object.entries(values).map(([key, value]) =>
+      this.encoder.encode(key, value, point.step, timestamp),
+    );
+    this.metrics.push(...items);
+    return this.added(items.length);
+  }
+
+  /** Queues params. A param already logged through this logger may repeat only with the same value. */
+  logParams(params: KeyValues): Promise<void> | undefined {
+    this.assertOpen();
+    const items = pairs(params).map((p) => encodeParam(p.key, p.value));
+    const fresh = items.filter((item) => {
+      const earlier = this.paramValues.get(item.key);
+      if (earlier !== undefined && earlier !== item.json) {
+        throw new MlflowValidationError(item.key, 'param already logged with a different value');
+      }
+      return earlier === undefined;
+    });
+    for (const item of fresh) this.paramValues.set(item.key, item.json);
+    this.params.push(...fresh);
+    return this.added(fresh.length);
+  }
+
+  /** Queues tags; a tag set again before it was sent is sent once, with its last value. */
+  setTags(tags: KeyValues): Promise<void> | undefined {
+    this.assertOpen();
+    let added = 0;
+    for (const tag of pairs(tags).map((t) => encodeTag(t.key, t.value))) {
+      if (!this.tags.delete(tag.key)) added++;
+      this.tags.set(tag.key, tag);
+    }
+    return this.added(added);
+  }
+
+  /** Resolves when every point logged so far is on the server; rejects with {@link RunLoggerError} if a batch failed. */
+  flush(): Promise<void> {
+    this.failure = undefined; // a new flush retries what an earlier failure left queued
+    this.flushing++;
+    const idle = new Promise<void>((resolve, reject) => this.idleWaiters.push({ resolve, reject }));
+    this.pump();
+    this.settleIdle();
+    return idle.finally(() => {
+      this.flushing--;
+    });
+  }
+
+  /** Flushes, then refuses further points. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
+    clearTimeout(this.timer);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new MlflowError(`RunLogger for run ${this.runId} is closed`);
+  }
+
+  /** Books `count` new points, starts sending, and returns a promise when the queue is over its bound. */
+  private added(count: number): Promise<void> | undefined {
+    this.held += count;
+    if (this.failure === undefined) this.pump();
+    if (this.held < this.maxQueued) return undefined;
+    const room =
+      this.failure !== undefined
+        ? Promise.reject(this.error())
+        : new Promise<void>((resolve, reject) => this.roomWaiters.push({ resolve, reject }));
+    // A caller that ignores the promise still hears of the failure from flush()/close(); no unhandled rejection.
+    room.catch(() => {});
+    return room;
+  }
+
+  private get pendingMetrics(): number {
+    return this.metrics.length - this.head;
+  }
+
+  private get pending(): number {
+    return this.pendingMetrics + this.params.length + (this.tagsInFlight ? 0 : this.tags.size);
+  }
+
+  /** Sends full batches while concurrency allows; partial ones too when flushing. */
+  private pump(): void {
+    while (this.failure === undefined && this.inFlight < this.concurrency && this.pending > 0) {
+      if (this.pending < BATCH_LIMITS.entities && this.flushing === 0) {
+        this.schedule();
+        return;
+      }
+      this.send();
+    }
+  }
+
+  /** A partial batch waits at most `flushIntervalMs` for company. */
+  private schedule(): void {
+    if (this.timer !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flushing++;
+      this.pump();
+      this.flushing--;
+    }, this.flushIntervalMs);
+  }
+
+  private send(): void {
+    const body = new BatchBody(this.runIdJson);
+    const sent: Sent = { metrics: [], params: [], tags: [] };
+    while (this.params.length > 0 && body.add('params', this.params[0]))
+      sent.params.push(this.params.shift()!);
+    // One tag batch at a time, so two writes of a tag cannot arrive out of order.
+    if (!this.tagsInFlight) {
+      for (const [key, tag] of this.tags) {
+        if (!body.add('tags', tag)) break;
+        sent.tags.push(tag);
+        this.tags.delete(key);
+      }
+      this.tagsInFlight = sent.tags.length > 0;
+    }
+    while (this.head < this.metrics.length && body.add('metrics', this.metrics[this.head])) {
+      sent.metrics.push(this.metrics[this.head++]);
+    }
+    this.compact();
+    this.inFlight++;
+    this.post(body.toJson(), this.options.request).then(
+      () => this.settled(sent),
+      (error) => this.settled(sent, error),
+    );
+  }
+
+  /** Drops sent metrics from the front of the queue once they are a large share of it. */
+  private compact(): void {
+    if (this.head > 4096 && this.head * 2 > this.metrics.length) {
+      this.metrics = this.metrics.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private settled(sent: Sent, error?: unknown): void {
+    this.inFlight--;
+    if (sent.tags.length > 0) this.tagsInFlight = false;
+    if (error === undefined) {
+      this.held -= sent.metrics.length + sent.params.length + sent.tags.length;
+    } else {
+      this.failure ??= error;
+      this.requeue(sent);
+    }
+    this.pump();
+    this.settleRoom();
+    this.settleIdle();
+  }
+
+  /** Puts a failed batch back at the front of the queue; a tag set anew since keeps its new value. */
+  private requeue(sent: Sent): void {
+    this.metrics = [...sent.metrics, ...this.metrics.slice(this.head)];
+    this.head = 0;
+    this.params.unshift(...sent.params);
+    const newer = new Map(this.tags);
+    this.tags.clear();
+    for (const tag of sent.tags) {
+      if (newer.has(tag.key)) this.held--;
+      else this.tags.set(tag.key, tag);
+    }
+    for (const [key, tag] of newer) this.tags.set(key, tag);
+  }
+
+  private error(): RunLoggerError {
+    return new RunLoggerError(this.runId, this.failure, this.held);
+  }
+
+  private settleRoom(): void {
+    if (this.failure !== undefined && this.inFlight === 0) {
+      const error = this.error();
+      for (const waiter of this.roomWaiters.splice(0)) waiter.reject(error);
+    } else if (this.held < this.maxQueued) {
+      for (const waiter of this.roomWaiters.splice(0)) waiter.resolve();
+    }
+  }
+
+  private settleIdle(): void {
+    if (this.inFlight > 0) return;
+    if (this.failure !== undefined) {
+      const error = this.error();
+      for (const waiter of this.idleWaiters.splice(0)) waiter.reject(error);
+    } else if (this.held === 0) {
+      for (const waiter of this.idleWaiters.splice(0)) waiter.resolve();
+    }
+  }
+}

@@ -1,0 +1,309 @@
+/**
+ * Streams a producer's events (the sync engine's, usually) to dashboards as Server-Sent Events.
+ * One subscription to the producer feeds every client; a bounded buffer of recent events lets a
+ * client that reconnects with `Last-Event-ID` catch up without a new snapshot.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type EventProducer, encodeEvent, type TrialEvent } from '../protocol/index.js';
+
+export interface EventStreamOptions {
+  /** A comment line is sent this often so that proxies keep the connection open (ms, default 15,000). */
+  heartbeatMs?: number;
+  /** How many recent events are kept for replay (default 10,000). */
+  replayBuffer?: number;
+  /**
+   * A client whose unsent output exceeds this many bytes is disconnected: it will reconnect and
+   * resume, instead of the server holding an ever-growing backlog for it (default 16 MiB).
+   */
+  maxBufferedBytes?: number;
+  /** If set, sent as the SSE `retry:` field: the delay a browser waits before reconnecting itself (ms). */
+  retryMs?: number;
+  /** Extra response headers, e.g. for CORS. */
+  headers?: Record<string, string>;
+}
+
+/** Where the stream writes one client's events; how the events are framed is the sink's business. */
+export interface EventSink {
+  /** One event, JSON-encoded with `encodeEvent`. */
+  send(json: string, seq: number): void;
+  /** The server ends this client (the stream closed, or a snapshot could not be taken). */
+  close(reason: string): void;
+}
+
+/**
+ * A request handler for Node's `http`, Express (`app.get('/events', stream)`) and Fastify
+ * (`reply.hijack(); stream(request.raw, reply.raw)`), with a fetch-style twin for Hono and other
+ * fetch-based servers (`app.get('/events', (c) => stream.handleRequest(c.req.raw))`).
+ *
+ * A new client gets a snapshot, then every event. A client that sends `Last-Event-ID` (or the
+ * query parameter `lastEventId`, which a browser's `EventSource` cannot set as a header) gets the
+ * events after that `seq` from the buffer, or a fresh snapshot when they are no longer there.
+ */
+export interface EventStream {
+  (req: IncomingMessage, res: ServerResponse): void;
+  /** Answers a fetch `Request` with a streaming `Response`; ends when the request's signal aborts. */
+  handleRequest(request: Request): Response;
+  /**
+   * Feeds any transport (a WebSocket, a test): events after `lastSeq`, or a snapshot first when
+   * `lastSeq` is undefined or too old. Returns the function that detaches the sink.
+   */
+  attach(sink: EventSink, lastSeq?: number): () => void;
+  /** How many clients are attached now. */
+  readonly clientCount: number;
+  /** Stops listening to the producer and ends every client. */
+  close(): void;
+}
+
+const defaults = { heartbeatMs: 15_000, replayBuffer: 10_000, maxBufferedBytes: 16 * 1024 * 1024 };
+
+/** Creates the stream and subscribes to `producer` at once, so replay works from the start. */
+export function createEventStream(producer: EventProducer, options: EventStreamOptions = {}): EventStream {
+  const opts = { ...defaults, ...options };
+  const hub = new Hub(producer, opts.replayBuffer);
+  const headers = {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache, no-transform',
+    // nginx would otherwise buffer the stream and deliver it in lumps.
+    'X-Accel-Buffering': 'no',
+    ...opts.headers,
+  };
+  const preamble = opts.retryMs === undefined ? ': trialkit\n\n' : `retry: ${opts.retryMs}\n\n`;
+
+  const serve = (write: (chunk: string) => boolean, end: () => void, lastSeq: number | undefined) => {
+    let done = false;
+    const heartbeat = setInterval(() => send(': heartbeat\n\n'), opts.heartbeatMs);
+    heartbeat.unref?.();
+    const stop = () => {
+      if (done) return;
+      done = true;
+      clearInterval(heartbeat);
+      detach();
+      end();
+    };
+    const send = (chunk: string) => {
+      if (!done && !write(chunk)) stop();
+    };
+    send(preamble);
+    const detach = hub.attach(
+      { send: (json, seq) => send(`id: ${seq}\ndata: ${json}\n\n`), close: stop },
+      lastSeq,
+    );
+    return stop;
+  };
+
+  const nodeHandler = (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET' }).end();
+      return;
+    }
+    // `Connection` is an HTTP/1 header; HTTP/2 forbids it.
+    res.writeHead(200, req.httpVersionMajor < 2 ? { ...headers, Connection: 'keep-alive' } : headers);
+    res.flushHeaders();
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    const lastSeq = parseLastEventId(req.headers['last-event-id'], new URL(req.url ?? '/', 'http://x'));
+    const write = (chunk: string) => {
+      if (res.writableLength > opts.maxBufferedBytes) return false;
+      res.write(chunk);
+      return true;
+    };
+    const stop = serve(write, () => res.end(), lastSeq);
+    res.on('close', stop);
+  };
+
+  const handleRequest = (request: Request): Response => {
+    if (request.method !== 'GET') return new Response(null, { status: 405, headers: { Allow: 'GET' } });
+    const lastSeq = parseLastEventId(request.headers.get('last-event-id'), new URL(request.url));
+    const encoder = new TextEncoder();
+    let stop = () => {};
+    const body = new ReadableStream<Uint8Array>(
+      {
+        start(controller) {
+          const write = (chunk: string) => {
+            if ((controller.desiredSize ?? 0) <= 0) return false;
+            controller.enqueue(encoder.encode(chunk));
+            return true;
+          };
+          const end = () => {
+            try {
+              controller.close();
+            } catch {
+              // Already closed or cancelled by the reader.
+            }
+          };
+          stop = serve(write, end, lastSeq);
+          if (request.signal.aborted) stop();
+          else request.signal.addEventListener('abort', stop, { once: true });
+        },
+        cancel() {
+          stop();
+        },
+      },
+      { highWaterMark: opts.maxBufferedBytes, size: (chunk) => chunk.byteLength },
+    );
+    return new Response(body, { headers });
+  };
+
+  const stream = nodeHandler as EventStream;
+  return Object.defineProperties(stream, {
+    handleRequest: { value: handleRequest },
+    attach: { value: (sink: EventSink, lastSeq?: number) => hub.attach(sink, lastSeq) },
+    clientCount: { get: () => hub.clientCount },
+    close: { value: () => hub.close() },
+  });
+}
+
+/** The `seq` a reconnecting client last saw, from the header or the query; undefined if none or garbage. */
+function parseLastEventId(header: string | string[] | null | undefined, url: URL): number | undefined {
+  const raw = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('lastEventId');
+  if (raw == null || !/^\d+$/.test(raw.trim())) return undefined;
+  return Number(raw);
+}
+
+interface Entry {
+  seq: number;
+  json: string;
+}
+
+interface Client {
+  sink: EventSink;
+  /** False until the client has its snapshot or replay; live events wait in the buffer meanwhile. */
+  live: boolean;
+}
+
+/** The producer subscription, the replay buffer and the clients; knows nothing of HTTP. */
+class Hub {
+  private readonly clients = new Set<Client>();
+  private readonly ring: ReplayBuffer;
+  private readonly unsubscribe: () => void;
+  /** Every event with a `seq` above this is in the buffer; undefined until a snapshot proves it. */
+  private coveredAfter: number | undefined;
+  private latestSeq = -1;
+  /** One snapshot serves every client that connects while it is being taken. */
+  private pendingSnapshot: Promise<Entry> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly producer: EventProducer,
+    capacity: number,
+  ) {
+    this.ring = new ReplayBuffer(capacity);
+    this.unsubscribe = producer.subscribe((event) => this.onEvent(event));
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  attach(sink: EventSink, lastSeq?: number): () => void {
+    const client: Client = { sink, live: false };
+    if (this.closed) {
+      sink.close('the event stream is closed');
+      return () => {};
+    }
+    this.clients.add(client);
+    if (lastSeq !== undefined && this.canReplayAfter(lastSeq)) this.goLive(client, lastSeq);
+    else this.sendSnapshot(client);
+    return () => {
+      this.clients.delete(client);
+    };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.unsubscribe();
+    for (const client of [...this.clients]) client.sink.close('the event stream is closed');
+    this.clients.clear();
+  }
+
+  private onEvent(event: TrialEvent): void {
+    const entry = { seq: event.seq, json: encodeEvent(event) };
+    const evicted = this.ring.push(entry);
+    if (evicted && this.coveredAfter !== undefined)
+      this.coveredAfter = Math.max(this.coveredAfter, evicted.seq);
+    this.latestSeq = Math.max(this.latestSeq, event.seq);
+    for (const client of this.clients) if (client.live) client.sink.send(entry.json, entry.seq);
+  }
+
+  /** Whether the buffer holds every event after `seq` (a `seq` from the future is not trusted). */
+  private canReplayAfter(seq: number): boolean {
+    return this.coveredAfter !== undefined && seq >= this.coveredAfter && seq <= this.latestSeq;
+  }
+
+  private goLive(client: Client, after: number): void {
+    for (const entry of this.ring.after(after)) client.sink.send(entry.json, entry.seq);
+    client.live = true;
+  }
+
+  private sendSnapshot(client: Client): void {
+    this.snapshot().then(
+      (snapshot) => {
+        if (!this.clients.has(client)) return;
+        // The buffer overflowed while the snapshot was on its way: take a newer one.
+        if (!this.canReplayAfter(snapshot.seq)) return this.sendSnapshot(client);
+        client.sink.send(snapshot.json, snapshot.seq);
+        this.goLive(client, snapshot.seq);
+      },
+      (err) => {
+        if (!this.clients.delete(client)) return;
+        client.sink.close(`snapshot failed: ${err instanceof Error ? err.message : String(err)}`);
+      },
+    );
+  }
+
+  private snapshot(): Promise<Entry> {
+    this.pendingSnapshot ??= this.producer.snapshot().then(
+      (event) => {
+        this.pendingSnapshot = undefined;
+        // We subscribed before asking, so every event after this one reached the buffer (unless
+        // already pushed out of it). An earlier snapshot may have proven more.
+        const covered = Math.max(event.seq, this.ring.lastEvictedSeq);
+        this.coveredAfter = Math.min(this.coveredAfter ?? covered, covered);
+        this.latestSeq = Math.max(this.latestSeq, event.seq);
+        return { seq: event.seq, json: encodeEvent(event) };
+      },
+      (err) => {
+        this.pendingSnapshot = undefined;
+        throw err;
+      },
+    );
+    return this.pendingSnapshot;
+  }
+}
+
+/** The most recent events, oldest first, in a fixed-size circular array. */
+class ReplayBuffer {
+  private readonly items: (Entry | undefined)[];
+  private start = 0;
+  private size = 0;
+  /** The `seq` of the newest event dropped so far (-1 before any). */
+  lastEvictedSeq = -1;
+
+  constructor(capacity: number) {
+    this.items = new Array(Math.max(1, capacity));
+  }
+
+  /** Adds an entry; returns the one it pushed out, if the buffer was full. */
+  push(entry: Entry): Entry | undefined {
+    if (this.size < this.items.length) {
+      this.items[(this.start + this.size++) % this.items.length] = entry;
+      return undefined;
+    }
+    const evicted = this.items[this.start]!;
+    this.items[this.start] = entry;
+    this.start = (this.start + 1) % this.items.length;
+    this.lastEvictedSeq = Math.max(this.lastEvictedSeq, evicted.seq);
+    return evicted;
+  }
+
+  /** The entries with a `seq` above `seq`, oldest first. */
+  *after(seq: number): Generator<Entry> {
+    for (let i = 0; i < this.size; i++) {
+      const entry = this.items[(this.start + i) % this.items.length]!;
+      if (entry.seq > seq) yield entry;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+/** The HTML page the dashboard servers send: one `<trial-dashboard>` filling the window. */
+
+export interface DashboardPageOptions {
+  /** The page title. */
+  title: string;
+  /** Attributes of the `<trial-dashboard>` element, e.g. `{ src: '/events' }`. */
+  attributes: Record<string, string | undefined>;
+  /** Where the browser bundle is served. Default `/trialkit.js`. */
+  scriptUrl?: string;
+}
+
+const escapes: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Escapes text for HTML content and quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => escapes[c]);
+}
+
+/** Renders the page. Attribute values are escaped: they may come from the command line. */
+export function dashboardPage({
+  title,
+  attributes,
+  scriptUrl = '/trialkit.js',
+}: DashboardPageOptions): string {
+  const attrs = Object.entries(attributes)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .map(([name, value]) => ` ${name}="${escapeHtml(value)}"`)
+    .join('');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<link rel="icon" href="data:,">
+<title>${escapeHtml(title)}</title>
+<style>
+  html, body { margin: 0; height: 100%; }
+  body { font-family: system-ui, sans-serif; }
+  trial-dashboard { display: block; height: 100vh; }
+</style>
+<script type="module" src="${escapeHtml(scriptUrl)}"></script>
+</head>
+<body>
+<trial-dashboard${attrs}></trial-dashboard>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,149 @@
+/**
+ * `trialkit demo` / `npm start`: PGlite in a data directory, a sync engine on it (syncing to MLflow
+ * when a tracking URI is given), the simulated search writing to the engine, and the dashboard
+ * server streaming the engine's events. Also accepts events posted by other producers.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { MlflowClient } from '../mlflow/index.js';
+import type { TrialEvent } from '../protocol/index.js';
+import { createSyncEngine, type SyncEngine } from '../sync/index.js';
+import { createPgliteStorage } from '../sync/storage/pglite.js';
+import { startDashboardServer } from './app.js';
+import { loadBrowserBundle } from './browser-bundle.js';
+import { createDemo } from './demo.js';
+import { createEventStream } from './event-stream.js';
+
+/** A started server: where it is, and how to stop it. */
+export interface Running {
+  readonly url: string;
+  /** Stops everything it started, in order, leaving data consistent. */
+  close(): Promise<void>;
+}
+
+export interface DemoServerOptions {
+  /** PGlite's directory; created if missing. */
+  dataDir: string;
+  /** Sync trials to this MLflow server and link the dashboard to it; omitted, nothing talks to MLflow. */
+  mlflowUri?: string;
+  host: string;
+  port: number;
+  fallbackPort: boolean;
+  seed?: number;
+  /** Receives progress lines. */
+  log: (line: string) => void;
+}
+
+/** Starts the demo and its server; resolves once the page can be opened. */
+export async function runDemo(options: DemoServerOptions): Promise<Running> {
+  const { log } = options;
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  log(`starting PGlite in ${dataDir}…`);
+  const storage = createPgliteStorage({ dataDir });
+  try {
+    await storage.ready();
+  } catch (err) {
+    // An install from npm has PGlite only if the user added it (it is an optional peer).
+    if (
+      (err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' &&
+      /pglite/.test((err as Error).message)
+    ) {
+      throw new Error('the demo needs PGlite: npm install @electric-sql/pglite');
+    }
+    throw err;
+  }
+
+  const mlflow = options.mlflowUri ? MlflowClient.fromEnv({ trackingUri: options.mlflowUri }) : undefined;
+  const engine = createSyncEngine({
+    storage,
+    mlflow,
+    enabled: mlflow !== undefined,
+    autoSync: true,
+    experimentName: (study) => `trialkit demo: ${study.name}`,
+  });
+  if (mlflow) {
+    log(`syncing trials to MLflow at ${options.mlflowUri}`);
+    engine.start();
+  }
+  const existing = await retireEarlierRuns(engine);
+
+  log('loading the dashboard bundle…');
+  const bundle = await loadBrowserBundle();
+  if (bundle.built) log('(bundled with esbuild: this checkout has no prebuilt dist/browser/trialkit.js)');
+
+  const demo = createDemo(engine, { seed: options.seed, existingStudyIds: existing });
+  demo.run();
+  const events = createEventStream(engine);
+  const server = await startDashboardServer({
+    page: {
+      title: 'trialkit demo — live hyperparameter search',
+      attributes: { src: '/events', 'mlflow-ui-url': options.mlflowUri },
+    },
+    bundle: bundle.code,
+    events,
+    ingest: (events) => ingestInto(engine, events),
+    health: () => ({ demo: true, studies: demo.studies.length }),
+    host: options.host,
+    port: options.port,
+    fallbackPort: options.fallbackPort,
+  });
+  if (server.portChanged) log(`port ${options.port} is taken; using ${server.port} instead`);
+  log(`serving on ${server.url}`);
+
+  return {
+    url: server.url,
+    async close() {
+      // Producers first, then consumers, then the store: nothing writes to a closed database.
+      await demo.stop();
+      events.close();
+      await server.close();
+      await engine.stop();
+      await storage.close();
+    },
+  };
+}
+
+/**
+ * A data directory the demo ran in before still holds that run's studies: mark the ones that were
+ * running as paused and their unfinished trials as cancelled (their process is gone), and return
+ * every study id so the new run numbers its studies after them.
+ */
+async function retireEarlierRuns(engine: SyncEngine): Promise<string[]> {
+  const studies = await engine.listStudies();
+  const now = Date.now();
+  for (const study of studies) {
+    if (study.status !== 'running') continue;
+    for (const trial of await engine.listTrials(study.id)) {
+      if (trial.status !== 'running' && trial.status !== 'pending') continue;
+      const tags = { ...trial.tags, cancelled_by: 'demo restart' };
+      await engine.upsertTrial({ ...trial, status: 'cancelled', endedAt: now, tags });
+    }
+    await engine.upsertStudy({ ...study, status: 'paused' });
+  }
+  return studies.map((s) => s.id);
+}
+
+/** Applies events posted to `POST /events` through the engine, so they are stored and synced too. */
+async function ingestInto(engine: SyncEngine, events: TrialEvent[]): Promise<void> {
+  for (const event of events) {
+    switch (event.type) {
+      case 'study.upsert':
+        await engine.upsertStudy(event.study);
+        break;
+      case 'trial.upsert':
+        await engine.upsertTrial(event.trial);
+        break;
+      case 'metrics.append':
+        for (const b of event.batches) {
+          const points = b.steps.map((step, i) => ({ step, value: b.values[i], timestamp: b.timestamps[i] }));
+          await engine.appendMetrics(b.trialId, b.key, points);
+        }
+        break;
+      default:
+        throw new Error(
+          `${event.type} events cannot be posted; send study.upsert, trial.upsert or metrics.append`,
+        );
+    }
+  }
+}

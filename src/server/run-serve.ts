@@ -1,0 +1,127 @@
+/**
+ * `trialkit serve`: a live dashboard of an existing MLflow server. The server polls MLflow (one
+ * `connectMlflow` source per experiment, each into its own store), relays the stores as protocol
+ * events, and streams them to every page over SSE.
+ *
+ * Why the server polls rather than the page: one poller serves any number of open tabs; MLflow
+ * need not be reachable from the browser nor accept its origin (MLflow 3 refuses unknown Host
+ * headers and cross-origin requests); credentials (MLFLOW_TRACKING_TOKEN, …) stay on the server;
+ * and the page is the demo's page, `<trial-dashboard src="/events">`, with SSE's resume.
+ */
+import { type SourceHandle, TrialStore } from '../client/index.js';
+import { connectMlflow } from '../client/sources/mlflow.js';
+import { MlflowClient, MlflowNetworkError, MlflowTimeoutError } from '../mlflow/index.js';
+import { startDashboardServer } from './app.js';
+import { loadBrowserBundle } from './browser-bundle.js';
+import { createEventStream } from './event-stream.js';
+import type { Running } from './run-demo.js';
+import { storeProducer } from './store-producer.js';
+
+export interface ServeOptions {
+  mlflowUri: string;
+  /** Experiments to watch; empty: every active experiment, including ones created later. */
+  experiments: string[];
+  intervalMs: number;
+  host: string;
+  port: number;
+  fallbackPort: boolean;
+  log: (line: string) => void;
+}
+
+/** Checks that MLflow answers and the experiments exist, then serves; rejects with a one-line reason. */
+export async function runServe(options: ServeOptions): Promise<Running> {
+  const { log, mlflowUri } = options;
+  log(`connecting to MLflow at ${mlflowUri}…`);
+  const client = MlflowClient.fromEnv({ trackingUri: mlflowUri, timeoutMs: 10_000 });
+  const names = await experimentNames(client, options.experiments);
+  log(
+    names.length
+      ? `watching ${names.map((n) => JSON.stringify(n)).join(', ')}`
+      : 'no experiments yet; watching for new ones',
+  );
+
+  const relay = storeProducer();
+  const sources = new Map<string, SourceHandle>();
+  const watch = (name: string) => {
+    if (sources.has(name)) return;
+    const store = new TrialStore();
+    store.subscribe((change) => {
+      if (change.connection && store.connection.state !== 'open' && store.connection.message) {
+        log(`${name}: ${store.connection.state}: ${store.connection.message}`);
+      }
+    });
+    relay.add(store);
+    sources.set(name, connectMlflow(store, { client, experimentName: name, intervalMs: options.intervalMs }));
+  };
+  names.forEach(watch);
+  // Without --experiment, experiments created after start-up join the dashboard too.
+  const discovery =
+    options.experiments.length === 0
+      ? setInterval(
+          () => {
+            experimentNames(client, []).then(
+              (all) => all.forEach(watch),
+              () => {}, // the sources report MLflow being down; one line per poll would be noise
+            );
+          },
+          Math.max(10_000, options.intervalMs * 5),
+        )
+      : undefined;
+
+  const bundle = await loadBrowserBundle();
+  const events = createEventStream(relay);
+  const server = await startDashboardServer({
+    page: { title: `trialkit — ${mlflowUri}`, attributes: { src: '/events', 'mlflow-ui-url': mlflowUri } },
+    bundle: bundle.code,
+    events,
+    health: () => ({ mlflow: mlflowUri, experiments: [...sources.keys()] }),
+    host: options.host,
+    port: options.port,
+    fallbackPort: options.fallbackPort,
+  });
+  if (server.portChanged) log(`port ${options.port} is taken; using ${server.port} instead`);
+  log(`serving on ${server.url}`);
+
+  return {
+    url: server.url,
+    async close() {
+      clearInterval(discovery);
+      for (const source of sources.values()) source.close();
+      relay.close();
+      events.close();
+      await server.close();
+    },
+  };
+}
+
+/** The named experiments (each must exist), or every active one; throws one clear line otherwise. */
+async function experimentNames(client: MlflowClient, wanted: string[]): Promise<string[]> {
+  const once = { retry: false as const, timeoutMs: 10_000 };
+  try {
+    if (wanted.length === 0) {
+      const names: string[] = [];
+      for await (const experiment of client.iterateExperiments({ viewType: 'ACTIVE_ONLY' }, once))
+        names.push(experiment.name);
+      return names;
+    }
+    for (const name of wanted) {
+      if (!(await client.getExperimentByName(name, once))) {
+        throw new Error(`MLflow at ${client.trackingUri} has no experiment named ${JSON.stringify(name)}`);
+      }
+    }
+    return wanted;
+  } catch (err) {
+    if ((err as Error).message.startsWith('MLflow at')) throw err;
+    throw new Error(`cannot reach MLflow at ${client.trackingUri}: ${reason(err)}`);
+  }
+}
+
+/** Why a request failed, in a few words: the socket error's code (ECONNREFUSED, ENOTFOUND…) if there is one. */
+function reason(err: unknown): string {
+  if (err instanceof MlflowTimeoutError) return err.message.replace(/^\S+ \S+: /, '');
+  if (err instanceof MlflowNetworkError) {
+    const cause = (err.cause as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+    return cause?.code ?? cause?.message ?? 'no response';
+  }
+  return (err as Error).message;
+}

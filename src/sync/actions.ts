@@ -1,0 +1,330 @@
+/**
+ * What each sync action does in MLflow. Every step is safe to repeat after an unknown outcome:
+ * a run is found by its `trialkit.trial_id` tag before one is created, params and tags are re-sent
+ * with the same values, and only metric points MLflow has not acknowledged are sent (MLflow ignores
+ * a point it already holds with the same key, step, timestamp and value).
+ */
+import {
+  MlflowAlreadyExistsError,
+  type MlflowClient,
+  MlflowNotFoundError,
+  type Run,
+} from '../mlflow/index.js';
+import { PermanentJobError } from './errors.js';
+import type { EventHub } from './event-hub.js';
+import { JobAction, type JobPayload } from './jobs.js';
+import {
+  desiredRunState,
+  NOTE_TAG,
+  remoteOf,
+  TRIAL_ID_TAG,
+  trialFieldsOf,
+  trialStatusOf,
+} from './mapping.js';
+import { type ColumnarPoints, type RemoteState, type Study, type Trial, trialSchema } from './model.js';
+import type { Storage, StorageOps } from './storage.js';
+
+/** Points sent per log-batch call; the client splits it into requests of MLflow's size. */
+const PUSH_WINDOW = 5000;
+/** Requests of one window in flight at once; MLflow's SQL store serialises writes anyway. */
+const PUSH_CONCURRENCY = 2;
+
+/** What the actions work with. */
+export interface ActionContext {
+  storage: Storage;
+  mlflow: MlflowClient;
+  hub: EventHub;
+  experimentName(study: Study): string;
+  /** Queues a follow-up job (an import queues one pull per run). */
+  enqueue(tx: StorageOps, action: JobAction, payload: Record<string, unknown>): Promise<void>;
+}
+
+type Handlers = { [A in JobAction]: (ctx: ActionContext, payload: JobPayload<A>) => Promise<void> };
+
+/** One handler per {@link JobAction}. */
+export const actionHandlers: Handlers = {
+  [JobAction.CreateRun]: async (ctx, { trialId }) => {
+    await ensureRun(ctx, await requireTrial(ctx, trialId));
+  },
+  [JobAction.PushTrial]: (ctx, { trialId }) => pushTrial(ctx, trialId),
+  [JobAction.UpdateRunStatus]: async (ctx, { trialId }) => {
+    const trial = await requireTrial(ctx, trialId);
+    await pushStatus(ctx, trial, await ensureRun(ctx, trial));
+  },
+  [JobAction.PullRun]: (ctx, payload) => pullRun(ctx, payload),
+  [JobAction.ImportExperiment]: (ctx, { studyId }) => importExperiment(ctx, studyId),
+};
+
+async function requireTrial(ctx: ActionContext, trialId: string): Promise<Trial> {
+  const trial = await ctx.storage.getTrial(trialId);
+  if (!trial) throw new PermanentJobError(`cannot sync trial ${JSON.stringify(trialId)}: it does not exist`);
+  return trial;
+}
+
+async function requireStudy(ctx: ActionContext, studyId: string): Promise<Study> {
+  const study = await ctx.storage.getStudy(studyId);
+  if (!study) throw new PermanentJobError(`cannot sync study ${JSON.stringify(studyId)}: it does not exist`);
+  return study;
+}
+
+/** The study's experiment id: linked, found by name, or created (and then linked). */
+async function ensureExperiment(ctx: ActionContext, study: Study): Promise<string> {
+  if (study.mlflow?.experimentId) return study.mlflow.experimentId;
+  const name = ctx.experimentName(study);
+  let experimentId = (await ctx.mlflow.getExperimentByName(name))?.experimentId;
+  if (!experimentId) {
+    try {
+      experimentId = await ctx.mlflow.createExperiment(name);
+    } catch (err) {
+      // Another worker (or an earlier attempt whose answer was lost) created it first.
+      if (!(err instanceof MlflowAlreadyExistsError)) throw err;
+      experimentId = (await ctx.mlflow.getExperimentByName(name))?.experimentId;
+      if (!experimentId) throw err;
+    }
+  }
+  const linked = { ...study, mlflow: { experimentId } };
+  await ctx.hub.write(async (emit) => {
+    await ctx.storage.upsertStudy(linked);
+    emit({ type: 'study.upsert', study: linked });
+  });
+  return experimentId;
+}
+
+/** The trial's run id: linked, found by its idempotency tag, or created. */
+async function ensureRun(ctx: ActionContext, trial: Trial): Promise<string> {
+  if (trial.mlflow?.runId) return trial.mlflow.runId;
+  const experimentId = await ensureExperiment(ctx, await requireStudy(ctx, trial.studyId));
+  const run =
+    (await findRunOfTrial(ctx, experimentId, trial.id)) ??
+    (await ctx.mlflow.createRun({
+      experimentId,
+      runName: `${trial.studyId}-${trial.number}`,
+      ...(trial.startedAt !== undefined && { startTime: trial.startedAt }),
+      tags: { [TRIAL_ID_TAG]: trial.id },
+    }));
+  await ctx.hub.write(async (emit) => {
+    const linked = await ctx.storage.transaction(async (tx) => {
+      await tx.setRunLink(trial.id, { experimentId, runId: run.info.runId });
+      await tx.setRemoteState(trial.id, remoteOf(run));
+      return tx.getTrial(trial.id);
+    });
+    if (linked) emit({ type: 'trial.upsert', trial: linked });
+  });
+  return run.info.runId;
+}
+
+/** The oldest live run tagged with the trial's id (a create whose answer was lost still counts). */
+async function findRunOfTrial(
+  ctx: ActionContext,
+  experimentId: string,
+  trialId: string,
+): Promise<Run | undefined> {
+  const quote = trialId.includes("'") ? '"' : "'";
+  const { runs } = await ctx.mlflow.searchRuns({
+    experimentIds: [experimentId],
+    filter: `tags.\`${TRIAL_ID_TAG}\` = ${quote}${trialId}${quote}`,
+    orderBy: ['start_time ASC'],
+    maxResults: 10,
+  });
+  return runs.find((run) => run.data.tags[TRIAL_ID_TAG] === trialId);
+}
+
+async function pushTrial(ctx: ActionContext, trialId: string): Promise<void> {
+  const trial = await requireTrial(ctx, trialId);
+  const runId = await ensureRun(ctx, trial);
+  await pushParamsAndTags(ctx, trial, runId);
+  await pushMetrics(ctx, trialId, runId);
+  await pushStatus(ctx, trial, runId);
+}
+
+async function remoteState(ctx: ActionContext, trialId: string): Promise<RemoteState> {
+  return (await ctx.storage.getRemoteState(trialId)) ?? { params: {}, tags: {} };
+}
+
+async function pushParamsAndTags(ctx: ActionContext, trial: Trial, runId: string): Promise<void> {
+  const remote = await remoteState(ctx, trial.id);
+  const want = desiredRunState(trial);
+  for (const [key, value] of Object.entries(want.params)) {
+    const held = remote.params[key];
+    if (held !== undefined && held !== value) {
+      throw new PermanentJobError(
+        `trial ${JSON.stringify(trial.id)}: param ${JSON.stringify(key)} is ${JSON.stringify(held)} in MLflow and params cannot change (now ${JSON.stringify(value)})`,
+      );
+    }
+  }
+  const params = changedEntries(want.params, remote.params);
+  const tags = changedEntries(want.tags, remote.tags);
+  if (Object.keys(params).length || Object.keys(tags).length)
+    await ctx.mlflow.logBatch(runId, { params, tags });
+  for (const key of Object.keys(remote.tags)) {
+    if (key in want.tags) continue;
+    await ctx.mlflow.deleteTag(runId, key).catch((err) => {
+      if (!(err instanceof MlflowNotFoundError)) throw err;
+    });
+  }
+  await ctx.storage.setRemoteState(trial.id, {
+    ...remote,
+    params: { ...remote.params, ...params },
+    tags: want.tags,
+  });
+}
+
+function changedEntries(want: Record<string, string>, held: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(want).filter(([k, v]) => held[k] !== v));
+}
+
+/** Sends each series' unacknowledged points, window by window, recording each acknowledgement. */
+async function pushMetrics(ctx: ActionContext, trialId: string, runId: string): Promise<void> {
+  for (const series of await ctx.storage.listSeries(trialId)) {
+    for (let acked = series.acked; acked < series.points; ) {
+      const end = Math.min(series.points, acked + PUSH_WINDOW);
+      const points = await ctx.storage.readSeries(trialId, series.key, acked, end);
+      await ctx.mlflow.logBatch(
+        runId,
+        { metrics: metricInputs(series.key, points) },
+        { concurrency: PUSH_CONCURRENCY },
+      );
+      await ctx.storage.setAcked(trialId, series.key, end);
+      acked = end;
+    }
+  }
+}
+
+function metricInputs(key: string, points: ColumnarPoints) {
+  const out = new Array(points.steps.length);
+  for (let i = 0; i < out.length; i++)
+    out[i] = { key, step: points.steps[i], value: points.values[i], timestamp: points.timestamps[i] };
+  return out;
+}
+
+async function pushStatus(ctx: ActionContext, trial: Trial, runId: string): Promise<void> {
+  const remote = await remoteState(ctx, trial.id);
+  const want = desiredRunState(trial);
+  const endTime = want.endTime ?? remote.endTime;
+  if (remote.status === want.status && remote.endTime === endTime) return;
+  await ctx.mlflow.updateRun({ runId, status: want.status, ...(endTime !== undefined && { endTime }) });
+  await ctx.storage.setRemoteState(trial.id, {
+    ...remote,
+    status: want.status,
+    ...(endTime !== undefined && { endTime }),
+  });
+}
+
+/** Imports a run as a new trial, or brings a linked trial up to date with changes made in MLflow. */
+async function pullRun(
+  ctx: ActionContext,
+  { runId, studyId }: JobPayload<typeof JobAction.PullRun>,
+): Promise<void> {
+  const run = await ctx.mlflow.getRun(runId);
+  const tagged = run.data.tags[TRIAL_ID_TAG];
+  const trial =
+    (await ctx.storage.findTrialByRun(runId)) ?? (tagged ? await ctx.storage.getTrial(tagged) : undefined);
+  const local = trial
+    ? new Set((await ctx.storage.listSeries(trial.id)).map((s) => s.key))
+    : new Set<string>();
+  const histories = await fetchHistories(ctx, run, local);
+  const next = trial
+    ? mergeRemoteChanges(trial, await remoteState(ctx, trial.id), run)
+    : await newTrialOf(ctx, run, studyId);
+  await ctx.hub.write(async (emit) => {
+    await ctx.storage.transaction(async (tx) => {
+      await tx.upsertTrial(next);
+      await tx.setRemoteState(next.id, remoteOf(run));
+      for (const [key, points] of histories) {
+        const total = await tx.appendPoints(next.id, key, points);
+        await tx.setAcked(next.id, key, total);
+      }
+      await tx.setSyncState(next.id, 'synced');
+    });
+    emit({ type: 'trial.upsert', trial: next });
+    emit({ type: 'sync.state', trialId: next.id, state: 'synced', mlflow: next.mlflow });
+    for (const [key, p] of histories) {
+      if (p.steps.length === 0) continue;
+      emit({
+        type: 'metrics.append',
+        batches: [
+          {
+            trialId: next.id,
+            key,
+            steps: Array.from(p.steps),
+            values: Array.from(p.values),
+            timestamps: Array.from(p.timestamps),
+          },
+        ],
+      });
+    }
+  });
+}
+
+/** Full histories of the run's metrics that the trial does not hold yet, in MLflow's order. */
+async function fetchHistories(
+  ctx: ActionContext,
+  run: Run,
+  skip: Set<string>,
+): Promise<Map<string, ColumnarPoints>> {
+  const out = new Map<string, ColumnarPoints>();
+  for (const key of Object.keys(run.data.metrics)) {
+    if (skip.has(key)) continue;
+    const history = await ctx.mlflow.getMetricHistory(run.info.runId, key);
+    const n = history.length;
+    const points: ColumnarPoints = {
+      steps: new Float64Array(n),
+      values: new Float64Array(n),
+      timestamps: new Float64Array(n),
+    };
+    history.forEach((p, i) => {
+      points.steps[i] = p.step;
+      points.values[i] = p.value;
+      points.timestamps[i] = p.timestamp;
+    });
+    out.set(key, points);
+  }
+  return out;
+}
+
+async function newTrialOf(ctx: ActionContext, run: Run, studyId: string): Promise<Trial> {
+  if (!(await ctx.storage.getStudy(studyId)))
+    throw new PermanentJobError(
+      `cannot import run ${run.info.runId}: study ${JSON.stringify(studyId)} does not exist`,
+    );
+  return trialSchema.parse({
+    id: `mlflow-${run.info.runId}`,
+    studyId,
+    number: await ctx.storage.nextTrialNumber(studyId),
+    ...trialFieldsOf(run),
+    mlflow: { experimentId: run.info.experimentId, runId: run.info.runId },
+  });
+}
+
+/** Applies what changed in MLflow since trialkit last saw the run: tags, notes, status. */
+function mergeRemoteChanges(trial: Trial, seen: RemoteState, run: Run): Trial {
+  const theirs = remoteOf(run);
+  const fields = trialFieldsOf(run);
+  const tags = { ...trial.tags };
+  for (const [key, value] of Object.entries(fields.tags)) if (seen.tags[key] !== value) tags[key] = value;
+  for (const key of Object.keys(seen.tags)) if (!(key in theirs.tags) && key in tags) delete tags[key];
+  const notes = theirs.tags[NOTE_TAG] !== seen.tags[NOTE_TAG] ? theirs.tags[NOTE_TAG] : trial.notes;
+  const status = theirs.status !== seen.status ? trialStatusOf(run) : trial.status;
+  const next: Trial = {
+    ...trial,
+    tags,
+    status,
+    mlflow: { experimentId: run.info.experimentId, runId: run.info.runId },
+  };
+  if (notes === undefined) delete next.notes;
+  else next.notes = notes;
+  if (theirs.endTime !== seen.endTime && theirs.endTime !== undefined) next.endedAt = theirs.endTime;
+  return next;
+}
+
+/** Queues a pull for every run of the study's experiment that no trial is linked to. */
+async function importExperiment(ctx: ActionContext, studyId: string): Promise<void> {
+  const experimentId = await ensureExperiment(ctx, await requireStudy(ctx, studyId));
+  for await (const run of ctx.mlflow.iterateRuns({ experimentIds: [experimentId] })) {
+    const runId = run.info.runId;
+    if (await ctx.storage.findTrialByRun(runId)) continue;
+    const tagged = run.data.tags[TRIAL_ID_TAG];
+    if (tagged && (await ctx.storage.getTrial(tagged))) continue;
+    await ctx.storage.transaction((tx) => ctx.enqueue(tx, JobAction.PullRun, { runId, studyId }));
+  }
+}

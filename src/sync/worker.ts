@@ -1,0 +1,161 @@
+/**
+ * Works the job queue: claims due jobs under a lease (renewed while the job runs, so only a dead
+ * worker's job is taken over), runs them, and on failure retries with exponential backoff and
+ * jitter or, for a permanent failure or the last attempt, moves the job to the dead-letter state.
+ */
+import { MlflowApiError, MlflowValidationError } from '../mlflow/index.js';
+import { PermanentJobError, SyncError } from './errors.js';
+import type { JobRecord } from './jobs.js';
+import type { Storage } from './storage.js';
+
+/** How failed jobs are retried. */
+export interface RetryPolicy {
+  /** Attempts in total, the first included. Default 8. */
+  maxAttempts: number;
+  /** Delay before the first retry, doubled for each further one. Default 1 s. */
+  baseDelayMs: number;
+  /** Upper bound of one delay. Default 5 min. */
+  maxDelayMs: number;
+}
+
+export const DEFAULT_JOB_RETRY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 300_000 };
+
+export interface WorkerOptions {
+  /** Jobs worked at once by this process. Default 4. */
+  concurrency: number;
+  /** How long a claimed job stays ours without renewal. Default 30 s. */
+  leaseMs: number;
+  /** How often an idle worker looks for due jobs (other processes' jobs, scheduled ones). Default 500 ms. */
+  pollIntervalMs: number;
+  retry: RetryPolicy;
+}
+
+/** What the worker reports, so the engine can publish sync states. */
+export interface WorkerHooks {
+  run(job: JobRecord): Promise<void>;
+  onClaimed(job: JobRecord): Promise<void>;
+  onDone(job: JobRecord): Promise<void>;
+  onFailed(job: JobRecord, error: string, dead: boolean): Promise<void>;
+}
+
+/** Backoff with "equal jitter": half the exponential delay fixed, half random. */
+export function backoffDelay(attempt: number, policy: RetryPolicy): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+/** Failures that no retry can fix: bad input, a missing entity, MLflow refusing the request as such. */
+export function isPermanent(err: unknown): boolean {
+  if (err instanceof PermanentJobError || err instanceof MlflowValidationError) return true;
+  if (err instanceof MlflowApiError)
+    return err.status >= 400 && err.status < 500 && ![408, 429].includes(err.status);
+  return err instanceof SyncError;
+}
+
+export class Worker {
+  private running = false;
+  private readonly slots = new Set<Promise<void>>();
+  private wakeUp: (() => void) | undefined;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly hooks: WorkerHooks,
+    private readonly options: WorkerOptions,
+  ) {}
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Starts `concurrency` claim loops. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    for (let i = 0; i < this.options.concurrency; i++) {
+      const slot = this.loop().finally(() => this.slots.delete(slot));
+      this.slots.add(slot);
+    }
+  }
+
+  /** Wakes idle loops at once (a job was just queued in this process). */
+  wake(): void {
+    const wake = this.wakeUp;
+    this.wakeUp = undefined;
+    wake?.();
+  }
+
+  /** Stops claiming and resolves when the jobs in hand are finished. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await Promise.all(this.slots);
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      let job: JobRecord | undefined;
+      try {
+        job = await this.storage.claimJob(this.options.leaseMs);
+      } catch {
+        // The store is briefly unreachable (or closing): look again after the poll interval.
+      }
+      if (job) await this.work(job);
+      else await this.idle();
+    }
+  }
+
+  private async idle(): Promise<void> {
+    const next = await this.storage.msUntilNextJob().catch(() => undefined);
+    const wait = Math.max(5, Math.min(this.options.pollIntervalMs, next ?? Number.POSITIVE_INFINITY));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, wait);
+      const previous = this.wakeUp;
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        previous?.();
+        resolve();
+      };
+    });
+  }
+
+  private async work(job: JobRecord): Promise<void> {
+    const token = job.leaseToken as string;
+    const renew = setInterval(() => {
+      this.storage.renewLease(job.id, token, this.options.leaseMs).catch(() => {});
+    }, this.options.leaseMs / 3);
+    try {
+      await this.hooks.onClaimed(job);
+      await this.hooks.run(job);
+      clearInterval(renew);
+      if (await this.storage.completeJob(job.id, token)) await this.hooks.onDone(job);
+    } catch (err) {
+      clearInterval(renew);
+      await this.fail(job, err).catch(() => {
+        // The store failed too: the lease runs out and the job is claimed again.
+      });
+    }
+  }
+
+  private async fail(job: JobRecord, err: unknown): Promise<void> {
+    const token = job.leaseToken as string;
+    const message = describeError(err);
+    const dead = isPermanent(err) || job.attempts >= job.maxAttempts;
+    const kept = dead
+      ? await this.storage.killJob(job.id, token, message)
+      : await this.storage.retryJobLater(
+          job.id,
+          token,
+          backoffDelay(job.attempts, this.options.retry),
+          message,
+        );
+    if (kept) await this.hooks.onFailed(job, message, dead);
+  }
+}
+
+function describeError(err: unknown): string {
+  if (err instanceof Error) {
+    const cause = err.cause instanceof Error ? ` (cause: ${err.cause.message})` : '';
+    return `${err.name}: ${err.message}${cause}`;
+  }
+  return String(err);
+}

@@ -1,0 +1,68 @@
+/**
+ * What every story needs around the generator: stores in each state the components must handle
+ * (loaded, empty, loading, live, failing), and cleanup of live feeds when a story is left.
+ */
+import { TrialStore } from '../src/client/store.js';
+import { type GenerateOptions, generateSnapshot, type LiveOptions, startLiveTraining } from './generate.js';
+
+/** Theme chosen in the Storybook toolbar, for a component's `theme` attribute. */
+export function themeOf(context: { globals: Record<string, unknown> }): 'light' | 'dark' {
+  return context.globals.theme === 'dark' ? 'dark' : 'light';
+}
+
+/** A store holding generated studies. */
+export function loadedStore(options: GenerateOptions = {}): TrialStore {
+  const store = new TrialStore();
+  store.applyTrusted(generateSnapshot(options));
+  store.setConnection({ state: 'open' });
+  return store;
+}
+
+/** A store whose source answered with nothing at all. */
+export function emptyStore(): TrialStore {
+  const store = new TrialStore();
+  store.applyTrusted({ v: 1, seq: 0, type: 'snapshot', studies: [], trials: [], metrics: [], sync: [] });
+  return store;
+}
+
+/** A store still waiting for its first event. */
+export function loadingStore(): TrialStore {
+  const store = new TrialStore();
+  store.setConnection({ state: 'connecting' });
+  return store;
+}
+
+/** A store that lost its source and received a malformed event. */
+export function failingStore(options: GenerateOptions = {}): TrialStore {
+  const store = loadedStore(options);
+  store.apply({
+    v: 1,
+    seq: 99,
+    type: 'metrics.append',
+    batches: [{ trialId: 'study-1-t0', key: 'loss', steps: [1] }],
+  });
+  store.setConnection({
+    state: 'reconnecting',
+    message: 'the event stream closed (HTTP 502); retrying in 2 s',
+  });
+  return store;
+}
+
+/**
+ * A store that keeps training: running trials log a step every `intervalMs`. The feed stops once
+ * `element` has been on the page and left it (the user moved to another story).
+ */
+export function liveStore(element: HTMLElement, options: LiveOptions = {}): TrialStore {
+  const store = new TrialStore();
+  const stop = startLiveTraining(store, options);
+  store.setConnection({ state: 'open' });
+  let seen = false;
+  const watch = setInterval(() => {
+    if (element.isConnected) seen = true;
+    else if (seen) {
+      stop();
+      clearInterval(watch);
+    }
+  }, 500);
+  return store;
+}

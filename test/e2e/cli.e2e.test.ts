@@ -1,0 +1,70 @@
+// The `trialkit` bin as a user meets it: help that names every flag, and one clear line (no stack
+// trace) with exit code 2 for a usage mistake or 1 for an MLflow server that does not answer.
+import { spawnSync } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cliPath, ensureBuilt } from '../../scripts/ensure-built.mjs';
+import { freePort } from '../../scripts/mlflow-server.mjs';
+
+function trialkit(...args: string[]) {
+  const env = { ...process.env, MLFLOW_TRACKING_URI: '', PORT: '' };
+  const result = spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8', env, timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('the trialkit command', () => {
+  beforeAll(() => ensureBuilt());
+
+  it('starts with a shebang so npx can run it', async () => {
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(cliPath, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
+  it('explains both commands in --help', () => {
+    const { code, stdout } = trialkit('--help');
+    expect(code).toBe(0);
+    expect(stdout).toContain('trialkit demo');
+    expect(stdout).toContain('trialkit serve');
+  });
+
+  it('explains every flag of serve and demo', () => {
+    const serve = trialkit('serve', '--help');
+    expect(serve.code).toBe(0);
+    for (const flag of ['--mlflow', '--experiment', '--port', '--host', '--interval', '--help']) {
+      expect(serve.stdout).toContain(flag);
+    }
+    const demo = trialkit('demo', '--help');
+    for (const flag of ['--data-dir', '--mlflow', '--seed', '--port', '--host'])
+      expect(demo.stdout).toContain(flag);
+  });
+
+  it('rejects an unknown flag with one line and exit code 2', () => {
+    const { code, stderr } = trialkit('serve', '--mlfow', 'http://127.0.0.1:5000');
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain("'--mlfow'");
+  });
+
+  it('rejects a bad port and a missing --mlflow with one line and exit code 2', () => {
+    const port = trialkit('serve', '--mlflow', 'http://127.0.0.1:5000', '--port', 'eighty');
+    expect(port.code).toBe(2);
+    expect(port.stderr).toMatch(/^trialkit serve: --port must be a whole number .*\n$/);
+    const missing = trialkit('serve');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--mlflow is required');
+  });
+
+  it('rejects an unknown command with exit code 2', () => {
+    const { code, stderr } = trialkit('sevre');
+    expect(code).toBe(2);
+    expect(stderr).toContain('unknown command "sevre"');
+  });
+
+  it('reports an unreachable MLflow server in one line with exit code 1', async () => {
+    const uri = `http://127.0.0.1:${await freePort()}`;
+    const { code, stderr } = trialkit('serve', '--mlflow', uri, '--port', '0');
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain(`cannot reach MLflow at ${uri}`);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});

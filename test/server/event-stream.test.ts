@@ -1,0 +1,268 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEventStream, type EventStream, type EventStreamOptions } from '../../src/server/index.js';
+import { batch, study, TestProducer, trial, until } from '../client/fixtures.js';
+import { SseReader, serve, type TestServer } from './helpers.js';
+
+const cleanup: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+function seededProducer(): TestProducer {
+  const producer = new TestProducer();
+  producer.upsertStudy(study('s1'));
+  producer.upsertTrial(trial('t1', 's1'));
+  producer.append(batch('t1', 'loss', [0, 1]));
+  return producer;
+}
+
+async function setup(options: EventStreamOptions = {}) {
+  const producer = seededProducer();
+  const stream = createEventStream(producer, options);
+  const server = await serve(stream);
+  cleanup.push(() => server.stop(), () => stream.close());
+  return { producer, stream, server };
+}
+
+async function open(server: TestServer, headers: Record<string, string> = {}, query = '') {
+  const controller = new AbortController();
+  const response = await fetch(server.url + query, { headers, signal: controller.signal });
+  const reader = new SseReader(response.body!);
+  cleanup.push(() => controller.abort());
+  return { response, reader, abort: () => controller.abort() };
+}
+
+describe('createEventStream over Node http', () => {
+  it('answers with an uncached, unbuffered event stream', async () => {
+    const { server } = await setup();
+    const { response } = await open(server);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(response.headers.get('cache-control')).toMatch(/^no-cache/);
+    expect(response.headers.get('x-accel-buffering')).toBe('no');
+  });
+
+  it('sends a new client a snapshot, then live events, each with its seq as id', async () => {
+    const { server, producer } = await setup();
+    const { reader } = await open(server);
+    const first = await reader.nextEvent();
+    expect(first.event.type).toBe('snapshot');
+    expect(first.id).toBe(3);
+    expect((first.event.trials as unknown[]).length).toBe(1);
+    producer.upsertTrial(trial('t2', 's1'));
+    const next = await reader.nextEvent();
+    expect(next).toMatchObject({ id: 4, event: { type: 'trial.upsert', seq: 4 } });
+  });
+
+  it('replays the events after Last-Event-ID without a snapshot', async () => {
+    const { server, producer } = await setup();
+    const first = await open(server);
+    await first.reader.nextEvent(); // the snapshot proves the buffer covers what follows
+    producer.append(batch('t1', 'loss', [2]));
+    producer.append(batch('t1', 'loss', [3]));
+    producer.append(batch('t1', 'loss', [4]));
+    const { reader } = await open(server, { 'Last-Event-ID': '4' });
+    expect((await reader.nextEvent()).id).toBe(5);
+    expect((await reader.nextEvent()).id).toBe(6);
+    producer.append(batch('t1', 'loss', [5]));
+    expect((await reader.nextEvent()).id).toBe(7);
+  });
+
+  it('takes the resume position from the lastEventId query parameter too', async () => {
+    const { server, producer } = await setup();
+    await (await open(server)).reader.nextEvent();
+    producer.append(batch('t1', 'loss', [2]));
+    const { reader } = await open(server, {}, '?lastEventId=3');
+    expect(await reader.nextEvent()).toMatchObject({ id: 4, event: { type: 'metrics.append' } });
+  });
+
+  it('sends a fresh snapshot when Last-Event-ID is older than the buffer', async () => {
+    const { server, producer } = await setup({ replayBuffer: 2 });
+    await (await open(server)).reader.nextEvent();
+    for (let step = 2; step < 7; step++) producer.append(batch('t1', 'loss', [step]));
+    const { reader } = await open(server, { 'Last-Event-ID': '4' });
+    const first = await reader.nextEvent();
+    expect(first.event.type).toBe('snapshot');
+    expect(first.id).toBe(producer.seq);
+  });
+
+  it('sends a snapshot for an id it never issued (a client of an earlier server)', async () => {
+    const { server } = await setup();
+    await (await open(server)).reader.nextEvent();
+    const { reader } = await open(server, { 'Last-Event-ID': '999' });
+    expect((await reader.nextEvent()).event.type).toBe('snapshot');
+  });
+
+  it('sends a snapshot when the id is not a number', async () => {
+    const { server } = await setup();
+    const { reader } = await open(server, { 'Last-Event-ID': 'abc' });
+    expect((await reader.nextEvent()).event.type).toBe('snapshot');
+  });
+
+  it('delivers events emitted while the snapshot is being taken exactly once, after it', async () => {
+    const producer = seededProducer();
+    let release!: () => void;
+    producer.gate = new Promise((resolve) => {
+      release = resolve;
+    });
+    const stream = createEventStream(producer);
+    const server = await serve(stream);
+    cleanup.push(() => server.stop(), () => stream.close());
+    const { reader } = await open(server);
+    await until(() => stream.clientCount === 1);
+    producer.append(batch('t1', 'loss', [2]));
+    producer.append(batch('t1', 'loss', [3]));
+    release();
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await reader.nextEvent()).id);
+    expect(ids).toEqual([3, 4, 5]);
+  });
+
+  it('writes NaN and infinities as strings', async () => {
+    const { server, producer } = await setup();
+    const { reader } = await open(server);
+    await reader.nextEvent();
+    producer.append(batch('t1', 'loss', [2, 3], [Number.NaN, Number.POSITIVE_INFINITY]));
+    const { event } = await reader.nextEvent();
+    expect((event.batches as { values: unknown[] }[])[0].values).toEqual(['NaN', 'Infinity']);
+  });
+
+  it('sends heartbeat comments', async () => {
+    const { server } = await setup({ heartbeatMs: 20 });
+    const { reader } = await open(server);
+    await reader.nextEvent();
+    const message = await reader.next();
+    expect(message?.comment).toBe('heartbeat');
+  });
+
+  it('sends the retry field when asked to', async () => {
+    const { server } = await setup({ retryMs: 1234 });
+    const { reader } = await open(server);
+    expect((await reader.next())?.retry).toBe('1234');
+  });
+
+  it('forgets a client that disconnects', async () => {
+    const { server, stream } = await setup({ heartbeatMs: 10 });
+    const { reader, abort } = await open(server);
+    await reader.nextEvent();
+    expect(stream.clientCount).toBe(1);
+    abort();
+    await until(() => stream.clientCount === 0, 5000, 'the client to be forgotten');
+  });
+
+  it('ends every client and leaves the producer on close', async () => {
+    const { server, stream, producer } = await setup();
+    const { reader } = await open(server);
+    await reader.nextEvent();
+    stream.close();
+    expect(producer.listenerCount).toBe(0);
+    expect(await reader.next()).toBeUndefined();
+    expect(stream.clientCount).toBe(0);
+  });
+
+  it('refuses methods other than GET', async () => {
+    const { server } = await setup();
+    const response = await fetch(server.url, { method: 'POST', body: '{}' });
+    expect(response.status).toBe(405);
+  });
+
+  it('adds the extra headers it is given', async () => {
+    const { server } = await setup({ headers: { 'Access-Control-Allow-Origin': '*' } });
+    const { response } = await open(server);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  it('serves many clients from one producer subscription', async () => {
+    const { server, producer, stream } = await setup();
+    const readers = await Promise.all([1, 2, 3].map(() => open(server)));
+    for (const { reader } of readers) expect((await reader.nextEvent()).event.type).toBe('snapshot');
+    producer.upsertTrial(trial('t2', 's1'));
+    for (const { reader } of readers) expect((await reader.nextEvent()).id).toBe(4);
+    expect(producer.listenerCount).toBe(1);
+    expect(stream.clientCount).toBe(3);
+  });
+
+  it('ends a client when the snapshot fails', async () => {
+    const producer = seededProducer();
+    producer.snapshot = () => Promise.reject(new Error('storage down'));
+    const stream = createEventStream(producer);
+    const server = await serve(stream);
+    cleanup.push(() => server.stop(), () => stream.close());
+    const { reader } = await open(server);
+    await reader.next(); // the preamble
+    expect(await reader.next()).toBeUndefined();
+    expect(stream.clientCount).toBe(0);
+  });
+});
+
+describe('createEventStream for fetch-based servers', () => {
+  function fetchSetup(options: EventStreamOptions = {}) {
+    const producer = seededProducer();
+    const stream = createEventStream(producer, options);
+    cleanup.push(() => stream.close());
+    return { producer, stream };
+  }
+
+  it('streams a snapshot and live events as a Response', async () => {
+    const { producer, stream } = fetchSetup();
+    const response = stream.handleRequest(new Request('http://localhost/events'));
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(response.headers.get('x-accel-buffering')).toBe('no');
+    const reader = new SseReader(response.body!);
+    expect((await reader.nextEvent()).event.type).toBe('snapshot');
+    producer.upsertTrial(trial('t2', 's1'));
+    expect((await reader.nextEvent()).id).toBe(4);
+    await reader.cancel();
+    expect(stream.clientCount).toBe(0);
+  });
+
+  it('resumes from the Last-Event-ID header', async () => {
+    const { producer, stream } = fetchSetup();
+    const first = new SseReader(stream.handleRequest(new Request('http://localhost/events')).body!);
+    await first.nextEvent();
+    producer.append(batch('t1', 'loss', [2]));
+    const response = stream.handleRequest(new Request('http://localhost/events', { headers: { 'Last-Event-ID': '3' } }));
+    expect((await new SseReader(response.body!).nextEvent()).id).toBe(4);
+  });
+
+  it('forgets the client when the request is aborted', async () => {
+    const { stream } = fetchSetup();
+    const controller = new AbortController();
+    const response = stream.handleRequest(new Request('http://localhost/events', { signal: controller.signal }));
+    await new SseReader(response.body!).nextEvent();
+    expect(stream.clientCount).toBe(1);
+    controller.abort();
+    expect(stream.clientCount).toBe(0);
+  });
+
+  it('drops a client that does not read, instead of buffering without bound', async () => {
+    const { producer, stream } = fetchSetup({ maxBufferedBytes: 4096 });
+    stream.handleRequest(new Request('http://localhost/events'));
+    await until(() => stream.clientCount === 1);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const steps = Array.from({ length: 200 }, (_, i) => i + 10);
+    for (let i = 0; i < 5; i++) producer.append(batch('t1', 'loss', steps));
+    expect(stream.clientCount).toBe(0);
+  });
+
+  it('refuses methods other than GET', () => {
+    const { stream } = fetchSetup();
+    expect(stream.handleRequest(new Request('http://localhost/events', { method: 'POST' })).status).toBe(405);
+  });
+});
+
+describe('createEventStream for other transports', () => {
+  it('feeds any sink through attach', async () => {
+    const producer = seededProducer();
+    const stream: EventStream = createEventStream(producer);
+    cleanup.push(() => stream.close());
+    const got: number[] = [];
+    const detach = stream.attach({ send: (_json, seq) => got.push(seq), close: () => {} });
+    await until(() => got.length === 1);
+    producer.upsertTrial(trial('t2', 's1'));
+    expect(got).toEqual([3, 4]);
+    detach();
+    producer.upsertTrial(trial('t3', 's1'));
+    expect(got).toEqual([3, 4]);
+  });
+});

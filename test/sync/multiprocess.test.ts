@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { describe, expect, inject, it } from 'vitest';
+import { createSyncEngine, type Storage } from '../../src/sync/index.js';
+import { createPgliteStorage } from '../../src/sync/storage/pglite.js';
+import { createPostgresStorage } from '../../src/sync/storage/postgres.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
+import { curve, expectRunMatchesTrial, mlflowClient, sleep } from './helpers.js';
+import { spawnWorker } from './processes.js';
+import { study, uid } from './storage-conformance.js';
+import type { WorkerConfig } from './worker-process.js';
+
+/** Records `trials` trials with `keys` series of `points` points each; autoSync queues their pushes. */
+async function recordTrials(
+  storage: Storage,
+  trials: number,
+  keys: number,
+  points: number,
+): Promise<string[]> {
+  const engine = createSyncEngine({ storage, mlflow: mlflowClient() });
+  const s = await engine.upsertStudy(study(uid('study'), { name: uid('multiprocess') }));
+  const ids: string[] = [];
+  for (let n = 0; n < trials; n++) {
+    const t = await engine.upsertTrial({
+      id: uid('trial'),
+      studyId: s.id,
+      number: n,
+      status: n % 3 === 0 ? 'succeeded' : 'running',
+      params: { lr: 0.1 / (n + 1), seed: n },
+      tags: { worker_test: 'yes' },
+      ...(n % 3 === 0 && { endedAt: 1_750_000_500_000 }),
+    });
+    for (let k = 0; k < keys; k++)
+      await engine.appendMetrics(t.id, `metric_${k}`, curve(points, 0, n + k + 1));
+    ids.push(t.id);
+  }
+  return ids;
+}
+
+async function withPostgresSchema<T>(fn: (schema: string) => Promise<T>): Promise<T> {
+  const schema = uid('mp').replaceAll('-', '_');
+  try {
+    return await fn(schema);
+  } finally {
+    const client = new pg.Client({ connectionString: inject('pgUrl') });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+  }
+}
+
+/** Kills a worker mid-sync (after runs were created and some batches sent), restarts it, and checks MLflow. */
+async function killAndRestart(openStore: () => Storage, store: WorkerConfig['store']) {
+  const setup = openStore();
+  const trialIds = await recordTrials(setup, 4, 2, 1500);
+  await setup.close();
+
+  const proxy = await startFaultProxy(inject('mlflowUri'));
+  try {
+    // Slow MLflow down so the kill lands while runs are being created and batches are in flight.
+    proxy.inject({ kind: 'delay', ms: 150 }, { times: Number.POSITIVE_INFINITY });
+    const first = spawnWorker({ store, mlflowUri: proxy.uri, leaseMs: 1500 });
+    const deadline = Date.now() + 60_000;
+    while (proxy.delivered('/runs/log-batch').length < 3 && Date.now() < deadline) await sleep(20);
+    expect(proxy.delivered('/runs/create').length).toBeGreaterThan(0);
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
+    expect(first.output()).not.toContain('"done"');
+
+    proxy.clear();
+    const second = spawnWorker({ store, mlflowUri: proxy.uri, leaseMs: 1500 });
+    expect(await second.exited, second.output()).toBe(0);
+  } finally {
+    await proxy.close();
+  }
+  const check = openStore();
+  try {
+    const mlflow = mlflowClient();
+    for (const id of trialIds) await expectRunMatchesTrial(check, mlflow, id);
+    expect(await check.countPendingJobs()).toBe(0);
+    expect(await check.listJobs('dead')).toEqual([]);
+  } finally {
+    await check.close();
+  }
+}
+
+describe('worker processes', () => {
+  it('a worker SIGKILLed mid-sync and restarted on the same PGlite directory leaves every run exact', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'trialkit-kill-'));
+    try {
+      await killAndRestart(() => createPgliteStorage({ dataDir }), { kind: 'pglite', dataDir });
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('a worker SIGKILLed mid-sync and restarted on PostgreSQL leaves every run exact', async () => {
+    await withPostgresSchema(async (schema) => {
+      const connectionString = inject('pgUrl');
+      await killAndRestart(() => createPostgresStorage({ connectionString, schema }), {
+        kind: 'postgres',
+        connectionString,
+        schema,
+      });
+    });
+  }, 180_000);
+
+  it('three worker processes share one PostgreSQL database: each trial synced once, exactly', async () => {
+    await withPostgresSchema(async (schema) => {
+      const connectionString = inject('pgUrl');
+      const setup = createPostgresStorage({ connectionString, schema });
+      const trialIds = await recordTrials(setup, 9, 2, 1000);
+      await setup.close();
+
+      const store = { kind: 'postgres' as const, connectionString, schema };
+      const workers = [0, 1, 2].map(() =>
+        spawnWorker({ store, mlflowUri: inject('mlflowUri'), leaseMs: 10_000 }),
+      );
+      for (const w of workers) expect(await w.exited, w.output()).toBe(0);
+      const synced = workers.flatMap((w) => w.synced);
+      expect([...new Set(synced)].sort()).toEqual([...trialIds].sort());
+
+      const check = createPostgresStorage({ connectionString, schema });
+      try {
+        const mlflow = mlflowClient();
+        for (const id of trialIds) await expectRunMatchesTrial(check, mlflow, id);
+        expect(await check.countPendingJobs()).toBe(0);
+      } finally {
+        await check.close();
+      }
+    });
+  }, 180_000);
+});
