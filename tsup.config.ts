@@ -32,5 +32,8 @@ export default defineConfig({
       'dist/protocol/trial-event.schema.json',
       `${JSON.stringify(trialEventJsonSchema(), null, 2)}\n`,
     );
+    // The dashboard page's script, so an installed `trialkit serve` needs no bundler at run time.
+    const { writeBrowserBundle } = await import('./src/server/write-browser-bundle.js');
+    await writeBrowserBundle();
   },
 });

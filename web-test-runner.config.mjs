@@ -40,7 +40,8 @@ function dashboardSse(ctx, next) {
     tags: {},
     flags: [],
   });
-  const send = (seq, event) => ctx.res.write(`id: ${seq}\ndata: ${JSON.stringify({ v: 1, seq, ...event })}\n\n`);
+  const send = (seq, event) =>
+    ctx.res.write(`id: ${seq}\ndata: ${JSON.stringify({ v: 1, seq, ...event })}\n\n`);
   ctx.respond = false;
   ctx.res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
   if (!ctx.query.lastEventId) {
@@ -62,7 +63,11 @@ export default {
   testsFinishTimeout: 600_000,
   testFramework: { config: { timeout: 60_000 } },
   middleware: [dashboardSse],
-  plugins: [esbuildPlugin({ ts: true, target: 'auto', tsconfig: './tsconfig.json' }), mlflowPeer(), sseSourceServer()],
+  plugins: [
+    esbuildPlugin({ ts: true, target: 'auto', tsconfig: './tsconfig.json' }),
+    mlflowPeer(),
+    sseSourceServer(),
+  ],
   browsers: [
     chromeLauncher({
       launchOptions: {

@@ -1,7 +1,8 @@
 // Every story: the Custom Elements Manifest feeds Docs' argument tables, the components are
 // registered once, and a toolbar switch sets the shared theme on the page.
-import { setCustomElementsManifest } from '@storybook/web-components-vite';
+
 import type { Preview } from '@storybook/web-components-vite';
+import { setCustomElementsManifest } from '@storybook/web-components-vite';
 import manifest from '../custom-elements.json';
 import '../src/components/define.js';
 import { TrialDashboard } from '../src/components/trial-dashboard.js';

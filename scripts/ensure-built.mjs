@@ -11,8 +11,9 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const cliPath = join(root, 'dist/server/cli.js');
 /** What the build reads; if any of it is newer than dist/, dist/ is stale. */
 const inputs = ['src', 'package.json', 'tsup.config.ts', 'tsconfig.json'];
-/** Outputs every build writes; the oldest dates dist/. */
-const outputs = [cliPath, join(root, 'dist/define.js'), join(root, 'dist/server/index.d.ts')];
+/** Outputs every build writes (the declarations only a full build); the oldest dates dist/. */
+const jsOutputs = [cliPath, join(root, 'dist/define.js')];
+const allOutputs = [...jsOutputs, join(root, 'dist/server/index.d.ts')];
 const lock = join(root, 'node_modules/.cache/trialkit-build.lock');
 /** A build that takes longer than this is presumed dead and its lock broken. */
 const LOCK_STALE_MS = 10 * 60_000;
@@ -23,9 +24,11 @@ function newestMtime(path) {
   return Math.max(0, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
 }
 
-/** Why dist/ needs a build, or undefined if it is up to date. */
-export function staleReason() {
-  if (outputs.some((p) => !existsSync(p))) return 'dist/ is missing';
+/** Why dist/ needs a build, or undefined if it is up to date; `types: false` ignores declarations. */
+export function staleReason({ types = true } = {}) {
+  const outputs = types ? allOutputs : jsOutputs;
+  if (outputs.some((p) => !existsSync(p)))
+    return types && existsSync(cliPath) ? 'dist/ has no types' : 'dist/ is missing';
   const built = Math.min(...outputs.map((p) => statSync(p).mtimeMs));
   const changed = inputs.filter((p) => existsSync(join(root, p)) && newestMtime(join(root, p)) > built);
   return changed.length > 0 ? `${changed.join(', ')} changed since the last build` : undefined;
@@ -57,18 +60,19 @@ function acquire(log) {
 }
 
 /**
- * Runs tsup if dist/ is stale. `log` receives progress lines. Throws if the build fails, with
- * tsup's output (which went to stderr) as the reason to look at.
+ * Runs tsup if dist/ is stale. `types: false` builds the JavaScript only (`tsup --no-dts`: seconds
+ * instead of a minute), which is all `npm start` runs; tests that pack or type-check want types.
+ * `log` receives progress lines. Throws if the build fails; tsup's output went to stderr.
  */
-export function ensureBuilt(log = (line) => console.log(`[trialkit] ${line}`)) {
-  if (!staleReason()) return;
+export function ensureBuilt({ types = true, log = (line) => console.log(`[trialkit] ${line}`) } = {}) {
+  if (!staleReason({ types })) return;
   const release = acquire(log);
   try {
-    const reason = staleReason();
+    const reason = staleReason({ types });
     if (!reason) return;
-    log(`building (${reason})…`);
+    log(`building${types ? '' : ' (JavaScript only)'}: ${reason}…`);
     const started = Date.now();
-    const build = spawnSync(join(root, 'node_modules/.bin/tsup'), [], {
+    const build = spawnSync(join(root, 'node_modules/.bin/tsup'), types ? [] : ['--no-dts'], {
       cwd: root,
       stdio: ['ignore', 'ignore', 'inherit'],
     });

@@ -77,10 +77,21 @@ export async function startMlflowServer({ timeoutMs = 120_000, extraArgs = [] } 
     '1',
     ...extraArgs,
   ];
+  // Its own process group, so stopping it also stops the uvicorn workers it forks.
   const child = spawn(mlflowBin, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, MLFLOW_TRACKING_URI: '' },
+    detached: true,
   });
+  const killGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  const killOnExit = () => killGroup('SIGKILL');
+  process.once('exit', killOnExit);
   let output = '';
   const keep = (chunk) => {
     output = (output + chunk).slice(-4000);
@@ -96,11 +107,15 @@ export async function startMlflowServer({ timeoutMs = 120_000, extraArgs = [] } 
   const stop = async () => {
     if (exited === null) {
       const done = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      killGroup('SIGTERM');
+      const timer = setTimeout(() => killGroup('SIGKILL'), 5000);
       await done;
       clearTimeout(timer);
     }
+    killGroup('SIGKILL');
+    process.off('exit', killOnExit);
+    child.stdout.destroy();
+    child.stderr.destroy();
     rmSync(dir, { recursive: true, force: true });
   };
 

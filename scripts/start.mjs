@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { cliPath, ensureBuilt } from './ensure-built.mjs';
 
 try {
-  ensureBuilt();
+  ensureBuilt({ types: false });
 } catch (err) {
   console.error(`[trialkit] ${err.message}`);
   process.exit(1);

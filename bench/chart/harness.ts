@@ -77,7 +77,9 @@ export async function withPage<T>(options: PageOptions, fn: (page: Page) => Prom
     page.on('pageerror', (e) => console.error('[page error]', e.message));
     const { port } = server.address() as AddressInfo;
     await page.goto(`http://127.0.0.1:${port}/`);
-    await page.waitForFunction(() => (window as { ready?: boolean }).ready === true);
+    await page.waitForFunction(() => (window as { ready?: boolean }).ready === true, undefined, {
+      timeout: 120_000,
+    });
     return await fn(page);
   } finally {
     await browser?.close();

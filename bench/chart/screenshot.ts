@@ -18,6 +18,7 @@ await withPage(
   },
   async (page) => {
     await page.waitForTimeout(300);
+    await page.locator('#live').screenshot({ path: `${out}/chart-live.png` });
     for (const theme of ['light', 'dark']) {
       const wrap = page.locator(`#${theme}`);
       await wrap.screenshot({ path: `${out}/chart-${theme}-plain.png` });

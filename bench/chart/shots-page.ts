@@ -56,4 +56,39 @@ for (const theme of ['light', 'dark'] as const) {
   wrap.append(chart);
   document.body.append(wrap);
 }
-(window as { ready?: boolean }).ready = true;
+/** A third chart fed live, a few points per frame, to see that incremental tails join cleanly. */
+async function feedLive(): Promise<void> {
+  const live = new TrialStore();
+  live.applyTrusted({
+    v: 1,
+    seq: 0,
+    type: 'snapshot',
+    studies: [{ id: 'lr-search', name: 'lr search', status: 'running', createdAt: 0, tags: {} }],
+    trials: trials.slice(0, 4),
+    metrics: [],
+    sync: [],
+  });
+  const wrap = document.createElement('div');
+  wrap.id = 'live';
+  wrap.style.cssText = 'width: 760px; padding: 12px; background: #fff';
+  const chart = new MetricsChart();
+  chart.theme = 'light';
+  chart.store = live;
+  chart.metric = 'val_loss';
+  chart.highlightFlag = 'spectral_norm';
+  chart.style.height = '300px';
+  wrap.append(chart);
+  document.body.append(wrap);
+  for (let from = 0; from < 1000; from += 7) {
+    for (const trial of trials.slice(0, 4)) {
+      const values = lossCurve(trial.number, from, 7, 1000);
+      const xs = steps(from, 7);
+      live.appendPoints(trial.id, 'val_loss', xs, values, xs);
+    }
+    await new Promise((r) => requestAnimationFrame(r));
+  }
+}
+
+feedLive().then(() => {
+  (window as { ready?: boolean }).ready = true;
+});

@@ -5,10 +5,12 @@
  */
 import { html, render } from 'lit';
 import { TrialStore } from '../../src/client/store.js';
+import { RunList } from '../../src/components/run-list.js';
 import { TrialTable } from '../../src/components/trial-table.js';
 import type { Trial } from '../../src/protocol/events.js';
-import { studySnapshot } from './fixtures.js';
+import { studies, studySnapshot } from './fixtures.js';
 
+RunList.define();
 TrialTable.define();
 
 const TRIALS = 100_000;
@@ -68,8 +70,11 @@ const afterRender = () =>
  * timestamp, before scroll events and Lit's update) to a task posted from the rAF callback, which
  * runs once the frame's script, style, layout and paint are done.
  */
-async function scrollFor(duration: number, step: number) {
-  const grid = table.shadowRoot!.querySelector<HTMLElement>('[role="grid"]')!;
+async function scrollFor(
+  duration: number,
+  step: number,
+  grid = table.shadowRoot!.querySelector<HTMLElement>('[role="grid"]')!,
+) {
   const intervals: number[] = [];
   const work: number[] = [];
   const start = performance.now();
@@ -191,6 +196,31 @@ async function scroll() {
   return scrollFor(2000, 120);
 }
 
+/** The run list with 10,000 studies (a separate store), scrolled for 2 s. */
+async function runListScroll() {
+  const studyStore = new TrialStore();
+  studyStore.applyTrusted({
+    v: 1,
+    seq: 0,
+    type: 'snapshot',
+    studies: studies(10_000),
+    trials: [],
+    metrics: [],
+    sync: [],
+  });
+  studyStore.flush();
+  const list = document.createElement('trial-run-list');
+  list.style.cssText = 'position: fixed; left: 0; top: 0; width: 320px; height: 720px';
+  list.store = studyStore;
+  document.body.append(list);
+  await list.updateComplete;
+  await painted();
+  const result = await scrollFor(2000, 120, list.shadowRoot!.querySelector<HTMLElement>('[role="listbox"]')!);
+  const domItems = list.shadowRoot!.querySelectorAll('[role="option"]').length;
+  list.remove();
+  return { ...result, domItems };
+}
+
 /** 1,000 updates a second (a metric point or a status change), a fifth of them to rows on screen. */
 async function liveWhileScrolling() {
   const ids = store.trialsOf(STUDY).map((t) => t.id);
@@ -262,4 +292,5 @@ window.tableBench = {
   textSearch,
   scroll,
   liveWhileScrolling,
+  runListScroll,
 };

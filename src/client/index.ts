@@ -1,3 +1,4 @@
+export type { EventProducer } from '../protocol/index.js';
 export { MetricSeries, seriesId } from './series.js';
 export { Backoff, type BackoffOptions } from './sources/backoff.js';
 export { connectEngine, type EngineSourceOptions } from './sources/engine.js';
@@ -25,4 +26,3 @@ export {
   type TrialStoreOptions,
   type TrialSyncStatus,
 } from './store.js';
-export type { EventProducer } from '../protocol/index.js';

@@ -17,7 +17,8 @@ export class MetricSeries {
   constructor(
     readonly trialId: string,
     readonly key: string,
-    capacity = 64,
+    // Sized by the first append: 100,000 trials x 5 metrics of one point each must stay small.
+    capacity = 0,
   ) {
     this._steps = new Float64Array(capacity);
     this._values = new Float64Array(capacity);

@@ -295,7 +295,8 @@ export class TrialStore {
     this._trials.delete(trialId);
     this._trialsByStudy.get(trial.studyId)?.delete(trialId);
     // Subscribers must not be told about points of series that no longer exist.
-    for (const key of this._series.get(trialId)?.keys() ?? []) this.pending.series.delete(seriesId(trialId, key));
+    for (const key of this._series.get(trialId)?.keys() ?? [])
+      this.pending.series.delete(seriesId(trialId, key));
     this._series.delete(trialId);
     this._sync.delete(trialId);
     this.pending.trials.add(trialId);

@@ -35,12 +35,12 @@ export const themeTokens = css`
     --_muted: var(--trialkit-muted, #5b6470);
     --_border: var(--trialkit-border, #d6dae0);
     --_grid: var(--trialkit-grid, #e8ebef);
-    --_accent: var(--trialkit-accent, #2f6fde);
+    --_accent: var(--trialkit-accent, #2563c9);
     --_accent-fg: var(--trialkit-accent-fg, #ffffff);
     --_selection: var(--trialkit-selection, rgba(47, 111, 222, 0.14));
-    --_focus: var(--trialkit-focus, #2f6fde);
+    --_focus: var(--trialkit-focus, #2563c9);
     --_danger: var(--trialkit-danger, #c62828);
-    --_status-running: var(--trialkit-status-running, #2f6fde);
+    --_status-running: var(--trialkit-status-running, #2563c9);
     --_status-succeeded: var(--trialkit-status-succeeded, #2e7d32);
     --_status-failed: var(--trialkit-status-failed, #c62828);
     --_status-pruned: var(--trialkit-status-pruned, #b26a00);

@@ -396,8 +396,9 @@ export const dashboardStyles = [
       animation: shimmer 1.4s ease-in-out infinite;
     }
     .bone-title {
+      flex: none;
       height: 28px;
-      max-width: 320px;
+      width: min(320px, 60%);
     }
     .bone-row,
     .bone-grid {

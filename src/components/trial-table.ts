@@ -207,7 +207,7 @@ export class TrialTable extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    if (this.idleHandle !== undefined) cancelIdleCallback(this.idleHandle);
+    this.cancelIdle();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -277,13 +277,19 @@ export class TrialTable extends LitElement {
 
   /** Search text is computed in idle slices after a rebuild, so the first search does not stall. */
   private prepareSearchWhenIdle(): void {
-    if (this.idleHandle !== undefined) cancelIdleCallback(this.idleHandle);
-    const step = (deadline: IdleDeadline) => {
-      this.idleHandle = this.view.prepareSearch(Math.max(1, deadline.timeRemaining() - 1))
-        ? undefined
-        : requestIdleCallback(step);
+    this.cancelIdle();
+    const step = (deadline?: IdleDeadline) => {
+      const budget = deadline ? Math.max(1, deadline.timeRemaining() - 1) : 4;
+      this.idleHandle = this.view.prepareSearch(budget) ? undefined : whenIdle(step);
     };
-    this.idleHandle = requestIdleCallback(step);
+    this.idleHandle = whenIdle(step);
+  }
+
+  private cancelIdle(): void {
+    if (this.idleHandle === undefined) return;
+    if (typeof cancelIdleCallback === 'function') cancelIdleCallback(this.idleHandle);
+    else clearTimeout(this.idleHandle);
+    this.idleHandle = undefined;
   }
 
   /** Patches the view for the trials a change touched; returns whether to re-render. */
@@ -528,26 +534,26 @@ export class TrialTable extends LitElement {
     return !this.activeHeader && this.activeId === trialId ? this.activeCol : -1;
   }
 
-  /** The cells of the columns in view (and of the focused column), each placed in its grid track. */
+  /**
+   * One cell per column, in order, so that cells keep their elements (and focus) as the view
+   * scrolls sideways; only the columns in view, and the focused one, get content.
+   */
   private renderCells(trial: Trial, activeCol: number): TemplateResult[] {
     const ctx = this.context;
     const { colStart, colEnd } = this.rows;
-    const indices: number[] = [];
-    for (let i = colStart; i < Math.min(colEnd, this.shown.length); i++) indices.push(i);
-    if (activeCol >= 0 && (activeCol < colStart || activeCol >= colEnd)) indices.push(activeCol);
-    return indices.map((i) => {
-      const column = this.shown[i];
+    return this.shown.map((column, i) => {
       const active = i === activeCol;
-      const link = column.kind === ColumnKind.Mlflow ? mlflowRunUrl(trial, this.mlflowUiUrl) : undefined;
+      const content = active || (i >= colStart && i < colEnd);
+      const link =
+        content && column.kind === ColumnKind.Mlflow ? mlflowRunUrl(trial, this.mlflowUiUrl) : undefined;
       // A cell holding a link hands its tab stop to the link, as the ARIA grid pattern asks.
       return html`<div
         role="gridcell"
         part="cell"
-        class=${column.numeric ? 'num' : column.kind === ColumnKind.Status ? 'status' : ''}
+        class=${column.numeric ? 'num' : ''}
         aria-colindex=${i + 1}
         tabindex=${active && !link ? 0 : -1}
         data-col=${i}
-        style="grid-column: ${i + 1}"
       >
         ${
           link
@@ -560,7 +566,9 @@ export class TrialTable extends LitElement {
               >Open<span class="sr-only"> trial ${trial.number} in MLflow</span
               ><span aria-hidden="true"> ↗</span></a
             >`
-            : this.renderValue(column, trial, ctx)
+            : content
+              ? this.renderValue(column, trial, ctx)
+              : nothing
         }
       </div>`;
     });
@@ -722,6 +730,13 @@ export class TrialTable extends LitElement {
     const event = new TrialSelectEvent(ids, this.store?.getTrial(trialId));
     this.dispatchEvent(event);
   }
+}
+
+/** `requestIdleCallback` where there is one (Safari has none), else a short timer. */
+function whenIdle(callback: (deadline?: IdleDeadline) => void): number {
+  return typeof requestIdleCallback === 'function'
+    ? requestIdleCallback(callback)
+    : (setTimeout(callback, 50) as unknown as number);
 }
 
 /** `list` with `item` added, or removed if present. */

@@ -238,7 +238,10 @@ export class MlflowClient {
   }
 
   /** Every matching experiment, page after page: `for await (const e of client.iterateExperiments())`. */
-  iterateExperiments(params: Omit<SearchExperimentsParams, 'pageToken'> = {}, options?: RequestOptions) {
+  iterateExperiments(
+    params: Omit<SearchExperimentsParams, 'pageToken'> = {},
+    options?: RequestOptions,
+  ): AsyncIterable<Experiment> {
     return paginate(
       (pageToken) => this.searchExperiments({ ...params, pageToken }, options),
       (p) => p.experiments,

@@ -43,6 +43,12 @@ export {
 export type { RequestOptions } from './http.js';
 export { BATCH_LIMITS, LENGTH_LIMITS } from './limits.js';
 export { DEFAULT_RETRY, type RetryOptions } from './retry.js';
-export { type PointOptions, RunLogger, RunLoggerError, type RunLoggerOptions } from './run-logger.js';
+export {
+  type PointOptions,
+  type PostBatch,
+  RunLogger,
+  RunLoggerError,
+  type RunLoggerOptions,
+} from './run-logger.js';
 export { validateKey } from './validation.js';
 export type { KeyValues, MetricInput, ParamValue } from './wire.js';

@@ -29,7 +29,8 @@ export function parseEvent(input: unknown): ParseResult {
     }
   }
   const version = (value as { v?: unknown } | null)?.v;
-  if (typeof value === 'object' && value !== null && version !== PROTOCOL_VERSION) {
+  // A missing `v` is a malformed event (zod names it below); another `v` is a newer or older protocol.
+  if (typeof value === 'object' && value !== null && version !== undefined && version !== PROTOCOL_VERSION) {
     return {
       ok: false,
       error: new ProtocolError(

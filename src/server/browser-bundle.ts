@@ -2,9 +2,10 @@
  * The browser bundle the dashboard page loads: `trialkit/define` with lit, d3 and zod in one
  * minified ES module. A published package carries it prebuilt (`dist/browser/trialkit.js`, written
  * by the build); in a source checkout without it, the server bundles it at start-up with esbuild,
- * which is a build-time dependency and so is not installed with the package.
+ * which is a build-time dependency and so is not installed with the package. The build writes the
+ * prebuilt file with `write-browser-bundle.ts`.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -54,13 +55,6 @@ export async function buildBrowserBundle(root = packageRoot()): Promise<string> 
     logLevel: 'silent',
   });
   return result.outputFiles[0].text;
-}
-
-/** Writes the bundle to `outfile` (the build calls this so the published package carries it). */
-export async function writeBrowserBundle(outfile: string, root = packageRoot()): Promise<void> {
-  const code = await buildBrowserBundle(root);
-  mkdirSync(dirname(outfile), { recursive: true });
-  writeFileSync(outfile, code);
 }
 
 /** The bundle's text: the prebuilt file if the package has one, else built now. */

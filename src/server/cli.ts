@@ -87,11 +87,12 @@ function parse<T extends ParseArgsOptionsConfig>(command: string, args: string[]
   }
 }
 
-function integer(command: string, flag: string, text: string, min: number, max: number): number {
+/** `what` names the source of `text` in the error: a flag (`--port`) or a variable (`$PORT`). */
+function integer(command: string, what: string, text: string, min: number, max: number): number {
   const value = Number(text);
   if (!/^\d+$/.test(text) || value < min || value > max) {
     throw new UsageError(
-      `trialkit ${command}: --${flag} must be a whole number from ${min} to ${max}, not "${text}"`,
+      `trialkit ${command}: ${what} must be a whole number from ${min} to ${max}, not "${text}"`,
     );
   }
   return value;
@@ -114,8 +115,13 @@ function url(command: string, text: string): string {
 
 /** Port and host: an explicit --port must be free; the default and $PORT fall back to a free one. */
 function listenOptions(command: string, values: { port?: string; host?: string }) {
-  const explicit = values.port ?? process.env.PORT;
-  const port = explicit === undefined ? DEFAULT_PORT : integer(command, 'port', explicit, 0, 65535);
+  const env = process.env.PORT || undefined;
+  const port =
+    values.port !== undefined
+      ? integer(command, '--port', values.port, 0, 65535)
+      : env !== undefined
+        ? integer(command, '$PORT', env, 0, 65535)
+        : DEFAULT_PORT;
   if (values.host === '') throw new UsageError(`trialkit ${command}: --host must not be empty`);
   return { port, host: values.host ?? '127.0.0.1', fallbackPort: values.port === undefined };
 }
@@ -148,7 +154,7 @@ async function start(argv: string[]): Promise<Running | undefined> {
       ...listenOptions('demo', values),
       dataDir: values['data-dir'] ?? '.trialkit/demo-data',
       mlflowUri: mlflow === undefined ? undefined : url('demo', mlflow),
-      seed: values.seed === undefined ? 1 : integer('demo', 'seed', values.seed, 0, 2 ** 32 - 1),
+      seed: values.seed === undefined ? 1 : integer('demo', '--seed', values.seed, 0, 2 ** 32 - 1),
       log,
     });
   }
@@ -170,7 +176,9 @@ async function start(argv: string[]): Promise<Running | undefined> {
       mlflowUri: url('serve', mlflow),
       experiments: values.experiment ?? [],
       intervalMs:
-        values.interval === undefined ? 2000 : integer('serve', 'interval', values.interval, 250, 3_600_000),
+        values.interval === undefined
+          ? 2000
+          : integer('serve', '--interval', values.interval, 250, 3_600_000),
       log,
     });
   }

@@ -140,6 +140,8 @@ export function createDemo(engine: DemoEngine, options: DemoOptions = {}): Demo 
   const started: Study[] = [];
   const active: StudyState[] = [];
   let warmedUp = false;
+  /** Studies started together still get distinct times, so "newest first" has one answer. */
+  let lastCreatedAt = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inFlight: Promise<void> = Promise.resolve();
   let stopped = false;
@@ -155,6 +157,7 @@ export function createDemo(engine: DemoEngine, options: DemoOptions = {}): Demo 
     const id = `demo-${kind.slug}-${index}`;
     const prefix = `${kind.slug}-${index}`;
     taken.add(id);
+    lastCreatedAt = Math.max(Math.round(clock), lastCreatedAt + 1);
     const study: Study = {
       id,
       name: `${kind.name} #${index}`,
@@ -163,7 +166,7 @@ export function createDemo(engine: DemoEngine, options: DemoOptions = {}): Demo 
       maxParams: 6,
       targetTrials,
       objective: { metric: 'val_loss', direction: 'minimize' },
-      createdAt: clock,
+      createdAt: lastCreatedAt,
       tags: { source: 'trialkit demo', sampler: 'random', pruner: 'median' },
     };
     await engine.upsertStudy(study);
@@ -245,7 +248,8 @@ export function createDemo(engine: DemoEngine, options: DemoOptions = {}): Demo 
     const overfit = Math.max(0, step - 30 - run.quality * 40) * 0.004 * (1.2 - run.quality);
     let valLoss = loss * 1.08 + overfit;
     if (run.divergeAt !== undefined && step > run.divergeAt - 6) {
-      const blowUp = Math.exp((step - (run.divergeAt - 6)) * 0.45);
+      // Enough to see it go wrong, not so much that one curve flattens every other on the chart.
+      const blowUp = Math.exp((step - (run.divergeAt - 6)) * 0.08);
       loss *= blowUp;
       valLoss *= blowUp;
     }

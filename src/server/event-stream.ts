@@ -71,6 +71,8 @@ export function createEventStream(producer: EventProducer, options: EventStreamO
 
   const serve = (write: (chunk: string) => boolean, end: () => void, lastSeq: number | undefined) => {
     let done = false;
+    // Assigned below; `stop` may run first (a full buffer, a closed stream).
+    let detach = () => {};
     const heartbeat = setInterval(() => send(': heartbeat\n\n'), opts.heartbeatMs);
     heartbeat.unref?.();
     const stop = () => {
@@ -84,10 +86,12 @@ export function createEventStream(producer: EventProducer, options: EventStreamO
       if (!done && !write(chunk)) stop();
     };
     send(preamble);
-    const detach = hub.attach(
+    const detached = hub.attach(
       { send: (json, seq) => send(`id: ${seq}\ndata: ${json}\n\n`), close: stop },
       lastSeq,
     );
+    if (done) detached();
+    else detach = detached;
     return stop;
   };
 

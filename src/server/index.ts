@@ -1,6 +1,9 @@
+export { type DashboardServer, type DashboardServerOptions, startDashboardServer } from './app.js';
+export { createDemo } from './demo.js';
 export {
   createEventStream,
   type EventSink,
   type EventStream,
   type EventStreamOptions,
 } from './event-stream.js';
+export { type StoreProducer, storeProducer } from './store-producer.js';

@@ -37,6 +37,7 @@ export interface DemoServerOptions {
 /** Starts the demo and its server; resolves once the page can be opened. */
 export async function runDemo(options: DemoServerOptions): Promise<Running> {
   const { log } = options;
+  const started = performance.now();
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   log(`starting PGlite in ${dataDir}…`);
@@ -54,54 +55,58 @@ export async function runDemo(options: DemoServerOptions): Promise<Running> {
     throw err;
   }
 
-  const mlflow = options.mlflowUri ? MlflowClient.fromEnv({ trackingUri: options.mlflowUri }) : undefined;
-  const engine = createSyncEngine({
-    storage,
-    mlflow,
-    enabled: mlflow !== undefined,
-    autoSync: true,
-    experimentName: (study) => `trialkit demo: ${study.name}`,
-  });
-  if (mlflow) {
-    log(`syncing trials to MLflow at ${options.mlflowUri}`);
-    engine.start();
-  }
-  const existing = await retireEarlierRuns(engine);
-
-  log('loading the dashboard bundle…');
-  const bundle = await loadBrowserBundle();
-  if (bundle.built) log('(bundled with esbuild: this checkout has no prebuilt dist/browser/trialkit.js)');
-
-  const demo = createDemo(engine, { seed: options.seed, existingStudyIds: existing });
-  demo.run();
-  const events = createEventStream(engine);
-  const server = await startDashboardServer({
-    page: {
-      title: 'trialkit demo — live hyperparameter search',
-      attributes: { src: '/events', 'mlflow-ui-url': options.mlflowUri },
-    },
-    bundle: bundle.code,
-    events,
-    ingest: (events) => ingestInto(engine, events),
-    health: () => ({ demo: true, studies: demo.studies.length }),
-    host: options.host,
-    port: options.port,
-    fallbackPort: options.fallbackPort,
-  });
-  if (server.portChanged) log(`port ${options.port} is taken; using ${server.port} instead`);
-  log(`serving on ${server.url}`);
-
-  return {
-    url: server.url,
-    async close() {
-      // Producers first, then consumers, then the store: nothing writes to a closed database.
-      await demo.stop();
-      events.close();
-      await server.close();
-      await engine.stop();
-      await storage.close();
-    },
+  // What to undo, newest first, if start-up fails halfway or when the server stops: producers
+  // before consumers before the store, so nothing writes to a closed database.
+  const undo: (() => unknown)[] = [() => storage.close()];
+  const close = async () => {
+    for (const step of undo.splice(0)) await step();
   };
+  try {
+    const mlflow = options.mlflowUri ? MlflowClient.fromEnv({ trackingUri: options.mlflowUri }) : undefined;
+    const engine = createSyncEngine({
+      storage,
+      mlflow,
+      enabled: mlflow !== undefined,
+      autoSync: true,
+      experimentName: (study) => `trialkit demo: ${study.name}`,
+    });
+    undo.unshift(() => engine.stop());
+    if (mlflow) {
+      log(`syncing trials to MLflow at ${options.mlflowUri}`);
+      engine.start();
+    }
+    const existing = await retireEarlierRuns(engine);
+
+    log('loading the dashboard bundle…');
+    const bundle = await loadBrowserBundle();
+    if (bundle.built) log('(bundled with esbuild: this checkout has no prebuilt dist/browser/trialkit.js)');
+
+    const events = createEventStream(engine);
+    undo.unshift(() => events.close());
+    const demo = createDemo(engine, { seed: options.seed, existingStudyIds: existing });
+    undo.unshift(() => demo.stop());
+    const server = await startDashboardServer({
+      page: {
+        title: 'trialkit demo — live hyperparameter search',
+        attributes: { src: '/events', 'mlflow-ui-url': options.mlflowUri },
+      },
+      bundle: bundle.code,
+      events,
+      ingest: (posted) => ingestInto(engine, posted),
+      health: () => ({ demo: true, studies: demo.studies.length }),
+      host: options.host,
+      port: options.port,
+      fallbackPort: options.fallbackPort,
+    });
+    undo.splice(1, 0, () => server.close());
+    demo.run();
+    if (server.portChanged) log(`port ${options.port} is taken; using ${server.port} instead`);
+    log(`serving on ${server.url} (ready in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    return { url: server.url, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }
 
 /**

@@ -31,6 +31,7 @@ export interface ServeOptions {
 /** Checks that MLflow answers and the experiments exist, then serves; rejects with a one-line reason. */
 export async function runServe(options: ServeOptions): Promise<Running> {
   const { log, mlflowUri } = options;
+  const started = performance.now();
   log(`connecting to MLflow at ${mlflowUri}…`);
   const client = MlflowClient.fromEnv({ trackingUri: mlflowUri, timeoutMs: 10_000 });
   const names = await experimentNames(client, options.experiments);
@@ -80,7 +81,7 @@ export async function runServe(options: ServeOptions): Promise<Running> {
     fallbackPort: options.fallbackPort,
   });
   if (server.portChanged) log(`port ${options.port} is taken; using ${server.port} instead`);
-  log(`serving on ${server.url}`);
+  log(`serving on ${server.url} (ready in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
 
   return {
     url: server.url,

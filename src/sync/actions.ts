@@ -10,8 +10,8 @@ import {
   MlflowNotFoundError,
   type Run,
 } from '../mlflow/index.js';
+import type { Write } from './change-feed.js';
 import { PermanentJobError } from './errors.js';
-import type { EventHub } from './event-hub.js';
 import { JobAction, type JobPayload } from './jobs.js';
 import {
   desiredRunState,
@@ -22,7 +22,7 @@ import {
   trialStatusOf,
 } from './mapping.js';
 import { type ColumnarPoints, type RemoteState, type Study, type Trial, trialSchema } from './model.js';
-import type { Storage, StorageOps } from './storage.js';
+import type { Storage } from './storage.js';
 
 /** Points sent per log-batch call; the client splits it into requests of MLflow's size. */
 const PUSH_WINDOW = 5000;
@@ -33,10 +33,11 @@ const PUSH_CONCURRENCY = 2;
 export interface ActionContext {
   storage: Storage;
   mlflow: MlflowClient;
-  hub: EventHub;
+  /** Records changes with their events (see {@link Write}). */
+  write: Write;
   experimentName(study: Study): string;
   /** Queues a follow-up job (an import queues one pull per run). */
-  enqueue(tx: StorageOps, action: JobAction, payload: Record<string, unknown>): Promise<void>;
+  enqueue(action: JobAction, payload: Record<string, unknown>): Promise<void>;
 }
 
 type Handlers = { [A in JobAction]: (ctx: ActionContext, payload: JobPayload<A>) => Promise<void> };
@@ -83,8 +84,8 @@ async function ensureExperiment(ctx: ActionContext, study: Study): Promise<strin
     }
   }
   const linked = { ...study, mlflow: { experimentId } };
-  await ctx.hub.write(async (emit) => {
-    await ctx.storage.upsertStudy(linked);
+  await ctx.write(async ({ tx, emit }) => {
+    await tx.upsertStudy(linked);
     emit({ type: 'study.upsert', study: linked });
   });
   return experimentId;
@@ -102,12 +103,10 @@ async function ensureRun(ctx: ActionContext, trial: Trial): Promise<string> {
       ...(trial.startedAt !== undefined && { startTime: trial.startedAt }),
       tags: { [TRIAL_ID_TAG]: trial.id },
     }));
-  await ctx.hub.write(async (emit) => {
-    const linked = await ctx.storage.transaction(async (tx) => {
-      await tx.setRunLink(trial.id, { experimentId, runId: run.info.runId });
-      await tx.setRemoteState(trial.id, remoteOf(run));
-      return tx.getTrial(trial.id);
-    });
+  await ctx.write(async ({ tx, emit }) => {
+    await tx.setRunLink(trial.id, { experimentId, runId: run.info.runId });
+    await tx.setRemoteState(trial.id, remoteOf(run));
+    const linked = await tx.getTrial(trial.id);
     if (linked) emit({ type: 'trial.upsert', trial: linked });
   });
   return run.info.runId;
@@ -226,33 +225,17 @@ async function pullRun(
   const next = trial
     ? mergeRemoteChanges(trial, await remoteState(ctx, trial.id), run)
     : await newTrialOf(ctx, run, studyId);
-  await ctx.hub.write(async (emit) => {
-    await ctx.storage.transaction(async (tx) => {
-      await tx.upsertTrial(next);
-      await tx.setRemoteState(next.id, remoteOf(run));
-      for (const [key, points] of histories) {
-        const total = await tx.appendPoints(next.id, key, points);
-        await tx.setAcked(next.id, key, total);
-      }
-      await tx.setSyncState(next.id, 'synced');
-    });
+  await ctx.write(async ({ tx, emit, points }) => {
+    await tx.upsertTrial(next);
+    await tx.setRemoteState(next.id, remoteOf(run));
     emit({ type: 'trial.upsert', trial: next });
-    emit({ type: 'sync.state', trialId: next.id, state: 'synced', mlflow: next.mlflow });
-    for (const [key, p] of histories) {
-      if (p.steps.length === 0) continue;
-      emit({
-        type: 'metrics.append',
-        batches: [
-          {
-            trialId: next.id,
-            key,
-            steps: Array.from(p.steps),
-            values: Array.from(p.values),
-            timestamps: Array.from(p.timestamps),
-          },
-        ],
-      });
+    for (const [key, history] of histories) {
+      const total = await tx.appendPoints(next.id, key, history);
+      await tx.setAcked(next.id, key, total);
+      await points(next.id, key, total - history.steps.length, total, history);
     }
+    await tx.setSyncState(next.id, 'synced');
+    emit({ type: 'sync.state', trialId: next.id, state: 'synced', mlflow: next.mlflow });
   });
 }
 
@@ -325,6 +308,6 @@ async function importExperiment(ctx: ActionContext, studyId: string): Promise<vo
     if (await ctx.storage.findTrialByRun(runId)) continue;
     const tagged = run.data.tags[TRIAL_ID_TAG];
     if (tagged && (await ctx.storage.getTrial(tagged))) continue;
-    await ctx.storage.transaction((tx) => ctx.enqueue(tx, JobAction.PullRun, { runId, studyId }));
+    await ctx.enqueue(JobAction.PullRun, { runId, studyId });
   }
 }

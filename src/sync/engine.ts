@@ -6,8 +6,9 @@
 import type { MlflowClient } from '../mlflow/index.js';
 import type { MetricBatch, SnapshotEvent, SyncState, TrialEvent } from '../protocol/events.js';
 import { type ActionContext, actionHandlers } from './actions.js';
+import { type ChangeNotice, parseNotice, SeriesFeed, type WriteScope } from './change-feed.js';
 import { NotFoundError, PermanentJobError, SyncError } from './errors.js';
-import { type Emit, EventHub } from './event-hub.js';
+import { EventHub, type UnsequencedEvent } from './event-hub.js';
 import { describeJob, type JobAction, type JobRecord, type JobState, jobPayloadSchemas } from './jobs.js';
 import type { SeriesInfo, Study, StudyInput, Trial, TrialInput, TrialSyncStatus } from './model.js';
 import type { Storage, StorageOps } from './storage.js';
@@ -65,7 +66,8 @@ export interface SyncEngine {
   getTrial(id: string): Promise<Trial | undefined>;
   /** The trial linked to an MLflow run. */
   findTrialByRun(runId: string): Promise<Trial | undefined>;
-  listTrials(studyId: string): Promise<Trial[]>;
+  /** Trials of a study by number (every trial without a study id). */
+  listTrials(studyId?: string): Promise<Trial[]>;
   listSeries(trialId: string): Promise<SeriesInfo[]>;
   /** A whole series, columnar, in append order. */
   getSeries(trialId: string, key: string): Promise<MetricSeries>;
@@ -110,57 +112,93 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   if (enabled && !mlflow)
     throw new SyncError('createSyncEngine needs an `mlflow` client unless `enabled: false`');
   const hub = new EventHub();
+  const feed = new SeriesFeed();
+  /** Tells this engine's notices from other processes' ones. */
+  const origin = crypto.randomUUID();
 
   const subjectTrial = (subject: string) =>
     subject.startsWith('trial:') ? subject.slice('trial:'.length) : undefined;
 
-  async function setState(
-    trialId: string,
-    state: SyncState,
-    emit: Emit,
-    error?: string,
-    tx: StorageOps = storage,
-  ) {
-    await tx.setSyncState(trialId, state, error);
-    emit({ type: 'sync.state', trialId, state, ...(error !== undefined && { error }) });
+  /**
+   * The one way state changes: in one transaction, under the hub's lock, with its events delivered
+   * after the commit and a notice for other processes sharing the store committed with it.
+   */
+  async function write<T>(fn: (scope: WriteScope) => Promise<T>): Promise<T> {
+    try {
+      return await hub.write(async (emit) => {
+        try {
+          const result = await storage.transaction(async (tx) => {
+            const notices: ChangeNotice[] = [];
+            const result = await fn({
+              tx,
+              emit(event) {
+                emit(event);
+                const notice = noticeOf(event, origin);
+                if (notice) notices.push(notice);
+              },
+              async points(trialId, key, from, to, known) {
+                await feed.extend(tx, emit, trialId, key, from, to, known);
+                notices.push({ origin, kind: 'metrics', id: trialId, key, from, to });
+              },
+            });
+            await tx.notifyChanges(notices.map((n) => JSON.stringify(n)));
+            return result;
+          });
+          feed.commit();
+          return result;
+        } catch (err) {
+          feed.discard();
+          throw err;
+        }
+      });
+    } finally {
+      worker.wake();
+    }
+  }
+
+  async function setState(scope: WriteScope, trialId: string, state: SyncState, error?: string) {
+    await scope.tx.setSyncState(trialId, state, error);
+    scope.emit({ type: 'sync.state', trialId, state, ...(error !== undefined && { error }) });
   }
 
   async function enqueueIn(
-    tx: StorageOps,
+    scope: WriteScope,
     action: string,
     payload: Record<string, unknown>,
-    emit: Emit,
     opts: EnqueueOptions = {},
   ) {
     const job = describeJob(action, payload);
-    const result = await tx.enqueueJob({
+    const result = await scope.tx.enqueueJob({
       ...job,
       maxAttempts: opts.maxAttempts ?? retry.maxAttempts,
       delayMs: opts.delayMs,
     });
     const trialId = subjectTrial(job.subject);
-    if (trialId && !result.coalesced) await setState(trialId, 'pending', emit, undefined, tx);
+    if (trialId && !result.coalesced) await setState(scope, trialId, 'pending');
     return result;
   }
 
   /** After a trial changed: queue its push (autoSync) or mark it unsynced (disabled). */
-  async function afterChange(tx: StorageOps, trialId: string, isNew: boolean, emit: Emit): Promise<void> {
+  async function afterChange(scope: WriteScope, trialId: string, isNew: boolean): Promise<void> {
     if (!enabled) {
-      if (isNew) await setState(trialId, 'disabled', emit, undefined, tx);
+      if (isNew) await setState(scope, trialId, 'disabled');
     } else if (autoSync) {
-      await enqueueIn(tx, 'trial.push', { trialId }, emit);
+      await enqueueIn(scope, 'trial.push', { trialId });
     }
+  }
+
+  async function trialState(job: JobRecord, state: SyncState, error?: string): Promise<void> {
+    const trialId = subjectTrial(job.subject);
+    if (trialId) await write((scope) => setState(scope, trialId, state, error));
   }
 
   const context: ActionContext = {
     storage,
     mlflow: mlflow as MlflowClient,
-    hub,
+    write,
     experimentName: options.experimentName ?? ((study) => study.name || study.id),
-    enqueue: async (tx, action, payload) => {
-      await hub.write(async (emit) => {
-        await enqueueIn(tx, action, payload, emit);
-      });
+    enqueue: async (action, payload) => {
+      await write((scope) => enqueueIn(scope, action, payload));
     },
   };
 
@@ -178,8 +216,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       },
       onClaimed: (job) => trialState(job, 'syncing'),
       async onDone(job) {
-        const trialId = subjectTrial(job.subject);
-        if (!trialId) return;
+        if (!subjectTrial(job.subject)) return;
         const more = await storage.hasQueuedJob(job.subject);
         await trialState(job, more ? 'pending' : 'synced');
       },
@@ -193,17 +230,58 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     },
   );
 
-  async function trialState(job: JobRecord, state: SyncState, error?: string): Promise<void> {
-    const trialId = subjectTrial(job.subject);
-    if (!trialId) return;
-    await hub.write((emit) => setState(trialId, state, emit, error));
+  /** Re-emits another process's change, read back from the shared store. */
+  function relay(payload: string): void {
+    const notice = parseNotice(payload);
+    if (!notice || notice.origin === origin) return;
+    hub
+      .write(async (emit) => {
+        if (notice.kind === 'metrics') {
+          await feed.extend(storage, emit, notice.id, notice.key, notice.from, notice.to);
+          feed.commit();
+        } else {
+          const event = await currentEvent(notice.kind, notice.id);
+          if (event) emit(event);
+        }
+      })
+      .catch(() => {
+        // The store is unreachable: this event is lost for this process's subscribers; later ones flow.
+      });
   }
 
-  /** A write that may queue jobs: wakes this process's worker once it committed. */
-  async function write<T>(fn: (tx: StorageOps, emit: Emit) => Promise<T>): Promise<T> {
-    const result = await hub.write((emit) => storage.transaction((tx) => fn(tx, emit)));
-    worker.wake();
-    return result;
+  async function currentEvent(
+    kind: 'study' | 'trial' | 'sync',
+    id: string,
+  ): Promise<UnsequencedEvent | undefined> {
+    if (kind === 'study') {
+      const study = await storage.getStudy(id);
+      return study && { type: 'study.upsert', study };
+    }
+    if (kind === 'trial') {
+      const trial = await storage.getTrial(id);
+      return trial && { type: 'trial.upsert', trial };
+    }
+    const sync = await storage.getSyncState(id);
+    return (
+      sync && {
+        type: 'sync.state',
+        trialId: id,
+        state: sync.state,
+        ...(sync.error !== undefined && { error: sync.error }),
+      }
+    );
+  }
+
+  /** Listens to other processes while anyone listens to this engine. */
+  let listening: Promise<(() => Promise<void>) | undefined> | undefined;
+  function listenWhileSubscribed(): void {
+    if (hub.listenerCount > 0 && !listening) {
+      listening = storage.listenChanges(relay).catch(() => undefined);
+    } else if (hub.listenerCount === 0 && listening) {
+      const stopping = listening;
+      listening = undefined;
+      void stopping.then((stop) => stop?.());
+    }
   }
 
   async function requireTrial(tx: StorageOps, trialId: string): Promise<Trial> {
@@ -212,32 +290,41 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return trial;
   }
 
+  async function seriesOf(trialId: string, key: string, length?: number): Promise<MetricSeries> {
+    const p = await storage.readSeries(trialId, key, 0, length);
+    return {
+      trialId,
+      key,
+      steps: Array.from(p.steps),
+      values: Array.from(p.values),
+      timestamps: Array.from(p.timestamps),
+    };
+  }
+
   const engine: SyncEngine = {
     async upsertStudy(input) {
       const study = parseStudy(input);
-      return write(async (tx, emit) => {
-        const existing = await tx.getStudy(study.id);
-        const stored: Study = {
-          ...study,
-          ...((study.mlflow ?? existing?.mlflow) && { mlflow: study.mlflow ?? existing?.mlflow }),
-        };
-        await tx.upsertStudy(stored);
-        emit({ type: 'study.upsert', study: stored });
+      return write(async (scope) => {
+        const existing = await scope.tx.getStudy(study.id);
+        const mlflowLink = study.mlflow ?? existing?.mlflow;
+        const stored: Study = { ...study, ...(mlflowLink && { mlflow: mlflowLink }) };
+        await scope.tx.upsertStudy(stored);
+        scope.emit({ type: 'study.upsert', study: stored });
         return stored;
       });
     },
 
     async upsertTrial(input) {
       const parsed = parseTrial(input);
-      return write(async (tx, emit) => {
-        const study = await tx.getStudy(parsed.studyId);
+      return write(async (scope) => {
+        const study = await scope.tx.getStudy(parsed.studyId);
         if (!study) throw new NotFoundError('study', parsed.studyId);
         parseTrial(input, study);
-        const existing = await tx.getTrial(parsed.id);
-        await tx.upsertTrial(parsed);
-        const stored = (await tx.getTrial(parsed.id)) as Trial;
-        emit({ type: 'trial.upsert', trial: stored });
-        await afterChange(tx, parsed.id, !existing, emit);
+        const existing = await scope.tx.getTrial(parsed.id);
+        await scope.tx.upsertTrial(parsed);
+        const stored = (await scope.tx.getTrial(parsed.id)) as Trial;
+        scope.emit({ type: 'trial.upsert', trial: stored });
+        await afterChange(scope, parsed.id, !existing);
         return stored;
       });
     },
@@ -245,36 +332,25 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     async appendMetrics(trialId, key, points) {
       parseMetricKey(key);
       const columns = toColumns(points);
-      return write(async (tx, emit) => {
-        await requireTrial(tx, trialId);
-        const total = await tx.appendPoints(trialId, key, columns);
+      return write(async (scope) => {
+        await requireTrial(scope.tx, trialId);
+        const total = await scope.tx.appendPoints(trialId, key, columns);
         if (columns.steps.length) {
-          emit({
-            type: 'metrics.append',
-            batches: [
-              {
-                trialId,
-                key,
-                steps: Array.from(columns.steps),
-                values: Array.from(columns.values),
-                timestamps: Array.from(columns.timestamps),
-              },
-            ],
-          });
-          await afterChange(tx, trialId, false, emit);
+          await scope.points(trialId, key, total - columns.steps.length, total, columns);
+          await afterChange(scope, trialId, false);
         }
         return total;
       });
     },
 
     async setTrialNotes(trialId, notes) {
-      return write(async (tx, emit) => {
-        const trial = await requireTrial(tx, trialId);
+      return write(async (scope) => {
+        const trial = await requireTrial(scope.tx, trialId);
         const next = parseTrial({ ...trial, notes });
         if (notes === undefined) delete next.notes;
-        await tx.upsertTrial(next);
-        emit({ type: 'trial.upsert', trial: next });
-        await afterChange(tx, trialId, false, emit);
+        await scope.tx.upsertTrial(next);
+        scope.emit({ type: 'trial.upsert', trial: next });
+        await afterChange(scope, trialId, false);
         return next;
       });
     },
@@ -285,22 +361,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     findTrialByRun: (runId) => storage.findTrialByRun(runId),
     listTrials: (studyId) => storage.listTrials(studyId),
     listSeries: (trialId) => storage.listSeries(trialId),
-    async getSeries(trialId, key) {
-      const p = await storage.readSeries(trialId, key);
-      return {
-        trialId,
-        key,
-        steps: Array.from(p.steps),
-        values: Array.from(p.values),
-        timestamps: Array.from(p.timestamps),
-      };
-    },
+    getSeries: (trialId, key) => seriesOf(trialId, key),
     getSyncState: (trialId) => storage.getSyncState(trialId),
 
     async enqueue(action, payload, opts) {
       describeJob(action, payload);
       if (!enabled) throw new SyncError(`cannot queue ${action}: sync is disabled (enabled: false)`);
-      return write((tx, emit) => enqueueIn(tx, action, payload, emit, opts));
+      return write((scope) => enqueueIn(scope, action, payload, opts));
     },
     async syncTrial(trialId) {
       await engine.enqueue('trial.push', { trialId });
@@ -318,11 +385,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     listJobs: (state) => storage.listJobs(state),
     async retryJob(id) {
       const job = (await storage.listJobs('dead')).find((j) => j.id === id);
-      if (!job) return false;
-      const retried = await storage.retryDeadJob(id);
-      if (retried) await trialState(job, 'pending');
-      worker.wake();
-      return retried;
+      if (!job || !(await storage.retryDeadJob(id))) return false;
+      await trialState(job, 'pending');
+      return true;
     },
 
     start() {
@@ -340,8 +405,17 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     },
     stop: () => worker.stop(),
 
-    subscribe: (listener) => hub.subscribe(listener),
-    snapshot() {
+    subscribe(listener) {
+      const unsubscribe = hub.subscribe(listener);
+      listenWhileSubscribed();
+      return () => {
+        unsubscribe();
+        listenWhileSubscribed();
+      };
+    },
+    async snapshot() {
+      // Changes other processes commit from here on are relayed after the snapshot, not lost.
+      await listening;
       return hub.exclusive(async (seq) => {
         const [studies, trials, sync] = await Promise.all([
           storage.listStudies(),
@@ -350,12 +424,27 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         ]);
         const metrics: MetricBatch[] = [];
         for (const trial of trials) {
-          for (const { key } of await storage.listSeries(trial.id))
-            metrics.push(await engine.getSeries(trial.id, key));
+          for (const { key, points } of await storage.listSeries(trial.id)) {
+            metrics.push(await seriesOf(trial.id, key, feed.snapshotLength(trial.id, key, points)));
+          }
         }
         return { v: 1, seq, type: 'snapshot', studies, trials, metrics, sync } satisfies SnapshotEvent;
       });
     },
   };
   return engine;
+}
+
+/** The notice other processes need for an event (metric points have their own, with a range). */
+function noticeOf(event: UnsequencedEvent, origin: string): ChangeNotice | undefined {
+  switch (event.type) {
+    case 'study.upsert':
+      return { origin, kind: 'study', id: event.study.id };
+    case 'trial.upsert':
+      return { origin, kind: 'trial', id: event.trial.id };
+    case 'sync.state':
+      return { origin, kind: 'sync', id: event.trialId };
+    default:
+      return undefined;
+  }
 }

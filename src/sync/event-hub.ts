@@ -1,7 +1,7 @@
 /**
- * Numbers and delivers the engine's protocol events, and keeps snapshots exact: every write runs
- * under a shared gate and emits its events before leaving it; a snapshot takes the gate alone, so
- * its `seq` is the last event whose change it contains — no event is both in a snapshot and after it.
+ * Numbers and delivers the engine's protocol events. Writes (and snapshots) run one at a time and
+ * emit their events before the next starts, so `seq` order is commit order, and a snapshot's `seq`
+ * is exactly the last event whose change it contains: no event is both in a snapshot and after it.
  */
 import { PROTOCOL_VERSION, type TrialEvent } from '../protocol/events.js';
 
@@ -12,7 +12,7 @@ export type UnsequencedEvent = TrialEvent extends infer E
     : never
   : never;
 
-/** Receives every event, in `seq` order, synchronously after the change committed. */
+/** Receives every event, in `seq` order, synchronously after its change committed. */
 export type EventListener = (event: TrialEvent) => void;
 
 export type Emit = (event: UnsequencedEvent) => void;
@@ -20,13 +20,15 @@ export type Emit = (event: UnsequencedEvent) => void;
 export class EventHub {
   private seq = 0;
   private readonly listeners = new Set<EventListener>();
-  private writers = 0;
-  private snapshotting: Promise<void> | undefined;
-  private readonly idle: (() => void)[] = [];
+  private tail: Promise<unknown> = Promise.resolve();
 
   /** The seq of the last event emitted (0 before the first). */
   get lastSeq(): number {
     return this.seq;
+  }
+
+  get listenerCount(): number {
+    return this.listeners.size;
   }
 
   /** Adds a listener; returns the function that removes it. */
@@ -35,34 +37,25 @@ export class EventHub {
     return () => this.listeners.delete(listener);
   }
 
-  /** Runs a write; events passed to `emit` are delivered (in order) once `fn` resolved. */
-  async write<T>(fn: (emit: Emit) => Promise<T>): Promise<T> {
-    while (this.snapshotting) await this.snapshotting;
-    this.writers++;
-    const pending: UnsequencedEvent[] = [];
-    try {
+  /** Runs a write after the previous one; events passed to `emit` are delivered once `fn` resolved. */
+  write<T>(fn: (emit: Emit) => Promise<T>): Promise<T> {
+    return this.serially(async () => {
+      const pending: UnsequencedEvent[] = [];
       const result = await fn((event) => pending.push(event));
       for (const event of pending) this.deliver(event);
       return result;
-    } finally {
-      if (--this.writers === 0) for (const resolve of this.idle.splice(0)) resolve();
-    }
+    });
   }
 
-  /** Runs `fn` while no write is under way; `fn` receives the seq its reads are consistent with. */
-  async exclusive<T>(fn: (seq: number) => Promise<T>): Promise<T> {
-    while (this.snapshotting) await this.snapshotting;
-    let release = () => {};
-    this.snapshotting = new Promise((resolve) => {
-      release = resolve;
-    });
-    try {
-      while (this.writers > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
-      return await fn(this.seq);
-    } finally {
-      this.snapshotting = undefined;
-      release();
-    }
+  /** Runs `fn` between writes; it receives the seq its reads are consistent with. */
+  exclusive<T>(fn: (seq: number) => Promise<T>): Promise<T> {
+    return this.serially(() => fn(this.seq));
+  }
+
+  private serially<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn);
+    this.tail = run.catch(() => {});
+    return run;
   }
 
   private deliver(event: UnsequencedEvent): void {

@@ -64,6 +64,8 @@ export interface StorageOps {
   hasQueuedJob(subject: string): Promise<boolean>;
   /** How many jobs are queued or active. */
   countPendingJobs(): Promise<number>;
+  /** Tells other processes sharing the store about changes, when this transaction commits (no-op on single-process stores). */
+  notifyChanges(payloads: string[]): Promise<void>;
   /** Milliseconds until the next queued job is due (0 if one is due now), undefined if none is queued. */
   msUntilNextJob(): Promise<number | undefined>;
 }
@@ -74,6 +76,11 @@ export interface Storage extends StorageOps {
   readonly kind: 'memory' | 'pglite' | 'postgres';
   /** Runs `fn` in one transaction: everything it writes commits together, or nothing does. */
   transaction<T>(fn: (tx: StorageOps) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onChange` with what other processes pass to `notifyChanges` (PostgreSQL's LISTEN/NOTIFY).
+   * Resolves with the function that stops listening, or undefined when no other process can share the store.
+   */
+  listenChanges(onChange: (payload: string) => void): Promise<(() => Promise<void>) | undefined>;
   /** Resolves once the schema is migrated; every operation waits for it anyway. */
   ready(): Promise<void>;
   /** Closes connections (and, for PGlite, flushes to its directory). */

@@ -4,9 +4,12 @@
 //   POST /emit         body: one event without `v` and `seq`; answers {"seq": n}
 //   POST /drop         cuts every open event stream, as a network hiccup would
 //   GET  /events       the stream (also /events?lastEventId=n)
+//   WS   /ws           the same stream over a WebSocket, speaking the resume protocol of
+//                      src/client/sources/websocket.ts; /drop cuts these too
 // Pages import its address from `/__trialkit/sse-env.js` (`export const sseUrl`).
 import { createServer } from 'node:http';
 import { tsImport } from 'tsx/esm/api';
+import { WebSocketServer } from 'ws';
 
 class ScriptedProducer {
   seq = 0;
@@ -47,6 +50,7 @@ export function sseSourceServer() {
   let url;
   let producer;
   let stream;
+  let wss;
   const streams = new Set();
 
   return {
@@ -56,7 +60,10 @@ export function sseSourceServer() {
       const reset = () => {
         stream?.close();
         producer = new ScriptedProducer();
-        stream = createEventStream(producer, { retryMs: 200, headers: { 'Access-Control-Allow-Origin': '*' } });
+        stream = createEventStream(producer, {
+          retryMs: 200,
+          headers: { 'Access-Control-Allow-Origin': '*' },
+        });
       };
       reset();
       server = createServer(async (req, res) => {
@@ -76,15 +83,28 @@ export function sseSourceServer() {
         let answer = {};
         if (path === '/reset') reset();
         else if (path === '/emit') answer = { seq: producer.emit(JSON.parse(body)) };
-        else if (path === '/drop') for (const res of streams) res.socket?.destroy();
+        else if (path === '/drop') {
+          for (const res of streams) res.socket?.destroy();
+          for (const socket of wss.clients) socket.terminate();
+        }
         res.writeHead(200, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' });
         res.end(JSON.stringify(answer));
+      });
+      wss = new WebSocketServer({ server, path: '/ws' });
+      wss.on('connection', (socket) => {
+        socket.once('message', (data) => {
+          const { resume } = JSON.parse(String(data));
+          const sink = { send: (json) => socket.send(json), close: () => socket.close() };
+          socket.on('close', stream.attach(sink, resume ?? undefined));
+        });
       });
       await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
       url = `http://127.0.0.1:${server.address().port}`;
     },
     async serverStop() {
       stream?.close();
+      for (const socket of wss?.clients ?? []) socket.terminate();
+      wss?.close();
       server?.closeAllConnections();
       await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
     },

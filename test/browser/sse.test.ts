@@ -11,7 +11,15 @@ async function control(path: string, body?: unknown): Promise<{ seq?: number }> 
 }
 
 const emit = (event: Record<string, unknown>) => control('/emit', event);
-const trial = (id: string) => ({ id, studyId: 's1', number: 0, status: 'running', params: {}, tags: {}, flags: [] });
+const trial = (id: string) => ({
+  id,
+  studyId: 's1',
+  number: 0,
+  status: 'running',
+  params: {},
+  tags: {},
+  flags: [],
+});
 const append = (steps: number[]) =>
   emit({
     type: 'metrics.append',
@@ -32,7 +40,10 @@ describe('SSE in Chromium', () => {
 
   beforeEach(async () => {
     await control('/reset');
-    await emit({ type: 'study.upsert', study: { id: 's1', name: 's1', status: 'running', createdAt: 1, tags: {} } });
+    await emit({
+      type: 'study.upsert',
+      study: { id: 's1', name: 's1', status: 'running', createdAt: 1, tags: {} },
+    });
     await emit({ type: 'trial.upsert', trial: trial('t1') });
     await append([0, 1, 2]);
   });

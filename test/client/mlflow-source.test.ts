@@ -1,6 +1,11 @@
 // connectMlflow against the real MLflow server of the test setup.
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { connectMlflow, type MlflowSourceHandle, type MlflowSourceOptions, TrialStore } from '../../src/client/index.js';
+import {
+  connectMlflow,
+  type MlflowSourceHandle,
+  type MlflowSourceOptions,
+  TrialStore,
+} from '../../src/client/index.js';
 import { MlflowClient } from '../../src/mlflow/index.js';
 
 const trackingUri = inject('mlflowUri');
@@ -43,23 +48,41 @@ afterEach(() => {
   sources = [];
 });
 
-async function createRun(name: string, startTime: number, extra: { params?: Record<string, string>; tags?: Record<string, string> } = {}) {
+async function createRun(
+  name: string,
+  startTime: number,
+  extra: { params?: Record<string, string>; tags?: Record<string, string> } = {},
+) {
   const run = await mlflow.createRun({ experimentId, runName: name, startTime, tags: extra.tags });
   if (extra.params) await mlflow.logBatch(run.info.runId, { params: extra.params });
   return run.info.runId;
 }
 
-function connect(store: TrialStore, counter: ReturnType<typeof countingFetch>, extra: Partial<MlflowSourceOptions> = {}) {
-  const source = connectMlflow(store, { trackingUri, experimentName, intervalMs: 3_600_000, fetch: counter.fetch, ...extra });
+function connect(
+  store: TrialStore,
+  counter: ReturnType<typeof countingFetch>,
+  extra: Partial<MlflowSourceOptions> = {},
+) {
+  const source = connectMlflow(store, {
+    trackingUri,
+    experimentName,
+    intervalMs: 3_600_000,
+    fetch: counter.fetch,
+    ...extra,
+  });
   sources.push(source);
   return source;
 }
 
-const steps = (store: TrialStore, runId: string, key = 'loss') => Array.from(store.getSeries(runId, key)?.steps ?? []);
+const steps = (store: TrialStore, runId: string, key = 'loss') =>
+  Array.from(store.getSeries(runId, key)?.steps ?? []);
 
 describe('connectMlflow', () => {
   it('loads the experiment as a study and its runs as trials with their whole metric history', async () => {
-    const a = await createRun('a', 1000, { params: { lr: '0.01', depth: '4' }, tags: { 'trialkit.flags': 'spectral_norm' } });
+    const a = await createRun('a', 1000, {
+      params: { lr: '0.01', depth: '4' },
+      tags: { 'trialkit.flags': 'spectral_norm' },
+    });
     const b = await createRun('b', 2000);
     await mlflow.logBatch(a, { metrics: [...points('loss', range(0, 50)), ...points('acc', range(0, 10))] });
     await mlflow.logBatch(b, { metrics: points('loss', range(0, 5), () => Number.NaN) });
@@ -92,15 +115,18 @@ describe('connectMlflow', () => {
     expect(store.getSeries(a, 'acc')!.length).toBe(10);
     expect(store.getSeries(b, 'loss')!.values[0]).toBeNaN();
     expect(store.metricKeys(experimentId)).toEqual(['acc', 'loss']);
-    // The whole history of each series once; no per-run calls.
-    expect(counter.count('metrics/get-history')).toBe(3);
+    // Whole histories in bulk: one request per metric key for both runs; no per-run calls.
+    expect(counter.count('metrics/get-history-bulk-interval')).toBe(2);
+    expect(counter.count('metrics/get-history')).toBe(0);
     expect(counter.count('runs/get')).toBe(0);
   });
 
   it('fetches only the points after the last step it holds, and only for series that moved', async () => {
     const a = await createRun('a', 1000);
     const b = await createRun('b', 2000);
-    await mlflow.logBatch(a, { metrics: [...points('loss', range(0, 100)), ...points('acc', range(0, 100))] });
+    await mlflow.logBatch(a, {
+      metrics: [...points('loss', range(0, 100)), ...points('acc', range(0, 100))],
+    });
     await mlflow.logBatch(b, { metrics: points('loss', range(0, 100)) });
     const store = new TrialStore();
     const counter = countingFetch();
@@ -108,7 +134,9 @@ describe('connectMlflow', () => {
     await source.poll();
     store.flush();
     const changes: { trials: number; series: string[] }[] = [];
-    store.subscribe((change) => changes.push({ trials: change.trials.size, series: [...change.series.keys()] }));
+    store.subscribe((change) =>
+      changes.push({ trials: change.trials.size, series: [...change.series.keys()] }),
+    );
 
     await mlflow.logBatch(a, { metrics: points('loss', range(100, 110)) });
     counter.reset();
@@ -137,7 +165,9 @@ describe('connectMlflow', () => {
   it('picks up new points logged at the step it already holds', async () => {
     const a = await createRun('a', 1000);
     // A loop that logs without a step: every point at step 0, told apart by timestamp.
-    await mlflow.logBatch(a, { metrics: [0, 1, 2].map((i) => ({ key: 'loss', value: i, step: 0, timestamp: 5000 + i })) });
+    await mlflow.logBatch(a, {
+      metrics: [0, 1, 2].map((i) => ({ key: 'loss', value: i, step: 0, timestamp: 5000 + i })),
+    });
     const store = new TrialStore();
     const source = connect(store, countingFetch());
     await source.poll();
@@ -162,6 +192,16 @@ describe('connectMlflow', () => {
     expect(counter.count('metrics/get-history-bulk-interval')).toBeGreaterThan(1);
   });
 
+  it('loads a history longer than one bulk answer in full', async () => {
+    const a = await createRun('a', 1000);
+    await mlflow.logBatch(a, { metrics: points('loss', range(0, 2600)) });
+    const store = new TrialStore();
+    const counter = countingFetch();
+    await connect(store, counter).poll();
+    expect(steps(store, a)).toEqual(range(0, 2600));
+    expect(counter.count('metrics/get-history')).toBe(1);
+  });
+
   it('maps every run status to a trial status', async () => {
     const statuses = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'] as const;
     const ids: string[] = [];
@@ -172,7 +212,13 @@ describe('connectMlflow', () => {
     }
     const store = new TrialStore();
     await connect(store, countingFetch()).poll();
-    expect(ids.map((id) => store.getTrial(id)?.status)).toEqual(['running', 'pending', 'succeeded', 'failed', 'cancelled']);
+    expect(ids.map((id) => store.getTrial(id)?.status)).toEqual([
+      'running',
+      'pending',
+      'succeeded',
+      'failed',
+      'cancelled',
+    ]);
   });
 
   it('notices runs that start, finish or change between polls', async () => {

@@ -35,7 +35,11 @@ describe('MetricSeries', () => {
     const steps = Array.from({ length: n }, (_, i) => i);
     for (let i = 0; i < n; i += 7) {
       const chunk = steps.slice(i, i + 7);
-      s.append(chunk, chunk.map((x) => x * 2), chunk.map((x) => 1000 + x));
+      s.append(
+        chunk,
+        chunk.map((x) => x * 2),
+        chunk.map((x) => 1000 + x),
+      );
     }
     expect(s.length).toBe(n);
     expect(s.values[n - 1]).toBe(2 * (n - 1));

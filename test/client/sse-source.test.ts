@@ -20,7 +20,7 @@ function recordingEventSource(urls: string[]): EventSourceConstructor {
       super(url, init);
       urls.push(url);
     }
-  } as unknown as EventSourceConstructor;
+  };
 }
 
 function seededProducer(): TestProducer {
@@ -34,7 +34,10 @@ function seededProducer(): TestProducer {
 async function setup(port = 0, producer = seededProducer()) {
   const stream = createEventStream(producer, { heartbeatMs: 1000 });
   const server = await serve(stream, port);
-  cleanup.push(() => server.stop(), () => stream.close());
+  cleanup.push(
+    () => server.stop(),
+    () => stream.close(),
+  );
   const store = new TrialStore();
   const urls: string[] = [];
   const connect = () => {
@@ -101,7 +104,10 @@ describe('connectSse', () => {
     fresh.upsertTrial(trial('t9', 's2'));
     const stream = createEventStream(fresh);
     const server = await serve(stream, port);
-    cleanup.push(() => server.stop(), () => stream.close());
+    cleanup.push(
+      () => server.stop(),
+      () => stream.close(),
+    );
     await until(() => first.store.getTrial('t9') !== undefined, 10_000, 'the new snapshot');
     expect(first.store.getTrial('t1')).toBeUndefined();
     expect(first.store.lastSeq).toBe(2);
@@ -118,7 +124,10 @@ describe('connectSse', () => {
     const producer = seededProducer();
     const stream = createEventStream(producer);
     const again = await serve(stream, port);
-    cleanup.push(() => again.stop(), () => stream.close());
+    cleanup.push(
+      () => again.stop(),
+      () => stream.close(),
+    );
     await until(() => store.loaded, 10_000, 'the snapshot after the server came back');
     expect(store.connection.state).toBe('open');
   });
@@ -128,7 +137,9 @@ describe('connectSse', () => {
       res.writeHead(200, { 'Content-Type': 'text/event-stream' });
       res.write('id: 1\ndata: {"v":1,"seq":1,"type":"study.upsert","study":{"id":"s1"}}\n\n');
       res.write('data: not json at all\n\n');
-      res.write(`id: 2\ndata: ${JSON.stringify({ v: 1, seq: 2, type: 'trial.upsert', trial: trial('t1', 's1') })}\n\n`);
+      res.write(
+        `id: 2\ndata: ${JSON.stringify({ v: 1, seq: 2, type: 'trial.upsert', trial: trial('t1', 's1') })}\n\n`,
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     cleanup.push(() => {
@@ -139,7 +150,7 @@ describe('connectSse', () => {
     const errors: string[] = [];
     store.subscribe((change) => errors.push(...change.errors.map((e) => `${e.code}: ${e.message}`)));
     const source = connectSse(store, `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, {
-      EventSource: EventSource as unknown as EventSourceConstructor,
+      EventSource,
     });
     cleanup.push(() => source.close());
     await until(() => store.getTrial('t1') !== undefined);

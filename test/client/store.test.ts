@@ -42,7 +42,9 @@ describe('TrialStore notifications', () => {
     store.apply(ev({ type: 'study.upsert', study: study('s1') }));
     for (let t = 0; t < 100; t++) store.apply(ev({ type: 'trial.upsert', trial: trial(`t${t}`, 's1') }));
     for (let i = 0; i < 10_000; i++) {
-      store.apply(ev({ type: 'metrics.append', batches: [batch(`t${i % 100}`, 'loss', [Math.floor(i / 100)])] }));
+      store.apply(
+        ev({ type: 'metrics.append', batches: [batch(`t${i % 100}`, 'loss', [Math.floor(i / 100)])] }),
+      );
     }
     expect(frames).toHaveLength(1);
     expect(changes).toHaveLength(0);
@@ -199,7 +201,15 @@ describe('TrialStore state', () => {
       v: 1,
       seq: ++seq,
       type: 'metrics.append',
-      batches: [{ trialId: 't2', key: 'loss', steps: [0, 1, 2], values: ['NaN', 1, '-Infinity'], timestamps: [1, 2, 3] }],
+      batches: [
+        {
+          trialId: 't2',
+          key: 'loss',
+          steps: [0, 1, 2],
+          values: ['NaN', 1, '-Infinity'],
+          timestamps: [1, 2, 3],
+        },
+      ],
     };
     expect(store.apply(JSON.stringify(wire))).toBe(true);
     const s = store.getSeries('t2', 'loss')!;
@@ -217,7 +227,13 @@ describe('TrialStore state', () => {
 
   it('appends points handed over directly, like a metrics.append event', () => {
     const { store, changes, frame } = seeded();
-    store.appendPoints('t1', 'loss', new Float64Array([3, 4]), new Float64Array([1, 2]), new Float64Array([5, 6]));
+    store.appendPoints(
+      't1',
+      'loss',
+      new Float64Array([3, 4]),
+      new Float64Array([1, 2]),
+      new Float64Array([5, 6]),
+    );
     frame();
     expect(store.getSeries('t1', 'loss')!.length).toBe(5);
     expect(changes[0].series.get(seriesId('t1', 'loss'))?.from).toBe(3);
@@ -301,8 +317,14 @@ describe('TrialStore with malformed events', () => {
     ['an unknown type', { v: 1, seq: 1, type: 'trial.explode', trialId: 't1' }],
     ['another protocol version', { v: 2, seq: 1, type: 'trial.remove', trialId: 't1' }],
     ['a negative seq', { v: 1, seq: -1, type: 'trial.remove', trialId: 't1' }],
-    ['a trial without a study', { v: 1, seq: 1, type: 'trial.upsert', trial: { id: 't1', number: 0, status: 'running' } }],
-    ['an unknown trial status', { v: 1, seq: 1, type: 'trial.upsert', trial: { ...trial('t1', 's1'), status: 'zombie' } }],
+    [
+      'a trial without a study',
+      { v: 1, seq: 1, type: 'trial.upsert', trial: { id: 't1', number: 0, status: 'running' } },
+    ],
+    [
+      'an unknown trial status',
+      { v: 1, seq: 1, type: 'trial.upsert', trial: { ...trial('t1', 's1'), status: 'zombie' } },
+    ],
     [
       'columns of different lengths',
       { v: 1, seq: 1, type: 'metrics.append', batches: [{ ...batch('t1', 'loss', [7, 8]), values: [1] }] },
@@ -338,7 +360,12 @@ describe('TrialStore with malformed events', () => {
 
   it('names the offending field in the error', () => {
     const { store, changes, frame } = seeded();
-    store.apply({ v: 1, seq: 1, type: 'metrics.append', batches: [{ ...batch('t1', 'loss', [7]), values: ['x'] }] });
+    store.apply({
+      v: 1,
+      seq: 1,
+      type: 'metrics.append',
+      batches: [{ ...batch('t1', 'loss', [7]), values: ['x'] }],
+    });
     frame();
     expect(changes[0].errors[0].path).toBe('batches.0.values.0');
     expect(changes[0].errors[0].message).toMatch(/metrics\.append/);

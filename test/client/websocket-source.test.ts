@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type WebSocket as WsSocket, WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket as WsSocket } from 'ws';
 import { connectWebSocket, TrialStore } from '../../src/client/index.js';
 import { createEventStream, type EventStream } from '../../src/server/index.js';
 import { batch, study, TestProducer, trial, until } from './fixtures.js';

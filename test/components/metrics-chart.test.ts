@@ -322,6 +322,32 @@ describe('<trial-metrics-chart>', () => {
     expect(paintedNear(el, p.left, p.top, color0)).to.equal(true);
   });
 
+  it('shows only the trials asked for, and relative time in seconds', async () => {
+    const store = storeWith([trial('a', 0), trial('b', 1)]);
+    append(store, 'a', range(0, 11), range(0, 11));
+    append(store, 'b', range(0, 11), range(0, 11));
+    const el = await chartFor(store, { trials: ['b'], xAxis: 'relative' });
+    const legend = [...el.shadowRoot!.querySelectorAll('[part="legend-item"]')];
+    expect(legend.map((b) => b.getAttribute('data-trial'))).to.deep.equal(['b']);
+    // Timestamps are 1,000,000 ms + 1 s per step and the trial started at 0: 1000 s to 1010 s.
+    expect(el.domains!.x[0]).to.be.at.most(1000);
+    expect(el.domains!.x[1]).to.be.at.least(1010);
+    expect(el.domains!.x[1]).to.be.below(1100);
+  });
+
+  it('dims the other trials when the host highlights some', async () => {
+    const store = storeWith([trial('a', 0), trial('b', 1)]);
+    append(store, 'a', range(0, 101), range(0, 101).fill(33));
+    append(store, 'b', range(0, 101), range(0, 101).fill(67));
+    const el = await chartFor(store, { highlighted: ['a'] });
+    const alphaAt = (value: number) => {
+      const p = el.positionOf(50, value)!;
+      return Math.max(...[-1, 0, 1].map((d) => pixelAt(el, p.left, p.top + d)[3]));
+    };
+    expect(alphaAt(33)).to.equal(255);
+    expect(alphaAt(67)).to.be.lessThan(120);
+  });
+
   it('smooths with the EMA and keeps raw values in the tooltip', async () => {
     const store = storeWith([trial('a', 0)]);
     append(

@@ -55,7 +55,11 @@ describe('table model', () => {
         const n = 1 + Math.floor(r() * 400);
         const column = () =>
           new ColumnKey(n, () =>
-            r() < 0.3 ? specials[Math.floor(r() * specials.length)] : r() < 0.1 ? undefined : Math.round(r() * 8) - 4,
+            r() < 0.3
+              ? specials[Math.floor(r() * specials.length)]
+              : r() < 0.1
+                ? undefined
+                : Math.round(r() * 8) - 4,
           );
         const keys = [
           { key: column(), direction: r() < 0.5 ? 'asc' : 'desc' },
@@ -71,9 +75,15 @@ describe('table model', () => {
 
   describe('CSV', () => {
     it('quotes per RFC 4180 and ends lines with CRLF', () => {
-      expect(toCsv(['a', 'b'], [['x,y', 'say "hi"'], ['line\nbreak', 3]])).to.equal(
-        'a,b\r\n"x,y","say ""hi"""\r\n"line\nbreak",3\r\n',
-      );
+      expect(
+        toCsv(
+          ['a', 'b'],
+          [
+            ['x,y', 'say "hi"'],
+            ['line\nbreak', 3],
+          ],
+        ),
+      ).to.equal('a,b\r\n"x,y","say ""hi"""\r\n"line\nbreak",3\r\n');
     });
 
     it('escapes text that a spreadsheet would run, and leaves numbers raw', () => {
@@ -96,7 +106,12 @@ describe('table model', () => {
       for (const t of store.trialsOf('s')) learnParams(params, t);
       const columns = availableColumns(store.getStudy('s'), store.metricKeys('s'), params);
       const byId = new Map(columns.map((c) => [c.id, c]));
-      const context = (): ColumnContext => ({ store, study: store.getStudy('s'), metricValue: 'last', now: 0 });
+      const context = (): ColumnContext => ({
+        store,
+        study: store.getStudy('s'),
+        metricValue: 'last',
+        now: 0,
+      });
       const sort: SortSpec[] = [
         { column: 'param:optimizer', direction: 'desc' },
         { column: 'metric:val_loss', direction: 'asc' },
@@ -109,7 +124,13 @@ describe('table model', () => {
         const trial = store.getTrial(`s-t${Math.floor(r() * 2000)}`)!;
         if (i % 3 === 0) store.appendPoints(trial.id, 'val_loss', [100 + i], [r()], [1]);
         else if (i % 3 === 1) store.appendPoints(trial.id, 'loss', [100 + i], [r()], [1]);
-        else store.applyTrusted({ v: 1, seq: i, type: 'trial.upsert', trial: { ...trial, params: { ...trial.params, optimizer: r() < 0.5 ? 'sgd' : 'nadam' } } });
+        else
+          store.applyTrusted({
+            v: 1,
+            seq: i,
+            type: 'trial.upsert',
+            trial: { ...trial, params: { ...trial.params, optimizer: r() < 0.5 ? 'sgd' : 'nadam' } },
+          });
         live.upsert(store.getTrial(trial.id)!);
       }
       const fresh = new TrialView((id) => byId.get(id), context);

@@ -517,6 +517,13 @@ describe('trial-dashboard', () => {
       await expect(el).to.be.accessible();
     });
 
+    it('has no axe violations in the dark theme with a trial selected', async () => {
+      const store = manualStore(smallSnapshot());
+      const el = await mount({ store, theme: 'dark', selected: ['study-1-t0'] });
+      await aTimeout(50);
+      await expect(el).to.be.accessible();
+    });
+
     it('has no axe violations while loading', async () => {
       const el = await mount({ store: manualStore() });
       await expect(el).to.be.accessible();

@@ -4,8 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureBuilt, root } from '../../scripts/ensure-built.mjs';
+import { MlflowClient } from '../../src/mlflow/index.js';
 import { expectLiveDashboard, launchChromium, type ServerProcess, startServer } from './harness.js';
 
 describe('npm start', () => {
@@ -44,7 +45,7 @@ describe('npm start', () => {
     await expectLiveDashboard(page, 4);
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, 120_000);
 
   it('stops cleanly on SIGINT and starts again on the same data directory', async () => {
     const code = await server.stop('SIGINT');
@@ -56,6 +57,46 @@ describe('npm start', () => {
     expect(snapshot.studies.some((s) => s.status === 'paused')).toBe(true);
     expect(snapshot.studies.some((s) => s.status === 'running')).toBe(true);
     expect(snapshot.trials.filter((t) => t.tags.cancelled_by === 'demo restart').length).toBeGreaterThan(0);
+  }, 180_000);
+});
+
+describe('npm start with MLFLOW_TRACKING_URI', () => {
+  const mlflowUri = inject('mlflowUri');
+  const dataDir = mkdtempSync(join(tmpdir(), 'trialkit-e2e-demo-mlflow-'));
+  let server: ServerProcess;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    server = await startServer([join(root, 'scripts/start.mjs'), '--data-dir', dataDir, '--port', '0'], {
+      env: { MLFLOW_TRACKING_URI: mlflowUri },
+    });
+  });
+
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('syncs the trials to MLflow, one run per trial with its metrics', async () => {
+    const client = new MlflowClient({ trackingUri: mlflowUri });
+    const deadline = Date.now() + 90_000;
+    let seen = 'no experiment yet';
+    while (Date.now() < deadline) {
+      const experiment = await client.getExperimentByName('trialkit demo: ResNet-18 on CIFAR-10 #1');
+      if (experiment) {
+        const { runs } = await client.searchRuns({ experimentIds: [experiment.experimentId] });
+        const withMetrics = runs.filter((r) => r.data.metrics.val_loss !== undefined);
+        seen = `${runs.length} runs, ${withMetrics.length} with val_loss`;
+        if (withMetrics.length >= 4) return;
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    throw new Error(`MLflow did not receive the demo's trials within 90 s: ${seen}\n${server.output()}`);
+  }, 120_000);
+
+  it('links the dashboard to the MLflow UI', async () => {
+    const html = await (await fetch(server.url)).text();
+    expect(html).toContain(`mlflow-ui-url="${mlflowUri}"`);
   });
 });
 

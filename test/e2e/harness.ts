@@ -28,9 +28,16 @@ export interface ServerProcess {
 }
 
 /** Runs `node <args>` and resolves once it prints `serving on <url>`; rejects with its output if it exits first. */
-export function startServer(args: string[], timeoutMs = 120_000): Promise<ServerProcess> {
+export function startServer(
+  args: string[],
+  { env = {}, timeoutMs = 150_000 }: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<ServerProcess> {
   // Its own process group, so a signal reaches it and its children as Ctrl-C in a terminal would.
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+    env: { ...process.env, MLFLOW_TRACKING_URI: '', ...env },
+  });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
@@ -117,7 +124,7 @@ export async function expectLiveDashboard(
   watchMs = 20_000,
 ): Promise<DashboardReading[]> {
   const readings: DashboardReading[] = [];
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 45_000;
   let first: DashboardReading | undefined;
   while (Date.now() < deadline) {
     const reading = await readDashboard(page);

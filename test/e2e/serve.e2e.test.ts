@@ -89,7 +89,7 @@ describe('trialkit serve', () => {
     await expectLiveDashboard(page, 3);
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, 120_000);
 
   it('stops cleanly on SIGINT', async () => {
     expect(await server.stop('SIGINT')).toBe(0);

@@ -16,8 +16,9 @@ import {
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureBuilt, root } from '../../scripts/ensure-built.mjs';
+import { startServer } from '../e2e/harness.js';
 
 const exec = promisify(execFile);
 const cache = join(root, 'node_modules/.cache/trialkit-examples');
@@ -85,6 +86,13 @@ describe('the examples, installed from the packed tarball', () => {
 
   afterAll(() => rmSync(packDir, { recursive: true, force: true }));
 
+  it('packs the browser bundle the dashboard servers load', async () => {
+    // An install has no bundler: without the prebuilt file, `trialkit serve` and `demo` cannot start.
+    const files = (await run(packDir, 'tar', ['-tzf', tarball])).split('\n');
+    expect(files).toContain('package/dist/browser/trialkit.js');
+    expect(files).toContain('package/dist/server/cli.js');
+  });
+
   it('vanilla-vite builds with Vite', async () => {
     const dir = prepare('vanilla-vite', tarball);
     await install(dir);
@@ -103,9 +111,21 @@ describe('the examples, installed from the packed tarball', () => {
     expect(js).toContain('trial-finished');
   }, 600_000);
 
-  it('installs a working trialkit bin', async () => {
+  it('installs a trialkit bin that serves the dashboard page and its bundle', async () => {
     const dir = join(cache, 'vanilla-vite');
     const help = await run(dir, join(dir, 'node_modules/.bin/trialkit'), ['serve', '--help']);
     expect(help).toContain('--mlflow');
-  }, 120_000);
+    // `serve` needs no optional peer (the demo needs PGlite).
+    const cli = join(dir, 'node_modules/trialkit/dist/server/cli.js');
+    const server = await startServer([cli, 'serve', '--mlflow', inject('mlflowUri'), '--port', '0']);
+    try {
+      const page = await fetch(server.url);
+      expect(await page.text()).toContain('<trial-dashboard src="/events"');
+      const bundle = await fetch(`${server.url}/trialkit.js`);
+      expect(bundle.status).toBe(200);
+      expect(await bundle.text()).toContain('trial-dashboard');
+    } finally {
+      await server.stop();
+    }
+  }, 180_000);
 });

@@ -65,3 +65,124 @@ describe('event codec', () => {
     expect(inject('pgUrl')).toMatch(/^postgres:\/\//);
   });
 });
+
+describe('event codec, every event type', () => {
+  const study = { id: 's1', name: 'search', status: 'running', createdAt: 1, tags: {} };
+  const trial = {
+    id: 't1',
+    studyId: 's1',
+    number: 0,
+    status: 'running',
+    params: { lr: 0.1 },
+    tags: {},
+    flags: [],
+  };
+  const events = [
+    {
+      v: 1,
+      seq: 1,
+      type: 'snapshot',
+      studies: [study],
+      trials: [trial],
+      metrics: [append.batches[0]],
+      sync: [],
+    },
+    { v: 1, seq: 2, type: 'study.upsert', study },
+    { v: 1, seq: 3, type: 'study.remove', studyId: 's1' },
+    { v: 1, seq: 4, type: 'trial.upsert', trial },
+    { v: 1, seq: 5, type: 'trial.remove', trialId: 't1' },
+    append,
+    {
+      v: 1,
+      seq: 8,
+      type: 'sync.state',
+      trialId: 't1',
+      state: 'synced',
+      mlflow: { experimentId: '1', runId: 'r' },
+    },
+    { v: 1, seq: 9, type: 'error', code: 'source_error', message: 'lost MLflow', path: 'x' },
+  ];
+
+  it.each(events.map((e) => [e.type, e] as const))(
+    'round-trips a %s event through encode and parse',
+    (_type, event) => {
+      const parsed = parseEvent(event);
+      if (!parsed.ok) throw parsed.error;
+      expect(JSON.parse(encodeEvent(parsed.event))).toEqual(event);
+    },
+  );
+
+  it('fills in the defaults a producer may leave out', () => {
+    const result = parseEvent({
+      v: 1,
+      seq: 0,
+      type: 'snapshot',
+      studies: [{ id: 's1', name: 's', status: 'running', createdAt: 0 }],
+      trials: [{ id: 't1', studyId: 's1', number: 0, status: 'pending' }],
+    });
+    if (!result.ok) throw result.error;
+    if (result.event.type !== 'snapshot') throw new Error('not a snapshot');
+    expect(result.event.metrics).toEqual([]);
+    expect(result.event.sync).toEqual([]);
+    expect(result.event.studies[0].tags).toEqual({});
+    expect(result.event.trials[0]).toMatchObject({ params: {}, tags: {}, flags: [] });
+  });
+
+  it('writes typed-array columns as plain JSON arrays', () => {
+    const event = {
+      v: 1 as const,
+      seq: 1,
+      type: 'metrics.append' as const,
+      batches: [
+        {
+          trialId: 't1',
+          key: 'loss',
+          steps: new Float64Array([0, 1]) as unknown as number[],
+          values: new Float64Array([Number.NaN, 2]) as unknown as number[],
+          timestamps: new Float64Array([5, 6]) as unknown as number[],
+        },
+      ],
+    };
+    expect(JSON.parse(encodeEvent(event)).batches[0]).toEqual({
+      trialId: 't1',
+      key: 'loss',
+      steps: [0, 1],
+      values: ['NaN', 2],
+      timestamps: [5, 6],
+    });
+  });
+
+  it('calls an event without a version malformed, naming v', () => {
+    const { v: _v, ...unversioned } = append;
+    const result = parseEvent(unversioned);
+    expect(!result.ok && result.error.code).toBe('malformed_event');
+    expect(!result.ok && result.error.path).toBe('v');
+  });
+
+  it('rejects what is not an event object at all', () => {
+    for (const input of [null, 42, 'null', '[]', [], { v: 1, seq: 1 }]) {
+      const result = parseEvent(input);
+      expect(result.ok).toBe(false);
+      expect(!result.ok && result.error.code).toBe('malformed_event');
+    }
+  });
+
+  it('rejects fractional and negative sequence numbers', () => {
+    expect(parseEvent({ ...append, seq: 1.5 }).ok).toBe(false);
+    expect(parseEvent({ ...append, seq: -1 }).ok).toBe(false);
+  });
+
+  it('rejects fractional steps and negative timestamps', () => {
+    const batch = append.batches[0];
+    expect(parseEvent({ ...append, batches: [{ ...batch, steps: [0, 1.5, 2] }] }).ok).toBe(false);
+    expect(parseEvent({ ...append, batches: [{ ...batch, timestamps: [1, -2, 3] }] }).ok).toBe(false);
+  });
+
+  it('never throws, whatever it is given', () => {
+    const cyclic: Record<string, unknown> = { v: 1, seq: 1, type: 'study.upsert' };
+    cyclic.study = cyclic;
+    for (const input of [undefined, Symbol('x'), () => 1, cyclic, '\u0000', '{"v":1'.repeat(1000)]) {
+      expect(() => parseEvent(input)).not.toThrow();
+    }
+  });
+});

@@ -1,3 +1,5 @@
+import { connect, createServer as createHttp2Server } from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEventStream, type EventStream, type EventStreamOptions } from '../../src/server/index.js';
 import { batch, study, TestProducer, trial, until } from '../client/fixtures.js';
@@ -20,7 +22,10 @@ async function setup(options: EventStreamOptions = {}) {
   const producer = seededProducer();
   const stream = createEventStream(producer, options);
   const server = await serve(stream);
-  cleanup.push(() => server.stop(), () => stream.close());
+  cleanup.push(
+    () => server.stop(),
+    () => stream.close(),
+  );
   return { producer, stream, server };
 }
 
@@ -107,7 +112,10 @@ describe('createEventStream over Node http', () => {
     });
     const stream = createEventStream(producer);
     const server = await serve(stream);
-    cleanup.push(() => server.stop(), () => stream.close());
+    cleanup.push(
+      () => server.stop(),
+      () => stream.close(),
+    );
     const { reader } = await open(server);
     await until(() => stream.clientCount === 1);
     producer.append(batch('t1', 'loss', [2]));
@@ -187,11 +195,41 @@ describe('createEventStream over Node http', () => {
     producer.snapshot = () => Promise.reject(new Error('storage down'));
     const stream = createEventStream(producer);
     const server = await serve(stream);
-    cleanup.push(() => server.stop(), () => stream.close());
+    cleanup.push(
+      () => server.stop(),
+      () => stream.close(),
+    );
     const { reader } = await open(server);
     await reader.next(); // the preamble
     expect(await reader.next()).toBeUndefined();
     expect(stream.clientCount).toBe(0);
+  });
+});
+
+describe('createEventStream over HTTP/2', () => {
+  it('streams through the http2 compatibility API, without HTTP/1 connection headers', async () => {
+    const producer = seededProducer();
+    const stream = createEventStream(producer);
+    const server = createHttp2Server((req, res) => stream(req as never, res as never));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const session = connect(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    cleanup.push(
+      () => new Promise<void>((resolve) => server.close(() => resolve())),
+      () => stream.close(),
+      () => session.destroy(),
+    );
+    const request = session.request({ ':path': '/events' });
+    const headers = await new Promise<Record<string, unknown>>((resolve) => request.on('response', resolve));
+    expect(headers[':status']).toBe(200);
+    expect(headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    let text = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    await until(() => text.includes('"type":"snapshot"'));
+    expect(text).toMatch(/id: 3\ndata: \{/);
+    request.close();
   });
 });
 
@@ -221,14 +259,18 @@ describe('createEventStream for fetch-based servers', () => {
     const first = new SseReader(stream.handleRequest(new Request('http://localhost/events')).body!);
     await first.nextEvent();
     producer.append(batch('t1', 'loss', [2]));
-    const response = stream.handleRequest(new Request('http://localhost/events', { headers: { 'Last-Event-ID': '3' } }));
+    const response = stream.handleRequest(
+      new Request('http://localhost/events', { headers: { 'Last-Event-ID': '3' } }),
+    );
     expect((await new SseReader(response.body!).nextEvent()).id).toBe(4);
   });
 
   it('forgets the client when the request is aborted', async () => {
     const { stream } = fetchSetup();
     const controller = new AbortController();
-    const response = stream.handleRequest(new Request('http://localhost/events', { signal: controller.signal }));
+    const response = stream.handleRequest(
+      new Request('http://localhost/events', { signal: controller.signal }),
+    );
     await new SseReader(response.body!).nextEvent();
     expect(stream.clientCount).toBe(1);
     controller.abort();
@@ -252,6 +294,18 @@ describe('createEventStream for fetch-based servers', () => {
 });
 
 describe('createEventStream for other transports', () => {
+  it('ends at once a client that arrives after close', async () => {
+    const stream = createEventStream(seededProducer());
+    stream.close();
+    const reasons: string[] = [];
+    stream.attach({ send: () => {}, close: (reason) => reasons.push(reason) });
+    expect(reasons).toEqual(['the event stream is closed']);
+    const reader = new SseReader(stream.handleRequest(new Request('http://localhost/events')).body!);
+    await reader.next(); // the preamble
+    expect(await reader.next()).toBeUndefined();
+    expect(stream.clientCount).toBe(0);
+  });
+
   it('feeds any sink through attach', async () => {
     const producer = seededProducer();
     const stream: EventStream = createEventStream(producer);

@@ -61,7 +61,9 @@ export class SseReader {
       if (remaining <= 0) throw new Error('no SSE message in time');
       const chunk = await Promise.race([
         this.reader.read(),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no SSE message in time')), remaining)),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('no SSE message in time')), remaining),
+        ),
       ]);
       if (chunk.done) return undefined;
       this.buffer += this.decoder.decode(chunk.value, { stream: true });

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it, vi } from 'vitest';
+import type { TrialEvent } from '../../src/protocol/index.js';
 import { createSyncEngine, type Storage } from '../../src/sync/index.js';
 import { createPgliteStorage } from '../../src/sync/storage/pglite.js';
 import { createPostgresStorage } from '../../src/sync/storage/postgres.js';
@@ -132,4 +133,47 @@ describe('worker processes', () => {
       }
     });
   }, 180_000);
+});
+
+describe('events across processes', () => {
+  it('fans events out to engines on other connections to one PostgreSQL (LISTEN/NOTIFY), each series exactly once', async () => {
+    await withPostgresSchema(async (schema) => {
+      const connectionString = inject('pgUrl');
+      const a = createPostgresStorage({ connectionString, schema });
+      const b = createPostgresStorage({ connectionString, schema });
+      try {
+        const writer = createSyncEngine({ storage: a, enabled: false });
+        const reader = createSyncEngine({ storage: b, enabled: false });
+        const events: TrialEvent[] = [];
+        const unsubscribe = reader.subscribe((event) => events.push(event));
+        const before = await reader.snapshot();
+        const s = await writer.upsertStudy(study(uid('study')));
+        const t = await writer.upsertTrial({ id: uid('trial'), studyId: s.id, number: 0, status: 'running' });
+        for (let i = 0; i < 5; i++) await writer.appendMetrics(t.id, 'loss', curve(4, i * 4));
+        await writer.setTrialNotes(t.id, 'seen elsewhere');
+
+        const steps = () =>
+          events.flatMap((e) => (e.type === 'metrics.append' ? e.batches.flatMap((b) => b.steps) : []));
+        await vi.waitFor(() => expect(steps()).toEqual(Array.from({ length: 20 }, (_, i) => i)), {
+          timeout: 10_000,
+        });
+        await vi.waitFor(() =>
+          expect(events.some((e) => e.type === 'trial.upsert' && e.trial.notes === 'seen elsewhere')).toBe(
+            true,
+          ),
+        );
+        expect(events.map((e) => e.type)).toEqual(
+          expect.arrayContaining(['study.upsert', 'trial.upsert', 'sync.state', 'metrics.append']),
+        );
+        expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => before.seq + i + 1));
+        const after = await reader.snapshot();
+        expect(after.seq).toBe(events.at(-1)?.seq);
+        expect(after.metrics.find((m) => m.trialId === t.id)?.steps).toEqual(steps());
+        unsubscribe();
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+  }, 60_000);
 });

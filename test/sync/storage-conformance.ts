@@ -357,8 +357,9 @@ export function describeStorageConformance(
         expect(await store.claimJob(60_000)).toBeUndefined();
         expect(await store.retryDeadJob(dead.id)).toBe(true);
         expect(await store.retryDeadJob(dead.id)).toBe(false);
-        expect(await store.claimJob(60_000)).toMatchObject({ id: dead.id, attempts: 1 });
-        await clearQueue();
+        const again = await store.claimJob(60_000);
+        expect(again).toMatchObject({ id: dead.id, attempts: 1 });
+        await store.completeJob(dead.id, again?.leaseToken as string);
         expect((await store.listJobs()).filter((j) => j.subject === job.subject)).toEqual([]);
       });
     });

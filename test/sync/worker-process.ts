@@ -31,11 +31,12 @@ const engine = createSyncEngine({
   concurrency: config.concurrency ?? 2,
   retry: { baseDelayMs: 50, maxDelayMs: 500, maxAttempts: 20 },
 });
-engine.subscribe((event) => {
+const unsubscribe = engine.subscribe((event) => {
   if (event.type === 'sync.state' && event.state === 'synced')
     console.log(JSON.stringify({ synced: event.trialId, pid: process.pid }));
 });
 console.log(JSON.stringify({ ready: process.pid }));
 await engine.drain();
+unsubscribe();
 await storage.close();
 console.log(JSON.stringify({ done: process.pid }));

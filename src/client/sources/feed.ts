@@ -41,3 +41,9 @@ export interface SourceHandle {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * An event-handler slot typed as a method, whose parameter TypeScript checks both ways, so the
+ * DOM's, Node's and the `eventsource` package's classes all fit the `...Like` interfaces.
+ */
+export type Handler<E> = { handle(event: E): void }['handle'] | null;

@@ -21,18 +21,40 @@ export function hasNewPoints(latest: SeriesMark, held: SeriesMark | undefined): 
 }
 
 /**
- * The points of `key` newer than `held` (every point when nothing is held), ordered by step then
- * timestamp. `upTo` is the latest step MLflow reported; later points wait for the next poll.
+ * Every point of `key` for up to 100 runs (MLflow's limit), each run's ordered by step then
+ * timestamp: one request for all runs, and a paged history for a run with more than the cap.
+ */
+export async function fetchHistories(
+  client: MlflowClient,
+  runIds: readonly string[],
+  key: string,
+  signal: AbortSignal,
+): Promise<Map<string, MetricPoint[]>> {
+  const points = await client.getMetricHistoryBulkInterval(
+    { runIds: [...runIds], metricKey: key, maxResults: CAP },
+    { signal },
+  );
+  const byRun = new Map<string, MetricPoint[]>(runIds.map((id) => [id, []]));
+  for (const point of points) byRun.get(point.runId)?.push(point);
+  for (const [runId, run] of byRun) {
+    const whole = run.length < CAP ? run : await client.getMetricHistory(runId, key, { signal });
+    byRun.set(runId, sortPoints(whole));
+  }
+  return byRun;
+}
+
+/**
+ * The points of `key` newer than `held`, ordered by step then timestamp. `upTo` is the latest step
+ * MLflow reported; later points wait for the next poll.
  */
 export async function fetchNewPoints(
   client: MlflowClient,
   runId: string,
   key: string,
-  held: SeriesMark | undefined,
+  held: SeriesMark,
   upTo: number,
   signal: AbortSignal,
 ): Promise<MetricPoint[]> {
-  if (!held) return sortPoints(await client.getMetricHistory(runId, key, { signal }));
   const points = await fetchRange(client, runId, key, held.step, upTo, signal);
   return points.filter((p) => p.step > held.step || p.timestamp > held.timestamp);
 }

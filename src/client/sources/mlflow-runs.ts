@@ -16,7 +16,8 @@ const FLAGS_TAG = 'trialkit.flags';
 const NOTE_TAG = 'mlflow.note.content';
 
 /** A search filter for the runs that may still change: those neither finished, failed nor killed. */
-export const ACTIVE_RUNS = "attributes.status != 'FINISHED' and attributes.status != 'FAILED' and attributes.status != 'KILLED'";
+export const ACTIVE_RUNS =
+  "attributes.status != 'FINISHED' and attributes.status != 'FAILED' and attributes.status != 'KILLED'";
 
 /** A search filter for runs started at or after `time` (ms). */
 export function startedSince(time: number): string {

@@ -4,15 +4,16 @@
  * new. MLflow keeps no "last updated" time on runs, so a poll asks for the runs that can change
  * (not yet finished), the runs started since the last poll, and the runs that just left the
  * first group; every few polls a full listing catches deletions and late edits. Metric points are
- * fetched only for series whose latest point (which every search returns) moved on, and only the
- * points after the last step held.
+ * fetched only for series whose latest point (which every search returns) moved on: a new series
+ * whole, in bulk for up to 100 runs per request; a known one from the last step held on.
  */
-import { type Experiment, MlflowClient, type Run } from '../../mlflow/index.js';
+import { type Experiment, type MetricPoint, MlflowClient, type Run } from '../../mlflow/index.js';
+import { BULK_INTERVAL_LIMITS } from '../../mlflow/limits.js';
 import type { MetricBatch, Study, Trial, TrialEvent } from '../../protocol/index.js';
 import type { TrialStore } from '../store.js';
 import { Backoff } from './backoff.js';
 import { EventFeed, errorMessage, type SourceHandle } from './feed.js';
-import { fetchNewPoints, hasNewPoints, markOf, type SeriesMark } from './mlflow-metrics.js';
+import { fetchHistories, fetchNewPoints, hasNewPoints, markOf, type SeriesMark } from './mlflow-metrics.js';
 import { ACTIVE_RUNS, isActive, runIdIn, startedSince, studyOf, trialOf } from './mlflow-runs.js';
 
 export interface MlflowSourceOptions {
@@ -40,6 +41,28 @@ export interface MlflowSourceHandle extends SourceHandle {
   poll(): Promise<void>;
 }
 
+/** New points of one series, and the last point held once they are applied. */
+interface Fetched {
+  batch: MetricBatch;
+  mark: SeriesMark | undefined;
+}
+
+function fetched(
+  runId: string,
+  key: string,
+  points: readonly MetricPoint[],
+  held: SeriesMark | undefined,
+): Fetched {
+  const batch: MetricBatch = {
+    trialId: runId,
+    key,
+    steps: points.map((p) => p.step),
+    values: points.map((p) => p.value),
+    timestamps: points.map((p) => p.timestamp),
+  };
+  return { batch, mark: markOf(points, held) };
+}
+
 /** What the source remembers of a run between polls. */
 interface RunState {
   trial: Trial;
@@ -59,11 +82,13 @@ interface RunState {
  * the source.
  */
 export function connectMlflow(store: TrialStore, options: MlflowSourceOptions): MlflowSourceHandle {
-  if (!options.client && !options.trackingUri) throw new TypeError('connectMlflow needs a trackingUri or a client');
+  if (!options.client && !options.trackingUri)
+    throw new TypeError('connectMlflow needs a trackingUri or a client');
   if (!options.experimentName && !options.experimentId) {
     throw new TypeError('connectMlflow needs an experimentName or an experimentId');
   }
-  const client = options.client ?? new MlflowClient({ trackingUri: options.trackingUri!, fetch: options.fetch });
+  const client =
+    options.client ?? new MlflowClient({ trackingUri: options.trackingUri!, fetch: options.fetch });
   const poller = new MlflowPoller(store, client, options);
   return poller.start();
 }
@@ -165,7 +190,11 @@ class MlflowPoller {
 
   private async search(experiment: Experiment, filter?: string): Promise<Run[]> {
     const runs: Run[] = [];
-    const params = { experimentIds: [experiment.experimentId], filter, orderBy: ['attributes.start_time ASC'] };
+    const params = {
+      experimentIds: [experiment.experimentId],
+      filter,
+      orderBy: ['attributes.start_time ASC'],
+    };
     for await (const run of this.client.iterateRuns(params, { signal: this.signal })) runs.push(run);
     return runs;
   }
@@ -181,9 +210,12 @@ class MlflowPoller {
   private async listChanged(experiment: Experiment): Promise<{ runs: Run[]; gone: string[] }> {
     const byId = new Map<string, Run>();
     for (const run of await this.search(experiment, ACTIVE_RUNS)) byId.set(run.info.runId, run);
-    for (const run of await this.search(experiment, startedSince(this.startMark))) byId.set(run.info.runId, run);
+    for (const run of await this.search(experiment, startedSince(this.startMark)))
+      byId.set(run.info.runId, run);
     // Runs that were active and are no more: they finished (fetch their last state) or were deleted.
-    const left = [...this.runs.values()].filter((s) => s.active && !byId.has(s.trial.id)).map((s) => s.trial.id);
+    const left = [...this.runs.values()]
+      .filter((s) => s.active && !byId.has(s.trial.id))
+      .map((s) => s.trial.id);
     const gone = new Set(left);
     for (let i = 0; i < left.length; i += 100) {
       for (const run of await this.search(experiment, runIdIn(left.slice(i, i + 100)))) {
@@ -194,48 +226,54 @@ class MlflowPoller {
     return { runs: [...byId.values()], gone: [...gone] };
   }
 
-  /** New points of every series whose latest point moved on, as batches, with the marks they reach. */
-  private async fetchMetrics(runs: Run[]): Promise<{ batch: MetricBatch; mark: SeriesMark | undefined }[]> {
-    const jobs: (() => Promise<{ batch: MetricBatch; mark: SeriesMark | undefined }>)[] = [];
+  /**
+   * New points of every series whose latest point moved on, as batches, with the marks they reach.
+   * Series seen for the first time come in bulk (one request per key and 100 runs); the others
+   * one request each, for the steps after the last one held.
+   */
+  private async fetchMetrics(runs: Run[]): Promise<Fetched[]> {
+    const jobs: (() => Promise<Fetched[]>)[] = [];
+    const unseen = new Map<string, string[]>();
     for (const run of runs) {
       const runId = run.info.runId;
       for (const latest of run.data.latestMetrics) {
         const held = this.runs.get(runId)?.marks.get(latest.key);
         if (!hasNewPoints(latest, held)) continue;
+        if (!held) {
+          const waiting = unseen.get(latest.key);
+          if (waiting) waiting.push(runId);
+          else unseen.set(latest.key, [runId]);
+          continue;
+        }
         jobs.push(async () => {
           const points = await fetchNewPoints(this.client, runId, latest.key, held, latest.step, this.signal);
-          const batch: MetricBatch = {
-            trialId: runId,
-            key: latest.key,
-            steps: points.map((p) => p.step),
-            values: points.map((p) => p.value),
-            timestamps: points.map((p) => p.timestamp),
-          };
-          return { batch, mark: markOf(points, held) };
+          return [fetched(runId, latest.key, points, held)];
         });
       }
     }
-    return runLimited(jobs, this.options.concurrency ?? 4);
+    for (const [key, runIds] of unseen) {
+      for (let i = 0; i < runIds.length; i += BULK_INTERVAL_LIMITS.runs) {
+        const chunk = runIds.slice(i, i + BULK_INTERVAL_LIMITS.runs);
+        jobs.push(async () => {
+          const histories = await fetchHistories(this.client, chunk, key, this.signal);
+          return [...histories].map(([runId, points]) => fetched(runId, key, points, undefined));
+        });
+      }
+    }
+    return (await runLimited(jobs, this.options.concurrency ?? 4)).flat();
   }
 
-  private snapshot(
-    experiment: Experiment,
-    runs: Run[],
-    metrics: { batch: MetricBatch; mark: SeriesMark | undefined }[],
-  ): TrialEvent[] {
+  private snapshot(experiment: Experiment, runs: Run[], metrics: Fetched[]): TrialEvent[] {
     this.study = studyOf(experiment);
     const trials = runs.map((run) => this.remember(run));
     this.rememberMarks(metrics);
     const batches = metrics.map((m) => m.batch).filter((b) => b.steps.length > 0);
-    return [{ v: 1, seq: ++this.seq, type: 'snapshot', studies: [this.study], trials, metrics: batches, sync: [] }];
+    return [
+      { v: 1, seq: ++this.seq, type: 'snapshot', studies: [this.study], trials, metrics: batches, sync: [] },
+    ];
   }
 
-  private changes(
-    experiment: Experiment,
-    runs: Run[],
-    gone: string[],
-    metrics: { batch: MetricBatch; mark: SeriesMark | undefined }[],
-  ): TrialEvent[] {
+  private changes(experiment: Experiment, runs: Run[], gone: string[], metrics: Fetched[]): TrialEvent[] {
     const events: TrialEvent[] = [];
     const study = studyOf(experiment);
     if (JSON.stringify(study) !== JSON.stringify(this.study)) {
@@ -273,7 +311,7 @@ class MlflowPoller {
     return trial;
   }
 
-  private rememberMarks(metrics: { batch: MetricBatch; mark: SeriesMark | undefined }[]): void {
+  private rememberMarks(metrics: Fetched[]): void {
     for (const { batch, mark } of metrics) {
       if (mark) this.runs.get(batch.trialId)?.marks.set(batch.key, mark);
     }

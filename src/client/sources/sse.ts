@@ -4,13 +4,13 @@
  */
 import type { TrialStore } from '../store.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
-import { EventFeed, type SourceHandle } from './feed.js';
+import { EventFeed, type Handler, type SourceHandle } from './feed.js';
 
 /** The part of the platform `EventSource` this source uses (the `eventsource` npm package fits too). */
 export interface EventSourceLike {
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: string }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
+  onopen: Handler<unknown>;
+  onmessage: Handler<{ data: string }>;
+  onerror: Handler<unknown>;
   close(): void;
 }
 
@@ -35,7 +35,11 @@ export interface SseSourceOptions {
  * A malformed message is reported in the store's next change and skipped.
  * Drives `store.setConnection`: `connecting`, `open`, `reconnecting` (with the reason), `closed`.
  */
-export function connectSse(store: TrialStore, url: string | URL, options: SseSourceOptions = {}): SourceHandle {
+export function connectSse(
+  store: TrialStore,
+  url: string | URL,
+  options: SseSourceOptions = {},
+): SourceHandle {
   const Source = options.EventSource ?? (globalThis as { EventSource?: EventSourceConstructor }).EventSource;
   if (!Source) throw new TypeError('connectSse needs an EventSource: pass one in options.EventSource');
   const feed = new EventFeed(store);

@@ -36,6 +36,10 @@ async function openPostgres({
   } finally {
     await setup.end();
   }
+  // One channel per schema: engines on other schemas of the database do not hear each other.
+  const channel = `trialkit_${schema}`.slice(0, 63);
+  /** Open LISTEN connections, ended by `close()` so a process can exit. */
+  const listeners = new Set<() => Promise<void>>();
   const pool = new pg.Pool({ connectionString, max, options: `-c search_path=${ident}` });
   const query: Queryable['query'] = (text, params) =>
     pool.query(text, params as unknown[]) as Promise<{ rows: never[] }>;
@@ -57,7 +61,42 @@ async function openPostgres({
         client.release();
       }
     },
-    close: () => pool.end(),
+    async close() {
+      await Promise.all([...listeners].map((stop) => stop()));
+      await pool.end();
+    },
+    changes: {
+      channel,
+      async listen(onPayload) {
+        const stop = await listen(connectionString, channel, onPayload);
+        const stopOnce = async () => {
+          listeners.delete(stopOnce);
+          await stop();
+        };
+        listeners.add(stopOnce);
+        return stopOnce;
+      },
+    },
+  };
+}
+
+/** LISTENs on its own connection (a pooled one would be handed to other queries). */
+async function listen(
+  connectionString: string,
+  channel: string,
+  onPayload: (payload: string) => void,
+): Promise<() => Promise<void>> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString });
+  // A lost connection only stops events from other processes; this process's own keep flowing.
+  client.on('error', () => {});
+  await client.connect();
+  client.on('notification', (message) => {
+    if (message.channel === channel && message.payload) onPayload(message.payload);
+  });
+  await client.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
+  return async () => {
+    await client.end().catch(() => {});
   };
 }
 

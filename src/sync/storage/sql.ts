@@ -2,7 +2,6 @@
  * The SQL adapter shared by PGlite and PostgreSQL: one schema, one set of queries. A driver only
  * has to run a query and a transaction.
  */
-import { randomUUID } from 'node:crypto';
 import type { JobAction, JobRecord, JobState, NewJob } from '../jobs.js';
 import type {
   ColumnarPoints,
@@ -26,6 +25,8 @@ export interface Queryable {
 export interface SqlDriver extends Queryable {
   transaction<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** Where several processes share the database: the NOTIFY channel, and a way to LISTEN on it. */
+  changes?: { channel: string; listen(onPayload: (payload: string) => void): Promise<() => Promise<void>> };
 }
 
 /** Serialises migrations across processes sharing one database. */
@@ -117,6 +118,7 @@ class SqlOpsBase implements StorageOps {
   constructor(
     private readonly one: Run,
     private readonly atomic: Run,
+    private readonly channel: () => string | undefined,
   ) {}
 
   private q<R>(text: string, params?: unknown[]): Promise<R[]> {
@@ -360,7 +362,7 @@ class SqlOpsBase implements StorageOps {
           `UPDATE job SET state = 'active', attempts = attempts + 1, lease_token = $2,
              lease_until = now() + $3 * interval '1 millisecond', updated_at = now()
            WHERE id = $1 RETURNING ${JOB_COLUMNS}`,
-          [id, randomUUID(), leaseMs],
+          [id, crypto.randomUUID(), leaseMs],
         );
         return toJob(rows[0]);
       }
@@ -468,6 +470,12 @@ class SqlOpsBase implements StorageOps {
     )[0].n;
   }
 
+  async notifyChanges(payloads: string[]): Promise<void> {
+    const channel = this.channel();
+    if (!channel || payloads.length === 0) return;
+    await this.q('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [channel, payloads]);
+  }
+
   async msUntilNextJob(): Promise<number | undefined> {
     const rows = await this.q<{ ms: number | null }>(
       `SELECT greatest(0, extract(epoch FROM min(run_at) - now()) * 1000)::float8 AS ms FROM job WHERE state = 'queued'`,
@@ -478,21 +486,27 @@ class SqlOpsBase implements StorageOps {
 
 class SqlStorage extends SqlOpsBase implements Storage {
   private readonly driver: Promise<SqlDriver>;
+  private readonly channelOf: () => string | undefined;
 
   constructor(
     readonly kind: Storage['kind'],
     opening: Promise<SqlDriver>,
   ) {
+    let channel: string | undefined;
     const driver = opening.then(async (d) => {
       await migrate(d);
+      channel = d.changes?.channel;
       return d;
     });
     driver.catch(() => {}); // surfaced by the first operation
+    const channelOf = () => channel;
     super(
       async (fn) => fn(await driver),
       async (fn) => (await driver).transaction(fn),
+      channelOf,
     );
     this.driver = driver;
+    this.channelOf = channelOf;
   }
 
   async ready(): Promise<void> {
@@ -500,7 +514,11 @@ class SqlStorage extends SqlOpsBase implements Storage {
   }
 
   async transaction<T>(fn: (tx: StorageOps) => Promise<T>): Promise<T> {
-    return (await this.driver).transaction((q) => fn(new SqlOpsBase(bound(q), bound(q))));
+    return (await this.driver).transaction((q) => fn(new SqlOpsBase(bound(q), bound(q), this.channelOf)));
+  }
+
+  async listenChanges(onChange: (payload: string) => void): Promise<(() => Promise<void>) | undefined> {
+    return (await this.driver).changes?.listen(onChange);
   }
 
   async close(): Promise<void> {
