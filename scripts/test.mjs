@@ -8,9 +8,11 @@ process.env.TRIALKIT_PG_URL = setup();
 const steps = [
   ['typecheck', 'tsc', ['--noEmit']],
   ['lint', 'biome', ['check', '.']],
+  ['build (+ custom-elements.json)', 'npm', ['run', 'build']],
   ['node tests (vitest)', 'vitest', ['run']],
-  ['build', 'tsup', []],
   ['browser tests (Chromium)', 'web-test-runner', []],
+  ['storybook build', 'storybook', ['build', '--disable-telemetry', '--quiet']],
+  ['size budget', 'node', ['scripts/size.mjs', '--budget=60']],
 ];
 
 const failed = [];

@@ -79,7 +79,14 @@ describe('the examples, installed from the packed tarball', () => {
 
   beforeAll(async () => {
     ensureBuilt();
-    const out = await run(root, 'npm', ['pack', '--json', '--pack-destination', packDir, '--loglevel=error']);
+    const out = await run(root, 'npm', [
+      'pack',
+      '--json',
+      '--ignore-scripts',
+      '--pack-destination',
+      packDir,
+      '--loglevel=error',
+    ]);
     const [{ filename }] = JSON.parse(out.slice(out.indexOf('[')));
     tarball = join(packDir, filename);
   }, 600_000);
