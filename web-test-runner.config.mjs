@@ -1,6 +1,7 @@
 // Browser tests: real Chromium (Debian's /usr/bin/chromium, never a downloaded browser).
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { CHROMIUM, CHROMIUM_ARGS } from './scripts/chromium.mjs';
 import { startMlflowServer } from './scripts/mlflow-server.mjs';
 import { sseSourceServer } from './test/browser/sse-source-server.mjs';
 
@@ -71,16 +72,9 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath: '/usr/bin/chromium',
+        executablePath: CHROMIUM,
         headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
+        args: CHROMIUM_ARGS,
       },
     }),
   ],

@@ -1,19 +1,9 @@
 // Takes docs/screenshot.png from a running dashboard: `npm start`, wait half a minute for the
 // search to get going, then `node scripts/screenshot.mjs [url] [file]` (headless Chromium, 1440x900).
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const [url = 'http://127.0.0.1:5177', file = 'docs/screenshot.png'] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.goto(url);

@@ -3,10 +3,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { CHROMIUM } from './chromium.mjs';
 import { ensureMlflow } from './mlflow-server.mjs';
 import { ensurePostgres } from './postgres.mjs';
-
-export const CHROMIUM = '/usr/bin/chromium';
 
 export function ensureChromium() {
   if (existsSync(CHROMIUM)) return;

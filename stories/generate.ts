@@ -5,18 +5,9 @@
  */
 import type { TrialStore } from '../src/client/store.js';
 import type { MetricBatch, SnapshotEvent, Study, Trial, TrialEvent } from '../src/protocol/index.js';
+import { seededRandom } from '../src/server/seeded-random.js';
 
-/** A small fast PRNG (mulberry32): the same seed gives the same sequence. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export interface GenerateOptions {
   seed?: number;

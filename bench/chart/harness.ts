@@ -6,7 +6,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../scripts/chromium.mjs';
 
 export interface PageOptions {
   /** The browser entry module (TypeScript), bundled with everything it imports. */
@@ -57,17 +58,7 @@ export async function withPage<T>(options: PageOptions, fn: (page: Page) => Prom
   const server = await serve(await bundle(options.entry));
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({
       viewport: options.viewport ?? { width: 1000, height: 700 },
       deviceScaleFactor: options.deviceScaleFactor ?? 1,

@@ -4,18 +4,9 @@
  * trials, a flag, MLflow runs), so that figures and pictures are repeatable.
  */
 import type { MetricBatch, SnapshotEvent, Study, Trial, TrialStatus } from '../../src/protocol/events.js';
+import { seededRandom as random } from '../../src/server/seeded-random.js';
 
-/** A small, fast, seeded PRNG (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { random };
 
 export interface StudyFixtureOptions {
   trials: number;

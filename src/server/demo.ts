@@ -7,6 +7,7 @@
  * Deterministic for a given seed and tick sequence, so tests can step it with {@link Demo.tick}.
  */
 import type { Study, Trial, TrialStatus } from '../protocol/events.js';
+import { seededRandom as random } from './seeded-random.js';
 
 /** A metric observation, as the engine's `appendMetrics` takes it. */
 export interface DemoPoint {
@@ -51,18 +52,6 @@ export interface Demo {
   stop(): Promise<void>;
   /** The studies the demo has started, in order. */
   readonly studies: readonly Study[];
-}
-
-/** Small, fast, seedable PRNG (mulberry32): the demo must be reproducible, not cryptographic. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** One kind of search the demo runs: a model family with its own search space. */

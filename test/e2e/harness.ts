@@ -3,20 +3,9 @@
  * URL from its progress lines), stopping it with a signal, and a headless Chromium.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-}
+export { launchChromium } from '../../scripts/chromium.mjs';
 
 /** A server started by a test: its URL, everything it printed, and how it ended. */
 export interface ServerProcess {
