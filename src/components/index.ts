@@ -11,8 +11,8 @@ export {
 } from './metrics-chart.js';
 export { ResizeController } from './resize-controller.js';
 export { RunList, StudySelectEvent } from './run-list.js';
-export type { StudySummary } from './run-list-summary.js';
 export { StoreController } from './store-controller.js';
+export type { StudySummary } from './study-summary.js';
 export type { ColumnKind, MetricValue, TableColumn } from './table/columns.js';
 export type { MetricRange, ParamFilter, TrialFilters } from './table/filter.js';
 export type { SortDirection, SortSpec } from './table/sort.js';

@@ -11,8 +11,8 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { StoreChange, TrialStore } from '../client/store.js';
 import type { Study } from '../protocol/events.js';
 import { runListStyles } from './run-list.styles.js';
-import { type StudySummary, summarize } from './run-list-summary.js';
 import { StoreController } from './store-controller.js';
+import { type StudySummary, summarizeStudy } from './study-summary.js';
 import { formatNumber, formatTime } from './table/format.js';
 import { navigate } from './table/navigation.js';
 import { statusIcon, statusLabel } from './table/status.js';
@@ -142,7 +142,7 @@ export class RunList extends LitElement {
   private summaryOf(study: Study): StudySummary {
     let summary = this.summaries.get(study.id);
     if (!summary) {
-      summary = summarize(this.store!, study);
+      summary = summarizeStudy(this.store!, study);
       this.summaries.set(study.id, summary);
     }
     return summary;
@@ -212,7 +212,7 @@ export class RunList extends LitElement {
         <span>${progress} trials</span>${
           summary.best === undefined
             ? nothing
-            : html`<span class="best">best ${formatNumber(summary.best)}</span>`
+            : html`<span class="best">best ${formatNumber(summary.best.value)}</span>`
         }
       </div>`;
   }

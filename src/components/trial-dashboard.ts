@@ -12,10 +12,10 @@ import { compareTrials, formatNumber, formatParam } from './dashboard/compare.js
 import type { AlertRule } from './dashboard/events.js';
 import { defaultMetrics, metricListConverter } from './dashboard/metrics.js';
 import { canWriteNotes, SourceController } from './dashboard/source-controller.js';
-import { type StudySummary, summarizeStudy } from './dashboard/summary.js';
 import { MetricsChart } from './metrics-chart.js';
 import { RunList, type StudySelectEvent } from './run-list.js';
 import { StoreController } from './store-controller.js';
+import { type StudySummary, summarizeStudy } from './study-summary.js';
 import { trialStyle } from './theme.js';
 import { dashboardStyles } from './trial-dashboard.styles.js';
 import { type TrialSelectEvent, TrialTable } from './trial-table.js';

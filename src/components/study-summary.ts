@@ -1,11 +1,11 @@
 /**
- * The numbers in the dashboard's study header: how many trials are done, and which trial is best
- * by the study's objective. Reads each series' running min/max, so it costs one lookup per trial
+ * What the run list and the dashboard's header show about a study: how many trials are done, and
+ * which trial is best by the study's objective. Reads each series' running min/max, so it costs one lookup per trial
  * however long the curves are.
  */
-import type { TrialStore } from '../../client/store.js';
-import type { Study, Trial } from '../../protocol/index.js';
-import { TERMINAL_STATUSES } from './events.js';
+import type { TrialStore } from '../client/store.js';
+import type { Study, Trial } from '../protocol/index.js';
+import { TERMINAL_STATUSES } from './dashboard/events.js';
 
 export interface StudySummary {
   /** Trials in a terminal status. */
