@@ -33,7 +33,7 @@ import { TrialHoverEvent, TrialPinEvent, ZoomChangeEvent } from './metrics-chart
 import { metricsChartStyles } from './metrics-chart.styles.js';
 import { ResizeController } from './resize-controller.js';
 import { StoreController } from './store-controller.js';
-import { themeTokens, trialStyle } from './theme.js';
+import { srOnlyStyles, themeTokens, trialStyle } from './theme.js';
 
 export type { XAxis, YScale } from './chart/scales.js';
 export { TrialHoverEvent, TrialPinEvent, ZoomChangeEvent } from './metrics-chart.events.js';
@@ -122,7 +122,7 @@ interface Frame {
  * @cssproperty --trialkit-font - Font family, also for canvas measurements (shared theme token).
  */
 export class MetricsChart extends LitElement {
-  static override styles = [themeTokens, metricsChartStyles];
+  static override styles = [themeTokens, srOnlyStyles, metricsChartStyles];
 
   /** Registers the element under `tag` unless that tag is taken; returns the class. */
   static define(tag = 'trial-metrics-chart'): typeof MetricsChart {
@@ -867,7 +867,7 @@ export class MetricsChart extends LitElement {
   private renderSummary() {
     this.summaryAt = performance.now();
     if (this.views.length === 0) return nothing;
-    return html`<table class="visually-hidden">
+    return html`<table class="sr-only">
       <caption>
         Latest ${this.metricKey} per trial
       </caption>

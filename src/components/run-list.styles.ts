@@ -1,8 +1,9 @@
 import { css } from 'lit';
-import { themeTokens } from './theme.js';
+import { srOnlyStyles, themeTokens } from './theme.js';
 
 export const runListStyles = [
   themeTokens,
+  srOnlyStyles,
   css`
     :host {
       --_item-height: var(--trialkit-run-list-item-height, 54px);
@@ -96,14 +97,6 @@ export const runListStyles = [
     }
     svg[data-status='paused'] {
       color: var(--_status-pending);
-    }
-    .sr-only {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
     }
     .empty {
       margin: 0;

@@ -66,6 +66,18 @@ export const themeTokens = css`
   }
 `;
 
+/** `.sr-only`: text for screen readers, kept out of sight. Every component includes it with the tokens. */
+export const srOnlyStyles = css`
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+`;
+
 /**
  * Series colours: ten hues that stay apart on light and dark backgrounds and for the common
  * colour-vision deficiencies. Past ten trials colours repeat with a dash pattern (see `trialStyle`).

@@ -3,10 +3,11 @@
  * the viewport's, so a dashboard in a narrow panel of a wide page also gets the one-column layout.
  */
 import { css } from 'lit';
-import { themeTokens } from './theme.js';
+import { srOnlyStyles, themeTokens } from './theme.js';
 
 export const dashboardStyles = [
   themeTokens,
+  srOnlyStyles,
   css`
     :host {
       --_sidebar-width: var(--trialkit-dashboard-sidebar-width, 300px);
@@ -83,14 +84,6 @@ export const dashboardStyles = [
     .mono {
       font-family: var(--_mono);
       font-size: 0.95em;
-    }
-    .sr-only {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
     }
 
     button {

@@ -1,8 +1,9 @@
 import { css } from 'lit';
-import { themeTokens } from './theme.js';
+import { srOnlyStyles, themeTokens } from './theme.js';
 
 export const trialTableStyles = [
   themeTokens,
+  srOnlyStyles,
   css`
     :host {
       /* A definite height by default: without one the grid would grow to every row and defeat virtualization. */
@@ -263,14 +264,6 @@ export const trialTableStyles = [
       color: inherit;
       text-decoration-color: var(--_accent);
       text-underline-offset: 2px;
-    }
-    .sr-only {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
     }
     .empty {
       margin: 0;

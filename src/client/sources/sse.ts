@@ -5,6 +5,7 @@
 import type { TrialStore } from '../store.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { EventFeed, type Handler, type SourceHandle } from './feed.js';
+import { keepConnected } from './reconnect.js';
 
 /** The part of the platform `EventSource` this source uses (the `eventsource` npm package fits too). */
 export interface EventSourceLike {
@@ -44,40 +45,27 @@ export function connectSse(
   if (!Source) throw new TypeError('connectSse needs an EventSource: pass one in options.EventSource');
   const feed = new EventFeed(store);
   const backoff = new Backoff(options.backoff);
-  let source: EventSourceLike | undefined;
-  let retry: ReturnType<typeof setTimeout> | undefined;
-  let closed = false;
 
-  const open = () => {
-    const current = new Source(resumeUrl(url, feed.lastSeq), { withCredentials: options.withCredentials });
-    source = current;
-    current.onopen = () => store.setConnection({ state: 'open' });
-    current.onmessage = (message) => {
-      // Reset only once data flows, so a server that accepts and hangs up at once is not hammered.
-      backoff.reset();
-      feed.acceptUntrusted(message.data);
-    };
-    current.onerror = (event) => {
-      // We reconnect ourselves, with backoff and the resume position in the URL.
-      current.close();
-      if (closed || source !== current) return;
-      const reason = (event as { message?: string }).message || 'connection lost';
-      store.setConnection({ state: 'reconnecting', message: reason });
-      retry = setTimeout(open, backoff.next());
-    };
-  };
-
-  store.setConnection({ state: 'connecting' });
-  open();
-  return {
-    close() {
-      if (closed) return;
-      closed = true;
-      clearTimeout(retry);
-      source?.close();
-      store.setConnection({ state: 'closed' });
+  return keepConnected(
+    store,
+    backoff,
+    (lost) => {
+      const current = new Source(resumeUrl(url, feed.lastSeq), { withCredentials: options.withCredentials });
+      current.onopen = () => store.setConnection({ state: 'open' });
+      current.onmessage = (message) => {
+        // Reset only once data flows, so a server that accepts and hangs up at once is not hammered.
+        backoff.reset();
+        feed.acceptUntrusted(message.data);
+      };
+      current.onerror = (event) => {
+        // We reconnect ourselves, with backoff and the resume position in the URL.
+        current.close();
+        lost((event as { message?: string }).message || 'connection lost');
+      };
+      return current;
     },
-  };
+    (current) => current.close(),
+  );
 }
 
 /** `url` with `lastEventId` set when there is a position to resume from. */

@@ -22,6 +22,7 @@
 import type { TrialStore } from '../store.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { EventFeed, type Handler, type SourceHandle } from './feed.js';
+import { keepConnected } from './reconnect.js';
 
 /** The part of the platform `WebSocket` this source uses. */
 export interface WebSocketLike {
@@ -65,44 +66,29 @@ export function connectWebSocket(
   const feed = new EventFeed(store);
   const backoff = new Backoff(options.backoff);
   const decoder = new TextDecoder();
-  let socket: WebSocketLike | undefined;
-  let retry: ReturnType<typeof setTimeout> | undefined;
-  let closed = false;
 
-  const open = () => {
-    const current = new Socket(String(url), options.protocols);
-    socket = current;
-    // Binary frames then arrive as ArrayBuffers, which decode synchronously (Blobs do not).
-    (current as { binaryType?: string }).binaryType = 'arraybuffer';
-    current.onopen = () => {
-      const hello: ResumeMessage = { resume: feed.lastSeq >= 0 ? feed.lastSeq : null };
-      current.send(JSON.stringify(hello));
-      store.setConnection({ state: 'open' });
-    };
-    current.onmessage = (message) => {
-      backoff.reset();
-      const { data } = message;
-      if (typeof data === 'string') feed.acceptUntrusted(data);
-      else if (data instanceof ArrayBuffer) feed.acceptUntrusted(decoder.decode(data));
-      else store.reportError('malformed_event', 'expected a text message with one JSON event');
-    };
-    current.onclose = (event) => {
-      if (closed || socket !== current) return;
-      const reason = event.reason || `socket closed (${event.code})`;
-      store.setConnection({ state: 'reconnecting', message: reason });
-      retry = setTimeout(open, backoff.next());
-    };
-  };
-
-  store.setConnection({ state: 'connecting' });
-  open();
-  return {
-    close() {
-      if (closed) return;
-      closed = true;
-      clearTimeout(retry);
-      socket?.close(1000, 'closed by the client');
-      store.setConnection({ state: 'closed' });
+  return keepConnected(
+    store,
+    backoff,
+    (lost) => {
+      const current = new Socket(String(url), options.protocols);
+      // Binary frames then arrive as ArrayBuffers, which decode synchronously (Blobs do not).
+      (current as { binaryType?: string }).binaryType = 'arraybuffer';
+      current.onopen = () => {
+        const hello: ResumeMessage = { resume: feed.lastSeq >= 0 ? feed.lastSeq : null };
+        current.send(JSON.stringify(hello));
+        store.setConnection({ state: 'open' });
+      };
+      current.onmessage = (message) => {
+        backoff.reset();
+        const { data } = message;
+        if (typeof data === 'string') feed.acceptUntrusted(data);
+        else if (data instanceof ArrayBuffer) feed.acceptUntrusted(decoder.decode(data));
+        else store.reportError('malformed_event', 'expected a text message with one JSON event');
+      };
+      current.onclose = (event) => lost(event.reason || `socket closed (${event.code})`);
+      return current;
     },
-  };
+    (current) => current.close(1000, 'closed by the client'),
+  );
 }

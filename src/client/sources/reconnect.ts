@@ -1,0 +1,46 @@
+/**
+ * The reconnect loop the SSE and WebSocket sources share: connect; when the connection is lost,
+ * report why, wait a backoff step and connect again; stop for good when the handle is closed.
+ */
+import type { TrialStore } from '../store.js';
+import type { Backoff } from './backoff.js';
+import type { SourceHandle } from './feed.js';
+
+/**
+ * Calls `connect` now and after every loss until closed. `connect` opens one connection and calls
+ * `lost(reason)` when it ends; a loss reported by a connection already replaced or closed is
+ * ignored. `disconnect` releases the current connection when the handle is closed.
+ * Drives `store.setConnection`: `connecting`, `reconnecting` (with the reason), `closed`; the
+ * connection itself reports `open`.
+ */
+export function keepConnected<C>(
+  store: TrialStore,
+  backoff: Backoff,
+  connect: (lost: (reason: string) => void) => C,
+  disconnect: (connection: C) => void,
+): SourceHandle {
+  let connection: C | undefined;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+
+  const open = () => {
+    const current: C = connect((reason) => {
+      if (closed || connection !== current) return;
+      store.setConnection({ state: 'reconnecting', message: reason });
+      retry = setTimeout(open, backoff.next());
+    });
+    connection = current;
+  };
+
+  store.setConnection({ state: 'connecting' });
+  open();
+  return {
+    close() {
+      if (closed) return;
+      closed = true;
+      clearTimeout(retry);
+      if (connection !== undefined) disconnect(connection);
+      store.setConnection({ state: 'closed' });
+    },
+  };
+}
