@@ -58,7 +58,7 @@ function dashboardSse(ctx, next) {
 }
 
 export default {
-  files: ['test/components/**/*.test.ts', 'test/browser/**/*.test.ts'],
+  files: ['test/**/*.browser.test.ts', 'test/components/**/*.test.ts', 'test/browser/**/*.test.ts'],
   nodeResolve: true,
   concurrency: 1,
   testsFinishTimeout: 600_000,

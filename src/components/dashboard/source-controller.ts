@@ -3,40 +3,26 @@
  * an in-process producer — and closes it when the host leaves the page or is rewired. It closes
  * only what it opened: a store the host app passes in and feeds itself is left alone.
  *
- * The store and sources load on demand (`./connect.js`), so registering the components costs a
- * page no validation code until a dashboard actually connects somewhere.
+ * The store and sources load on demand (`import()` of `trialkit/client`), so registering the
+ * components costs a page no validation code until a dashboard actually connects somewhere.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { SourceHandle } from '../../client/sources/feed.js';
-import type { TrialStore } from '../../client/store.js';
-import type { EventProducer } from '../../protocol/index.js';
+import type { ConnectOptions, SourceHandle, TrialStore } from '../../client/index.js';
 
 /** A producer that can also write a trial's notes (the in-process sync engine can). */
 export interface NotesWriter {
   setTrialNotes(trialId: string, notes: string): unknown;
 }
 
-/** Where the data comes from; the first that is set wins, in this order. */
-export interface Wiring {
-  /** An in-process producer of protocol events. */
-  readonly source?: EventProducer;
-  /** An SSE endpoint URL. */
-  readonly src?: string;
-  /** An MLflow tracking server URL, with `experiment` the experiment's name. */
-  readonly mlflow?: string;
-  readonly experiment?: string;
-  /** MLflow poll interval in milliseconds (the source's default when unset). */
-  readonly pollIntervalMs?: number;
-  /** A store the host feeds; when unset and a connection is wired, the controller makes one. */
-  readonly store?: TrialStore;
-}
+/** Where the data comes from: `trialkit/client`'s connect options. */
+export type Wiring = ConnectOptions;
 
 /** True when `source` can write notes. */
 export function canWriteNotes(source: unknown): source is NotesWriter {
   return typeof (source as Partial<NotesWriter> | undefined)?.setTrialNotes === 'function';
 }
 
-/** True when the wiring names a connection to open (not just a store to show). */
+/** True when the wiring names a connection to open (the same rule as `trialkit/client`'s). */
 function wantsConnection(wiring: Wiring): boolean {
   return !!(wiring.source || wiring.src || (wiring.mlflow && wiring.experiment));
 }
@@ -84,8 +70,8 @@ export class SourceController implements ReactiveController {
     this.opened = next;
     if (!wantsConnection(next)) return;
     const generation = this.generation;
-    import('./connect.js')
-      .then(({ openConnection }) => openConnection(next))
+    import('../../client/index.js')
+      .then(({ connect }) => connect(next))
       .then(({ store, handle }) => {
         // Closed or rewired while loading: this connection is no longer wanted.
         if (generation !== this.generation) return handle.close();
