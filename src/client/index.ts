@@ -1,5 +1,5 @@
 export type { EventProducer } from '../protocol/index.js';
-export { type ConnectOptions, type Connection, connect } from './connect.js';
+export { type Connection, type ConnectOptions, connect } from './connect.js';
 export { MetricSeries, seriesId } from './series.js';
 export { Backoff, type BackoffOptions } from './sources/backoff.js';
 export { connectEngine, type EngineSourceOptions } from './sources/engine.js';
