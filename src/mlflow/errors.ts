@@ -1,9 +1,22 @@
-// The client's error hierarchy: one root class, subclasses for what a caller branches on.
-// Messages name the request (method and path) but never carry credentials.
+/**
+ * The client's error hierarchy: one root class, subclasses for what a caller branches on, and on
+ * each error whether it is worth retrying. Messages name the request but never carry credentials.
+ */
 
 /** Root of every error the MLflow client throws (except an `AbortSignal`'s own reason). */
 export class MlflowError extends Error {
   override name = 'MlflowError';
+  /**
+   * Whether the same request may succeed later (a 5xx, 408 or 429, a network failure, a garbled
+   * response), so a job queue should try again; false when only a change of input can help. The
+   * client's own retries also follow its retry policy and whether the call is idempotent.
+   */
+  readonly retryable: boolean = false;
+}
+
+/** Statuses that say "not now" rather than "never": 408, 429 and everything outside 4xx. */
+export function isTransientStatus(status: number): boolean {
+  return status < 400 || status >= 500 || status === 408 || status === 429;
 }
 
 /** What the client knows about the request that failed; never includes headers or tokens. */
@@ -28,6 +41,7 @@ export class MlflowApiError extends MlflowError {
   readonly path: string;
   /** The server's own message, without the request prefix. */
   readonly serverMessage: string;
+  override readonly retryable: boolean;
 
   constructor(request: RequestDescription, status: number, errorCode: string, serverMessage: string) {
     super(`${request.method} ${request.path} failed with ${status} ${errorCode}: ${explain(serverMessage)}`);
@@ -36,6 +50,7 @@ export class MlflowApiError extends MlflowError {
     this.method = request.method;
     this.path = request.path;
     this.serverMessage = serverMessage;
+    this.retryable = isTransientStatus(status);
   }
 }
 
@@ -97,6 +112,7 @@ export function apiError(
 /** The request never got a response: DNS, refused or reset connection, or a browser's CORS refusal. */
 export class MlflowNetworkError extends MlflowError {
   override name = 'MlflowNetworkError';
+  override readonly retryable: boolean = true;
   readonly method: string;
   readonly path: string;
 
@@ -130,6 +146,7 @@ export class MlflowTimeoutError extends MlflowNetworkError {
 /** The server answered 2xx but the body was not JSON or did not match the expected shape. */
 export class MlflowResponseError extends MlflowError {
   override name = 'MlflowResponseError';
+  override readonly retryable: boolean = true;
   readonly method: string;
   readonly path: string;
   /** Dotted path of the offending field, e.g. `run.info.start_time`; empty when the body was not JSON. */

@@ -1,5 +1,8 @@
-// Sends one logical request: builds the URL, applies timeouts and the retry policy, maps failures to
-// typed errors and validates the body. Every endpoint method of the client goes through `send`.
+/**
+ * Sends one logical request: builds the URL, applies timeouts and the retry policy, maps failures
+ * to typed errors, validates the body and logs retries and slow calls. Every endpoint of the
+ * client goes through `get` or `post`.
+ */
 import type { z } from 'zod';
 import {
   apiError,
@@ -8,6 +11,7 @@ import {
   MlflowTimeoutError,
   type RequestDescription,
 } from './errors.js';
+import type { LevelledLogger } from './logger.js';
 import {
   type Failure,
   isRetryable,
@@ -26,6 +30,17 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** Overrides the client's retry policy for this call; `false` sends once. */
   retry?: RetryOptions | false;
+  /**
+   * Whether sending the request twice has the same effect as once, so any transient failure may
+   * be retried. Every call is, except `createRun` and `createExperiment`, which are retried only on
+   * 429 and 503 (the server did nothing). Set it to overrule that for one call.
+   */
+  idempotent?: boolean;
+}
+
+/** The options of a call that is not idempotent unless the caller says so. */
+export function notIdempotent<O extends RequestOptions>(options: O | undefined): O {
+  return { ...options, idempotent: options?.idempotent ?? false } as O;
 }
 
 /** A request, before it is sent. */
@@ -47,12 +62,38 @@ export interface TransportOptions {
   fetch: typeof fetch;
   timeoutMs: number;
   retry?: RetryOptions | false;
+  logger: LevelledLogger;
+  /** A call (all its attempts) that takes longer is logged at debug level. */
+  slowCallMs: number;
 }
 
 const TIMED_OUT = Symbol('timed out');
+/** Where the tracking REST API lives below the tracking URI. */
+const API = '/api/2.0/mlflow';
 
 export class Transport {
   constructor(private readonly options: TransportOptions) {}
+
+  /** GETs an endpoint of the tracking API (e.g. `runs/get`); always idempotent. */
+  get<S extends z.ZodType>(
+    endpoint: string,
+    query: RequestSpec['query'],
+    schema: S,
+    options?: RequestOptions,
+  ): Promise<z.output<S>> {
+    return this.send({ method: 'GET', path: `${API}/${endpoint}`, query, idempotent: true }, schema, options);
+  }
+
+  /** POSTs to an endpoint of the tracking API; idempotent unless `options.idempotent` is false. */
+  post<S extends z.ZodType>(
+    endpoint: string,
+    body: unknown,
+    schema: S,
+    options?: RequestOptions,
+  ): Promise<z.output<S>> {
+    const idempotent = options?.idempotent ?? true;
+    return this.send({ method: 'POST', path: `${API}/${endpoint}`, body, idempotent }, schema, options);
+  }
 
   /** Sends `spec`, retrying as the policy allows, and returns the body parsed by `schema`. */
   async send<S extends z.ZodType>(
@@ -68,13 +109,30 @@ export class Transport {
     for (let attempt = 1; ; attempt++) {
       options.signal?.throwIfAborted();
       const outcome = await this.attempt(description, url, body, options);
-      if (outcome.ok) return parse(description, outcome.text, schema);
+      if (outcome.ok) {
+        this.logIfSlow(description, started, attempt);
+        return parse(description, outcome.text, schema);
+      }
       const { error, failure } = outcome;
       if (attempt >= policy.maxAttempts || !isRetryable(failure, spec.idempotent, policy)) throw error;
       const delay = retryDelay(attempt, failure, policy);
       if (Date.now() - started + delay > policy.maxElapsedMs) throw error;
+      this.options.logger.log(
+        'debug',
+        `mlflow: ${spec.method} ${spec.path} attempt ${attempt} of ${policy.maxAttempts} failed (${error.message}); retrying in ${Math.round(delay)} ms`,
+      );
       await sleep(delay, options.signal);
     }
+  }
+
+  private logIfSlow(request: RequestDescription, started: number, attempts: number): void {
+    const elapsed = Date.now() - started;
+    if (elapsed < this.options.slowCallMs) return;
+    const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
+    this.options.logger.log(
+      'debug',
+      `mlflow: ${request.method} ${request.path} took ${elapsed} ms (${tries})`,
+    );
   }
 
   private url(spec: RequestSpec): string {

@@ -1,17 +1,7 @@
-// `trialkit/mlflow`: a typed client for the MLflow tracking REST API.
-export {
-  type BulkIntervalParams,
-  type CreateExperimentOptions,
-  type CreateRunParams,
-  type DatasetInputParam,
-  type LogBatchInput,
-  type LogBatchOptions,
-  MlflowClient,
-  type MlflowClientOptions,
-  type SearchExperimentsParams,
-  type SearchRunsParams,
-  type UpdateRunParams,
-} from './client.js';
+/** `trialkit/mlflow`: a typed client for the MLflow tracking REST API. */
+export { type BackoffDelayOptions, backoffDelay } from './backoff.js';
+export { MlflowClient, type MlflowClientOptions } from './client.js';
+export { mapConcurrently } from './concurrency.js';
 export {
   type Dataset,
   type DatasetInput,
@@ -41,7 +31,25 @@ export {
   type RequestDescription,
 } from './errors.js';
 export type { RequestOptions } from './http.js';
-export { BATCH_LIMITS, LENGTH_LIMITS } from './limits.js';
+export { BATCH_LIMITS, BULK_INTERVAL_LIMITS, LENGTH_LIMITS } from './limits.js';
+export type { Logger, LogLevel } from './logger.js';
+export { type Page, PagePromise } from './pagination.js';
+export type { ArtifactsPage, ListArtifactsParams } from './resources/artifacts.js';
+export type {
+  CreateExperimentOptions,
+  ExperimentsPage,
+  SearchExperimentsParams,
+} from './resources/experiments.js';
+export type { BulkIntervalParams, MetricHistoryOptions, MetricHistoryPage } from './resources/metrics.js';
+export type {
+  CreateRunParams,
+  DatasetInputParam,
+  LogBatchInput,
+  LogBatchOptions,
+  RunsPage,
+  SearchRunsParams,
+  UpdateRunParams,
+} from './resources/runs.js';
 export { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 export {
   type PointOptions,

@@ -29,3 +29,5 @@ export const MAX_EXPERIMENTS_PER_PAGE = 50_000;
 export const METRIC_HISTORY_PAGE = 25_000;
 /** `metrics/get-history-bulk-interval`: at most this many runs and points per run. */
 export const BULK_INTERVAL_LIMITS = { runs: 100, pointsPerRun: 2500 } as const;
+/** Page size of searches when none is given; MLflow's Python client uses the same. */
+export const DEFAULT_SEARCH_PAGE = 1000;

@@ -1,4 +1,5 @@
-// The one retry policy: which failures are retried, and how long to wait before the next attempt.
+/** The one retry policy: which failures are retried, and how long to wait before the next attempt. */
+import { backoffDelay } from './backoff.js';
 
 /** How failed requests are retried. Every field has a default; pass `retry: false` to turn retries off. */
 export interface RetryOptions {
@@ -57,8 +58,7 @@ export function isRetryable(failure: Failure, idempotent: boolean, policy: Resol
 /** Exponential backoff with "equal jitter" (half fixed, half random), or the server's `Retry-After`. */
 export function retryDelay(attempt: number, failure: Failure, policy: ResolvedRetry): number {
   if (failure.kind === 'status' && failure.retryAfterMs !== undefined) return failure.retryAfterMs;
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return ceiling / 2 + Math.random() * (ceiling / 2);
+  return backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs });
 }
 
 /** Parses `Retry-After` (seconds or an HTTP date) or `retry-after-ms`; undefined when absent or unparsable. */

@@ -31,6 +31,8 @@ export class RunLoggerError extends MlflowError {
   override name = 'RunLoggerError';
   /** Metrics, params and tags still queued (a later `flush()` tries them again). */
   readonly undelivered: number;
+  /** As retryable as the failure of the batch. */
+  override readonly retryable: boolean;
 
   constructor(runId: string, cause: unknown, undelivered: number) {
     super(
@@ -39,6 +41,7 @@ export class RunLoggerError extends MlflowError {
       { cause },
     );
     this.undelivered = undelivered;
+    this.retryable = cause instanceof MlflowError && cause.retryable;
   }
 }
 

@@ -115,3 +115,17 @@ export function pairs(values: KeyValues | undefined): { key: string; value: Para
   if (values === undefined) return [];
   return Array.isArray(values) ? [...values] : Object.entries(values).map(([key, value]) => ({ key, value }));
 }
+
+/** Validated key/value pairs in wire form (`[{ key, value }]`), e.g. the tags of a new run. */
+export function wirePairs(
+  values: KeyValues | undefined,
+  what: string,
+): { key: string; value: string }[] | undefined {
+  if (values === undefined) return undefined;
+  return pairs(values).map(({ key, value }) => {
+    validateKey(key, `${what} key`);
+    const text = stringValue(key, value, what);
+    validateValue(key, text, LENGTH_LIMITS.tagValue, `${what} value`);
+    return { key, value: text };
+  });
+}
