@@ -127,7 +127,5 @@ export class MetricSeries {
   }
 }
 
-/** The key a series is filed under in a store and in change sets. */
-export function seriesId(trialId: string, key: string): string {
-  return `${trialId}\u0000${key}`;
-}
+/** The key a series is filed under in a store and in change sets (one definition, in `protocol`). */
+export { seriesId } from '../protocol/index.js';

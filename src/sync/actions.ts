@@ -12,7 +12,8 @@ import {
 } from '../mlflow/index.js';
 import type { Write } from './change-feed.js';
 import { PermanentJobError } from './errors.js';
-import { JobAction, type JobPayload } from './jobs.js';
+import { JobAction, type JobPayload, type JobRecord, jobPayloadSchemas } from './jobs.js';
+import { requireStudy, requireTrial } from './lookup.js';
 import {
   desiredRunState,
   NOTE_TAG,
@@ -45,27 +46,26 @@ type Handlers = { [A in JobAction]: (ctx: ActionContext, payload: JobPayload<A>)
 /** One handler per {@link JobAction}. */
 export const actionHandlers: Handlers = {
   [JobAction.CreateRun]: async (ctx, { trialId }) => {
-    await ensureRun(ctx, await requireTrial(ctx, trialId));
+    await ensureRun(ctx, await requireTrial(ctx.storage, trialId));
   },
   [JobAction.PushTrial]: (ctx, { trialId }) => pushTrial(ctx, trialId),
   [JobAction.UpdateRunStatus]: async (ctx, { trialId }) => {
-    const trial = await requireTrial(ctx, trialId);
+    const trial = await requireTrial(ctx.storage, trialId);
     await pushStatus(ctx, trial, await ensureRun(ctx, trial));
   },
   [JobAction.PullRun]: (ctx, payload) => pullRun(ctx, payload),
   [JobAction.ImportExperiment]: (ctx, { studyId }) => importExperiment(ctx, studyId),
 };
 
-async function requireTrial(ctx: ActionContext, trialId: string): Promise<Trial> {
-  const trial = await ctx.storage.getTrial(trialId);
-  if (!trial) throw new PermanentJobError(`cannot sync trial ${JSON.stringify(trialId)}: it does not exist`);
-  return trial;
-}
-
-async function requireStudy(ctx: ActionContext, studyId: string): Promise<Study> {
-  const study = await ctx.storage.getStudy(studyId);
-  if (!study) throw new PermanentJobError(`cannot sync study ${JSON.stringify(studyId)}: it does not exist`);
-  return study;
+/** Does a claimed job: its action's handler with its parsed payload. */
+export async function runJob(ctx: ActionContext, job: JobRecord): Promise<void> {
+  const handler = actionHandlers[job.action] as
+    | ((ctx: ActionContext, payload: unknown) => Promise<void>)
+    | undefined;
+  const schema = jobPayloadSchemas[job.action];
+  if (!handler || !schema)
+    throw new PermanentJobError(`job ${job.id} has unknown action ${JSON.stringify(job.action)}`);
+  await handler(ctx, schema.parse(job.payload));
 }
 
 /** The study's experiment id: linked, found by name, or created (and then linked). */
@@ -94,7 +94,7 @@ async function ensureExperiment(ctx: ActionContext, study: Study): Promise<strin
 /** The trial's run id: linked, found by its idempotency tag, or created. */
 async function ensureRun(ctx: ActionContext, trial: Trial): Promise<string> {
   if (trial.mlflow?.runId) return trial.mlflow.runId;
-  const experimentId = await ensureExperiment(ctx, await requireStudy(ctx, trial.studyId));
+  const experimentId = await ensureExperiment(ctx, await requireStudy(ctx.storage, trial.studyId));
   const run =
     (await findRunOfTrial(ctx, experimentId, trial.id)) ??
     (await ctx.mlflow.createRun({
@@ -129,7 +129,7 @@ async function findRunOfTrial(
 }
 
 async function pushTrial(ctx: ActionContext, trialId: string): Promise<void> {
-  const trial = await requireTrial(ctx, trialId);
+  const trial = await requireTrial(ctx.storage, trialId);
   const runId = await ensureRun(ctx, trial);
   await pushParamsAndTags(ctx, trial, runId);
   await pushMetrics(ctx, trialId, runId);
@@ -302,7 +302,7 @@ function mergeRemoteChanges(trial: Trial, seen: RemoteState, run: Run): Trial {
 
 /** Queues a pull for every run of the study's experiment that no trial is linked to. */
 async function importExperiment(ctx: ActionContext, studyId: string): Promise<void> {
-  const experimentId = await ensureExperiment(ctx, await requireStudy(ctx, studyId));
+  const experimentId = await ensureExperiment(ctx, await requireStudy(ctx.storage, studyId));
   for await (const run of ctx.mlflow.iterateRuns({ experimentIds: [experimentId] })) {
     const runId = run.info.runId;
     if (await ctx.storage.findTrialByRun(runId)) continue;

@@ -4,16 +4,22 @@
  * event protocol's terms.
  */
 import type { MlflowClient } from '../mlflow/index.js';
-import type { MetricBatch, SnapshotEvent, SyncState, TrialEvent } from '../protocol/events.js';
-import { type ActionContext, actionHandlers } from './actions.js';
-import { type ChangeNotice, parseNotice, SeriesFeed, type WriteScope } from './change-feed.js';
-import { NotFoundError, PermanentJobError, SyncError } from './errors.js';
-import { EventHub, type UnsequencedEvent } from './event-hub.js';
-import { describeJob, type JobAction, type JobRecord, type JobState, jobPayloadSchemas } from './jobs.js';
-import type { SeriesInfo, Study, StudyInput, Trial, TrialInput, TrialSyncStatus } from './model.js';
-import type { Storage, StorageOps } from './storage.js';
+import type { MetricBatch, SnapshotEvent, TrialEvent } from '../protocol/index.js';
+import { type ActionContext, runJob } from './actions.js';
+import { SeriesFeed } from './change-feed.js';
+import { type EnqueueOptions, SyncProgress } from './engine/progress.js';
+import { Relay } from './engine/relay.js';
+import { createWrite } from './engine/write.js';
+import { NotFoundError, SyncError } from './errors.js';
+import { EventHub } from './event-hub.js';
+import { describeJob, type JobAction, type JobRecord, type JobState } from './jobs.js';
+import { requireTrial } from './lookup.js';
+import type { SeriesInfo, Study, StudyInput, Trial, TrialInput, TrialSyncRecord } from './model.js';
+import type { Storage } from './storage.js';
 import { type MetricPointInput, parseMetricKey, parseStudy, parseTrial, toColumns } from './validate.js';
 import { DEFAULT_JOB_RETRY, type RetryPolicy, Worker } from './worker.js';
+
+export type { EnqueueOptions };
 
 export interface SyncEngineOptions {
   /** Where everything is kept: `createMemoryStorage()`, `createPgliteStorage()`, `createPostgresStorage()`. */
@@ -35,17 +41,6 @@ export interface SyncEngineOptions {
   /** Job retries: attempts, backoff base and cap. */
   retry?: Partial<RetryPolicy>;
 }
-
-/** Options of {@link SyncEngine.enqueue}. */
-export interface EnqueueOptions {
-  /** Run no earlier than this many milliseconds from now. */
-  delayMs?: number;
-  /** Overrides the engine's `retry.maxAttempts` for this job. */
-  maxAttempts?: number;
-}
-
-/** A series as the engine returns it: one protocol metric batch. */
-export type MetricSeries = MetricBatch;
 
 export interface SyncEngine {
   /** Validates and stores a study (keeping its MLflow link); emits `study.upsert`. */
@@ -69,9 +64,9 @@ export interface SyncEngine {
   /** Trials of a study by number (every trial without a study id). */
   listTrials(studyId?: string): Promise<Trial[]>;
   listSeries(trialId: string): Promise<SeriesInfo[]>;
-  /** A whole series, columnar, in append order. */
-  getSeries(trialId: string, key: string): Promise<MetricSeries>;
-  getSyncState(trialId: string): Promise<TrialSyncStatus | undefined>;
+  /** A whole series, columnar, in append order, as one protocol metric batch. */
+  getSeries(trialId: string, key: string): Promise<MetricBatch>;
+  getSyncState(trialId: string): Promise<TrialSyncRecord | undefined>;
 
   /** Queues a job. @throws UnknownActionError / ValidationError at once, before anything is queued. */
   enqueue(
@@ -107,90 +102,15 @@ export interface SyncEngine {
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const { storage, mlflow } = options;
   const enabled = options.enabled ?? true;
-  const autoSync = options.autoSync ?? true;
   const retry: RetryPolicy = { ...DEFAULT_JOB_RETRY, ...options.retry };
   if (enabled && !mlflow)
     throw new SyncError('createSyncEngine needs an `mlflow` client unless `enabled: false`');
   const hub = new EventHub();
   const feed = new SeriesFeed();
-  /** Tells this engine's notices from other processes' ones. */
   const origin = crypto.randomUUID();
-
-  const subjectTrial = (subject: string) =>
-    subject.startsWith('trial:') ? subject.slice('trial:'.length) : undefined;
-
-  /**
-   * The one way state changes: in one transaction, under the hub's lock, with its events delivered
-   * after the commit and a notice for other processes sharing the store committed with it.
-   */
-  async function write<T>(fn: (scope: WriteScope) => Promise<T>): Promise<T> {
-    try {
-      return await hub.write(async (emit) => {
-        try {
-          const result = await storage.transaction(async (tx) => {
-            const notices: ChangeNotice[] = [];
-            const result = await fn({
-              tx,
-              emit(event) {
-                emit(event);
-                const notice = noticeOf(event, origin);
-                if (notice) notices.push(notice);
-              },
-              async points(trialId, key, from, to, known) {
-                await feed.extend(tx, emit, trialId, key, from, to, known);
-                notices.push({ origin, kind: 'metrics', id: trialId, key, from, to });
-              },
-            });
-            await tx.notifyChanges(notices.map((n) => JSON.stringify(n)));
-            return result;
-          });
-          feed.commit();
-          return result;
-        } catch (err) {
-          feed.discard();
-          throw err;
-        }
-      });
-    } finally {
-      worker.wake();
-    }
-  }
-
-  async function setState(scope: WriteScope, trialId: string, state: SyncState, error?: string) {
-    await scope.tx.setSyncState(trialId, state, error);
-    scope.emit({ type: 'sync.state', trialId, state, ...(error !== undefined && { error }) });
-  }
-
-  async function enqueueIn(
-    scope: WriteScope,
-    action: string,
-    payload: Record<string, unknown>,
-    opts: EnqueueOptions = {},
-  ) {
-    const job = describeJob(action, payload);
-    const result = await scope.tx.enqueueJob({
-      ...job,
-      maxAttempts: opts.maxAttempts ?? retry.maxAttempts,
-      delayMs: opts.delayMs,
-    });
-    const trialId = subjectTrial(job.subject);
-    if (trialId && !result.coalesced) await setState(scope, trialId, 'pending');
-    return result;
-  }
-
-  /** After a trial changed: queue its push (autoSync) or mark it unsynced (disabled). */
-  async function afterChange(scope: WriteScope, trialId: string, isNew: boolean): Promise<void> {
-    if (!enabled) {
-      if (isNew) await setState(scope, trialId, 'disabled');
-    } else if (autoSync) {
-      await enqueueIn(scope, 'trial.push', { trialId });
-    }
-  }
-
-  async function trialState(job: JobRecord, state: SyncState, error?: string): Promise<void> {
-    const trialId = subjectTrial(job.subject);
-    if (trialId) await write((scope) => setState(scope, trialId, state, error));
-  }
+  const write = createWrite({ storage, hub, feed, origin, afterWrite: () => worker.wake() });
+  const progress = new SyncProgress({ storage, write, enabled, autoSync: options.autoSync ?? true, retry });
+  const relay = new Relay(storage, hub, feed, origin);
 
   const context: ActionContext = {
     storage,
@@ -198,30 +118,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     write,
     experimentName: options.experimentName ?? ((study) => study.name || study.id),
     enqueue: async (action, payload) => {
-      await write((scope) => enqueueIn(scope, action, payload));
+      await write((scope) => progress.enqueue(scope, action, payload));
     },
   };
-
   const worker = new Worker(
     storage,
-    {
-      async run(job) {
-        const handler = actionHandlers[job.action] as
-          | ((ctx: ActionContext, payload: unknown) => Promise<void>)
-          | undefined;
-        const schema = jobPayloadSchemas[job.action];
-        if (!handler || !schema)
-          throw new PermanentJobError(`job ${job.id} has unknown action ${JSON.stringify(job.action)}`);
-        await handler(context, schema.parse(job.payload));
-      },
-      onClaimed: (job) => trialState(job, 'syncing'),
-      async onDone(job) {
-        if (!subjectTrial(job.subject)) return;
-        const more = await storage.hasQueuedJob(job.subject);
-        await trialState(job, more ? 'pending' : 'synced');
-      },
-      onFailed: (job, error, dead) => trialState(job, dead ? 'dead' : 'retrying', error),
-    },
+    progress.workerHooks((job) => runJob(context, job)),
     {
       concurrency: options.concurrency ?? 4,
       leaseMs: options.leaseMs ?? 30_000,
@@ -230,67 +132,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     },
   );
 
-  /** Re-emits another process's change, read back from the shared store. */
-  function relay(payload: string): void {
-    const notice = parseNotice(payload);
-    if (!notice || notice.origin === origin) return;
-    hub
-      .write(async (emit) => {
-        if (notice.kind === 'metrics') {
-          await feed.extend(storage, emit, notice.id, notice.key, notice.from, notice.to);
-          feed.commit();
-        } else {
-          const event = await currentEvent(notice.kind, notice.id);
-          if (event) emit(event);
-        }
-      })
-      .catch(() => {
-        // The store is unreachable: this event is lost for this process's subscribers; later ones flow.
-      });
-  }
-
-  async function currentEvent(
-    kind: 'study' | 'trial' | 'sync',
-    id: string,
-  ): Promise<UnsequencedEvent | undefined> {
-    if (kind === 'study') {
-      const study = await storage.getStudy(id);
-      return study && { type: 'study.upsert', study };
-    }
-    if (kind === 'trial') {
-      const trial = await storage.getTrial(id);
-      return trial && { type: 'trial.upsert', trial };
-    }
-    const sync = await storage.getSyncState(id);
-    return (
-      sync && {
-        type: 'sync.state',
-        trialId: id,
-        state: sync.state,
-        ...(sync.error !== undefined && { error: sync.error }),
-      }
-    );
-  }
-
-  /** Listens to other processes while anyone listens to this engine. */
-  let listening: Promise<(() => Promise<void>) | undefined> | undefined;
-  function listenWhileSubscribed(): void {
-    if (hub.listenerCount > 0 && !listening) {
-      listening = storage.listenChanges(relay).catch(() => undefined);
-    } else if (hub.listenerCount === 0 && listening) {
-      const stopping = listening;
-      listening = undefined;
-      void stopping.then((stop) => stop?.());
-    }
-  }
-
-  async function requireTrial(tx: StorageOps, trialId: string): Promise<Trial> {
-    const trial = await tx.getTrial(trialId);
-    if (!trial) throw new NotFoundError('trial', trialId);
-    return trial;
-  }
-
-  async function seriesOf(trialId: string, key: string, length?: number): Promise<MetricSeries> {
+  async function seriesOf(trialId: string, key: string, length?: number): Promise<MetricBatch> {
     const p = await storage.readSeries(trialId, key, 0, length);
     return {
       trialId,
@@ -324,7 +166,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         await scope.tx.upsertTrial(parsed);
         const stored = (await scope.tx.getTrial(parsed.id)) as Trial;
         scope.emit({ type: 'trial.upsert', trial: stored });
-        await afterChange(scope, parsed.id, !existing);
+        await progress.afterChange(scope, parsed.id, !existing);
         return stored;
       });
     },
@@ -337,7 +179,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         const total = await scope.tx.appendPoints(trialId, key, columns);
         if (columns.steps.length) {
           await scope.points(trialId, key, total - columns.steps.length, total, columns);
-          await afterChange(scope, trialId, false);
+          await progress.afterChange(scope, trialId, false);
         }
         return total;
       });
@@ -350,7 +192,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         if (notes === undefined) delete next.notes;
         await scope.tx.upsertTrial(next);
         scope.emit({ type: 'trial.upsert', trial: next });
-        await afterChange(scope, trialId, false);
+        await progress.afterChange(scope, trialId, false);
         return next;
       });
     },
@@ -367,14 +209,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     async enqueue(action, payload, opts) {
       describeJob(action, payload);
       if (!enabled) throw new SyncError(`cannot queue ${action}: sync is disabled (enabled: false)`);
-      return write((scope) => enqueueIn(scope, action, payload, opts));
+      return write((scope) => progress.enqueue(scope, action, payload, opts));
     },
     async syncTrial(trialId) {
       await engine.enqueue('trial.push', { trialId });
     },
     async pullTrial(trialId) {
-      const trial = await storage.getTrial(trialId);
-      if (!trial) throw new NotFoundError('trial', trialId);
+      const trial = await requireTrial(storage, trialId);
       if (!trial.mlflow?.runId)
         throw new SyncError(`trial ${JSON.stringify(trialId)} has no MLflow run to pull`);
       await engine.enqueue('run.pull', { runId: trial.mlflow.runId, studyId: trial.studyId, trialId });
@@ -386,7 +227,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     async retryJob(id) {
       const job = (await storage.listJobs('dead')).find((j) => j.id === id);
       if (!job || !(await storage.retryDeadJob(id))) return false;
-      await trialState(job, 'pending');
+      await progress.jobState(job, 'pending');
       return true;
     },
 
@@ -407,15 +248,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
     subscribe(listener) {
       const unsubscribe = hub.subscribe(listener);
-      listenWhileSubscribed();
+      relay.followSubscribers();
       return () => {
         unsubscribe();
-        listenWhileSubscribed();
+        relay.followSubscribers();
       };
     },
     async snapshot() {
       // Changes other processes commit from here on are relayed after the snapshot, not lost.
-      await listening;
+      await relay.ready();
       return hub.exclusive(async (seq) => {
         const [studies, trials, sync] = await Promise.all([
           storage.listStudies(),
@@ -433,18 +274,4 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     },
   };
   return engine;
-}
-
-/** The notice other processes need for an event (metric points have their own, with a range). */
-function noticeOf(event: UnsequencedEvent, origin: string): ChangeNotice | undefined {
-  switch (event.type) {
-    case 'study.upsert':
-      return { origin, kind: 'study', id: event.study.id };
-    case 'trial.upsert':
-      return { origin, kind: 'trial', id: event.trial.id };
-    case 'sync.state':
-      return { origin, kind: 'sync', id: event.trialId };
-    default:
-      return undefined;
-  }
 }

@@ -6,7 +6,6 @@
 export {
   createSyncEngine,
   type EnqueueOptions,
-  type MetricSeries,
   type SyncEngine,
   type SyncEngineOptions,
 } from './engine.js';
@@ -33,4 +32,4 @@ export * from './model.js';
 export { createMemoryStorage } from './storage/memory.js';
 export type { Storage, StorageOps } from './storage.js';
 export type { MetricPointInput } from './validate.js';
-export { backoffDelay, DEFAULT_JOB_RETRY, type RetryPolicy } from './worker.js';
+export { DEFAULT_JOB_RETRY, type RetryPolicy } from './worker.js';

@@ -20,13 +20,13 @@ import {
 export type { MetricBatch, MlflowLink, Study, StudyInput, SyncState, Trial, TrialInput };
 export { mlflowLinkSchema, studySchema, trialSchema };
 
-/** One metric observation, as a training loop reports it. */
-export const metricPointSchema = z.object({
+/** One metric observation of a trial, as a training loop reports it (MLflow's is `MetricPoint`). */
+export const trialMetricPointSchema = z.object({
   step: z.number().int(),
   value: z.number(),
   timestamp: z.number().finite().nonnegative(),
 });
-export type MetricPoint = z.infer<typeof metricPointSchema>;
+export type TrialMetricPoint = z.infer<typeof trialMetricPointSchema>;
 
 /** MLflow's metric key rules (also enforced by the MLflow client), checked before anything is stored. */
 export const metricKeySchema = z
@@ -63,8 +63,8 @@ export const remoteStateSchema = z.object({
 });
 export type RemoteState = z.infer<typeof remoteStateSchema>;
 
-/** The sync state of one trial, as the store keeps it. */
-export interface TrialSyncStatus {
+/** The sync state of one trial, as the store keeps it (the client's store has `TrialSyncStatus`). */
+export interface TrialSyncRecord {
   trialId: string;
   state: SyncState;
   error?: string;

@@ -11,7 +11,7 @@ import type {
   Study,
   SyncState,
   Trial,
-  TrialSyncStatus,
+  TrialSyncRecord,
 } from './model.js';
 
 /** The operations of a store; inside {@link Storage.transaction} they commit or roll back together. */
@@ -42,8 +42,8 @@ export interface StorageOps {
   setAcked(trialId: string, key: string, acked: number): Promise<void>;
 
   setSyncState(trialId: string, state: SyncState, error?: string): Promise<void>;
-  getSyncState(trialId: string): Promise<TrialSyncStatus | undefined>;
-  listSyncStates(): Promise<TrialSyncStatus[]>;
+  getSyncState(trialId: string): Promise<TrialSyncRecord | undefined>;
+  listSyncStates(): Promise<TrialSyncRecord[]>;
 
   /** Queues a job, or merges it into the queued job of the same subject and action. */
   enqueueJob(job: NewJob): Promise<{ id: number; coalesced: boolean }>;

@@ -3,8 +3,8 @@
  * worker's job is taken over), runs them, and on failure retries with exponential backoff and
  * jitter or, for a permanent failure or the last attempt, moves the job to the dead-letter state.
  */
-import { MlflowApiError, MlflowValidationError } from '../mlflow/index.js';
-import { PermanentJobError, SyncError } from './errors.js';
+import { backoffDelay, MlflowError } from '../mlflow/index.js';
+import { SyncError } from './errors.js';
 import type { JobRecord } from './jobs.js';
 import type { Storage } from './storage.js';
 
@@ -38,17 +38,12 @@ export interface WorkerHooks {
   onFailed(job: JobRecord, error: string, dead: boolean): Promise<void>;
 }
 
-/** Backoff with "equal jitter": half the exponential delay fixed, half random. */
-export function backoffDelay(attempt: number, policy: RetryPolicy): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return ceiling / 2 + Math.random() * (ceiling / 2);
-}
-
-/** Failures that no retry can fix: bad input, a missing entity, MLflow refusing the request as such. */
+/**
+ * Failures that no retry can fix: MLflow errors it marks not `retryable` (bad input, a refused
+ * request), and the engine's own errors (a missing entity, a permanent job failure).
+ */
 export function isPermanent(err: unknown): boolean {
-  if (err instanceof PermanentJobError || err instanceof MlflowValidationError) return true;
-  if (err instanceof MlflowApiError)
-    return err.status >= 400 && err.status < 500 && ![408, 429].includes(err.status);
+  if (err instanceof MlflowError) return !err.retryable;
   return err instanceof SyncError;
 }
 
@@ -138,6 +133,7 @@ export class Worker {
 
   private async fail(job: JobRecord, err: unknown): Promise<void> {
     const token = job.leaseToken as string;
+    const { retry } = this.options;
     const message = describeError(err);
     const dead = isPermanent(err) || job.attempts >= job.maxAttempts;
     const kept = dead
@@ -145,7 +141,7 @@ export class Worker {
       : await this.storage.retryJobLater(
           job.id,
           token,
-          backoffDelay(job.attempts, this.options.retry),
+          backoffDelay(job.attempts, { baseMs: retry.baseDelayMs, maxMs: retry.maxDelayMs }),
           message,
         );
     if (kept) await this.hooks.onFailed(job, message, dead);

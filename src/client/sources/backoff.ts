@@ -1,4 +1,5 @@
 /** Reconnect delays: exponential with jitter, so many dashboards do not reconnect in step. */
+import { backoffDelay } from '../../mlflow/index.js';
 
 export interface BackoffOptions {
   /** Delay before the first retry, in ms (default 500). */
@@ -27,8 +28,8 @@ export class Backoff {
 
   /** The delay before the next attempt: between half and all of the current ceiling. */
   next(): number {
-    const ceiling = Math.min(this.maxMs, this.initialMs * this.factor ** this.attempt++);
-    return ceiling / 2 + (this.random() * ceiling) / 2;
+    const { initialMs: baseMs, maxMs, factor, random } = this;
+    return backoffDelay(++this.attempt, { baseMs, maxMs, factor, random });
   }
 
   /** Called once a connection works again: the next failure starts from `initialMs`. */

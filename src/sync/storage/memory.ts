@@ -4,7 +4,7 @@
  */
 import type { Storage } from '../storage.js';
 import { openPglite } from './pglite.js';
-import { createSqlStorage } from './sql.js';
+import { createSqlStorage } from './sql/storage.js';
 
 /** A store that lives in this process and ends with it. */
 export function createMemoryStorage(): Storage {

@@ -4,7 +4,7 @@
  */
 import type { PGlite } from '@electric-sql/pglite';
 import type { Storage } from '../storage.js';
-import { createSqlStorage, type SqlDriver } from './sql.js';
+import { createSqlStorage, type SqlDriver } from './sql/storage.js';
 
 export interface PgliteStorageOptions {
   /** A directory to keep the database in; omitted, it lives in memory and ends with the process. */

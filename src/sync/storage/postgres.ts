@@ -3,7 +3,7 @@
  * share one database: workers claim jobs with `FOR UPDATE SKIP LOCKED` and advisory locks.
  */
 import type { Storage } from '../storage.js';
-import { createSqlStorage, type Queryable, type SqlDriver } from './sql.js';
+import { createSqlStorage, type Queryable, type SqlDriver } from './sql/storage.js';
 
 export interface PostgresStorageOptions {
   /** e.g. `postgres://user:pass@127.0.0.1:5432/db` */

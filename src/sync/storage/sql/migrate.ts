@@ -1,0 +1,28 @@
+/** Brings the schema up to date, once per database even when several processes start together. */
+import { MIGRATIONS } from '../schema.js';
+import type { SqlDriver } from './driver.js';
+
+/** Serialises migrations across processes sharing one database. */
+const MIGRATION_LOCK = 741_853_021;
+
+export async function migrate(driver: SqlDriver): Promise<void> {
+  await driver.transaction(async (q) => {
+    await q.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await q.query(
+      'CREATE TABLE IF NOT EXISTS trialkit_migration (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const { rows } = await q.query<{ v: number | null }>('SELECT max(version) AS v FROM trialkit_migration');
+    for (let v = (rows[0]?.v ?? 0) + 1; v <= MIGRATIONS.length; v++) {
+      for (const statement of splitStatements(MIGRATIONS[v - 1])) await q.query(statement);
+      await q.query('INSERT INTO trialkit_migration (version) VALUES ($1)', [v]);
+    }
+  });
+}
+
+/** Splits a migration into statements (extended-protocol queries take one statement each). */
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(/;\s*$/m)
+    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
+    .filter(Boolean);
+}

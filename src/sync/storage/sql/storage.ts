@@ -1,0 +1,65 @@
+/**
+ * The SQL adapter shared by PGlite and PostgreSQL: one schema, one set of queries, composed here
+ * from the query modules. A driver only has to run a query and a transaction.
+ */
+import type { Storage, StorageOps } from '../../storage.js';
+import { bound, type Db, rowsOf, type SqlDriver } from './driver.js';
+import { jobQueries } from './jobs.js';
+import { migrate } from './migrate.js';
+import { seriesQueries } from './series.js';
+import { syncStateQueries } from './sync-state.js';
+import { trialQueries } from './trials.js';
+
+export type { Queryable, SqlDriver } from './driver.js';
+
+/** Every operation of a store on `db`; `channel()` is where change notices go, if anywhere. */
+function sqlOps(db: Db, channel: () => string | undefined): StorageOps {
+  const q = rowsOf(db);
+  return {
+    ...trialQueries(db),
+    ...seriesQueries(db),
+    ...syncStateQueries(db),
+    ...jobQueries(db),
+    async notifyChanges(payloads) {
+      const name = channel();
+      if (!name || payloads.length === 0) return;
+      await q('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [name, payloads]);
+    },
+  };
+}
+
+/**
+ * Builds a {@link Storage} on a driver that is still starting; every operation waits until the
+ * driver is up and the schema migrated.
+ */
+export function createSqlStorage(kind: Storage['kind'], open: () => Promise<SqlDriver>): Storage {
+  let channel: string | undefined;
+  const channelOf = () => channel;
+  const driver = open().then(async (d) => {
+    await migrate(d);
+    channel = d.changes?.channel;
+    return d;
+  });
+  driver.catch(() => {}); // surfaced by the first operation
+  const pooled: Db = {
+    one: async (fn) => fn(await driver),
+    atomic: async (fn) => (await driver).transaction(fn),
+  };
+  return {
+    kind,
+    ...sqlOps(pooled, channelOf),
+    async ready() {
+      await driver;
+    },
+    async transaction(fn) {
+      return (await driver).transaction((q) => fn(sqlOps({ one: bound(q), atomic: bound(q) }, channelOf)));
+    },
+    async listenChanges(onChange) {
+      return (await driver).changes?.listen(onChange);
+    },
+    async close() {
+      const opened = await driver.catch(() => undefined);
+      await opened?.close();
+    },
+  };
+}
