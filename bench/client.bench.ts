@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { MLFLOW_VERSION, startMlflowServer, venvPython } from '../scripts/mlflow-server.mjs';
-import { MlflowClient } from '../src/mlflow/index.js';
+import { MlflowClient, mapConcurrently } from '../src/mlflow/index.js';
 
 const POINTS = 100_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -83,20 +83,12 @@ async function rawHttp(concurrency: number): Promise<number> {
     bodies.push(JSON.stringify({ run_id: runId, metrics }));
   }
   const url = `${server.uri}/api/2.0/mlflow/runs/log-batch`;
-  let next = 0;
   const started = performance.now();
-  const worker = async () => {
-    while (next < bodies.length) {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: bodies[next++],
-      });
-      if (!res.ok) throw new Error(`raw post failed: ${res.status} ${await res.text()}`);
-      await res.arrayBuffer();
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await mapConcurrently(bodies, concurrency, async (body) => {
+    const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    if (!res.ok) throw new Error(`raw post failed: ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+  });
   const seconds = (performance.now() - started) / 1000;
   await verify(runId, `raw HTTP x${concurrency}`);
   return seconds;

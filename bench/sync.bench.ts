@@ -3,7 +3,7 @@
 // logged through the bare RunLogger. Prints points/s for both, the ratio, and peak memory.
 // TRIALS, METRICS and STEPS in the environment scale it down for a quick look.
 import { startMlflowServer } from '../scripts/mlflow-server.mjs';
-import { MlflowClient } from '../src/mlflow/index.js';
+import { MlflowClient, mapConcurrently } from '../src/mlflow/index.js';
 import { createMemoryStorage, createSyncEngine } from '../src/sync/index.js';
 
 const TRIALS = Number(process.env.TRIALS ?? 200);
@@ -40,19 +40,10 @@ async function measure(name: string, fn: () => Promise<void>) {
   return rate;
 }
 
-async function inBatches<T>(items: T[], size: number, task: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: size }, async () => {
-      while (next < items.length) await task(items[next++]);
-    }),
-  );
-}
-
 async function bareRunLogger(client: MlflowClient) {
   const experimentId = await client.createExperiment(`bench-runlogger-${Date.now()}`);
   const trials = Array.from({ length: TRIALS }, (_, i) => i);
-  await inBatches(trials, LOGGERS_AT_ONCE, async (trial) => {
+  await mapConcurrently(trials, LOGGERS_AT_ONCE, async (trial) => {
     const run = await client.createRun({ experimentId, runName: `trial-${trial}` });
     const logger = client.runLogger(run.info.runId);
     logger.logParams(params(trial));

@@ -1,167 +1,58 @@
-// Error mapping and request details, checked with a stand-in `fetch` returning fixed responses.
+// Whether an error is worth retrying is decided on the error itself, once.
 import { describe, expect, it } from 'vitest';
+import { apiError } from '../../src/mlflow/errors.js';
 import {
   MlflowApiError,
-  MlflowClient,
+  MlflowError,
   MlflowNetworkError,
-  MlflowPermissionError,
+  MlflowNotFoundError,
   MlflowResponseError,
+  MlflowTimeoutError,
+  MlflowValidationError,
+  RunLoggerError,
 } from '../../src/mlflow/index.js';
+import { testClient } from './helpers.js';
 
-interface Seen {
-  url: string;
-  init: RequestInit;
-}
+const request = { method: 'GET', path: '/api/2.0/mlflow/runs/get' };
 
-/** A fetch that records each call and answers with `respond`. */
-function fakeFetch(respond: (seen: Seen) => Response | Promise<Response>) {
-  const calls: Seen[] = [];
-  const fetch = async (url: string | URL | Request, init: RequestInit = {}) => {
-    const seen = { url: String(url), init };
-    calls.push(seen);
-    return respond(seen);
-  };
-  return { calls, fetch: fetch as typeof globalThis.fetch };
-}
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-
-const runJson = {
-  run: {
-    info: {
-      run_id: 'abc',
-      experiment_id: '1',
-      status: 'RUNNING',
-      start_time: '1700000000000',
-      lifecycle_stage: 'active',
-    },
-    data: { metrics: [{ key: 'm', value: 'Infinity', timestamp: '5', step: '7' }] },
-  },
-};
-
-describe('request details', () => {
-  it('encodes ids in the URL and sends JSON with the token, never exposing it in errors', async () => {
-    const { calls, fetch } = fakeFetch(() =>
-      json(404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'no run' }),
-    );
-    const client = new MlflowClient({
-      trackingUri: 'http://mlflow.test/',
-      token: 's3cret',
-      fetch,
-      retry: false,
-    });
-    const error = await client.getRun('a b&c=d/e').catch((e) => e);
-    expect(calls[0].url).toBe('http://mlflow.test/api/2.0/mlflow/runs/get?run_id=a+b%26c%3Dd%2Fe');
-    expect(new Headers(calls[0].init.headers).get('authorization')).toBe('Bearer s3cret');
-    expect(error).toBeInstanceOf(MlflowApiError);
-    expect(JSON.stringify({ ...error, message: error.message })).not.toContain('s3cret');
-    expect(error.message).toBe(
-      'GET /api/2.0/mlflow/runs/get failed with 404 RESOURCE_DOES_NOT_EXIST: no run',
-    );
+describe('retryable', () => {
+  it('is true for 408, 429 and 5xx answers, false for other 4xx', () => {
+    const retryable = (status: number) => apiError(request, status, `HTTP_${status}`, 'x').retryable;
+    expect([408, 429, 500, 502, 503, 504, 501].map(retryable)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect([400, 401, 403, 404, 409].map(retryable)).toEqual([false, false, false, false, false]);
   });
 
-  it('prefers Basic auth when both a token and a username/password are set, like the Python client', async () => {
-    const { calls, fetch } = fakeFetch(() => json(200, runJson));
-    const client = MlflowClient.fromEnv(
-      { fetch },
-      {
-        MLFLOW_TRACKING_URI: 'http://env.test',
-        MLFLOW_TRACKING_TOKEN: 'tok',
-        MLFLOW_TRACKING_USERNAME: 'ana',
-        MLFLOW_TRACKING_PASSWORD: 'pässword',
-      },
-    );
-    await client.getRun('abc');
-    expect(calls[0].url.startsWith('http://env.test/')).toBe(true);
-    const expected = `Basic ${Buffer.from('ana:pässword').toString('base64')}`;
-    expect(new Headers(calls[0].init.headers).get('authorization')).toBe(expected);
+  it('is true for network failures, timeouts and garbled responses', () => {
+    expect(new MlflowNetworkError(request, new Error('reset')).retryable).toBe(true);
+    expect(new MlflowTimeoutError(request, 1000).retryable).toBe(true);
+    expect(new MlflowResponseError(request, 'run', 'missing').retryable).toBe(true);
   });
 
-  it('reads MLFLOW_TRACKING_URI from process.env and fails clearly without it', () => {
-    const saved = process.env.MLFLOW_TRACKING_URI;
-    try {
-      process.env.MLFLOW_TRACKING_URI = 'http://from-process.test';
-      expect(MlflowClient.fromEnv().trackingUri).toBe('http://from-process.test');
-      delete process.env.MLFLOW_TRACKING_URI;
-      expect(() => MlflowClient.fromEnv()).toThrow('MLFLOW_TRACKING_URI');
-    } finally {
-      if (saved === undefined) delete process.env.MLFLOW_TRACKING_URI;
-      else process.env.MLFLOW_TRACKING_URI = saved;
-    }
+  it('is false for input refused before sending', () => {
+    expect(new MlflowValidationError('key', 'bad').retryable).toBe(false);
+    expect(new MlflowError('other').retryable).toBe(false);
   });
 
-  it('sends extra headers with every request', async () => {
-    const { calls, fetch } = fakeFetch(() => json(200, runJson));
-    await new MlflowClient({ trackingUri: 'http://h.test', fetch, headers: { 'x-team': 'vision' } }).getRun(
-      'abc',
-    );
-    expect(new Headers(calls[0].init.headers).get('x-team')).toBe('vision');
-  });
-});
-
-describe('responses', () => {
-  it('turns int64 strings and "Infinity" into numbers', async () => {
-    const { fetch } = fakeFetch(() => json(200, runJson));
-    const run = await new MlflowClient({ trackingUri: 'http://x.test', fetch }).getRun('abc');
-    expect(run.info.startTime).toBe(1_700_000_000_000);
-    expect(run.data.latestMetrics).toEqual([{ key: 'm', value: Infinity, timestamp: 5, step: 7 }]);
+  it("follows the cause of a RunLogger's failed batch", () => {
+    const transient = new MlflowApiError(request, 503, 'TEMPORARILY_UNAVAILABLE', 'busy');
+    const refused = new MlflowApiError(request, 400, 'INVALID_PARAMETER_VALUE', 'no');
+    expect(new RunLoggerError('r', transient, 1).retryable).toBe(true);
+    expect(new RunLoggerError('r', refused, 1).retryable).toBe(false);
   });
 
-  it('names the field when a body does not match the schema', async () => {
-    const bad = structuredClone(runJson);
-    (bad.run.info as Record<string, unknown>).start_time = 'yesterday';
-    const { fetch } = fakeFetch(() => json(200, bad));
-    const error = await new MlflowClient({ trackingUri: 'http://x.test', fetch })
-      .getRun('abc')
+  it('is false on the not-found error the real server gives for a missing run', async () => {
+    const error = await testClient()
+      .getRun('0'.repeat(32))
       .catch((e) => e);
-    expect(error).toBeInstanceOf(MlflowResponseError);
-    expect(error.field).toBe('run.info.start_time');
-    expect(error.message).toContain('`run.info.start_time`');
-  });
-
-  it('says so when a 2xx body is not JSON', async () => {
-    const { fetch } = fakeFetch(() => new Response('<html>proxy login</html>', { status: 200 }));
-    const error = await new MlflowClient({ trackingUri: 'http://x.test', fetch })
-      .getRun('abc')
-      .catch((e) => e);
-    expect(error).toBeInstanceOf(MlflowResponseError);
-    expect(error.message).toContain('not JSON');
-  });
-
-  it("explains MLflow's cross-origin refusal and how to allow the origin", async () => {
-    const { fetch } = fakeFetch(() => new Response('Cross-origin request blocked', { status: 403 }));
-    const client = new MlflowClient({ trackingUri: 'http://x.test', fetch });
-    const error = await client.createRun({ experimentId: '1' }).catch((e) => e);
-    expect(error).toBeInstanceOf(MlflowPermissionError);
-    expect(error.errorCode).toBe('PERMISSION_DENIED');
-    expect(error.message).toContain('--cors-allowed-origins');
-  });
-
-  it('wraps a failed fetch in MlflowNetworkError with its cause', async () => {
-    const { fetch } = fakeFetch(() => {
-      throw new TypeError('fetch failed');
-    });
-    const error = await new MlflowClient({ trackingUri: 'http://x.test', fetch, retry: false })
-      .getRun('abc')
-      .catch((e) => e);
-    expect(error).toBeInstanceOf(MlflowNetworkError);
-    expect(error.cause).toBeInstanceOf(TypeError);
-    expect(error.path).toBe('/api/2.0/mlflow/runs/get');
-  });
-
-  it('rejects with the signal reason when the caller aborts', async () => {
-    const { fetch } = fakeFetch(
-      (seen) =>
-        new Promise((_, reject) =>
-          seen.init.signal?.addEventListener('abort', () => reject(seen.init.signal?.reason)),
-        ),
-    );
-    const controller = new AbortController();
-    const pending = new MlflowClient({ trackingUri: 'http://x.test', fetch }).getRun('abc', {
-      signal: controller.signal,
-    });
-    controller.abort(new Error('user gave up'));
-    await expect(pending).rejects.toThrow('user gave up');
+    expect(error).toBeInstanceOf(MlflowNotFoundError);
+    expect(error.retryable).toBe(false);
   });
 });

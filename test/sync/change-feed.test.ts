@@ -3,7 +3,7 @@ import type { TrialEvent } from '../../src/protocol/index.js';
 import { SeriesFeed } from '../../src/sync/change-feed.js';
 import { EventHub } from '../../src/sync/event-hub.js';
 import { createMemoryStorage, type Storage } from '../../src/sync/index.js';
-import { points } from './storage-conformance.js';
+import { points } from './storage/conformance.js';
 
 let storage: Storage;
 beforeAll(async () => {

@@ -12,7 +12,7 @@ import {
 } from '../../src/sync/index.js';
 import { startFaultProxy } from '../support/fault-proxy.js';
 import { curve, expectRunMatchesTrial, mlflowClient } from './helpers.js';
-import { study, uid } from './storage-conformance.js';
+import { study, uid } from './storage/conformance.js';
 
 // One in-memory store for the file: PGlite takes a moment to start, and ids keep tests apart.
 let storage: Storage;

@@ -10,7 +10,7 @@ import { createPostgresStorage } from '../../src/sync/storage/postgres.js';
 import { startFaultProxy } from '../support/fault-proxy.js';
 import { curve, expectRunMatchesTrial, mlflowClient, sleep } from './helpers.js';
 import { spawnWorker } from './processes.js';
-import { study, uid } from './storage-conformance.js';
+import { study, uid } from './storage/conformance.js';
 import type { WorkerConfig } from './worker-process.js';
 
 /** Records `trials` trials with `keys` series of `points` points each; autoSync queues their pushes. */

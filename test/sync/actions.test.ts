@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { venvPython } from '../../scripts/mlflow-server.mjs';
 import { createMemoryStorage, createSyncEngine, type Storage } from '../../src/sync/index.js';
 import { expectRunMatchesTrial, mlflowClient } from './helpers.js';
-import { study, uid } from './storage-conformance.js';
+import { study, uid } from './storage/conformance.js';
 
 let storage: Storage;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MlflowAlreadyExistsError, MlflowNotFoundError, ViewType } from '../../src/mlflow/index.js';
-import { testClient, uniqueName } from './helpers.js';
+import { MlflowAlreadyExistsError, MlflowNotFoundError, ViewType } from '../../../src/mlflow/index.js';
+import { testClient, uniqueName } from '../helpers.js';
 
 const client = testClient();
 

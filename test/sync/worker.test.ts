@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryStorage, createSyncEngine, type Storage } from '../../src/sync/index.js';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
 import { curve, expectRunMatchesTrial, mlflowClient } from './helpers.js';
-import { study, uid } from './storage-conformance.js';
+import { study, uid } from './storage/conformance.js';
 
 let storage: Storage;
 let proxy: FaultProxy;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MlflowValidationError } from '../../src/mlflow/index.js';
-import { freshRun, testClient } from './helpers.js';
+import { MlflowValidationError } from '../../../src/mlflow/index.js';
+import { freshRun, testClient } from '../helpers.js';
 
 const client = testClient();
 

@@ -2,7 +2,7 @@
 // PGlite (in memory and in a directory) and PostgreSQL.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ColumnarPoints, Storage, Study, Trial } from '../../src/sync/index.js';
+import type { ColumnarPoints, Storage, Study, Trial } from '../../../src/sync/index.js';
 
 let counter = 0;
 /** Ids unique within a run, so tests sharing one store never see each other's rows. */

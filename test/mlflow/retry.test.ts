@@ -108,6 +108,23 @@ describe('retries', () => {
     expect((await client.searchRuns({ experimentIds: [experimentId] })).runs).toHaveLength(2);
   });
 
+  it('resends createRun after a reset when the call is marked idempotent by name', async () => {
+    const { experimentId } = await freshRun(client);
+    proxy.resetLog();
+    proxy.inject({ kind: 'reset' }, { match: '/runs/create' });
+    await client.createRun({ experimentId }, { idempotent: true });
+    expect(proxy.requests.map((r) => r.outcome)).toEqual(['reset', 'forwarded']);
+    expect((await client.searchRuns({ experimentIds: [experimentId] })).runs).toHaveLength(2);
+  });
+
+  it('sends an idempotent call once after a reset when it is marked not idempotent by name', async () => {
+    const { runId } = await freshRun(client);
+    proxy.resetLog();
+    proxy.inject({ kind: 'reset' }, { match: '/runs/get' });
+    await expect(client.getRun(runId, { idempotent: false })).rejects.toBeInstanceOf(MlflowNetworkError);
+    expect(proxy.requests.map((r) => r.outcome)).toEqual(['reset']);
+  });
+
   it('does not retry client errors', async () => {
     proxy.resetLog();
     await expect(client.getRun('0123456789abcdef0123456789abcdef')).rejects.toMatchObject({ status: 404 });

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createMemoryStorage } from '../../src/sync/index.js';
-import { createPgliteStorage } from '../../src/sync/storage/pglite.js';
-import { createPostgresStorage } from '../../src/sync/storage/postgres.js';
-import { describeStorageConformance } from './storage-conformance.js';
+import { createMemoryStorage } from '../../../../src/sync/index.js';
+import { createPgliteStorage } from '../../../../src/sync/storage/pglite.js';
+import { createPostgresStorage } from '../../../../src/sync/storage/postgres.js';
+import { describeStorageConformance } from '../conformance.js';
 
 describeStorageConformance('memory', () => createMemoryStorage());
 describeStorageConformance('PGlite in memory', () => createPgliteStorage());
