@@ -74,14 +74,15 @@ const API = '/api/2.0/mlflow';
 export class Transport {
   constructor(private readonly options: TransportOptions) {}
 
-  /** GETs an endpoint of the tracking API (e.g. `runs/get`); always idempotent. */
+  /** GETs an endpoint of the tracking API (e.g. `runs/get`); idempotent unless `options.idempotent` is false. */
   get<S extends z.ZodType>(
     endpoint: string,
     query: RequestSpec['query'],
     schema: S,
     options?: RequestOptions,
   ): Promise<z.output<S>> {
-    return this.send({ method: 'GET', path: `${API}/${endpoint}`, query, idempotent: true }, schema, options);
+    const idempotent = options?.idempotent ?? true;
+    return this.send({ method: 'GET', path: `${API}/${endpoint}`, query, idempotent }, schema, options);
   }
 
   /** POSTs to an endpoint of the tracking API; idempotent unless `options.idempotent` is false. */
