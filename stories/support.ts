@@ -3,7 +3,12 @@
  * (loaded, empty, loading, live, failing), and cleanup of live feeds when a story is left.
  */
 import { TrialStore } from '../src/client/store.js';
-import { type GenerateOptions, generateSnapshot, type LiveOptions, startLiveTraining } from './generate.js';
+import {
+  type GenerateOptions,
+  generateSnapshot,
+  type LiveOptions,
+  startLiveTraining,
+} from '../test/fixtures/live-study.js';
 
 /** Theme chosen in the Storybook toolbar, for a component's `theme` attribute. */
 export function themeOf(context: { globals: Record<string, unknown> }): 'light' | 'dark' {
