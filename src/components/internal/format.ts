@@ -4,7 +4,8 @@
  * same way. Formatters are built once: constructing them is slow.
  */
 
-const significant = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 4, useGrouping: false });
+// Five significant digits, as the table and the tooltip always showed (a loss of 0.052643 keeps its last digit).
+const significant = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 5, useGrouping: false });
 const exponent = new Intl.NumberFormat('en-US', { notation: 'scientific', maximumSignificantDigits: 4 });
 const when = new Intl.DateTimeFormat(undefined, {
   month: 'short',
@@ -19,8 +20,8 @@ const SMALL = 1e-4;
 const LARGE = 1e9;
 
 /**
- * A metric or parameter number: integers as they are, others in four significant digits, with an
- * exponent when very small or large (`1.235E-7`); `NaN`, `Infinity` and `-Infinity` spelled out;
+ * A metric or parameter number: integers as they are, others in five significant digits, with an
+ * exponent (four digits) when very small or large (`1.235E-7`); `NaN`, `Infinity` and `-Infinity` spelled out;
  * undefined as an empty string.
  */
 export function formatNumber(value: number | undefined): string {

@@ -44,6 +44,7 @@ interface Dirty {
 }
 
 /**
+ * @tag trial-metrics-chart
  * @summary A live line chart of one metric across the trials of a study, drawing every point.
  *
  * @event trial-hover - {TrialHoverEvent} The trial under the pointer (plot or legend) changed.
@@ -62,16 +63,16 @@ interface Dirty {
  * @csspart legend-item - One trial's legend button.
  * @csspart message - The empty and loading messages.
  *
- * @cssproperty --trialkit-chart-height - Height of the chart (default 320px).
- * @cssproperty --trialkit-chart-legend-height - Largest height of the legend before it scrolls.
- * @cssproperty --trialkit-tooltip-bg - Tooltip background (default the surface colour).
- * @cssproperty --trialkit-bg - Background (shared theme token).
- * @cssproperty --trialkit-fg - Text colour (shared theme token).
- * @cssproperty --trialkit-muted - Tick labels and secondary text (shared theme token).
- * @cssproperty --trialkit-grid - Grid lines, also on the canvas (shared theme token).
- * @cssproperty --trialkit-border - Axis lines and borders (shared theme token).
- * @cssproperty --trialkit-accent - Crosshair and zoom box (shared theme token).
- * @cssproperty --trialkit-font - Font family, also for canvas measurements (shared theme token).
+ * @cssproperty [--trialkit-chart-height=320px] - Height of the chart.
+ * @cssproperty [--trialkit-chart-legend-height=5.5em] - Largest height of the legend before it scrolls.
+ * @cssproperty [--trialkit-tooltip-bg=var(--trialkit-surface)] - Tooltip background.
+ * @cssproperty [--trialkit-bg=#ffffff] - Background (shared theme token).
+ * @cssproperty [--trialkit-fg=#1b1f24] - Text colour (shared theme token).
+ * @cssproperty [--trialkit-muted=#5b6470] - Tick labels and secondary text (shared theme token).
+ * @cssproperty [--trialkit-grid=#e8ebef] - Grid lines, also on the canvas (shared theme token).
+ * @cssproperty [--trialkit-border=#d6dae0] - Axis lines and borders (shared theme token).
+ * @cssproperty [--trialkit-accent=#2563c9] - Crosshair and zoom box (shared theme token).
+ * @cssproperty [--trialkit-font=system-ui] - Font family, also for canvas measurements (shared theme token).
  */
 export class MetricsChart extends LitElement {
   static override styles = [themeTokens, srOnlyStyles, metricsChartStyles];

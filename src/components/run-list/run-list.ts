@@ -41,11 +41,11 @@ declare global {
  * @csspart meta - A study's second line (progress, best value, start).
  * @csspart empty - The message shown without studies.
  *
- * @cssproperty --trialkit-run-list-height - The element's height (default 100% of its container).
- * @cssproperty --trialkit-run-list-max-height - Its largest height (default 100vh), so that it scrolls even in a container without a height.
- * @cssproperty --trialkit-run-list-item-height - Height of one study (default 54px).
- * @cssproperty --trialkit-surface - Background (shared token; see theme.ts for the rest of the set).
- * @cssproperty --trialkit-selection - Background of the selected study (shared token).
+ * @cssproperty [--trialkit-run-list-height=100%] - The element's height, as a share of its container's.
+ * @cssproperty [--trialkit-run-list-max-height=100vh] - Its largest height, so that it scrolls even in a container without a height.
+ * @cssproperty [--trialkit-run-list-item-height=54px] - Height of one study.
+ * @cssproperty [--trialkit-surface=#f6f7f9] - Background (shared token; see theme.ts for the rest of the set).
+ * @cssproperty [--trialkit-selection=rgba(47, 111, 222, 0.14)] - Background of the selected study (shared token).
  */
 export class RunList extends LitElement {
   static override styles = runListStyles;

@@ -35,8 +35,8 @@ type NotesSave = { trialId: string; state: 'saving' | 'saved' | 'failed'; messag
  * @tag trial-dashboard
  * @summary Run list, study header, metric charts, trial table, compare and notes, wired to a live source.
  *
- * @event trial-finished - A trial moved to a terminal status (`.trial`, `.previousStatus`). Cancelable: cancels the browser notification.
- * @event trial-alert - A new metric point met one of `alertRules` (`.rule`, `.trial`, `.value`, `.step`). Cancelable: cancels the browser notification.
+ * @event trial-finished - {TrialFinishedEvent} A trial moved to a terminal status (`.trial`, `.previousStatus`). Cancelable: cancels the browser notification.
+ * @event trial-alert - {TrialAlertEvent} A new metric point met one of `alertRules` (`.rule`, `.trial`, `.value`, `.step`). Cancelable: cancels the browser notification.
  *
  * @csspart layout - The grid holding the sidebar and the main area.
  * @csspart sidebar - The column with the run list.
@@ -54,14 +54,14 @@ type NotesSave = { trialId: string; state: 'saving' | 'saved' | 'failed'; messag
  * @csspart skeleton - The placeholder shown while the first data loads.
  * @csspart empty - An empty-state message.
  *
- * @cssproperty --trialkit-bg - Page background (shared token, as are all `--trialkit-*` properties).
- * @cssproperty --trialkit-surface - Background of panels.
- * @cssproperty --trialkit-fg - Text colour.
- * @cssproperty --trialkit-accent - Buttons and selection.
- * @cssproperty --trialkit-danger - The error banner.
- * @cssproperty --trialkit-dashboard-sidebar-width - Width of the run list on wide layouts (default 300px).
- * @cssproperty --trialkit-dashboard-chart-height - Height of each chart (default 240px).
- * @cssproperty --trialkit-dashboard-table-height - Height of the trial table (default 480px).
+ * @cssproperty [--trialkit-bg=#ffffff] - Page background (shared token, as are all `--trialkit-*` properties).
+ * @cssproperty [--trialkit-surface=#f6f7f9] - Background of panels.
+ * @cssproperty [--trialkit-fg=#1b1f24] - Text colour.
+ * @cssproperty [--trialkit-accent=#2563c9] - Buttons and selection.
+ * @cssproperty [--trialkit-danger=#c62828] - The error banner.
+ * @cssproperty [--trialkit-dashboard-sidebar-width=300px] - Width of the run list on wide layouts.
+ * @cssproperty [--trialkit-dashboard-chart-height=240px] - Height of each chart.
+ * @cssproperty [--trialkit-dashboard-table-height=480px] - Height of the trial table.
  */
 export class TrialDashboard extends LitElement {
   static override styles = dashboardStyles;

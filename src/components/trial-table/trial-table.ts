@@ -65,11 +65,11 @@ declare global {
  * @csspart mlflow-link - The link to the trial's MLflow run.
  * @csspart empty - The message shown when no trial matches.
  *
- * @cssproperty --trialkit-table-height - The element's height (default 28rem); it needs one to scroll.
- * @cssproperty --trialkit-row-height - Row height (shared token).
- * @cssproperty --trialkit-bg - Background (shared token; see theme.ts for the rest of the set).
- * @cssproperty --trialkit-selection - Background of selected rows (shared token).
- * @cssproperty --trialkit-status-failed - Colour of a status (one property per status; shared tokens).
+ * @cssproperty [--trialkit-table-height=28rem] - The element's height; it needs one to scroll.
+ * @cssproperty [--trialkit-row-height=32px] - Row height (shared token).
+ * @cssproperty [--trialkit-bg=#ffffff] - Background (shared token; see theme.ts for the rest of the set).
+ * @cssproperty [--trialkit-selection=rgba(47, 111, 222, 0.14)] - Background of selected rows (shared token).
+ * @cssproperty [--trialkit-status-failed=#c62828] - Colour of a status (one property per status; shared tokens).
  */
 export class TrialTable extends LitElement {
   static override styles = trialTableStyles;
