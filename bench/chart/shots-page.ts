@@ -2,7 +2,7 @@
 import { TrialStore } from '../../src/client/store.js';
 import { MetricsChart } from '../../src/components/metrics-chart/metrics-chart.js';
 import type { Trial } from '../../src/protocol/index.js';
-import { lossCurve, steps } from '../../test/fixtures/curves.js';
+import { lossCurve, steps } from '../../test/fixtures/studies.js';
 
 MetricsChart.define();
 

@@ -3,7 +3,7 @@
  * sorting, and an icon whose shape (not only its colour) tells the statuses apart.
  */
 import { type SVGTemplateResult, svg } from 'lit';
-import type { StudyStatus, TrialStatus } from '../../protocol/events.js';
+import type { StudyStatus, TrialStatus } from '../../protocol/index.js';
 
 /** Lifecycle order, used when sorting by status: live trials first, then outcomes. */
 export const STATUS_ORDER: readonly TrialStatus[] = [

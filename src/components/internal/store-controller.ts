@@ -4,7 +4,7 @@
  * reads its store through one of these.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { StoreChange, TrialStore } from '../../client/store.js';
+import type { StoreChange, TrialStore } from '../../client/index.js';
 
 export interface StoreControllerOptions {
   /** Runs for each change before the host re-renders; return false to skip the re-render. */

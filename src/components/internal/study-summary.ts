@@ -3,7 +3,7 @@
  * which trial is best by the study's objective. Reads each series' running min/max, so it costs one lookup per trial
  * however long the curves are.
  */
-import type { TrialStore } from '../../client/store.js';
+import type { TrialStore } from '../../client/index.js';
 import type { Study, Trial } from '../../protocol/index.js';
 import { TERMINAL_STATUSES } from './status.js';
 

@@ -7,7 +7,7 @@
  */
 import { html, LitElement, nothing, type PropertyValues, render } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { StoreChange, TrialStore } from '../../client/store.js';
+import type { StoreChange, TrialStore } from '../../client/index.js';
 import type { Trial } from '../../protocol/index.js';
 import { TrialHoverEvent } from '../events/trial-hover-event.js';
 import { TrialPinEvent } from '../events/trial-pin-event.js';

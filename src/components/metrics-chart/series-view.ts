@@ -4,7 +4,7 @@
  * are appended in order and the x mapping is unchanged, only the last pixel column is reduced
  * again; untouched series cost nothing per frame.
  */
-import type { MetricSeries } from '../../client/series.js';
+import type { MetricSeries } from '../../client/index.js';
 import type { Trial } from '../../protocol/index.js';
 import { type PixelMap, ReducedPoints, reduceM4, visibleRange } from './m4.js';
 import { type Domain, Extent, pixelMap, type XAxis } from './scales.js';

@@ -8,8 +8,8 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import { property } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { StoreChange, TrialStore } from '../../client/store.js';
-import type { Study } from '../../protocol/events.js';
+import type { StoreChange, TrialStore } from '../../client/index.js';
+import type { Study } from '../../protocol/index.js';
 import { StudySelectEvent } from '../events/study-select-event.js';
 import { defineElement } from '../internal/define-element.js';
 import { formatNumber, formatTime } from '../internal/format.js';

@@ -4,7 +4,7 @@
  * so that only transitions count — a trial that arrives already finished (a snapshot, a page
  * reload) is history, not news.
  */
-import type { StoreChange, TrialStore } from '../../client/store.js';
+import type { StoreChange, TrialStore } from '../../client/index.js';
 import type { Trial } from '../../protocol/index.js';
 import { type AlertRule, TrialAlertEvent } from '../events/trial-alert-event.js';
 import { TrialFinishedEvent } from '../events/trial-finished-event.js';

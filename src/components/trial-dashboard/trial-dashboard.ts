@@ -5,7 +5,7 @@
  */
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { StoreChange, TrialStore } from '../../client/store.js';
+import type { StoreChange, TrialStore } from '../../client/index.js';
 import type { ErrorEvent, EventProducer, Study, Trial } from '../../protocol/index.js';
 import type { StudySelectEvent } from '../events/study-select-event.js';
 import type { AlertRule } from '../events/trial-alert-event.js';

@@ -3,8 +3,8 @@
  * a trial. One value function serves sorting, filtering and CSV export, so what is sorted is what
  * is exported; cells format the same value for display (see `format.ts`).
  */
-import type { TrialStore } from '../../client/store.js';
-import type { Study, Trial } from '../../protocol/events.js';
+import type { TrialStore } from '../../client/index.js';
+import type { Study, Trial } from '../../protocol/index.js';
 
 export const ColumnKind = {
   Status: 'status',

@@ -3,7 +3,7 @@
  * row indices. Predicates read trial objects, precomputed metric keys and precomputed search text,
  * so a 100,000-row pass costs a few milliseconds.
  */
-import type { ParamValue, Trial, TrialStatus } from '../../protocol/events.js';
+import type { ParamValue, Trial, TrialStatus } from '../../protocol/index.js';
 
 /** Keep trials whose metric (as the table shows it: latest or best) is within [min, max]. */
 export interface MetricRange {

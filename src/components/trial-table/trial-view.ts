@@ -4,7 +4,7 @@
  * live update moves one row by binary search instead of re-sorting, so 1,000 updates a second on
  * 100,000 trials stay cheap.
  */
-import type { Trial } from '../../protocol/events.js';
+import type { Trial } from '../../protocol/index.js';
 import { statusRank } from '../internal/status.js';
 import { ColumnKey } from './column-key.js';
 import { type ColumnContext, columnValue, metricColumnId, type TableColumn } from './columns.js';

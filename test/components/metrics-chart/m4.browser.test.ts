@@ -7,7 +7,7 @@ import {
   visibleRange,
 } from '../../../src/components/metrics-chart/m4.js';
 import { EmaState, extendEma } from '../../../src/components/metrics-chart/smoothing.js';
-import { seededRandom } from '../../../src/server/seeded-random.js';
+import { seededRandom } from '../../fixtures/studies.js';
 
 /** A deterministic pseudo-random walk (mulberry32), so failures reproduce. */
 function walk(n: number, seed = 7): { xs: Float64Array; ys: Float64Array } {

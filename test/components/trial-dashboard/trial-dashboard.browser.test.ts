@@ -13,7 +13,7 @@ import type { MetricsChart } from '../../../src/components/metrics-chart/metrics
 import { defaultMetrics } from '../../../src/components/trial-dashboard/metrics.js';
 import { TrialDashboard } from '../../../src/components/trial-dashboard/trial-dashboard.js';
 import type { EventProducer, SnapshotEvent, Trial, TrialEvent } from '../../../src/protocol/index.js';
-import { generateSnapshot } from '../../fixtures/live-study.js';
+import { generateSnapshot } from '../../fixtures/studies.js';
 
 TrialDashboard.define();
 

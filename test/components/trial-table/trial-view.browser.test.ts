@@ -10,7 +10,7 @@ import { csvField, toCsv } from '../../../src/components/trial-table/csv.js';
 import { radixSort } from '../../../src/components/trial-table/radix-sort.js';
 import { comparator, type SortSpec, toggleSort } from '../../../src/components/trial-table/sort.js';
 import { TrialView } from '../../../src/components/trial-table/trial-view.js';
-import { random, studySnapshot } from '../../fixtures/studies.js';
+import { seededRandom, studySnapshot } from '../../fixtures/studies.js';
 
 describe('table model', () => {
   describe('column keys', () => {
@@ -53,7 +53,7 @@ describe('table model', () => {
     });
 
     it('radix-sorts into exactly the comparator order, with NaN, ±0, ±Infinity and ties', () => {
-      const r = random(5);
+      const r = seededRandom(5);
       const specials = [Number.NaN, -0, 0, Infinity, -Infinity, 1, -1, 5e-324, -1e300];
       for (let round = 0; round < 100; round++) {
         const n = 1 + Math.floor(r() * 400);
@@ -123,7 +123,7 @@ describe('table model', () => {
       const filters = { metrics: [{ key: 'loss', max: 0.6 }] };
       const live = new TrialView((id) => byId.get(id), context);
       live.reset(store.trialsOf('s'), sort, filters);
-      const r = random(9);
+      const r = seededRandom(9);
       for (let i = 0; i < 500; i++) {
         const trial = store.getTrial(`s-t${Math.floor(r() * 2000)}`)!;
         if (i % 3 === 0) store.appendPoints(trial.id, 'val_loss', [100 + i], [r()], [1]);
