@@ -3,7 +3,7 @@
  * Sorting and filtering run on precomputed column keys (`table/trial-view.ts`), only the rows on
  * screen are in the DOM (`virtual-rows.ts`), and a live update re-renders the one row it touches.
  */
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, LitElement, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -11,27 +11,23 @@ import type { StoreChange, TrialStore } from '../../client/index.js';
 import type { Study, Trial } from '../../protocol/index.js';
 import { TrialSelectEvent } from '../events/trial-select-event.js';
 import { defineElement } from '../internal/define-element.js';
-import { formatDuration, formatNumber, formatTime } from '../internal/format.js';
-import { statusIcon, statusLabel } from '../internal/status.js';
 import { StoreController } from '../internal/store-controller.js';
 import { VirtualRowsController } from '../internal/virtual-rows.js';
 import {
   availableColumns,
   type ColumnContext,
-  ColumnKind,
-  columnValue,
   csvHeader,
   defaultColumnIds,
-  durationOf,
   exportValue,
   learnParams,
   type MetricValue,
-  mlflowRunUrl,
   type TableColumn,
 } from './columns.js';
 import { toCsv } from './csv.js';
 import type { TrialFilters } from './filter.js';
+import { gridRow, headerCell, type RowCells } from './grid-cells.js';
 import { GridFocusController } from './grid-focus-controller.js';
+import { IdleSlicesController } from './idle-slices-controller.js';
 import { type SortSpec, toggleSort } from './sort.js';
 import { toolbar } from './toolbar.js';
 import { trialTableStyles } from './trial-table.styles.js';
@@ -146,7 +142,8 @@ export class TrialTable extends LitElement {
   });
   private dataDirty = true;
   private columnsDirty = false;
-  private idleHandle?: number;
+  /** Search text is computed in idle slices after a rebuild, so the first search does not stall. */
+  private readonly searchPreparation = new IdleSlicesController(this);
 
   /** Columns the study offers (the chooser's list). */
   get availableColumns(): readonly TableColumn[] {
@@ -202,11 +199,6 @@ export class TrialTable extends LitElement {
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.cancelIdle();
-  }
-
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('store')) this.storeController.store = this.store;
     if (
@@ -240,7 +232,7 @@ export class TrialTable extends LitElement {
     this.columnsDirty = true;
     this.updateAvailable();
     this.view.reset(trials, this.sort, this.filters);
-    this.prepareSearchWhenIdle();
+    this.searchPreparation.start((budget) => this.view.prepareSearch(budget));
   }
 
   private updateAvailable(): void {
@@ -257,23 +249,6 @@ export class TrialTable extends LitElement {
     this.columnEdges = [0];
     for (const column of this.shown) this.columnEdges.push(this.columnEdges.at(-1)! + column.width);
     this.layoutVersion++;
-  }
-
-  /** Search text is computed in idle slices after a rebuild, so the first search does not stall. */
-  private prepareSearchWhenIdle(): void {
-    this.cancelIdle();
-    const step = (deadline?: IdleDeadline) => {
-      const budget = deadline ? Math.max(1, deadline.timeRemaining() - 1) : 4;
-      this.idleHandle = this.view.prepareSearch(budget) ? undefined : whenIdle(step);
-    };
-    this.idleHandle = whenIdle(step);
-  }
-
-  private cancelIdle(): void {
-    if (this.idleHandle === undefined) return;
-    if (typeof cancelIdleCallback === 'function') cancelIdleCallback(this.idleHandle);
-    else clearTimeout(this.idleHandle);
-    this.idleHandle = undefined;
   }
 
   /** Patches the view for the trials a change touched; returns whether to re-render. */
@@ -324,6 +299,12 @@ export class TrialTable extends LitElement {
     const columns = this.shown;
     const width = columns.reduce((sum, c) => sum + c.width, 0);
     const name = this.studyObject?.name;
+    const cells: RowCells = {
+      columns,
+      context: () => this.context,
+      colStart: this.rows.colStart,
+      colEnd: this.rows.colEnd,
+    };
     return html`
       ${guard(
         [this.filters, this.knownFlags.size, this.available, this.shown, this.view.length, this.view.total],
@@ -357,7 +338,9 @@ export class TrialTable extends LitElement {
         <div role="rowgroup" part="header" class="head">
           <div role="row" class="row" aria-rowindex="1">
             ${guard([columns, this.sort, this.gridFocus.activeHeader, this.gridFocus.activeCol], () =>
-              columns.map((c, i) => this.renderHeader(c, i)),
+              columns.map((c, i) =>
+                headerCell(c, i, this.sort, this.gridFocus.activeHeader && this.gridFocus.activeCol === i),
+              ),
             )}
           </div>
         </div>
@@ -365,7 +348,7 @@ export class TrialTable extends LitElement {
           ${repeat(
             this.windowPositions(),
             (position) => this.view.at(position).id,
-            (position) => this.renderRow(position),
+            (position) => this.renderRow(position, cells),
           )}
         </div>
       </div>
@@ -373,31 +356,6 @@ export class TrialTable extends LitElement {
         ${this.view.total ? 'No trial matches the filters.' : this.store?.loaded ? 'No trials yet.' : 'Loading trials…'}
       </p>
     `;
-  }
-
-  private renderHeader(column: TableColumn, index: number): TemplateResult {
-    const at = this.sort.findIndex((s) => s.column === column.id);
-    const spec = this.sort[at];
-    // aria-sort belongs on one header: the primary key. Secondary keys show their rank visually.
-    const ariaSort = at === 0 ? (spec.direction === 'asc' ? 'ascending' : 'descending') : nothing;
-    return html`<div
-      role="columnheader"
-      part="header-cell"
-      class=${column.numeric ? 'num' : ''}
-      aria-colindex=${index + 1}
-      aria-sort=${ariaSort}
-      tabindex=${this.gridFocus.activeHeader && this.gridFocus.activeCol === index ? 0 : -1}
-      data-col=${index}
-      title="Sort by ${column.label} (shift-click to add to the sort)"
-    >
-      <span class="label">${column.label}</span>${
-        spec
-          ? html`<span class="sort" aria-hidden="true"
-              >${spec.direction === 'asc' ? '▲' : '▼'}${this.sort.length > 1 ? at + 1 : ''}</span
-            >`
-          : nothing
-      }
-    </div>`;
   }
 
   /** Positions to render: the window, plus the focused row so that focus survives scrolling away. */
@@ -409,93 +367,16 @@ export class TrialTable extends LitElement {
     return positions;
   }
 
-  private renderRow(position: number): TemplateResult {
+  private renderRow(position: number, cells: RowCells): TemplateResult {
     const trial = this.view.at(position);
-    const selected = this.selectedSet.has(trial.id);
-    const activeCol = this.gridFocus.columnIn(trial.id);
-    // The row element follows its position; its cells re-render only when the trial changed.
-    return html`<div
-      role="row"
-      part=${selected ? 'row row-selected' : 'row'}
-      class="row"
-      aria-rowindex=${position + 2}
-      aria-selected=${selected ? 'true' : 'false'}
-      data-id=${trial.id}
-      style="transform: translateY(calc(var(--_row-height) * ${position}))"
-    >
-      ${guard(
-        [
-          trial,
-          this.rowVersions.get(trial.id),
-          this.layoutVersion,
-          activeCol,
-          this.rows.colStart,
-          this.rows.colEnd,
-        ],
-        () => this.renderCells(trial, activeCol),
-      )}
-    </div>`;
-  }
-
-  /**
-   * One cell per column, in order, so that cells keep their elements (and focus) as the view
-   * scrolls sideways; only the columns in view, and the focused one, get content.
-   */
-  private renderCells(trial: Trial, activeCol: number): TemplateResult[] {
-    const ctx = this.context;
-    const { colStart, colEnd } = this.rows;
-    return this.shown.map((column, i) => {
-      const active = i === activeCol;
-      const content = active || (i >= colStart && i < colEnd);
-      const link =
-        content && column.kind === ColumnKind.Mlflow ? mlflowRunUrl(trial, this.mlflowUiUrl) : undefined;
-      // A cell holding a link hands its tab stop to the link, as the ARIA grid pattern asks.
-      return html`<div
-        role="gridcell"
-        part="cell"
-        class=${column.numeric ? 'num' : ''}
-        aria-colindex=${i + 1}
-        tabindex=${active && !link ? 0 : -1}
-        data-col=${i}
-      >
-        ${
-          link
-            ? html`<a
-              part="mlflow-link"
-              href=${link}
-              target="_blank"
-              rel="noopener noreferrer"
-              tabindex=${active ? 0 : -1}
-              >Open<span class="sr-only"> trial ${trial.number} in MLflow</span
-              ><span aria-hidden="true"> ↗</span></a
-            >`
-            : content
-              ? this.renderValue(column, trial, ctx)
-              : nothing
-        }
-      </div>`;
-    });
-  }
-
-  private renderValue(column: TableColumn, trial: Trial, ctx: ColumnContext): unknown {
-    switch (column.kind) {
-      case ColumnKind.Status:
-        return html`${statusIcon(trial.status)}<span class="text">${statusLabel(trial.status)}</span>`;
-      case ColumnKind.Duration:
-        return formatDuration(durationOf(trial, ctx.now));
-      case ColumnKind.Started:
-        return formatTime(trial.startedAt);
-      case ColumnKind.Flags:
-        return trial.flags.map((flag) => html`<span part="flag" class="flag">${flag}</span>`);
-      case ColumnKind.Mlflow:
-        return trial.mlflow?.runId ? html`<span class="muted">${trial.mlflow.runId.slice(0, 8)}</span>` : '';
-      default: {
-        const value = columnValue(column, trial, ctx);
-        return typeof value === 'number'
-          ? formatNumber(value)
-          : html`<span class="text" title=${value ?? ''}>${value ?? ''}</span>`;
-      }
-    }
+    return gridRow(
+      trial,
+      position,
+      this.selectedSet.has(trial.id),
+      this.gridFocus.columnIn(trial.id),
+      cells,
+      [this.rowVersions.get(trial.id), this.layoutVersion],
+    );
   }
 
   private readonly toolbarActions = {
@@ -516,11 +397,4 @@ export class TrialTable extends LitElement {
     // Keep the host's order, and put a newly shown column where the study lists it.
     this.columns = this.available.filter((c) => chosen.has(c.id)).map((c) => c.id);
   }
-}
-
-/** `requestIdleCallback` where there is one (Safari has none), else a short timer. */
-function whenIdle(callback: (deadline?: IdleDeadline) => void): number {
-  return typeof requestIdleCallback === 'function'
-    ? requestIdleCallback(callback)
-    : (setTimeout(callback, 50) as unknown as number);
 }
