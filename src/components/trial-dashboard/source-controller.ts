@@ -9,18 +9,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ConnectOptions, SourceHandle, TrialStore } from '../../client/index.js';
 
-/** A producer that can also write a trial's notes (the in-process sync engine can). */
-export interface NotesWriter {
-  setTrialNotes(trialId: string, notes: string): unknown;
-}
-
 /** Where the data comes from: `trialkit/client`'s connect options. */
 export type Wiring = ConnectOptions;
-
-/** True when `source` can write notes. */
-export function canWriteNotes(source: unknown): source is NotesWriter {
-  return typeof (source as Partial<NotesWriter> | undefined)?.setTrialNotes === 'function';
-}
 
 /** True when the wiring names a connection to open (the same rule as `trialkit/client`'s). */
 function wantsConnection(wiring: Wiring): boolean {

@@ -11,7 +11,6 @@ import type { StudySelectEvent } from '../events/study-select-event.js';
 import type { AlertRule } from '../events/trial-alert-event.js';
 import type { TrialSelectEvent } from '../events/trial-select-event.js';
 import { defineElement } from '../internal/define-element.js';
-import { formatNumber } from '../internal/format.js';
 import { StoreController } from '../internal/store-controller.js';
 import { type StudySummary, summarizeStudy } from '../internal/study-summary.js';
 import { MetricsChart } from '../metrics-chart/metrics-chart.js';
@@ -20,11 +19,10 @@ import { TrialTable } from '../trial-table/trial-table.js';
 import { AlertWatcher, describeAlert } from './alerts.js';
 import { compareTable } from './compare.js';
 import { defaultMetrics, metricListConverter } from './metrics.js';
-import { canWriteNotes, SourceController } from './source-controller.js';
+import { NotesPanel } from './notes-panel.js';
+import { SourceController } from './source-controller.js';
+import { empty, skeleton, studyHeader } from './study-header.js';
 import { dashboardStyles } from './trial-dashboard.styles.js';
-
-/** What the notes panel is doing with the last save. */
-type NotesSave = { trialId: string; state: 'saving' | 'saved' | 'failed'; message?: string };
 
 /**
  * A live dashboard of hyperparameter searches: studies on the left; for the chosen study a header,
@@ -115,10 +113,7 @@ export class TrialDashboard extends LitElement {
   @property({ reflect: true }) theme?: 'light' | 'dark';
 
   @state() private errors: { count: number; last?: ErrorEvent } = { count: 0 };
-  @state() private notesDraft?: { trialId: string; text: string };
-  @state() private notesSave?: NotesSave;
-  /** The trial the user last clicked in the table: its notes are shown. */
-  private notesTrialId?: string;
+  private readonly notes = new NotesPanel(this, () => this.source);
 
   private readonly sources = new SourceController(this, () => ({
     store: this.store,
@@ -277,39 +272,9 @@ export class TrialDashboard extends LitElement {
     }
     const { summary, keys } = this.derived(store, study);
     return html`
-      ${this.renderHeader(study, summary)}
+      ${studyHeader(study, summary, (trialId) => this.select([trialId]))}
       ${summary.total === 0 ? empty('No trials yet', 'Trials of this study appear here as they start.') : this.renderTrials(store, study, keys)}
     `;
-  }
-
-  private renderHeader(study: Study, summary: StudySummary): TemplateResult {
-    const target = study.targetTrials;
-    const best = summary.best;
-    return html`<header class="header" part="header">
-      <div class="title">
-        <h2>${study.name}</h2>
-        <span class="status" data-status=${study.status}>${study.status}</span>
-      </div>
-      <dl class="facts">
-        <div>
-          <dt>Trials done</dt>
-          <dd>${summary.done}${target ? html` of ${target}` : nothing}${summary.running ? html` <span class="muted">(${summary.running} running)</span>` : nothing}</dd>
-        </div>
-        <div><dt>Max params</dt><dd>${study.maxParams ?? '–'}</dd></div>
-        <div>
-          <dt>Best trial</dt>
-          <dd>
-            ${
-              best
-                ? html`<button class="link" @click=${() => this.select([best.trial.id])}>#${best.trial.number}</button>
-                  <span class="mono">${study.objective?.metric} ${formatNumber(best.value)}</span>`
-                : '–'
-            }
-          </dd>
-        </div>
-        <div class="space"><dt>Search space</dt><dd class="mono">${study.searchSpace ?? '–'}</dd></div>
-      </dl>
-    </header>`;
   }
 
   private renderTrials(store: TrialStore, study: Study, keys: string[]): TemplateResult {
@@ -354,7 +319,7 @@ export class TrialDashboard extends LitElement {
           .mlflowUiUrl=${this.mlflowUiUrl ?? this.mlflow}
           @trial-select=${this.onTrialSelect}
         ></trial-table>
-        ${this.renderNotes(store)}
+        ${this.notes.render(store, this.selected)}
       </div>
     `;
   }
@@ -389,65 +354,12 @@ export class TrialDashboard extends LitElement {
     return compareTable(trials);
   }
 
-  private renderNotes(store: TrialStore): TemplateResult {
-    // The trial the user last acted on, if still selected; else the last selected.
-    const id =
-      this.notesTrialId && this.selected.includes(this.notesTrialId)
-        ? this.notesTrialId
-        : this.selected.at(-1);
-    const trial = id === undefined ? undefined : store.getTrial(id);
-    if (!trial) {
-      return html`<aside class="notes" part="notes" aria-label="Notes">
-        <h3>Notes</h3>
-        <p class="muted">Select a trial to see its notes.</p>
-      </aside>`;
-    }
-    const writable = canWriteNotes(this.source);
-    const draft = this.notesDraft?.trialId === trial.id ? this.notesDraft.text : undefined;
-    const save = this.notesSave?.trialId === trial.id ? this.notesSave : undefined;
-    return html`<aside class="notes" part="notes" aria-label="Notes">
-      <h3>Notes · trial #${trial.number}</h3>
-      ${
-        writable
-          ? html`<textarea
-              aria-label="Notes for trial ${trial.number}"
-              .value=${draft ?? trial.notes ?? ''}
-              @input=${(e: InputEvent) => {
-                this.notesDraft = { trialId: trial.id, text: (e.target as HTMLTextAreaElement).value };
-              }}
-            ></textarea>
-            <div class="notes-actions">
-              <button ?disabled=${draft === undefined || save?.state === 'saving'} @click=${() => this.saveNotes(trial.id)}>
-                Save notes
-              </button>
-              <span role="status" class="muted">${save ? (save.message ?? save.state) : ''}</span>
-            </div>`
-          : html`<p class="notes-text">${trial.notes || html`<span class="muted">No notes.</span>`}</p>
-            <p class="muted small">Read-only: this source cannot store notes.</p>`
-      }
-    </aside>`;
-  }
-
-  private async saveNotes(trialId: string): Promise<void> {
-    const draft = this.notesDraft;
-    if (!draft || draft.trialId !== trialId || !canWriteNotes(this.source)) return;
-    this.notesSave = { trialId, state: 'saving', message: 'Saving…' };
-    try {
-      await this.source.setTrialNotes(trialId, draft.text);
-      this.notesSave = { trialId, state: 'saved', message: 'Saved.' };
-      // Keep the draft if the user typed on while saving.
-      if (this.notesDraft?.text === draft.text) this.notesDraft = undefined;
-    } catch (err) {
-      this.notesSave = { trialId, state: 'failed', message: `Not saved: ${(err as Error).message}` };
-    }
-  }
-
   private onStudySelect(event: StudySelectEvent): void {
     this.study = event.studyId;
   }
 
   private onTrialSelect(event: TrialSelectEvent): void {
-    this.notesTrialId = event.trial?.id;
+    this.notes.lastActed = event.trial?.id;
     this.select(event.trialIds);
   }
 
@@ -489,22 +401,6 @@ function touchesStudy(change: StoreChange, store: TrialStore, studyId: string | 
     if ((from === 0 || key === objective) && store.getTrial(trialId)?.studyId === studyId) return true;
   }
   return false;
-}
-
-function empty(title: string, hint: string): TemplateResult {
-  return html`<div class="empty" part="empty">
-    <p class="empty-title">${title}</p>
-    <p class="muted">${hint}</p>
-  </div>`;
-}
-
-function skeleton(): TemplateResult {
-  return html`<div class="skeleton" part="skeleton" role="status" aria-label="Loading trials">
-    <div class="bone bone-title"></div>
-    <div class="bone-row"><div class="bone"></div><div class="bone"></div><div class="bone"></div></div>
-    <div class="bone-grid"><div class="bone bone-chart"></div><div class="bone bone-chart"></div></div>
-    <div class="bone bone-table"></div>
-  </div>`;
 }
 
 declare global {
