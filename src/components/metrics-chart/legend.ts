@@ -1,8 +1,9 @@
 /**
- * The chart's HTML around the canvas: the legend of trials, the hover tooltip, and the visually
- * hidden table of latest values for screen readers. Templates only; the element owns the state.
+ * The chart's HTML around the canvas: the legend of trials, the hover tooltip, the visually
+ * hidden table of latest values for screen readers, the chart's accessible name and its messages. Templates only; the element owns the state.
  */
 import { html, nothing, svg, type TemplateResult } from 'lit';
+import type { TrialStore } from '../../client/index.js';
 import { formatNumber } from '../internal/format.js';
 import type { HitPoint } from './hit-test.js';
 import { type Frame, MARGIN } from './layout.js';
@@ -13,7 +14,7 @@ import type { SeriesView } from './series-view.js';
 /** Rows shown in the tooltip; the rest are counted. */
 const TOOLTIP_ROWS = 10;
 
-export const X_AXIS_LABELS: Record<XAxis, string> = { step: 'step', wall: 'time', relative: 'relative time' };
+const X_AXIS_LABELS: Record<XAxis, string> = { step: 'step', wall: 'time', relative: 'relative time' };
 
 /** A short line in the trial's colour and dash. */
 export function swatch(view: SeriesView): TemplateResult {
@@ -120,4 +121,29 @@ export function latestValues(
       })}
     </tbody>
   </table>`;
+}
+
+/** The chart's accessible name: what it plots, against what, for how many trials. */
+export function chartLabel(
+  metricKey: string | undefined,
+  trials: number,
+  xAxis: XAxis,
+  zoomed: boolean,
+): string {
+  const metric = metricKey ?? 'no metric';
+  const zoom = zoomed ? ', zoomed' : '';
+  return `Line chart of ${metric} by ${X_AXIS_LABELS[xAxis]} for ${trials} trial${trials === 1 ? '' : 's'}${zoom}`;
+}
+
+/** The loading or empty message, or undefined when there is something to draw. */
+export function stateMessage(
+  store: TrialStore | undefined,
+  metricKey: string | undefined,
+  views: readonly SeriesView[],
+): string | undefined {
+  if (!store) return 'No data source';
+  if (!store.loaded) return 'Loading…';
+  if (metricKey === undefined) return 'No metrics logged yet';
+  if (!views.some((v) => v.length > 0)) return `No data for ${metricKey}`;
+  return undefined;
 }

@@ -8,24 +8,22 @@
 import { html, LitElement, nothing, type PropertyValues, render } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { StoreChange, TrialStore } from '../../client/index.js';
-import type { Trial } from '../../protocol/index.js';
 import { TrialHoverEvent } from '../events/trial-hover-event.js';
 import { TrialPinEvent } from '../events/trial-pin-event.js';
 import { ZoomChangeEvent } from '../events/zoom-change-event.js';
 import { defineElement } from '../internal/define-element.js';
 import { ResizeController } from '../internal/resize-controller.js';
 import { StoreController } from '../internal/store-controller.js';
-import { srOnlyStyles, themeTokens, trialStyle } from '../internal/theme.js';
+import { srOnlyStyles, themeTokens } from '../internal/theme.js';
 import { axisLabels, type Frame, fitCanvases, layoutFrame, sameFrame } from './layout.js';
-import { latestValues, legend, tooltip, X_AXIS_LABELS } from './legend.js';
+import { chartLabel, latestValues, legend, stateMessage, tooltip } from './legend.js';
 import { metricsChartStyles } from './metrics-chart.styles.js';
 import { type CanvasColors, ChartPainter, drawOverlay, readCanvasColors } from './paint.js';
 import { PointerController } from './pointer-controller.js';
 import { type Domain, sameDomain, type XAxis, type YScale } from './scales.js';
-import { SeriesView, type ViewMode } from './series-view.js';
+import type { SeriesView, ViewMode } from './series-view.js';
+import { selectViews } from './view-selection.js';
 
-/** Dash (CSS pixels) of trials that carry `highlightFlag`. */
-const FLAG_DASH = [6, 4];
 /** The hidden table of latest values follows live data at most this often (screen readers). */
 const SUMMARY_INTERVAL_MS = 1000;
 
@@ -108,7 +106,7 @@ export class MetricsChart extends LitElement {
 
   private views: SeriesView[] = [];
   /** Ids of the trials in scope (shown, or shown once they log the metric). */
-  private readonly scope = new Set<string>();
+  private scope = new Set<string>();
   private metricKey?: string;
   private readonly dirty: Dirty = {
     views: true,
@@ -270,7 +268,7 @@ export class MetricsChart extends LitElement {
     const tails = [...dirty.appended.keys()];
     dirty.mode = dirty.full = dirty.colors = false;
     dirty.appended.clear();
-    if (this.stateMessage()) {
+    if (stateMessage(this.store, this.metricKey, this.views)) {
       // Nothing to draw: no grid behind the empty or loading message.
       ctx.clearRect(0, 0, canvas.width, canvas.height);
       this.frame = undefined;
@@ -304,50 +302,17 @@ export class MetricsChart extends LitElement {
 
   /** Picks the trials and series to draw, keeping the views (and their caches) of those that stay. */
   private rebuildViews(): void {
-    const store = this.store;
-    const old = new Map(this.views.map((v) => [v.trial.id, v]));
     this.dirty.views = false;
     this.dirty.full = true;
-    this.views = [];
-    this.metricKey = undefined;
-    this.scope.clear();
-    if (!store) return;
-    const trials = this.shownTrials(store);
-    for (const trial of trials) this.scope.add(trial.id);
-    const key = this.metric ?? this.defaultMetric(store, trials);
-    this.metricKey = key;
-    if (key === undefined) return;
-    trials.forEach((trial, index) => {
-      const series = store.getSeries(trial.id, key);
-      if (!series) return;
-      const { color, dash } = trialStyle(index);
-      const flagged = !!this.highlightFlag && trial.flags.includes(this.highlightFlag);
-      const style = { color, dash: flagged ? FLAG_DASH : dash, flagged };
-      let view = old.get(trial.id);
-      // A new view, or a new start time (relative x moves), derives everything again.
-      const rebuild = !view || view.series !== series || view.trial.startedAt !== trial.startedAt;
-      if (!view || view.series !== series) view = new SeriesView(trial, series, style);
-      view.trial = trial;
-      view.style = style;
-      if (rebuild) view.update(this.viewMode(), 0);
-      this.views.push(view);
-    });
-  }
-
-  /** The trials in scope, ordered by study then trial number (colours follow this order). */
-  private shownTrials(store: TrialStore): Trial[] {
-    const all = this.study ? store.trialsOf(this.study) : [...store.trials.values()];
-    const wanted = this.trials && new Set(this.trials);
-    return all
-      .filter((t) => !wanted || wanted.has(t.id))
-      .sort((a, b) => a.studyId.localeCompare(b.studyId) || a.number - b.number || a.id.localeCompare(b.id));
-  }
-
-  private defaultMetric(store: TrialStore, trials: Trial[]): string | undefined {
-    const studyId = this.study ?? trials[0]?.studyId;
-    const objective = studyId ? store.getStudy(studyId)?.objective?.metric : undefined;
-    if (objective) return objective;
-    return studyId ? store.metricKeys(studyId)[0] : undefined;
+    const { views, metricKey, scope } = selectViews(
+      this.store,
+      { metric: this.metric, study: this.study, trials: this.trials, highlightFlag: this.highlightFlag },
+      this.views,
+      this.viewMode(),
+    );
+    this.views = views;
+    this.metricKey = metricKey;
+    this.scope = scope;
   }
 
   private viewMode(): ViewMode {
@@ -420,12 +385,12 @@ export class MetricsChart extends LitElement {
   };
 
   protected override render() {
-    const state = this.stateMessage();
+    const state = stateMessage(this.store, this.metricKey, this.views);
     this.summaryAt = performance.now();
     return html`
       <div part="base" class="base">
         <div part="plot" class="plot">
-          <div class="figure" role="img" aria-label=${this.describe()}>
+          <div class="figure" role="img" aria-label=${chartLabel(this.metricKey, this.views.length, this.xAxis, !!this.zoomX)}>
             <canvas part="canvas" class="main"></canvas>
             <canvas
               part="overlay"
@@ -445,22 +410,6 @@ export class MetricsChart extends LitElement {
         ${latestValues(this.views, this.metricKey)}
       </div>
     `;
-  }
-
-  /** The loading or empty message, or undefined when there is something to draw. */
-  private stateMessage(): string | undefined {
-    if (!this.store) return 'No data source';
-    if (!this.store.loaded) return 'Loading…';
-    if (this.metricKey === undefined) return 'No metrics logged yet';
-    if (!this.views.some((v) => v.length > 0)) return `No data for ${this.metricKey}`;
-    return undefined;
-  }
-
-  private describe(): string {
-    const metric = this.metricKey ?? 'no metric';
-    const n = this.views.length;
-    const zoom = this.zoomX ? ', zoomed' : '';
-    return `Line chart of ${metric} by ${X_AXIS_LABELS[this.xAxis]} for ${n} trial${n === 1 ? '' : 's'}${zoom}`;
   }
 }
 
