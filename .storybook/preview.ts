@@ -5,7 +5,7 @@ import type { Preview } from '@storybook/web-components-vite';
 import { setCustomElementsManifest } from '@storybook/web-components-vite';
 import manifest from '../custom-elements.json';
 import '../src/components/define.js';
-import { TrialDashboard } from '../src/components/trial-dashboard.js';
+import { TrialDashboard } from '../src/components/trial-dashboard/trial-dashboard.js';
 
 setCustomElementsManifest(manifest);
 // define.ts is filled by the lead; registering here as well is idempotent and keeps stories working.

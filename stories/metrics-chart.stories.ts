@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import type { TrialStore } from '../src/client/store.js';
-import { MetricsChart } from '../src/components/metrics-chart.js';
+import { MetricsChart } from '../src/components/metrics-chart/metrics-chart.js';
 import { emptyStore, liveStore, loadedStore, loadingStore, themeOf } from './support.js';
 
 MetricsChart.define();

@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import type { TrialStore } from '../src/client/store.js';
-import { RunList } from '../src/components/run-list.js';
+import { RunList } from '../src/components/run-list/run-list.js';
 import { emptyStore, liveStore, loadedStore, loadingStore, themeOf } from './support.js';
 
 RunList.define();

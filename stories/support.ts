@@ -2,8 +2,13 @@
  * What every story needs around the generator: stores in each state the components must handle
  * (loaded, empty, loading, live, failing), and cleanup of live feeds when a story is left.
  */
-import { TrialStore } from '../src/client/store.js';
-import { type GenerateOptions, generateSnapshot, type LiveOptions, startLiveTraining } from './generate.js';
+import { TrialStore } from '../src/client/index.js';
+import {
+  type GenerateOptions,
+  generateSnapshot,
+  type LiveOptions,
+  startLiveTraining,
+} from '../test/fixtures/studies.js';
 
 /** Theme chosen in the Storybook toolbar, for a component's `theme` attribute. */
 export function themeOf(context: { globals: Record<string, unknown> }): 'light' | 'dark' {

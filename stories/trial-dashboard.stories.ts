@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import type { TrialStore } from '../src/client/store.js';
-import { TrialDashboard } from '../src/components/trial-dashboard.js';
+import { TrialDashboard } from '../src/components/trial-dashboard/trial-dashboard.js';
 import { emptyStore, failingStore, liveStore, loadedStore, loadingStore, themeOf } from './support.js';
 
 TrialDashboard.define();

@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import type { TrialStore } from '../src/client/store.js';
-import { TrialTable } from '../src/components/trial-table.js';
+import { TrialTable } from '../src/components/trial-table/trial-table.js';
 import { emptyStore, liveStore, loadedStore, loadingStore, themeOf } from './support.js';
 
 TrialTable.define();

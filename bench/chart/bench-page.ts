@@ -5,9 +5,9 @@
  */
 import uPlot from 'uplot';
 import { TrialStore } from '../../src/client/store.js';
-import { MetricsChart } from '../../src/components/metrics-chart.js';
+import { MetricsChart } from '../../src/components/metrics-chart/metrics-chart.js';
 import type { Trial } from '../../src/protocol/index.js';
-import { lossCurve, steps } from './data.js';
+import { lossCurve, steps } from '../../test/fixtures/studies.js';
 
 MetricsChart.define();
 

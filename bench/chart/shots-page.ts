@@ -1,8 +1,8 @@
 /** Browser page for screenshots: a light and a dark chart over the same study. */
 import { TrialStore } from '../../src/client/store.js';
-import { MetricsChart } from '../../src/components/metrics-chart.js';
+import { MetricsChart } from '../../src/components/metrics-chart/metrics-chart.js';
 import type { Trial } from '../../src/protocol/index.js';
-import { lossCurve, steps } from './data.js';
+import { lossCurve, steps } from '../../test/fixtures/studies.js';
 
 MetricsChart.define();
 

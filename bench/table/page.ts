@@ -5,10 +5,10 @@
  */
 import { html, render } from 'lit';
 import { TrialStore } from '../../src/client/store.js';
-import { RunList } from '../../src/components/run-list.js';
-import { TrialTable } from '../../src/components/trial-table.js';
+import { RunList } from '../../src/components/run-list/run-list.js';
+import { TrialTable } from '../../src/components/trial-table/trial-table.js';
 import type { Trial } from '../../src/protocol/events.js';
-import { studies, studySnapshot } from './fixtures.js';
+import { studies, studySnapshot } from '../../test/fixtures/studies.js';
 
 RunList.define();
 TrialTable.define();

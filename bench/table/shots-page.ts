@@ -4,9 +4,9 @@
  */
 import { html, render } from 'lit';
 import { TrialStore } from '../../src/client/store.js';
-import { RunList } from '../../src/components/run-list.js';
-import { TrialTable } from '../../src/components/trial-table.js';
-import { studies, studySnapshot } from './fixtures.js';
+import { RunList } from '../../src/components/run-list/run-list.js';
+import { TrialTable } from '../../src/components/trial-table/trial-table.js';
+import { studies, studySnapshot } from '../../test/fixtures/studies.js';
 
 RunList.define();
 TrialTable.define();

@@ -1,22 +1,19 @@
-// The component classes, their events and types. Importing this module registers no tag:
-// call `X.define()` or import `trialkit/define`.
+/**
+ * The component classes, their events and types. Importing this module registers no tag: call
+ * `X.define()` or import `trialkit/define`.
+ */
 
-export {
-  MetricsChart,
-  TrialHoverEvent,
-  TrialPinEvent,
-  type XAxis,
-  type YScale,
-  ZoomChangeEvent,
-} from './metrics-chart.js';
-export { ResizeController } from './resize-controller.js';
-export { RunList, StudySelectEvent } from './run-list.js';
-export { StoreController } from './store-controller.js';
-export type { StudySummary } from './study-summary.js';
-export type { ColumnKind, MetricValue, TableColumn } from './table/columns.js';
-export type { MetricRange, ParamFilter, TrialFilters } from './table/filter.js';
-export type { SortDirection, SortSpec } from './table/sort.js';
-export { SERIES_PALETTE, themeTokens, trialStyle } from './theme.js';
-export { type AlertRule, TrialAlertEvent, TrialDashboard, TrialFinishedEvent } from './trial-dashboard.js';
-export { TrialSelectEvent, TrialTable } from './trial-table.js';
-export { VirtualRowsController } from './virtual-rows.js';
+export * from './events/index.js';
+export { ResizeController } from './internal/resize-controller.js';
+export { StoreController } from './internal/store-controller.js';
+export type { StudySummary } from './internal/study-summary.js';
+export { SERIES_PALETTE, themeTokens, trialStyle } from './internal/theme.js';
+export { VirtualRowsController } from './internal/virtual-rows.js';
+export { MetricsChart } from './metrics-chart/metrics-chart.js';
+export type { XAxis, YScale } from './metrics-chart/scales.js';
+export { RunList } from './run-list/run-list.js';
+export { TrialDashboard } from './trial-dashboard/trial-dashboard.js';
+export type { ColumnKind, MetricValue, TableColumn } from './trial-table/columns.js';
+export type { MetricRange, ParamFilter, TrialFilters } from './trial-table/filter.js';
+export type { SortDirection, SortSpec } from './trial-table/sort.js';
+export { TrialTable } from './trial-table/trial-table.js';

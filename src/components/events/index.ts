@@ -1,0 +1,8 @@
+/** Every event a trialkit component raises: one class per file, each with its `static type`. */
+export { StudySelectEvent } from './study-select-event.js';
+export { type AlertRule, TrialAlertEvent } from './trial-alert-event.js';
+export { TrialFinishedEvent } from './trial-finished-event.js';
+export { TrialHoverEvent } from './trial-hover-event.js';
+export { TrialPinEvent } from './trial-pin-event.js';
+export { TrialSelectEvent } from './trial-select-event.js';
+export { ZoomChangeEvent } from './zoom-change-event.js';

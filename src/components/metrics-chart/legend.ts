@@ -1,0 +1,149 @@
+/**
+ * The chart's HTML around the canvas: the legend of trials, the hover tooltip, the visually
+ * hidden table of latest values for screen readers, the chart's accessible name and its messages. Templates only; the element owns the state.
+ */
+import { html, nothing, svg, type TemplateResult } from 'lit';
+import type { TrialStore } from '../../client/index.js';
+import { formatNumber } from '../internal/format.js';
+import type { HitPoint } from './hit-test.js';
+import { type Frame, MARGIN } from './layout.js';
+import type { OverlayScene } from './paint.js';
+import { formatX, type XAxis } from './scales.js';
+import type { SeriesView } from './series-view.js';
+
+/** Rows shown in the tooltip; the rest are counted. */
+const TOOLTIP_ROWS = 10;
+
+const X_AXIS_LABELS: Record<XAxis, string> = { step: 'step', wall: 'time', relative: 'relative time' };
+
+/** A short line in the trial's colour and dash. */
+export function swatch(view: SeriesView): TemplateResult {
+  return html`<svg class="swatch" width="18" height="8" aria-hidden="true">
+    ${svg`<line x1="1" y1="4" x2="17" y2="4" stroke=${view.style.color} stroke-width="2"
+      stroke-dasharray=${view.style.dash.length ? view.style.dash.map((d) => d / 2).join(' ') : 'none'} />`}
+  </svg>`;
+}
+
+/** What the legend reports back: hover (or focus) of an entry, and clicks that pin a trial. */
+export interface LegendHandlers {
+  onEnter(trialId: string | undefined): void;
+  onClick(trialId: string): void;
+}
+
+export function legend(
+  views: readonly SeriesView[],
+  pinned: ReadonlySet<string>,
+  highlightFlag: string | undefined,
+  handlers: LegendHandlers,
+): TemplateResult | typeof nothing {
+  if (views.length === 0) return nothing;
+  return html`<ul part="legend" class="legend" aria-label="Trials">
+    ${views.map((view) => {
+      const id = view.trial.id;
+      return html`<li>
+        <button
+          part="legend-item"
+          data-trial=${id}
+          aria-pressed=${pinned.has(id) ? 'true' : 'false'}
+          title=${view.style.flagged ? `${id} (${highlightFlag})` : id}
+          @pointerenter=${() => handlers.onEnter(id)}
+          @pointerleave=${() => handlers.onEnter(undefined)}
+          @focus=${() => handlers.onEnter(id)}
+          @blur=${() => handlers.onEnter(undefined)}
+          @click=${() => handlers.onClick(id)}
+        >
+          ${swatch(view)}<span>#${view.trial.number}</span><span class="id">${id}</span>
+        </button>
+      </li>`;
+    })}
+  </ul>`;
+}
+
+/** The values under the pointer, nearest curves first, beside the pointer (flipped past the middle). */
+export function tooltip(
+  frame: Frame | undefined,
+  { hit, pointer: p }: OverlayScene,
+  xAxis: XAxis,
+  smoothing: number,
+): TemplateResult | typeof nothing {
+  if (!hit || !frame || !p || hit.points.length === 0) return nothing;
+  const near = hit.nearest ?? hit.points[0];
+  const rows = [...hit.points]
+    .filter((pt) => pt === near || Number.isFinite(pt.value))
+    .sort((a, b) => Math.abs(a.top - p.top) - Math.abs(b.top - p.top))
+    .slice(0, TOOLTIP_ROWS)
+    .sort((a, b) => (b.value || 0) - (a.value || 0));
+  const more = hit.points.length - rows.length;
+  const plotLeft = frame.plot.left / frame.dpr;
+  const plotTop = frame.plot.top / frame.dpr;
+  const flip = p.left > frame.plot.width / frame.dpr / 2;
+  const style = flip
+    ? `right:${frame.plot.width / frame.dpr - p.left + 14 + MARGIN.right}px;top:${plotTop + 4}px`
+    : `left:${plotLeft + p.left + 14}px;top:${plotTop + 4}px`;
+  return html`
+    <div part="tooltip" class="tooltip" role="status" style=${style}>
+      <div class="tooltip-title">${X_AXIS_LABELS[xAxis]} ${formatX(xAxis, near.x)}</div>
+      ${rows.map((pt) => tooltipRow(pt, pt === hit.nearest, smoothing))}
+      ${more > 0 ? html`<div class="tooltip-title">+${more} more</div>` : nothing}
+    </div>
+  `;
+}
+
+function tooltipRow(point: HitPoint, nearest: boolean, smoothing: number): TemplateResult {
+  const smoothed = smoothing > 0 && Number.isFinite(point.raw) ? ` (${formatNumber(point.raw)})` : '';
+  return html`<div class="tooltip-row ${nearest ? 'nearest' : ''}" data-trial=${point.view.trial.id}>
+    ${swatch(point.view)}<span>#${point.view.trial.number}</span
+    ><span class="value">${formatNumber(point.value)}${smoothed}</span>
+  </div>`;
+}
+
+/** A visually hidden table of each trial's latest value, for screen readers. */
+export function latestValues(
+  views: readonly SeriesView[],
+  metric: string | undefined,
+): TemplateResult | typeof nothing {
+  if (views.length === 0) return nothing;
+  return html`<table class="sr-only">
+    <caption>
+      Latest ${metric} per trial
+    </caption>
+    <thead>
+      <tr><th scope="col">Trial</th><th scope="col">Step</th><th scope="col">${metric}</th></tr>
+    </thead>
+    <tbody>
+      ${views.map((view) => {
+        const s = view.series;
+        return html`<tr>
+          <th scope="row">#${view.trial.number} ${view.trial.id}</th>
+          <td>${s.lastStep ?? ''}</td>
+          <td>${s.last === undefined ? '' : formatNumber(s.last)}</td>
+        </tr>`;
+      })}
+    </tbody>
+  </table>`;
+}
+
+/** The chart's accessible name: what it plots, against what, for how many trials. */
+export function chartLabel(
+  metricKey: string | undefined,
+  trials: number,
+  xAxis: XAxis,
+  zoomed: boolean,
+): string {
+  const metric = metricKey ?? 'no metric';
+  const zoom = zoomed ? ', zoomed' : '';
+  return `Line chart of ${metric} by ${X_AXIS_LABELS[xAxis]} for ${trials} trial${trials === 1 ? '' : 's'}${zoom}`;
+}
+
+/** The loading or empty message, or undefined when there is something to draw. */
+export function stateMessage(
+  store: TrialStore | undefined,
+  metricKey: string | undefined,
+  views: readonly SeriesView[],
+): string | undefined {
+  if (!store) return 'No data source';
+  if (!store.loaded) return 'Loading…';
+  if (metricKey === undefined) return 'No metrics logged yet';
+  if (!views.some((v) => v.length > 0)) return `No data for ${metricKey}`;
+  return undefined;
+}

@@ -1,0 +1,424 @@
+/**
+ * `<trial-metrics-chart>`: one metric of many trials as live line curves, every point counted.
+ * Curves are M4-reduced per pixel column from the full data at the current zoom (see `m4.ts`) and
+ * painted on a canvas; changes set dirty flags and one commit per frame applies them, drawing only
+ * the appended tails when the scales did not move. Geometry is in `layout.ts`, painting in
+ * `paint.ts`, the pointer in `pointer-controller.ts`, the HTML around the canvas in `legend.ts`.
+ */
+import { html, LitElement, nothing, type PropertyValues, render } from 'lit';
+import { property } from 'lit/decorators.js';
+import type { StoreChange, TrialStore } from '../../client/index.js';
+import { TrialHoverEvent } from '../events/trial-hover-event.js';
+import { TrialPinEvent } from '../events/trial-pin-event.js';
+import { ZoomChangeEvent } from '../events/zoom-change-event.js';
+import { defineElement } from '../internal/define-element.js';
+import { ResizeController } from '../internal/resize-controller.js';
+import { StoreController } from '../internal/store-controller.js';
+import { srOnlyStyles, themeTokens } from '../internal/theme.js';
+import { axisLabels, type Frame, fitCanvases, layoutFrame, sameFrame } from './layout.js';
+import { chartLabel, latestValues, legend, stateMessage, tooltip } from './legend.js';
+import { metricsChartStyles } from './metrics-chart.styles.js';
+import { type CanvasColors, ChartPainter, drawOverlay, readCanvasColors } from './paint.js';
+import { PointerController } from './pointer-controller.js';
+import { type Domain, sameDomain, type XAxis, type YScale } from './scales.js';
+import type { SeriesView, ViewMode } from './series-view.js';
+import { selectViews } from './view-selection.js';
+
+/** The hidden table of latest values follows live data at most this often (screen readers). */
+const SUMMARY_INTERVAL_MS = 1000;
+
+/** What must be redone at the next commit; set by store changes, properties and pointers. */
+interface Dirty {
+  /** Which trials and series are shown. */
+  views: boolean;
+  /** Axis mode, smoothing or log: every view rebuilds its derived columns. */
+  mode: boolean;
+  /** Repaint everything (emphasis, colours, size, zoom). */
+  full: boolean;
+  /** Re-read colours from the computed custom properties. */
+  colors: boolean;
+  /** Series that gained points: view -> first changed index. */
+  appended: Map<SeriesView, number>;
+}
+
+/**
+ * @tag trial-metrics-chart
+ * @summary A live line chart of one metric across the trials of a study, drawing every point.
+ *
+ * @event trial-hover - {TrialHoverEvent} The trial under the pointer (plot or legend) changed.
+ * @event trial-pin - {TrialPinEvent} A legend entry was clicked to pin or release a trial's emphasis.
+ * @event zoom-change - {ZoomChangeEvent} The user zoomed with a box drag or reset with a double-click.
+ *
+ * @csspart base - The wrapper of plot and legend.
+ * @csspart plot - The area holding the canvases, axes, tooltip and messages.
+ * @csspart canvas - The canvas with grid and curves.
+ * @csspart overlay - The canvas on top with crosshair, hover dots and the zoom box.
+ * @csspart axis - Both tick label layers (also `axis-x`, `axis-y`).
+ * @csspart tick - One tick label.
+ * @csspart axis-title - The metric name above the y axis.
+ * @csspart tooltip - The hover tooltip.
+ * @csspart legend - The list of trials.
+ * @csspart legend-item - One trial's legend button.
+ * @csspart message - The empty and loading messages.
+ *
+ * @cssproperty [--trialkit-chart-height=320px] - Height of the chart.
+ * @cssproperty [--trialkit-chart-legend-height=5.5em] - Largest height of the legend before it scrolls.
+ * @cssproperty [--trialkit-tooltip-bg=var(--trialkit-surface)] - Tooltip background.
+ * @cssproperty [--trialkit-bg=#ffffff] - Background (shared theme token).
+ * @cssproperty [--trialkit-fg=#1b1f24] - Text colour (shared theme token).
+ * @cssproperty [--trialkit-muted=#5b6470] - Tick labels and secondary text (shared theme token).
+ * @cssproperty [--trialkit-grid=#e8ebef] - Grid lines, also on the canvas (shared theme token).
+ * @cssproperty [--trialkit-border=#d6dae0] - Axis lines and borders (shared theme token).
+ * @cssproperty [--trialkit-accent=#2563c9] - Crosshair and zoom box (shared theme token).
+ * @cssproperty [--trialkit-font=system-ui] - Font family, also for canvas measurements (shared theme token).
+ */
+export class MetricsChart extends LitElement {
+  static override styles = [themeTokens, srOnlyStyles, metricsChartStyles];
+
+  /** Registers the element under `tag` unless that tag is taken; returns the class. */
+  static define(tag = 'trial-metrics-chart'): typeof MetricsChart {
+    // biome-ignore lint/complexity/noThisInStatic: a subclass's define() registers the subclass.
+    defineElement(tag, this);
+    // biome-ignore lint/complexity/noThisInStatic: returns the class it was called on.
+    return this;
+  }
+
+  /** The store to read trials and series from. */
+  @property({ attribute: false }) store?: TrialStore;
+  /** The metric key to plot; defaults to the study's objective metric, else the first key logged. */
+  @property() metric?: string;
+  /** The study whose trials are shown; unset shows the trials of every study in the store. */
+  @property() study?: string;
+  /** Ids of the trials to show; unset shows all of the study. */
+  @property({ attribute: false }) trials?: readonly string[];
+  /** What x measures: `step`, `wall` (clock time) or `relative` (seconds since the trial started). */
+  @property({ attribute: 'x-axis' }) xAxis: XAxis = 'step';
+  /** `linear` or `log`; log skips values at or below zero. */
+  @property({ attribute: 'y-scale' }) yScale: YScale = 'linear';
+  /** EMA smoothing weight, 0 (off) to 1; time-weighted and debiased. */
+  @property({ type: Number }) smoothing = 0;
+  /** Trials carrying this flag (e.g. `spectral_norm`) are drawn dashed. */
+  @property({ attribute: 'highlight-flag' }) highlightFlag?: string;
+  /** Ids of trials to emphasise (e.g. the rows selected in a table). */
+  @property({ attribute: false }) highlighted: readonly string[] = [];
+  /** `light` or `dark`; unset follows the OS preference. */
+  @property({ reflect: true }) theme?: 'light' | 'dark';
+
+  private views: SeriesView[] = [];
+  /** Ids of the trials in scope (shown, or shown once they log the metric). */
+  private scope = new Set<string>();
+  private metricKey?: string;
+  private readonly dirty: Dirty = {
+    views: true,
+    mode: true,
+    full: true,
+    colors: true,
+    appended: new Map(),
+  };
+  private frame?: Frame;
+  private colors?: CanvasColors;
+  private hoverTrial?: string;
+  private legendTrial?: string;
+  private readonly pinned = new Set<string>();
+  private zoomX?: Domain;
+  private zoomY?: Domain;
+  private summaryAt = 0;
+  private commitQueued = false;
+  private readonly painter = new ChartPainter();
+  private readonly schemeQuery =
+    typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
+
+  private readonly storeController = new StoreController(this, {
+    onChange: (change) => this.onStoreChange(change),
+  });
+  private readonly size = new ResizeController(this, {
+    target: () => this.renderRoot.querySelector('.plot'),
+    onResize: () => {
+      this.dirty.full = true;
+    },
+  });
+  private readonly pointer = new PointerController(this, {
+    frame: () => this.frame,
+    views: () => this.views,
+    onChange: (fromPointer) => this.onHitChange(fromPointer),
+    onDrag: () => this.redrawOverlay(),
+    onZoom: (x, y) => this.setZoom(x, y),
+  });
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.schemeQuery?.addEventListener('change', this.onSchemeChange);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.schemeQuery?.removeEventListener('change', this.onSchemeChange);
+  }
+
+  /** Re-reads theme colours and repaints; call after changing `--trialkit-*` properties on an ancestor. */
+  refreshTheme(): void {
+    this.dirty.colors = true;
+    this.dirty.full = true;
+    this.requestCommit();
+  }
+
+  /** Clears any zoom (as a double-click does). */
+  resetZoom(): void {
+    this.setZoom(undefined, undefined);
+  }
+
+  /** The x and y domains currently shown, in axis units; undefined before the first paint. */
+  get domains(): { x: Domain; y: Domain } | undefined {
+    return this.frame && { x: this.frame.xDomain, y: this.frame.yDomain };
+  }
+
+  /**
+   * Where a point (x in axis units, a value) is drawn, in CSS pixels from the canvas' top-left
+   * corner; undefined before the first paint. For hosts placing annotations, and for tests.
+   */
+  positionOf(x: number, value: number): { left: number; top: number } | undefined {
+    const frame = this.frame;
+    if (!frame) return undefined;
+    return {
+      left: frame.plot.left / frame.dpr + frame.x(x),
+      top: frame.plot.top / frame.dpr + frame.y(value),
+    };
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('store')) this.storeController.store = this.store;
+    if (
+      changed.has('store') ||
+      changed.has('metric') ||
+      changed.has('study') ||
+      changed.has('trials') ||
+      changed.has('highlightFlag')
+    )
+      this.dirty.views = true;
+    if (changed.has('xAxis') || changed.has('yScale') || changed.has('smoothing')) {
+      this.dirty.mode = true;
+      this.zoomX = this.zoomY = undefined;
+    }
+    if (changed.has('highlighted')) this.dirty.full = true;
+    if (changed.has('theme')) this.dirty.colors = this.dirty.full = true;
+    // Before render: the legend, summary and messages read the views.
+    if (this.dirty.views) this.rebuildViews();
+  }
+
+  protected override updated(): void {
+    this.commit();
+  }
+
+  private readonly onSchemeChange = () => this.refreshTheme();
+
+  private onStoreChange(change: StoreChange): boolean {
+    const shown = new Map(this.views.map((v) => [v.trial.id, v]));
+    if (change.reset || change.trials.size > 0 || change.studies.size > 0) this.dirty.views = true;
+    for (const { trialId, key, from } of change.series.values()) {
+      const view = shown.get(trialId);
+      if (view && key === this.metricKey) {
+        const earlier = this.dirty.appended.get(view);
+        this.dirty.appended.set(view, earlier === undefined ? from : Math.min(earlier, from));
+      } else if (
+        this.metricKey === undefined ||
+        (!view && key === this.metricKey && this.scope.has(trialId))
+      ) {
+        // A metric, or a trial's first points of it: there is a curve to add.
+        this.dirty.views = true;
+      }
+    }
+    // Lit re-renders (legend, summary) only when the trial list changes; points just repaint.
+    if (this.dirty.views) return true;
+    this.commit();
+    return false;
+  }
+
+  /** Schedules a commit at the next animation frame (pointer and theme changes). */
+  private requestCommit(): void {
+    if (this.commitQueued) return;
+    this.commitQueued = true;
+    requestAnimationFrame(() => {
+      this.commitQueued = false;
+      this.commit();
+    });
+  }
+
+  /**
+   * Applies every dirty flag and paints: the one place the canvas is drawn. Runs after Lit updates,
+   * on store changes (already once per frame) and on queued pointer changes.
+   */
+  private commit(): void {
+    const canvas = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.main');
+    if (!canvas || !this.isConnected) return;
+    const dirty = this.dirty;
+    if (dirty.views) this.rebuildViews();
+    const size = this.size.value ?? this.size.measure();
+    if (!size || size.width <= 0 || size.height <= 0) return;
+    if (dirty.colors || !this.colors) this.colors = readCanvasColors(this);
+    const mode = this.viewMode();
+    let full = dirty.full || dirty.mode;
+    for (const view of this.views) {
+      const from = dirty.mode ? 0 : dirty.appended.get(view);
+      if (from === undefined) continue;
+      if (from < view.drawnLength) full = true;
+      view.update(mode, from);
+    }
+    const ctx = canvas.getContext('2d')!;
+    const appended = dirty.appended.size > 0;
+    const tails = [...dirty.appended.keys()];
+    dirty.mode = dirty.full = dirty.colors = false;
+    dirty.appended.clear();
+    if (stateMessage(this.store, this.metricKey, this.views)) {
+      // Nothing to draw: no grid behind the empty or loading message.
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      this.frame = undefined;
+      this.renderInto('.axes', nothing);
+      return;
+    }
+    const dpr = window.devicePixelRatio || 1;
+    fitCanvases(this.renderRoot.querySelectorAll('canvas'), size, dpr);
+    const frame = layoutFrame({
+      size,
+      dpr,
+      views: this.views,
+      xAxis: this.xAxis,
+      yScale: this.yScale,
+      zoomX: this.zoomX,
+      zoomY: this.zoomY,
+      previous: this.frame,
+      font: this.colors.font,
+    });
+    const ticksChanged = !this.frame || !sameFrame(frame, this.frame);
+    const emphasis = this.emphasis();
+    // New tails of dimmed curves would land on top of emphasised ones: repaint in order instead.
+    full ||= ticksChanged || (appended && emphasis.size > 0);
+    this.frame = frame;
+    if (full) this.painter.paintAll(ctx, frame, { views: this.views, emphasis, colors: this.colors });
+    else this.painter.paintTails(ctx, frame, tails, emphasis);
+    if (ticksChanged) this.renderInto('.axes', axisLabels(frame, this.metricKey));
+    if (this.pointer.pointer && (appended || full)) this.pointer.update(false);
+    if (appended && performance.now() - this.summaryAt > SUMMARY_INTERVAL_MS) this.requestUpdate();
+  }
+
+  /** Picks the trials and series to draw, keeping the views (and their caches) of those that stay. */
+  private rebuildViews(): void {
+    this.dirty.views = false;
+    this.dirty.full = true;
+    const { views, metricKey, scope } = selectViews(
+      this.store,
+      { metric: this.metric, study: this.study, trials: this.trials, highlightFlag: this.highlightFlag },
+      this.views,
+      this.viewMode(),
+    );
+    this.views = views;
+    this.metricKey = metricKey;
+    this.scope = scope;
+  }
+
+  private viewMode(): ViewMode {
+    return { xAxis: this.xAxis, smoothing: this.smoothing, log: this.yScale === 'log' };
+  }
+
+  /** Trials drawn emphasised: hovered (plot or legend), pinned, or `highlighted` by the host. */
+  private emphasis(): Set<string> {
+    const ids = new Set([...this.highlighted, ...this.pinned]);
+    const hovered = this.legendTrial ?? this.hoverTrial;
+    if (hovered) ids.add(hovered);
+    const shown = new Set(this.views.map((v) => v.trial.id));
+    for (const id of ids) if (!shown.has(id)) ids.delete(id);
+    return ids;
+  }
+
+  private setZoom(x: Domain | undefined, y: Domain | undefined): void {
+    if (sameZoom(x, this.zoomX) && sameZoom(y, this.zoomY)) return;
+    this.zoomX = x;
+    this.zoomY = y;
+    this.dirty.full = true;
+    this.commit();
+    this.dispatchEvent(new ZoomChangeEvent(x, y));
+  }
+
+  /** The pointer's hit changed: redraw the overlay, update emphasis and the tooltip. */
+  private onHitChange(fromPointer: boolean): void {
+    this.redrawOverlay();
+    const trialId = this.pointer.hit?.nearest?.view.trial.id;
+    if (trialId !== this.hoverTrial) {
+      this.hoverTrial = trialId;
+      if (!this.legendTrial) this.dispatchEvent(new TrialHoverEvent(trialId));
+      this.dirty.full = true;
+      if (fromPointer) this.requestCommit();
+    }
+    this.renderInto('.tooltip-layer', tooltip(this.frame, this.pointer, this.xAxis, this.smoothing));
+  }
+
+  private redrawOverlay(): void {
+    const canvas = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.overlay');
+    if (canvas && this.frame && this.colors) drawOverlay(canvas, this.frame, this.colors, this.pointer);
+  }
+
+  /**
+   * Renders a part of the shadow DOM that changes with every frame or pointer move (ticks, the
+   * tooltip) on its own, so the legend and summary are not re-rendered with it.
+   */
+  private renderInto(selector: string, content: unknown): void {
+    const container = this.renderRoot.querySelector<HTMLElement>(selector);
+    if (container) render(content, container);
+  }
+
+  private readonly legendHandlers = {
+    onEnter: (trialId: string | undefined) => {
+      if (trialId === this.legendTrial) return;
+      this.legendTrial = trialId;
+      this.dispatchEvent(new TrialHoverEvent(trialId ?? this.hoverTrial));
+      this.dirty.full = true;
+      this.requestCommit();
+    },
+    onClick: (trialId: string) => {
+      const pinned = !this.pinned.has(trialId);
+      if (pinned) this.pinned.add(trialId);
+      else this.pinned.delete(trialId);
+      this.dirty.full = true;
+      this.requestCommit();
+      this.requestUpdate();
+      this.dispatchEvent(new TrialPinEvent(trialId, pinned));
+    },
+  };
+
+  protected override render() {
+    const state = stateMessage(this.store, this.metricKey, this.views);
+    this.summaryAt = performance.now();
+    return html`
+      <div part="base" class="base">
+        <div part="plot" class="plot">
+          <div class="figure" role="img" aria-label=${chartLabel(this.metricKey, this.views.length, this.xAxis, !!this.zoomX)}>
+            <canvas part="canvas" class="main"></canvas>
+            <canvas
+              part="overlay"
+              class="overlay"
+              @pointerdown=${this.pointer.onPointerDown}
+              @pointermove=${this.pointer.onPointerMove}
+              @pointerup=${this.pointer.onPointerUp}
+              @pointerleave=${this.pointer.onPointerLeave}
+              @dblclick=${() => this.resetZoom()}
+            ></canvas>
+          </div>
+          <div class="axes"></div>
+          <div class="tooltip-layer"></div>
+          ${state ? html`<div part="message" class="message" role="status">${state}</div>` : nothing}
+        </div>
+        ${legend(this.views, this.pinned, this.highlightFlag, this.legendHandlers)}
+        ${latestValues(this.views, this.metricKey)}
+      </div>
+    `;
+  }
+}
+
+function sameZoom(a: Domain | undefined, b: Domain | undefined): boolean {
+  return a === b || sameDomain(a, b);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'trial-metrics-chart': MetricsChart;
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Axis scales for the metrics chart: which d3 scale each axis mode uses, auto domains that stay
+ * put while data streams in (nice bounds change rarely, so most frames can draw only what is new),
+ * ticks with labels, and the linear pixel map the M4 reduction needs.
+ */
+import {
+  type ScaleLinear,
+  type ScaleLogarithmic,
+  type ScaleTime,
+  scaleLinear,
+  scaleLog,
+  scaleTime,
+} from 'd3-scale';
+import { formatNumber } from '../internal/format.js';
+import type { PixelMap } from './m4.js';
+
+/** What the x axis measures: the step, wall-clock time, or time since the trial started. */
+export type XAxis = 'step' | 'wall' | 'relative';
+export type YScale = 'linear' | 'log';
+export type Domain = readonly [number, number];
+
+export type XScale = ScaleLinear<number, number> | ScaleTime<number, number>;
+export type YScaleFn = ScaleLinear<number, number> | ScaleLogarithmic<number, number>;
+
+/** A running minimum and maximum; `min > max` while empty. */
+export class Extent {
+  min = Number.POSITIVE_INFINITY;
+  max = Number.NEGATIVE_INFINITY;
+
+  get empty(): boolean {
+    return this.min > this.max;
+  }
+  add(value: number): void {
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+  }
+  addExtent(other: Extent): void {
+    if (other.empty) return;
+    this.add(other.min);
+    this.add(other.max);
+  }
+  reset(): void {
+    this.min = Number.POSITIVE_INFINITY;
+    this.max = Number.NEGATIVE_INFINITY;
+  }
+}
+
+/** The x scale for an axis mode over `domain` (axis units: steps, epoch ms, or seconds). */
+export function makeXScale(axis: XAxis, domain: Domain, range: Domain): XScale {
+  return axis === 'wall'
+    ? scaleTime<number, number>().domain(domain).range(range)
+    : scaleLinear().domain(domain).range(range);
+}
+
+export function makeYScale(kind: YScale, domain: Domain, range: Domain): YScaleFn {
+  return kind === 'log' ? scaleLog().domain(domain).range(range) : scaleLinear().domain(domain).range(range);
+}
+
+/**
+ * A domain that covers `extent` with round bounds (d3's `nice`), widened when the data is one
+ * value or there is none. Log domains must be positive: the caller only feeds positive values.
+ */
+export function autoDomain(extent: Extent, kind: YScale | XAxis, tickCount = 10): Domain {
+  if (extent.empty) return kind === 'log' ? [1, 10] : [0, 1];
+  let { min, max } = extent;
+  if (min === max) {
+    const pad = kind === 'log' ? min * 0.5 : Math.abs(min) * 0.1 || 1;
+    min -= pad;
+    max += pad;
+  }
+  if (kind === 'log') {
+    const [a, b] = scaleLog().domain([min, max]).nice().domain();
+    return [a, b];
+  }
+  if (kind === 'wall') {
+    const [a, b] = scaleTime().domain([min, max]).nice(tickCount).domain();
+    return [+a, +b];
+  }
+  const [a, b] = scaleLinear().domain([min, max]).nice(tickCount).domain();
+  return [a, b];
+}
+
+/** Two domains are the same to within float noise (nice bounds are exact, zoom bounds are ours). */
+export function sameDomain(a: Domain | undefined, b: Domain | undefined): boolean {
+  return !!a && !!b && a[0] === b[0] && a[1] === b[1];
+}
+
+/**
+ * The linear map from raw x values to device pixels from the plot's left edge, for the M4
+ * reduction: `px = (raw - x0) * scale`. `offset` and `factor` turn raw values into axis units
+ * (relative time: `(timestamp - start) / 1000`).
+ */
+export function pixelMap(domain: Domain, widthPx: number, offset = 0, factor = 1): PixelMap {
+  const k = widthPx / (domain[1] - domain[0] || 1);
+  return { x0: offset + domain[0] / factor, scale: k * factor };
+}
+
+export interface Tick {
+  /** Position in CSS pixels along the axis, from the plot's left or top edge. */
+  readonly position: number;
+  readonly label: string;
+}
+
+/** Ticks for the x axis; relative time counts in seconds, minutes or hours as the span requires. */
+export function xTicks(axis: XAxis, scale: XScale, count: number): Tick[] {
+  if (axis === 'relative') return durationTicks(scale as ScaleLinear<number, number>, count);
+  const values = scale.ticks(count) as (number | Date)[];
+  const format = scale.tickFormat(count) as (v: number | Date) => string;
+  return values.map((v) => ({ position: scale(v as number), label: format(v) }));
+}
+
+export function yTicks(scale: YScaleFn, count: number): Tick[] {
+  const values = scale.ticks(count);
+  const format = scale.tickFormat(count);
+  return values.map((v) => ({ position: scale(v), label: format(v) })).filter((t) => t.label !== '');
+}
+
+const DURATION_UNITS = [
+  { seconds: 3600, suffix: 'h' },
+  { seconds: 60, suffix: 'min' },
+  { seconds: 1, suffix: 's' },
+] as const;
+
+function durationTicks(scale: ScaleLinear<number, number>, count: number): Tick[] {
+  const [d0, d1] = scale.domain();
+  const span = Math.abs(d1 - d0);
+  const unit = DURATION_UNITS.find((u) => span >= 2 * u.seconds) ?? DURATION_UNITS[2];
+  const inUnits = scaleLinear().domain([d0 / unit.seconds, d1 / unit.seconds]);
+  return inUnits.ticks(count).map((v) => ({
+    position: scale(v * unit.seconds),
+    label: `${formatNumber(v)} ${unit.suffix}`,
+  }));
+}
+
+/** An x value as the axis shows it: a step, a date-time, or a duration. */
+export function formatX(axis: XAxis, value: number): string {
+  if (axis === 'wall') return new Date(value).toLocaleString();
+  if (axis === 'relative') return `${formatNumber(value)} s`;
+  return formatNumber(Math.round(value));
+}

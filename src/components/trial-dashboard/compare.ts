@@ -1,0 +1,80 @@
+/**
+ * The side-by-side comparison of selected trials: one row per hyperparameter (and the flags), one
+ * column per trial, each row marked when the trials do not all agree.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import type { ParamValue, Trial } from '../../protocol/index.js';
+import { formatNumber } from '../internal/format.js';
+import { trialStyle } from '../internal/theme.js';
+
+export interface CompareRow {
+  /** The hyperparameter name, or `flags`. */
+  readonly name: string;
+  /** One cell per trial, in the trials' order; undefined where a trial lacks the parameter. */
+  readonly values: readonly (ParamValue | undefined)[];
+  /** True when not every trial has the same value (a missing value differs from any value). */
+  readonly differs: boolean;
+}
+
+/** Rows for the given trials: parameters in name order, then a `flags` row when any trial has one. */
+export function compareTrials(trials: readonly Trial[]): CompareRow[] {
+  const names = [...new Set(trials.flatMap((trial) => Object.keys(trial.params)))].sort();
+  const rows = names.map((name) =>
+    row(
+      name,
+      trials.map((trial) => trial.params[name]),
+    ),
+  );
+  if (trials.some((trial) => trial.flags.length)) {
+    rows.push(
+      row(
+        'flags',
+        trials.map((trial) => [...trial.flags].sort().join(', ') || undefined),
+      ),
+    );
+  }
+  return rows;
+}
+
+function row(name: string, values: (ParamValue | undefined)[]): CompareRow {
+  return { name, values, differs: values.some((value) => !Object.is(value, values[0])) };
+}
+
+/** A parameter value as shown in a cell: numbers compactly, missing ones as an en dash. */
+export function formatParam(value: ParamValue | undefined): string {
+  if (value === undefined) return '–';
+  if (typeof value === 'number') return formatNumber(value);
+  return String(value);
+}
+
+/** The comparison as a table: a column per trial, with the swatch of its curve, and the differing rows marked. */
+export function compareTable(trials: readonly Trial[]): TemplateResult {
+  const rows = compareTrials(trials);
+  return html`<section class="compare" part="compare" aria-label="Compare trials">
+    <table>
+      <caption>Hyperparameters of the compared trials; rows that differ are marked.</caption>
+      <thead>
+        <tr>
+          <th scope="col">Parameter</th>
+          ${trials.map(
+            (trial, i) =>
+              html`<th scope="col">
+                <span class="swatch" style="background:${trialStyle(i).color}"></span>#${trial.number}
+                <span class="muted">${trial.status}</span>
+              </th>`,
+          )}
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map(
+          (row) => html`<tr class=${row.differs ? 'differs' : ''}>
+            <th scope="row">
+              ${row.name}${row.differs ? html` <span class="diff-mark" aria-hidden="true">≠</span><span class="sr-only">(differs)</span>` : nothing}
+            </th>
+            ${row.values.map((value) => html`<td class="mono">${formatParam(value)}</td>`)}
+          </tr>`,
+        )}
+      </tbody>
+    </table>
+  </section>`;
+}

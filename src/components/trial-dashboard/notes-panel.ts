@@ -1,0 +1,94 @@
+/**
+ * The dashboard's notes panel: the notes of the trial the user last acted on, editable when the
+ * source can store notes. It keeps the unsaved draft and the state of the last save, and asks the
+ * host to render when either changes.
+ */
+import { html, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import type { TrialStore } from '../../client/index.js';
+
+/** A producer that can also write a trial's notes (the in-process sync engine can). */
+export interface NotesWriter {
+  setTrialNotes(trialId: string, notes: string): unknown;
+}
+
+/** True when `source` can write notes. */
+export function canWriteNotes(source: unknown): source is NotesWriter {
+  return typeof (source as Partial<NotesWriter> | undefined)?.setTrialNotes === 'function';
+}
+
+/** What the panel is doing with the last save. */
+type NotesSave = { trialId: string; state: 'saving' | 'saved' | 'failed'; message?: string };
+
+/** The panel's state and template; the host calls `render` and is asked to update when the state changes. */
+export class NotesPanel {
+  private draft?: { trialId: string; text: string };
+  private save?: NotesSave;
+  /** The trial the user last clicked in the table: its notes are shown while it stays selected. */
+  lastActed?: string;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly source: () => unknown,
+  ) {}
+
+  /** The panel for the trial last acted on, if still selected; else for the last selected. */
+  render(store: TrialStore, selected: readonly string[]): TemplateResult {
+    const id = this.lastActed && selected.includes(this.lastActed) ? this.lastActed : selected.at(-1);
+    const trial = id === undefined ? undefined : store.getTrial(id);
+    if (!trial) {
+      return html`<aside class="notes" part="notes" aria-label="Notes">
+        <h3>Notes</h3>
+        <p class="muted">Select a trial to see its notes.</p>
+      </aside>`;
+    }
+    const writable = canWriteNotes(this.source());
+    const draft = this.draft?.trialId === trial.id ? this.draft.text : undefined;
+    const save = this.save?.trialId === trial.id ? this.save : undefined;
+    return html`<aside class="notes" part="notes" aria-label="Notes">
+      <h3>Notes · trial #${trial.number}</h3>
+      ${
+        writable
+          ? html`<textarea
+              aria-label="Notes for trial ${trial.number}"
+              .value=${draft ?? trial.notes ?? ''}
+              @input=${(e: InputEvent) => {
+                this.setDraft({ trialId: trial.id, text: (e.target as HTMLTextAreaElement).value });
+              }}
+            ></textarea>
+            <div class="notes-actions">
+              <button ?disabled=${draft === undefined || save?.state === 'saving'} @click=${() => this.saveNotes(trial.id)}>
+                Save notes
+              </button>
+              <span role="status" class="muted">${save ? (save.message ?? save.state) : ''}</span>
+            </div>`
+          : html`<p class="notes-text">${trial.notes || html`<span class="muted">No notes.</span>`}</p>
+            <p class="muted small">Read-only: this source cannot store notes.</p>`
+      }
+    </aside>`;
+  }
+
+  private async saveNotes(trialId: string): Promise<void> {
+    const draft = this.draft;
+    const source = this.source();
+    if (!draft || draft.trialId !== trialId || !canWriteNotes(source)) return;
+    this.setSave({ trialId, state: 'saving', message: 'Saving…' });
+    try {
+      await source.setTrialNotes(trialId, draft.text);
+      this.setSave({ trialId, state: 'saved', message: 'Saved.' });
+      // Keep the draft if the user typed on while saving.
+      if (this.draft?.text === draft.text) this.setDraft(undefined);
+    } catch (err) {
+      this.setSave({ trialId, state: 'failed', message: `Not saved: ${(err as Error).message}` });
+    }
+  }
+
+  private setDraft(draft: typeof this.draft): void {
+    this.draft = draft;
+    this.host.requestUpdate();
+  }
+
+  private setSave(save: NotesSave): void {
+    this.save = save;
+    this.host.requestUpdate();
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * The dashboard's study header (name, status, progress, best trial, search space) and the
+ * placeholders shown instead of a study: templates only.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import type { Study } from '../../protocol/index.js';
+import { formatNumber } from '../internal/format.js';
+import type { StudySummary } from '../internal/study-summary.js';
+
+/** The header of `study`; clicking the best trial calls `selectTrial` with its id. */
+export function studyHeader(
+  study: Study,
+  summary: StudySummary,
+  selectTrial: (trialId: string) => void,
+): TemplateResult {
+  const target = study.targetTrials;
+  const best = summary.best;
+  return html`<header class="header" part="header">
+    <div class="title">
+      <h2>${study.name}</h2>
+      <span class="status" data-status=${study.status}>${study.status}</span>
+    </div>
+    <dl class="facts">
+      <div>
+        <dt>Trials done</dt>
+        <dd>${summary.done}${target ? html` of ${target}` : nothing}${summary.running ? html` <span class="muted">(${summary.running} running)</span>` : nothing}</dd>
+      </div>
+      <div><dt>Max params</dt><dd>${study.maxParams ?? '–'}</dd></div>
+      <div>
+        <dt>Best trial</dt>
+        <dd>
+          ${
+            best
+              ? html`<button class="link" @click=${() => selectTrial(best.trial.id)}>#${best.trial.number}</button>
+                <span class="mono">${study.objective?.metric} ${formatNumber(best.value)}</span>`
+              : '–'
+          }
+        </dd>
+      </div>
+      <div class="space"><dt>Search space</dt><dd class="mono">${study.searchSpace ?? '–'}</dd></div>
+    </dl>
+  </header>`;
+}
+
+/** An empty state: what is missing, and what would fill it. */
+export function empty(title: string, hint: string): TemplateResult {
+  return html`<div class="empty" part="empty">
+    <p class="empty-title">${title}</p>
+    <p class="muted">${hint}</p>
+  </div>`;
+}
+
+/** The page's shape, greyed, while the first data loads. */
+export function skeleton(): TemplateResult {
+  return html`<div class="skeleton" part="skeleton" role="status" aria-label="Loading trials">
+    <div class="bone bone-title"></div>
+    <div class="bone-row"><div class="bone"></div><div class="bone"></div><div class="bone"></div></div>
+    <div class="bone-grid"><div class="bone bone-chart"></div><div class="bone bone-chart"></div></div>
+    <div class="bone bone-table"></div>
+  </div>`;
+}

@@ -1,0 +1,426 @@
+/**
+ * Styles of `<trial-dashboard>`. Layout follows the element's own width (a container query), not
+ * the viewport's, so a dashboard in a narrow panel of a wide page also gets the one-column layout.
+ */
+import { css } from 'lit';
+import { srOnlyStyles, themeTokens } from '../internal/theme.js';
+
+export const dashboardStyles = [
+  themeTokens,
+  srOnlyStyles,
+  css`
+    :host {
+      --_sidebar-width: var(--trialkit-dashboard-sidebar-width, 300px);
+      --_chart-height: var(--trialkit-dashboard-chart-height, 240px);
+      --_table-height: var(--trialkit-dashboard-table-height, 480px);
+      display: block;
+      container: dashboard / inline-size;
+      background: var(--_bg);
+      line-height: 1.4;
+    }
+    [hidden] {
+      display: none !important;
+    }
+    * {
+      box-sizing: border-box;
+    }
+
+    .layout {
+      display: grid;
+      grid-template-columns: minmax(0, 1fr);
+    }
+    .sidebar {
+      border-bottom: 1px solid var(--_border);
+      background: var(--_surface);
+      height: 220px;
+    }
+    /* Children keep their own display (flex): their virtualized lists need it to stay bounded. */
+    trial-run-list {
+      height: 100%;
+      max-height: none;
+    }
+    .main {
+      container: main / inline-size;
+      display: flex;
+      flex-direction: column;
+      gap: 12px;
+      padding: 12px;
+      min-width: 0;
+    }
+    @container dashboard (min-width: 860px) {
+      .layout {
+        grid-template-columns: var(--_sidebar-width) minmax(0, 1fr);
+      }
+      .sidebar {
+        border-bottom: none;
+        border-right: 1px solid var(--_border);
+        position: sticky;
+        top: 0;
+        height: 100vh;
+      }
+      .main {
+        padding: 16px 20px;
+        gap: 16px;
+      }
+    }
+
+    h2,
+    h3 {
+      margin: 0;
+      font-weight: 600;
+    }
+    h2 {
+      font-size: 1.35em;
+    }
+    h3 {
+      font-size: 1em;
+    }
+    .muted {
+      color: var(--_muted);
+    }
+    .small {
+      font-size: 0.9em;
+    }
+    .mono {
+      font-family: var(--_mono);
+      font-size: 0.95em;
+    }
+
+    button {
+      font: inherit;
+      color: var(--_fg);
+      background: var(--_surface);
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      padding: 4px 10px;
+      min-height: 28px;
+      cursor: pointer;
+    }
+    button:hover:not(:disabled) {
+      border-color: var(--_accent);
+    }
+    button:disabled {
+      opacity: 0.55;
+      cursor: default;
+    }
+    button[aria-pressed='true'] {
+      background: var(--_accent);
+      border-color: var(--_accent);
+      color: var(--_accent-fg);
+    }
+    button.link {
+      border: none;
+      background: none;
+      padding: 0;
+      min-height: 0;
+      /* Text colour, not the accent: the accent is under 4.5:1 on the surface colour for small text. */
+      color: inherit;
+      text-decoration: underline;
+      text-decoration-color: var(--_accent);
+      text-decoration-thickness: 2px;
+      text-underline-offset: 2px;
+    }
+    :focus-visible {
+      outline: 2px solid var(--_focus);
+      outline-offset: 2px;
+    }
+
+    .banner {
+      border: 1px solid var(--_danger);
+      border-left-width: 4px;
+      border-radius: var(--_radius);
+      background: color-mix(in srgb, var(--_danger) 10%, var(--_bg));
+      padding: 8px 12px;
+    }
+    .banner p {
+      margin: 0;
+    }
+    .banner p + p {
+      margin-top: 4px;
+    }
+
+    .header {
+      display: flex;
+      flex-direction: column;
+      gap: 10px;
+    }
+    .title {
+      display: flex;
+      align-items: center;
+      gap: 10px;
+      flex-wrap: wrap;
+    }
+    .status {
+      --_status: var(--_muted);
+      border: 1px solid var(--_status);
+      color: var(--_status);
+      border-radius: 999px;
+      padding: 1px 8px;
+      font-size: 0.85em;
+    }
+    .status[data-status='running'] {
+      --_status: var(--_status-running);
+    }
+    .status[data-status='completed'] {
+      --_status: var(--_status-succeeded);
+    }
+    .status[data-status='failed'] {
+      --_status: var(--_status-failed);
+    }
+    .status[data-status='paused'] {
+      --_status: var(--_status-pruned);
+    }
+    /* Flex, not grid: the long search space takes a row of its own only when the others leave no room. */
+    .facts {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 8px;
+      margin: 0;
+    }
+    .facts > div {
+      flex: 1 1 110px;
+    }
+    .facts > .space {
+      flex: 4 1 320px;
+    }
+    .facts > div {
+      background: var(--_surface);
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      padding: 8px 10px;
+      min-width: 0;
+    }
+    .facts dt {
+      color: var(--_muted);
+      font-size: 0.85em;
+    }
+    .facts dd {
+      margin: 2px 0 0;
+      overflow-wrap: anywhere;
+    }
+
+    .toolbar {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      justify-content: space-between;
+      gap: 8px 16px;
+    }
+    .picker {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 6px;
+      border: none;
+      margin: 0;
+      padding: 0;
+      min-width: 0;
+    }
+    .picker legend {
+      float: left;
+      margin-right: 4px;
+      color: var(--_muted);
+    }
+    .chip {
+      display: inline-flex;
+      align-items: center;
+      gap: 4px;
+      border: 1px solid var(--_border);
+      border-radius: 999px;
+      padding: 2px 10px 2px 6px;
+      cursor: pointer;
+      font-family: var(--_mono);
+      font-size: 0.92em;
+    }
+    .chip:has(input:checked) {
+      border-color: var(--_accent);
+      background: var(--_selection);
+    }
+    .chip input {
+      margin: 0;
+      accent-color: var(--_accent);
+    }
+    .actions {
+      display: flex;
+      gap: 8px;
+    }
+
+    .charts {
+      display: grid;
+      grid-template-columns: repeat(auto-fit, minmax(min(100%, 360px), 1fr));
+      gap: 12px;
+    }
+    .chart {
+      margin: 0;
+      background: var(--_surface);
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      padding: 8px;
+      min-width: 0;
+    }
+    .chart figcaption {
+      font-family: var(--_mono);
+      font-weight: 600;
+      margin: 0 0 4px 4px;
+    }
+    trial-metrics-chart {
+      height: var(--_chart-height);
+    }
+    /* The figure's caption names the metric already. */
+    trial-metrics-chart::part(axis-title) {
+      display: none;
+    }
+
+    .compare {
+      overflow-x: auto;
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+    }
+    .compare table {
+      border-collapse: collapse;
+      width: 100%;
+    }
+    .compare caption {
+      text-align: left;
+      padding: 8px 10px;
+      color: var(--_muted);
+    }
+    .compare th,
+    .compare td {
+      text-align: left;
+      padding: 4px 10px;
+      border-top: 1px solid var(--_border);
+      white-space: nowrap;
+    }
+    .compare thead th {
+      background: var(--_surface);
+    }
+    .compare tr.differs {
+      background: var(--_selection);
+    }
+    .compare tr.differs th {
+      box-shadow: inset 3px 0 0 var(--_accent);
+    }
+    .swatch {
+      display: inline-block;
+      width: 10px;
+      height: 10px;
+      border-radius: 2px;
+      margin-right: 6px;
+    }
+    .diff-mark {
+      color: var(--_accent);
+      font-weight: 700;
+    }
+
+    .lower {
+      display: grid;
+      grid-template-columns: minmax(0, 1fr);
+      gap: 12px;
+    }
+    @container main (min-width: 900px) {
+      .lower {
+        grid-template-columns: minmax(0, 1fr) 260px;
+      }
+    }
+    trial-table {
+      height: var(--_table-height);
+      min-width: 0;
+    }
+    .notes {
+      display: flex;
+      flex-direction: column;
+      gap: 8px;
+      background: var(--_surface);
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      padding: 10px 12px;
+      min-width: 0;
+    }
+    .notes p {
+      margin: 0;
+    }
+    .notes-text {
+      white-space: pre-wrap;
+      overflow-wrap: anywhere;
+    }
+    .notes textarea {
+      font: inherit;
+      color: var(--_fg);
+      background: var(--_bg);
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      min-height: 120px;
+      resize: vertical;
+      padding: 6px 8px;
+    }
+    .notes-actions {
+      display: flex;
+      align-items: center;
+      gap: 8px;
+    }
+
+    .empty {
+      border: 1px dashed var(--_border);
+      border-radius: var(--_radius);
+      padding: 32px 16px;
+      text-align: center;
+    }
+    .empty p {
+      margin: 0;
+    }
+    .empty-title {
+      font-weight: 600;
+      font-size: 1.1em;
+      margin-bottom: 4px !important;
+    }
+
+    .skeleton {
+      display: flex;
+      flex-direction: column;
+      gap: 12px;
+    }
+    .bone {
+      background: linear-gradient(90deg, var(--_surface) 25%, var(--_grid) 50%, var(--_surface) 75%);
+      background-size: 200% 100%;
+      border-radius: var(--_radius);
+      height: 56px;
+      flex: 1;
+      animation: shimmer 1.4s ease-in-out infinite;
+    }
+    .bone-title {
+      flex: none;
+      height: 28px;
+      width: min(320px, 60%);
+    }
+    .bone-row,
+    .bone-grid {
+      display: flex;
+      gap: 12px;
+    }
+    .bone-grid {
+      flex-wrap: wrap;
+    }
+    .bone-chart {
+      height: var(--_chart-height);
+      min-width: min(100%, 360px);
+    }
+    .bone-table {
+      height: 240px;
+      flex: none;
+    }
+    @keyframes shimmer {
+      from {
+        background-position: 200% 0;
+      }
+      to {
+        background-position: -200% 0;
+      }
+    }
+    @media (prefers-reduced-motion: reduce) {
+      .bone {
+        animation: none;
+      }
+    }
+  `,
+];

@@ -1,0 +1,410 @@
+/**
+ * `<trial-dashboard>`: the drop-in page of trialkit. It wires itself to a source (an SSE URL, an
+ * MLflow server, or an in-process producer), and composes the run list, a study header, metric
+ * charts, the trial table, a comparison of selected trials and their notes.
+ */
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { StoreChange, TrialStore } from '../../client/index.js';
+import type { ErrorEvent, EventProducer, Study, Trial } from '../../protocol/index.js';
+import type { StudySelectEvent } from '../events/study-select-event.js';
+import type { AlertRule } from '../events/trial-alert-event.js';
+import type { TrialSelectEvent } from '../events/trial-select-event.js';
+import { defineElement } from '../internal/define-element.js';
+import { StoreController } from '../internal/store-controller.js';
+import { type StudySummary, summarizeStudy } from '../internal/study-summary.js';
+import { MetricsChart } from '../metrics-chart/metrics-chart.js';
+import { RunList } from '../run-list/run-list.js';
+import { TrialTable } from '../trial-table/trial-table.js';
+import { AlertWatcher, describeAlert } from './alerts.js';
+import { compareTable } from './compare.js';
+import { defaultMetrics, metricListConverter } from './metrics.js';
+import { NotesPanel } from './notes-panel.js';
+import { SourceController } from './source-controller.js';
+import { empty, skeleton, studyHeader } from './study-header.js';
+import { dashboardStyles } from './trial-dashboard.styles.js';
+
+/**
+ * A live dashboard of hyperparameter searches: studies on the left; for the chosen study a header,
+ * one chart per chosen metric, the trial table, a side-by-side comparison of selected trials and
+ * the notes of the trial last selected. Give it one of `src`, `mlflow` + `experiment`, `.source`
+ * or `.store` and it shows live data with nothing else to configure.
+ *
+ * @tag trial-dashboard
+ * @summary Run list, study header, metric charts, trial table, compare and notes, wired to a live source.
+ *
+ * @event trial-finished - {TrialFinishedEvent} A trial moved to a terminal status (`.trial`, `.previousStatus`). Cancelable: cancels the browser notification.
+ * @event trial-alert - {TrialAlertEvent} A new metric point met one of `alertRules` (`.rule`, `.trial`, `.value`, `.step`). Cancelable: cancels the browser notification.
+ *
+ * @csspart layout - The grid holding the sidebar and the main area.
+ * @csspart sidebar - The column with the run list.
+ * @csspart run-list - The `<trial-run-list>`.
+ * @csspart main - The area for the chosen study.
+ * @csspart banner - The connection and error banner (role=alert).
+ * @csspart header - The study header.
+ * @csspart toolbar - The metric picker and the compare buttons.
+ * @csspart metric-picker - The group of metric toggles.
+ * @csspart charts - The grid of charts.
+ * @csspart chart - Each `<trial-metrics-chart>`.
+ * @csspart compare - The side-by-side hyperparameter table.
+ * @csspart table - The `<trial-table>`.
+ * @csspart notes - The notes panel.
+ * @csspart skeleton - The placeholder shown while the first data loads.
+ * @csspart empty - An empty-state message.
+ *
+ * @cssproperty [--trialkit-bg=#ffffff] - Page background (shared token, as are all `--trialkit-*` properties).
+ * @cssproperty [--trialkit-surface=#f6f7f9] - Background of panels.
+ * @cssproperty [--trialkit-fg=#1b1f24] - Text colour.
+ * @cssproperty [--trialkit-accent=#2563c9] - Buttons and selection.
+ * @cssproperty [--trialkit-danger=#c62828] - The error banner.
+ * @cssproperty [--trialkit-dashboard-sidebar-width=300px] - Width of the run list on wide layouts.
+ * @cssproperty [--trialkit-dashboard-chart-height=240px] - Height of each chart.
+ * @cssproperty [--trialkit-dashboard-table-height=480px] - Height of the trial table.
+ */
+export class TrialDashboard extends LitElement {
+  static override styles = dashboardStyles;
+
+  /**
+   * Registers `<trial-dashboard>` (and the run list, table and chart it uses) unless already
+   * registered. Idempotent; a second tag name gets a subclass, as a class can be defined once.
+   */
+  static define(tag = 'trial-dashboard'): typeof TrialDashboard {
+    RunList.define();
+    TrialTable.define();
+    MetricsChart.define();
+    // biome-ignore lint/complexity/noThisInStatic: a subclass's define() registers the subclass.
+    defineElement(tag, this);
+    // biome-ignore lint/complexity/noThisInStatic: returns the class it was called on.
+    return this;
+  }
+
+  /** A store the host app feeds itself. With `source`, the source feeds this store. */
+  @property({ attribute: false }) store?: TrialStore;
+  /**
+   * An in-process producer of protocol events (e.g. the sync engine). If it has
+   * `setTrialNotes(trialId, notes)`, notes become editable.
+   */
+  @property({ attribute: false }) source?: EventProducer;
+  /** URL of a Server-Sent Events stream of protocol events (e.g. `trialkit/server`'s `/events`). */
+  @property() src?: string;
+  /** URL of an MLflow tracking server to poll; needs `experiment`. */
+  @property() mlflow?: string;
+  /** Name of the MLflow experiment to show (with `mlflow`). */
+  @property() experiment?: string;
+  /** MLflow poll interval in milliseconds (the source's default when unset). */
+  @property({ type: Number, attribute: 'poll-interval' }) pollInterval?: number;
+  /** Base URL of the MLflow UI for run links; defaults to `mlflow`. */
+  @property({ attribute: 'mlflow-ui-url' }) mlflowUiUrl?: string;
+  /** The study shown; defaults to the newest. Set by choosing in the run list. */
+  @property() study?: string;
+  /** Metric keys to chart (attribute: comma-separated); defaults to loss, accuracy and the objective. */
+  @property({ converter: metricListConverter }) metrics?: string[];
+  /** Selected trial ids: highlighted in the charts, compared, and the last one's notes shown. */
+  @property({ attribute: false }) selected: readonly string[] = [];
+  /** Compare the selected trials (two or more): charts show only them, next to a parameter table. */
+  @property({ type: Boolean, reflect: true }) compare = false;
+  /** Metric thresholds that raise `trial-alert`. */
+  @property({ attribute: false }) alertRules: readonly AlertRule[] = [];
+  /** Trials with this flag (e.g. `spectral_norm`) are drawn dashed in the charts. */
+  @property({ attribute: 'highlight-flag' }) highlightFlag?: string;
+  /** Also show alerts as browser notifications, if the page has been granted the permission. */
+  @property({ type: Boolean }) notifications = false;
+  /** `light` or `dark`; unset follows the OS. Passed on to the child components. */
+  @property({ reflect: true }) theme?: 'light' | 'dark';
+
+  @state() private errors: { count: number; last?: ErrorEvent } = { count: 0 };
+  private readonly notes = new NotesPanel(this, () => this.source);
+
+  private readonly sources = new SourceController(this, () => ({
+    store: this.store,
+    source: this.source,
+    src: this.src,
+    mlflow: this.mlflow,
+    experiment: this.experiment,
+    pollIntervalMs: this.pollInterval,
+  }));
+  private readonly storeLink = new StoreController(this, {
+    onChange: (change, store) => this.onStoreChange(change, store),
+  });
+  private readonly alerts = new AlertWatcher();
+  /** True when `metrics` was set by the picker rather than by the host: a study switch resets it. */
+  private metricsPicked = false;
+  /** Derived from the store for the shown study; rebuilt only when a change touches that study. */
+  private cache?: { studyId: string; summary: StudySummary; keys: string[] };
+
+  /** The store being shown: `store`, or the one made for the connection this element opened. */
+  get activeStore(): TrialStore | undefined {
+    return this.sources.store;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    this.sources.update();
+    const store = this.sources.store;
+    if (store !== this.storeLink.store) {
+      this.storeLink.store = store;
+      this.alerts.reset();
+      this.cache = undefined;
+      this.errors = { count: 0 };
+    }
+    if (changed.has('alertRules')) this.alerts.rules = this.alertRules;
+    if (changed.has('study') && this.hasUpdated) {
+      // Another study: its trials and metrics are others, so the selection and picked metrics go.
+      this.cache = undefined;
+      this.clearSelection();
+      if (this.metricsPicked) this.metrics = undefined;
+      this.metricsPicked = false;
+    }
+  }
+
+  private onStoreChange(change: StoreChange, store: TrialStore): boolean {
+    for (const event of this.alerts.observe(change, store)) this.raise(event);
+    if (change.errors.length) {
+      this.errors = { count: this.errors.count + change.errors.length, last: change.errors.at(-1) };
+    }
+    const studyId = this.currentStudy(store)?.id;
+    if (this.cache && (this.cache.studyId !== studyId || touchesStudy(change, store, studyId))) {
+      this.cache = undefined;
+    }
+    // Points appended to other studies' series (the common case when live) need no new render here:
+    // the charts and table listen to the store themselves.
+    const touchesSelection = this.selected.some((id) => change.trials.has(id));
+    return (
+      change.reset ||
+      change.studies.size > 0 ||
+      change.connection ||
+      change.errors.length > 0 ||
+      !this.cache ||
+      touchesSelection
+    );
+  }
+
+  /** Dispatches an alert and, unless a listener cancelled it, shows it as a notification. */
+  private raise(event: Event): void {
+    const proceed = this.dispatchEvent(event);
+    const text = describeAlert(event);
+    if (!proceed || !text || !this.notifications) return;
+    if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+    new Notification(text.title, { body: text.body });
+  }
+
+  private currentStudy(store: TrialStore): Study | undefined {
+    if (this.study) return store.getStudy(this.study);
+    let newest: Study | undefined;
+    for (const study of store.studies.values()) {
+      if (!newest || study.createdAt > newest.createdAt) newest = study;
+    }
+    return newest;
+  }
+
+  private derived(store: TrialStore, study: Study): { summary: StudySummary; keys: string[] } {
+    if (this.cache?.studyId !== study.id) {
+      this.cache = {
+        studyId: study.id,
+        summary: summarizeStudy(store, study),
+        keys: store.metricKeys(study.id),
+      };
+    }
+    return this.cache;
+  }
+
+  protected override render(): TemplateResult {
+    const store = this.sources.store;
+    return html`
+      <div class="layout" part="layout">
+        <nav class="sidebar" part="sidebar" aria-label="Studies">
+          ${
+            store
+              ? html`<trial-run-list
+                part="run-list"
+                theme=${this.theme ?? nothing}
+                .store=${store}
+                .selected=${store && this.currentStudy(store)?.id}
+                @study-select=${this.onStudySelect}
+              ></trial-run-list>`
+              : nothing
+          }
+        </nav>
+        <section class="main" part="main" aria-label="Study" aria-busy=${this.sources.pending || (store && !store.loaded) ? 'true' : 'false'}>
+          ${this.renderBanner(store)} ${this.renderMain(store)}
+        </section>
+      </div>
+    `;
+  }
+
+  private renderBanner(store: TrialStore | undefined): TemplateResult | typeof nothing {
+    const connection = store?.connection;
+    const lost =
+      connection &&
+      (connection.state === 'reconnecting' ||
+        connection.state === 'error' ||
+        (connection.state === 'closed' && connection.message));
+    if (!lost && !this.errors.count) return nothing;
+    const what =
+      connection?.state === 'reconnecting'
+        ? 'Connection lost — reconnecting…'
+        : 'Disconnected from the source.';
+    return html`<div class="banner" part="banner" role="alert">
+      ${lost ? html`<p><strong>${what}</strong> ${connection.message ?? ''}</p>` : nothing}
+      ${
+        this.errors.count
+          ? html`<p>
+            ${this.errors.count === 1 ? '1 event was' : `${this.errors.count} events were`} ignored:
+            ${this.errors.last?.message}
+            <button class="link" @click=${this.dismissErrors}>Dismiss</button>
+          </p>`
+          : nothing
+      }
+    </div>`;
+  }
+
+  private renderMain(store: TrialStore | undefined): TemplateResult {
+    if (!store) {
+      if (this.sources.pending) return skeleton();
+      if (this.sources.error) return empty('Could not connect', this.sources.error.message);
+      return empty('No data source', 'Set src, mlflow and experiment, or the store or source property.');
+    }
+    if (!store.loaded) return skeleton();
+    const study = this.currentStudy(store);
+    if (!study) {
+      return store.studies.size
+        ? empty('Study not found', `There is no study with id ${this.study}.`)
+        : empty('No studies yet', 'Studies appear here as soon as the source reports one.');
+    }
+    const { summary, keys } = this.derived(store, study);
+    return html`
+      ${studyHeader(study, summary, (trialId) => this.select([trialId]))}
+      ${summary.total === 0 ? empty('No trials yet', 'Trials of this study appear here as they start.') : this.renderTrials(store, study, keys)}
+    `;
+  }
+
+  private renderTrials(store: TrialStore, study: Study, keys: string[]): TemplateResult {
+    const chosen = (this.metrics ?? defaultMetrics(keys, study.objective?.metric)).filter((key) =>
+      keys.includes(key),
+    );
+    const comparing = this.compare && this.selected.length >= 2;
+    return html`
+      ${this.renderToolbar(keys, chosen)}
+      <div class="charts" part="charts">
+        ${
+          chosen.length
+            ? chosen.map(
+                (metric) => html`<figure class="chart">
+                  <figcaption>${metric}</figcaption>
+                  <trial-metrics-chart
+                    part="chart"
+                    theme=${this.theme ?? nothing}
+                    .store=${store}
+                    .study=${study.id}
+                    .metric=${metric}
+                    .trials=${comparing ? this.selected : undefined}
+                    .highlighted=${comparing ? [] : this.selected}
+                    .highlightFlag=${this.highlightFlag}
+                  ></trial-metrics-chart>
+                </figure>`,
+              )
+            : empty(
+                keys.length ? 'No metric chosen' : 'No metrics yet',
+                keys.length ? 'Pick one above.' : 'Curves appear as trials log metrics.',
+              )
+        }
+      </div>
+      ${comparing ? this.renderCompare(store) : nothing}
+      <div class="lower">
+        <trial-table
+          part="table"
+          theme=${this.theme ?? nothing}
+          .store=${store}
+          .study=${study.id}
+          .selected=${this.selected}
+          .mlflowUiUrl=${this.mlflowUiUrl ?? this.mlflow}
+          @trial-select=${this.onTrialSelect}
+        ></trial-table>
+        ${this.notes.render(store, this.selected)}
+      </div>
+    `;
+  }
+
+  private renderToolbar(keys: string[], chosen: string[]): TemplateResult {
+    const count = this.selected.length;
+    return html`<div class="toolbar" part="toolbar">
+      <fieldset class="picker" part="metric-picker">
+        <legend>Metrics</legend>
+        ${keys.map(
+          (key) => html`<label class="chip">
+            <input type="checkbox" .checked=${chosen.includes(key)} @change=${() => this.toggleMetric(key, chosen)} />
+            <span>${key}</span>
+          </label>`,
+        )}
+      </fieldset>
+      <div class="actions">
+        <button aria-pressed=${this.compare && count >= 2 ? 'true' : 'false'} ?disabled=${count < 2} @click=${this.toggleCompare}>
+          Compare ${count >= 2 ? count : ''} trials
+        </button>
+        <button ?disabled=${count === 0} @click=${this.clearSelection}>Clear selection</button>
+      </div>
+    </div>`;
+  }
+
+  private renderCompare(store: TrialStore): TemplateResult {
+    // In trial-number order, as the charts draw them, so the swatches match the curves' colours.
+    const trials = this.selected
+      .map((id) => store.getTrial(id))
+      .filter((trial): trial is Trial => !!trial)
+      .sort((a, b) => a.number - b.number);
+    return compareTable(trials);
+  }
+
+  private onStudySelect(event: StudySelectEvent): void {
+    this.study = event.studyId;
+  }
+
+  private onTrialSelect(event: TrialSelectEvent): void {
+    this.notes.lastActed = event.trial?.id;
+    this.select(event.trialIds);
+  }
+
+  private select(ids: readonly string[]): void {
+    this.selected = [...ids];
+    if (this.selected.length < 2) this.compare = false;
+  }
+
+  private clearSelection(): void {
+    this.select([]);
+  }
+
+  private toggleCompare(): void {
+    this.compare = !this.compare;
+  }
+
+  private toggleMetric(key: string, chosen: string[]): void {
+    this.metricsPicked = true;
+    this.metrics = chosen.includes(key) ? chosen.filter((k) => k !== key) : [...chosen, key];
+  }
+
+  private dismissErrors(): void {
+    this.errors = { count: 0 };
+  }
+}
+
+/** Whether a change can alter what the header or the metric picker show for the study. */
+function touchesStudy(change: StoreChange, store: TrialStore, studyId: string | undefined): boolean {
+  if (change.reset || !studyId) return true;
+  if (change.studies.has(studyId)) return true;
+  const objective = store.getStudy(studyId)?.objective?.metric;
+  for (const id of change.trials) {
+    // A removed trial is gone from the store; it may have been this study's.
+    const trial = store.getTrial(id);
+    if (!trial || trial.studyId === studyId) return true;
+  }
+  for (const { trialId, key, from } of change.series.values()) {
+    // from === 0: a new series, perhaps a new metric key; otherwise only the objective's values matter.
+    if ((from === 0 || key === objective) && store.getTrial(trialId)?.studyId === studyId) return true;
+  }
+  return false;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'trial-dashboard': TrialDashboard;
+  }
+}

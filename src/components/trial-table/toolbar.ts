@@ -1,0 +1,122 @@
+/**
+ * The bar above the table's grid: search, status and flag chips, active filters, the "Add filter"
+ * form, the count, the column chooser and CSV export. A template; the element owns the state.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import { live } from 'lit/directives/live.js';
+import { STATUS_ORDER, statusIcon, statusLabel } from '../internal/status.js';
+import type { TableColumn } from './columns.js';
+import type { TrialFilters } from './filter.js';
+import { applyForm, filterChips, filterForm } from './filter-form.js';
+
+/** What the toolbar shows. */
+export interface ToolbarState {
+  filters: TrialFilters;
+  /** Flags seen on the study's trials. */
+  flags: ReadonlySet<string>;
+  /** Columns the study offers, and those shown. */
+  available: readonly TableColumn[];
+  shown: readonly TableColumn[];
+  /** Trials that pass the filters, of all the study's. */
+  count: number;
+  total: number;
+}
+
+/** What the toolbar asks of the element. */
+export interface ToolbarActions {
+  setFilters(filters: TrialFilters): void;
+  patchFilters(patch: Partial<TrialFilters>): void;
+  toggleColumn(id: string): void;
+  downloadCsv(): void;
+}
+
+export function toolbar(state: ToolbarState, actions: ToolbarActions): TemplateResult {
+  const statuses = new Set(state.filters.status ?? []);
+  const flags = new Set(state.filters.flags ?? []);
+  const shown = new Set(state.shown.map((c) => c.id));
+  return html`
+    <div part="toolbar" class="toolbar">
+      <input
+        part="search"
+        type="search"
+        aria-label="Search trials"
+        placeholder="Search trials"
+        .value=${live(state.filters.text ?? '')}
+        @input=${(e: InputEvent) => actions.patchFilters({ text: (e.target as HTMLInputElement).value })}
+      />
+      <div class="chips" role="group" aria-label="Filter by status">
+        ${STATUS_ORDER.map(
+          (status) => html`<button
+            type="button"
+            part="filter-chip"
+            data-status=${status}
+            aria-pressed=${statuses.has(status) ? 'true' : 'false'}
+            @click=${() => actions.patchFilters({ status: toggled(state.filters.status, status) })}
+          >
+            ${statusIcon(status)}${statusLabel(status)}
+          </button>`,
+        )}
+      </div>
+      ${
+        state.flags.size
+          ? html`<div class="chips" role="group" aria-label="Filter by flag">
+            ${[...state.flags].sort().map(
+              (flag) => html`<button
+                type="button"
+                part="filter-chip"
+                data-flag=${flag}
+                aria-pressed=${flags.has(flag) ? 'true' : 'false'}
+                @click=${() => actions.patchFilters({ flags: toggled(state.filters.flags, flag) })}
+              >
+                ${flag}
+              </button>`,
+            )}
+          </div>`
+          : nothing
+      }
+      ${filterChips(state.filters).map(
+        (chip) => html`<button
+          type="button"
+          part="filter-chip"
+          class="active-filter"
+          aria-label="Remove filter ${chip.label}"
+          @click=${() => actions.setFilters(chip.without)}
+        >
+          ${chip.label} <span aria-hidden="true">✕</span>
+        </button>`,
+      )}
+      <details part="filter-menu" class="chooser filters">
+        <summary>Add filter</summary>
+        ${filterForm(state.available, (column, form) => {
+          const next = applyForm(state.filters, column, form);
+          if (next) actions.setFilters(next);
+        })}
+      </details>
+      <span part="count" class="count">${state.count.toLocaleString()} of ${state.total.toLocaleString()} trials</span>
+      <details part="column-chooser" class="chooser">
+        <summary>Columns</summary>
+        <div class="menu" role="group" aria-label="Columns to show">
+          ${state.available.map(
+            (c) => html`<label>
+              <input
+                type="checkbox"
+                data-column=${c.id}
+                .checked=${live(shown.has(c.id))}
+                @change=${() => actions.toggleColumn(c.id)}
+              />${c.label === '#' ? 'Number' : c.label}
+            </label>`,
+          )}
+        </div>
+      </details>
+      <button part="export-button" class="action" type="button" @click=${() => actions.downloadCsv()}>
+        Export CSV
+      </button>
+    </div>
+  `;
+}
+
+/** `list` with `item` added, or removed if present. */
+function toggled<T>(list: readonly T[] | undefined, item: T): T[] {
+  const items = list ?? [];
+  return items.includes(item) ? items.filter((x) => x !== item) : [...items, item];
+}

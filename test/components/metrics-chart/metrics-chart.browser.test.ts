@@ -1,0 +1,367 @@
+import { expect, fixture, html, nextFrame, oneEvent } from '@open-wc/testing';
+import { TrialStore } from '../../../src/client/store.js';
+import type {
+  TrialHoverEvent,
+  TrialPinEvent,
+  ZoomChangeEvent,
+} from '../../../src/components/events/index.js';
+import { trialStyle } from '../../../src/components/internal/theme.js';
+import { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
+import type { Trial } from '../../../src/protocol/index.js';
+
+MetricsChart.define();
+
+function trial(id: string, number: number, flags: string[] = []): Trial {
+  return { id, studyId: 's1', number, status: 'running', params: {}, tags: {}, flags, startedAt: 0 };
+}
+
+/** A loaded store with one study and the given trials, no metrics yet. */
+function storeWith(trials: Trial[]): TrialStore {
+  const store = new TrialStore();
+  store.applyTrusted({
+    v: 1,
+    seq: 0,
+    type: 'snapshot',
+    studies: [{ id: 's1', name: 'study', status: 'running', createdAt: 0, tags: {} }],
+    trials,
+    metrics: [],
+    sync: [],
+  });
+  store.flush();
+  return store;
+}
+
+function append(store: TrialStore, trialId: string, steps: number[], values: number[]): void {
+  store.appendPoints(
+    trialId,
+    'loss',
+    steps,
+    values,
+    steps.map((s) => 1_000_000 + s * 1000),
+  );
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+async function chartFor(store: TrialStore, extra: Partial<MetricsChart> = {}): Promise<MetricsChart> {
+  const el = await fixture<MetricsChart>(
+    html`<trial-metrics-chart style="width: 500px; height: 300px" theme="light"></trial-metrics-chart>`,
+  );
+  Object.assign(el, { store, metric: 'loss', ...extra });
+  await el.updateComplete;
+  return el;
+}
+
+function canvasOf(el: MetricsChart): HTMLCanvasElement {
+  return el.shadowRoot!.querySelector('canvas.main')!;
+}
+
+/** The RGBA of the device pixel under the CSS position (left, top) of the canvas. */
+function pixelAt(el: MetricsChart, left: number, top: number): number[] {
+  const canvas = canvasOf(el);
+  const scale = canvas.width / canvas.getBoundingClientRect().width;
+  const ctx = canvas.getContext('2d')!;
+  return Array.from(ctx.getImageData(Math.floor(left * scale), Math.floor(top * scale), 1, 1).data);
+}
+
+/** Whether any pixel within `r` CSS pixels of (left, top) is painted in roughly `hex`. */
+function paintedNear(el: MetricsChart, left: number, top: number, hex: string, r = 1): boolean {
+  const want = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
+  for (let dx = -r; dx <= r; dx++) {
+    for (let dy = -r; dy <= r; dy++) {
+      const [red, green, blue, alpha] = pixelAt(el, left + dx, top + dy);
+      const close = Math.abs(red - want[0]) + Math.abs(green - want[1]) + Math.abs(blue - want[2]) < 60;
+      if (alpha > 150 && close) return true;
+    }
+  }
+  return false;
+}
+
+function pointer(el: MetricsChart, type: string, left: number, top: number): void {
+  const overlay = el.shadowRoot!.querySelector('canvas.overlay')!;
+  const rect = overlay.getBoundingClientRect();
+  const init = { clientX: rect.left + left, clientY: rect.top + top, bubbles: true, button: 0, pointerId: 1 };
+  overlay.dispatchEvent(type === 'dblclick' ? new MouseEvent(type, init) : new PointerEvent(type, init));
+}
+
+const color0 = trialStyle(0).color;
+const color1 = trialStyle(1).color;
+
+describe('<trial-metrics-chart>', () => {
+  it('registers only when asked, and idempotently', () => {
+    expect(MetricsChart.define()).to.equal(MetricsChart);
+    expect(customElements.get('trial-metrics-chart')).to.equal(MetricsChart);
+  });
+
+  it('draws a known series on the expected pixels', async () => {
+    const store = storeWith([trial('a', 0)]);
+    append(store, 'a', range(0, 101), range(0, 101));
+    const el = await chartFor(store);
+    expect(el.domains).to.deep.equal({ x: [0, 100], y: [0, 100] });
+    for (const x of [5, 30, 50, 77, 95]) {
+      const p = el.positionOf(x, x)!;
+      expect(paintedNear(el, p.left, p.top, color0), `point ${x}`).to.equal(true);
+    }
+    // Off the line (the top-left corner of the plot) stays empty.
+    const off = el.positionOf(10, 90)!;
+    expect(pixelAt(el, off.left, off.top)[3]).to.equal(0);
+  });
+
+  it('sizes the canvas in device pixels', async () => {
+    const original = Object.getOwnPropertyDescriptor(window, 'devicePixelRatio');
+    Object.defineProperty(window, 'devicePixelRatio', { configurable: true, get: () => 2 });
+    try {
+      const store = storeWith([trial('a', 0)]);
+      append(store, 'a', range(0, 101), range(0, 101));
+      const el = await chartFor(store);
+      const canvas = canvasOf(el);
+      expect(canvas.width).to.equal(2 * Math.round(canvas.getBoundingClientRect().width));
+      const p = el.positionOf(40, 40)!;
+      expect(paintedNear(el, p.left, p.top, color0)).to.equal(true);
+    } finally {
+      if (original) Object.defineProperty(window, 'devicePixelRatio', original);
+      else delete (window as { devicePixelRatio?: number }).devicePixelRatio;
+    }
+  });
+
+  it('extends the curve with appended points at the next frame', async () => {
+    const store = storeWith([trial('a', 0)]);
+    append(store, 'a', range(0, 61), range(0, 61));
+    const el = await chartFor(store);
+    expect(el.domains!.x).to.deep.equal([0, 60]);
+    // Within the current domain: only the tail is drawn.
+    append(store, 'a', [61, 62], [61, 62]);
+    store.flush();
+    expect(el.domains!.x).to.deep.equal([0, 70]);
+    append(store, 'a', range(63, 70), range(63, 70));
+    store.flush();
+    expect(el.domains!.x).to.deep.equal([0, 70]);
+    const p = el.positionOf(68, 68)!;
+    expect(paintedNear(el, p.left, p.top, color0)).to.equal(true);
+    // Beyond it: the scales grow and the whole picture is redrawn.
+    append(store, 'a', range(70, 201), range(70, 201));
+    await nextFrame();
+    await nextFrame();
+    expect(el.domains!.x).to.deep.equal([0, 200]);
+    const q = el.positionOf(190, 190)!;
+    expect(paintedNear(el, q.left, q.top, color0)).to.equal(true);
+  });
+
+  it('leaves a gap at non-finite values', async () => {
+    const store = storeWith([trial('a', 0)]);
+    const values = range(0, 101).map((v) => (v > 40 && v < 60 ? Number.NaN : 50));
+    append(store, 'a', range(0, 101), values);
+    const el = await chartFor(store);
+    const drawn = el.positionOf(20, 50)!;
+    const gap = el.positionOf(50, 50)!;
+    expect(paintedNear(el, drawn.left, drawn.top, color0)).to.equal(true);
+    expect(paintedNear(el, gap.left, gap.top, color0, 2)).to.equal(false);
+  });
+
+  it('skips values at or below zero on a log scale', async () => {
+    const store = storeWith([trial('a', 0)]);
+    append(store, 'a', [0, 1, 2, 3, 4], [1, 10, -5, 0, 100]);
+    const el = await chartFor(store, { yScale: 'log' });
+    const [y0, y1] = el.domains!.y;
+    expect(y0).to.be.greaterThan(0);
+    expect(y0).to.be.at.most(1);
+    expect(y1).to.be.at.least(100);
+  });
+
+  it('zooms to a dragged box and resets on double-click', async () => {
+    const store = storeWith([trial('a', 0)]);
+    append(store, 'a', range(0, 101), range(0, 101));
+    const el = await chartFor(store);
+    const from = el.positionOf(20, 80)!;
+    const to = el.positionOf(60, 30)!;
+    const zoomed = oneEvent(el, 'zoom-change') as Promise<ZoomChangeEvent>;
+    // Pointer positions are relative to the overlay canvas, which covers the same box as the main one.
+    pointer(el, 'pointerdown', from.left, from.top);
+    pointer(el, 'pointermove', (from.left + to.left) / 2, (from.top + to.top) / 2);
+    pointer(el, 'pointerup', to.left, to.top);
+    const event = await zoomed;
+    expect(event.x![0]).to.be.closeTo(20, 0.5);
+    expect(event.x![1]).to.be.closeTo(60, 0.5);
+    expect(event.y![0]).to.be.closeTo(30, 0.5);
+    expect(event.y![1]).to.be.closeTo(80, 0.5);
+    expect(el.domains!.x).to.deep.equal(event.x);
+    // The zoomed picture still lands on the line.
+    const p = el.positionOf(50, 50)!;
+    expect(paintedNear(el, p.left, p.top, color0)).to.equal(true);
+
+    const reset = oneEvent(el, 'zoom-change') as Promise<ZoomChangeEvent>;
+    pointer(el, 'dblclick', 10, 10);
+    expect((await reset).x).to.equal(undefined);
+    expect(el.domains).to.deep.equal({ x: [0, 100], y: [0, 100] });
+  });
+
+  it('shows a tooltip with the nearest values on hover and reports the hovered trial', async () => {
+    const store = storeWith([trial('a', 0), trial('b', 1)]);
+    append(store, 'a', range(0, 101), range(0, 101));
+    append(
+      store,
+      'b',
+      range(0, 101),
+      range(0, 101).map((v) => 100 - v),
+    );
+    const el = await chartFor(store);
+    const p = el.positionOf(25, 25)!;
+    const hovered = oneEvent(el, 'trial-hover') as Promise<TrialHoverEvent>;
+    pointer(el, 'pointermove', p.left, p.top);
+    expect((await hovered).trialId).to.equal('a');
+    await el.updateComplete;
+    const tooltip = el.shadowRoot!.querySelector('[part="tooltip"]')!;
+    expect(tooltip).to.exist;
+    expect(tooltip.textContent).to.contain('step 25');
+    const rows = [...tooltip.querySelectorAll('.tooltip-row')];
+    const row = (id: string) => rows.find((r) => r.getAttribute('data-trial') === id)!;
+    expect(row('a').textContent).to.contain('25');
+    expect(row('a').classList.contains('nearest')).to.equal(true);
+    expect(row('b').textContent).to.contain('75');
+
+    pointer(el, 'pointerleave', p.left, p.top);
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part="tooltip"]')).to.equal(null);
+  });
+
+  it('draws trials with the highlight flag dashed and the others solid', async () => {
+    const store = storeWith([trial('a', 0), trial('b', 1, ['spectral_norm'])]);
+    // Values between grid lines, so only curve pixels are tested.
+    append(store, 'a', range(0, 101), range(0, 101).fill(33));
+    append(store, 'b', range(0, 101), range(0, 101).fill(67));
+    const el = await chartFor(store, { highlightFlag: 'spectral_norm' });
+    const run = (value: number, hex: string) => {
+      const painted: boolean[] = [];
+      const start = el.positionOf(10, value)!;
+      for (let left = start.left; left <= el.positionOf(90, value)!.left; left++) {
+        painted.push([-1, 0, 1].some((dy) => paintedNear(el, left, start.top + dy, hex, 0)));
+      }
+      return painted;
+    };
+    const solid = run(33, color0);
+    const dashed = run(67, color1);
+    const share = (runs: boolean[]) => runs.filter(Boolean).length / runs.length;
+    // Anti-aliasing where curves cross vertical grid lines may miss a pixel or two.
+    expect(share(solid)).to.be.greaterThan(0.95);
+    // A 6 px on, 4 px off dash: about 60 % painted.
+    expect(share(dashed)).to.be.within(0.4, 0.8);
+  });
+
+  it('describes itself to assistive technology', async () => {
+    const store = storeWith([trial('a', 0), trial('b', 1)]);
+    append(store, 'a', [0, 1, 2], [0.9, 0.5, 0.25]);
+    append(store, 'b', [0, 1], [0.8, 0.7]);
+    const el = await chartFor(store);
+    const figure = el.shadowRoot!.querySelector('[role="img"]')!;
+    expect(figure.getAttribute('aria-label')).to.equal('Line chart of loss by step for 2 trials');
+    const rows = [...el.shadowRoot!.querySelectorAll('table tbody tr')].map((r) =>
+      [...r.children].map((c) => c.textContent!.trim()),
+    );
+    expect(rows).to.deep.equal([
+      ['#0 a', '2', '0.25'],
+      ['#1 b', '1', '0.7'],
+    ]);
+    expect(el.shadowRoot!.querySelector('table caption')!.textContent).to.contain('Latest loss per trial');
+    const legend = [...el.shadowRoot!.querySelectorAll('[part="legend-item"]')];
+    expect(legend.map((b) => b.getAttribute('data-trial'))).to.deep.equal(['a', 'b']);
+    await expect(el).to.be.accessible();
+  });
+
+  it('shows a loading state until the store has data, then an empty state without the metric', async () => {
+    const store = new TrialStore();
+    const el = await chartFor(store);
+    const message = () => el.shadowRoot!.querySelector('[part="message"]')?.textContent?.trim();
+    expect(message()).to.equal('Loading…');
+    store.applyTrusted({
+      v: 1,
+      seq: 0,
+      type: 'snapshot',
+      studies: [{ id: 's1', name: 'study', status: 'running', createdAt: 0, tags: {} }],
+      trials: [trial('a', 0)],
+      metrics: [],
+      sync: [],
+    });
+    store.flush();
+    await el.updateComplete;
+    expect(message()).to.equal('No data for loss');
+    append(store, 'a', [0, 1], [1, 2]);
+    store.flush();
+    await el.updateComplete;
+    expect(message()).to.equal(undefined);
+    expect(el.domains).to.not.equal(undefined);
+  });
+
+  it('emphasises a trial hovered in the legend and pins it on click', async () => {
+    const store = storeWith([trial('a', 0), trial('b', 1)]);
+    append(store, 'a', range(0, 101), range(0, 101).fill(33));
+    append(store, 'b', range(0, 101), range(0, 101).fill(67));
+    const el = await chartFor(store);
+    const button = el.shadowRoot!.querySelector<HTMLButtonElement>('[data-trial="b"]')!;
+    const pinned = oneEvent(el, 'trial-pin') as Promise<TrialPinEvent>;
+    button.click();
+    expect((await pinned).trialId).to.equal('b');
+    await nextFrame();
+    await nextFrame();
+    // The other curve is dimmed: its pixels are translucent now.
+    const p = el.positionOf(50, 33)!;
+    const alpha = Math.max(...[-1, 0, 1].map((d) => pixelAt(el, p.left, p.top + d)[3]));
+    expect(alpha).to.be.lessThan(120);
+    expect(button.getAttribute('aria-pressed')).to.equal('true');
+  });
+
+  it('follows the size of its container', async () => {
+    const store = storeWith([trial('a', 0)]);
+    append(store, 'a', range(0, 101), range(0, 101));
+    const el = await chartFor(store);
+    el.style.width = '300px';
+    await new Promise((r) => setTimeout(r, 100));
+    await el.updateComplete;
+    expect(Math.round(canvasOf(el).getBoundingClientRect().width)).to.equal(300);
+    expect(canvasOf(el).width).to.equal(Math.round(300 * devicePixelRatio));
+    const p = el.positionOf(50, 50)!;
+    expect(paintedNear(el, p.left, p.top, color0)).to.equal(true);
+  });
+
+  it('shows only the trials asked for, and relative time in seconds', async () => {
+    const store = storeWith([trial('a', 0), trial('b', 1)]);
+    append(store, 'a', range(0, 11), range(0, 11));
+    append(store, 'b', range(0, 11), range(0, 11));
+    const el = await chartFor(store, { trials: ['b'], xAxis: 'relative' });
+    const legend = [...el.shadowRoot!.querySelectorAll('[part="legend-item"]')];
+    expect(legend.map((b) => b.getAttribute('data-trial'))).to.deep.equal(['b']);
+    // Timestamps are 1,000,000 ms + 1 s per step and the trial started at 0: 1000 s to 1010 s.
+    expect(el.domains!.x[0]).to.be.at.most(1000);
+    expect(el.domains!.x[1]).to.be.at.least(1010);
+    expect(el.domains!.x[1]).to.be.below(1100);
+  });
+
+  it('dims the other trials when the host highlights some', async () => {
+    const store = storeWith([trial('a', 0), trial('b', 1)]);
+    append(store, 'a', range(0, 101), range(0, 101).fill(33));
+    append(store, 'b', range(0, 101), range(0, 101).fill(67));
+    const el = await chartFor(store, { highlighted: ['a'] });
+    const alphaAt = (value: number) => {
+      const p = el.positionOf(50, value)!;
+      return Math.max(...[-1, 0, 1].map((d) => pixelAt(el, p.left, p.top + d)[3]));
+    };
+    expect(alphaAt(33)).to.equal(255);
+    expect(alphaAt(67)).to.be.lessThan(120);
+  });
+
+  it('smooths with the EMA and keeps raw values in the tooltip', async () => {
+    const store = storeWith([trial('a', 0)]);
+    append(
+      store,
+      'a',
+      range(0, 101),
+      range(0, 101).map((v) => (v % 2 ? 80 : 20)),
+    );
+    const el = await chartFor(store, { smoothing: 0.9 });
+    const [y0, y1] = el.domains!.y;
+    // The smoothed curve stays well inside the raw range 20..80 after its first points.
+    expect(y0).to.be.at.least(0);
+    expect(y1).to.be.at.most(100);
+    const p = el.positionOf(80, 50)!;
+    expect(paintedNear(el, p.left, p.top, color0, 2)).to.equal(true);
+  });
+});

@@ -1,0 +1,27 @@
+import { expect } from '@open-wc/testing';
+import { csvField, toCsv } from '../../../src/components/trial-table/csv.js';
+
+describe('CSV', () => {
+  it('quotes per RFC 4180 and ends lines with CRLF', () => {
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['x,y', 'say "hi"'],
+          ['line\nbreak', 3],
+        ],
+      ),
+    ).to.equal('a,b\r\n"x,y","say ""hi"""\r\n"line\nbreak",3\r\n');
+  });
+
+  it('escapes text that a spreadsheet would run, and leaves numbers raw', () => {
+    expect(csvField('=1+1')).to.equal("'=1+1");
+    expect(csvField('-x')).to.equal("'-x");
+    expect(csvField('@SUM(A1)')).to.equal("'@SUM(A1)");
+    expect(csvField('\tx')).to.equal("'\tx");
+    expect(csvField('\rx')).to.equal('"\'\rx"');
+    expect(csvField(-1.5)).to.equal('-1.5');
+    expect(csvField(Number.NaN)).to.equal('');
+    expect(csvField(undefined)).to.equal('');
+  });
+});
