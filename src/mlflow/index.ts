@@ -41,7 +41,7 @@ export {
   type RequestDescription,
 } from './errors.js';
 export type { RequestOptions } from './http.js';
-export { BATCH_LIMITS, LENGTH_LIMITS } from './limits.js';
+export { BATCH_LIMITS, BULK_INTERVAL_LIMITS, LENGTH_LIMITS } from './limits.js';
 export { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 export {
   type PointOptions,

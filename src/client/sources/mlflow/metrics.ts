@@ -4,8 +4,7 @@
  * it when there are fewer than its cap (it samples above that), so a range that hits the cap is
  * split until each part comes back whole.
  */
-import type { MetricPoint, MlflowClient } from '../../mlflow/index.js';
-import { BULK_INTERVAL_LIMITS } from '../../mlflow/limits.js';
+import { BULK_INTERVAL_LIMITS, type MetricPoint, type MlflowClient } from '../../../mlflow/index.js';
 
 /** The last point held of a series: the highest step, and the latest timestamp at that step. */
 export interface SeriesMark {
@@ -85,10 +84,4 @@ async function fetchRange(
 
 function sortPoints(points: MetricPoint[]): MetricPoint[] {
   return points.sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
-}
-
-/** The mark of the last of `points` (sorted), or `held` when there are none. */
-export function markOf(points: readonly MetricPoint[], held: SeriesMark | undefined): SeriesMark | undefined {
-  const last = points.at(-1);
-  return last ? { step: last.step, timestamp: last.timestamp } : held;
 }
