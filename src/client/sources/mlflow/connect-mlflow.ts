@@ -45,8 +45,10 @@ export function connectMlflow(store: TrialStore, options: MlflowSourceOptions): 
     client: client ?? new MlflowClient({ trackingUri: trackingUri!, fetch }),
     experiments: [experimentId ? { id: experimentId } : { name: experimentName! }],
   });
+  let failing = false;
   const stopWatching = poller.onPoll((failures) => {
-    if (failures.length === 0) {
+    failing = failures.length > 0;
+    if (!failing) {
       if (store.connection.state === 'reconnecting') store.setConnection({ state: 'open' });
       return;
     }
@@ -69,7 +71,8 @@ export function connectMlflow(store: TrialStore, options: MlflowSourceOptions): 
   return {
     async poll() {
       await poller.poll();
-      await snapshot;
+      // A failed first poll leaves nothing to apply: the snapshot waits for a poll that succeeds.
+      if (!failing) await snapshot;
     },
     close() {
       stopWatching();
