@@ -18,7 +18,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureBuilt, root } from '../../scripts/ensure-built.mjs';
-import { startServer } from '../e2e/harness.js';
+import { startServer } from '../cli/harness.js';
 
 const exec = promisify(execFile);
 const cache = join(root, 'node_modules/.cache/trialkit-examples');

@@ -5,8 +5,8 @@ import {
   type MlflowSourceHandle,
   type MlflowSourceOptions,
   TrialStore,
-} from '../../src/client/index.js';
-import { MlflowClient } from '../../src/mlflow/index.js';
+} from '../../../../src/client/index.js';
+import { MlflowClient } from '../../../../src/mlflow/index.js';
 
 const trackingUri = inject('mlflowUri');
 const mlflow = new MlflowClient({ trackingUri });
