@@ -190,10 +190,11 @@ export class MlflowPoller implements EventProducer {
     return this.running;
   }
 
-  /** Stops polling and aborts the requests under way. Idempotent. */
+  /** Stops polling and aborts the requests under way; a snapshot still waiting gets what is held. Idempotent. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.markReady();
     clearTimeout(this.timer);
     this.controller.abort(new Error('the MLflow poller was closed'));
     this.listeners.clear();
