@@ -85,3 +85,24 @@ async function fetchRange(
 function sortPoints(points: MetricPoint[]): MetricPoint[] {
   return points.sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
 }
+
+/** The points held of one series, columnar, as a snapshot sends them. */
+export interface HeldSeries {
+  steps: number[];
+  values: number[];
+  timestamps: number[];
+}
+
+/** The last point held of a series (its points are in step, then timestamp, order). */
+export function markOf(held: HeldSeries | undefined): SeriesMark | undefined {
+  const last = held ? held.steps.length - 1 : -1;
+  return held && last >= 0 ? { step: held.steps[last], timestamp: held.timestamps[last] } : undefined;
+}
+
+export function columnsOf(points: readonly MetricPoint[]): HeldSeries {
+  return {
+    steps: points.map((p) => p.step),
+    values: points.map((p) => p.value),
+    timestamps: points.map((p) => p.timestamp),
+  };
+}

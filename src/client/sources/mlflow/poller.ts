@@ -27,7 +27,14 @@ import {
 } from '../../../protocol/index.js';
 import { Backoff } from '../backoff.js';
 import { errorMessage } from '../feed.js';
-import { fetchHistories, fetchNewPoints, hasNewPoints, type SeriesMark } from './metrics.js';
+import {
+  columnsOf,
+  fetchHistories,
+  fetchNewPoints,
+  type HeldSeries,
+  hasNewPoints,
+  markOf,
+} from './metrics.js';
 import { ACTIVE_RUNS, isActive, runIdIn, startedSince, studyOf, trialOf } from './runs.js';
 
 /** An experiment to follow, by name or by id. */
@@ -51,13 +58,6 @@ export interface PollFailure {
   /** The experiment's name or id, as it was given. */
   experiment: string;
   error: unknown;
-}
-
-/** The points held of one series, columnar, as a snapshot sends them. */
-interface HeldSeries {
-  steps: number[];
-  values: number[];
-  timestamps: number[];
 }
 
 /** What the poller remembers of a run between polls. */
@@ -394,20 +394,6 @@ export class MlflowPoller implements EventProducer {
     followed.runs.set(run.info.runId, state);
     return state;
   }
-}
-
-/** The last point held of a series (its points are in step, then timestamp, order). */
-function markOf(held: HeldSeries | undefined): SeriesMark | undefined {
-  const last = held ? held.steps.length - 1 : -1;
-  return held && last >= 0 ? { step: held.steps[last], timestamp: held.timestamps[last] } : undefined;
-}
-
-function columnsOf(points: readonly MetricPoint[]): HeldSeries {
-  return {
-    steps: points.map((p) => p.step),
-    values: points.map((p) => p.value),
-    timestamps: points.map((p) => p.timestamp),
-  };
 }
 
 /** Runs `jobs` with at most `limit` in flight; results in job order. Rejects on the first failure. */
