@@ -12,7 +12,7 @@ export const entries = {
   'components/index': 'src/components/index.ts',
   define: 'src/components/define.ts',
   'server/index': 'src/server/index.ts',
-  'server/cli': 'src/server/cli.ts',
+  'cli/cli': 'src/cli/cli.ts',
 };
 
 export default defineConfig({
@@ -33,7 +33,7 @@ export default defineConfig({
       `${JSON.stringify(trialEventJsonSchema(), null, 2)}\n`,
     );
     // The dashboard page's script, so an installed `trialkit serve` needs no bundler at run time.
-    const { writeBrowserBundle } = await import('./src/server/write-browser-bundle.js');
+    const { writeBrowserBundle } = await import('./src/cli/browser-bundle.js');
     await writeBrowserBundle();
   },
 });

@@ -3,7 +3,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { CHROMIUM, CHROMIUM_ARGS } from './scripts/chromium.mjs';
 import { startMlflowServer } from './scripts/mlflow-server.mjs';
-import { sseSourceServer } from './test/browser/sse-source-server.mjs';
+import { sseSourceServer } from './test/client/sources/sse-source-server.mjs';
 
 /** Starts the test MLflow server once and serves its URL to pages as `/__trialkit/env.js`. */
 function mlflowPeer() {
@@ -58,7 +58,7 @@ function dashboardSse(ctx, next) {
 }
 
 export default {
-  files: ['test/**/*.browser.test.ts', 'test/components/**/*.test.ts', 'test/browser/**/*.test.ts'],
+  files: ['test/**/*.browser.test.ts'],
   nodeResolve: true,
   concurrency: 1,
   testsFinishTimeout: 600_000,

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const cliPath = join(root, 'dist/server/cli.js');
+export const cliPath = join(root, 'dist/cli/cli.js');
 /** What the build reads; if any of it is newer than dist/, dist/ is stale. */
 const inputs = ['src', 'package.json', 'tsup.config.ts', 'tsconfig.json'];
 /** Outputs every build writes (the declarations only a full build); the oldest dates dist/. */

@@ -39,7 +39,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   if (!options.mlflow || !options.experiment) {
     throw new TypeError('connect: give a source, an SSE src, or an MLflow server with an experiment');
   }
-  const { connectMlflow } = await import('./sources/mlflow.js');
+  const { connectMlflow } = await import('./sources/mlflow/connect-mlflow.js');
   const handle = connectMlflow(store, {
     trackingUri: options.mlflow,
     experimentName: options.experiment,

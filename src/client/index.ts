@@ -4,7 +4,17 @@ export { MetricSeries, seriesId } from './series.js';
 export { Backoff, type BackoffOptions } from './sources/backoff.js';
 export { connectEngine, type EngineSourceOptions } from './sources/engine.js';
 export { EventFeed, type SourceHandle } from './sources/feed.js';
-export { connectMlflow, type MlflowSourceHandle, type MlflowSourceOptions } from './sources/mlflow.js';
+export {
+  connectMlflow,
+  type MlflowSourceHandle,
+  type MlflowSourceOptions,
+} from './sources/mlflow/connect-mlflow.js';
+export {
+  type ExperimentRef,
+  MlflowPoller,
+  type MlflowPollerOptions,
+  type PollFailure,
+} from './sources/mlflow/poller.js';
 export {
   connectSse,
   type EventSourceConstructor,

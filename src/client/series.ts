@@ -8,8 +8,6 @@ export class MetricSeries {
   private _values: Float64Array;
   private _timestamps: Float64Array;
   private _length = 0;
-  /** Bumped on every change; a renderer compares it with the version it last drew. */
-  version = 0;
   /** Smallest and largest finite value, or NaN while there is none. */
   min = Number.NaN;
   max = Number.NaN;
@@ -66,7 +64,6 @@ export class MetricSeries {
       this.widen(values[i]);
     }
     this._length = start + n;
-    this.version++;
     if (inOrder) return start;
     return this.sortFrom(this.firstOutOfOrder(start));
   }
@@ -76,7 +73,6 @@ export class MetricSeries {
     this._length = 0;
     this.min = Number.NaN;
     this.max = Number.NaN;
-    this.version++;
   }
 
   private widen(value: number): void {

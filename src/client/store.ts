@@ -90,8 +90,6 @@ export class TrialStore {
   private _connection: ConnectionStatus = { state: 'idle' };
   private _loaded = false;
   private _lastSeq = -1;
-  /** Bumped on every applied event. */
-  version = 0;
 
   constructor(options: TrialStoreOptions = {}) {
     this.schedule = options.schedule ?? defaultSchedule;
@@ -130,7 +128,6 @@ export class TrialStore {
     // earlier producer (before a server restart) had counted higher.
     this._lastSeq = event.type === 'snapshot' ? event.seq : Math.max(this._lastSeq, event.seq);
     this._loaded = true;
-    this.version++;
     switch (event.type) {
       case 'snapshot':
         this.replaceAll(event);
@@ -175,7 +172,6 @@ export class TrialStore {
   ): void {
     this.appendBatch({ trialId, key, steps, values, timestamps } as MetricBatch);
     this._loaded = true;
-    this.version++;
     this.requestNotify();
   }
 

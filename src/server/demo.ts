@@ -6,7 +6,7 @@
  *
  * Deterministic for a given seed and tick sequence, so tests can step it with {@link Demo.tick}.
  */
-import type { Study, Trial, TrialStatus } from '../protocol/events.js';
+import type { Study, Trial, TrialStatus } from '../protocol/index.js';
 import { seededRandom as random } from './seeded-random.js';
 
 /** A metric observation, as the engine's `appendMetrics` takes it. */

@@ -59,7 +59,7 @@ const defaults = { heartbeatMs: 15_000, replayBuffer: 10_000, maxBufferedBytes: 
 /** Creates the stream and subscribes to `producer` at once, so replay works from the start. */
 export function createEventStream(producer: EventProducer, options: EventStreamOptions = {}): EventStream {
   const opts = { ...defaults, ...options };
-  const hub = new Hub(producer, opts.replayBuffer);
+  const fanout = new ClientFanout(producer, opts.replayBuffer);
   const headers = {
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache, no-transform',
@@ -86,7 +86,7 @@ export function createEventStream(producer: EventProducer, options: EventStreamO
       if (!done && !write(chunk)) stop();
     };
     send(preamble);
-    const detached = hub.attach(
+    const detached = fanout.attach(
       { send: (json, seq) => send(`id: ${seq}\ndata: ${json}\n\n`), close: stop },
       lastSeq,
     );
@@ -153,9 +153,9 @@ export function createEventStream(producer: EventProducer, options: EventStreamO
   const stream = nodeHandler as EventStream;
   return Object.defineProperties(stream, {
     handleRequest: { value: handleRequest },
-    attach: { value: (sink: EventSink, lastSeq?: number) => hub.attach(sink, lastSeq) },
-    clientCount: { get: () => hub.clientCount },
-    close: { value: () => hub.close() },
+    attach: { value: (sink: EventSink, lastSeq?: number) => fanout.attach(sink, lastSeq) },
+    clientCount: { get: () => fanout.clientCount },
+    close: { value: () => fanout.close() },
   });
 }
 
@@ -177,8 +177,11 @@ interface Client {
   live: boolean;
 }
 
-/** The producer subscription, the replay buffer and the clients; knows nothing of HTTP. */
-class Hub {
+/**
+ * Fans one producer subscription out to every attached client, replaying from its buffer or
+ * starting with a snapshot; knows nothing of HTTP.
+ */
+class ClientFanout {
   private readonly clients = new Set<Client>();
   private readonly ring: ReplayBuffer;
   private readonly unsubscribe: () => void;

@@ -6,4 +6,3 @@ export {
   type EventStream,
   type EventStreamOptions,
 } from './event-stream.js';
-export { type StoreProducer, storeProducer } from './store-producer.js';

@@ -1,39 +1,27 @@
 /**
- * How a trial looks in MLflow and back: params as strings, the trial's tags plus trialkit's own
- * (`trialkit.*`), notes as MLflow's run description, status mapped both ways.
+ * What the sync engine adds to the shared run mapping (`protocol/run-mapping.ts`): the run state a
+ * trial should have (params as strings, the trial's tags plus trialkit's own, notes as the run
+ * description), the remote state it keeps, and which tags it manages.
  */
 import type { Run, RunStatus } from '../mlflow/index.js';
-import { TrialStatus } from '../protocol/events.js';
+import {
+  FLAGS_TAG,
+  NOTE_TAG,
+  NUMBER_TAG,
+  RUN_STATUS_OF,
+  type RunTrialFields,
+  trialFieldsOf as runTrialFields,
+  STATUS_TAG,
+  STUDY_ID_TAG,
+  TRIAL_ID_TAG,
+  type TrialStatus,
+} from '../protocol/index.js';
 import type { RemoteState, Trial } from './model.js';
 
-/** The idempotency marker: the run of trial X carries `trialkit.trial_id = X`. */
-export const TRIAL_ID_TAG = 'trialkit.trial_id';
-export const STUDY_ID_TAG = 'trialkit.study_id';
-const NUMBER_TAG = 'trialkit.trial_number';
-/** MLflow cannot say `pruned` (it has KILLED only), so the exact status also travels as a tag. */
-const STATUS_TAG = 'trialkit.status';
-const FLAGS_TAG = 'trialkit.flags';
-/** MLflow's run description, shown in its UI. */
-export const NOTE_TAG = 'mlflow.note.content';
-
-const TO_MLFLOW: Record<TrialStatus, RunStatus> = {
-  pending: 'SCHEDULED',
-  running: 'RUNNING',
-  succeeded: 'FINISHED',
-  failed: 'FAILED',
-  pruned: 'KILLED',
-  cancelled: 'KILLED',
-};
-const FROM_MLFLOW: Record<RunStatus, TrialStatus> = {
-  SCHEDULED: 'pending',
-  RUNNING: 'running',
-  FINISHED: 'succeeded',
-  FAILED: 'failed',
-  KILLED: 'cancelled',
-};
+export { NOTE_TAG, STUDY_ID_TAG, TRIAL_ID_TAG, trialStatusOf } from '../protocol/index.js';
 
 export function toRunStatus(status: TrialStatus): RunStatus {
-  return TO_MLFLOW[status];
+  return RUN_STATUS_OF[status];
 }
 
 export interface DesiredRun {
@@ -58,7 +46,7 @@ export function desiredRunState(trial: Trial): DesiredRun {
   return {
     params,
     tags,
-    status: TO_MLFLOW[trial.status],
+    status: RUN_STATUS_OF[trial.status],
     ...(trial.endedAt !== undefined && { endTime: trial.endedAt }),
   };
 }
@@ -81,29 +69,8 @@ export function remoteOf(run: Run): RemoteState {
   };
 }
 
-/** The trial status a run's status means; `trialkit.status` tells pruned from cancelled. */
-export function trialStatusOf(run: Run): TrialStatus {
-  const mapped = FROM_MLFLOW[run.info.status] ?? TrialStatus.Running;
-  const tagged = run.data.tags[STATUS_TAG] as TrialStatus | undefined;
-  return tagged && TO_MLFLOW[tagged] === run.info.status ? tagged : mapped;
-}
-
-/** The trial fields a run carries (new trial: all of them; known trial: merged by the caller). */
-export function trialFieldsOf(
-  run: Run,
-): Pick<Trial, 'status' | 'params' | 'tags' | 'flags'> & Partial<Trial> {
-  const tags = Object.fromEntries(
-    Object.entries(managedTags(run.data.tags)).filter(([k]) => !k.startsWith('trialkit.') && k !== NOTE_TAG),
-  );
-  const flags = run.data.tags[FLAGS_TAG]?.split(',').filter(Boolean) ?? [];
-  const notes = run.data.tags[NOTE_TAG];
-  return {
-    status: trialStatusOf(run),
-    params: { ...run.data.params },
-    tags,
-    flags,
-    ...(notes !== undefined && { notes }),
-    ...(run.info.startTime !== undefined && { startedAt: run.info.startTime }),
-    ...(run.info.endTime !== undefined && { endedAt: run.info.endTime }),
-  };
+/** The trial fields a run carries, with only the tags trialkit manages (new trial: all of them; known trial: merged by the caller). */
+export function trialFieldsOf(run: Run): RunTrialFields {
+  const fields = runTrialFields(run);
+  return { ...fields, tags: managedTags(fields.tags) };
 }

@@ -245,14 +245,6 @@ describe('TrialStore state', () => {
     store.apply({ v: 1, seq: 3, type: 'study.upsert', study: study('s2') });
     expect(store.lastSeq).toBe(5);
   });
-
-  it('bumps its version on every applied event and not on a rejected one', () => {
-    const store = new TrialStore();
-    store.apply(ev({ type: 'study.upsert', study: study('s1') }));
-    const v = store.version;
-    store.apply({ v: 1, type: 'nonsense' });
-    expect(store.version).toBe(v);
-  });
 });
 
 describe('TrialStore snapshots', () => {
@@ -341,13 +333,11 @@ describe('TrialStore with malformed events', () => {
     const { store, changes, frame } = seeded();
     const before = {
       lastSeq: store.lastSeq,
-      version: store.version,
       trials: [...store.trials.values()],
       loss: Array.from(store.getSeries('t1', 'loss')!.values),
     };
     expect(store.apply(input)).toBe(false);
     expect(store.lastSeq).toBe(before.lastSeq);
-    expect(store.version).toBe(before.version);
     expect([...store.trials.values()]).toEqual(before.trials);
     expect(Array.from(store.getSeries('t1', 'loss')!.values)).toEqual(before.loss);
     expect(store.getTrial('t1')?.status).toBe('running');

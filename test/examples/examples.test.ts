@@ -18,7 +18,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureBuilt, root } from '../../scripts/ensure-built.mjs';
-import { startServer } from '../e2e/harness.js';
+import { startServer } from '../cli/harness.js';
 
 const exec = promisify(execFile);
 const cache = join(root, 'node_modules/.cache/trialkit-examples');
@@ -97,7 +97,7 @@ describe('the examples, installed from the packed tarball', () => {
     // An install has no bundler: without the prebuilt file, `trialkit serve` and `demo` cannot start.
     const files = (await run(packDir, 'tar', ['-tzf', tarball])).split('\n');
     expect(files).toContain('package/dist/browser/trialkit.js');
-    expect(files).toContain('package/dist/server/cli.js');
+    expect(files).toContain('package/dist/cli/cli.js');
   });
 
   it('vanilla-vite builds with Vite', async () => {
@@ -123,7 +123,7 @@ describe('the examples, installed from the packed tarball', () => {
     const help = await run(dir, join(dir, 'node_modules/.bin/trialkit'), ['serve', '--help']);
     expect(help).toContain('--mlflow');
     // `serve` needs no optional peer (the demo needs PGlite).
-    const cli = join(dir, 'node_modules/trialkit/dist/server/cli.js');
+    const cli = join(dir, 'node_modules/trialkit/dist/cli/cli.js');
     const server = await startServer([cli, 'serve', '--mlflow', inject('mlflowUri'), '--port', '0']);
     try {
       const page = await fetch(server.url);

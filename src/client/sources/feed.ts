@@ -6,18 +6,14 @@ import { parseEvent, type TrialEvent } from '../../protocol/index.js';
 import type { TrialStore } from '../store.js';
 
 export class EventFeed {
-  /** The `seq` to resume from: the last snapshot's, or the highest applied since (-1 before any). */
-  lastSeq = -1;
-
   constructor(private readonly store: TrialStore) {}
 
   /**
-   * Applies a valid event unless it is one the store already has (`seq` not above `lastSeq`).
-   * A snapshot is always applied: it replaces the state, whatever came before.
+   * Applies a valid event unless it is one the store already has (`seq` not above the store's
+   * `lastSeq`). A snapshot is always applied: it replaces the state, whatever came before.
    */
   accept(event: TrialEvent): boolean {
-    if (event.type !== 'snapshot' && event.seq <= this.lastSeq) return false;
-    this.lastSeq = event.seq;
+    if (event.type !== 'snapshot' && event.seq <= this.store.lastSeq) return false;
     this.store.applyTrusted(event);
     return true;
   }

@@ -50,7 +50,7 @@ export function connectSse(
     store,
     backoff,
     (lost) => {
-      const current = new Source(resumeUrl(url, feed.lastSeq), { withCredentials: options.withCredentials });
+      const current = new Source(resumeUrl(url, store.lastSeq), { withCredentials: options.withCredentials });
       current.onopen = () => store.setConnection({ state: 'open' });
       current.onmessage = (message) => {
         // Reset only once data flows, so a server that accepts and hangs up at once is not hammered.

@@ -75,7 +75,7 @@ export function connectWebSocket(
       // Binary frames then arrive as ArrayBuffers, which decode synchronously (Blobs do not).
       (current as { binaryType?: string }).binaryType = 'arraybuffer';
       current.onopen = () => {
-        const hello: ResumeMessage = { resume: feed.lastSeq >= 0 ? feed.lastSeq : null };
+        const hello: ResumeMessage = { resume: store.lastSeq >= 0 ? store.lastSeq : null };
         current.send(JSON.stringify(hello));
         store.setConnection({ state: 'open' });
       };

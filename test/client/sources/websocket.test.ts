@@ -2,9 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket as WsSocket } from 'ws';
-import { connectWebSocket, TrialStore } from '../../src/client/index.js';
-import { createEventStream, type EventStream } from '../../src/server/index.js';
-import { batch, study, TestProducer, trial, until } from './fixtures.js';
+import { connectWebSocket, TrialStore } from '../../../src/client/index.js';
+import { createEventStream, type EventStream } from '../../../src/server/index.js';
+import { batch, study, TestProducer, trial, until } from '../fixtures.js';
 
 const cleanup: (() => unknown)[] = [];
 afterEach(async () => {

@@ -5,8 +5,9 @@ import {
   type MlflowSourceHandle,
   type MlflowSourceOptions,
   TrialStore,
-} from '../../src/client/index.js';
-import { MlflowClient } from '../../src/mlflow/index.js';
+} from '../../../../src/client/index.js';
+import { MlflowClient } from '../../../../src/mlflow/index.js';
+import { createMemoryStorage, createSyncEngine } from '../../../../src/sync/index.js';
 
 const trackingUri = inject('mlflowUri');
 const mlflow = new MlflowClient({ trackingUri });
@@ -219,6 +220,46 @@ describe('connectMlflow', () => {
       'failed',
       'cancelled',
     ]);
+  });
+
+  it('reads a run as the sync engine imports it: trialkit.status honoured, trialkit.* tags hidden', async () => {
+    const runId = await createRun('pruned', 1000, {
+      params: { lr: '0.1' },
+      tags: {
+        team: 'vision',
+        'trialkit.status': 'pruned',
+        'trialkit.flags': 'spectral_norm',
+        'mlflow.note.content': 'stopped early',
+      },
+    });
+    await mlflow.updateRun({ runId, status: 'KILLED', endTime: 2000 });
+    const store = new TrialStore();
+    await connect(store, countingFetch()).poll();
+    const read = store.getTrial(runId)!;
+    expect(read.status).toBe('pruned');
+    expect(Object.keys(read.tags).filter((k) => k.startsWith('trialkit.'))).toEqual([]);
+
+    const storage = createMemoryStorage();
+    const engine = createSyncEngine({ storage, mlflow, pollIntervalMs: 50 });
+    try {
+      const study = await engine.upsertStudy({
+        id: 'imported',
+        name: experimentName,
+        status: 'running',
+        createdAt: 0,
+      });
+      await engine.importExperiment(study.id);
+      await engine.drain();
+      const imported = (await engine.findTrialByRun(runId))!;
+      // Ids and numbers are each reader's own; MLflow's system tags (run name, user) are shown, not synced.
+      const fields = ({ id, studyId, number, mlflow: link, ...rest }: typeof read) => rest;
+      const userTags = (tags: Record<string, string>) =>
+        Object.fromEntries(Object.entries(tags).filter(([k]) => !k.startsWith('mlflow.')));
+      expect({ ...fields(read), tags: userTags(read.tags) }).toEqual(fields(imported));
+    } finally {
+      await engine.stop();
+      await storage.close();
+    }
   });
 
   it('notices runs that start, finish or change between polls', async () => {

@@ -3,9 +3,9 @@
  * minified ES module. A published package carries it prebuilt (`dist/browser/trialkit.js`, written
  * by the build); in a source checkout without it, the server bundles it at start-up with esbuild,
  * which is a build-time dependency and so is not installed with the package. The build writes the
- * prebuilt file with `write-browser-bundle.ts`.
+ * prebuilt file with {@link writeBrowserBundle}.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,7 +14,7 @@ export const BROWSER_BUNDLE_PATH = 'dist/browser/trialkit.js';
 
 /**
  * The package root: the nearest folder above this module whose package.json is trialkit's. Found by
- * walking up because the built code may sit in a shared chunk at `dist/`, not in `dist/server/`.
+ * walking up because the built code may sit in a shared chunk at `dist/`, not in `dist/cli/`.
  */
 export function packageRoot(from = fileURLToPath(import.meta.url)): string {
   let dir = dirname(from);
@@ -62,4 +62,13 @@ export async function loadBrowserBundle(root = packageRoot()): Promise<{ code: s
   const prebuilt = join(root, BROWSER_BUNDLE_PATH);
   if (existsSync(prebuilt)) return { code: readFileSync(prebuilt, 'utf8'), built: false };
   return { code: await buildBrowserBundle(root), built: true };
+}
+
+/** Bundles `trialkit/define` and writes it to `outfile` (default `dist/browser/trialkit.js` in the package). */
+export async function writeBrowserBundle(outfile?: string, root = packageRoot()): Promise<string> {
+  const target = outfile ?? `${root}/${BROWSER_BUNDLE_PATH}`;
+  const code = await buildBrowserBundle(root);
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(target, code);
+  return target;
 }

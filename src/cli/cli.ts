@@ -2,13 +2,13 @@
 /**
  * The `trialkit` command: `trialkit demo` (what `npm start` runs) and `trialkit serve` (a live
  * dashboard for an existing MLflow server). This module only reads flags, prints help and errors,
- * and handles signals; the servers themselves live in `run-demo.ts` and `run-serve.ts`.
+ * and handles signals; the servers themselves live in `demo.ts` and `serve.ts`.
  *
  * Exit codes: 0 after a clean shutdown, 1 when a server cannot start (e.g. MLflow unreachable),
  * 2 for a usage error. Failures print one line on stderr; `TRIALKIT_DEBUG=1` adds the stack.
  */
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
-import type { Running } from './run-demo.js';
+import type { Running } from './demo.js';
 
 /** The port both commands try first; 5177 because Vite, Storybook and MLflow take the usual ones. */
 const DEFAULT_PORT = 5177;
@@ -149,7 +149,7 @@ async function start(argv: string[]): Promise<Running | undefined> {
     });
     if (values.help) return void process.stdout.write(DEMO_HELP);
     const mlflow = values.mlflow ?? (process.env.MLFLOW_TRACKING_URI || undefined);
-    const { runDemo } = await import('./run-demo.js');
+    const { runDemo } = await import('./demo.js');
     return runDemo({
       ...listenOptions('demo', values),
       dataDir: values['data-dir'] ?? '.trialkit/demo-data',
@@ -170,7 +170,7 @@ async function start(argv: string[]): Promise<Running | undefined> {
     if (mlflow === undefined) {
       throw new UsageError('trialkit serve: --mlflow is required (or set MLFLOW_TRACKING_URI)');
     }
-    const { runServe } = await import('./run-serve.js');
+    const { runServe } = await import('./serve.js');
     return runServe({
       ...listenOptions('serve', values),
       mlflowUri: url('serve', mlflow),

@@ -1,6 +1,6 @@
 // Chromium's own EventSource against a real `createEventStream` (see sse-source-server.mjs).
 import { expect } from '@open-wc/testing';
-import { connectSse, type SourceHandle, TrialStore } from '../../src/client/index.js';
+import { connectSse, type SourceHandle, TrialStore } from '../../../src/client/index.js';
 
 // @ts-expect-error served by the web-test-runner plugin, not a file
 const { sseUrl } = (await import('/__trialkit/sse-env.js')) as { sseUrl: string };

@@ -4,8 +4,7 @@
  * it when there are fewer than its cap (it samples above that), so a range that hits the cap is
  * split until each part comes back whole.
  */
-import type { MetricPoint, MlflowClient } from '../../mlflow/index.js';
-import { BULK_INTERVAL_LIMITS } from '../../mlflow/limits.js';
+import { BULK_INTERVAL_LIMITS, type MetricPoint, type MlflowClient } from '../../../mlflow/index.js';
 
 /** The last point held of a series: the highest step, and the latest timestamp at that step. */
 export interface SeriesMark {
@@ -87,8 +86,23 @@ function sortPoints(points: MetricPoint[]): MetricPoint[] {
   return points.sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
 }
 
-/** The mark of the last of `points` (sorted), or `held` when there are none. */
-export function markOf(points: readonly MetricPoint[], held: SeriesMark | undefined): SeriesMark | undefined {
-  const last = points.at(-1);
-  return last ? { step: last.step, timestamp: last.timestamp } : held;
+/** The points held of one series, columnar, as a snapshot sends them. */
+export interface HeldSeries {
+  steps: number[];
+  values: number[];
+  timestamps: number[];
+}
+
+/** The last point held of a series (its points are in step, then timestamp, order). */
+export function markOf(held: HeldSeries | undefined): SeriesMark | undefined {
+  const last = held ? held.steps.length - 1 : -1;
+  return held && last >= 0 ? { step: held.steps[last], timestamp: held.timestamps[last] } : undefined;
+}
+
+export function columnsOf(points: readonly MetricPoint[]): HeldSeries {
+  return {
+    steps: points.map((p) => p.step),
+    values: points.map((p) => p.value),
+    timestamps: points.map((p) => p.timestamp),
+  };
 }

@@ -1,21 +1,17 @@
 /**
- * `trialkit serve`: a live dashboard of an existing MLflow server. The server polls MLflow (one
- * `connectMlflow` source per experiment, each into its own store), relays the stores as protocol
- * events, and streams them to every page over SSE.
+ * `trialkit serve`: a live dashboard of an existing MLflow server. One `MlflowPoller` follows every
+ * watched experiment, and its events stream straight to every page over SSE.
  *
  * Why the server polls rather than the page: one poller serves any number of open tabs; MLflow
  * need not be reachable from the browser nor accept its origin (MLflow 3 refuses unknown Host
  * headers and cross-origin requests); credentials (MLFLOW_TRACKING_TOKEN, …) stay on the server;
  * and the page is the demo's page, `<trial-dashboard src="/events">`, with SSE's resume.
  */
-import { type SourceHandle, TrialStore } from '../client/index.js';
-import { connectMlflow } from '../client/sources/mlflow.js';
+import { MlflowPoller } from '../client/index.js';
 import { MlflowClient, MlflowNetworkError, MlflowTimeoutError } from '../mlflow/index.js';
-import { startDashboardServer } from './app.js';
+import { createEventStream, startDashboardServer } from '../server/index.js';
 import { loadBrowserBundle } from './browser-bundle.js';
-import { createEventStream } from './event-stream.js';
-import type { Running } from './run-demo.js';
-import { storeProducer } from './store-producer.js';
+import type { Running } from './demo.js';
 
 export interface ServeOptions {
   mlflowUri: string;
@@ -41,28 +37,26 @@ export async function runServe(options: ServeOptions): Promise<Running> {
       : 'no experiments yet; watching for new ones',
   );
 
-  const relay = storeProducer();
-  const sources = new Map<string, SourceHandle>();
-  const watch = (name: string) => {
-    if (sources.has(name)) return;
-    const store = new TrialStore();
-    store.subscribe((change) => {
-      if (change.connection && store.connection.state !== 'open' && store.connection.message) {
-        log(`${name}: ${store.connection.state}: ${store.connection.message}`);
-      }
-    });
-    relay.add(store);
-    sources.set(name, connectMlflow(store, { client, experimentName: name, intervalMs: options.intervalMs }));
-  };
-  names.forEach(watch);
+  const poller = new MlflowPoller({
+    client,
+    experiments: names.map((name) => ({ name })),
+    intervalMs: options.intervalMs,
+  });
+  poller.onPoll((failures) => {
+    for (const { experiment, error } of failures) log(`${experiment}: ${reason(error)}`);
+  });
+  const watch = (name: string): boolean => poller.follow({ name });
   // Without --experiment, experiments created after start-up join the dashboard too.
   const discovery =
     options.experiments.length === 0
       ? setInterval(
           () => {
             experimentNames(client, []).then(
-              (all) => all.forEach(watch),
-              () => {}, // the sources report MLflow being down; one line per poll would be noise
+              (all) => {
+                // A new experiment is read at once, not a poll interval later.
+                if (all.filter(watch).length > 0) void poller.poll();
+              },
+              () => {}, // the poller reports MLflow being down; one line per poll would be noise
             );
           },
           Math.max(10_000, options.intervalMs * 5),
@@ -70,12 +64,12 @@ export async function runServe(options: ServeOptions): Promise<Running> {
       : undefined;
 
   const bundle = await loadBrowserBundle();
-  const events = createEventStream(relay);
+  const events = createEventStream(poller);
   const server = await startDashboardServer({
     page: { title: `trialkit — ${mlflowUri}`, attributes: { src: '/events', 'mlflow-ui-url': mlflowUri } },
     bundle: bundle.code,
     events,
-    health: () => ({ mlflow: mlflowUri, experiments: [...sources.keys()] }),
+    health: () => ({ mlflow: mlflowUri, experiments: poller.experiments }),
     host: options.host,
     port: options.port,
     fallbackPort: options.fallbackPort,
@@ -87,8 +81,7 @@ export async function runServe(options: ServeOptions): Promise<Running> {
     url: server.url,
     async close() {
       clearInterval(discovery);
-      for (const source of sources.values()) source.close();
-      relay.close();
+      poller.close();
       events.close();
       await server.close();
     },

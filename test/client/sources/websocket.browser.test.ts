@@ -1,6 +1,6 @@
 // Chromium's own WebSocket against the resume protocol, served by sse-source-server.mjs.
 import { expect } from '@open-wc/testing';
-import { connectWebSocket, type SourceHandle, TrialStore } from '../../src/client/index.js';
+import { connectWebSocket, type SourceHandle, TrialStore } from '../../../src/client/index.js';
 
 // @ts-expect-error served by the web-test-runner plugin, not a file
 const { sseUrl } = (await import('/__trialkit/sse-env.js')) as { sseUrl: string };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { connectEngine, TrialStore } from '../../src/client/index.js';
-import type { SnapshotEvent } from '../../src/protocol/index.js';
-import { batch, study, TestProducer, trial, until } from './fixtures.js';
+import { connectEngine, TrialStore } from '../../../src/client/index.js';
+import type { SnapshotEvent } from '../../../src/protocol/index.js';
+import { batch, study, TestProducer, trial, until } from '../fixtures.js';
 
 function seededProducer(): TestProducer {
   const producer = new TestProducer();

@@ -56,7 +56,7 @@ export function sseSourceServer() {
   return {
     name: 'trialkit-sse-source-server',
     async serverStart() {
-      const { createEventStream } = await tsImport('../../src/server/index.ts', import.meta.url);
+      const { createEventStream } = await tsImport('../../../src/server/index.ts', import.meta.url);
       const reset = () => {
         stream?.close();
         producer = new ScriptedProducer();

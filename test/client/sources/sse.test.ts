@@ -2,11 +2,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventSource } from 'eventsource';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectSse, type EventSourceConstructor, TrialStore } from '../../src/client/index.js';
-import { resumeUrl } from '../../src/client/sources/sse.js';
-import { createEventStream } from '../../src/server/index.js';
-import { serve } from '../server/helpers.js';
-import { batch, study, TestProducer, trial, until } from './fixtures.js';
+import { connectSse, type EventSourceConstructor, TrialStore } from '../../../src/client/index.js';
+import { resumeUrl } from '../../../src/client/sources/sse.js';
+import { createEventStream } from '../../../src/server/index.js';
+import { serve } from '../../server/helpers.js';
+import { batch, study, TestProducer, trial, until } from '../fixtures.js';
 
 const cleanup: (() => unknown)[] = [];
 afterEach(async () => {

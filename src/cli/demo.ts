@@ -7,12 +7,10 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MlflowClient } from '../mlflow/index.js';
 import type { TrialEvent } from '../protocol/index.js';
+import { createDemo, createEventStream, startDashboardServer } from '../server/index.js';
 import { createSyncEngine, type SyncEngine } from '../sync/index.js';
 import { createPgliteStorage } from '../sync/storage/pglite.js';
-import { startDashboardServer } from './app.js';
 import { loadBrowserBundle } from './browser-bundle.js';
-import { createDemo } from './demo.js';
-import { createEventStream } from './event-stream.js';
 
 /** A started server: where it is, and how to stop it. */
 export interface Running {

@@ -1,0 +1,49 @@
+/** How an MLflow experiment and its runs look as a study and its trials, and the searches that find changed runs. */
+import type { Experiment, Run } from '../../../mlflow/index.js';
+import { type Study, type Trial, trialFieldsOf, trialNumberOf } from '../../../protocol/index.js';
+
+/** A search filter for the runs that may still change: those neither finished, failed nor killed. */
+export const ACTIVE_RUNS =
+  "attributes.status != 'FINISHED' and attributes.status != 'FAILED' and attributes.status != 'KILLED'";
+
+/** A search filter for runs started at or after `time` (ms). */
+export function startedSince(time: number): string {
+  return `attributes.start_time >= ${Math.floor(time)}`;
+}
+
+/** A search filter for the runs with these ids (MLflow accepts a list for `run_id` only). */
+export function runIdIn(ids: readonly string[]): string {
+  return `attributes.run_id IN (${ids.map((id) => `'${id.replace(/'/g, "\\'")}'`).join(', ')})`;
+}
+
+/** Whether a run may still log: it is running or scheduled. */
+export function isActive(run: Run): boolean {
+  return run.info.status === 'RUNNING' || run.info.status === 'SCHEDULED';
+}
+
+/** One study per experiment; its id is the experiment id. */
+export function studyOf(experiment: Experiment): Study {
+  return {
+    id: experiment.experimentId,
+    name: experiment.name,
+    status: 'running',
+    createdAt: experiment.creationTime ?? 0,
+    tags: { ...experiment.tags },
+    mlflow: { experimentId: experiment.experimentId },
+  };
+}
+
+/**
+ * One trial per run, read by the mapping the sync engine shares; its id is the run id. `number`
+ * is used unless the run carries its own.
+ */
+export function trialOf(run: Run, number: number): Trial {
+  const { runId, experimentId } = run.info;
+  return {
+    id: runId,
+    studyId: experimentId,
+    number: trialNumberOf(run) ?? number,
+    ...trialFieldsOf(run),
+    mlflow: { experimentId, runId },
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * How an MLflow run reads as a trial, and which run status a trial status becomes: the one mapping
+ * that the sync engine (which writes runs) and the MLflow poller (which only reads them) share, so
+ * one run is one trial wherever it is read. Tag names and status tables are plain literals and
+ * runs a structural shape, so the protocol stays free of the MLflow client.
+ */
+import { type Trial, TrialStatus } from './events.js';
+
+/** The idempotency marker: the run of trial X carries `trialkit.trial_id = X`. */
+export const TRIAL_ID_TAG = 'trialkit.trial_id';
+/** The study a synced run belongs to. */
+export const STUDY_ID_TAG = 'trialkit.study_id';
+/** The trial's number within its study. */
+export const NUMBER_TAG = 'trialkit.trial_number';
+/** MLflow cannot say `pruned` (it has KILLED only), so the exact status also travels as a tag. */
+export const STATUS_TAG = 'trialkit.status';
+/** The trial's flags, comma-separated. */
+export const FLAGS_TAG = 'trialkit.flags';
+/** MLflow's run description, shown in its UI: a trial's notes. */
+export const NOTE_TAG = 'mlflow.note.content';
+/** The prefix of the tags trialkit writes for itself; never shown as a trial's tags. */
+const TRIALKIT_PREFIX = 'trialkit.';
+
+/** MLflow's run statuses. */
+export type RunStatusName = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
+
+/** The run status each trial status is written as. */
+export const RUN_STATUS_OF = {
+  pending: 'SCHEDULED',
+  running: 'RUNNING',
+  succeeded: 'FINISHED',
+  failed: 'FAILED',
+  pruned: 'KILLED',
+  cancelled: 'KILLED',
+} as const satisfies Record<TrialStatus, RunStatusName>;
+
+/** The trial status each run status reads as (KILLED: cancelled unless `trialkit.status` says pruned). */
+export const TRIAL_STATUS_OF = {
+  SCHEDULED: 'pending',
+  RUNNING: 'running',
+  FINISHED: 'succeeded',
+  FAILED: 'failed',
+  KILLED: 'cancelled',
+} as const satisfies Record<RunStatusName, TrialStatus>;
+
+/** The parts of an MLflow run the mapping reads; the MLflow client's `Run` fits it. */
+export interface RunShape {
+  info: { runId: string; experimentId: string; status: string; startTime?: number; endTime?: number };
+  data: { params: Record<string, string>; tags: Record<string, string> };
+}
+
+/** The trial fields a run carries; id, study and number are the reader's to choose. */
+export type RunTrialFields = Pick<Trial, 'status' | 'params' | 'tags' | 'flags'> &
+  Pick<Partial<Trial>, 'notes' | 'startedAt' | 'endedAt'>;
+
+/** The trial status a run's status means; `trialkit.status` tells pruned from cancelled. */
+export function trialStatusOf(run: RunShape): TrialStatus {
+  const mapped = TRIAL_STATUS_OF[run.info.status as RunStatusName] ?? TrialStatus.Running;
+  const tagged = run.data.tags[STATUS_TAG] as TrialStatus | undefined;
+  return tagged && RUN_STATUS_OF[tagged] === run.info.status ? tagged : mapped;
+}
+
+/** The number a run carries in `trialkit.trial_number`, if it carries a valid one. */
+export function trialNumberOf(run: RunShape): number | undefined {
+  const tagged = Number(run.data.tags[NUMBER_TAG]);
+  return Number.isInteger(tagged) && tagged >= 0 ? tagged : undefined;
+}
+
+/**
+ * The trial a run reads as. Its tags are the run's, without trialkit's own (`trialkit.*`) and the
+ * run description, which become the status, number, flags and notes.
+ */
+export function trialFieldsOf(run: RunShape): RunTrialFields {
+  const { info, data } = run;
+  const tags = Object.fromEntries(
+    Object.entries(data.tags).filter(([k]) => !k.startsWith(TRIALKIT_PREFIX) && k !== NOTE_TAG),
+  );
+  const notes = data.tags[NOTE_TAG];
+  return {
+    status: trialStatusOf(run),
+    params: { ...data.params },
+    tags,
+    flags: data.tags[FLAGS_TAG]?.split(',').filter(Boolean) ?? [],
+    ...(notes !== undefined && { notes }),
+    ...(info.startTime !== undefined && { startedAt: info.startTime }),
+    ...(info.endTime !== undefined && { endedAt: info.endTime }),
+  };
+}
