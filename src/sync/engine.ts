@@ -5,6 +5,7 @@
  */
 import type { MlflowClient } from '../mlflow/index.js';
 import type { MetricBatch, SnapshotEvent, SyncState, TrialEvent } from '../protocol/events.js';
+import type { SeriesSummary, SeriesWindow, SeriesWindowQuery } from '../protocol/index.js';
 import { type ActionContext, actionHandlers } from './actions.js';
 import { type ChangeNotice, parseNotice, SeriesFeed, type WriteScope } from './change-feed.js';
 import { NotFoundError, PermanentJobError, SyncError } from './errors.js';
@@ -71,6 +72,10 @@ export interface SyncEngine {
   listSeries(trialId: string): Promise<SeriesInfo[]>;
   /** A whole series, columnar, in append order. */
   getSeries(trialId: string, key: string): Promise<MetricSeries>;
+  /** The exact M4 points of a window over one metric of many trials of a study (see {@link Storage.getSeriesWindow}). */
+  getSeriesWindow(query: SeriesWindowQuery, signal?: AbortSignal): Promise<SeriesWindow>;
+  /** Count, first, last, min and max of every series of a study: what a table or a new tab needs. */
+  getSeriesSummaries(studyId: string): Promise<SeriesSummary[]>;
   getSyncState(trialId: string): Promise<TrialSyncStatus | undefined>;
 
   /** Queues a job. @throws UnknownActionError / ValidationError at once, before anything is queued. */
@@ -362,6 +367,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     listTrials: (studyId) => storage.listTrials(studyId),
     listSeries: (trialId) => storage.listSeries(trialId),
     getSeries: (trialId, key) => seriesOf(trialId, key),
+    getSeriesWindow: (query, signal) => storage.getSeriesWindow(query, signal),
+    getSeriesSummaries: (studyId) => storage.getSeriesSummaries(studyId),
     getSyncState: (trialId) => storage.getSyncState(trialId),
 
     async enqueue(action, payload, opts) {

@@ -2,6 +2,8 @@
  * The SQL adapter shared by PGlite and PostgreSQL: one schema, one set of queries. A driver only
  * has to run a query and a transaction.
  */
+
+import type { SeriesSummary, SeriesWindow, SeriesWindowQuery } from '../../protocol/index.js';
 import type { JobAction, JobRecord, JobState, NewJob } from '../jobs.js';
 import type {
   ColumnarPoints,
@@ -15,6 +17,8 @@ import type {
 } from '../model.js';
 import type { Storage, StorageOps } from '../storage.js';
 import { CHUNK_POINTS, MIGRATIONS } from './schema.js';
+import { readSeriesWindow } from './sql/series-window.js';
+import { readSeriesSummaries, updateSeriesSummaries } from './sql/summaries.js';
 
 /** Something that runs one parameterised SQL statement. */
 export interface Queryable {
@@ -58,8 +62,17 @@ function splitStatements(sql: string): string[] {
  * Builds a {@link Storage} on a driver that is still starting; every operation waits until the
  * driver is up and the schema migrated.
  */
-export function createSqlStorage(kind: Storage['kind'], open: () => Promise<SqlDriver>): Storage {
-  return new SqlStorage(kind, open());
+export function createSqlStorage(
+  kind: Storage['kind'],
+  open: () => Promise<SqlDriver>,
+  options: SqlStorageOptions = {},
+): Storage {
+  return new SqlStorage(kind, open(), options);
+}
+
+export interface SqlStorageOptions {
+  /** Keep series summaries on append (default true); off only to measure what they cost. */
+  summaries?: boolean;
 }
 
 type Run = <T>(fn: (q: Queryable) => Promise<T>) => Promise<T>;
@@ -119,6 +132,7 @@ class SqlOpsBase implements StorageOps {
     private readonly one: Run,
     private readonly atomic: Run,
     private readonly channel: () => string | undefined,
+    private readonly options: SqlStorageOptions,
   ) {}
 
   private q<R>(text: string, params?: unknown[]): Promise<R[]> {
@@ -239,6 +253,7 @@ class SqlOpsBase implements StorageOps {
           [trialId, key, chunks++, ...columnBytes(points, done, end)],
         );
       }
+      if (this.options.summaries !== false) await updateSeriesSummaries(q, trialId, key, points, total);
       total += n;
       await q.query('UPDATE metric_series SET points = $3, chunks = $4 WHERE trial_id = $1 AND key = $2', [
         trialId,
@@ -285,6 +300,14 @@ class SqlOpsBase implements StorageOps {
       out.timestamps.set(floats(c.timestamps, lo, hi), at);
     }
     return out;
+  }
+
+  getSeriesWindow(query: SeriesWindowQuery, signal?: AbortSignal): Promise<SeriesWindow> {
+    return this.one((q) => readSeriesWindow(q, query, signal));
+  }
+
+  getSeriesSummaries(studyId: string): Promise<SeriesSummary[]> {
+    return this.one((q) => readSeriesSummaries(q, studyId));
   }
 
   async listSeries(trialId: string): Promise<SeriesInfo[]> {
@@ -491,6 +514,7 @@ class SqlStorage extends SqlOpsBase implements Storage {
   constructor(
     readonly kind: Storage['kind'],
     opening: Promise<SqlDriver>,
+    private readonly sqlOptions: SqlStorageOptions,
   ) {
     let channel: string | undefined;
     const driver = opening.then(async (d) => {
@@ -504,6 +528,7 @@ class SqlStorage extends SqlOpsBase implements Storage {
       async (fn) => fn(await driver),
       async (fn) => (await driver).transaction(fn),
       channelOf,
+      sqlOptions,
     );
     this.driver = driver;
     this.channelOf = channelOf;
@@ -514,7 +539,9 @@ class SqlStorage extends SqlOpsBase implements Storage {
   }
 
   async transaction<T>(fn: (tx: StorageOps) => Promise<T>): Promise<T> {
-    return (await this.driver).transaction((q) => fn(new SqlOpsBase(bound(q), bound(q), this.channelOf)));
+    return (await this.driver).transaction((q) =>
+      fn(new SqlOpsBase(bound(q), bound(q), this.channelOf, this.sqlOptions)),
+    );
   }
 
   async listenChanges(onChange: (payload: string) => void): Promise<(() => Promise<void>) | undefined> {
