@@ -35,6 +35,7 @@ import {
   BUCKETS_PER_ROW,
   blockOf,
   bucketOf,
+  decodeRow,
   FINEST_LEVEL,
   float64s,
   KEPT,
@@ -97,7 +98,7 @@ async function requestedSeries(db: Queryable, query: SeriesWindowQuery): Promise
       {
         trialId: r.id,
         startedAt: r.started_at ?? undefined,
-        header: r.buckets ? float64s(r.buckets) : undefined,
+        header: r.buckets ? decodeRow(r.buckets, 1) : undefined,
       },
     ]),
   );
@@ -304,7 +305,7 @@ async function readRows(
   );
   for (const r of rows) {
     const levels = entry(out, r.trial_id, () => new Map<number, BucketRow[]>());
-    entry(levels, r.level, () => []).push({ block: r.block, buckets: float64s(r.buckets) });
+    entry(levels, r.level, () => []).push({ block: r.block, buckets: decodeRow(r.buckets) });
   }
   for (const levels of out.values())
     for (const list of levels.values()) list.sort((a, b) => a.block - b.block);

@@ -69,6 +69,32 @@ function addPoint(
   keepPoint(row, o + KEPT, step, step, value, timestamp, index);
 }
 
+/** Float64 fields of a stored bucket: its position in the row, then the bucket. */
+const STORED_BUCKET = 1 + BUCKET_FIELDS;
+
+/**
+ * A stored row as `buckets` buckets (empty ones included). Rows store only their non-empty
+ * buckets, so a series with sparse steps does not pay for the empty ones.
+ */
+export function decodeRow(bytes: Uint8Array, buckets = BUCKETS_PER_ROW): Float64Array {
+  const stored = float64s(bytes);
+  const row = emptyBuckets(buckets);
+  for (let o = 0; o < stored.length; o += STORED_BUCKET)
+    row.set(stored.subarray(o + 1, o + STORED_BUCKET), stored[o] * BUCKET_FIELDS);
+  return row;
+}
+
+function encodeRow(row: Float64Array): Float64Array {
+  const filled: number[] = [];
+  for (let b = 0; b * BUCKET_FIELDS < row.length; b++) if (row[b * BUCKET_FIELDS] > 0) filled.push(b);
+  const out = new Float64Array(filled.length * STORED_BUCKET);
+  filled.forEach((b, i) => {
+    out[i * STORED_BUCKET] = b;
+    out.set(row.subarray(b * BUCKET_FIELDS, (b + 1) * BUCKET_FIELDS), i * STORED_BUCKET + 1);
+  });
+  return out;
+}
+
 /** A stored float64 column as numbers (copied: drivers may hand back unaligned buffers). */
 export function float64s(b: Uint8Array): Float64Array {
   return new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
@@ -111,7 +137,9 @@ export async function updateSeriesSummaries(
      WHERE trial_id = $1 AND key = $2 AND (level, block) IN (SELECT * FROM unnest($3::smallint[], $4::bigint[]))`,
     [trialId, key, levels, blocks],
   );
-  const stored = new Map(rows.map((r) => [`${r.level}:${r.block}`, float64s(r.buckets)]));
+  const stored = new Map(
+    rows.map((r) => [`${r.level}:${r.block}`, decodeRow(r.buckets, r.level === SERIES_LEVEL ? 1 : BUCKETS_PER_ROW)]),
+  );
   const row = (level: number, block: number): Float64Array => {
     const id = `${level}:${block}`;
     let r = stored.get(id);
@@ -140,7 +168,7 @@ export async function updateSeriesSummaries(
   await writeRows(q, trialId, key, levels, blocks, stored);
 }
 
-/** Upserts the touched rows in one statement: their bytes travel as one parameter, cut by offset. */
+/** Upserts the touched rows in one statement. */
 async function writeRows(
   q: Queryable,
   trialId: string,
@@ -149,23 +177,15 @@ async function writeRows(
   blocks: number[],
   stored: Map<string, Float64Array>,
 ): Promise<void> {
-  const parts = levels.map((level, i) => stored.get(`${level}:${blocks[i]}`) as Float64Array);
-  const all = new Uint8Array(parts.reduce((sum, p) => sum + p.byteLength, 0));
-  const offsets: number[] = [];
-  const lengths: number[] = [];
-  let at = 0;
-  for (const p of parts) {
-    all.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), at);
-    offsets.push(at + 1);
-    lengths.push(p.byteLength);
-    at += p.byteLength;
-  }
+  const rows = levels.map((level, i) => {
+    const packed = encodeRow(stored.get(`${level}:${blocks[i]}`) as Float64Array);
+    return new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength);
+  });
   await q.query(
     `INSERT INTO series_summary (trial_id, key, level, block, buckets)
-     SELECT $1, $2, r.level, r.block, substring($5::bytea FROM r.off FOR r.len)
-     FROM unnest($3::smallint[], $4::bigint[], $6::int[], $7::int[]) AS r(level, block, off, len)
+     SELECT $1, $2, r.level, r.block, r.buckets FROM unnest($3::smallint[], $4::bigint[], $5::bytea[]) AS r(level, block, buckets)
      ON CONFLICT (trial_id, key, level, block) DO UPDATE SET buckets = EXCLUDED.buckets`,
-    [trialId, key, levels, blocks, all, offsets, lengths],
+    [trialId, key, levels, blocks, rows],
   );
 }
 
@@ -194,5 +214,5 @@ export async function readSeriesSummaries(q: Queryable, studyId: string): Promis
      WHERE t.study_id = $1 AND s.level = $2 AND s.block = 0 ORDER BY t.number, t.id, s.key`,
     [studyId, SERIES_LEVEL],
   );
-  return rows.map((r) => toSeriesSummary(r.trial_id, r.key, float64s(r.buckets)));
+  return rows.map((r) => toSeriesSummary(r.trial_id, r.key, decodeRow(r.buckets, 1)));
 }
