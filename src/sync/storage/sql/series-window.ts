@@ -7,8 +7,10 @@
  * levels that fit, plus edges narrower than the finest bucket (16 steps), whose raw points are
  * read by append-index range (for a series appended in step order, exactly the edge's points).
  * A request whose column bounds fall on a multiple of 16 (from a multiple of 16, column width a
- * multiple of 16) reads no raw point at all. Where the coarse buckets say the range holds at most
- * {@link RAW_POINTS_PER_COLUMN} points per column, the raw points of the range are read instead.
+ * multiple of 16) reads no raw point at all. Where the coarse (2^16-step) buckets over the range
+ * hold at most {@link RAW_POINTS_PER_COLUMN} points per column, the raw points of those buckets
+ * are read instead (at most that many per column; for a series appended out of step order, the
+ * index span of those buckets, which may hold more).
  * x = 'time' and 'relative' read every raw point of the requested series: O(points), exact.
  *
  * Statements run outside a transaction, so writes never wait for a window. Points are only

@@ -138,7 +138,10 @@ export async function updateSeriesSummaries(
     [trialId, key, levels, blocks],
   );
   const stored = new Map(
-    rows.map((r) => [`${r.level}:${r.block}`, decodeRow(r.buckets, r.level === SERIES_LEVEL ? 1 : BUCKETS_PER_ROW)]),
+    rows.map((r) => [
+      `${r.level}:${r.block}`,
+      decodeRow(r.buckets, r.level === SERIES_LEVEL ? 1 : BUCKETS_PER_ROW),
+    ]),
   );
   const row = (level: number, block: number): Float64Array => {
     const id = `${level}:${block}`;
