@@ -1,6 +1,18 @@
 export * from './codec.js';
 export * from './events.js';
 export { trialEventJsonSchema } from './json-schema.js';
+export {
+  type ColumnarSeries,
+  columnOf,
+  columnStart,
+  keepPoint,
+  keptPoint,
+  M4_KEPT_FIELDS,
+  M4Accumulator,
+  type M4Points,
+  m4Columns,
+} from './m4-columns.js';
 export type { EventProducer } from './producer.js';
 export * from './run-mapping.js';
 export { seriesId } from './series-id.js';
+export * from './series-window.js';

@@ -4,7 +4,14 @@
  * event protocol's terms.
  */
 import type { MlflowClient } from '../mlflow/index.js';
-import type { MetricBatch, SnapshotEvent, TrialEvent } from '../protocol/index.js';
+import type {
+  MetricBatch,
+  SeriesSummary,
+  SeriesWindow,
+  SeriesWindowQuery,
+  SnapshotEvent,
+  TrialEvent,
+} from '../protocol/index.js';
 import { type ActionContext, runJob } from './actions.js';
 import { SeriesFeed } from './change-feed.js';
 import { type EnqueueOptions, SyncProgress } from './engine/progress.js';
@@ -66,6 +73,10 @@ export interface SyncEngine {
   listSeries(trialId: string): Promise<SeriesInfo[]>;
   /** A whole series, columnar, in append order, as one protocol metric batch. */
   getSeries(trialId: string, key: string): Promise<MetricBatch>;
+  /** The exact M4 points of a window over one metric of many trials of a study (see {@link Storage.getSeriesWindow}). */
+  getSeriesWindow(query: SeriesWindowQuery, signal?: AbortSignal): Promise<SeriesWindow>;
+  /** Count, first, last, min and max of every series of a study: what a table or a new tab needs. */
+  getSeriesSummaries(studyId: string): Promise<SeriesSummary[]>;
   getSyncState(trialId: string): Promise<TrialSyncRecord | undefined>;
 
   /** Queues a job. @throws UnknownActionError / ValidationError at once, before anything is queued. */
@@ -204,6 +215,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     listTrials: (studyId) => storage.listTrials(studyId),
     listSeries: (trialId) => storage.listSeries(trialId),
     getSeries: (trialId, key) => seriesOf(trialId, key),
+    getSeriesWindow: (query, signal) => storage.getSeriesWindow(query, signal),
+    getSeriesSummaries: (studyId) => storage.getSeriesSummaries(studyId),
     getSyncState: (trialId) => storage.getSyncState(trialId),
 
     async enqueue(action, payload, opts) {

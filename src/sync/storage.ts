@@ -2,6 +2,7 @@
  * The storage port: everything the engine keeps (studies, trials, metric series, what MLflow
  * acknowledged, sync states, jobs) behind one interface. Adapters: memory, PGlite, PostgreSQL.
  */
+import type { SeriesSummary, SeriesWindow, SeriesWindowQuery } from '../protocol/index.js';
 import type { JobRecord, JobState, NewJob } from './jobs.js';
 import type {
   ColumnarPoints,
@@ -38,6 +39,14 @@ export interface StorageOps {
   /** Points `from` (inclusive) to `to` (exclusive, default the end) of a series, in append order. */
   readSeries(trialId: string, key: string, from?: number, to?: number): Promise<ColumnarPoints>;
   listSeries(trialId: string): Promise<SeriesInfo[]>;
+  /**
+   * The exact M4 points of a window over one metric of one or many trials of a study, read from
+   * the series summaries (raw points only where needed), in a few statements whatever the number
+   * of trials. Throws `ValidationError` naming the field for a bad request, `NotFoundError` for an unknown study.
+   */
+  getSeriesWindow(query: SeriesWindowQuery, signal?: AbortSignal): Promise<SeriesWindow>;
+  /** Count, first, last, min and max of every series of a study, by trial number then key. */
+  getSeriesSummaries(studyId: string): Promise<SeriesSummary[]>;
   /** Records that MLflow holds the first `acked` points of the series (never lowers it). */
   setAcked(trialId: string, key: string, acked: number): Promise<void>;
 

@@ -72,4 +72,16 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX job_due ON job (run_at, id) WHERE state = 'queued';
   CREATE INDEX job_active ON job (subject) WHERE state = 'active';
   `,
+  // Series summaries (sql/summaries.ts): per series, step-aligned buckets at several levels, one row
+  // of packed float64 buckets per (level, block); level 64 holds the whole series as one bucket.
+  `
+  CREATE TABLE series_summary (
+    trial_id text NOT NULL,
+    key text NOT NULL,
+    level smallint NOT NULL,
+    block bigint NOT NULL,
+    buckets bytea NOT NULL,
+    PRIMARY KEY (trial_id, key, level, block)
+  );
+  `,
 ];

@@ -6,11 +6,13 @@ import type { ColumnarPoints, SeriesInfo } from '../../model.js';
 import type { StorageOps } from '../../storage.js';
 import { CHUNK_POINTS } from '../schema.js';
 import { type Db, rowsOf } from './driver.js';
+import { updateSeriesSummaries } from './summaries.js';
 
 /** The series queries of a {@link StorageOps}. */
 export type SeriesQueries = Pick<StorageOps, 'appendPoints' | 'readSeries' | 'listSeries' | 'setAcked'>;
 
-export function seriesQueries(db: Db): SeriesQueries {
+/** `summaries`: keep the series summaries up to date on append (off only to measure their cost). */
+export function seriesQueries(db: Db, { summaries }: { summaries: boolean }): SeriesQueries {
   const q = rowsOf(db);
   const { atomic } = db;
   return {
@@ -41,6 +43,7 @@ export function seriesQueries(db: Db): SeriesQueries {
             [trialId, key, chunks++, ...columnBytes(points, done, end)],
           );
         }
+        if (summaries) await updateSeriesSummaries(q, trialId, key, points, total);
         total += n;
         await q.query('UPDATE metric_series SET points = $3, chunks = $4 WHERE trial_id = $1 AND key = $2', [
           trialId,

@@ -7,17 +7,26 @@ import { bound, type Db, rowsOf, type SqlDriver } from './driver.js';
 import { jobQueries } from './jobs.js';
 import { migrate } from './migrate.js';
 import { seriesQueries } from './series.js';
+import { readSeriesWindow } from './series-window.js';
+import { readSeriesSummaries } from './summaries.js';
 import { syncStateQueries } from './sync-state.js';
 import { trialQueries } from './trials.js';
 
 export type { Queryable, SqlDriver } from './driver.js';
 
+export interface SqlStorageOptions {
+  /** Keep series summaries on append (default true); off only to measure what they cost. */
+  summaries?: boolean;
+}
+
 /** Every operation of a store on `db`; `channel()` is where change notices go, if anywhere. */
-function sqlOps(db: Db, channel: () => string | undefined): StorageOps {
+function sqlOps(db: Db, channel: () => string | undefined, options: SqlStorageOptions): StorageOps {
   const q = rowsOf(db);
   return {
     ...trialQueries(db),
-    ...seriesQueries(db),
+    ...seriesQueries(db, { summaries: options.summaries !== false }),
+    getSeriesWindow: (query, signal) => db.one((q) => readSeriesWindow(q, query, signal)),
+    getSeriesSummaries: (studyId) => db.one((q) => readSeriesSummaries(q, studyId)),
     ...syncStateQueries(db),
     ...jobQueries(db),
     async notifyChanges(payloads) {
@@ -32,7 +41,11 @@ function sqlOps(db: Db, channel: () => string | undefined): StorageOps {
  * Builds a {@link Storage} on a driver that is still starting; every operation waits until the
  * driver is up and the schema migrated.
  */
-export function createSqlStorage(kind: Storage['kind'], open: () => Promise<SqlDriver>): Storage {
+export function createSqlStorage(
+  kind: Storage['kind'],
+  open: () => Promise<SqlDriver>,
+  options: SqlStorageOptions = {},
+): Storage {
   let channel: string | undefined;
   const channelOf = () => channel;
   const driver = open().then(async (d) => {
@@ -47,12 +60,14 @@ export function createSqlStorage(kind: Storage['kind'], open: () => Promise<SqlD
   };
   return {
     kind,
-    ...sqlOps(pooled, channelOf),
+    ...sqlOps(pooled, channelOf, options),
     async ready() {
       await driver;
     },
     async transaction(fn) {
-      return (await driver).transaction((q) => fn(sqlOps({ one: bound(q), atomic: bound(q) }, channelOf)));
+      return (await driver).transaction((q) =>
+        fn(sqlOps({ one: bound(q), atomic: bound(q) }, channelOf, options)),
+      );
     },
     async listenChanges(onChange) {
       return (await driver).changes?.listen(onChange);

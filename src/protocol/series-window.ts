@@ -1,0 +1,114 @@
+/**
+ * Series windows: "these trials, this metric, this x range, this many pixel columns" and its
+ * answer, the exact M4 points of each column (see `m4-columns.ts` for the definition). Also the
+ * per-series summary a table or a new tab needs instead of raw points.
+ */
+import { z } from 'zod';
+import { metricValueSchema } from './events.js';
+
+/** The x axes a window can be asked on; `relative` is milliseconds since the trial's start. */
+export const SeriesWindowX = { Step: 'step', Time: 'time', Relative: 'relative' } as const;
+export type SeriesWindowX = (typeof SeriesWindowX)[keyof typeof SeriesWindowX];
+
+/** Bounds beyond which a window request is refused as absurd. */
+export const SERIES_WINDOW_LIMITS = { maxColumns: 8192, maxTrials: 10_000 } as const;
+
+const finite = z.number({ error: 'expected a finite number' });
+
+/** A window request, checked: see {@link parseSeriesWindowQuery} for the errors. */
+export const seriesWindowQuerySchema = z
+  .object({
+    studyId: z.string().min(1).max(512),
+    key: z.string().min(1).max(250),
+    /** Omitted: every trial of the study. */
+    trialIds: z
+      .array(z.string().min(1).max(512))
+      .max(SERIES_WINDOW_LIMITS.maxTrials, `at most ${SERIES_WINDOW_LIMITS.maxTrials} trials per request`)
+      .optional(),
+    x: z.enum(Object.values(SeriesWindowX) as [SeriesWindowX, ...SeriesWindowX[]], {
+      error: 'expected "step", "time" or "relative"',
+    }),
+    /** Inclusive lower bound; omitted, the smallest x of the requested series. */
+    from: finite.optional(),
+    /** Inclusive upper bound; omitted, the largest x of the requested series. */
+    to: finite.optional(),
+    /** Pixel columns: the answer has at most five points per column. */
+    columns: z
+      .number({ error: 'expected an integer' })
+      .int('expected an integer')
+      .min(1, 'expected at least 1 column')
+      .max(SERIES_WINDOW_LIMITS.maxColumns, `expected at most ${SERIES_WINDOW_LIMITS.maxColumns} columns`),
+  })
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
+    message: '`to` is below `from`: the range is reversed',
+    path: ['to'],
+  });
+export type SeriesWindowQuery = z.infer<typeof seriesWindowQuerySchema>;
+
+/** A window request that cannot be answered as asked; `field` names the offending field. */
+export class SeriesWindowQueryError extends Error {
+  override name = 'SeriesWindowQueryError';
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Checks a window request; throws a {@link SeriesWindowQueryError} naming the first bad field. */
+export function parseSeriesWindowQuery(input: unknown): SeriesWindowQuery {
+  const result = seriesWindowQuerySchema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue.path.join('.') || 'query';
+  throw new SeriesWindowQueryError(`invalid series window at ${field}: ${issue.message}`, field);
+}
+
+/** One trial's share of a window: its M4 points in x order, columnar. */
+export const seriesWindowPartSchema = z.object({
+  trialId: z.string(),
+  /** Every column is the exact reduction of the raw points (false only for sampled sources). */
+  exact: z.boolean(),
+  /** These are all the raw points in the range: nothing was reduced away. */
+  raw: z.boolean(),
+  steps: z.array(z.number()),
+  values: z.array(metricValueSchema),
+  timestamps: z.array(z.number()),
+});
+export type SeriesWindowPart = z.output<typeof seriesWindowPartSchema>;
+
+/** The answer to a {@link SeriesWindowQuery}, with the range it resolved to. */
+export const seriesWindowSchema = z.object({
+  key: z.string(),
+  x: z.enum(Object.values(SeriesWindowX) as [SeriesWindowX, ...SeriesWindowX[]]),
+  from: z.number(),
+  to: z.number(),
+  columns: z.number().int(),
+  series: z.array(seriesWindowPartSchema),
+});
+export type SeriesWindow = z.output<typeof seriesWindowSchema>;
+
+/** One metric point. */
+export const seriesPointSchema = z.object({
+  step: z.number(),
+  value: metricValueSchema,
+  timestamp: z.number(),
+});
+export type SeriesPoint = z.output<typeof seriesPointSchema>;
+
+/**
+ * What a table or a new tab needs of a series instead of its points. `first`/`last` are by step
+ * (ties: append order); `min`/`max` by value over the non-NaN values (±Infinity count), null when
+ * every value is NaN.
+ */
+export const seriesSummarySchema = z.object({
+  trialId: z.string(),
+  key: z.string(),
+  count: z.number().int().nonnegative(),
+  first: seriesPointSchema,
+  last: seriesPointSchema,
+  min: seriesPointSchema.nullable(),
+  max: seriesPointSchema.nullable(),
+});
+export type SeriesSummary = z.output<typeof seriesSummarySchema>;

@@ -1,0 +1,496 @@
+/**
+ * Window queries: the exact M4 points of many trials' series in a few statements per request,
+ * whatever the number of trials (one each for the series, the coarse buckets, the buckets the
+ * columns need, and the raw points of the column edges).
+ *
+ * Cost, x = 'step': each column's integer step range splits into whole buckets at the coarsest
+ * levels that fit, plus edges narrower than the finest bucket (16 steps), whose raw points are
+ * read by append-index range (for a series appended in step order, exactly the edge's points).
+ * A request whose column bounds fall on a multiple of 16 (from a multiple of 16, column width a
+ * multiple of 16) reads no raw point at all. Where the coarse (2^16-step) buckets over the range
+ * hold at most {@link RAW_POINTS_PER_COLUMN} points per column, the raw points of those buckets
+ * are read instead (at most that many per column; for a series appended out of step order, the
+ * index span of those buckets, which may hold more).
+ * x = 'time' and 'relative' read every raw point of the requested series: O(points), exact.
+ *
+ * Statements run outside a transaction, so writes never wait for a window. Points are only
+ * appended and raw reads go by the index ranges of the buckets read, so a window is consistent
+ * with the buckets as they were read even while appends go on.
+ */
+import {
+  columnOf,
+  columnStart,
+  M4Accumulator,
+  type M4Points,
+  m4Columns,
+  parseSeriesWindowQuery,
+  type SeriesWindow,
+  type SeriesWindowPart,
+  type SeriesWindowQuery,
+  SeriesWindowQueryError,
+} from '../../../protocol/index.js';
+import { NotFoundError, ValidationError } from '../../errors.js';
+import { CHUNK_POINTS } from '../schema.js';
+import type { Queryable } from './driver.js';
+import {
+  BUCKET_FIELDS,
+  BUCKETS_PER_ROW,
+  blockOf,
+  bucketOf,
+  decodeRow,
+  FINEST_LEVEL,
+  float64s,
+  KEPT,
+  SERIES_LEVEL,
+  SUMMARY_LEVELS,
+} from './summaries.js';
+
+/** Up to this many points per column, a range is reduced from its raw points. */
+export const RAW_POINTS_PER_COLUMN = 32;
+
+const COARSEST_LEVEL = SUMMARY_LEVELS[0];
+
+interface WindowSeries {
+  trialId: string;
+  /** The trial's start, for relative time (undefined: the series' first timestamp). */
+  startedAt: number | undefined;
+  /** The whole-series bucket; undefined when the trial has no such series. */
+  header: Float64Array | undefined;
+}
+
+/** Answers a window request (checked here: a bad one throws a {@link ValidationError} naming the field). */
+export async function readSeriesWindow(
+  db: Queryable,
+  input: SeriesWindowQuery,
+  signal?: AbortSignal,
+): Promise<SeriesWindow> {
+  const query = checked(input);
+  const series = await requestedSeries(db, query);
+  signal?.throwIfAborted();
+  const window =
+    query.x === 'step' ? await stepWindow(db, query, series, signal) : await timeWindow(db, query, series);
+  return { key: query.key, x: query.x, columns: query.columns, ...window };
+}
+
+function checked(input: SeriesWindowQuery): SeriesWindowQuery {
+  try {
+    return parseSeriesWindowQuery(input);
+  } catch (err) {
+    if (err instanceof SeriesWindowQueryError) throw new ValidationError(err.message, err.field);
+    throw err;
+  }
+}
+
+/** The requested trials in request order, with their start and header; checks they are the study's. */
+async function requestedSeries(db: Queryable, query: SeriesWindowQuery): Promise<WindowSeries[]> {
+  const { rows } = await db.query<{ id: string; started_at: number | null; buckets: Uint8Array | null }>(
+    `SELECT t.id, (t.data->>'startedAt')::float8 AS started_at, s.buckets FROM trial t
+     LEFT JOIN series_summary s ON s.trial_id = t.id AND s.key = $2 AND s.level = $3 AND s.block = 0
+     WHERE t.study_id = $1 ORDER BY t.number, t.id`,
+    [query.studyId, query.key, SERIES_LEVEL],
+  );
+  if (
+    rows.length === 0 &&
+    (await db.query('SELECT 1 FROM study WHERE id = $1', [query.studyId])).rows.length === 0
+  )
+    throw new NotFoundError('study', query.studyId);
+  const byId = new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        trialId: r.id,
+        startedAt: r.started_at ?? undefined,
+        header: r.buckets ? decodeRow(r.buckets, 1) : undefined,
+      },
+    ]),
+  );
+  const ids = query.trialIds ?? rows.map((r) => r.id);
+  const series = [...new Set(ids)].map((id) => {
+    const s = byId.get(id);
+    if (!s) {
+      const field = `trialIds.${ids.indexOf(id)}`;
+      throw new ValidationError(
+        `invalid series window at ${field}: trial ${JSON.stringify(id)} is not in study ${JSON.stringify(query.studyId)}`,
+        field,
+      );
+    }
+    return s;
+  });
+  if (series.length > 0 && series.every((s) => !s.header))
+    throw new ValidationError(
+      `invalid series window at key: no requested trial has a series ${JSON.stringify(query.key)}`,
+      'key',
+    );
+  return series;
+}
+
+type Resolved = Pick<SeriesWindow, 'from' | 'to' | 'series'>;
+
+function part(trialId: string, points: M4Points): SeriesWindowPart {
+  const { steps, values, timestamps, raw } = points;
+  return { trialId, exact: true, raw, steps, values, timestamps };
+}
+
+const emptyPart = (trialId: string): SeriesWindowPart => part(trialId, new M4Accumulator(1).result());
+
+// ---- x = 'time' and 'relative': from every raw point --------------------------------------------
+
+async function timeWindow(
+  db: Queryable,
+  query: SeriesWindowQuery,
+  series: WindowSeries[],
+): Promise<Resolved> {
+  const stored = series.filter((s) => s.header);
+  const { rows } = await db.query<{
+    trial_id: string;
+    steps: Uint8Array;
+    vals: Uint8Array;
+    timestamps: Uint8Array;
+  }>(
+    `SELECT trial_id, steps, vals, timestamps FROM metric_chunk
+     WHERE key = $1 AND trial_id = ANY($2::text[]) ORDER BY trial_id, chunk`,
+    [query.key, stored.map((s) => s.trialId)],
+  );
+  const chunks = new Map<string, typeof rows>();
+  for (const r of rows) entry(chunks, r.trial_id, () => []).push(r);
+  const points = new Map(
+    stored.map((s) => {
+      const own = chunks.get(s.trialId) ?? [];
+      const join = (column: 'steps' | 'vals' | 'timestamps') => concat(own.map((c) => float64s(c[column])));
+      const p = { steps: join('steps'), values: join('vals'), timestamps: join('timestamps') };
+      const offset = query.x === 'relative' ? (s.startedAt ?? p.timestamps[0]) : 0;
+      return [s.trialId, { p, offset }];
+    }),
+  );
+  let from = query.from ?? Number.POSITIVE_INFINITY;
+  let to = query.to ?? Number.NEGATIVE_INFINITY;
+  for (const { p, offset } of points.values()) {
+    for (const t of p.timestamps) {
+      if (query.from === undefined) from = Math.min(from, t - offset);
+      if (query.to === undefined) to = Math.max(to, t - offset);
+    }
+  }
+  if (!(from <= to)) return emptyWindow(query, series);
+  return {
+    from,
+    to,
+    series: series.map((s) => {
+      const own = points.get(s.trialId);
+      if (!own) return emptyPart(s.trialId);
+      return part(s.trialId, m4Columns(own.p, query.x, from, to, query.columns, own.offset));
+    }),
+  };
+}
+
+function concat(parts: Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** A range that holds no point (a default bound beyond the given one, or no points at all). */
+function emptyWindow(query: SeriesWindowQuery, series: WindowSeries[]): Resolved {
+  return {
+    from: query.from ?? 0,
+    to: query.to ?? query.from ?? 0,
+    series: series.map((s) => emptyPart(s.trialId)),
+  };
+}
+
+// ---- x = 'step': from the buckets, raw points only at column edges -----------------------------
+
+/** A run of whole buckets `[lo, hi]` of one level inside one column. */
+interface Piece {
+  column: number;
+  level: number;
+  lo: number;
+  hi: number;
+}
+
+/** How the columns over `[from, to]` split into whole buckets and finest-level edge buckets. */
+interface StepPlan {
+  pieces: Piece[];
+  /** Finest-level buckets that straddle a column bound or the window's ends, ascending. */
+  edges: number[];
+}
+
+/** Splits every column's integer step range into whole buckets and edge buckets. */
+export function planStepColumns(from: number, to: number, columns: number): StepPlan {
+  const pieces: Piece[] = [];
+  const edges: number[] = [];
+  const edge = (step: number) => {
+    const b = bucketOf(step, FINEST_LEVEL);
+    if (edges[edges.length - 1] !== b) edges.push(b);
+  };
+  const fine = 2 ** FINEST_LEVEL;
+  const lastStep = Math.floor(to);
+  for (let j = 0; j < columns; j++) {
+    const a = Math.max(Math.ceil(columnStart(j, from, to, columns)), Math.ceil(from));
+    const b =
+      j === columns - 1 ? lastStep : Math.min(Math.ceil(columnStart(j + 1, from, to, columns)) - 1, lastStep);
+    if (a > b) continue;
+    const alignedFrom = Math.ceil(a / fine) * fine;
+    const alignedTo = Math.floor((b + 1) / fine) * fine - 1;
+    if (alignedFrom > alignedTo) {
+      edge(a);
+      edge(b);
+      continue;
+    }
+    if (a < alignedFrom) edge(a);
+    coverAligned(j, alignedFrom, alignedTo, pieces);
+    if (b > alignedTo) edge(b);
+  }
+  return { pieces, edges };
+}
+
+/** Covers steps `[a, b]` (both on the finest grid) with the fewest whole buckets, greedily. */
+function coverAligned(column: number, a: number, b: number, pieces: Piece[]): void {
+  let p = a;
+  while (p <= b) {
+    const level = SUMMARY_LEVELS.find((l) => p % 2 ** l === 0 && p + 2 ** l - 1 <= b) as number;
+    const width = 2 ** level;
+    const n = level === COARSEST_LEVEL ? Math.floor((b - p + 1) / width) : 1;
+    pieces.push({ column, level, lo: p / width, hi: p / width + n - 1 });
+    p += n * width;
+  }
+}
+
+/** One stored row of buckets. */
+interface BucketRow {
+  block: number;
+  buckets: Float64Array;
+}
+/** Rows by trial, then level, sorted by block. */
+type RowsByTrial = Map<string, Map<number, BucketRow[]>>;
+
+/** Row ranges per level, for one query: added in any order, merged where they overlap or touch. */
+class RowRanges {
+  private readonly byLevel = new Map<number, [number, number][]>();
+
+  add(level: number, loBucket: number, hiBucket: number): void {
+    entry(this.byLevel, level, () => []).push([blockOf(loBucket), blockOf(hiBucket)]);
+  }
+
+  /** The merged ranges as the query's three arrays. */
+  columns(): { levels: number[]; los: number[]; his: number[] } {
+    const out = { levels: [] as number[], los: [] as number[], his: [] as number[] };
+    for (const [level, list] of this.byLevel) {
+      for (const [lo, hi] of merged(list)) {
+        out.levels.push(level);
+        out.los.push(lo);
+        out.his.push(hi);
+      }
+    }
+    return out;
+  }
+}
+
+async function readRows(
+  db: Queryable,
+  key: string,
+  trialIds: string[],
+  ranges: RowRanges,
+): Promise<RowsByTrial> {
+  const out: RowsByTrial = new Map();
+  const { levels, los, his } = ranges.columns();
+  if (levels.length === 0 || trialIds.length === 0) return out;
+  const { rows } = await db.query<{ trial_id: string; level: number; block: number; buckets: Uint8Array }>(
+    `SELECT s.trial_id, s.level, s.block::float8 AS block, s.buckets FROM series_summary s
+     JOIN unnest($3::smallint[], $4::bigint[], $5::bigint[]) AS r(level, lo, hi)
+       ON s.level = r.level AND s.block BETWEEN r.lo AND r.hi
+     WHERE s.key = $1 AND s.trial_id = ANY($2::text[])`,
+    [key, trialIds, levels, los, his],
+  );
+  for (const r of rows) {
+    const levels = entry(out, r.trial_id, () => new Map<number, BucketRow[]>());
+    entry(levels, r.level, () => []).push({ block: r.block, buckets: decodeRow(r.buckets) });
+  }
+  for (const levels of out.values())
+    for (const list of levels.values()) list.sort((a, b) => a.block - b.block);
+  return out;
+}
+
+/** Calls `visit(row, offset)` for every non-empty bucket `lo..hi` of a level held in `rows`. */
+function eachBucket(
+  rows: BucketRow[] | undefined,
+  lo: number,
+  hi: number,
+  visit: (buckets: Float64Array, offset: number) => void,
+): void {
+  if (!rows) return;
+  const first = blockOf(lo);
+  let i = 0;
+  for (let h = rows.length; i < h; ) {
+    const mid = (i + h) >>> 1;
+    if (rows[mid].block < first) i = mid + 1;
+    else h = mid;
+  }
+  for (; i < rows.length && rows[i].block <= blockOf(hi); i++) {
+    const { block, buckets } = rows[i];
+    const start = Math.max(lo, block * BUCKETS_PER_ROW) - block * BUCKETS_PER_ROW;
+    const end = Math.min(hi, block * BUCKETS_PER_ROW + BUCKETS_PER_ROW - 1) - block * BUCKETS_PER_ROW;
+    for (let b = start; b <= end; b++) {
+      if (buckets[b * BUCKET_FIELDS] > 0) visit(buckets, b * BUCKET_FIELDS);
+    }
+  }
+}
+
+/** Append-index ranges of raw points to read, per trial. */
+type IndexRanges = Map<string, [number, number][]>;
+
+function addRange(ranges: IndexRanges, trialId: string, buckets: Float64Array, o: number): void {
+  entry(ranges, trialId, () => []).push([buckets[o + 1], buckets[o + 2]]);
+}
+
+async function stepWindow(
+  db: Queryable,
+  query: SeriesWindowQuery,
+  series: WindowSeries[],
+  signal?: AbortSignal,
+): Promise<Resolved> {
+  const stored = series.filter((s) => s.header);
+  const from = query.from ?? Math.min(...stored.map((s) => (s.header as Float64Array)[KEPT + 1]));
+  const to = query.to ?? Math.max(...stored.map((s) => (s.header as Float64Array)[KEPT + 5 + 1]));
+  if (!(from <= to) || stored.length === 0) return emptyWindow(query, series);
+  const { columns } = query;
+  const ids = stored.map((s) => s.trialId);
+
+  // The coarse buckets over the range tell, per trial, whether few enough points lie in it to read them raw.
+  const lo = bucketOf(Math.ceil(from), COARSEST_LEVEL);
+  const hi = bucketOf(Math.floor(to), COARSEST_LEVEL);
+  const coarse = new RowRanges();
+  coarse.add(COARSEST_LEVEL, lo, hi);
+  const coarseRows = await readRows(db, query.key, ids, coarse);
+  signal?.throwIfAborted();
+  const rawRanges: IndexRanges = new Map();
+  const summarised: string[] = [];
+  for (const id of ids) {
+    let count = 0;
+    const spans: [number, number][] = [];
+    eachBucket(coarseRows.get(id)?.get(COARSEST_LEVEL), lo, hi, (b, o) => {
+      count += b[o];
+      spans.push([b[o + 1], b[o + 2]]);
+    });
+    if (count <= RAW_POINTS_PER_COLUMN * columns) rawRanges.set(id, spans);
+    else summarised.push(id);
+  }
+
+  // The other trials: whole buckets per column, raw points at the edges.
+  const plan = planStepColumns(from, to, columns);
+  const fine = new RowRanges();
+  for (const p of plan.pieces) if (p.level !== COARSEST_LEVEL) fine.add(p.level, p.lo, p.hi);
+  for (const e of plan.edges) fine.add(FINEST_LEVEL, e, e);
+  const rows = await readRows(db, query.key, summarised, fine);
+  signal?.throwIfAborted();
+  const accumulators = new Map(ids.map((id) => [id, new M4Accumulator(columns)]));
+  for (const id of summarised) {
+    const acc = accumulators.get(id) as M4Accumulator;
+    const levels = rows.get(id);
+    for (const p of plan.pieces) {
+      const ofLevel = p.level === COARSEST_LEVEL ? coarseRows.get(id)?.get(p.level) : levels?.get(p.level);
+      eachBucket(ofLevel, p.lo, p.hi, (b, o) => {
+        acc.offerKept(p.column, b, o + KEPT);
+        acc.tally(b[o]);
+      });
+    }
+    for (const e of plan.edges)
+      eachBucket(levels?.get(FINEST_LEVEL), e, e, (b, o) => addRange(rawRanges, id, b, o));
+  }
+
+  // A bucket's index range may hold other buckets' points (out-of-order appends): keep the edges' own.
+  const edges = new Set(plan.edges);
+  const edgesOnly = new Set(summarised);
+  await readRawPoints(db, query.key, rawRanges, (trialId, index, step, value, timestamp) => {
+    const column = columnOf(step, from, to, columns);
+    if (column < 0 || (edgesOnly.has(trialId) && !edges.has(bucketOf(step, FINEST_LEVEL)))) return;
+    const acc = accumulators.get(trialId) as M4Accumulator;
+    acc.offer(column, step, step, value, timestamp, index);
+    acc.tally(1);
+  });
+  return {
+    from,
+    to,
+    series: series.map((s) => {
+      const acc = accumulators.get(s.trialId);
+      return acc ? part(s.trialId, acc.result()) : emptyPart(s.trialId);
+    }),
+  };
+}
+
+/**
+ * Reads the raw points at the given append-index ranges (inclusive; overlaps merged) in one
+ * statement, slicing only those bytes out of the chunks, and visits each point once.
+ */
+export async function readRawPoints(
+  db: Queryable,
+  key: string,
+  ranges: IndexRanges,
+  visit: (trialId: string, index: number, step: number, value: number, timestamp: number) => void,
+): Promise<void> {
+  const trials: string[] = [];
+  const chunks: number[] = [];
+  const offsets: number[] = [];
+  const lengths: number[] = [];
+  const starts: number[] = [];
+  for (const [trialId, list] of ranges) {
+    for (const [lo, hi] of merged(list)) {
+      for (let i = lo; i <= hi; ) {
+        const chunk = Math.floor(i / CHUNK_POINTS);
+        const end = Math.min(hi, (chunk + 1) * CHUNK_POINTS - 1);
+        trials.push(trialId);
+        chunks.push(chunk);
+        offsets.push((i - chunk * CHUNK_POINTS) * 8 + 1);
+        lengths.push((end - i + 1) * 8);
+        starts.push(i);
+        i = end + 1;
+      }
+    }
+  }
+  if (trials.length === 0) return;
+  const { rows } = await db.query<{
+    ord: number;
+    steps: Uint8Array;
+    vals: Uint8Array;
+    timestamps: Uint8Array;
+  }>(
+    `SELECT r.ord::int AS ord, substring(c.steps FROM r.off FOR r.len) AS steps,
+       substring(c.vals FROM r.off FOR r.len) AS vals, substring(c.timestamps FROM r.off FOR r.len) AS timestamps
+     FROM unnest($2::text[], $3::int[], $4::int[], $5::int[]) WITH ORDINALITY AS r(trial_id, chunk, off, len, ord)
+     JOIN metric_chunk c ON c.trial_id = r.trial_id AND c.key = $1 AND c.chunk = r.chunk`,
+    [key, trials, chunks, offsets, lengths],
+  );
+  for (const row of rows) {
+    const i = row.ord - 1;
+    const steps = float64s(row.steps);
+    const values = float64s(row.vals);
+    const timestamps = float64s(row.timestamps);
+    for (let k = 0; k < steps.length; k++)
+      visit(trials[i], starts[i] + k, steps[k], values[k], timestamps[k]);
+  }
+}
+
+/** Inclusive ranges sorted and merged where they overlap or touch. */
+function merged(list: [number, number][]): [number, number][] {
+  const sorted = [...list].sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  for (const [lo, hi] of sorted) {
+    const last = out[out.length - 1];
+    if (last && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
+    else out.push([lo, hi]);
+  }
+  return out;
+}
+
+/** The value of `key` in `map`, created first if missing. */
+function entry<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
+}

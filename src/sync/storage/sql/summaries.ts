@@ -1,0 +1,221 @@
+/**
+ * Series summaries, kept beside the points so a window query never has to read every point.
+ *
+ * Per series, buckets aligned in step space at levels {@link SUMMARY_LEVELS}: bucket `b` of level
+ * `L` covers steps `[b·2^L, (b+1)·2^L)`. A bucket holds its point count, the lowest and highest
+ * append index of its points (where its raw points lie in the chunks) and its kept M4 points
+ * (first, last, min, max, first NaN: see `keepPoint`). Rows pack {@link BUCKETS_PER_ROW} buckets
+ * of one level as float64; level {@link SERIES_LEVEL} is the whole series in one bucket, the
+ * series' header. Appends update the buckets their points fall in, whatever their order.
+ */
+import {
+  keepPoint,
+  keptPoint,
+  M4_KEPT_FIELDS,
+  type SeriesPoint,
+  type SeriesSummary,
+} from '../../../protocol/index.js';
+import type { ColumnarPoints } from '../../model.js';
+import type { Queryable } from './driver.js';
+
+/** Bucket widths, as powers of two of steps, coarsest first. */
+export const SUMMARY_LEVELS = [16, 12, 8, 4] as const;
+/** The finest level: window edges narrower than its buckets are read from raw points. */
+export const FINEST_LEVEL = 4;
+/** The level whose one bucket (block 0, bucket 0) summarises the whole series. */
+export const SERIES_LEVEL = 64;
+/** Buckets per stored row: small rows keep the rewrite per append small. */
+export const BUCKETS_PER_ROW = 64;
+/** Float64 fields per bucket: count, lowest index, highest index, then the kept points. */
+export const BUCKET_FIELDS = 3 + M4_KEPT_FIELDS;
+/** Offset of the kept points in a bucket. */
+export const KEPT = 3;
+
+/** The bucket of `step` at `level`. */
+export function bucketOf(step: number, level: number): number {
+  return Math.floor(step / 2 ** level);
+}
+
+/** The row (block) holding bucket `bucket`. */
+export function blockOf(bucket: number): number {
+  return Math.floor(bucket / BUCKETS_PER_ROW);
+}
+
+/** Buckets with no points yet. */
+function emptyBuckets(count: number): Float64Array {
+  const a = new Float64Array(count * BUCKET_FIELDS).fill(Number.NaN);
+  for (let b = 0; b < count; b++) a[b * BUCKET_FIELDS] = 0;
+  return a;
+}
+
+/** Adds one point (at append position `index`) to bucket `bucket` of a row. */
+function addPoint(
+  row: Float64Array,
+  bucket: number,
+  step: number,
+  value: number,
+  timestamp: number,
+  index: number,
+): void {
+  const o = bucket * BUCKET_FIELDS;
+  if (row[o] === 0) {
+    row[o + 1] = index;
+    row[o + 2] = index;
+  } else {
+    if (index < row[o + 1]) row[o + 1] = index;
+    if (index > row[o + 2]) row[o + 2] = index;
+  }
+  row[o]++;
+  keepPoint(row, o + KEPT, step, step, value, timestamp, index);
+}
+
+/** Float64 fields of a stored bucket: its position in the row, then the bucket. */
+const STORED_BUCKET = 1 + BUCKET_FIELDS;
+
+/**
+ * A stored row as `buckets` buckets (empty ones included). Rows store only their non-empty
+ * buckets, so a series with sparse steps does not pay for the empty ones.
+ */
+export function decodeRow(bytes: Uint8Array, buckets = BUCKETS_PER_ROW): Float64Array {
+  const stored = float64s(bytes);
+  const row = emptyBuckets(buckets);
+  for (let o = 0; o < stored.length; o += STORED_BUCKET)
+    row.set(stored.subarray(o + 1, o + STORED_BUCKET), stored[o] * BUCKET_FIELDS);
+  return row;
+}
+
+function encodeRow(row: Float64Array): Float64Array {
+  const filled: number[] = [];
+  for (let b = 0; b * BUCKET_FIELDS < row.length; b++) if (row[b * BUCKET_FIELDS] > 0) filled.push(b);
+  const out = new Float64Array(filled.length * STORED_BUCKET);
+  filled.forEach((b, i) => {
+    out[i * STORED_BUCKET] = b;
+    out.set(row.subarray(b * BUCKET_FIELDS, (b + 1) * BUCKET_FIELDS), i * STORED_BUCKET + 1);
+  });
+  return out;
+}
+
+/** A stored float64 column as numbers (copied: drivers may hand back unaligned buffers). */
+export function float64s(b: Uint8Array): Float64Array {
+  return new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+}
+
+/**
+ * Updates the summaries of a series with points just appended at positions `firstIndex…`; runs
+ * in the append's transaction, after the series row was locked.
+ */
+export async function updateSeriesSummaries(
+  q: Queryable,
+  trialId: string,
+  key: string,
+  points: ColumnarPoints,
+  firstIndex: number,
+): Promise<void> {
+  const n = points.steps.length;
+  if (n === 0) return;
+  const levels: number[] = [];
+  const blocks: number[] = [];
+  const seen = new Set<string>();
+  const want = (level: number, block: number) => {
+    const id = `${level}:${block}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    levels.push(level);
+    blocks.push(block);
+  };
+  want(SERIES_LEVEL, 0);
+  for (const level of SUMMARY_LEVELS) {
+    let previous = Number.NaN;
+    for (let i = 0; i < n; i++) {
+      const block = blockOf(bucketOf(points.steps[i], level));
+      if (block !== previous) want(level, block);
+      previous = block;
+    }
+  }
+  const { rows } = await q.query<{ level: number; block: number; buckets: Uint8Array }>(
+    `SELECT level, block::float8 AS block, buckets FROM series_summary
+     WHERE trial_id = $1 AND key = $2 AND (level, block) IN (SELECT * FROM unnest($3::smallint[], $4::bigint[]))`,
+    [trialId, key, levels, blocks],
+  );
+  const stored = new Map(
+    rows.map((r) => [
+      `${r.level}:${r.block}`,
+      decodeRow(r.buckets, r.level === SERIES_LEVEL ? 1 : BUCKETS_PER_ROW),
+    ]),
+  );
+  const row = (level: number, block: number): Float64Array => {
+    const id = `${level}:${block}`;
+    let r = stored.get(id);
+    if (!r) {
+      r = emptyBuckets(level === SERIES_LEVEL ? 1 : BUCKETS_PER_ROW);
+      stored.set(id, r);
+    }
+    return r;
+  };
+  const header = row(SERIES_LEVEL, 0);
+  for (const level of SUMMARY_LEVELS) {
+    let block = Number.NaN;
+    let current = header;
+    for (let i = 0; i < n; i++) {
+      const bucket = bucketOf(points.steps[i], level);
+      if (blockOf(bucket) !== block) {
+        block = blockOf(bucket);
+        current = row(level, block);
+      }
+      const at = bucket - block * BUCKETS_PER_ROW;
+      addPoint(current, at, points.steps[i], points.values[i], points.timestamps[i], firstIndex + i);
+    }
+  }
+  for (let i = 0; i < n; i++)
+    addPoint(header, 0, points.steps[i], points.values[i], points.timestamps[i], firstIndex + i);
+  await writeRows(q, trialId, key, levels, blocks, stored);
+}
+
+/** Upserts the touched rows in one statement. */
+async function writeRows(
+  q: Queryable,
+  trialId: string,
+  key: string,
+  levels: number[],
+  blocks: number[],
+  stored: Map<string, Float64Array>,
+): Promise<void> {
+  const rows = levels.map((level, i) => {
+    const packed = encodeRow(stored.get(`${level}:${blocks[i]}`) as Float64Array);
+    return new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength);
+  });
+  await q.query(
+    `INSERT INTO series_summary (trial_id, key, level, block, buckets)
+     SELECT $1, $2, r.level, r.block, r.buckets FROM unnest($3::smallint[], $4::bigint[], $5::bytea[]) AS r(level, block, buckets)
+     ON CONFLICT (trial_id, key, level, block) DO UPDATE SET buckets = EXCLUDED.buckets`,
+    [trialId, key, levels, blocks, rows],
+  );
+}
+
+/** The point kept in slot `slot` of a bucket, as the protocol writes it. */
+function point(bucket: Float64Array, slot: number): SeriesPoint | null {
+  return keptPoint(bucket, KEPT, slot) ?? null;
+}
+
+/** The whole-series bucket of a stored header row as a {@link SeriesSummary}. */
+export function toSeriesSummary(trialId: string, key: string, header: Float64Array): SeriesSummary {
+  return {
+    trialId,
+    key,
+    count: header[0],
+    first: point(header, 0) as SeriesPoint,
+    last: point(header, 1) as SeriesPoint,
+    min: point(header, 2),
+    max: point(header, 3),
+  };
+}
+
+/** Count, first, last, min and max of every series of a study, by trial number then key. */
+export async function readSeriesSummaries(q: Queryable, studyId: string): Promise<SeriesSummary[]> {
+  const { rows } = await q.query<{ trial_id: string; key: string; buckets: Uint8Array }>(
+    `SELECT s.trial_id, s.key, s.buckets FROM series_summary s JOIN trial t ON t.id = s.trial_id
+     WHERE t.study_id = $1 AND s.level = $2 AND s.block = 0 ORDER BY t.number, t.id, s.key`,
+    [studyId, SERIES_LEVEL],
+  );
+  return rows.map((r) => toSeriesSummary(r.trial_id, r.key, decodeRow(r.buckets, 1)));
+}

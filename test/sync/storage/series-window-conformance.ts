@@ -1,0 +1,211 @@
+// Property tests of series windows, run on every adapter: for random series (out-of-order appends
+// in several batches, NaN, ±Infinity, duplicate steps) and random windows on every x axis, the
+// answer equals the reference M4 over the raw points. Seeded, so a failure names its seed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { m4Columns, type SeriesWindowQuery, type SeriesWindowX } from '../../../src/protocol/index.js';
+import { seededRandom } from '../../../src/server/seeded-random.js';
+import type { ColumnarPoints, Storage } from '../../../src/sync/index.js';
+import { study, trial } from './conformance.js';
+
+type Random = () => number;
+const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)];
+const int = (random: Random, lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+
+/** A random series in append order: dense or sparse steps, shuffled blocks, duplicates, non-finite values. */
+export function randomSeries(random: Random): ColumnarPoints {
+  const n = pick(random, [0, 1, 5, 200, 3000, 9000]);
+  const stride = pick(random, [1, 1, 3, 37, 1000]);
+  const origin = pick(random, [0, 0, 5, -40, 65_530]);
+  const steps = Array.from({ length: n }, (_, i) => origin + i * stride);
+  if (random() < 0.5) {
+    // Out of order: swap random blocks.
+    for (let k = 0; k < n / 50; k++) {
+      const a = int(random, 0, n - 1);
+      const b = int(random, 0, n - 1);
+      [steps[a], steps[b]] = [steps[b], steps[a]];
+    }
+  }
+  for (let k = 0; k < n / 20; k++)
+    if (random() < 0.5) steps[int(random, 0, n - 1)] = steps[int(random, 0, n - 1)];
+  const p: ColumnarPoints = {
+    steps: Float64Array.from(steps),
+    values: new Float64Array(n),
+    timestamps: new Float64Array(n),
+  };
+  const levels = pick(random, [3, 1000, 1e9]);
+  for (let i = 0; i < n; i++) {
+    const r = random();
+    p.values[i] =
+      r < 0.02
+        ? Number.NaN
+        : r < 0.03
+          ? Number.POSITIVE_INFINITY
+          : r < 0.04
+            ? Number.NEGATIVE_INFINITY
+            : Math.round((random() - 0.5) * levels) / 7;
+    p.timestamps[i] = 1_700_000_000_000 + Math.floor(i * 10 + random() * 30);
+  }
+  return p;
+}
+
+function slice(p: ColumnarPoints, from: number, to: number): ColumnarPoints {
+  return {
+    steps: p.steps.slice(from, to),
+    values: p.values.slice(from, to),
+    timestamps: p.timestamps.slice(from, to),
+  };
+}
+
+/** A random window over `[lo, hi]`: defaulted, aligned to the 16-step grid, or arbitrary. */
+function randomRange(random: Random, x: SeriesWindowX, lo: number, hi: number, columns: number) {
+  const kind = pick(random, ['default', 'aligned', 'any', 'any', 'half']);
+  if (kind === 'default') return {};
+  if (kind === 'half') return random() < 0.5 ? { from: lo + (hi - lo) / 3 } : { to: hi - (hi - lo) / 3 };
+  if (kind === 'aligned' && x === 'step') {
+    const width = 16 * int(random, 1, 8);
+    const from = Math.floor(lo / 16) * 16 + 16 * int(random, 0, 20);
+    return { from, to: from + width * columns - 1 };
+  }
+  const a = lo + random() * (hi - lo) * 1.1 - (hi - lo) * 0.05;
+  const b = a + random() * (hi - a) * 1.05;
+  return { from: a, to: b };
+}
+
+/** Registers the window properties for one adapter. */
+export function describeSeriesWindows(name: string, open: () => Storage, cleanup?: () => Promise<void>) {
+  describe(`series windows: ${name}`, () => {
+    let store: Storage;
+    beforeAll(async () => {
+      store = open();
+      await store.ready();
+    });
+    afterAll(async () => {
+      await store?.close();
+      await cleanup?.();
+    });
+
+    it('answers every random window exactly as M4 over the raw points', async () => {
+      for (let seed = 1; seed <= 8; seed++) {
+        const random = seededRandom(seed);
+        const s = study();
+        await store.upsertStudy(s);
+        const trials = Array.from({ length: 3 }, (_, i) =>
+          trial(s.id, i, random() < 0.5 ? { startedAt: 1_699_999_999_000 } : {}),
+        );
+        for (const t of trials) await store.upsertTrial(t);
+        for (const t of trials) {
+          const p = randomSeries(random);
+          // Several batches, cut at random points.
+          let at = 0;
+          while (at < p.steps.length) {
+            const end = Math.min(p.steps.length, at + int(random, 1, 4000));
+            await store.appendPoints(t.id, 'loss', slice(p, at, end));
+            at = end;
+          }
+        }
+        const raw = await Promise.all(trials.map((t) => store.readSeries(t.id, 'loss')));
+        if (raw.every((r) => r.steps.length === 0)) continue;
+        for (let w = 0; w < 8; w++) {
+          const x = pick(random, ['step', 'step', 'time', 'relative'] as const);
+          const starts = trials.map((t, i) => (x === 'relative' ? (t.startedAt ?? raw[i].timestamps[0]) : 0));
+          const subset = random() < 0.3 ? [2, 0] : undefined;
+          const xs = (subset ?? [0, 1, 2]).flatMap((i) =>
+            Array.from(x === 'step' ? raw[i].steps : raw[i].timestamps, (v) => v - starts[i]),
+          );
+          if (xs.length === 0) continue;
+          const lo = xs.reduce((a, b) => Math.min(a, b));
+          const hi = xs.reduce((a, b) => Math.max(a, b));
+          const columns = pick(random, [1, 3, 16, 100, 700]);
+          const query: SeriesWindowQuery = {
+            studyId: s.id,
+            key: 'loss',
+            x,
+            columns,
+            ...randomRange(random, x, lo, hi, columns),
+            ...(subset && { trialIds: subset.map((i) => trials[i].id) }),
+          };
+          const window = await store.getSeriesWindow(query);
+          const label = `seed ${seed}, window ${w}: ${JSON.stringify(query)}`;
+          expect(window.from, label).toBe(
+            query.from ?? (query.to !== undefined && query.to < lo ? query.to : lo),
+          );
+          if (window.from <= (query.to ?? hi)) expect(window.to, label).toBe(query.to ?? hi);
+          const ids = query.trialIds ?? trials.map((t) => t.id);
+          expect(
+            window.series.map((part) => part.trialId),
+            label,
+          ).toEqual(ids);
+          for (const part of window.series) {
+            const i = trials.findIndex((t) => t.id === part.trialId);
+            const expected = m4Columns(raw[i], x, window.from, window.to, columns, starts[i]);
+            expect({ ...part }, label).toEqual({ trialId: part.trialId, exact: true, ...expected });
+          }
+        }
+      }
+    }, 300_000);
+
+    it('keeps count, first, last, min and max of every series', async () => {
+      const random = seededRandom(99);
+      const s = study();
+      await store.upsertStudy(s);
+      const t = trial(s.id, 0);
+      await store.upsertTrial(t);
+      const p = randomSeries(random);
+      await store.appendPoints(t.id, 'acc', slice(p, 0, 100));
+      await store.appendPoints(t.id, 'acc', slice(p, 100, p.steps.length));
+      await store.appendPoints(t.id, 'nan', {
+        steps: Float64Array.of(2, 1),
+        values: Float64Array.of(NaN, NaN),
+        timestamps: Float64Array.of(5, 6),
+      });
+      const summaries = await store.getSeriesSummaries(s.id);
+      const point = (i: number) => ({ step: p.steps[i], value: p.values[i], timestamp: p.timestamps[i] });
+      const order = Array.from(p.steps, (_, i) => i).sort((a, b) => p.steps[a] - p.steps[b] || a - b);
+      const finite = order.filter((i) => !Number.isNaN(p.values[i]));
+      const min = finite.reduce((m, i) => (p.values[i] < p.values[m] ? i : m), finite[0]);
+      const max = finite.reduce((m, i) => (p.values[i] > p.values[m] ? i : m), finite[0]);
+      expect(summaries).toEqual([
+        {
+          trialId: t.id,
+          key: 'acc',
+          count: p.steps.length,
+          first: point(order[0]),
+          last: point(order[order.length - 1]),
+          min: point(min),
+          max: point(max),
+        },
+        {
+          trialId: t.id,
+          key: 'nan',
+          count: 2,
+          first: { step: 1, value: NaN, timestamp: 6 },
+          last: { step: 2, value: NaN, timestamp: 5 },
+          min: null,
+          max: null,
+        },
+      ]);
+    });
+
+    it('refuses windows of other studies, unknown keys and unknown studies, naming the field', async () => {
+      const s = study();
+      await store.upsertStudy(s);
+      const t = trial(s.id, 0);
+      await store.upsertTrial(t);
+      await store.appendPoints(t.id, 'loss', {
+        steps: Float64Array.of(1),
+        values: Float64Array.of(1),
+        timestamps: Float64Array.of(1),
+      });
+      const base = { studyId: s.id, key: 'loss', x: 'step', columns: 10 } as const;
+      await expect(store.getSeriesWindow({ ...base, trialIds: [t.id, 'elsewhere'] })).rejects.toMatchObject({
+        name: 'ValidationError',
+        path: 'trialIds.1',
+      });
+      await expect(store.getSeriesWindow({ ...base, key: 'nope' })).rejects.toMatchObject({ path: 'key' });
+      await expect(store.getSeriesWindow({ ...base, from: 5, to: 1 })).rejects.toMatchObject({ path: 'to' });
+      await expect(store.getSeriesWindow({ ...base, studyId: 'missing-study' })).rejects.toMatchObject({
+        name: 'NotFoundError',
+      });
+    });
+  });
+}

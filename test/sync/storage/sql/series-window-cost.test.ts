@@ -1,0 +1,77 @@
+// A window request reads summaries, not points: an aligned overview reads no raw point at all, and
+// an unaligned zoom reads raw points only in the 16-step buckets at its column edges. Sized by
+// WINDOW_COST_TRIALS x WINDOW_COST_POINTS (1,000 x 100,000 for the full check; smaller by default).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Storage } from '../../../../src/sync/index.js';
+import { openPglite } from '../../../../src/sync/storage/pglite.js';
+import { planStepColumns } from '../../../../src/sync/storage/sql/series-window.js';
+import { createSqlStorage, type Queryable } from '../../../../src/sync/storage/sql/storage.js';
+import { points, study, trial } from '../conformance.js';
+
+const TRIALS = Number(process.env.WINDOW_COST_TRIALS ?? 100);
+const POINTS = Number(process.env.WINDOW_COST_POINTS ?? 20_000);
+
+/** Raw points read from the chunks since the last reset (each point has 8 bytes of step). */
+let rawPointsRead = 0;
+function counting(q: Queryable): Queryable {
+  return {
+    async query(text, params) {
+      const result = await q.query(text, params);
+      if (text.includes('metric_chunk') && text.trimStart().startsWith('SELECT'))
+        for (const row of result.rows as { steps?: Uint8Array }[])
+          rawPointsRead += (row.steps?.byteLength ?? 0) / 8;
+      return result as never;
+    },
+  };
+}
+
+describe(`window cost over ${TRIALS} trials x ${POINTS} points`, () => {
+  let store: Storage;
+  const s = study();
+  beforeAll(async () => {
+    store = createSqlStorage('memory', async () => {
+      const driver = await openPglite();
+      return {
+        ...driver,
+        ...counting(driver),
+        transaction: (fn) => driver.transaction((q) => fn(counting(q))),
+      };
+    });
+    await store.upsertStudy(s);
+    const series = points(POINTS);
+    for (let i = 0; i < TRIALS; i++) {
+      const t = trial(s.id, i);
+      await store.upsertTrial(t);
+      await store.appendPoints(t.id, 'loss', series);
+    }
+  }, 1_800_000);
+  afterAll(() => store?.close());
+
+  it('reads no raw point for an overview aligned to the 16-step grid', async () => {
+    // Over 32 points per column: fewer are read raw, by design.
+    const columns = Math.min(1000, Math.floor(POINTS / 64));
+    const width = Math.ceil(POINTS / columns / 16) * 16;
+    rawPointsRead = 0;
+    const window = await store.getSeriesWindow({
+      studyId: s.id,
+      key: 'loss',
+      x: 'step',
+      from: 0,
+      to: width * columns - 1,
+      columns,
+    });
+    expect(window.series).toHaveLength(TRIALS);
+    expect(window.series.every((part) => part.steps.length > 0)).toBe(true);
+    expect(rawPointsRead).toBe(0);
+  });
+
+  it('reads raw points of a zoomed window only in the buckets at its column edges', async () => {
+    const [from, to, columns] = [POINTS * 0.25 + 3.5, POINTS * 0.75 - 2.2, 100];
+    const edges = planStepColumns(from, to, columns).edges.length;
+    rawPointsRead = 0;
+    await store.getSeriesWindow({ studyId: s.id, key: 'loss', x: 'step', from, to, columns });
+    expect(rawPointsRead).toBeGreaterThan(0);
+    expect(rawPointsRead).toBeLessThanOrEqual(TRIALS * edges * 16);
+    expect(rawPointsRead).toBeLessThan((TRIALS * (to - from)) / 5);
+  });
+});
