@@ -1,4 +1,6 @@
-// Packs encoded metrics, params and tags into `runs/log-batch` bodies within MLflow's limits.
+/**
+ * Packs encoded metrics, params and tags into `runs/log-batch` bodies within MLflow's limits.
+ */
 import { BATCH_LIMITS } from './limits.js';
 import type { EncodedItem } from './wire.js';
 

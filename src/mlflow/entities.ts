@@ -1,5 +1,7 @@
-// The client's public shapes: camelCase, numbers for int64 fields, records for params and tags —
-// the same entities MLflow's Python client exposes. Wire details never leak past `schemas.ts`.
+/**
+ * The client's public shapes: camelCase, numbers for int64 fields, records for params and tags —
+ * the same entities MLflow's Python client exposes. Wire details never leak past `schemas.ts`.
+ */
 
 /** Lifecycle of a run; `const` object plus type of the same name. */
 export const RunStatus = {

@@ -1,5 +1,7 @@
-// MLflow's server-side limits (mlflow/utils/validation.py). The client checks them before sending,
-// so a bad key fails fast with its name instead of as a 400 in the middle of a batch.
+/**
+ * MLflow's server-side limits (mlflow/utils/validation.py). The client checks them before sending,
+ * so a bad key fails fast with its name instead of as a 400 in the middle of a batch.
+ */
 
 /** Limits of one `runs/log-batch` request. */
 export const BATCH_LIMITS = {

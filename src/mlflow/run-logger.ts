@@ -1,5 +1,7 @@
-// Buffered, concurrent logging for training loops: calls return at once, points are packed into
-// full log-batch requests, and a bound on queued points turns into a promise the loop can await.
+/**
+ * Buffered, concurrent logging for training loops: calls return at once, points are packed into
+ * full log-batch requests, and a bound on queued points turns into a promise the loop can await.
+ */
 import { BatchBody } from './batch.js';
 import { MlflowError, MlflowValidationError } from './errors.js';
 import type { RequestOptions } from './http.js';

@@ -1,4 +1,6 @@
-// Client-side checks that mirror MLflow's validation, so errors name the bad key before any request.
+/**
+ * Client-side checks that mirror MLflow's validation, so errors name the bad key before any request.
+ */
 import { MlflowValidationError } from './errors.js';
 import { LENGTH_LIMITS } from './limits.js';
 

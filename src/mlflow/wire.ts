@@ -1,5 +1,7 @@
-// Turns caller input into MLflow's wire format: validated, int64 as number or string, doubles that
-// `JSON.stringify` cannot express (NaN, ±Infinity) as the strings MLflow expects.
+/**
+ * Turns caller input into MLflow's wire format: validated, int64 as number or string, doubles that
+ * `JSON.stringify` cannot express (NaN, ±Infinity) as the strings MLflow expects.
+ */
 import { MlflowValidationError } from './errors.js';
 import { LENGTH_LIMITS } from './limits.js';
 import { int64, validateKey, validateMetricValue, validateValue } from './validation.js';
