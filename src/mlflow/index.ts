@@ -50,6 +50,7 @@ export type {
   SearchRunsParams,
   UpdateRunParams,
 } from './resources/runs.js';
+export { redactSecrets, splitCredentials, type UrlCredentials } from './redact.js';
 export { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 export {
   type PointOptions,
