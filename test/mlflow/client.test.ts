@@ -8,7 +8,9 @@ describe('a tracking URI with user info', () => {
   const seen: IncomingHttpHeaders[] = [];
   const server = createServer((req, res) => {
     seen.push(req.headers);
-    res.writeHead(500, { 'content-type': 'application/json' }).end('{"error_code":"INTERNAL_ERROR","message":"no"}');
+    res
+      .writeHead(500, { 'content-type': 'application/json' })
+      .end('{"error_code":"INTERNAL_ERROR","message":"no"}');
   });
   let origin = '';
 
