@@ -2,7 +2,7 @@
 // server while producers post metric points; every client must see every event exactly once, the
 // server's memory must stay bounded and its writes fast. `npm run soak` runs the long form; the
 // CI-sized form is test/server/soak.test.ts. Sized by env vars: SOAK_CLIENTS, SOAK_POINTS_PER_S,
-// SOAK_SECONDS, SOAK_POINTS_PER_POST. Traffic goes to 127.0.0.1 only.
+// SOAK_SECONDS, SOAK_POINTS_PER_POST (default 250). Traffic goes to 127.0.0.1 only.
 import { spawn } from 'node:child_process';
 import { get, request } from 'node:http';
 import { join } from 'node:path';
@@ -151,8 +151,10 @@ export async function runSoak({
   pointsPerSecond = 2000,
   seconds = 20,
   pointsPerPost = 100,
-  producers = 4,
-  trials = 16,
+  // Each producer waits for its answer before the next post, as a trainer would: enough of them
+  // that the rate holds when an answer takes 100 ms.
+  producers = Math.max(4, Math.ceil(pointsPerSecond / pointsPerPost / 10)),
+  trials = producers * 4,
   log = () => {},
 } = {}) {
   ensureBuilt({ types: false, log });
@@ -270,7 +272,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     clients: env('SOAK_CLIENTS', 200),
     pointsPerSecond: env('SOAK_POINTS_PER_S', 10_000),
     seconds: env('SOAK_SECONDS', 60),
-    pointsPerPost: env('SOAK_POINTS_PER_POST', 100),
+    pointsPerPost: env('SOAK_POINTS_PER_POST', 250),
     log: (line) => console.log(`[soak] ${line}`),
   });
   console.log(JSON.stringify(report, null, 2));
