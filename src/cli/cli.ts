@@ -8,6 +8,7 @@
  * 2 for a usage error. Failures print one line on stderr; `TRIALKIT_DEBUG=1` adds the stack.
  */
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
+import { redactSecrets } from '../mlflow/index.js';
 import type { Running } from './demo.js';
 
 /** The port both commands try first; 5177 because Vite, Storybook and MLflow take the usual ones. */
@@ -16,8 +17,8 @@ const DEFAULT_PORT = 5177;
 const MAIN_HELP = `trialkit — live dashboards for machine-learning trials
 
 Usage:
-  trialkit demo  [--port N] [--host H] [--data-dir DIR] [--mlflow URI]
-  trialkit serve [--mlflow URI] [--experiment NAME]... [--port N] [--host H] [--interval MS]
+  trialkit demo  [--port N] [--host H] [--data-dir DIR] [--mlflow URI] [--token T] [access options]
+  trialkit serve [--mlflow URI] [--experiment NAME]... [--port N] [--host H] [--interval MS] [access options]
   trialkit <command> --help
 
 Commands:
@@ -34,7 +35,15 @@ Options:
 const COMMON_HELP = `  --port N         Port to listen on. Default: $PORT, else ${DEFAULT_PORT}; if that one is
                    taken a free port is chosen and printed. An explicit --port must be free.
   --host H         Interface to listen on. Default 127.0.0.1 (this machine only); use 0.0.0.0
-                   to share the dashboard on your network.
+                   to share the dashboard on your network (with --allowed-hosts, and a token).
+  --read-token T   Reading the dashboard needs this token: a browser opens /?token=T once (it
+                   is kept in a cookie), other clients send Authorization: Bearer T.
+                   Default: $TRIALKIT_READ_TOKEN; unset, anyone who reaches the port may read.
+  --allowed-hosts H,…  Host names the server answers to besides localhost, 127.0.0.1 and [::1]
+                   (and the --host address), e.g. dash.example.com,10.0.0.5. Other Host
+                   headers get 403, against DNS rebinding. '*' allows any (behind a checking proxy).
+  --frame-ancestors S,…  Who may embed the page in a frame (CSP frame-ancestors), e.g.
+                   'self',https://notebooks.example.com. Default 'none'.
   -h, --help       Show this help.`;
 
 const DEMO_HELP = `Usage: trialkit demo [--port N] [--host H] [--data-dir DIR] [--mlflow URI]
@@ -49,6 +58,11 @@ Options:
   --mlflow URI     Also sync every trial to this MLflow tracking server, and link the dashboard
                    to its UI. Default: $MLFLOW_TRACKING_URI, if set.
   --seed N         Seed of the simulation. Default 1.
+  --token T        POST /events (other producers' events) needs Authorization: Bearer T; the
+                   token also opens reads. Default: $TRIALKIT_TOKEN. Required with a non-loopback
+                   --host. Posts must be Content-Type: application/json, from no Origin or the
+                   page's own (or one of --allowed-origins).
+  --allowed-origins O,…  Web origins that may POST /events besides the page's own.
 ${COMMON_HELP}
 `;
 
@@ -74,8 +88,32 @@ class UsageError extends Error {}
 const common = {
   port: { type: 'string' },
   host: { type: 'string' },
+  'read-token': { type: 'string' },
+  'allowed-hosts': { type: 'string' },
+  'frame-ancestors': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** A comma-separated flag as a list; undefined when not given. */
+function list(text: string | undefined): string[] | undefined {
+  return text
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+/** The access flags both commands take; tokens fall back to the environment. */
+function accessFlags(values: {
+  'read-token'?: string;
+  'allowed-hosts'?: string;
+  'frame-ancestors'?: string;
+}) {
+  return {
+    readToken: values['read-token'] ?? (process.env.TRIALKIT_READ_TOKEN || undefined),
+    allowedHosts: list(values['allowed-hosts']),
+    frameAncestors: list(values['frame-ancestors']),
+  };
+}
 
 function parse<T extends ParseArgsOptionsConfig>(command: string, args: string[], options: T) {
   try {
@@ -126,7 +164,8 @@ function listenOptions(command: string, values: { port?: string; host?: string }
   return { port, host: values.host ?? '127.0.0.1', fallbackPort: values.port === undefined };
 }
 
-const log = (line: string) => console.log(`[trialkit] ${line}`);
+// Every line goes through redaction: URLs may carry credentials (http://user:pass@host).
+const log = (line: string) => console.log(`[trialkit] ${redactSecrets(line)}`);
 
 async function start(argv: string[]): Promise<Running | undefined> {
   const [command, ...rest] = argv;
@@ -146,12 +185,17 @@ async function start(argv: string[]): Promise<Running | undefined> {
       'data-dir': { type: 'string' },
       mlflow: { type: 'string' },
       seed: { type: 'string' },
+      token: { type: 'string' },
+      'allowed-origins': { type: 'string' },
     });
     if (values.help) return void process.stdout.write(DEMO_HELP);
     const mlflow = values.mlflow ?? (process.env.MLFLOW_TRACKING_URI || undefined);
     const { runDemo } = await import('./demo.js');
     return runDemo({
       ...listenOptions('demo', values),
+      ...accessFlags(values),
+      token: values.token ?? (process.env.TRIALKIT_TOKEN || undefined),
+      allowedOrigins: list(values['allowed-origins']),
       dataDir: values['data-dir'] ?? '.trialkit/demo-data',
       mlflowUri: mlflow === undefined ? undefined : url('demo', mlflow),
       seed: values.seed === undefined ? 1 : integer('demo', '--seed', values.seed, 0, 2 ** 32 - 1),
@@ -173,6 +217,7 @@ async function start(argv: string[]): Promise<Running | undefined> {
     const { runServe } = await import('./serve.js');
     return runServe({
       ...listenOptions('serve', values),
+      ...accessFlags(values),
       mlflowUri: url('serve', mlflow),
       experiments: values.experiment ?? [],
       intervalMs:
@@ -198,7 +243,7 @@ function stopOnSignal(running: Running): void {
         process.exit(0);
       },
       (err: unknown) => {
-        console.error(`trialkit: could not stop cleanly: ${(err as Error).message}`);
+        console.error(`trialkit: could not stop cleanly: ${redactSecrets((err as Error).message)}`);
         process.exit(1);
       },
     );
@@ -212,7 +257,8 @@ try {
   if (running) stopOnSignal(running);
 } catch (err) {
   const usage = err instanceof UsageError;
-  console.error(usage ? `${(err as Error).message} (see --help)` : `trialkit: ${(err as Error).message}`);
+  const message = redactSecrets((err as Error).message);
+  console.error(usage ? `${message} (see --help)` : `trialkit: ${message}`);
   if (process.env.TRIALKIT_DEBUG) console.error(err);
   process.exit(usage ? 2 : 1);
 }

@@ -6,8 +6,13 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MlflowClient } from '../mlflow/index.js';
-import type { TrialEvent } from '../protocol/index.js';
-import { createDemo, createEventStream, startDashboardServer } from '../server/index.js';
+import {
+  type AccessOptions,
+  createDemo,
+  createEventStream,
+  engineIngest,
+  startDashboardServer,
+} from '../server/index.js';
 import { createSyncEngine, type SyncEngine } from '../sync/index.js';
 import { createPgliteStorage } from '../sync/storage/pglite.js';
 import { loadBrowserBundle } from './browser-bundle.js';
@@ -19,7 +24,7 @@ export interface Running {
   close(): Promise<void>;
 }
 
-export interface DemoServerOptions {
+export interface DemoServerOptions extends AccessOptions {
   /** PGlite's directory; created if missing. */
   dataDir: string;
   /** Sync trials to this MLflow server and link the dashboard to it; omitted, nothing talks to MLflow. */
@@ -70,7 +75,7 @@ export async function runDemo(options: DemoServerOptions): Promise<Running> {
     });
     undo.unshift(() => engine.stop());
     if (mlflow) {
-      log(`syncing trials to MLflow at ${options.mlflowUri}`);
+      log(`syncing trials to MLflow at ${mlflow.trackingUri}`);
       engine.start();
     }
     const existing = await retireEarlierRuns(engine);
@@ -90,8 +95,9 @@ export async function runDemo(options: DemoServerOptions): Promise<Running> {
       },
       bundle: bundle.code,
       events,
-      ingest: (posted) => ingestInto(engine, posted),
+      ingest: engineIngest(engine),
       health: () => ({ demo: true, studies: demo.studies.length }),
+      ...accessOptions(options),
       host: options.host,
       port: options.port,
       fallbackPort: options.fallbackPort,
@@ -100,11 +106,18 @@ export async function runDemo(options: DemoServerOptions): Promise<Running> {
     demo.run();
     if (server.portChanged) log(`port ${options.port} is taken; using ${server.port} instead`);
     log(`serving on ${server.url} (ready in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    if (options.readToken) log(`reading needs the read token: open ${server.url}/?token=<read token>`);
     return { url: server.url, close };
   } catch (err) {
     await close();
     throw err;
   }
+}
+
+/** The access rules among a command's options, for `startDashboardServer`. */
+export function accessOptions(options: AccessOptions): AccessOptions {
+  const { token, readToken, allowedHosts, allowedOrigins, frameAncestors } = options;
+  return { token, readToken, allowedHosts, allowedOrigins, frameAncestors };
 }
 
 /**
@@ -125,28 +138,4 @@ async function retireEarlierRuns(engine: SyncEngine): Promise<string[]> {
     await engine.upsertStudy({ ...study, status: 'paused' });
   }
   return studies.map((s) => s.id);
-}
-
-/** Applies events posted to `POST /events` through the engine, so they are stored and synced too. */
-async function ingestInto(engine: SyncEngine, events: TrialEvent[]): Promise<void> {
-  for (const event of events) {
-    switch (event.type) {
-      case 'study.upsert':
-        await engine.upsertStudy(event.study);
-        break;
-      case 'trial.upsert':
-        await engine.upsertTrial(event.trial);
-        break;
-      case 'metrics.append':
-        for (const b of event.batches) {
-          const points = b.steps.map((step, i) => ({ step, value: b.values[i], timestamp: b.timestamps[i] }));
-          await engine.appendMetrics(b.trialId, b.key, points);
-        }
-        break;
-      default:
-        throw new Error(
-          `${event.type} events cannot be posted; send study.upsert, trial.upsert or metrics.append`,
-        );
-    }
-  }
 }

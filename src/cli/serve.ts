@@ -9,11 +9,11 @@
  */
 import { MlflowPoller } from '../client/index.js';
 import { MlflowClient, MlflowNetworkError, MlflowTimeoutError } from '../mlflow/index.js';
-import { createEventStream, startDashboardServer } from '../server/index.js';
+import { type AccessOptions, createEventStream, startDashboardServer } from '../server/index.js';
 import { loadBrowserBundle } from './browser-bundle.js';
-import type { Running } from './demo.js';
+import { accessOptions, type Running } from './demo.js';
 
-export interface ServeOptions {
+export interface ServeOptions extends AccessOptions {
   mlflowUri: string;
   /** Experiments to watch; empty: every active experiment, including ones created later. */
   experiments: string[];
@@ -26,10 +26,12 @@ export interface ServeOptions {
 
 /** Checks that MLflow answers and the experiments exist, then serves; rejects with a one-line reason. */
 export async function runServe(options: ServeOptions): Promise<Running> {
-  const { log, mlflowUri } = options;
+  const { log } = options;
   const started = performance.now();
+  const client = MlflowClient.fromEnv({ trackingUri: options.mlflowUri, timeoutMs: 10_000 });
+  // Without the user info a tracking URI may carry: it is shown on the page and in every line.
+  const mlflowUri = client.trackingUri;
   log(`connecting to MLflow at ${mlflowUri}…`);
-  const client = MlflowClient.fromEnv({ trackingUri: mlflowUri, timeoutMs: 10_000 });
   const names = await experimentNames(client, options.experiments);
   log(
     names.length
@@ -70,12 +72,14 @@ export async function runServe(options: ServeOptions): Promise<Running> {
     bundle: bundle.code,
     events,
     health: () => ({ mlflow: mlflowUri, experiments: poller.experiments }),
+    ...accessOptions(options),
     host: options.host,
     port: options.port,
     fallbackPort: options.fallbackPort,
   });
   if (server.portChanged) log(`port ${options.port} is taken; using ${server.port} instead`);
   log(`serving on ${server.url} (ready in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  if (options.readToken) log(`reading needs the read token: open ${server.url}/?token=<read token>`);
 
   return {
     url: server.url,

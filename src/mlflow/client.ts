@@ -8,6 +8,7 @@ import { MlflowValidationError } from './errors.js';
 import { type RequestOptions, Transport } from './http.js';
 import { LevelledLogger, type Logger, type LogLevel } from './logger.js';
 import type { PagePromise } from './pagination.js';
+import { splitCredentials } from './redact.js';
 import * as artifacts from './resources/artifacts.js';
 import * as experiments from './resources/experiments.js';
 import * as metrics from './resources/metrics.js';
@@ -18,7 +19,11 @@ import type { ParamValue } from './wire.js';
 
 /** How to reach and talk to an MLflow tracking server. */
 export interface MlflowClientOptions {
-  /** Base URL of the server, e.g. `http://127.0.0.1:5000`. */
+  /**
+   * Base URL of the server, e.g. `http://127.0.0.1:5000`. User info in it
+   * (`http://user:pass@host`) becomes Basic auth (unless `username`/`password` are given) and is
+   * removed from `trackingUri`, so it never reaches a message or a log line.
+   */
   trackingUri: string;
   /** Sent as `Authorization: Bearer <token>` (unless username and password are set). */
   token?: string;
@@ -51,12 +56,13 @@ export interface MlflowClientOptions {
  * `await` it for one page, `for await` over it for every item.
  */
 export class MlflowClient {
-  /** The tracking URI without a trailing slash. */
+  /** The tracking URI without a trailing slash and without user info. */
   readonly trackingUri: string;
   private readonly http: Transport;
 
-  constructor(options: MlflowClientOptions) {
-    if (!options.trackingUri) throw new MlflowValidationError('trackingUri', 'a tracking URI is required');
+  constructor(given: MlflowClientOptions) {
+    if (!given.trackingUri) throw new MlflowValidationError('trackingUri', 'a tracking URI is required');
+    const options = withUrlCredentials(given);
     this.trackingUri = options.trackingUri.replace(/\/+$/, '');
     this.http = new Transport({
       baseUrl: this.trackingUri,
@@ -285,6 +291,14 @@ export class MlflowClient {
   ): AsyncIterable<FileInfo> {
     return this.listArtifacts(runId, params, options);
   }
+}
+
+/** Moves `http://user:pass@host` into `username`/`password`; explicit ones win. */
+function withUrlCredentials(options: MlflowClientOptions): MlflowClientOptions {
+  const { url, username, password } = splitCredentials(options.trackingUri);
+  if (url === options.trackingUri) return options;
+  const explicit = options.username !== undefined && options.password !== undefined;
+  return explicit ? { ...options, trackingUri: url } : { ...options, trackingUri: url, username, password };
 }
 
 function authHeader(options: MlflowClientOptions): Record<string, string> {

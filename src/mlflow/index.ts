@@ -34,6 +34,7 @@ export type { RequestOptions } from './http.js';
 export { BATCH_LIMITS, BULK_INTERVAL_LIMITS, LENGTH_LIMITS } from './limits.js';
 export type { Logger, LogLevel } from './logger.js';
 export { type Page, PagePromise } from './pagination.js';
+export { redactSecrets, splitCredentials, type UrlCredentials } from './redact.js';
 export type { ArtifactsPage, ListArtifactsParams } from './resources/artifacts.js';
 export type {
   CreateExperimentOptions,

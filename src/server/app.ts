@@ -7,13 +7,55 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { redactSecrets, splitCredentials } from '../mlflow/index.js';
 import { parseEvent, type TrialEvent } from '../protocol/index.js';
+import { type AccessOptions, AccessPolicy, isLoopbackHost, READ_COOKIE, securityHeaders } from './access.js';
 import { type DashboardPageOptions, dashboardPage } from './page.js';
 
 /** A Node request handler, e.g. what `createEventStream(producer)` returns. */
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
-export interface DashboardServerOptions {
+/** The events a producer may post; snapshots, removals and sync states are the server's own. */
+export type PostedEvent = Extract<TrialEvent, { type: 'study.upsert' | 'trial.upsert' | 'metrics.append' }>;
+
+const POSTABLE = new Set<string>(['study.upsert', 'trial.upsert', 'metrics.append']);
+
+/**
+ * Thrown by an `ingest` callback for input it refuses (answered 400 with `code: 'invalid_event'`);
+ * any other error is answered 422 with `code: 'rejected'`.
+ */
+export class IngestInputError extends Error {
+  override name = 'IngestInputError';
+  constructor(
+    message: string,
+    /** The index of the offending event in the posted batch, if one is to blame. */
+    readonly index?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The JSON body of every error `POST /events` answers: what was wrong, in a stable code and in words. */
+export interface IngestErrorBody {
+  error: {
+    code:
+      | 'forbidden_host'
+      | 'forbidden_origin'
+      | 'unauthorized'
+      | 'unsupported_media_type'
+      | 'method_not_allowed'
+      | 'body_too_large'
+      | 'body_timeout'
+      | 'invalid_json'
+      | 'invalid_event'
+      | 'rejected';
+    message: string;
+    /** The offending event's index in the batch, when one is to blame. */
+    index?: number;
+  };
+}
+
+export interface DashboardServerOptions extends AccessOptions {
   /** The page: its title and the `<trial-dashboard>` attributes. */
   page: DashboardPageOptions;
   /** The browser bundle's JavaScript, served at `/trialkit.js`. */
@@ -21,10 +63,11 @@ export interface DashboardServerOptions {
   /** Serves `GET /events` (the SSE stream). */
   events: NodeHandler;
   /**
-   * Receives the events a producer posts to `POST /events` (a JSON event or an array of them), each
-   * already validated; without it, posting is refused with 405.
+   * Receives the events a producer posts to `POST /events` (`Content-Type: application/json`, an
+   * event or an array of them), all validated before it is called; it should apply them all or
+   * none. Without it, posting is refused with 405.
    */
-  ingest?: (events: TrialEvent[]) => Promise<void>;
+  ingest?: (events: PostedEvent[]) => Promise<void>;
   /** Extra fields for `GET /healthz`. */
   health?: () => Record<string, unknown>;
   /** Default 127.0.0.1: a dashboard is not for the whole network unless asked. */
@@ -33,6 +76,10 @@ export interface DashboardServerOptions {
   port?: number;
   /** If `port` is taken, listen on a free one instead of failing. Default false. */
   fallbackPort?: boolean;
+  /** Posted bodies larger than this are refused with 413 (bytes; default 8 MiB). */
+  maxBodyBytes?: number;
+  /** A posted body not received in full within this time is refused with 408 (ms; default 10,000). */
+  bodyTimeoutMs?: number;
 }
 
 export interface DashboardServer {
@@ -45,12 +92,30 @@ export interface DashboardServer {
   close(): Promise<void>;
 }
 
-/** Posted bodies larger than this are refused: one request is a batch of events, not a bulk upload. */
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** One request is a batch of events, not a bulk upload; a slow body must not hold memory for long. */
+const bodyDefaults = { maxBodyBytes: 8 * 1024 * 1024, bodyTimeoutMs: 10_000 };
 
-/** Starts the server and resolves once it listens. */
+/**
+ * Starts the server and resolves once it listens. Every route checks `Host`; reads and writes
+ * check the tokens of {@link AccessOptions}; every response carries security headers. Refuses to
+ * start on a non-loopback interface with `ingest` but no `token`.
+ */
 export async function startDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
-  const html = dashboardPage(options.page);
+  const host = options.host ?? '127.0.0.1';
+  if (options.ingest && !options.token && !isLoopbackHost(host)) {
+    throw new Error(
+      `listening on ${host} accepts posted events from the network: set a token (--token or TRIALKIT_TOKEN)`,
+    );
+  }
+  const limits = { ...bodyDefaults, ...definedOnly(options) };
+  const access = new AccessPolicy(options, host);
+  const frameAncestors = options.frameAncestors ?? ["'none'"];
+  const pageHeaders = securityHeaders(frameAncestors, true);
+  const otherHeaders = securityHeaders(frameAncestors, false);
+  const html = dashboardPage({
+    ...options.page,
+    attributes: withSafeMlflowUrl(options.page.attributes),
+  });
   // The bundle is most of what a page load costs (lit, d3, zod): compressed once, revalidated by ETag.
   const bundleGzip = gzipSync(options.bundle);
   const bundleTag = `"${createHash('sha256').update(options.bundle).digest('base64url').slice(0, 16)}"`;
@@ -68,15 +133,46 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   }
   const server = createServer((req, res) => {
     route(req, res).catch((err: unknown) => {
-      if (!res.headersSent) send(res, 500, 'text/plain', `internal error: ${(err as Error).message}\n`);
-      else res.destroy();
+      if (!res.headersSent) {
+        send(res, 500, 'text/plain', `internal error: ${redactSecrets((err as Error).message)}\n`);
+      } else res.destroy();
     });
   });
+  // Node's defaults let a request take 300 s; a dashboard's requests are small (streams excepted,
+  // which have their headers at once and are not subject to these).
+  server.headersTimeout = 10_000;
+  server.requestTimeout = limits.bodyTimeoutMs + 5_000;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path === '/' && isRead(req)) return send(res, 200, 'text/html; charset=utf-8', html);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    for (const [name, value] of Object.entries(path === '/' ? pageHeaders : otherHeaders)) {
+      res.setHeader(name, value);
+    }
+    if (!access.hostAllowed(req)) {
+      return sendError(
+        res,
+        403,
+        'forbidden_host',
+        'this Host is not allowed (see allowedHosts, --allowed-hosts)',
+      );
+    }
     if (path === '/trialkit.js' && isRead(req)) return sendBundle(req, res);
+    if (path === '/events' && req.method === 'POST') return ingest(req, res);
+    const token = url.searchParams.get('token');
+    if (path === '/' && isRead(req) && token !== null && access.isReadToken(token)) {
+      // Keep the token out of the address bar, history and screenshots.
+      res.writeHead(303, {
+        location: '/',
+        'set-cookie': `${READ_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+      });
+      return void res.end();
+    }
+    if (!access.mayRead(req)) {
+      res.setHeader('www-authenticate', 'Bearer');
+      return sendError(res, 401, 'unauthorized', 'reading needs the read token: open /?token=<read token>');
+    }
+    if (path === '/' && isRead(req)) return send(res, 200, 'text/html; charset=utf-8', html);
     if (path === '/healthz' && isRead(req)) {
       return send(res, 200, 'application/json', JSON.stringify({ ok: true, ...options.health?.() }));
     }
@@ -86,30 +182,57 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   }
 
   async function ingest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!options.ingest) return send(res, 405, 'text/plain', 'this server does not accept events\n');
-    const body = await readBody(req);
-    if (body === undefined) return send(res, 413, 'text/plain', `body over ${MAX_BODY_BYTES} bytes\n`);
+    if (!options.ingest) {
+      res.setHeader('allow', 'GET, HEAD');
+      return sendError(res, 405, 'method_not_allowed', 'this server does not accept events');
+    }
+    if (!access.originAllowed(req)) {
+      return sendError(res, 403, 'forbidden_origin', `events may not be posted from ${req.headers.origin}`);
+    }
+    if (!access.mayWrite(req)) {
+      res.setHeader('www-authenticate', 'Bearer');
+      return sendError(res, 401, 'unauthorized', 'posting events needs Authorization: Bearer <token>');
+    }
+    // A cross-site form or `fetch` without preflight can only send text/plain and form types.
+    if (!/^application\/json\s*(?:;|$)/i.test(req.headers['content-type'] ?? '')) {
+      return sendError(res, 415, 'unsupported_media_type', 'Content-Type must be application/json');
+    }
+    const body = await readBody(req, limits);
+    if ('failure' in body) {
+      // The rest of the body is not read: the connection ends with the answer.
+      res.setHeader('connection', 'close');
+      if (body.failure === 'too large') {
+        return sendError(res, 413, 'body_too_large', `body over ${limits.maxBodyBytes} bytes`);
+      }
+      return sendError(res, 408, 'body_timeout', `body not received within ${limits.bodyTimeoutMs} ms`);
+    }
     let json: unknown;
     try {
-      json = JSON.parse(body);
+      json = JSON.parse(body.text);
     } catch (err) {
-      return send(res, 400, 'text/plain', `body is not JSON: ${(err as Error).message}\n`);
+      return sendError(res, 400, 'invalid_json', `body is not JSON: ${(err as Error).message}`);
     }
-    const events: TrialEvent[] = [];
+    const events: PostedEvent[] = [];
     for (const [index, input] of (Array.isArray(json) ? json : [json]).entries()) {
       const parsed = parseEvent(input);
-      if (!parsed.ok) return send(res, 400, 'text/plain', `event ${index}: ${parsed.error.message}\n`);
-      events.push(parsed.event);
+      if (!parsed.ok)
+        return sendError(res, 400, 'invalid_event', `event ${index}: ${parsed.error.message}`, index);
+      if (!POSTABLE.has(parsed.event.type)) {
+        const why = `event ${index}: ${parsed.event.type} events cannot be posted; send study.upsert, trial.upsert or metrics.append`;
+        return sendError(res, 400, 'invalid_event', why, index);
+      }
+      events.push(parsed.event as PostedEvent);
     }
     try {
       await options.ingest(events);
     } catch (err) {
-      return send(res, 422, 'text/plain', `${(err as Error).message}\n`);
+      if (err instanceof IngestInputError)
+        return sendError(res, 400, 'invalid_event', err.message, err.index);
+      return sendError(res, 422, 'rejected', (err as Error).message);
     }
     send(res, 202, 'application/json', JSON.stringify({ accepted: events.length }));
   }
 
-  const host = options.host ?? '127.0.0.1';
   const wanted = options.port ?? 0;
   let port: number;
   try {
@@ -142,16 +265,71 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
   res.end(res.req.method === 'HEAD' ? undefined : body);
 }
 
-/** The body as text, or undefined if it is larger than {@link MAX_BODY_BYTES}. */
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk);
+function sendError(
+  res: ServerResponse,
+  status: number,
+  code: IngestErrorBody['error']['code'],
+  message: string,
+  index?: number,
+): void {
+  const body: IngestErrorBody = { error: { code, message: redactSecrets(message), index } };
+  send(res, status, 'application/json', JSON.stringify(body));
+}
+
+type BodyResult = { text: string } | { failure: 'too large' | 'timed out' };
+
+/** The body as text, or why not: over `maxBodyBytes`, or not in full within `bodyTimeoutMs`. */
+function readBody(req: IncomingMessage, limits: typeof bodyDefaults): Promise<BodyResult> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (result: BodyResult) => {
+      clearTimeout(timer);
+      req.off('data', onData).off('end', onEnd).off('error', onError);
+      // Stop reading what is left; the answer closes the connection.
+      if ('failure' in result) req.pause();
+      resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limits.maxBodyBytes) finish({ failure: 'too large' });
+      else chunks.push(chunk);
+    };
+    const onEnd = () => finish({ text: Buffer.concat(chunks).toString('utf8') });
+    const onError = (err: Error) => {
+      clearTimeout(timer);
+      reject(err);
+    };
+    const timer = setTimeout(() => finish({ failure: 'timed out' }), limits.bodyTimeoutMs);
+    req.on('data', onData).on('end', onEnd).on('error', onError);
+  });
+}
+
+/** The options that are set, so that `undefined` does not override a default. */
+function definedOnly(options: DashboardServerOptions): Partial<typeof bodyDefaults> {
+  const { maxBodyBytes, bodyTimeoutMs } = options;
+  return {
+    ...(maxBodyBytes !== undefined && { maxBodyBytes }),
+    ...(bodyTimeoutMs !== undefined && { bodyTimeoutMs }),
+  };
+}
+
+/** The page's `mlflow-ui-url`: only an http(s) base, and never with credentials in it. */
+function withSafeMlflowUrl(
+  attributes: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  const value = attributes['mlflow-ui-url'];
+  if (value === undefined) return attributes;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`mlflow-ui-url must be an http(s) URL, not ${JSON.stringify(redactSecrets(value))}`);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`mlflow-ui-url must be an http(s) URL, not a ${url.protocol} one`);
+  }
+  return { ...attributes, 'mlflow-ui-url': redactSecrets(splitCredentials(value).url) };
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {

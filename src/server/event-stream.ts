@@ -12,6 +12,16 @@ export interface EventStreamOptions {
   /** How many recent events are kept for replay (default 10,000). */
   replayBuffer?: number;
   /**
+   * The most bytes of encoded events kept for replay (default 32 MiB): the oldest go first, and an
+   * event larger than this is streamed but not kept. A client too far behind gets a snapshot.
+   */
+  replayBufferBytes?: number;
+  /**
+   * The most clients streamed to at once (default 1,000); past it a request is answered 503 with
+   * `Retry-After`, which `EventSource` and trialkit's own sources retry.
+   */
+  maxClients?: number;
+  /**
    * A client whose unsent output exceeds this many bytes is disconnected: it will reconnect and
    * resume, instead of the server holding an ever-growing backlog for it (default 16 MiB).
    */
@@ -54,12 +64,23 @@ export interface EventStream {
   close(): void;
 }
 
-const defaults = { heartbeatMs: 15_000, replayBuffer: 10_000, maxBufferedBytes: 16 * 1024 * 1024 };
+const defaults = {
+  heartbeatMs: 15_000,
+  replayBuffer: 10_000,
+  replayBufferBytes: 32 * 1024 * 1024,
+  maxClients: 1_000,
+  maxBufferedBytes: 16 * 1024 * 1024,
+};
+
+/** Seconds a client turned away for being one too many is asked to wait. */
+const RETRY_AFTER_S = 5;
 
 /** Creates the stream and subscribes to `producer` at once, so replay works from the start. */
 export function createEventStream(producer: EventProducer, options: EventStreamOptions = {}): EventStream {
-  const opts = { ...defaults, ...options };
-  const fanout = new ClientFanout(producer, opts.replayBuffer);
+  const opts = { ...defaults, ...withoutUndefined(options) };
+  const fanout = new ClientFanout(producer, new ReplayBuffer(opts.replayBuffer, opts.replayBufferBytes));
+  const full = () => fanout.clientCount >= opts.maxClients;
+  const busy = `too many clients (${opts.maxClients}); retry in ${RETRY_AFTER_S} s\n`;
   const headers = {
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache, no-transform',
@@ -100,6 +121,10 @@ export function createEventStream(producer: EventProducer, options: EventStreamO
       res.writeHead(405, { Allow: 'GET' }).end();
       return;
     }
+    if (full()) {
+      res.writeHead(503, { 'Content-Type': 'text/plain', 'Retry-After': String(RETRY_AFTER_S) }).end(busy);
+      return;
+    }
     // `Connection` is an HTTP/1 header; HTTP/2 forbids it.
     res.writeHead(200, req.httpVersionMajor < 2 ? { ...headers, Connection: 'keep-alive' } : headers);
     res.flushHeaders();
@@ -119,6 +144,12 @@ export function createEventStream(producer: EventProducer, options: EventStreamO
 
   const handleRequest = (request: Request): Response => {
     if (request.method !== 'GET') return new Response(null, { status: 405, headers: { Allow: 'GET' } });
+    if (full()) {
+      return new Response(busy, {
+        status: 503,
+        headers: { 'Content-Type': 'text/plain', 'Retry-After': String(RETRY_AFTER_S) },
+      });
+    }
     const lastSeq = parseLastEventId(request.headers.get('last-event-id'), new URL(request.url));
     const encoder = new TextEncoder();
     let stop = () => {};
@@ -159,6 +190,11 @@ export function createEventStream(producer: EventProducer, options: EventStreamO
   });
 }
 
+/** The options that are set, so that an `undefined` one keeps its default. */
+function withoutUndefined<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
 /** The `seq` a reconnecting client last saw, from the header or the query; undefined if none or garbage. */
 function parseLastEventId(header: string | string[] | null | undefined, url: URL): number | undefined {
   const raw = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('lastEventId');
@@ -194,9 +230,9 @@ class ClientFanout {
 
   constructor(
     private readonly producer: EventProducer,
-    capacity: number,
+    ring: ReplayBuffer,
   ) {
-    this.ring = new ReplayBuffer(capacity);
+    this.ring = ring;
     this.unsubscribe = producer.subscribe((event) => this.onEvent(event));
   }
 
@@ -228,9 +264,9 @@ class ClientFanout {
 
   private onEvent(event: TrialEvent): void {
     const entry = { seq: event.seq, json: encodeEvent(event) };
-    const evicted = this.ring.push(entry);
-    if (evicted && this.coveredAfter !== undefined)
-      this.coveredAfter = Math.max(this.coveredAfter, evicted.seq);
+    const evictedSeq = this.ring.push(entry);
+    if (evictedSeq !== undefined && this.coveredAfter !== undefined)
+      this.coveredAfter = Math.max(this.coveredAfter, evictedSeq);
     this.latestSeq = Math.max(this.latestSeq, event.seq);
     for (const client of this.clients) if (client.live) client.sink.send(entry.json, entry.seq);
   }
@@ -281,29 +317,50 @@ class ClientFanout {
   }
 }
 
-/** The most recent events, oldest first, in a fixed-size circular array. */
+/**
+ * The most recent events, oldest first, in a fixed-size circular array, holding at most
+ * `maxBytes` of encoded events.
+ */
 class ReplayBuffer {
   private readonly items: (Entry | undefined)[];
   private start = 0;
   private size = 0;
+  private bytes = 0;
   /** The `seq` of the newest event dropped so far (-1 before any). */
   lastEvictedSeq = -1;
 
-  constructor(capacity: number) {
+  constructor(
+    capacity: number,
+    private readonly maxBytes: number,
+  ) {
     this.items = new Array(Math.max(1, capacity));
   }
 
-  /** Adds an entry; returns the one it pushed out, if the buffer was full. */
-  push(entry: Entry): Entry | undefined {
-    if (this.size < this.items.length) {
-      this.items[(this.start + this.size++) % this.items.length] = entry;
-      return undefined;
+  /** Adds an entry; returns the highest `seq` it dropped to make room, if any. */
+  push(entry: Entry): number | undefined {
+    const entryBytes = Buffer.byteLength(entry.json);
+    let dropped: number | undefined;
+    while (this.size > 0 && (this.size === this.items.length || this.bytes + entryBytes > this.maxBytes)) {
+      dropped = this.dropOldest();
     }
+    if (entryBytes > this.maxBytes) {
+      // Too big to keep: streamed live, but a reconnecting client gets a snapshot instead.
+      this.lastEvictedSeq = Math.max(this.lastEvictedSeq, entry.seq);
+      return this.lastEvictedSeq;
+    }
+    this.items[(this.start + this.size++) % this.items.length] = entry;
+    this.bytes += entryBytes;
+    return dropped;
+  }
+
+  private dropOldest(): number {
     const evicted = this.items[this.start]!;
-    this.items[this.start] = entry;
+    this.items[this.start] = undefined;
     this.start = (this.start + 1) % this.items.length;
+    this.size--;
+    this.bytes -= Buffer.byteLength(evicted.json);
     this.lastEvictedSeq = Math.max(this.lastEvictedSeq, evicted.seq);
-    return evicted;
+    return this.lastEvictedSeq;
   }
 
   /** The entries with a `seq` above `seq`, oldest first. */

@@ -1,4 +1,15 @@
-export { type DashboardServer, type DashboardServerOptions, startDashboardServer } from './app.js';
+export {
+  type AccessOptions,
+  isLoopbackHost,
+} from './access.js';
+export {
+  type DashboardServer,
+  type DashboardServerOptions,
+  type IngestErrorBody,
+  IngestInputError,
+  type PostedEvent,
+  startDashboardServer,
+} from './app.js';
 export { createDemo } from './demo.js';
 export {
   createEventStream,
@@ -6,3 +17,4 @@ export {
   type EventStream,
   type EventStreamOptions,
 } from './event-stream.js';
+export { engineIngest } from './ingest.js';

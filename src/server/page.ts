@@ -1,4 +1,7 @@
-/** The HTML page the dashboard servers send: one `<trial-dashboard>` filling the window. */
+/**
+ * The HTML page the dashboard servers send: one `<trial-dashboard>` filling the window, inside the
+ * `<main>` landmark, under an `<h1>` with the title that only assistive technology shows.
+ */
 
 export interface DashboardPageOptions {
   /** The page title. */
@@ -44,11 +47,18 @@ export function dashboardPage({
   html, body { margin: 0; height: 100%; }
   body { font-family: system-ui, sans-serif; }
   trial-dashboard { display: block; height: 100vh; }
+  .visually-hidden {
+    position: absolute; width: 1px; height: 1px; overflow: hidden;
+    clip-path: inset(50%); white-space: nowrap;
+  }
 </style>
 <script type="module" src="${escapeHtml(scriptUrl)}"></script>
 </head>
 <body>
+<main>
+<h1 class="visually-hidden">${escapeHtml(title)}</h1>
 <trial-dashboard${attrs}></trial-dashboard>
+</main>
 </body>
 </html>
 `;

@@ -29,12 +29,41 @@ describe('the trialkit command', () => {
   it('explains every flag of serve and demo', () => {
     const serve = trialkit('serve', '--help');
     expect(serve.code).toBe(0);
-    for (const flag of ['--mlflow', '--experiment', '--port', '--host', '--interval', '--help']) {
+    for (const flag of [
+      '--mlflow',
+      '--experiment',
+      '--port',
+      '--host',
+      '--interval',
+      '--read-token',
+      '--allowed-hosts',
+      '--frame-ancestors',
+      '--help',
+    ]) {
       expect(serve.stdout).toContain(flag);
     }
     const demo = trialkit('demo', '--help');
-    for (const flag of ['--data-dir', '--mlflow', '--seed', '--port', '--host'])
+    for (const flag of [
+      '--data-dir',
+      '--mlflow',
+      '--seed',
+      '--port',
+      '--host',
+      '--token',
+      '--allowed-origins',
+    ])
       expect(demo.stdout).toContain(flag);
+  });
+
+  it('never prints the credentials of a tracking URI', async () => {
+    const port = await freePort();
+    const unreachable = trialkit('serve', '--mlflow', `http://alice:hunter2@127.0.0.1:${port}`);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toContain(`cannot reach MLflow at http://127.0.0.1:${port}`);
+    const wrongScheme = trialkit('serve', '--mlflow', 'ftp://alice:hunter2@example.test');
+    expect(wrongScheme.code).toBe(2);
+    expect(wrongScheme.stderr).toContain('ftp://***@example.test');
+    for (const run of [unreachable, wrongScheme]) expect(run.stdout + run.stderr).not.toContain('hunter2');
   });
 
   it('rejects an unknown flag with one line and exit code 2', () => {

@@ -76,6 +76,7 @@ describe('the dashboard server', () => {
     const post = (body: unknown) =>
       fetch(`${url}/events`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       });
     const ok = await post([{ v: 1, seq: 1, type: 'study.upsert', study }]);

@@ -91,6 +91,45 @@ describe('createEventStream over Node http', () => {
     expect(first.id).toBe(producer.seq);
   });
 
+  it('keeps no more bytes for replay than asked: older events give way, and a resume falls back to a snapshot', async () => {
+    const { server, producer } = await setup({ replayBufferBytes: 600 });
+    await (await open(server)).reader.nextEvent();
+    // Each event is about 150 bytes encoded: 600 bytes keep the last few, not all ten.
+    for (let step = 2; step < 12; step++) producer.append(batch('t1', 'loss', [step]));
+    const stale = await open(server, { 'Last-Event-ID': '4' });
+    expect((await stale.reader.nextEvent()).event.type).toBe('snapshot');
+    const recent = await open(server, { 'Last-Event-ID': String(producer.seq - 2) });
+    expect((await recent.reader.nextEvent()).id).toBe(producer.seq - 1);
+  });
+
+  it('streams but does not keep an event larger than the whole replay budget', async () => {
+    const { server, producer } = await setup({ replayBufferBytes: 100 });
+    const live = await open(server);
+    await live.reader.nextEvent();
+    producer.append(
+      batch(
+        't1',
+        'loss',
+        Array.from({ length: 50 }, (_, i) => i + 2),
+      ),
+    );
+    expect((await live.reader.nextEvent()).id).toBe(producer.seq);
+    const resumed = await open(server, { 'Last-Event-ID': String(producer.seq - 1) });
+    expect((await resumed.reader.nextEvent()).event.type).toBe('snapshot');
+  });
+
+  it('turns away clients past maxClients with 503 and Retry-After', async () => {
+    const { server, stream } = await setup({ maxClients: 2 });
+    await (await open(server)).reader.nextEvent();
+    await (await open(server)).reader.nextEvent();
+    const third = await fetch(server.url);
+    expect(third.status).toBe(503);
+    expect(third.headers.get('retry-after')).toBe('5');
+    const fetched = stream.handleRequest(new Request(server.url));
+    expect(fetched.status).toBe(503);
+    expect(stream.clientCount).toBe(2);
+  });
+
   it('sends a snapshot for an id it never issued (a client of an earlier server)', async () => {
     const { server } = await setup();
     await (await open(server)).reader.nextEvent();

@@ -93,7 +93,7 @@ export class TrialDashboard extends LitElement {
   @property() experiment?: string;
   /** MLflow poll interval in milliseconds (the source's default when unset). */
   @property({ type: Number, attribute: 'poll-interval' }) pollInterval?: number;
-  /** Base URL of the MLflow UI for run links; defaults to `mlflow`. */
+  /** Base URL of the MLflow UI for run links (http or https only; others are ignored); defaults to `mlflow`. */
   @property({ attribute: 'mlflow-ui-url' }) mlflowUiUrl?: string;
   /** The study shown; defaults to the newest. Set by choosing in the run list. */
   @property() study?: string;
@@ -316,7 +316,7 @@ export class TrialDashboard extends LitElement {
           .store=${store}
           .study=${study.id}
           .selected=${this.selected}
-          .mlflowUiUrl=${this.mlflowUiUrl ?? this.mlflow}
+          .mlflowUiUrl=${httpBase(this.mlflowUiUrl ?? this.mlflow)}
           @trial-select=${this.onTrialSelect}
         ></trial-table>
         ${this.notes.render(store, this.selected)}
@@ -407,4 +407,11 @@ declare global {
   interface HTMLElementTagNameMap {
     'trial-dashboard': TrialDashboard;
   }
+}
+
+/** `url` if it is an absolute http(s) URL: a run link must never be `javascript:` or `data:`. */
+function httpBase(url: string | undefined): string | undefined {
+  if (url === undefined || !URL.canParse(url)) return undefined;
+  const { protocol } = new URL(url);
+  return protocol === 'http:' || protocol === 'https:' ? url : undefined;
 }

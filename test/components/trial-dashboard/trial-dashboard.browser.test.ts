@@ -91,6 +91,15 @@ describe('trial-dashboard', () => {
       expect(list.getBoundingClientRect().height).to.be.at.most(window.innerHeight + 1);
     });
 
+    it('passes only an http(s) mlflow-ui-url on to the table for run links', async () => {
+      const el = await mount({ store: manualStore(smallSnapshot()), mlflowUiUrl: 'javascript:alert(1)' });
+      const table = () => $(el, 'trial-table') as HTMLElement & { mlflowUiUrl?: string };
+      expect(table().mlflowUiUrl).to.equal(undefined);
+      el.mlflowUiUrl = 'https://mlflow.example.com';
+      await el.updateComplete;
+      expect(table().mlflowUiUrl).to.equal('https://mlflow.example.com');
+    });
+
     it('shows the newest study with its status, progress, search space and best trial', async () => {
       const snapshot = smallSnapshot();
       const el = await mount({ store: manualStore(snapshot) });
