@@ -6,7 +6,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MlflowClient } from '../mlflow/index.js';
-import type { TrialEvent } from '../protocol/index.js';
 import { createDemo, createEventStream, startDashboardServer } from '../server/index.js';
 import { createSyncEngine, type SyncEngine } from '../sync/index.js';
 import { createPgliteStorage } from '../sync/storage/pglite.js';
@@ -90,7 +89,7 @@ export async function runDemo(options: DemoServerOptions): Promise<Running> {
       },
       bundle: bundle.code,
       events,
-      ingest: (posted) => ingestInto(engine, posted),
+      ingest: (posted) => engine.applyEvents(posted),
       health: () => ({ demo: true, studies: demo.studies.length }),
       host: options.host,
       port: options.port,
@@ -125,28 +124,4 @@ async function retireEarlierRuns(engine: SyncEngine): Promise<string[]> {
     await engine.upsertStudy({ ...study, status: 'paused' });
   }
   return studies.map((s) => s.id);
-}
-
-/** Applies events posted to `POST /events` through the engine, so they are stored and synced too. */
-async function ingestInto(engine: SyncEngine, events: TrialEvent[]): Promise<void> {
-  for (const event of events) {
-    switch (event.type) {
-      case 'study.upsert':
-        await engine.upsertStudy(event.study);
-        break;
-      case 'trial.upsert':
-        await engine.upsertTrial(event.trial);
-        break;
-      case 'metrics.append':
-        for (const b of event.batches) {
-          const points = b.steps.map((step, i) => ({ step, value: b.values[i], timestamp: b.timestamps[i] }));
-          await engine.appendMetrics(b.trialId, b.key, points);
-        }
-        break;
-      default:
-        throw new Error(
-          `${event.type} events cannot be posted; send study.upsert, trial.upsert or metrics.append`,
-        );
-    }
-  }
 }
