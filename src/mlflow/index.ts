@@ -57,6 +57,7 @@ export {
   type PostBatch,
   RunLogger,
   RunLoggerError,
+  RunLoggerFullError,
   type RunLoggerOptions,
 } from './run-logger.js';
 export { validateKey } from './validation.js';
