@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MlflowClient } from '../../src/mlflow/index.js';
 import { createMemoryStorage, createSyncEngine, type Storage, TRIAL_ID_TAG } from '../../src/sync/index.js';
-import { mlflowClient, sleep } from './helpers.js';
+import { mlflowClient } from './helpers.js';
 import { study, uid } from './storage/conformance.js';
 
 let storage: Storage;
@@ -13,15 +13,32 @@ beforeAll(async () => {
 });
 afterAll(() => storage.close());
 
-/** The store as a worker sees it while its database is unreachable for lease renewals. */
-function withFailingRenewals(inner: Storage): Storage {
-  return new Proxy(inner, {
+/**
+ * The store as a worker sees it when its database becomes unreachable for lease renewals once
+ * `from` resolves; `failed` resolves at the first renewal refused after that.
+ */
+function withFailingRenewals(inner: Storage, from: Promise<void>) {
+  let down = false;
+  void from.then(() => {
+    down = true;
+  });
+  let refused!: () => void;
+  const failed = new Promise<void>((resolve) => {
+    refused = resolve;
+  });
+  const storage = new Proxy(inner, {
     get(target, prop, receiver) {
-      if (prop === 'renewLease') return () => Promise.reject(new Error('connection reset'));
+      if (prop === 'renewLease')
+        return (...args: Parameters<Storage['renewLease']>) => {
+          if (!down) return target.renewLease(...args);
+          refused();
+          return Promise.reject(new Error('connection reset'));
+        };
       const value = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+  return { storage, failed };
 }
 
 /** A client whose run searches answer only once `release` is called: the worker stalls with a stale answer. */
@@ -52,23 +69,25 @@ function withStalledSearch(inner: MlflowClient) {
 
 describe('lease loss', () => {
   it('makes one MLflow run when a stalled worker loses its lease and another takes the job', async () => {
-    // Long enough that a busy machine does not stall the second worker past its own lease too.
-    const leaseMs = 1500;
+    // The test waits on events, not on the clock: the stalled worker's renewals fail only once it
+    // holds a stale search answer, and the other worker takes the job as soon as that lease runs
+    // out. Its own lease is long, so a slow machine cannot make it lose the job in turn.
     const stalled = withStalledSearch(mlflowClient());
+    const cut = withFailingRenewals(storage, stalled.searching);
     const first = createSyncEngine({
-      storage: withFailingRenewals(storage),
+      storage: cut.storage,
       mlflow: stalled.client,
-      leaseMs,
+      leaseMs: 3000,
       pollIntervalMs: 50,
       concurrency: 1,
     });
-    const second = createSyncEngine({ storage, mlflow: mlflowClient(), leaseMs, pollIntervalMs: 50 });
+    const second = createSyncEngine({ storage, mlflow: mlflowClient(), leaseMs: 600_000, pollIntervalMs: 50 });
 
     const s = await first.upsertStudy(study(uid('study'), { name: uid('lease-loss') }));
     const t = await first.upsertTrial({ id: uid('trial'), studyId: s.id, number: 0, status: 'running' });
     first.start();
     await stalled.searching;
-    await sleep(leaseMs * 2);
+    await cut.failed;
     await second.drain();
     stalled.release();
     await first.stop();
@@ -82,5 +101,5 @@ describe('lease loss', () => {
     expect(runs.map((r) => r.info.runId)).toEqual([linked?.mlflow?.runId]);
     expect(await second.getSyncState(t.id)).toMatchObject({ state: 'synced' });
     expect(await second.listJobs()).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 });
