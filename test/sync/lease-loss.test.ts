@@ -81,7 +81,12 @@ describe('lease loss', () => {
       pollIntervalMs: 50,
       concurrency: 1,
     });
-    const second = createSyncEngine({ storage, mlflow: mlflowClient(), leaseMs: 600_000, pollIntervalMs: 50 });
+    const second = createSyncEngine({
+      storage,
+      mlflow: mlflowClient(),
+      leaseMs: 600_000,
+      pollIntervalMs: 50,
+    });
 
     const s = await first.upsertStudy(study(uid('study'), { name: uid('lease-loss') }));
     const t = await first.upsertTrial({ id: uid('trial'), studyId: s.id, number: 0, status: 'running' });

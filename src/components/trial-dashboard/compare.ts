@@ -3,7 +3,7 @@
  * column per trial, each row marked when the trials do not all agree.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import { type ParamValue, ownValue, type Trial } from '../../protocol/index.js';
+import { ownValue, type ParamValue, type Trial } from '../../protocol/index.js';
 import { formatNumber } from '../internal/format.js';
 import { trialStyle } from '../internal/theme.js';
 

@@ -75,9 +75,7 @@ describe('params and tags named like Object.prototype members', () => {
     await settle(el);
     expect(cellTexts(el, 'odd')).to.deep.equal(['1', 'p', 'c', '3', '0.5']);
     expect(cellTexts(el, 'plain')).to.deep.equal(['2', '', '', '', '0.1']);
-    expect(el.toCsv()).to.equal(
-      'number,__proto__,constructor,toString,lr\r\n1,p,c,3,0.5\r\n2,,,,0.1\r\n',
-    );
+    expect(el.toCsv()).to.equal('number,__proto__,constructor,toString,lr\r\n1,p,c,3,0.5\r\n2,,,,0.1\r\n');
   });
 
   it('sorts and filters by them as by any param', async () => {
