@@ -47,25 +47,38 @@ export class MetricSeries {
   /**
    * Appends points (columns of equal length). Returns the first index that changed: the old
    * length when the points extend the series in order, lower when some had to be merged in.
+   * A point below the last step is placed by binary search and the points after it move up once:
+   * O(log n + k) for k points moved, never a re-sort of the series.
    */
   append(steps: ArrayLike<number>, values: ArrayLike<number>, timestamps: ArrayLike<number>): number {
     const n = steps.length;
     if (n === 0) return this._length;
     const start = this._length;
     this.reserve(start + n);
-    let inOrder = start === 0 || steps[0] >= this._steps[start - 1];
-    for (let i = 0; i < n; i++) {
-      const j = start + i;
-      const step = steps[i];
-      if (i > 0 && step < steps[i - 1]) inOrder = false;
-      this._steps[j] = step;
-      this._values[j] = values[i];
-      this._timestamps[j] = timestamps[i];
-      this.widen(values[i]);
+    for (let i = 0; i < n; i++) this.widen(values[i]);
+    const order = sortedOrder(steps);
+    const from = this.upperBound(steps[order ? order[0] : 0], start);
+    // Merge from the back: each run of old points moves up once, in one copy, to its final slot.
+    let end = start;
+    let k = start + n;
+    for (let j = n - 1; j >= 0; j--) {
+      const b = order ? order[j] : j;
+      const at = this.upperBound(steps[b], end);
+      const moved = end - at;
+      if (moved > 0) {
+        k -= moved;
+        this._steps.copyWithin(k, at, end);
+        this._values.copyWithin(k, at, end);
+        this._timestamps.copyWithin(k, at, end);
+        end = at;
+      }
+      k--;
+      this._steps[k] = steps[b];
+      this._values[k] = values[b];
+      this._timestamps[k] = timestamps[b];
     }
     this._length = start + n;
-    if (inOrder) return start;
-    return this.sortFrom(this.firstOutOfOrder(start));
+    return from;
   }
 
   /** Drops every point (a snapshot is about to refill the series). */
@@ -94,33 +107,25 @@ export class MetricSeries {
     this._timestamps = grow(this._timestamps);
   }
 
-  /** The first index whose step is above the smallest step appended at or after `start`. */
-  private firstOutOfOrder(start: number): number {
-    let smallest = Number.POSITIVE_INFINITY;
-    for (let i = start; i < this._length; i++) smallest = Math.min(smallest, this._steps[i]);
+  /** The first index below `end` whose step is above `step` (points of an equal step stay first). */
+  private upperBound(step: number, end: number): number {
     let lo = 0;
-    let hi = start;
+    let hi = end;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this._steps[mid] <= smallest) lo = mid + 1;
+      if (this._steps[mid] <= step) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
+}
 
-  /** Re-sorts points from `from` on by step (stable), returns `from`. Rare: late or replayed points. */
-  private sortFrom(from: number): number {
-    const count = this._length - from;
-    const order = Array.from({ length: count }, (_, i) => from + i);
-    order.sort((a, b) => this._steps[a] - this._steps[b] || a - b);
-    const steps = order.map((i) => this._steps[i]);
-    const values = order.map((i) => this._values[i]);
-    const timestamps = order.map((i) => this._timestamps[i]);
-    this._steps.set(steps, from);
-    this._values.set(values, from);
-    this._timestamps.set(timestamps, from);
-    return from;
-  }
+/** Indices of `steps` in ascending step order (stable), or undefined when they already are. */
+function sortedOrder(steps: ArrayLike<number>): number[] | undefined {
+  let sorted = true;
+  for (let i = 1; i < steps.length && sorted; i++) sorted = steps[i] >= steps[i - 1];
+  if (sorted) return undefined;
+  return Array.from({ length: steps.length }, (_, i) => i).sort((a, b) => steps[a] - steps[b] || a - b);
 }
 
 /** The key a series is filed under in a store and in change sets (one definition, in `protocol`). */

@@ -30,6 +30,7 @@ export {
   MlflowValidationError,
   type RequestDescription,
 } from './errors.js';
+export { quoteFilterValue } from './filter.js';
 export type { RequestOptions } from './http.js';
 export { BATCH_LIMITS, BULK_INTERVAL_LIMITS, LENGTH_LIMITS } from './limits.js';
 export type { Logger, LogLevel } from './logger.js';
@@ -57,6 +58,7 @@ export {
   type PostBatch,
   RunLogger,
   RunLoggerError,
+  RunLoggerFullError,
   type RunLoggerOptions,
 } from './run-logger.js';
 export { validateKey } from './validation.js';

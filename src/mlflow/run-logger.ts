@@ -16,6 +16,11 @@ export interface RunLoggerOptions {
    * `log*` methods return a promise to await. At least 1000. Default 20,000.
    */
   maxQueued?: number;
+  /**
+   * A hard cap on points held: a `log*` call that would go over it throws {@link RunLoggerFullError}
+   * and queues nothing, for callers that cannot await every call. Default: no cap.
+   */
+  maxPending?: number;
   /** How long a batch that is not full may wait for more points. Default 200 ms. */
   flushIntervalMs?: number;
   /** Signal, timeout and retry policy of each request. */
@@ -26,6 +31,16 @@ export interface RunLoggerOptions {
 export interface PointOptions {
   step?: number | string;
   timestamp?: number | string;
+}
+
+/** A `log*` call would have held more than `maxPending` points; none of its points were queued. */
+export class RunLoggerFullError extends MlflowError {
+  override name = 'RunLoggerFullError';
+  constructor(runId: string, held: number, adding: number, maxPending: number) {
+    super(
+      `RunLogger for run ${runId}: ${held} points held, adding ${adding} would pass maxPending (${maxPending}); await the log calls or flush()`,
+    );
+  }
 }
 
 /** A batch failed even after retries. Nothing was dropped: the undelivered points are still queued. */
@@ -119,6 +134,7 @@ export class RunLogger {
   /** Queues one metric point. */
   logMetric(key: string, value: number, point: PointOptions = {}): Promise<void> | undefined {
     this.assertOpen();
+    this.admit(1);
     this.metrics.push(this.encoder.encode(key, value, point.step, point.timestamp));
     return this.added(1);
   }
@@ -130,6 +146,7 @@ export class RunLogger {
     const items = Object.entries(values).map(([key, value]) =>
       this.encoder.encode(key, value, point.step, timestamp),
     );
+    this.admit(items.length);
     this.metrics.push(...items);
     return this.added(items.length);
   }
@@ -145,6 +162,7 @@ export class RunLogger {
       }
       return earlier === undefined;
     });
+    this.admit(fresh.length);
     for (const item of fresh) this.paramValues.set(item.key, item.json);
     this.params.push(...fresh);
     return this.added(fresh.length);
@@ -153,8 +171,10 @@ export class RunLogger {
   /** Queues tags; a tag set again before it was sent is sent once, with its last value. */
   setTags(tags: KeyValues): Promise<void> | undefined {
     this.assertOpen();
+    const encoded = pairs(tags).map((t) => encodeTag(t.key, t.value));
+    this.admit(new Set(encoded.filter((t) => !this.tags.has(t.key)).map((t) => t.key)).size);
     let added = 0;
-    for (const tag of pairs(tags).map((t) => encodeTag(t.key, t.value))) {
+    for (const tag of encoded) {
       if (!this.tags.delete(tag.key)) added++;
       this.tags.set(tag.key, tag);
     }
@@ -182,6 +202,13 @@ export class RunLogger {
 
   private assertOpen(): void {
     if (this.closed) throw new MlflowError(`RunLogger for run ${this.runId} is closed`);
+  }
+
+  /** @throws RunLoggerFullError when `count` more points would pass `maxPending`. */
+  private admit(count: number): void {
+    const cap = this.options.maxPending;
+    if (cap !== undefined && this.held + count > cap)
+      throw new RunLoggerFullError(this.runId, this.held, count, cap);
   }
 
   /** Books `count` new points, starts sending, and returns a promise when the queue is over its bound. */

@@ -12,6 +12,8 @@ export const PROTOCOL_VERSION = 1;
 /** Milliseconds since the Unix epoch. */
 const epochMs = z.number().finite().nonnegative();
 const id = z.string().min(1).max(512);
+/** The largest trial number: SQL stores keep numbers in 32-bit integer columns. */
+export const MAX_TRIAL_NUMBER = 2_147_483_647;
 
 export const TrialStatus = {
   Pending: 'pending',
@@ -86,7 +88,8 @@ export type StudyInput = z.input<typeof studySchema>;
 export const trialSchema = z.object({
   id,
   studyId: id,
-  number: z.number().int().nonnegative(),
+  /** The trial's number in its study; at most 2^31 - 1, as stores keep it in a 32-bit integer column. */
+  number: z.number().int().nonnegative().max(MAX_TRIAL_NUMBER),
   status: trialStatusSchema,
   params: z.record(z.string(), paramValueSchema).default({}),
   tags: z.record(z.string(), z.string()).default({}),

@@ -5,6 +5,7 @@
  * runs a structural shape, so the protocol stays free of the MLflow client.
  */
 import { type Trial, TrialStatus } from './events.js';
+import { ownValue } from './own.js';
 
 /** The idempotency marker: the run of trial X carries `trialkit.trial_id = X`. */
 export const TRIAL_ID_TAG = 'trialkit.trial_id';
@@ -55,14 +56,16 @@ export type RunTrialFields = Pick<Trial, 'status' | 'params' | 'tags' | 'flags'>
 
 /** The trial status a run's status means; `trialkit.status` tells pruned from cancelled. */
 export function trialStatusOf(run: RunShape): TrialStatus {
-  const mapped = TRIAL_STATUS_OF[run.info.status as RunStatusName] ?? TrialStatus.Running;
-  const tagged = run.data.tags[STATUS_TAG] as TrialStatus | undefined;
-  return tagged && RUN_STATUS_OF[tagged] === run.info.status ? tagged : mapped;
+  const mapped = ownValue<TrialStatus>(TRIAL_STATUS_OF, run.info.status) ?? TrialStatus.Running;
+  const tagged = ownValue(run.data.tags, STATUS_TAG);
+  return tagged !== undefined && ownValue<string>(RUN_STATUS_OF, tagged) === run.info.status
+    ? (tagged as TrialStatus)
+    : mapped;
 }
 
 /** The number a run carries in `trialkit.trial_number`, if it carries a valid one. */
 export function trialNumberOf(run: RunShape): number | undefined {
-  const tagged = Number(run.data.tags[NUMBER_TAG]);
+  const tagged = Number(ownValue(run.data.tags, NUMBER_TAG));
   return Number.isInteger(tagged) && tagged >= 0 ? tagged : undefined;
 }
 
@@ -75,12 +78,12 @@ export function trialFieldsOf(run: RunShape): RunTrialFields {
   const tags = Object.fromEntries(
     Object.entries(data.tags).filter(([k]) => !k.startsWith(TRIALKIT_PREFIX) && k !== NOTE_TAG),
   );
-  const notes = data.tags[NOTE_TAG];
+  const notes = ownValue(data.tags, NOTE_TAG);
   return {
     status: trialStatusOf(run),
     params: { ...data.params },
     tags,
-    flags: data.tags[FLAGS_TAG]?.split(',').filter(Boolean) ?? [],
+    flags: ownValue(data.tags, FLAGS_TAG)?.split(',').filter(Boolean) ?? [],
     ...(notes !== undefined && { notes }),
     ...(info.startTime !== undefined && { startedAt: info.startTime }),
     ...(info.endTime !== undefined && { endedAt: info.endTime }),

@@ -8,8 +8,10 @@ import {
   MlflowAlreadyExistsError,
   type MlflowClient,
   MlflowNotFoundError,
+  quoteFilterValue,
   type Run,
 } from '../mlflow/index.js';
+import { ownValue } from '../protocol/index.js';
 import type { Write } from './change-feed.js';
 import { PermanentJobError } from './errors.js';
 import { JobAction, type JobPayload, type JobRecord, jobPayloadSchemas } from './jobs.js';
@@ -34,6 +36,8 @@ const PUSH_CONCURRENCY = 2;
 export interface ActionContext {
   storage: Storage;
   mlflow: MlflowClient;
+  /** Aborted when the worker lost the job's lease: every MLflow call stops, nothing more is written. */
+  signal?: AbortSignal;
   /** Records changes with their events (see {@link Write}). */
   write: Write;
   experimentName(study: Study): string;
@@ -57,33 +61,34 @@ export const actionHandlers: Handlers = {
   [JobAction.ImportExperiment]: (ctx, { studyId }) => importExperiment(ctx, studyId),
 };
 
-/** Does a claimed job: its action's handler with its parsed payload. */
-export async function runJob(ctx: ActionContext, job: JobRecord): Promise<void> {
+/** Does a claimed job: its action's handler with its parsed payload; stops when `signal` aborts. */
+export async function runJob(ctx: ActionContext, job: JobRecord, signal?: AbortSignal): Promise<void> {
   const handler = actionHandlers[job.action] as
     | ((ctx: ActionContext, payload: unknown) => Promise<void>)
     | undefined;
   const schema = jobPayloadSchemas[job.action];
   if (!handler || !schema)
     throw new PermanentJobError(`job ${job.id} has unknown action ${JSON.stringify(job.action)}`);
-  await handler(ctx, schema.parse(job.payload));
+  await handler(signal ? { ...ctx, signal } : ctx, schema.parse(job.payload));
 }
 
 /** The study's experiment id: linked, found by name, or created (and then linked). */
 async function ensureExperiment(ctx: ActionContext, study: Study): Promise<string> {
   if (study.mlflow?.experimentId) return study.mlflow.experimentId;
   const name = ctx.experimentName(study);
-  let experimentId = (await ctx.mlflow.getExperimentByName(name))?.experimentId;
+  let experimentId = (await ctx.mlflow.getExperimentByName(name, opts(ctx)))?.experimentId;
   if (!experimentId) {
     try {
-      experimentId = await ctx.mlflow.createExperiment(name);
+      experimentId = await ctx.mlflow.createExperiment(name, opts(ctx));
     } catch (err) {
       // Another worker (or an earlier attempt whose answer was lost) created it first.
       if (!(err instanceof MlflowAlreadyExistsError)) throw err;
-      experimentId = (await ctx.mlflow.getExperimentByName(name))?.experimentId;
+      experimentId = (await ctx.mlflow.getExperimentByName(name, opts(ctx)))?.experimentId;
       if (!experimentId) throw err;
     }
   }
   const linked = { ...study, mlflow: { experimentId } };
+  ctx.signal?.throwIfAborted();
   await ctx.write(async ({ tx, emit }) => {
     await tx.upsertStudy(linked);
     emit({ type: 'study.upsert', study: linked });
@@ -91,18 +96,20 @@ async function ensureExperiment(ctx: ActionContext, study: Study): Promise<strin
   return experimentId;
 }
 
-/** The trial's run id: linked, found by its idempotency tag, or created. */
+/**
+ * The trial's run id: linked, found by its idempotency tag, or created. The search runs right
+ * before the create, and not at all once the lease is lost, so a worker that stalled finds the run
+ * another one made meanwhile instead of making a second.
+ */
 async function ensureRun(ctx: ActionContext, trial: Trial): Promise<string> {
   if (trial.mlflow?.runId) return trial.mlflow.runId;
   const experimentId = await ensureExperiment(ctx, await requireStudy(ctx.storage, trial.studyId));
+  const linked = (await ctx.storage.getTrial(trial.id))?.mlflow?.runId;
+  if (linked) return linked;
+  ctx.signal?.throwIfAborted();
   const run =
-    (await findRunOfTrial(ctx, experimentId, trial.id)) ??
-    (await ctx.mlflow.createRun({
-      experimentId,
-      runName: `${trial.studyId}-${trial.number}`,
-      ...(trial.startedAt !== undefined && { startTime: trial.startedAt }),
-      tags: { [TRIAL_ID_TAG]: trial.id },
-    }));
+    (await findRunOfTrial(ctx, experimentId, trial.id)) ?? (await createRunOfTrial(ctx, experimentId, trial));
+  ctx.signal?.throwIfAborted();
   await ctx.write(async ({ tx, emit }) => {
     await tx.setRunLink(trial.id, { experimentId, runId: run.info.runId });
     await tx.setRemoteState(trial.id, remoteOf(run));
@@ -112,28 +119,65 @@ async function ensureRun(ctx: ActionContext, trial: Trial): Promise<string> {
   return run.info.runId;
 }
 
+function createRunOfTrial(ctx: ActionContext, experimentId: string, trial: Trial): Promise<Run> {
+  ctx.signal?.throwIfAborted();
+  return ctx.mlflow.createRun(
+    {
+      experimentId,
+      runName: `${trial.studyId}-${trial.number}`,
+      ...(trial.startedAt !== undefined && { startTime: trial.startedAt }),
+      tags: { [TRIAL_ID_TAG]: trial.id },
+    },
+    opts(ctx),
+  );
+}
+
 /** The oldest live run tagged with the trial's id (a create whose answer was lost still counts). */
 async function findRunOfTrial(
   ctx: ActionContext,
   experimentId: string,
   trialId: string,
 ): Promise<Run | undefined> {
-  const quote = trialId.includes("'") ? '"' : "'";
-  const { runs } = await ctx.mlflow.searchRuns({
-    experimentIds: [experimentId],
-    filter: `tags.\`${TRIAL_ID_TAG}\` = ${quote}${trialId}${quote}`,
-    orderBy: ['start_time ASC'],
-    maxResults: 10,
-  });
-  return runs.find((run) => run.data.tags[TRIAL_ID_TAG] === trialId);
+  const literal = quoteFilterValue(trialId);
+  if (literal === undefined)
+    throw new PermanentJobError(
+      `trial ${JSON.stringify(trialId)}: MLflow's search cannot express this id, so its run cannot be found again`,
+    );
+  const { runs } = await ctx.mlflow.searchRuns(
+    {
+      experimentIds: [experimentId],
+      filter: `tags.\`${TRIAL_ID_TAG}\` = ${literal}`,
+      orderBy: ['start_time ASC'],
+      maxResults: 10,
+    },
+    opts(ctx),
+  );
+  return runs.find((run) => ownValue(run.data.tags, TRIAL_ID_TAG) === trialId);
 }
 
+/** The request options of the action's MLflow calls. */
+function opts(ctx: ActionContext): { signal?: AbortSignal } {
+  return ctx.signal ? { signal: ctx.signal } : {};
+}
+
+/**
+ * Pushes a trial: metric points first, so that params or tags MLflow refuses never hold them back;
+ * then params and tags, then status. A failed part does not stop the later ones; the job fails
+ * afterwards with what failed, which the trial's sync state shows.
+ */
 async function pushTrial(ctx: ActionContext, trialId: string): Promise<void> {
   const trial = await requireTrial(ctx.storage, trialId);
   const runId = await ensureRun(ctx, trial);
-  await pushParamsAndTags(ctx, trial, runId);
   await pushMetrics(ctx, trialId, runId);
+  let failure: unknown;
+  try {
+    await pushParamsAndTags(ctx, trial, runId);
+  } catch (err) {
+    if (ctx.signal?.aborted) throw err;
+    failure = err;
+  }
   await pushStatus(ctx, trial, runId);
+  if (failure) throw failure;
 }
 
 async function remoteState(ctx: ActionContext, trialId: string): Promise<RemoteState> {
@@ -144,7 +188,7 @@ async function pushParamsAndTags(ctx: ActionContext, trial: Trial, runId: string
   const remote = await remoteState(ctx, trial.id);
   const want = desiredRunState(trial);
   for (const [key, value] of Object.entries(want.params)) {
-    const held = remote.params[key];
+    const held = ownValue(remote.params, key);
     if (held !== undefined && held !== value) {
       throw new PermanentJobError(
         `trial ${JSON.stringify(trial.id)}: param ${JSON.stringify(key)} is ${JSON.stringify(held)} in MLflow and params cannot change (now ${JSON.stringify(value)})`,
@@ -154,10 +198,10 @@ async function pushParamsAndTags(ctx: ActionContext, trial: Trial, runId: string
   const params = changedEntries(want.params, remote.params);
   const tags = changedEntries(want.tags, remote.tags);
   if (Object.keys(params).length || Object.keys(tags).length)
-    await ctx.mlflow.logBatch(runId, { params, tags });
+    await ctx.mlflow.logBatch(runId, { params, tags }, opts(ctx));
   for (const key of Object.keys(remote.tags)) {
-    if (key in want.tags) continue;
-    await ctx.mlflow.deleteTag(runId, key).catch((err) => {
+    if (Object.hasOwn(want.tags, key)) continue;
+    await ctx.mlflow.deleteTag(runId, key, opts(ctx)).catch((err) => {
       if (!(err instanceof MlflowNotFoundError)) throw err;
     });
   }
@@ -169,7 +213,7 @@ async function pushParamsAndTags(ctx: ActionContext, trial: Trial, runId: string
 }
 
 function changedEntries(want: Record<string, string>, held: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(want).filter(([k, v]) => held[k] !== v));
+  return Object.fromEntries(Object.entries(want).filter(([k, v]) => ownValue(held, k) !== v));
 }
 
 /** Sends each series' unacknowledged points, window by window, recording each acknowledgement. */
@@ -181,7 +225,7 @@ async function pushMetrics(ctx: ActionContext, trialId: string, runId: string): 
       await ctx.mlflow.logBatch(
         runId,
         { metrics: metricInputs(series.key, points) },
-        { concurrency: PUSH_CONCURRENCY },
+        { concurrency: PUSH_CONCURRENCY, ...opts(ctx) },
       );
       await ctx.storage.setAcked(trialId, series.key, end);
       acked = end;
@@ -201,7 +245,10 @@ async function pushStatus(ctx: ActionContext, trial: Trial, runId: string): Prom
   const want = desiredRunState(trial);
   const endTime = want.endTime ?? remote.endTime;
   if (remote.status === want.status && remote.endTime === endTime) return;
-  await ctx.mlflow.updateRun({ runId, status: want.status, ...(endTime !== undefined && { endTime }) });
+  await ctx.mlflow.updateRun(
+    { runId, status: want.status, ...(endTime !== undefined && { endTime }) },
+    opts(ctx),
+  );
   await ctx.storage.setRemoteState(trial.id, {
     ...remote,
     status: want.status,
@@ -214,8 +261,8 @@ async function pullRun(
   ctx: ActionContext,
   { runId, studyId }: JobPayload<typeof JobAction.PullRun>,
 ): Promise<void> {
-  const run = await ctx.mlflow.getRun(runId);
-  const tagged = run.data.tags[TRIAL_ID_TAG];
+  const run = await ctx.mlflow.getRun(runId, opts(ctx));
+  const tagged = ownValue(run.data.tags, TRIAL_ID_TAG);
   const trial =
     (await ctx.storage.findTrialByRun(runId)) ?? (tagged ? await ctx.storage.getTrial(tagged) : undefined);
   const local = trial
@@ -248,7 +295,7 @@ async function fetchHistories(
   const out = new Map<string, ColumnarPoints>();
   for (const key of Object.keys(run.data.metrics)) {
     if (skip.has(key)) continue;
-    const history = await ctx.mlflow.getMetricHistory(run.info.runId, key);
+    const history = await ctx.mlflow.getMetricHistory(run.info.runId, key, opts(ctx));
     const n = history.length;
     const points: ColumnarPoints = {
       steps: new Float64Array(n),
@@ -284,9 +331,12 @@ function mergeRemoteChanges(trial: Trial, seen: RemoteState, run: Run): Trial {
   const theirs = remoteOf(run);
   const fields = trialFieldsOf(run);
   const tags = { ...trial.tags };
-  for (const [key, value] of Object.entries(fields.tags)) if (seen.tags[key] !== value) tags[key] = value;
-  for (const key of Object.keys(seen.tags)) if (!(key in theirs.tags) && key in tags) delete tags[key];
-  const notes = theirs.tags[NOTE_TAG] !== seen.tags[NOTE_TAG] ? theirs.tags[NOTE_TAG] : trial.notes;
+  for (const [key, value] of Object.entries(fields.tags))
+    if (ownValue(seen.tags, key) !== value) tags[key] = value;
+  for (const key of Object.keys(seen.tags))
+    if (!Object.hasOwn(theirs.tags, key) && Object.hasOwn(tags, key)) delete tags[key];
+  const theirNotes = ownValue(theirs.tags, NOTE_TAG);
+  const notes = theirNotes !== ownValue(seen.tags, NOTE_TAG) ? theirNotes : trial.notes;
   const status = theirs.status !== seen.status ? trialStatusOf(run) : trial.status;
   const next: Trial = {
     ...trial,
@@ -303,10 +353,10 @@ function mergeRemoteChanges(trial: Trial, seen: RemoteState, run: Run): Trial {
 /** Queues a pull for every run of the study's experiment that no trial is linked to. */
 async function importExperiment(ctx: ActionContext, studyId: string): Promise<void> {
   const experimentId = await ensureExperiment(ctx, await requireStudy(ctx.storage, studyId));
-  for await (const run of ctx.mlflow.iterateRuns({ experimentIds: [experimentId] })) {
+  for await (const run of ctx.mlflow.iterateRuns({ experimentIds: [experimentId] }, opts(ctx))) {
     const runId = run.info.runId;
     if (await ctx.storage.findTrialByRun(runId)) continue;
-    const tagged = run.data.tags[TRIAL_ID_TAG];
+    const tagged = ownValue(run.data.tags, TRIAL_ID_TAG);
     if (tagged && (await ctx.storage.getTrial(tagged))) continue;
     await ctx.enqueue(JobAction.PullRun, { runId, studyId });
   }

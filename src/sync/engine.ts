@@ -15,18 +15,27 @@ import type {
 import { type ActionContext, runJob } from './actions.js';
 import { SeriesFeed } from './change-feed.js';
 import { type EnqueueOptions, SyncProgress } from './engine/progress.js';
+import {
+  putEvents,
+  putNotes,
+  putPoints,
+  putStudy,
+  putTrial,
+  type RecordDeps,
+  type StudyUpsert,
+} from './engine/records.js';
 import { Relay } from './engine/relay.js';
 import { createWrite } from './engine/write.js';
-import { NotFoundError, SyncError } from './errors.js';
+import { SyncError } from './errors.js';
 import { EventHub } from './event-hub.js';
 import { describeJob, type JobAction, type JobRecord, type JobState } from './jobs.js';
 import { requireTrial } from './lookup.js';
-import type { SeriesInfo, Study, StudyInput, Trial, TrialInput, TrialSyncRecord } from './model.js';
+import type { SeriesInfo, Study, Trial, TrialInput, TrialSyncRecord } from './model.js';
 import type { Storage } from './storage.js';
-import { type MetricPointInput, parseMetricKey, parseStudy, parseTrial, toColumns } from './validate.js';
+import type { MetricPointInput } from './validate.js';
 import { DEFAULT_JOB_RETRY, type RetryPolicy, Worker } from './worker.js';
 
-export type { EnqueueOptions };
+export type { EnqueueOptions, StudyUpsert };
 
 export interface SyncEngineOptions {
   /** Where everything is kept: `createMemoryStorage()`, `createPgliteStorage()`, `createPostgresStorage()`. */
@@ -47,21 +56,36 @@ export interface SyncEngineOptions {
   pollIntervalMs?: number;
   /** Job retries: attempts, backoff base and cap. */
   retry?: Partial<RetryPolicy>;
+  /** Receives what a `subscribe` listener threw (the other listeners still get the event). Default: `console.error`. */
+  onListenerError?(error: unknown, event: TrialEvent): void;
 }
 
 export interface SyncEngine {
-  /** Validates and stores a study (keeping its MLflow link); emits `study.upsert`. */
-  upsertStudy(study: StudyInput): Promise<Study>;
+  /**
+   * Validates and stores a study; emits `study.upsert`. `createdAt` defaults to the stored one, else
+   * now. Its MLflow link is the engine's: one in the input is ignored.
+   * @throws ValidationError (an MlflowLimitError for a name MLflow refuses, with sync on).
+   */
+  upsertStudy(study: StudyUpsert): Promise<Study>;
   /**
    * Validates and stores a trial of an existing study and, with `autoSync`, queues its push in the
-   * same transaction. Emits `trial.upsert` (and `sync.state` when its state changes).
-   * @throws ValidationError before anything is stored; NotFoundError if the study does not exist.
+   * same transaction. Emits `trial.upsert` (and `sync.state` when its state changes). Its MLflow
+   * link is the engine's: one in the input is ignored.
+   * @throws ValidationError before anything is stored (an MlflowLimitError, naming the field, for a
+   * value MLflow refuses, with sync on); NotFoundError if the study does not exist.
    */
   upsertTrial(trial: TrialInput): Promise<Trial>;
   /** Appends points to a series in bulk and queues the trial's push; emits one `metrics.append`. Resolves with the series length. */
   appendMetrics(trialId: string, key: string, points: readonly MetricPointInput[]): Promise<number>;
   /** Sets (or, with `undefined`, clears) a trial's notes; they sync as MLflow's run description. */
   setTrialNotes(trialId: string, notes: string | undefined): Promise<Trial>;
+  /**
+   * Applies parsed protocol events (`study.upsert`, `trial.upsert`, `metrics.append`) in order, in
+   * one transaction: all of them or none.
+   * @throws EventBatchError naming the event's index and the offending field; SyncError (the store's
+   * own error as `cause`) when the store fails.
+   */
+  applyEvents(events: readonly TrialEvent[]): Promise<void>;
   getStudy(id: string): Promise<Study | undefined>;
   listStudies(): Promise<Study[]>;
   /** A trial with its MLflow link (`trial.mlflow.runId`) once it has a run. */
@@ -116,25 +140,27 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const retry: RetryPolicy = { ...DEFAULT_JOB_RETRY, ...options.retry };
   if (enabled && !mlflow)
     throw new SyncError('createSyncEngine needs an `mlflow` client unless `enabled: false`');
-  const hub = new EventHub();
+  const hub = new EventHub(options.onListenerError);
   const feed = new SeriesFeed();
   const origin = crypto.randomUUID();
   const write = createWrite({ storage, hub, feed, origin, afterWrite: () => worker.wake() });
   const progress = new SyncProgress({ storage, write, enabled, autoSync: options.autoSync ?? true, retry });
   const relay = new Relay(storage, hub, feed, origin);
+  const experimentName = options.experimentName ?? ((study: Study) => study.name || study.id);
+  const records: RecordDeps = { progress, ...(enabled && { experimentName }) };
 
   const context: ActionContext = {
     storage,
     mlflow: mlflow as MlflowClient,
     write,
-    experimentName: options.experimentName ?? ((study) => study.name || study.id),
+    experimentName,
     enqueue: async (action, payload) => {
       await write((scope) => progress.enqueue(scope, action, payload));
     },
   };
   const worker = new Worker(
     storage,
-    progress.workerHooks((job) => runJob(context, job)),
+    progress.workerHooks((job, signal) => runJob(context, job, signal)),
     {
       concurrency: options.concurrency ?? 4,
       leaseMs: options.leaseMs ?? 30_000,
@@ -155,58 +181,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   const engine: SyncEngine = {
-    async upsertStudy(input) {
-      const study = parseStudy(input);
-      return write(async (scope) => {
-        const existing = await scope.tx.getStudy(study.id);
-        const mlflowLink = study.mlflow ?? existing?.mlflow;
-        const stored: Study = { ...study, ...(mlflowLink && { mlflow: mlflowLink }) };
-        await scope.tx.upsertStudy(stored);
-        scope.emit({ type: 'study.upsert', study: stored });
-        return stored;
-      });
-    },
-
-    async upsertTrial(input) {
-      const parsed = parseTrial(input);
-      return write(async (scope) => {
-        const study = await scope.tx.getStudy(parsed.studyId);
-        if (!study) throw new NotFoundError('study', parsed.studyId);
-        parseTrial(input, study);
-        const existing = await scope.tx.getTrial(parsed.id);
-        await scope.tx.upsertTrial(parsed);
-        const stored = (await scope.tx.getTrial(parsed.id)) as Trial;
-        scope.emit({ type: 'trial.upsert', trial: stored });
-        await progress.afterChange(scope, parsed.id, !existing);
-        return stored;
-      });
-    },
-
-    async appendMetrics(trialId, key, points) {
-      parseMetricKey(key);
-      const columns = toColumns(points);
-      return write(async (scope) => {
-        await requireTrial(scope.tx, trialId);
-        const total = await scope.tx.appendPoints(trialId, key, columns);
-        if (columns.steps.length) {
-          await scope.points(trialId, key, total - columns.steps.length, total, columns);
-          await progress.afterChange(scope, trialId, false);
-        }
-        return total;
-      });
-    },
-
-    async setTrialNotes(trialId, notes) {
-      return write(async (scope) => {
-        const trial = await requireTrial(scope.tx, trialId);
-        const next = parseTrial({ ...trial, notes });
-        if (notes === undefined) delete next.notes;
-        await scope.tx.upsertTrial(next);
-        scope.emit({ type: 'trial.upsert', trial: next });
-        await progress.afterChange(scope, trialId, false);
-        return next;
-      });
-    },
+    upsertStudy: (input) => write((scope) => putStudy(scope, input, records)),
+    upsertTrial: (input) => write((scope) => putTrial(scope, input, records)),
+    appendMetrics: (trialId, key, points) =>
+      write((scope) => putPoints(scope, trialId, key, points, records)),
+    setTrialNotes: (trialId, notes) => write((scope) => putNotes(scope, trialId, notes, records)),
+    applyEvents: (events) => write((scope) => putEvents(scope, events, records)),
 
     getStudy: (id) => storage.getStudy(id),
     listStudies: () => storage.listStudies(),

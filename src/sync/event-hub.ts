@@ -18,6 +18,12 @@ export type EventListener = (event: TrialEvent) => void;
 export type Emit = (event: UnsequencedEvent) => void;
 
 export class EventHub {
+  /** @param onError receives what a listener threw; by default it is logged with `console.error`. */
+  constructor(
+    private readonly onError: (error: unknown, event: TrialEvent) => void = (error) =>
+      console.error('trialkit: an event listener threw', error),
+  ) {}
+
   private seq = 0;
   private readonly listeners = new Set<EventListener>();
   private tail: Promise<unknown> = Promise.resolve();
@@ -64,10 +70,12 @@ export class EventHub {
       try {
         listener(full);
       } catch (err) {
-        // A faulty listener must not break the write that emitted, nor the other listeners.
-        queueMicrotask(() => {
-          throw err;
-        });
+        // A faulty listener must not break the write that emitted, the other listeners, nor the process.
+        try {
+          this.onError(err, full);
+        } catch {
+          // The error hook failed as well: nothing is left to tell.
+        }
       }
     }
   }

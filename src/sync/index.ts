@@ -3,9 +3,12 @@
  * queue kept in the same store as the trials. This entry has the memory store; PGlite and
  * PostgreSQL are `trialkit/sync/pglite` and `trialkit/sync/postgres`.
  */
+
+export { EventBatchError } from './engine/records.js';
 export {
   createSyncEngine,
   type EnqueueOptions,
+  type StudyUpsert,
   type SyncEngine,
   type SyncEngineOptions,
 } from './engine.js';
@@ -28,6 +31,7 @@ export {
   type NewJob,
 } from './jobs.js';
 export { STUDY_ID_TAG, TRIAL_ID_TAG, toRunStatus } from './mapping.js';
+export { MlflowLimitError } from './mlflow-limits.js';
 export * from './model.js';
 export { createMemoryStorage } from './storage/memory.js';
 export type { Storage, StorageOps } from './storage.js';

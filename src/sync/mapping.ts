@@ -18,7 +18,7 @@ import {
 } from '../protocol/index.js';
 import type { RemoteState, Trial } from './model.js';
 
-export { NOTE_TAG, STUDY_ID_TAG, TRIAL_ID_TAG, trialStatusOf } from '../protocol/index.js';
+export { FLAGS_TAG, NOTE_TAG, STUDY_ID_TAG, TRIAL_ID_TAG, trialStatusOf } from '../protocol/index.js';
 
 export function toRunStatus(status: TrialStatus): RunStatus {
   return RUN_STATUS_OF[status];

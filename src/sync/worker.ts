@@ -32,7 +32,8 @@ export interface WorkerOptions {
 
 /** What the worker reports, so the engine can publish sync states. */
 export interface WorkerHooks {
-  run(job: JobRecord): Promise<void>;
+  /** Does the job; `signal` aborts when the lease is lost (another worker may hold the job now). */
+  run(job: JobRecord, signal: AbortSignal): Promise<void>;
   onClaimed(job: JobRecord): Promise<void>;
   onDone(job: JobRecord): Promise<void>;
   onFailed(job: JobRecord, error: string, dead: boolean): Promise<void>;
@@ -45,6 +46,11 @@ export interface WorkerHooks {
 export function isPermanent(err: unknown): boolean {
   if (err instanceof MlflowError) return !err.retryable;
   return err instanceof SyncError;
+}
+
+/** Why a job's work was aborted: this worker no longer holds its lease. */
+export class LeaseLostError extends Error {
+  override name = 'LeaseLostError';
 }
 
 export class Worker {
@@ -115,20 +121,46 @@ export class Worker {
 
   private async work(job: JobRecord): Promise<void> {
     const token = job.leaseToken as string;
-    const renew = setInterval(() => {
-      this.storage.renewLease(job.id, token, this.options.leaseMs).catch(() => {});
-    }, this.options.leaseMs / 3);
+    const lease = this.holdLease(job);
     try {
       await this.hooks.onClaimed(job);
-      await this.hooks.run(job);
-      clearInterval(renew);
+      await this.hooks.run(job, lease.signal);
+      lease.release();
       if (await this.storage.completeJob(job.id, token)) await this.hooks.onDone(job);
     } catch (err) {
-      clearInterval(renew);
+      lease.release();
+      // A lost lease is not the job's failure: whoever holds the job now reports on it.
+      if (lease.signal.aborted) return;
       await this.fail(job, err).catch(() => {
         // The store failed too: the lease runs out and the job is claimed again.
       });
     }
+  }
+
+  /**
+   * Renews the job's lease every third of its length. A renewal that fails, or comes too late
+   * (the event loop stalled past the lease), aborts the signal: another worker may have the job.
+   */
+  private holdLease(job: JobRecord): { signal: AbortSignal; release(): void } {
+    const { leaseMs } = this.options;
+    const controller = new AbortController();
+    const lose = (why: string) => {
+      clearInterval(timer);
+      controller.abort(new LeaseLostError(`lost the lease of job ${job.id}: ${why}`));
+    };
+    let renewedAt = Date.now();
+    const timer = setInterval(() => {
+      const startedAt = Date.now();
+      if (startedAt - renewedAt >= leaseMs) return lose(`not renewed for ${startedAt - renewedAt} ms`);
+      this.storage.renewLease(job.id, job.leaseToken as string, leaseMs).then(
+        (kept) => {
+          if (!kept) lose('another worker holds it');
+          else renewedAt = startedAt;
+        },
+        (err: unknown) => lose(`renewal failed (${(err as Error).message})`),
+      );
+    }, leaseMs / 3);
+    return { signal: controller.signal, release: () => clearInterval(timer) };
   }
 
   private async fail(job: JobRecord, err: unknown): Promise<void> {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MetricSeries, seriesId } from '../../src/client/series.js';
 
 function series(capacity?: number): MetricSeries {
@@ -70,6 +70,44 @@ describe('MetricSeries', () => {
     expect(s.append([1], [99], [0])).toBe(2);
     expect(list(s.steps)).toEqual([0, 1, 1, 2]);
     expect(list(s.values)).toEqual([10, 11, 99, 12]);
+  });
+
+  it('merges a late batch into the middle, keeping existing points of its steps first', () => {
+    const s = new MetricSeries('t', 'loss');
+    s.append([0, 2, 4, 6], [0, 2, 4, 6], [0, 0, 0, 0]);
+    expect(s.append([5, 2, 3], [50, 20, 30], [1, 1, 1])).toBe(2);
+    expect(Array.from(s.steps)).toEqual([0, 2, 2, 3, 4, 5, 6]);
+    expect(Array.from(s.values)).toEqual([0, 2, 20, 30, 4, 50, 6]);
+    expect(Array.from(s.timestamps)).toEqual([0, 0, 1, 1, 0, 1, 0]);
+  });
+
+  it('places interleaved late points in step order without re-sorting the series', () => {
+    const n = 10_000;
+    const s = new MetricSeries('t', 'loss');
+    const steps = Float64Array.from({ length: n }, (_, i) => 2 * i);
+    s.append(steps, steps, steps);
+    // Odd steps arrive late and shuffled (a fixed permutation of the first 200), one per event.
+    const late = Array.from({ length: 200 }, (_, i) => 2 * ((i * 73) % 200) + 1);
+    const firstChanged: number[] = [];
+    // A re-sort would sort an index array as long as the series tail: one-point appends sort nothing.
+    const sort = vi.spyOn(Array.prototype, 'sort');
+    let sorts: number;
+    try {
+      for (const step of late) firstChanged.push(s.append([step], [-step], [step]));
+    } finally {
+      sorts = sort.mock.calls.length;
+      sort.mockRestore();
+    }
+    expect(sorts).toBe(0);
+    // Each late point lands right after the even steps below it and the late points already placed below it.
+    expect(firstChanged).toEqual(
+      late.map((step, i) => (step + 1) / 2 + late.slice(0, i).filter((earlier) => earlier < step).length),
+    );
+    const expected = [...steps, ...late].sort((a, b) => a - b);
+    expect(s.length).toBe(n + late.length);
+    expect(list(s.steps)).toEqual(expected);
+    expect(list(s.values)).toEqual(expected.map((step) => (step % 2 === 1 ? -step : step)));
+    expect(list(s.timestamps)).toEqual(expected);
   });
 
   it('counts a point at the current last step as in order', () => {

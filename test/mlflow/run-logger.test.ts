@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MlflowError, MlflowValidationError, RunLogger, RunLoggerError } from '../../src/mlflow/index.js';
+import {
+  MlflowError,
+  MlflowValidationError,
+  RunLogger,
+  RunLoggerError,
+  RunLoggerFullError,
+} from '../../src/mlflow/index.js';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
 import { freshRun, mlflowUri, testClient } from './helpers.js';
 
@@ -22,6 +28,20 @@ describe('RunLogger against the server', () => {
     expect(history.every((p, i) => p.step === i && p.timestamp === t0 + i && p.value === 1 / (i + 1))).toBe(
       true,
     );
+  });
+
+  it('refuses points past maxPending instead of queueing them, and takes more once they are sent', async () => {
+    const { runId } = await freshRun(client, 'logger-cap');
+    const logger = client.runLogger(runId, { maxPending: 3, flushIntervalMs: 10_000 });
+    logger.logMetrics({ a: 1, b: 2 }, { step: 0 });
+    expect(() => logger.logMetrics({ a: 3, b: 4 }, { step: 1 })).toThrow(RunLoggerFullError);
+    expect(logger.queued).toBe(2);
+    logger.logMetric('a', 5, { step: 2 });
+    expect(() => logger.logMetric('a', 6, { step: 3 })).toThrow(/maxPending \(3\)/);
+    await logger.flush();
+    logger.logMetric('a', 7, { step: 4 });
+    await logger.close();
+    expect((await client.getMetricHistory(runId, 'a')).map((p) => p.value)).toEqual([1, 5, 7]);
   });
 
   it('delivers params, tags and metrics logged together, with the last value of a tag', async () => {

@@ -192,14 +192,18 @@ export class RunList extends LitElement {
   }
 
   private renderContent(study: Study, summary: StudySummary): TemplateResult {
-    const progress = study.targetTrials ? `${summary.done} of ${study.targetTrials}` : `${summary.done}`;
+    // Without a target, "done" says nothing about a study whose trials are all still running.
+    const progress = study.targetTrials
+      ? `${summary.done} of ${study.targetTrials} trials`
+      : `${summary.total} ${summary.total === 1 ? 'trial' : 'trials'}`;
+    const running = summary.running > 0 ? `, ${summary.running} running` : '';
     return html`<div class="line">
         ${statusIcon(study.status)}<span class="sr-only">${statusLabel(study.status)},</span
         ><span part="name" class="name" title=${study.name}>${study.name}</span
         ><span class="when"><span class="sr-only">started </span>${formatTime(study.createdAt)}</span>
       </div>
       <div part="meta" class="line meta">
-        <span>${progress} trials</span>${
+        <span>${progress}${running}</span>${
           summary.best === undefined
             ? nothing
             : html`<span class="best">best ${formatNumber(summary.best.value)}</span>`

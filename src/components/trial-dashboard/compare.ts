@@ -3,7 +3,7 @@
  * column per trial, each row marked when the trials do not all agree.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { ParamValue, Trial } from '../../protocol/index.js';
+import { ownValue, type ParamValue, type Trial } from '../../protocol/index.js';
 import { formatNumber } from '../internal/format.js';
 import { trialStyle } from '../internal/theme.js';
 
@@ -22,7 +22,7 @@ export function compareTrials(trials: readonly Trial[]): CompareRow[] {
   const rows = names.map((name) =>
     row(
       name,
-      trials.map((trial) => trial.params[name]),
+      trials.map((trial) => ownValue(trial.params, name)),
     ),
   );
   if (trials.some((trial) => trial.flags.length)) {

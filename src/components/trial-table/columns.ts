@@ -4,7 +4,7 @@
  * is exported; cells format the same value for display (see `format.ts`).
  */
 import type { TrialStore } from '../../client/index.js';
-import type { Study, Trial } from '../../protocol/index.js';
+import { ownValue, type Study, type Trial } from '../../protocol/index.js';
 
 export const ColumnKind = {
   Status: 'status',
@@ -166,7 +166,7 @@ export function columnValue(column: TableColumn, trial: Trial, ctx: ColumnContex
     case ColumnKind.Metric:
       return metricValueOf(trial, column.key!, ctx);
     case ColumnKind.Param: {
-      const value = trial.params[column.key!];
+      const value = ownValue(trial.params, column.key!);
       return typeof value === 'boolean' ? String(value) : value;
     }
     case ColumnKind.Duration:

@@ -3,7 +3,7 @@
  * row indices. Predicates read trial objects, precomputed metric keys and precomputed search text,
  * so a 100,000-row pass costs a few milliseconds.
  */
-import type { ParamValue, Trial, TrialStatus } from '../../protocol/index.js';
+import { ownValue, type ParamValue, type Trial, type TrialStatus } from '../../protocol/index.js';
 
 /** Keep trials whose metric (as the table shows it: latest or best) is within [min, max]. */
 export interface MetricRange {
@@ -108,7 +108,7 @@ function paramTest(param: ParamFilter, source: FilterSource): (index: number) =>
   const values = param.values?.length ? new Set(param.values.map(String)) : undefined;
   const ranged = param.min !== undefined || param.max !== undefined;
   return (i) => {
-    const value = source.trial(i).params[param.name];
+    const value = ownValue(source.trial(i).params, param.name);
     if (value === undefined) return false;
     if (values && !values.has(String(value))) return false;
     return !ranged || (typeof value === 'number' && within(value, param.min, param.max));

@@ -70,7 +70,7 @@ export class SyncProgress {
   }
 
   /** The worker's hooks: `run` does the job, the others publish the state of the job's trial. */
-  workerHooks(run: (job: JobRecord) => Promise<void>): WorkerHooks {
+  workerHooks(run: WorkerHooks['run']): WorkerHooks {
     return {
       run,
       onClaimed: (job) => this.jobState(job, 'syncing'),

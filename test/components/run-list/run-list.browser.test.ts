@@ -81,6 +81,35 @@ describe('<trial-run-list>', () => {
     expect(item(el, 'a').textContent).to.contain('Completed');
   });
 
+  it('counts the trials of a study without a target, and says how many run', async () => {
+    const store = new TrialStore();
+    const trials = Array.from({ length: 200 }, (_, i) => ({
+      id: `r${i}`,
+      studyId: 'open',
+      number: i,
+      status: 'running' as const,
+      params: {},
+      tags: {},
+      flags: [],
+      startedAt: 1000 + i,
+    }));
+    store.applyTrusted({
+      v: 1,
+      seq: 0,
+      type: 'snapshot',
+      studies: [study('open', 'open-ended', 1000), study('none', 'empty', 500)],
+      trials,
+      metrics: [],
+      sync: [],
+    });
+    store.flush();
+    const el = await listOf(store);
+    const text = (id: string) => item(el, id).textContent!.replace(/\s+/g, ' ');
+    expect(text('open')).to.contain('200 trials, 200 running');
+    expect(text('none')).to.contain('0 trials');
+    expect(text('none')).not.to.contain('running');
+  });
+
   it('renders hostile study names as text', async () => {
     const el = await listOf(smallStore());
     expect(el.shadowRoot!.querySelector('img')).to.equal(null);
