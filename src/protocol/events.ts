@@ -87,6 +87,8 @@ export const trialSchema = z.object({
   id,
   studyId: id,
   number: z.number().int().nonnegative(),
+  /** What people call the trial (an MLflow run name, say); its label wherever it is shown. */
+  name: z.string().max(1000).optional(),
   status: trialStatusSchema,
   params: z.record(z.string(), paramValueSchema).default({}),
   tags: z.record(z.string(), z.string()).default({}),

@@ -5,6 +5,7 @@
  * runs a structural shape, so the protocol stays free of the MLflow client.
  */
 import { type Trial, TrialStatus } from './events.js';
+import { optunaTrialFields } from './optuna-tags.js';
 
 /** The idempotency marker: the run of trial X carries `trialkit.trial_id = X`. */
 export const TRIAL_ID_TAG = 'trialkit.trial_id';
@@ -18,6 +19,10 @@ export const STATUS_TAG = 'trialkit.status';
 export const FLAGS_TAG = 'trialkit.flags';
 /** MLflow's run description, shown in its UI: a trial's notes. */
 export const NOTE_TAG = 'mlflow.note.content';
+/** MLflow's run name (also in the run's info). */
+export const RUN_NAME_TAG = 'mlflow.runName';
+/** The tag MLflow puts on a nested run: its parent run's id. */
+export const PARENT_RUN_TAG = 'mlflow.parentRunId';
 /** The prefix of the tags trialkit writes for itself; never shown as a trial's tags. */
 const TRIALKIT_PREFIX = 'trialkit.';
 
@@ -45,42 +50,70 @@ export const TRIAL_STATUS_OF = {
 
 /** The parts of an MLflow run the mapping reads; the MLflow client's `Run` fits it. */
 export interface RunShape {
-  info: { runId: string; experimentId: string; status: string; startTime?: number; endTime?: number };
+  info: {
+    runId: string;
+    experimentId: string;
+    runName?: string;
+    status: string;
+    startTime?: number;
+    endTime?: number;
+  };
   data: { params: Record<string, string>; tags: Record<string, string> };
 }
 
 /** The trial fields a run carries; id, study and number are the reader's to choose. */
 export type RunTrialFields = Pick<Trial, 'status' | 'params' | 'tags' | 'flags'> &
-  Pick<Partial<Trial>, 'notes' | 'startedAt' | 'endedAt'>;
+  Pick<Partial<Trial>, 'name' | 'notes' | 'startedAt' | 'endedAt'>;
 
 /** The trial status a run's status means; `trialkit.status` tells pruned from cancelled. */
-export function trialStatusOf(run: RunShape): TrialStatus {
+export function runStatusOf(run: RunShape): TrialStatus {
   const mapped = TRIAL_STATUS_OF[run.info.status as RunStatusName] ?? TrialStatus.Running;
   const tagged = run.data.tags[STATUS_TAG] as TrialStatus | undefined;
   return tagged && RUN_STATUS_OF[tagged] === run.info.status ? tagged : mapped;
 }
 
-/** The number a run carries in `trialkit.trial_number`, if it carries a valid one. */
+/**
+ * The trial status a run means: Optuna's `state` tag when the run is Optuna's (it says pruned,
+ * and the callback's run is FINISHED whatever the trial did), else the run's status.
+ */
+export function trialStatusOf(run: RunShape): TrialStatus {
+  return optunaTrialFields(run.data.tags).status ?? runStatusOf(run);
+}
+
+/** The number a run carries in `trialkit.trial_number` or Optuna's `number`, if it carries a valid one. */
 export function trialNumberOf(run: RunShape): number | undefined {
   const tagged = Number(run.data.tags[NUMBER_TAG]);
-  return Number.isInteger(tagged) && tagged >= 0 ? tagged : undefined;
+  return Number.isInteger(tagged) && tagged >= 0 ? tagged : optunaTrialFields(run.data.tags).number;
+}
+
+/** The run's name, unless it is empty. */
+export function runNameOf(run: RunShape): string | undefined {
+  return run.data.tags[RUN_NAME_TAG] || run.info.runName || undefined;
+}
+
+/** The run's tags a user set: without trialkit's own (`trialkit.*`) and the run description. */
+export function userTagsOf(run: RunShape): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(run.data.tags).filter(([k]) => !k.startsWith(TRIALKIT_PREFIX) && k !== NOTE_TAG),
+  );
 }
 
 /**
- * The trial a run reads as. Its tags are the run's, without trialkit's own (`trialkit.*`) and the
- * run description, which become the status, number, flags and notes.
+ * The trial a run reads as. Its tags are the user's ({@link userTagsOf}) without the Optuna tags
+ * that became fields (number, state, direction, distributions); the run description is its notes.
  */
 export function trialFieldsOf(run: RunShape): RunTrialFields {
   const { info, data } = run;
-  const tags = Object.fromEntries(
-    Object.entries(data.tags).filter(([k]) => !k.startsWith(TRIALKIT_PREFIX) && k !== NOTE_TAG),
-  );
+  const tags = userTagsOf(run);
+  for (const key of optunaTrialFields(data.tags).fieldTags) delete tags[key];
   const notes = data.tags[NOTE_TAG];
+  const name = runNameOf(run);
   return {
     status: trialStatusOf(run),
     params: { ...data.params },
     tags,
     flags: data.tags[FLAGS_TAG]?.split(',').filter(Boolean) ?? [],
+    ...(name !== undefined && { name }),
     ...(notes !== undefined && { notes }),
     ...(info.startTime !== undefined && { startedAt: info.startTime }),
     ...(info.endTime !== undefined && { endedAt: info.endTime }),

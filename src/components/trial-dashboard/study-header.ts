@@ -4,7 +4,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Study } from '../../protocol/index.js';
-import { formatNumber } from '../internal/format.js';
+import { formatNumber, trialLabel } from '../internal/format.js';
 import type { StudySummary } from '../internal/study-summary.js';
 
 /** The header of `study`; clicking the best trial calls `selectTrial` with its id. */
@@ -31,7 +31,7 @@ export function studyHeader(
         <dd>
           ${
             best
-              ? html`<button class="link" @click=${() => selectTrial(best.trial.id)}>#${best.trial.number}</button>
+              ? html`<button class="link" @click=${() => selectTrial(best.trial.id)}>${trialLabel(best.trial)}</button>
                 <span class="mono">${study.objective?.metric} ${formatNumber(best.value)}</span>`
               : '–'
           }
