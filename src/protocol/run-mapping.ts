@@ -99,13 +99,13 @@ export function userTagsOf(run: RunShape): Record<string, string> {
 }
 
 /**
- * The trial a run reads as. Its tags are the user's ({@link userTagsOf}) without the Optuna tags
- * that became fields (number, state, direction, distributions); the run description is its notes.
+ * The trial a run reads as. Its tags are the user's ({@link userTagsOf}) without those that became
+ * fields (the run name; Optuna's number, state, direction, distributions); the run description is its notes.
  */
 export function trialFieldsOf(run: RunShape): RunTrialFields {
   const { info, data } = run;
   const tags = userTagsOf(run);
-  for (const key of optunaTrialFields(data.tags).fieldTags) delete tags[key];
+  for (const key of [RUN_NAME_TAG, ...optunaTrialFields(data.tags).fieldTags]) delete tags[key];
   const notes = data.tags[NOTE_TAG];
   const name = runNameOf(run);
   return {
