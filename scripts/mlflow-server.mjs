@@ -37,7 +37,9 @@ function run(cmd, args) {
 
 /** Creates the venv with the pinned packages unless they are all there. Throws with the reason. */
 export function ensureMlflow() {
-  const probe = existsSync(venvPython) ? spawnSync(venvPython, ['-c', PROBE], { encoding: 'utf8' }) : undefined;
+  const probe = existsSync(venvPython)
+    ? spawnSync(venvPython, ['-c', PROBE], { encoding: 'utf8' })
+    : undefined;
   if (probe?.status === 0 && probe.stdout.trim() === PINNED.join('\n')) return;
   console.error(`[trialkit] installing ${PINNED.join(', ')} into ${venvDir} (once)…`);
   rmSync(venvDir, { recursive: true, force: true });
