@@ -10,6 +10,16 @@ import { pathToFileURL } from 'node:url';
 
 /** The one place the MLflow version is pinned. */
 export const MLFLOW_VERSION = '3.17.2';
+/** The Python packages the venv holds, pinned: MLflow, and Optuna with its MLflow callback for the tests that log a search the way users do. */
+const PYTHON_PACKAGES = {
+  mlflow: MLFLOW_VERSION,
+  optuna: '5.0.0',
+  'optuna-integration': '5.0.0',
+};
+/** Prints each package's installed version, one `name==version` a line, in PYTHON_PACKAGES's order. */
+const PROBE = `import importlib.metadata as m
+for name in ${JSON.stringify(Object.keys(PYTHON_PACKAGES))}: print(f"{name}=={m.version(name)}")`;
+const PINNED = Object.entries(PYTHON_PACKAGES).map(([name, version]) => `${name}==${version}`);
 
 const cacheRoot = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
 export const venvDir = join(cacheRoot, 'trialkit', `mlflow-${MLFLOW_VERSION}`);
@@ -25,22 +35,17 @@ function run(cmd, args) {
   }
 }
 
-/** Creates the venv with the pinned mlflow unless it is already there. Throws with the reason. */
+/** Creates the venv with the pinned packages unless they are all there. Throws with the reason. */
 export function ensureMlflow() {
   const probe = existsSync(venvPython)
-    ? spawnSync(venvPython, ['-c', 'import mlflow; print(mlflow.__version__)'], { encoding: 'utf8' })
+    ? spawnSync(venvPython, ['-c', PROBE], { encoding: 'utf8' })
     : undefined;
-  if (probe?.status === 0 && probe.stdout.trim() === MLFLOW_VERSION) return;
-  console.error(`[trialkit] installing mlflow ${MLFLOW_VERSION} into ${venvDir} (once)…`);
+  if (probe?.status === 0 && probe.stdout.trim() === PINNED.join('\n')) return;
+  console.error(`[trialkit] installing ${PINNED.join(', ')} into ${venvDir} (once)…`);
   rmSync(venvDir, { recursive: true, force: true });
   mkdirSync(join(cacheRoot, 'trialkit'), { recursive: true });
   run('python3', ['-m', 'venv', venvDir]);
-  run(join(venvDir, 'bin', 'pip'), [
-    'install',
-    '--quiet',
-    '--disable-pip-version-check',
-    `mlflow==${MLFLOW_VERSION}`,
-  ]);
+  run(join(venvDir, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', ...PINNED]);
 }
 
 /** Resolves with a port nobody listens on right now. */

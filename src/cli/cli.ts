@@ -18,7 +18,7 @@ const MAIN_HELP = `trialkit — live dashboards for machine-learning trials
 
 Usage:
   trialkit demo  [--port N] [--host H] [--data-dir DIR] [--mlflow URI] [--token T] [access options]
-  trialkit serve [--mlflow URI] [--experiment NAME]... [--port N] [--host H] [--interval MS] [access options]
+  trialkit serve [--mlflow URI] [--experiment NAME]... [--studies experiment|parent] [--port N] [--host H] [--interval MS] [access options]
   trialkit <command> --help
 
 Commands:
@@ -66,7 +66,7 @@ Options:
 ${COMMON_HELP}
 `;
 
-const SERVE_HELP = `Usage: trialkit serve [--mlflow URI] [--experiment NAME]... [--port N] [--host H] [--interval MS]
+const SERVE_HELP = `Usage: trialkit serve [--mlflow URI] [--experiment NAME]... [--studies experiment|parent] [--port N] [--host H] [--interval MS]
 
 Serves a live dashboard of the runs on an existing MLflow tracking server. The server (not the
 browser) polls MLflow, fetching only runs changed since the last poll and metric points after the
@@ -78,7 +78,12 @@ Options:
                        MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, as for MLflow's client.
   --experiment NAME    An experiment to watch; repeat for several. Default: every active
                        experiment, including ones created later.
-  --interval MS        Milliseconds between polls. Default 2000; at least 250.
+  --studies KIND       What a study is: \`parent\` (default) shows each parent run of nested runs
+                       (one child run per trial, as MLflow's UI groups them) as a study of its
+                       own, beside the experiment's other runs; \`experiment\` keeps one study per
+                       experiment.
+  --interval MS        Longest pause between polls, taken when no run is active. Default 2000; at
+                       least 250. While runs are active MLflow is polled every 400 ms.
 ${COMMON_HELP}
 `;
 
@@ -134,6 +139,12 @@ function integer(command: string, what: string, text: string, min: number, max: 
     );
   }
   return value;
+}
+
+/** The `--studies` flag: `parent` unless it says `experiment`. */
+function studyGrouping(text: string | undefined): 'experiment' | 'parent' {
+  if (text === undefined || text === 'parent' || text === 'experiment') return text ?? 'parent';
+  throw new UsageError(`trialkit serve: --studies must be "experiment" or "parent", not "${text}"`);
 }
 
 function url(command: string, text: string): string {
@@ -208,6 +219,7 @@ async function start(argv: string[]): Promise<Running | undefined> {
       mlflow: { type: 'string' },
       experiment: { type: 'string', multiple: true },
       interval: { type: 'string' },
+      studies: { type: 'string' },
     });
     if (values.help) return void process.stdout.write(SERVE_HELP);
     const mlflow = values.mlflow ?? (process.env.MLFLOW_TRACKING_URI || undefined);
@@ -224,6 +236,7 @@ async function start(argv: string[]): Promise<Running | undefined> {
         values.interval === undefined
           ? 2000
           : integer('serve', '--interval', values.interval, 250, 3_600_000),
+      studies: studyGrouping(values.studies),
       log,
     });
   }

@@ -7,7 +7,7 @@
  * headers and cross-origin requests); credentials (MLFLOW_TRACKING_TOKEN, …) stay on the server;
  * and the page is the demo's page, `<trial-dashboard src="/events">`, with SSE's resume.
  */
-import { MlflowPoller } from '../client/index.js';
+import { MlflowPoller, type StudyGrouping } from '../client/index.js';
 import { MlflowClient, MlflowNetworkError, MlflowTimeoutError } from '../mlflow/index.js';
 import { type AccessOptions, createEventStream, startDashboardServer } from '../server/index.js';
 import { loadBrowserBundle } from './browser-bundle.js';
@@ -18,6 +18,8 @@ export interface ServeOptions extends AccessOptions {
   /** Experiments to watch; empty: every active experiment, including ones created later. */
   experiments: string[];
   intervalMs: number;
+  /** What a study is: each parent run of nested runs as well as the experiment, or the experiment only. */
+  studies: StudyGrouping;
   host: string;
   port: number;
   fallbackPort: boolean;
@@ -43,6 +45,7 @@ export async function runServe(options: ServeOptions): Promise<Running> {
     client,
     experiments: names.map((name) => ({ name })),
     intervalMs: options.intervalMs,
+    studies: options.studies,
   });
   poller.onPoll((failures) => {
     for (const { experiment, error } of failures) log(`${experiment}: ${reason(error)}`);

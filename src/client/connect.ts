@@ -7,6 +7,7 @@
 import type { EventProducer } from '../protocol/index.js';
 import { connectEngine } from './sources/engine.js';
 import type { SourceHandle } from './sources/feed.js';
+import type { StudyGrouping } from './sources/mlflow/studies.js';
 import { connectSse } from './sources/sse.js';
 import { TrialStore } from './store.js';
 
@@ -19,6 +20,8 @@ export interface ConnectOptions {
   /** An MLflow tracking server URL, with `experiment` the experiment's name. */
   readonly mlflow?: string;
   readonly experiment?: string;
+  /** With `mlflow`: whether each parent run of nested runs is a study too (`parent`, the default) or only the experiment is. */
+  readonly studies?: StudyGrouping;
   /** MLflow poll interval in milliseconds (the source's default when unset). */
   readonly pollIntervalMs?: number;
   /** A store the caller feeds; when unset, a new one is made. */
@@ -44,6 +47,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     trackingUri: options.mlflow,
     experimentName: options.experiment,
     ...(options.pollIntervalMs !== undefined && { intervalMs: options.pollIntervalMs }),
+    ...(options.studies !== undefined && { studies: options.studies }),
   });
   return { store, handle };
 }

@@ -15,6 +15,7 @@ export {
   type MlflowPollerOptions,
   type PollFailure,
 } from './sources/mlflow/poller.js';
+export type { StudyGrouping } from './sources/mlflow/studies.js';
 export {
   connectSse,
   type EventSourceConstructor,

@@ -90,6 +90,8 @@ export const trialSchema = z.object({
   studyId: id,
   /** The trial's number in its study; at most 2^31 - 1, as stores keep it in a 32-bit integer column. */
   number: z.number().int().nonnegative().max(MAX_TRIAL_NUMBER),
+  /** What people call the trial (an MLflow run name, say); its label wherever it is shown. */
+  name: z.string().max(1000).optional(),
   status: trialStatusSchema,
   params: z.record(z.string(), paramValueSchema).default({}),
   tags: z.record(z.string(), z.string()).default({}),

@@ -12,6 +12,7 @@ export {
   type M4Points,
   m4Columns,
 } from './m4-columns.js';
+export * from './optuna-tags.js';
 export { ownValue } from './own.js';
 export type { EventProducer } from './producer.js';
 export * from './run-mapping.js';

@@ -5,6 +5,7 @@
  * runs a structural shape, so the protocol stays free of the MLflow client.
  */
 import { type Trial, TrialStatus } from './events.js';
+import { optunaTrialFields } from './optuna-tags.js';
 import { ownValue } from './own.js';
 
 /** The idempotency marker: the run of trial X carries `trialkit.trial_id = X`. */
@@ -19,6 +20,10 @@ export const STATUS_TAG = 'trialkit.status';
 export const FLAGS_TAG = 'trialkit.flags';
 /** MLflow's run description, shown in its UI: a trial's notes. */
 export const NOTE_TAG = 'mlflow.note.content';
+/** MLflow's run name (also in the run's info). */
+export const RUN_NAME_TAG = 'mlflow.runName';
+/** The tag MLflow puts on a nested run: its parent run's id. */
+export const PARENT_RUN_TAG = 'mlflow.parentRunId';
 /** The prefix of the tags trialkit writes for itself; never shown as a trial's tags. */
 const TRIALKIT_PREFIX = 'trialkit.';
 
@@ -46,16 +51,23 @@ export const TRIAL_STATUS_OF = {
 
 /** The parts of an MLflow run the mapping reads; the MLflow client's `Run` fits it. */
 export interface RunShape {
-  info: { runId: string; experimentId: string; status: string; startTime?: number; endTime?: number };
+  info: {
+    runId: string;
+    experimentId: string;
+    runName?: string;
+    status: string;
+    startTime?: number;
+    endTime?: number;
+  };
   data: { params: Record<string, string>; tags: Record<string, string> };
 }
 
 /** The trial fields a run carries; id, study and number are the reader's to choose. */
 export type RunTrialFields = Pick<Trial, 'status' | 'params' | 'tags' | 'flags'> &
-  Pick<Partial<Trial>, 'notes' | 'startedAt' | 'endedAt'>;
+  Pick<Partial<Trial>, 'name' | 'notes' | 'startedAt' | 'endedAt'>;
 
 /** The trial status a run's status means; `trialkit.status` tells pruned from cancelled. */
-export function trialStatusOf(run: RunShape): TrialStatus {
+export function runStatusOf(run: RunShape): TrialStatus {
   const mapped = ownValue<TrialStatus>(TRIAL_STATUS_OF, run.info.status) ?? TrialStatus.Running;
   const tagged = ownValue(run.data.tags, STATUS_TAG);
   return tagged !== undefined && ownValue<string>(RUN_STATUS_OF, tagged) === run.info.status
@@ -63,27 +75,48 @@ export function trialStatusOf(run: RunShape): TrialStatus {
     : mapped;
 }
 
-/** The number a run carries in `trialkit.trial_number`, if it carries a valid one. */
+/**
+ * The trial status a run means: Optuna's `state` tag when the run is Optuna's (it says pruned,
+ * and the callback's run is FINISHED whatever the trial did), else the run's status.
+ */
+export function trialStatusOf(run: RunShape): TrialStatus {
+  return optunaTrialFields(run.data.tags).status ?? runStatusOf(run);
+}
+
+/** The number a run carries in `trialkit.trial_number` or Optuna's `number`, if it carries a valid one. */
 export function trialNumberOf(run: RunShape): number | undefined {
   const tagged = Number(ownValue(run.data.tags, NUMBER_TAG));
-  return Number.isInteger(tagged) && tagged >= 0 ? tagged : undefined;
+  return Number.isInteger(tagged) && tagged >= 0 ? tagged : optunaTrialFields(run.data.tags).number;
+}
+
+/** The run's name, unless it is empty. */
+export function runNameOf(run: RunShape): string | undefined {
+  return ownValue(run.data.tags, RUN_NAME_TAG) || run.info.runName || undefined;
+}
+
+/** The run's tags a user set: without trialkit's own (`trialkit.*`) and the run description. */
+export function userTagsOf(run: RunShape): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(run.data.tags).filter(([k]) => !k.startsWith(TRIALKIT_PREFIX) && k !== NOTE_TAG),
+  );
 }
 
 /**
- * The trial a run reads as. Its tags are the run's, without trialkit's own (`trialkit.*`) and the
- * run description, which become the status, number, flags and notes.
+ * The trial a run reads as. Its tags are the user's ({@link userTagsOf}) without those that became
+ * fields (the run name; Optuna's number, state, direction, distributions); the run description is its notes.
  */
 export function trialFieldsOf(run: RunShape): RunTrialFields {
   const { info, data } = run;
-  const tags = Object.fromEntries(
-    Object.entries(data.tags).filter(([k]) => !k.startsWith(TRIALKIT_PREFIX) && k !== NOTE_TAG),
-  );
+  const tags = userTagsOf(run);
+  for (const key of [RUN_NAME_TAG, ...optunaTrialFields(data.tags).fieldTags]) delete tags[key];
   const notes = ownValue(data.tags, NOTE_TAG);
+  const name = runNameOf(run);
   return {
     status: trialStatusOf(run),
     params: { ...data.params },
     tags,
     flags: ownValue(data.tags, FLAGS_TAG)?.split(',').filter(Boolean) ?? [],
+    ...(name !== undefined && { name }),
     ...(notes !== undefined && { notes }),
     ...(info.startTime !== undefined && { startedAt: info.startTime }),
     ...(info.endTime !== undefined && { endedAt: info.endTime }),

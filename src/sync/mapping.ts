@@ -10,15 +10,19 @@ import {
   NUMBER_TAG,
   RUN_STATUS_OF,
   type RunTrialFields,
+  runStatusOf,
   trialFieldsOf as runTrialFields,
   STATUS_TAG,
   STUDY_ID_TAG,
   TRIAL_ID_TAG,
   type TrialStatus,
+  userTagsOf,
 } from '../protocol/index.js';
 import type { RemoteState, Trial } from './model.js';
 
-export { FLAGS_TAG, NOTE_TAG, STUDY_ID_TAG, TRIAL_ID_TAG, trialStatusOf } from '../protocol/index.js';
+export { FLAGS_TAG, NOTE_TAG, STUDY_ID_TAG, TRIAL_ID_TAG } from '../protocol/index.js';
+/** The status a run's status means: the engine writes statuses back, so it reads the run's own, not Optuna's tag. */
+export const trialStatusOf = runStatusOf;
 
 export function toRunStatus(status: TrialStatus): RunStatus {
   return RUN_STATUS_OF[status];
@@ -69,8 +73,12 @@ export function remoteOf(run: Run): RemoteState {
   };
 }
 
-/** The trial fields a run carries, with only the tags trialkit manages (new trial: all of them; known trial: merged by the caller). */
+/**
+ * The trial fields a run carries, with every tag trialkit manages (new trial: all of them; known
+ * trial: merged by the caller). Unlike a reader's, the engine keeps Optuna's tags and the run's own
+ * status: it writes both back, and must not drop the one or turn FINISHED into KILLED.
+ */
 export function trialFieldsOf(run: Run): RunTrialFields {
   const fields = runTrialFields(run);
-  return { ...fields, tags: managedTags(fields.tags) };
+  return { ...fields, status: runStatusOf(run), tags: managedTags(userTagsOf(run)) };
 }

@@ -272,6 +272,34 @@ describe('push to MLflow', () => {
     expect(await e.getSyncState(first.id)).toMatchObject({ state: 'synced' });
   });
 
+  it('pulls back a pushed trial unchanged, whatever its status', async () => {
+    const e = engine();
+    const s = await e.upsertStudy(study(uid('study'), { name: uid('roundtrip-study') }));
+    const statuses = ['running', 'succeeded', 'pruned', 'failed', 'cancelled'] as const;
+    const ids: string[] = [];
+    for (const [n, status] of statuses.entries()) {
+      const t = await e.upsertTrial({
+        id: uid('trial'),
+        studyId: s.id,
+        number: n,
+        status,
+        params: { lr: 10 ** -n, optimizer: 'adam' },
+        tags: { group: `g${n}`, state: 'kept as a tag' },
+        startedAt: 1_750_000_000_000,
+        ...(status === 'running' ? {} : { endedAt: 1_750_000_100_000 }),
+      });
+      await e.appendMetrics(t.id, 'loss', curve(20, 0, n + 1));
+      ids.push(t.id);
+    }
+    await e.drain();
+    for (const id of ids) {
+      const pushed = await e.getTrial(id);
+      await e.pullTrial(id);
+      await e.drain();
+      expect(await e.getTrial(id)).toEqual(pushed);
+    }
+  });
+
   it('fails permanently when a param changes after it reached MLflow', async () => {
     const e = engine();
     const { t } = await studyWithTrial(e);

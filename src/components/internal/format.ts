@@ -46,3 +46,8 @@ export function formatDuration(seconds: number | undefined): string {
 export function formatTime(ms: number | undefined): string {
   return ms === undefined ? '' : when.format(ms);
 }
+
+/** A trial as people know it: its name (an MLflow run name, say), else `#<number>`. */
+export function trialLabel(trial: { readonly name?: string; readonly number: number }): string {
+  return trial.name || `#${trial.number}`;
+}

@@ -4,7 +4,7 @@
  */
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import type { TrialStore } from '../../client/index.js';
-import { formatNumber } from '../internal/format.js';
+import { formatNumber, trialLabel } from '../internal/format.js';
 import type { HitPoint } from './hit-test.js';
 import { type Frame, MARGIN } from './layout.js';
 import type { OverlayScene } from './paint.js';
@@ -52,7 +52,7 @@ export function legend(
           @blur=${() => handlers.onEnter(undefined)}
           @click=${() => handlers.onClick(id)}
         >
-          ${swatch(view)}<span>#${view.trial.number}</span><span class="id">${id}</span>
+          ${swatch(view)}<span>${trialLabel(view.trial)}</span>${view.trial.name ? nothing : html`<span class="id">${id}</span>`}
         </button>
       </li>`;
     })}
@@ -92,7 +92,7 @@ export function tooltip(
 function tooltipRow(point: HitPoint, nearest: boolean, smoothing: number): TemplateResult {
   const smoothed = smoothing > 0 && Number.isFinite(point.raw) ? ` (${formatNumber(point.raw)})` : '';
   return html`<div class="tooltip-row ${nearest ? 'nearest' : ''}" data-trial=${point.view.trial.id}>
-    ${swatch(point.view)}<span>#${point.view.trial.number}</span
+    ${swatch(point.view)}<span>${trialLabel(point.view.trial)}</span
     ><span class="value">${formatNumber(point.value)}${smoothed}</span>
   </div>`;
 }
@@ -114,7 +114,7 @@ export function latestValues(
       ${views.map((view) => {
         const s = view.series;
         return html`<tr>
-          <th scope="row">#${view.trial.number} ${view.trial.id}</th>
+          <th scope="row">${trialLabel(view.trial)} ${view.trial.id}</th>
           <td>${s.lastStep ?? ''}</td>
           <td>${s.last === undefined ? '' : formatNumber(s.last)}</td>
         </tr>`;

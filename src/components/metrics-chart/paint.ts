@@ -17,6 +17,10 @@ const LINE_WIDTH = 1.5;
 const EMPHASIS_WIDTH = 2.5;
 /** Opacity of curves that are not emphasised while some are. */
 const DIMMED_ALPHA = 0.2;
+/** Radius of a point marker, in CSS pixels. */
+const MARKER_RADIUS = 3;
+/** Points further apart than this (CSS pixels) are drawn as markers too: a line alone would hide them. */
+const MARKER_SPACING = 16;
 
 /** The theme colours the canvas paints with, and the tick labels' font for measuring them. */
 export type CanvasColors = Record<
@@ -65,6 +69,10 @@ export interface CurveStyle {
   readonly dash: readonly number[];
   readonly width: number;
   readonly alpha: number;
+  /** Whether each point also gets a marker (short or sparse series). */
+  readonly markers: boolean;
+  /** Marker radius in device pixels. */
+  readonly radius: number;
 }
 
 /**
@@ -99,7 +107,23 @@ export class CurvePainter {
     ctx.globalAlpha = style.alpha;
     ctx.setLineDash(style.dash as number[]);
     ctx.stroke();
+    if (style.markers) this.mark(ctx, points, style);
     this.points = undefined;
+  }
+
+  /** A filled dot on every defined point, so that a series of one point is seen. */
+  private mark(ctx: CanvasRenderingContext2D, points: ReducedPoints, style: CurveStyle): void {
+    ctx.beginPath();
+    for (let i = 0; i < points.length; i++) {
+      const value = points.values[i];
+      if (Number.isNaN(value)) continue;
+      const x = this.left + points.px[i];
+      const y = this.toY(value);
+      ctx.moveTo(x + style.radius, y);
+      ctx.arc(x, y, style.radius, 0, 2 * Math.PI);
+    }
+    ctx.fillStyle = style.color;
+    ctx.fill();
   }
 }
 
@@ -209,7 +233,15 @@ function curveStyle(view: SeriesView, emphasis: ReadonlySet<string>, dpr: number
     dash: view.style.dash.map((d) => d * dpr),
     width: (emphasised ? EMPHASIS_WIDTH : LINE_WIDTH) * dpr,
     alpha: emphasis.size && !emphasised ? DIMMED_ALPHA : 1,
+    markers: isSparse(view.reduced, MARKER_SPACING * dpr),
+    radius: (emphasised ? MARKER_RADIUS + 1 : MARKER_RADIUS) * dpr,
   };
+}
+
+/** Fewer than three points in view, or points `spacing` device pixels apart on average. */
+export function isSparse(points: ReducedPoints, spacing: number): boolean {
+  const n = points.length;
+  return n < 3 || (points.px[n - 1] - points.px[0]) / (n - 1) > spacing;
 }
 
 /** A point in CSS pixels from the plot's top-left corner. */

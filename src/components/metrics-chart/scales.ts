@@ -57,17 +57,15 @@ export function makeYScale(kind: YScale, domain: Domain, range: Domain): YScaleF
 }
 
 /**
- * A domain that covers `extent` with round bounds (d3's `nice`), widened when the data is one
- * value or there is none. Log domains must be positive: the caller only feeds positive values.
+ * A domain that covers `extent` with round bounds (d3's `nice`), widened around a single value
+ * or set to a default when there is none. Log domains must be positive:
+ * the caller only feeds positive values.
  */
 export function autoDomain(extent: Extent, kind: YScale | XAxis, tickCount = 10): Domain {
   if (extent.empty) return kind === 'log' ? [1, 10] : [0, 1];
-  let { min, max } = extent;
-  if (min === max) {
-    const pad = kind === 'log' ? min * 0.5 : Math.abs(min) * 0.1 || 1;
-    min -= pad;
-    max += pad;
-  }
+  // Half a step either side: the step sits mid-axis on its own tick, with no other step in view.
+  if (kind === 'step' && extent.min === extent.max) return [extent.min - 0.5, extent.max + 0.5];
+  const [min, max] = extent.min === extent.max ? padSingle(extent.min, kind) : [extent.min, extent.max];
   if (kind === 'log') {
     const [a, b] = scaleLog().domain([min, max]).nice().domain();
     return [a, b];
@@ -78,6 +76,20 @@ export function autoDomain(extent: Extent, kind: YScale | XAxis, tickCount = 10)
   }
   const [a, b] = scaleLinear().domain([min, max]).nice(tickCount).domain();
   return [a, b];
+}
+
+/** Half the span around a single wall-clock time: a minute in all, whatever the epoch. */
+const SINGLE_WALL_PAD_MS = 30_000;
+
+/**
+ * A span around one value (trials that each log a single value, at one time): a minute around one
+ * time; ±50% on a log scale; ±5% of any other value (±1 around zero). `nice` then rounds it.
+ */
+function padSingle(value: number, kind: YScale | XAxis): Domain {
+  if (kind === 'wall') return [value - SINGLE_WALL_PAD_MS, value + SINGLE_WALL_PAD_MS];
+  if (kind === 'log') return [value * 0.5, value * 1.5];
+  const pad = Math.abs(value) * 0.05 || 1;
+  return [value - pad, value + pad];
 }
 
 /** Two domains are the same to within float noise (nice bounds are exact, zoom bounds are ours). */
@@ -104,9 +116,19 @@ export interface Tick {
 /** Ticks for the x axis; relative time counts in seconds, minutes or hours as the span requires. */
 export function xTicks(axis: XAxis, scale: XScale, count: number): Tick[] {
   if (axis === 'relative') return durationTicks(scale as ScaleLinear<number, number>, count);
+  if (axis === 'step') return stepTicks(scale as ScaleLinear<number, number>, count);
   const values = scale.ticks(count) as (number | Date)[];
   const format = scale.tickFormat(count) as (v: number | Date) => string;
   return values.map((v) => ({ position: scale(v as number), label: format(v) }));
+}
+
+/** Steps are whole numbers: no tick between two steps (it would name a step that cannot be). */
+function stepTicks(scale: ScaleLinear<number, number>, count: number): Tick[] {
+  const format = scale.tickFormat(count, ',d');
+  return scale
+    .ticks(count)
+    .filter(Number.isInteger)
+    .map((v) => ({ position: scale(v), label: format(v) }));
 }
 
 export function yTicks(scale: YScaleFn, count: number): Tick[] {

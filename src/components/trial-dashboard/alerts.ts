@@ -8,6 +8,7 @@ import type { StoreChange, TrialStore } from '../../client/index.js';
 import type { Trial } from '../../protocol/index.js';
 import { type AlertRule, TrialAlertEvent } from '../events/trial-alert-event.js';
 import { TrialFinishedEvent } from '../events/trial-finished-event.js';
+import { trialLabel } from '../internal/format.js';
 import { TERMINAL_STATUSES } from '../internal/status.js';
 
 export class AlertWatcher {
@@ -98,7 +99,7 @@ function firstMatch(values: Float64Array, from: number, rule: AlertRule): number
 export function describeAlert(event: Event): { title: string; body: string } | undefined {
   if (event instanceof TrialFinishedEvent) {
     return {
-      title: `Trial ${event.trial.number} ${event.trial.status}`,
+      title: `Trial ${trialLabel(event.trial)} ${event.trial.status}`,
       body: `Was ${event.previousStatus}.`,
     };
   }
@@ -106,7 +107,7 @@ export function describeAlert(event: Event): { title: string; body: string } | u
     const { rule } = event;
     const name = rule.label ?? `${rule.metric} ${rule.op} ${rule.value}`;
     return {
-      title: `Trial ${event.trial.number}: ${name}`,
+      title: `Trial ${trialLabel(event.trial)}: ${name}`,
       body: `${rule.metric} = ${event.value} at step ${event.step}.`,
     };
   }

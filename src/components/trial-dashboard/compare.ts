@@ -4,7 +4,8 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { ownValue, type ParamValue, type Trial } from '../../protocol/index.js';
-import { formatNumber } from '../internal/format.js';
+import { formatNumber, trialLabel } from '../internal/format.js';
+import { paramNumber } from '../internal/param-number.js';
 import { trialStyle } from '../internal/theme.js';
 
 export interface CompareRow {
@@ -40,11 +41,11 @@ function row(name: string, values: (ParamValue | undefined)[]): CompareRow {
   return { name, values, differs: values.some((value) => !Object.is(value, values[0])) };
 }
 
-/** A parameter value as shown in a cell: numbers compactly, missing ones as an en dash. */
+/** A parameter value as shown in a cell: numbers (and text that spells one) compactly, missing ones as an en dash. */
 export function formatParam(value: ParamValue | undefined): string {
   if (value === undefined) return '–';
-  if (typeof value === 'number') return formatNumber(value);
-  return String(value);
+  const number = paramNumber(value);
+  return number === undefined ? String(value) : formatNumber(number);
 }
 
 /** The comparison as a table: a column per trial, with the swatch of its curve, and the differing rows marked. */
@@ -59,7 +60,7 @@ export function compareTable(trials: readonly Trial[]): TemplateResult {
           ${trials.map(
             (trial, i) =>
               html`<th scope="col">
-                <span class="swatch" style="background:${trialStyle(i).color}"></span>#${trial.number}
+                <span class="swatch" style="background:${trialStyle(i).color}"></span>${trialLabel(trial)}
                 <span class="muted">${trial.status}</span>
               </th>`,
           )}

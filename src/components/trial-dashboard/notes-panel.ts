@@ -5,6 +5,7 @@
  */
 import { html, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { TrialStore } from '../../client/index.js';
+import { trialLabel } from '../internal/format.js';
 
 /** A producer that can also write a trial's notes (the in-process sync engine can). */
 export interface NotesWriter {
@@ -45,11 +46,11 @@ export class NotesPanel {
     const draft = this.draft?.trialId === trial.id ? this.draft.text : undefined;
     const save = this.save?.trialId === trial.id ? this.save : undefined;
     return html`<aside class="notes" part="notes" aria-label="Notes">
-      <h3>Notes · trial #${trial.number}</h3>
+      <h3>Notes · trial ${trialLabel(trial)}</h3>
       ${
         writable
           ? html`<textarea
-              aria-label="Notes for trial ${trial.number}"
+              aria-label="Notes for trial ${trialLabel(trial)}"
               .value=${draft ?? trial.notes ?? ''}
               @input=${(e: InputEvent) => {
                 this.setDraft({ trialId: trial.id, text: (e.target as HTMLTextAreaElement).value });

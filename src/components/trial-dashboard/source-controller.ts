@@ -91,6 +91,7 @@ function sameWiring(a: Wiring, b: Wiring): boolean {
     a.mlflow === b.mlflow &&
     a.experiment === b.experiment &&
     a.pollIntervalMs === b.pollIntervalMs &&
+    a.studies === b.studies &&
     a.store === b.store
   );
 }

@@ -1,10 +1,10 @@
 /**
- * The dashboard's study header (name, status, progress, best trial, search space) and the
- * placeholders shown instead of a study: templates only.
+ * The dashboard's study header (name, status, progress, and those of max params, best trial and
+ * search space that the study has) and the placeholders shown instead of a study: templates only.
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Study } from '../../protocol/index.js';
-import { formatNumber } from '../internal/format.js';
+import { formatNumber, trialLabel } from '../internal/format.js';
 import type { StudySummary } from '../internal/study-summary.js';
 
 /** The header of `study`; clicking the best trial calls `selectTrial` with its id. */
@@ -25,19 +25,20 @@ export function studyHeader(
         <dt>Trials done</dt>
         <dd>${summary.done}${target ? html` of ${target}` : nothing}${summary.running ? html` <span class="muted">(${summary.running} running)</span>` : nothing}</dd>
       </div>
-      <div><dt>Max params</dt><dd>${study.maxParams ?? '–'}</dd></div>
-      <div>
-        <dt>Best trial</dt>
-        <dd>
-          ${
-            best
-              ? html`<button class="link" @click=${() => selectTrial(best.trial.id)}>#${best.trial.number}</button>
-                <span class="mono">${study.objective?.metric} ${formatNumber(best.value)}</span>`
-              : '–'
-          }
-        </dd>
-      </div>
-      <div class="space"><dt>Search space</dt><dd class="mono">${study.searchSpace ?? '–'}</dd></div>
+      ${study.maxParams === undefined ? nothing : html`<div><dt>Max params</dt><dd>${study.maxParams}</dd></div>`}
+      ${
+        best
+          ? html`<div>
+            <dt>Best trial</dt>
+            <dd>
+              <button class="link" @click=${() => selectTrial(best.trial.id)}>${trialLabel(best.trial)}</button>
+              <span class="mono">${study.objective?.metric} ${formatNumber(best.value)}</span>
+              <span class="muted">(${study.objective?.direction})</span>
+            </dd>
+          </div>`
+          : nothing
+      }
+      ${study.searchSpace ? html`<div class="space"><dt>Search space</dt><dd class="mono">${study.searchSpace}</dd></div>` : nothing}
     </dl>
   </header>`;
 }

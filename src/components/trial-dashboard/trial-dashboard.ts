@@ -5,7 +5,7 @@
  */
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { StoreChange, TrialStore } from '../../client/index.js';
+import type { StoreChange, StudyGrouping, TrialStore } from '../../client/index.js';
 import type { ErrorEvent, EventProducer, Study, Trial } from '../../protocol/index.js';
 import type { StudySelectEvent } from '../events/study-select-event.js';
 import type { AlertRule } from '../events/trial-alert-event.js';
@@ -93,6 +93,11 @@ export class TrialDashboard extends LitElement {
   @property() experiment?: string;
   /** MLflow poll interval in milliseconds (the source's default when unset). */
   @property({ type: Number, attribute: 'poll-interval' }) pollInterval?: number;
+  /**
+   * With `mlflow`: what a study is — `parent` (default), each parent run of nested runs as well as
+   * the experiment, or `experiment`, the experiment only.
+   */
+  @property() studies?: StudyGrouping;
   /** Base URL of the MLflow UI for run links (http or https only; others are ignored); defaults to `mlflow`. */
   @property({ attribute: 'mlflow-ui-url' }) mlflowUiUrl?: string;
   /** The study shown; defaults to the newest. Set by choosing in the run list. */
@@ -122,6 +127,7 @@ export class TrialDashboard extends LitElement {
     mlflow: this.mlflow,
     experiment: this.experiment,
     pollIntervalMs: this.pollInterval,
+    studies: this.studies,
   }));
   private readonly storeLink = new StoreController(this, {
     onChange: (change, store) => this.onStoreChange(change, store),

@@ -5,10 +5,12 @@
  */
 import type { TrialStore } from '../../client/index.js';
 import { ownValue, type Study, type Trial } from '../../protocol/index.js';
+import { paramNumber } from '../internal/param-number.js';
 
 export const ColumnKind = {
   Status: 'status',
   Number: 'number',
+  Name: 'name',
   Id: 'id',
   Metric: 'metric',
   Param: 'param',
@@ -21,7 +23,7 @@ export type ColumnKind = (typeof ColumnKind)[keyof typeof ColumnKind];
 
 /** One column the table can show. */
 export interface TableColumn {
-  /** Stable id: `status`, `number`, `id`, `metric:<key>`, `param:<name>`, `duration`, `started`, `flags`, `mlflow`. */
+  /** Stable id: `status`, `number`, `name`, `id`, `metric:<key>`, `param:<name>`, `duration`, `started`, `flags`, `mlflow`. */
   readonly id: string;
   readonly kind: ColumnKind;
   /** Header text (a metric key or param name for those columns). */
@@ -67,8 +69,8 @@ const fixed = (id: ColumnKind, label: string, width: number, numeric: boolean): 
 });
 
 /**
- * Every column a study offers, in display order: status, number, metrics (objective first), params
- * (in the map's order; `true` for numeric ones), duration, started, flags, MLflow link, id.
+ * Every column a study offers, in display order: status, number, name, metrics (objective first),
+ * params (in the map's order; `true` for numeric ones), duration, started, flags, MLflow link, id.
  */
 export function availableColumns(
   study: Study | undefined,
@@ -80,6 +82,7 @@ export function availableColumns(
   return [
     fixed('status', 'Status', 118, false),
     fixed('number', '#', 64, true),
+    fixed('name', 'Name', 140, false),
     ...metrics.map((key) => ({
       id: metricColumnId(key),
       kind: ColumnKind.Metric,
@@ -110,13 +113,13 @@ export function defaultColumnIds(columns: readonly TableColumn[]): string[] {
 }
 
 /**
- * Adds the params of `trial` to `params` (name -> whether every value seen is a number, which
- * right-aligns the column). Returns whether anything changed.
+ * Adds the params of `trial` to `params` (name -> whether every value seen is or spells a number,
+ * which right-aligns the column). Returns whether anything changed.
  */
 export function learnParams(params: Map<string, boolean>, trial: Trial): boolean {
   let changed = false;
   for (const name in trial.params) {
-    const numeric = typeof trial.params[name] === 'number';
+    const numeric = paramNumber(trial.params[name]) !== undefined;
     const known = params.get(name);
     if (known === undefined || (known && !numeric)) {
       params.set(name, numeric);
@@ -161,13 +164,15 @@ export function columnValue(column: TableColumn, trial: Trial, ctx: ColumnContex
       return trial.status;
     case ColumnKind.Number:
       return trial.number;
+    case ColumnKind.Name:
+      return trial.name;
     case ColumnKind.Id:
       return trial.id;
     case ColumnKind.Metric:
       return metricValueOf(trial, column.key!, ctx);
     case ColumnKind.Param: {
       const value = ownValue(trial.params, column.key!);
-      return typeof value === 'boolean' ? String(value) : value;
+      return typeof value === 'boolean' ? String(value) : (paramNumber(value) ?? value);
     }
     case ColumnKind.Duration:
       return durationOf(trial, ctx.now);
@@ -190,8 +195,10 @@ export function csvHeader(column: TableColumn): string {
       : column.kind;
 }
 
-/** The value written to CSV: the column value, with times as ISO 8601 text. */
+/** The value written to CSV: the column value, with times as ISO 8601 text and params as logged. */
 export function exportValue(column: TableColumn, trial: Trial, ctx: ColumnContext): CellValue {
+  const raw = column.kind === ColumnKind.Param ? trial.params[column.key!] : undefined;
+  if (typeof raw === 'string') return raw;
   const value = columnValue(column, trial, ctx);
   return column.kind === ColumnKind.Started && value !== undefined
     ? new Date(value as number).toISOString()

@@ -4,6 +4,7 @@
  * so a 100,000-row pass costs a few milliseconds.
  */
 import { ownValue, type ParamValue, type Trial, type TrialStatus } from '../../protocol/index.js';
+import { paramNumber } from '../internal/param-number.js';
 
 /** Keep trials whose metric (as the table shows it: latest or best) is within [min, max]. */
 export interface MetricRange {
@@ -12,7 +13,7 @@ export interface MetricRange {
   readonly max?: number;
 }
 
-/** Keep trials whose param equals one of `values`, and/or is a number within [min, max]. */
+/** Keep trials whose param equals one of `values`, and/or is (or spells) a number within [min, max]. */
 export interface ParamFilter {
   readonly name: string;
   readonly values?: readonly ParamValue[];
@@ -28,7 +29,7 @@ export interface TrialFilters {
   readonly flags?: readonly string[];
   readonly metrics?: readonly MetricRange[];
   readonly params?: readonly ParamFilter[];
-  /** Words that must all appear (case-insensitive) in the number, id, status, text params, flags, tags or notes. */
+  /** Words that must all appear (case-insensitive) in the number, name, id, status, text params, flags, tags or notes. */
   readonly text?: string;
 }
 
@@ -46,7 +47,7 @@ export interface FilterSource {
  * numbers would cost more than the search, and their ranges are what `params` filters are for.
  */
 export function searchTextOf(trial: Trial): string {
-  const parts = [`#${trial.number}`, trial.id, trial.status, ...trial.flags];
+  const parts = [`#${trial.number}`, trial.name ?? '', trial.id, trial.status, ...trial.flags];
   for (const name in trial.params) {
     const value = trial.params[name];
     if (typeof value !== 'number') parts.push(`${name}=${value}`);
@@ -111,6 +112,8 @@ function paramTest(param: ParamFilter, source: FilterSource): (index: number) =>
     const value = ownValue(source.trial(i).params, param.name);
     if (value === undefined) return false;
     if (values && !values.has(String(value))) return false;
-    return !ranged || (typeof value === 'number' && within(value, param.min, param.max));
+    if (!ranged) return true;
+    const number = paramNumber(value);
+    return number !== undefined && within(number, param.min, param.max);
   };
 }

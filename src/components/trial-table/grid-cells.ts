@@ -5,7 +5,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import type { Trial } from '../../protocol/index.js';
-import { formatDuration, formatNumber, formatTime } from '../internal/format.js';
+import { formatDuration, formatNumber, formatTime, trialLabel } from '../internal/format.js';
 import { statusIcon, statusLabel } from '../internal/status.js';
 import {
   type ColumnContext,
@@ -112,7 +112,7 @@ function rowCells(trial: Trial, activeCol: number, cells: RowCells): TemplateRes
             target="_blank"
             rel="noopener noreferrer"
             tabindex=${active ? 0 : -1}
-            >Open<span class="sr-only"> trial ${trial.number} in MLflow</span
+            >Open<span class="sr-only"> trial ${trialLabel(trial)} in MLflow</span
             ><span aria-hidden="true"> ↗</span></a
           >`
           : content
@@ -138,9 +138,13 @@ function cellValue(column: TableColumn, trial: Trial, ctx: ColumnContext): unkno
       return trial.mlflow?.runId ? html`<span class="muted">${trial.mlflow.runId.slice(0, 8)}</span>` : '';
     default: {
       const value = columnValue(column, trial, ctx);
-      return typeof value === 'number'
-        ? formatNumber(value)
-        : html`<span class="text" title=${value ?? ''}>${value ?? ''}</span>`;
+      if (typeof value !== 'number')
+        return html`<span class="text" title=${value ?? ''}>${value ?? ''}</span>`;
+      // A param keeps the text it was logged as (MLflow's `0.008630000001`) in the tooltip.
+      const raw = column.kind === ColumnKind.Param ? trial.params[column.key!] : undefined;
+      return typeof raw === 'string'
+        ? html`<span title=${raw}>${formatNumber(value)}</span>`
+        : formatNumber(value);
     }
   }
 }

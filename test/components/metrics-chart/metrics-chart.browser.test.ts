@@ -348,6 +348,36 @@ describe('<trial-metrics-chart>', () => {
     expect(alphaAt(67)).to.be.lessThan(120);
   });
 
+  it('centres trials that each log one value at step 0 on an integer tick, with a padded y range', async () => {
+    const store = storeWith([trial('a', 0), trial('b', 1), trial('c', 2)]);
+    append(store, 'a', [0], [0.375]);
+    append(store, 'b', [0], [0.36]);
+    append(store, 'c', [0], [0.389]);
+    const el = await chartFor(store);
+    const [x0, x1] = el.domains!.x;
+    expect(x0).to.be.below(0);
+    expect(x1).to.be.above(0);
+    expect(x1 - x0).to.be.at.most(1);
+    const xLabels = [...el.shadowRoot!.querySelectorAll('[part~="axis-x"] .tick')].map((t) => t.textContent);
+    expect(xLabels).to.deep.equal(['0']);
+    const p = el.positionOf(0, 0.375)!;
+    expect(paintedNear(el, p.left, p.top, color0, 2)).to.equal(true);
+  });
+
+  it('pads a single y value by a few percent, and zero by one', async () => {
+    const store = storeWith([trial('a', 0), trial('b', 1)]);
+    append(store, 'a', [3], [40]);
+    append(store, 'b', [7], [40]);
+    const el = await chartFor(store);
+    const [y0, y1] = el.domains!.y;
+    expect(y0).to.be.within(37, 39.9);
+    expect(y1).to.be.within(40.1, 43);
+    const zeros = storeWith([trial('z', 0)]);
+    append(zeros, 'z', [1, 2], [0, 0]);
+    const zero = await chartFor(zeros);
+    expect(zero.domains!.y).to.deep.equal([-1, 1]);
+  });
+
   it('smooths with the EMA and keeps raw values in the tooltip', async () => {
     const store = storeWith([trial('a', 0)]);
     append(

@@ -331,7 +331,7 @@ describe('trial-dashboard', () => {
     it('shows alerts as browser notifications when asked to and permitted', async () => {
       await finishTrial({ notifications: true });
       expect(shown).to.have.length(1);
-      expect(shown[0]).to.match(/^Trial \d+ failed$/);
+      expect(shown[0]).to.match(/^Trial #\d+ failed$/);
     });
 
     it('shows none without the notifications attribute, or when a listener cancels the event', async () => {

@@ -134,11 +134,12 @@ describe('<trial-table>', () => {
       expect(rowsOf(el).map((r) => r.getAttribute('aria-rowindex'))).to.deep.equal(['2', '3', '4', '5']);
     });
 
-    it('offers status, number, metrics (objective first), params, duration, started, flags and MLflow columns', async () => {
+    it('offers status, number, name, metrics (objective first), params, duration, started, flags and MLflow columns', async () => {
       const el = await tableOf(smallStore());
       expect(el.shownColumns.map((c) => c.id)).to.deep.equal([
         'status',
         'number',
+        'name',
         'metric:loss',
         'metric:accuracy',
         'param:lr',
@@ -163,10 +164,10 @@ describe('<trial-table>', () => {
       const el = await tableOf(smallStore());
       const lossOf = () => el.shownTrials.map((t) => el.store!.getSeries(t.id, 'loss')?.last);
       expect(lossOf()[0]).to.equal(0.6);
-      expect(rowOf(el, 't1').querySelectorAll('[role="gridcell"]')[2].textContent!.trim()).to.equal('0.6');
+      expect(rowOf(el, 't1').querySelectorAll('[role="gridcell"]')[3].textContent!.trim()).to.equal('0.6');
       el.metricValue = 'best';
       await settle(el);
-      expect(rowOf(el, 't1').querySelectorAll('[role="gridcell"]')[2].textContent!.trim()).to.equal('0.5');
+      expect(rowOf(el, 't1').querySelectorAll('[role="gridcell"]')[3].textContent!.trim()).to.equal('0.5');
     });
 
     it('renders hostile names, params and flags as text, never as HTML', async () => {
@@ -632,12 +633,12 @@ describe('<trial-table>', () => {
       const indices = rowsOf(el).map((r) => Number(r.getAttribute('aria-rowindex')));
       expect(Math.max(...indices)).to.equal(100_001);
       expect(rowsOf(el).length).to.be.lessThan(60);
-      // 31 columns do not fit in 1400 px: only cells in view have content, and scrolling right brings the rest.
+      // 32 columns do not fit in 1400 px: only cells in view have content, and scrolling right brings the rest.
       const colIndices = () =>
         [...rowsOf(el)[0].querySelectorAll('[role="gridcell"]')]
           .filter((c) => c.childElementCount || c.textContent!.trim())
           .map((c) => Number(c.getAttribute('aria-colindex')));
-      expect(el.shownColumns.length).to.equal(31);
+      expect(el.shownColumns.length).to.equal(32);
       expect(colIndices().length).to.be.lessThan(20);
       grid.scrollLeft = grid.scrollWidth;
       await new Promise((r) => setTimeout(r, 50));

@@ -36,7 +36,8 @@ import {
   hasNewPoints,
   markOf,
 } from './metrics.js';
-import { ACTIVE_RUNS, isActive, runIdIn, startedSince, studyOf, trialOf } from './runs.js';
+import { ACTIVE_RUNS, isActive, runIdIn, startedSince, trialOf } from './runs.js';
+import { parentRunIds, type StudyGrouping, studiesOf, studyIdOf } from './studies.js';
 
 /** An experiment to follow, by name or by id. */
 export type ExperimentRef = { name: string } | { id: string };
@@ -46,8 +47,18 @@ export interface MlflowPollerOptions {
   client: MlflowClient;
   /** The experiments to follow from the start; {@link MlflowPoller.follow} adds more. */
   experiments?: readonly ExperimentRef[];
-  /** Pause between the end of one poll and the start of the next (ms, default 5,000). */
+  /**
+   * The longest pause between the end of one poll and the start of the next (ms, default 5,000):
+   * the pause of a poller whose experiments are idle.
+   */
   intervalMs?: number;
+  /**
+   * The pause while some run is active or the last poll saw changes (ms, default 400, at most
+   * `intervalMs`); once idle, the pause doubles each poll up to `intervalMs`.
+   */
+  activeIntervalMs?: number;
+  /** What a study is: the experiment, or (default) also each parent run of nested runs. */
+  studies?: StudyGrouping;
   /** Every this many polls, list all runs to notice deleted runs and edits to finished ones (default 12). */
   fullSyncEvery?: number;
   /** Metric histories fetched at once (default 4). */
@@ -63,7 +74,10 @@ export interface PollFailure {
 
 /** What the poller remembers of a run between polls. */
 interface RunState {
+  run: Run;
   trial: Trial;
+  /** Whether the run was emitted as a trial (a parent run is a study instead). */
+  shown: boolean;
   /** The trial as JSON, to tell a changed run from an unchanged one. */
   json: string;
   active: boolean;
@@ -73,14 +87,16 @@ interface RunState {
 /** What the poller remembers of one followed experiment. */
 interface Followed {
   ref: ExperimentRef;
-  experiment?: Experiment;
   /** Undefined until the experiment's first poll succeeded. */
-  study?: Study;
+  experiment?: Experiment;
+  /** The studies emitted, by id. */
+  studies: Map<string, Study>;
   runs: Map<string, RunState>;
   polls: number;
   /** The latest run start time seen: runs started from then on are new. */
   startMark: number;
-  nextNumber: number;
+  /** The number the next new run of each study gets. */
+  nextNumber: Map<string, number>;
 }
 
 /** New points of one series, fetched for a run of a followed experiment. */
@@ -109,6 +125,10 @@ export class MlflowPoller implements EventProducer {
   private seq = 0;
   private running: Promise<void> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The pause after the last poll; doubles while the experiments are idle. */
+  private pause = 0;
+  /** Events emitted by the poll under way, to tell an idle poll from a busy one. */
+  private emitted = 0;
   private closed = false;
   /** Resolves once the poller has state to give (see {@link snapshot}). */
   private readonly ready: Promise<void>;
@@ -132,7 +152,14 @@ export class MlflowPoller implements EventProducer {
   follow(ref: ExperimentRef): boolean {
     const label = `${'name' in ref ? 'name' : 'id'}:${labelOf(ref)}`;
     if (this.followed.has(label)) return false;
-    this.followed.set(label, { ref, runs: new Map(), polls: 0, startMark: 0, nextNumber: 0 });
+    this.followed.set(label, {
+      ref,
+      studies: new Map(),
+      runs: new Map(),
+      polls: 0,
+      startMark: 0,
+      nextNumber: new Map(),
+    });
     return true;
   }
 
@@ -171,10 +198,10 @@ export class MlflowPoller implements EventProducer {
       metrics: [],
       sync: [],
     };
-    for (const { study, runs } of this.followed.values()) {
-      if (!study) continue;
-      snapshot.studies.push(study);
+    for (const { studies, runs } of this.followed.values()) {
+      snapshot.studies.push(...studies.values());
       for (const [runId, run] of runs) {
+        if (!run.shown) continue;
         snapshot.trials.push(run.trial);
         for (const [key, held] of run.series) snapshot.metrics.push({ trialId: runId, key, ...held });
       }
@@ -207,6 +234,7 @@ export class MlflowPoller implements EventProducer {
   }
 
   private emit(event: TrialEvent): void {
+    this.emitted++;
     for (const listener of this.listeners) listener(event);
   }
 
@@ -216,6 +244,7 @@ export class MlflowPoller implements EventProducer {
 
   private async pollOnce(): Promise<void> {
     clearTimeout(this.timer);
+    this.emitted = 0;
     const failures: PollFailure[] = [];
     for (const followed of this.followed.values()) {
       try {
@@ -230,16 +259,29 @@ export class MlflowPoller implements EventProducer {
       }
     }
     if (failures.length < this.followed.size) this.markReady();
-    let delay = this.options.intervalMs ?? 5000;
+    let delay = this.nextPause();
     if (failures.length === 0) this.backoff.reset();
     else delay = Math.max(delay, this.backoff.next());
     for (const listener of this.pollListeners) listener(failures);
     if (!this.closed) this.timer = setTimeout(() => void this.poll(), delay);
   }
 
+  /**
+   * Quick while runs are active or the poll saw changes, so a point is on screen within a second;
+   * doubling while idle, so an idle MLflow is asked a few times a minute.
+   */
+  private nextPause(): number {
+    const longest = this.options.intervalMs ?? 5000;
+    const quick = Math.min(this.options.activeIntervalMs ?? 400, longest);
+    const busy =
+      this.emitted > 0 || [...this.followed.values()].some((f) => [...f.runs.values()].some((r) => r.active));
+    this.pause = busy || this.pause === 0 ? quick : Math.min(longest, this.pause * 2);
+    return this.pause;
+  }
+
   /** One experiment's events; nothing is remembered until every request of the poll succeeded. */
   private async collect(followed: Followed): Promise<TrialEvent[]> {
-    const first = followed.study === undefined;
+    const first = followed.experiment === undefined;
     const full = first || followed.polls % (this.options.fullSyncEvery ?? 12) === 0;
     const experiment = full ? await this.findExperiment(followed.ref) : followed.experiment!;
     const { runs, gone } = full
@@ -250,7 +292,7 @@ export class MlflowPoller implements EventProducer {
     const metrics = await this.fetchMetrics(followed, runs);
     followed.polls++;
     followed.experiment = experiment;
-    return this.changes(followed, studyOf(experiment), runs, gone, metrics);
+    return this.changes(followed, experiment, runs, gone, metrics);
   }
 
   private async findExperiment(ref: ExperimentRef): Promise<Experiment> {
@@ -341,24 +383,45 @@ export class MlflowPoller implements EventProducer {
     return (await mapConcurrently(jobs, this.options.concurrency ?? 4, (job) => job())).flat();
   }
 
-  /** Records what one poll of `followed` read, and returns the events that say what changed. */
+  /**
+   * Records what one poll of `followed` read, and returns the events that say what changed:
+   * studies first, then trials (a run that became a parent leaves the trials), points, removals.
+   */
   private changes(
     followed: Followed,
-    study: Study,
+    experiment: Experiment,
     runs: Run[],
     gone: string[],
     metrics: Fetched[],
   ): TrialEvent[] {
-    const events: TrialEvent[] = [];
-    if (JSON.stringify(study) !== JSON.stringify(followed.study)) {
-      followed.study = study;
-      events.push({ ...this.envelope(), type: 'study.upsert', study });
-    }
+    const grouping = this.options.studies ?? 'parent';
+    const changed = new Set<RunState>();
     for (const run of runs) {
       const before = followed.runs.get(run.info.runId)?.json;
-      const state = this.remember(followed, run);
-      if (state.json !== before)
+      const state = this.remember(followed, run, grouping);
+      if (state.json !== before) changed.add(state);
+    }
+    const removed: TrialEvent[] = [];
+    for (const runId of gone) {
+      if (followed.runs.get(runId)?.shown)
+        removed.push({ ...this.envelope(), type: 'trial.remove', trialId: runId });
+      followed.runs.delete(runId);
+    }
+    const all = new Map([...followed.runs].map(([id, state]) => [id, state.run]));
+    const events: TrialEvent[] = [];
+    const studies = new Map(studiesOf(experiment, all, grouping).map((study) => [study.id, study]));
+    for (const study of studies.values()) {
+      if (JSON.stringify(study) !== JSON.stringify(followed.studies.get(study.id)))
+        events.push({ ...this.envelope(), type: 'study.upsert', study });
+    }
+    const parents = parentRunIds(all.values(), grouping);
+    for (const [runId, state] of followed.runs) {
+      const trial = !parents.has(runId);
+      if (trial && (changed.has(state) || !state.shown))
         events.push({ ...this.envelope(), type: 'trial.upsert', trial: state.trial });
+      else if (!trial && state.shown)
+        removed.push({ ...this.envelope(), type: 'trial.remove', trialId: runId });
+      state.shown = trial;
     }
     const batches: MetricBatch[] = [];
     for (const { runId, key, points } of metrics) {
@@ -371,22 +434,28 @@ export class MlflowPoller implements EventProducer {
         held.values.push(p.value);
         held.timestamps.push(p.timestamp);
       }
-      batches.push({ trialId: runId, key, ...columnsOf(points) });
+      if (run.shown) batches.push({ trialId: runId, key, ...columnsOf(points) });
     }
     if (batches.length) events.push({ ...this.envelope(), type: 'metrics.append', batches });
-    for (const runId of gone) {
-      followed.runs.delete(runId);
-      events.push({ ...this.envelope(), type: 'trial.remove', trialId: runId });
+    events.push(...removed);
+    for (const studyId of followed.studies.keys()) {
+      if (!studies.has(studyId)) events.push({ ...this.envelope(), type: 'study.remove', studyId });
     }
+    followed.studies = studies;
     return events;
   }
 
-  /** Records a run's trial (numbered in order of discovery). */
-  private remember(followed: Followed, run: Run): RunState {
+  /** Records a run's trial (numbered in order of discovery within its study). */
+  private remember(followed: Followed, run: Run, grouping: StudyGrouping): RunState {
     const known = followed.runs.get(run.info.runId);
-    const trial = trialOf(run, known?.trial.number ?? followed.nextNumber++);
+    const studyId = studyIdOf(run, grouping);
+    const number = known?.trial.number ?? followed.nextNumber.get(studyId) ?? 0;
+    if (!known) followed.nextNumber.set(studyId, number + 1);
+    const trial = trialOf(run, number, studyId);
     followed.startMark = Math.max(followed.startMark, run.info.startTime ?? 0);
     const state: RunState = {
+      run,
+      shown: known?.shown ?? false,
       trial,
       json: JSON.stringify(trial),
       active: isActive(run),

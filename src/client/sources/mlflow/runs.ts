@@ -1,6 +1,6 @@
-/** How an MLflow experiment and its runs look as a study and its trials, and the searches that find changed runs. */
-import type { Experiment, Run } from '../../../mlflow/index.js';
-import { type Study, type Trial, trialFieldsOf, trialNumberOf } from '../../../protocol/index.js';
+/** How an MLflow run looks as a trial, and the searches that find changed runs. */
+import type { Run } from '../../../mlflow/index.js';
+import { type Trial, trialFieldsOf, trialNumberOf } from '../../../protocol/index.js';
 
 /** A search filter for the runs that may still change: those neither finished, failed nor killed. */
 export const ACTIVE_RUNS =
@@ -21,27 +21,15 @@ export function isActive(run: Run): boolean {
   return run.info.status === 'RUNNING' || run.info.status === 'SCHEDULED';
 }
 
-/** One study per experiment; its id is the experiment id. */
-export function studyOf(experiment: Experiment): Study {
-  return {
-    id: experiment.experimentId,
-    name: experiment.name,
-    status: 'running',
-    createdAt: experiment.creationTime ?? 0,
-    tags: { ...experiment.tags },
-    mlflow: { experimentId: experiment.experimentId },
-  };
-}
-
 /**
  * One trial per run, read by the mapping the sync engine shares; its id is the run id. `number`
  * is used unless the run carries its own.
  */
-export function trialOf(run: Run, number: number): Trial {
+export function trialOf(run: Run, number: number, studyId: string): Trial {
   const { runId, experimentId } = run.info;
   return {
     id: runId,
-    studyId: experimentId,
+    studyId,
     number: trialNumberOf(run) ?? number,
     ...trialFieldsOf(run),
     mlflow: { experimentId, runId },

@@ -68,6 +68,7 @@ function connect(
     trackingUri,
     experimentName,
     intervalMs: 3_600_000,
+    activeIntervalMs: 3_600_000, // polls only when the test asks
     fetch: counter.fetch,
     ...extra,
   });
@@ -109,7 +110,8 @@ describe('connectMlflow', () => {
       startedAt: 1000,
       mlflow: { experimentId, runId: a },
     });
-    expect(trialA.tags['mlflow.runName']).toBe('a');
+    expect(trialA.name).toBe('a');
+    expect(trialA.tags['mlflow.runName']).toBeUndefined();
     expect(store.getTrial(b)).toMatchObject({ number: 1, status: 'failed', endedAt: 3000 });
     expect(steps(store, a)).toEqual(range(0, 50));
     expect(Array.from(store.getSeries(a, 'loss')!.values)).toEqual(range(0, 50).map((s) => s / 100));
@@ -311,7 +313,12 @@ describe('connectMlflow', () => {
   it('follows an experiment given by id', async () => {
     await createRun('a', 1000);
     const store = new TrialStore();
-    const source = connectMlflow(store, { trackingUri, experimentId, intervalMs: 3_600_000 });
+    const source = connectMlflow(store, {
+      trackingUri,
+      experimentId,
+      intervalMs: 3_600_000,
+      activeIntervalMs: 3_600_000,
+    });
     sources.push(source);
     await source.poll();
     expect(store.trialsOf(experimentId)).toHaveLength(1);
@@ -334,6 +341,7 @@ describe('connectMlflow', () => {
       client: new MlflowClient({ trackingUri: 'http://127.0.0.1:9', retry: false }),
       experimentName: 'x',
       intervalMs: 3_600_000,
+      activeIntervalMs: 3_600_000,
     });
     sources.push(source);
     await source.poll();

@@ -1,0 +1,136 @@
+/**
+ * Which studies an experiment's runs make. Many searches log one parent run with a child run per
+ * trial (`mlflow.start_run(nested=True)`, Optuna's callback with `nested`, hyperopt's SparkTrials),
+ * and MLflow's UI groups the children under their parent: grouped by `parent`, such a parent is a
+ * study of its own, and the experiment's study keeps the runs outside any parent. What Optuna's
+ * callback tagged the runs with becomes the study's objective and search space.
+ */
+import type { Experiment, Run } from '../../../mlflow/index.js';
+import {
+  describeSearchSpace,
+  isOptunaRun,
+  OPTUNA_STATE_TAG,
+  optunaDirection,
+  optunaDistributions,
+  PARENT_RUN_TAG,
+  runNameOf,
+  type Study,
+  type StudyStatus,
+} from '../../../protocol/index.js';
+
+/** What a study is: an MLflow experiment, or a parent run with its children. */
+export type StudyGrouping = 'experiment' | 'parent';
+
+/** The parent run of a nested run. */
+export function parentRunIdOf(run: Run): string | undefined {
+  return run.data.tags[PARENT_RUN_TAG] || undefined;
+}
+
+/** The id of the study a run's trial belongs to: its parent run's id, or its experiment's. */
+export function studyIdOf(run: Run, grouping: StudyGrouping): string {
+  return (grouping === 'parent' && parentRunIdOf(run)) || run.info.experimentId;
+}
+
+/** The runs that are parents of other runs; grouped by `parent`, they are studies, not trials. */
+export function parentRunIds(runs: Iterable<Run>, grouping: StudyGrouping): Set<string> {
+  const parents = new Set<string>();
+  if (grouping === 'parent') for (const run of runs) parents.add(parentRunIdOf(run) ?? '');
+  parents.delete('');
+  return parents;
+}
+
+const STUDY_STATUS_OF: Record<string, StudyStatus> = {
+  RUNNING: 'running',
+  SCHEDULED: 'running',
+  FINISHED: 'completed',
+  FAILED: 'failed',
+  KILLED: 'failed',
+};
+
+/**
+ * The studies of an experiment's runs: one per parent run (by `grouping`), and the experiment's
+ * own when some trial is outside every parent or no parent exists. `trials` maps each study id to
+ * the runs of its trials.
+ */
+export function studiesOf(
+  experiment: Experiment,
+  runs: ReadonlyMap<string, Run>,
+  grouping: StudyGrouping,
+): Study[] {
+  const parents = parentRunIds(runs.values(), grouping);
+  const trials = new Map<string, Run[]>();
+  for (const run of runs.values()) {
+    if (parents.has(run.info.runId)) continue;
+    const id = studyIdOf(run, grouping);
+    const group = trials.get(id);
+    if (group) group.push(run);
+    else trials.set(id, [run]);
+  }
+  const studies: Study[] = [];
+  const own = experiment.experimentId;
+  if (trials.has(own) || parents.size === 0) studies.push(experimentStudy(experiment, trials.get(own) ?? []));
+  for (const id of parents) studies.push(parentStudy(experiment, id, runs.get(id), trials.get(id) ?? []));
+  return studies;
+}
+
+function experimentStudy(experiment: Experiment, trials: readonly Run[]): Study {
+  return {
+    id: experiment.experimentId,
+    name: experiment.name,
+    status: 'running',
+    createdAt: experiment.creationTime ?? 0,
+    tags: { ...experiment.tags },
+    mlflow: { experimentId: experiment.experimentId },
+    ...optunaStudyFields(trials),
+  };
+}
+
+/** A parent run as a study: named after the run, its status the run's; its id is the run's id. */
+function parentStudy(
+  experiment: Experiment,
+  runId: string,
+  parent: Run | undefined,
+  trials: readonly Run[],
+): Study {
+  const { experimentId } = experiment;
+  return {
+    id: runId,
+    name: (parent && runNameOf(parent)) ?? runId,
+    status: STUDY_STATUS_OF[parent?.info.status ?? 'RUNNING'] ?? 'running',
+    createdAt: parent?.info.startTime ?? experiment.creationTime ?? 0,
+    ...(parent?.info.endTime !== undefined && { endedAt: parent.info.endTime }),
+    tags: {},
+    mlflow: { experimentId, runId },
+    ...optunaStudyFields(trials),
+  };
+}
+
+/**
+ * The objective and search space Optuna's callback left on a study's runs: the direction they
+ * were tagged with, and the metric `value` (the callback's default name) or else the one metric
+ * every completed trial logged; the distributions of every parameter seen.
+ */
+export function optunaStudyFields(runs: readonly Run[]): Pick<Study, 'objective' | 'searchSpace'> {
+  const optuna = runs.filter((run) => isOptunaRun(run.data.tags));
+  if (optuna.length === 0) return {};
+  const distributions = new Map<string, string>();
+  for (const run of optuna)
+    for (const [name, text] of optunaDistributions(run.data.tags)) distributions.set(name, text);
+  const searchSpace = describeSearchSpace(distributions);
+  const directions = new Set(optuna.map((run) => optunaDirection(run.data.tags)));
+  const direction = directions.size === 1 ? [...directions][0] : undefined;
+  const metric = objectiveMetric(optuna.filter((run) => run.data.tags[OPTUNA_STATE_TAG] === 'COMPLETE'));
+  return {
+    ...(direction && metric && { objective: { metric, direction } }),
+    ...(searchSpace && { searchSpace }),
+  };
+}
+
+/** `value` if a completed trial logged it, else the one metric every completed trial logged. */
+function objectiveMetric(completed: readonly Run[]): string | undefined {
+  if (completed.length === 0) return undefined;
+  const keys = completed.map((run) => new Set(run.data.latestMetrics.map((m) => m.key)));
+  if (keys.some((k) => k.has('value'))) return 'value';
+  const shared = [...keys[0]].filter((key) => keys.every((k) => k.has(key)));
+  return shared.length === 1 ? shared[0] : undefined;
+}
