@@ -290,8 +290,10 @@ class ClientFanout {
   private send(client: Client, entry: Entry): void {
     const { append } = entry;
     const { v, points } = client.view;
-    if (!append || v === 1 || !points || append.batches.some((b) => points.has(b.key)))
-      return client.sink.send(entry.json, entry.seq);
+    if (!append || v === 1 || !points || append.batches.some((b) => points.has(b.key))) {
+      client.sink.send(entry.json, entry.seq);
+      return;
+    }
     entry.summaryJson ??= encodeEvent({
       v: PROTOCOL_VERSION,
       seq: append.seq,
