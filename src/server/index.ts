@@ -12,3 +12,4 @@ export {
   type SeriesWindowHandler,
   type SeriesWindowHandlerOptions,
 } from './series-window.js';
+export { createWindowCache, type WindowCache, type WindowCacheOptions } from './window-cache.js';
