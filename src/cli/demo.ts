@@ -10,6 +10,7 @@ import {
   type AccessOptions,
   createDemo,
   createEventStream,
+  createSeriesWindowHandler,
   engineIngest,
   startDashboardServer,
 } from '../server/index.js';
@@ -95,6 +96,7 @@ export async function runDemo(options: DemoServerOptions): Promise<Running> {
       },
       bundle: bundle.code,
       events,
+      series: createSeriesWindowHandler(engine),
       ingest: engineIngest(engine),
       health: () => ({ demo: true, studies: demo.studies.length }),
       ...accessOptions(options),

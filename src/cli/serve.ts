@@ -9,7 +9,13 @@
  */
 import { MlflowPoller, type StudyGrouping } from '../client/index.js';
 import { MlflowClient, MlflowNetworkError, MlflowTimeoutError } from '../mlflow/index.js';
-import { type AccessOptions, createEventStream, startDashboardServer } from '../server/index.js';
+import {
+  type AccessOptions,
+  createEventStream,
+  createSeriesWindowHandler,
+  createWindowCache,
+  startDashboardServer,
+} from '../server/index.js';
 import { loadBrowserBundle } from './browser-bundle.js';
 import { accessOptions, type Running } from './demo.js';
 
@@ -69,11 +75,14 @@ export async function runServe(options: ServeOptions): Promise<Running> {
       : undefined;
 
   const bundle = await loadBrowserBundle();
-  const events = createEventStream(poller);
+  // Windows and summary snapshots come from a bounded cache of what the poller has read.
+  const cache = createWindowCache(poller);
+  const events = createEventStream(cache);
   const server = await startDashboardServer({
     page: { title: `trialkit — ${mlflowUri}`, attributes: { src: '/events', 'mlflow-ui-url': mlflowUri } },
     bundle: bundle.code,
     events,
+    series: createSeriesWindowHandler(cache),
     health: () => ({ mlflow: mlflowUri, experiments: poller.experiments }),
     ...accessOptions(options),
     host: options.host,
@@ -89,6 +98,7 @@ export async function runServe(options: ServeOptions): Promise<Running> {
     async close() {
       clearInterval(discovery);
       poller.close();
+      cache.close();
       events.close();
       await server.close();
     },

@@ -14,7 +14,9 @@ export {
 } from './m4-columns.js';
 export * from './optuna-tags.js';
 export { ownValue } from './own.js';
-export type { EventProducer } from './producer.js';
+export type { EventProducer, SnapshotOptions } from './producer.js';
 export * from './run-mapping.js';
 export { seriesId } from './series-id.js';
+export { mergeSeriesSummary, summarizeBatch } from './series-summary.js';
 export * from './series-window.js';
+export { decodeSeriesWindow, encodeSeriesWindow, SERIES_WINDOW_CONTENT_TYPE } from './window-codec.js';

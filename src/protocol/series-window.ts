@@ -45,12 +45,17 @@ export const seriesWindowQuerySchema = z
   });
 export type SeriesWindowQuery = z.infer<typeof seriesWindowQuerySchema>;
 
-/** A window request that cannot be answered as asked; `field` names the offending field. */
+/**
+ * A window request that cannot be answered as asked; `field` names the offending field, and
+ * `unknown` says it names something that does not exist (a study, trial or key: HTTP 404) rather
+ * than being malformed (HTTP 400).
+ */
 export class SeriesWindowQueryError extends Error {
   override name = 'SeriesWindowQueryError';
   constructor(
     message: string,
     readonly field: string,
+    readonly unknown = false,
   ) {
     super(message);
   }
@@ -89,26 +94,4 @@ export const seriesWindowSchema = z.object({
 });
 export type SeriesWindow = z.output<typeof seriesWindowSchema>;
 
-/** One metric point. */
-export const seriesPointSchema = z.object({
-  step: z.number(),
-  value: metricValueSchema,
-  timestamp: z.number(),
-});
-export type SeriesPoint = z.output<typeof seriesPointSchema>;
-
-/**
- * What a table or a new tab needs of a series instead of its points. `first`/`last` are by step
- * (ties: append order); `min`/`max` by value over the non-NaN values (±Infinity count), null when
- * every value is NaN.
- */
-export const seriesSummarySchema = z.object({
-  trialId: z.string(),
-  key: z.string(),
-  count: z.number().int().nonnegative(),
-  first: seriesPointSchema,
-  last: seriesPointSchema,
-  min: seriesPointSchema.nullable(),
-  max: seriesPointSchema.nullable(),
-});
-export type SeriesSummary = z.output<typeof seriesSummarySchema>;
+export { type SeriesPoint, type SeriesSummary, seriesPointSchema, seriesSummarySchema } from './events.js';
