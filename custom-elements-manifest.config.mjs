@@ -27,6 +27,9 @@ function defineTagPlugin() {
       }
     },
     packageLinkPhase({ customElementsManifest }) {
+      // The analyzer lists modules in the order its globs resolve, which varies from run to run:
+      // sort them so a build leaves custom-elements.json unchanged when the components are.
+      customElementsManifest.modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
       for (const mod of customElementsManifest.modules) {
         for (const declaration of mod.declarations ?? []) {
           const tag = tags.get(`${mod.path}#${declaration.name}`);
