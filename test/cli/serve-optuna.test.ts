@@ -2,6 +2,8 @@
 // trials labelled by run name, a name column, numeric params, one-point series drawn as markers,
 // the objective and search space in the header, and a parent run shown as its own study.
 import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -10,7 +12,10 @@ import { venvPython } from '../../scripts/mlflow-server.mjs';
 import { launchChromium, type ServerProcess, startServer } from './harness.js';
 
 const script = fileURLToPath(new URL('../fixtures/optuna_search.py', import.meta.url));
-const screenshot = fileURLToPath(new URL('../../docs/optuna-study.png', import.meta.url));
+/** `TRIALKIT_DOCS=1` refreshes the README's picture; otherwise the screenshot goes to a temp file. */
+const screenshot = process.env.TRIALKIT_DOCS
+  ? fileURLToPath(new URL('../../docs/optuna-study.png', import.meta.url))
+  : join(tmpdir(), 'trialkit-optuna-study.png');
 
 /** Runs in the page: how many pixels of the charts' canvases are coloured (curves, markers) rather than grey (grid, axes). */
 const COLOURED_PIXELS = `(() => {
