@@ -395,7 +395,7 @@ export class MlflowClient {
     return registeredModels.deleteRegisteredModelTag(this.http, name, key, options);
   }
 
-  /** Points `alias` (e.g. `champion`) at a version, moving it if it pointed elsewhere. */
+  /** Points `alias` (e.g. `champion`) at a version, moving it if it pointed elsewhere; `MlflowNotFoundError` when the version is missing. */
   setRegisteredModelAlias(
     name: string,
     alias: string,
@@ -410,7 +410,10 @@ export class MlflowClient {
     return registeredModels.deleteRegisteredModelAlias(this.http, name, alias, options);
   }
 
-  /** The version an alias points at; `MlflowNotFoundError` when the alias is not set. */
+  /**
+   * The version an alias points at. A missing model is `MlflowNotFoundError`; an alias that is not
+   * set is `MlflowInvalidRequestError` (MLflow answers `INVALID_PARAMETER_VALUE`).
+   */
   getModelVersionByAlias(name: string, alias: string, options?: RequestOptions): Promise<ModelVersion> {
     return registeredModels.getModelVersionByAlias(this.http, name, alias, options);
   }
@@ -482,7 +485,7 @@ export class MlflowClient {
     return modelVersions.deleteModelVersionTag(this.http, name, version, key, options);
   }
 
-  /** Where the version's files are, as an artifact URI (e.g. `mlflow-artifacts:/1/models/m-…/artifacts`). */
+  /** Where the version's files are, as the server resolves its source (a `runs:/` source comes back as it is). */
   getModelVersionDownloadUri(name: string, version: VersionInput, options?: RequestOptions): Promise<string> {
     return modelVersions.getModelVersionDownloadUri(this.http, name, version, options);
   }
@@ -546,8 +549,8 @@ export class MlflowClient {
     return loggedModels.searchLoggedModels(this.http, params, options);
   }
 
-  /** Sets tags of a logged model and returns it. */
-  setLoggedModelTags(modelId: string, tags: KeyValues, options?: RequestOptions): Promise<LoggedModel> {
+  /** Sets tags of a logged model. */
+  setLoggedModelTags(modelId: string, tags: KeyValues, options?: RequestOptions): Promise<void> {
     return loggedModels.setLoggedModelTags(this.http, modelId, tags, options);
   }
 

@@ -127,9 +127,9 @@ export async function setLoggedModelTags(
   modelId: string,
   tags: KeyValues,
   options?: RequestOptions,
-): Promise<LoggedModel> {
+): Promise<void> {
   const body = { model_id: modelId, tags: stringPairs(tags, 'tag') };
-  return (await http.patch(modelPath(modelId, '/tags'), body, responses.loggedModel, options)).model;
+  await http.patch(modelPath(modelId, '/tags'), body, responses.empty, options);
 }
 
 export async function deleteLoggedModelTag(

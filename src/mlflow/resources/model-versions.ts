@@ -10,7 +10,10 @@ import type { VersionInput } from './registered-models.js';
 export interface CreateModelVersionParams {
   /** The registered model; it must exist. */
   name: string;
-  /** Where the model's files are: `models:/<modelId>`, `runs:/<runId>/model` or an artifact URI. */
+  /**
+   * Where the model's files are: `models:/<modelId>`, an artifact URI, or `runs:/<runId>/<path>`
+   * (then `runId` must name the same run: the server checks that the source lies within it).
+   */
   source: string;
   runId?: string;
   tags?: KeyValues;
