@@ -11,9 +11,11 @@ import { responses } from '../schemas.js';
 import { getRun } from './runs.js';
 
 /**
- * What `uploadArtifact` sends. A `string` or `URL` is a file path (Node only), read as it is sent;
- * bytes and Blobs are sent as they are; a `ReadableStream` is sent as it is read, so it is sent once
- * and never retried. Text is passed as bytes or a Blob, never as a string.
+ * What `uploadArtifact` sends. A `string` or `URL` is a file path (Node only), streamed from disk
+ * with bounded memory and reopened for a retry; bytes and Blobs are sent as they are (Node's fetch
+ * holds a Blob in memory whole, so pass large files by path); a `ReadableStream` is sent as it is
+ * read, hence once and never retried (browsers stream request bodies only over HTTP/2). Text is
+ * passed as bytes or a Blob, never as a string.
  */
 export type ArtifactBody = string | URL | Uint8Array | ArrayBuffer | Blob | ReadableStream<Uint8Array>;
 
@@ -115,9 +117,10 @@ const NODE_FS = 'node:fs';
 async function replayable(body: ArtifactBody): Promise<() => BodyInit> {
   if (typeof body === 'string' || body instanceof URL) {
     const fs = (await import(/* @vite-ignore */ NODE_FS)) as typeof import('node:fs');
-    // A Blob backed by the file: fetch streams it from disk and knows its length.
     const file = await fs.openAsBlob(body);
-    return () => file;
+    // The file's stream, afresh per attempt, read from disk as the socket drains: Node's fetch
+    // would read the Blob itself into memory whole before sending it.
+    return () => file.stream();
   }
   if (body instanceof ReadableStream) return () => body;
   return () => body as BodyInit;
