@@ -1,5 +1,7 @@
 // Starts a real `mlflow server` for tests and benchmarks: a venv with a pinned mlflow (kept in a
 // cache folder so a second run reuses it), a sqlite backend in a temp dir, a free loopback port.
+// Artifacts go through the server's artifact proxy (`mlflow-artifacts:/` run URIs, stored in the
+// temp dir), as a deployment serving browsers and remote clients would have it.
 // Usage: node scripts/mlflow-server.mjs ensure | start
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -72,7 +74,8 @@ export async function startMlflowServer({ timeoutMs = 120_000, extraArgs = [] } 
     'server',
     '--backend-store-uri',
     `sqlite:///${join(dir, 'mlflow.db')}`,
-    '--default-artifact-root',
+    '--serve-artifacts',
+    '--artifacts-destination',
     pathToFileURL(join(dir, 'artifacts')).href,
     '--host',
     '127.0.0.1',

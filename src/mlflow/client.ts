@@ -3,7 +3,17 @@
  * method per MLflow tracking endpoint; each endpoint's body lives in `resources/`, transport
  * concerns (retries, timeouts, errors, logging) in `http.ts`, wire encoding in `wire.ts`.
  */
-import type { Experiment, FileInfo, MetricPoint, Run, RunInfo, RunMetricPoint } from './entities.js';
+import type {
+  Experiment,
+  FileInfo,
+  LoggedModel,
+  MetricPoint,
+  ModelVersion,
+  RegisteredModel,
+  Run,
+  RunInfo,
+  RunMetricPoint,
+} from './entities.js';
 import { MlflowValidationError } from './errors.js';
 import { type RequestOptions, Transport } from './http.js';
 import { LevelledLogger, type Logger, type LogLevel } from './logger.js';
@@ -11,11 +21,15 @@ import type { PagePromise } from './pagination.js';
 import { splitCredentials } from './redact.js';
 import * as artifacts from './resources/artifacts.js';
 import * as experiments from './resources/experiments.js';
+import * as loggedModels from './resources/logged-models.js';
 import * as metrics from './resources/metrics.js';
+import * as modelVersions from './resources/model-versions.js';
+import type { VersionInput } from './resources/registered-models.js';
+import * as registeredModels from './resources/registered-models.js';
 import * as runs from './resources/runs.js';
 import type { RetryOptions } from './retry.js';
 import { RunLogger, type RunLoggerOptions } from './run-logger.js';
-import type { ParamValue } from './wire.js';
+import type { KeyValues, ParamValue } from './wire.js';
 
 /** How to reach and talk to an MLflow tracking server. */
 export interface MlflowClientOptions {
@@ -47,12 +61,14 @@ export interface MlflowClientOptions {
 }
 
 /**
- * A typed client for the MLflow tracking REST API. Runs in Node 22+, browsers and workers.
+ * A typed client for MLflow's tracking, model registry and artifact proxy REST APIs. Runs in Node
+ * 22+, browsers and workers.
  *
  * Every method takes {@link RequestOptions} last (an `AbortSignal`, a timeout, a retry policy,
  * whether the call is idempotent) and throws subclasses of `MlflowError`. Idempotent calls are
- * retried on 408/429/5xx and network errors; `createRun` and `createExperiment` only when the
- * server proves it did nothing (429, 503). Searches and listings return a {@link PagePromise}:
+ * retried on 408/429/5xx and network errors; creations (`createRun`, `createExperiment`,
+ * `createRegisteredModel`, `createModelVersion`, `createLoggedModel`) and `renameRegisteredModel`
+ * only when the server proves it did nothing (429, 503). Searches and listings return a {@link PagePromise}:
  * `await` it for one page, `for await` over it for every item.
  */
 export class MlflowClient {
@@ -290,6 +306,262 @@ export class MlflowClient {
     options?: RequestOptions,
   ): AsyncIterable<FileInfo> {
     return this.listArtifacts(runId, params, options);
+  }
+
+  /**
+   * Uploads `body` to `path` in the run's artifacts through the tracking server's artifact proxy
+   * (`PUT /api/2.0/mlflow-artifacts/artifacts/…`), streaming it: a file path (Node) is read from
+   * disk as it is sent, so memory stays bounded whatever the size. Bytes, Blobs and files are
+   * retried like any idempotent call; a `ReadableStream` is sent once. Throws
+   * `MlflowValidationError` when the run's artifact URI is not served by the proxy.
+   */
+  uploadArtifact(
+    runId: string,
+    path: string,
+    body: artifacts.ArtifactBody,
+    options?: RequestOptions,
+  ): Promise<void> {
+    return artifacts.uploadArtifact(this.http, runId, path, body, options);
+  }
+
+  /**
+   * Downloads one artifact of a run through the artifact proxy: resolves once the server answers,
+   * with the body as a web `ReadableStream` (in Node, `Readable.fromWeb` or `pipeline` it to a
+   * file). `timeoutMs` covers the wait for the answer; `signal` also aborts the streaming body.
+   * Throws `MlflowNotFoundError` when there is no such file.
+   */
+  downloadArtifact(
+    runId: string,
+    path: string,
+    options?: RequestOptions,
+  ): Promise<ReadableStream<Uint8Array>> {
+    return artifacts.downloadArtifact(this.http, runId, path, options);
+  }
+
+  // ---------------------------------------------------------------- registered models
+
+  /** Registers a model name; throws `MlflowAlreadyExistsError` when it is taken. Not retried unless the server did nothing. */
+  createRegisteredModel(
+    name: string,
+    options?: registeredModels.CreateRegisteredModelOptions,
+  ): Promise<RegisteredModel> {
+    return registeredModels.createRegisteredModel(this.http, name, options);
+  }
+
+  /** Gets a registered model with its tags, aliases and latest versions; `MlflowNotFoundError` when there is none. */
+  getRegisteredModel(name: string, options?: RequestOptions): Promise<RegisteredModel> {
+    return registeredModels.getRegisteredModel(this.http, name, options);
+  }
+
+  /** Renames a registered model (its versions follow). Not retried unless the server did nothing. */
+  renameRegisteredModel(name: string, newName: string, options?: RequestOptions): Promise<RegisteredModel> {
+    return registeredModels.renameRegisteredModel(this.http, name, newName, options);
+  }
+
+  /** Sets the description of a registered model. */
+  updateRegisteredModel(
+    name: string,
+    description: string,
+    options?: RequestOptions,
+  ): Promise<RegisteredModel> {
+    return registeredModels.updateRegisteredModel(this.http, name, description, options);
+  }
+
+  /** Deletes a registered model and all its versions. */
+  deleteRegisteredModel(name: string, options?: RequestOptions): Promise<void> {
+    return registeredModels.deleteRegisteredModel(this.http, name, options);
+  }
+
+  /** Matching registered models: `await` for one page, `for await` for every model. */
+  searchRegisteredModels(
+    params?: registeredModels.SearchRegisteredModelsParams,
+    options?: RequestOptions,
+  ): PagePromise<registeredModels.RegisteredModelsPage, RegisteredModel> {
+    return registeredModels.searchRegisteredModels(this.http, params, options);
+  }
+
+  /** Sets a tag of a registered model. */
+  setRegisteredModelTag(
+    name: string,
+    key: string,
+    value: ParamValue,
+    options?: RequestOptions,
+  ): Promise<void> {
+    return registeredModels.setRegisteredModelTag(this.http, name, key, value, options);
+  }
+
+  /** Removes a tag of a registered model. */
+  deleteRegisteredModelTag(name: string, key: string, options?: RequestOptions): Promise<void> {
+    return registeredModels.deleteRegisteredModelTag(this.http, name, key, options);
+  }
+
+  /** Points `alias` (e.g. `champion`) at a version, moving it if it pointed elsewhere; `MlflowNotFoundError` when the version is missing. */
+  setRegisteredModelAlias(
+    name: string,
+    alias: string,
+    version: VersionInput,
+    options?: RequestOptions,
+  ): Promise<void> {
+    return registeredModels.setRegisteredModelAlias(this.http, name, alias, version, options);
+  }
+
+  /** Removes an alias. */
+  deleteRegisteredModelAlias(name: string, alias: string, options?: RequestOptions): Promise<void> {
+    return registeredModels.deleteRegisteredModelAlias(this.http, name, alias, options);
+  }
+
+  /**
+   * The version an alias points at. A missing model is `MlflowNotFoundError`; an alias that is not
+   * set is `MlflowInvalidRequestError` (MLflow answers `INVALID_PARAMETER_VALUE`).
+   */
+  getModelVersionByAlias(name: string, alias: string, options?: RequestOptions): Promise<ModelVersion> {
+    return registeredModels.getModelVersionByAlias(this.http, name, alias, options);
+  }
+
+  /**
+   * The newest version of a model in each of `stages` (every stage when omitted).
+   * @deprecated Stages are deprecated in MLflow; use aliases ({@link getModelVersionByAlias}).
+   */
+  getLatestVersions(name: string, stages?: string[], options?: RequestOptions): Promise<ModelVersion[]> {
+    return registeredModels.getLatestVersions(this.http, name, stages, options);
+  }
+
+  // ---------------------------------------------------------------- model versions
+
+  /** Registers a new version of a model from `source`. Not retried unless the server did nothing (a resend adds a version). */
+  createModelVersion(
+    params: modelVersions.CreateModelVersionParams,
+    options?: RequestOptions,
+  ): Promise<ModelVersion> {
+    return modelVersions.createModelVersion(this.http, params, options);
+  }
+
+  /** Gets one version; `MlflowNotFoundError` when there is none. */
+  getModelVersion(name: string, version: VersionInput, options?: RequestOptions): Promise<ModelVersion> {
+    return modelVersions.getModelVersion(this.http, name, version, options);
+  }
+
+  /** Sets the description of a version. */
+  updateModelVersion(
+    name: string,
+    version: VersionInput,
+    description: string,
+    options?: RequestOptions,
+  ): Promise<ModelVersion> {
+    return modelVersions.updateModelVersion(this.http, name, version, description, options);
+  }
+
+  /** Deletes a version (its aliases go with it). */
+  deleteModelVersion(name: string, version: VersionInput, options?: RequestOptions): Promise<void> {
+    return modelVersions.deleteModelVersion(this.http, name, version, options);
+  }
+
+  /** Matching versions, e.g. `{ filter: "name = 'fraud'" }`: `await` for one page, `for await` for every version. */
+  searchModelVersions(
+    params?: modelVersions.SearchModelVersionsParams,
+    options?: RequestOptions,
+  ): PagePromise<modelVersions.ModelVersionsPage, ModelVersion> {
+    return modelVersions.searchModelVersions(this.http, params, options);
+  }
+
+  /** Sets a tag of a version. */
+  setModelVersionTag(
+    name: string,
+    version: VersionInput,
+    key: string,
+    value: ParamValue,
+    options?: RequestOptions,
+  ): Promise<void> {
+    return modelVersions.setModelVersionTag(this.http, name, version, key, value, options);
+  }
+
+  /** Removes a tag of a version. */
+  deleteModelVersionTag(
+    name: string,
+    version: VersionInput,
+    key: string,
+    options?: RequestOptions,
+  ): Promise<void> {
+    return modelVersions.deleteModelVersionTag(this.http, name, version, key, options);
+  }
+
+  /** Where the version's files are, as the server resolves its source (a `runs:/` source comes back as it is). */
+  getModelVersionDownloadUri(name: string, version: VersionInput, options?: RequestOptions): Promise<string> {
+    return modelVersions.getModelVersionDownloadUri(this.http, name, version, options);
+  }
+
+  /**
+   * Moves a version to `stage` (`Staging`, `Production`, `Archived`, `None`), optionally archiving
+   * the versions that were in it, as MLflow's `transition_model_version_stage`.
+   * @deprecated Stages are deprecated in MLflow; use aliases ({@link setRegisteredModelAlias}).
+   */
+  transitionModelVersionStage(
+    name: string,
+    version: VersionInput,
+    stage: string,
+    archiveExistingVersions = false,
+    options?: RequestOptions,
+  ): Promise<ModelVersion> {
+    return modelVersions.transitionModelVersionStage(
+      this.http,
+      name,
+      version,
+      stage,
+      archiveExistingVersions,
+      options,
+    );
+  }
+
+  // ---------------------------------------------------------------- logged models (MLflow 3)
+
+  /** Creates a logged model in `PENDING` status. Not retried unless the server did nothing (a resend adds a model). */
+  createLoggedModel(
+    params: loggedModels.CreateLoggedModelParams,
+    options?: RequestOptions,
+  ): Promise<LoggedModel> {
+    return loggedModels.createLoggedModel(this.http, params, options);
+  }
+
+  /** Gets a logged model; `MlflowNotFoundError` when there is none. */
+  getLoggedModel(modelId: string, options?: RequestOptions): Promise<LoggedModel> {
+    return loggedModels.getLoggedModel(this.http, modelId, options);
+  }
+
+  /** Marks a logged model `READY` (its files are uploaded) or `FAILED`. */
+  finalizeLoggedModel(
+    modelId: string,
+    status: 'READY' | 'FAILED',
+    options?: RequestOptions,
+  ): Promise<LoggedModel> {
+    return loggedModels.finalizeLoggedModel(this.http, modelId, status, options);
+  }
+
+  /** Deletes a logged model. */
+  deleteLoggedModel(modelId: string, options?: RequestOptions): Promise<void> {
+    return loggedModels.deleteLoggedModel(this.http, modelId, options);
+  }
+
+  /** Matching logged models of some experiments: `await` for one page, `for await` for every model. */
+  searchLoggedModels(
+    params: loggedModels.SearchLoggedModelsParams,
+    options?: RequestOptions,
+  ): PagePromise<loggedModels.LoggedModelsPage, LoggedModel> {
+    return loggedModels.searchLoggedModels(this.http, params, options);
+  }
+
+  /** Sets tags of a logged model. */
+  setLoggedModelTags(modelId: string, tags: KeyValues, options?: RequestOptions): Promise<void> {
+    return loggedModels.setLoggedModelTags(this.http, modelId, tags, options);
+  }
+
+  /** Removes a tag of a logged model. */
+  deleteLoggedModelTag(modelId: string, key: string, options?: RequestOptions): Promise<void> {
+    return loggedModels.deleteLoggedModelTag(this.http, modelId, key, options);
+  }
+
+  /** Logs params of a logged model. */
+  logLoggedModelParams(modelId: string, params: KeyValues, options?: RequestOptions): Promise<void> {
+    return loggedModels.logLoggedModelParams(this.http, modelId, params, options);
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * Sends one logical request: builds the URL, applies timeouts and the retry policy, maps failures
  * to typed errors, validates the body and logs retries and slow calls. Every endpoint of the
- * client goes through `get` or `post`.
+ * client goes through `get`, `post`, `patch`, `delete`, or (artifacts) `exchange`.
  */
 import type { z } from 'zod';
 import {
@@ -45,13 +45,15 @@ export function notIdempotent<O extends RequestOptions>(options: O | undefined):
 
 /** A request, before it is sent. */
 export interface RequestSpec {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
   /** Path below the tracking URI, e.g. `/api/2.0/mlflow/runs/get`. */
   path: string;
   /** Query parameters; arrays repeat the key; undefined values are left out. */
   query?: Record<string, string | number | readonly string[] | undefined>;
   /** A JSON-ready object, or an already serialized JSON body. */
   body?: unknown;
+  /** Instead of `body`: raw bytes, made by this function once per attempt. */
+  raw?: () => BodyInit;
   /** Whether sending it twice has the same effect as once (see README, "Retries"). */
   idempotent: boolean;
 }
@@ -70,6 +72,8 @@ export interface TransportOptions {
 const TIMED_OUT = Symbol('timed out');
 /** Where the tracking REST API lives below the tracking URI. */
 const API = '/api/2.0/mlflow';
+/** Where the tracking server's artifact proxy lives below the tracking URI. */
+export const ARTIFACTS_API = '/api/2.0/mlflow-artifacts/artifacts';
 
 export class Transport {
   constructor(private readonly options: TransportOptions) {}
@@ -92,8 +96,38 @@ export class Transport {
     schema: S,
     options?: RequestOptions,
   ): Promise<z.output<S>> {
+    return this.withBody('POST', endpoint, body, schema, options);
+  }
+
+  /** PATCHes an endpoint of the tracking API (the registry's updates, logged models). */
+  patch<S extends z.ZodType>(
+    endpoint: string,
+    body: unknown,
+    schema: S,
+    options?: RequestOptions,
+  ): Promise<z.output<S>> {
+    return this.withBody('PATCH', endpoint, body, schema, options);
+  }
+
+  /** DELETEs through an endpoint of the tracking API; MLflow reads a DELETE's arguments from its JSON body. */
+  delete<S extends z.ZodType>(
+    endpoint: string,
+    body: unknown,
+    schema: S,
+    options?: RequestOptions,
+  ): Promise<z.output<S>> {
+    return this.withBody('DELETE', endpoint, body, schema, options);
+  }
+
+  private withBody<S extends z.ZodType>(
+    method: 'POST' | 'PATCH' | 'DELETE',
+    endpoint: string,
+    body: unknown,
+    schema: S,
+    options?: RequestOptions,
+  ): Promise<z.output<S>> {
     const idempotent = options?.idempotent ?? true;
-    return this.send({ method: 'POST', path: `${API}/${endpoint}`, body, idempotent }, schema, options);
+    return this.send({ method, path: `${API}/${endpoint}`, body, idempotent }, schema, options);
   }
 
   /** Sends `spec`, retrying as the policy allows, and returns the body parsed by `schema`. */
@@ -102,17 +136,30 @@ export class Transport {
     schema: S,
     options: RequestOptions = {},
   ): Promise<z.output<S>> {
+    const text = await this.exchange(spec, (response) => response.text(), options);
+    return parse({ method: spec.method, path: spec.path }, text, schema);
+  }
+
+  /**
+   * Sends `spec`, retrying as the policy allows, and returns what `read` makes of the successful
+   * response. `read` runs within the attempt's timeout; a response returned unread (a download)
+   * is no longer timed but still follows `options.signal`.
+   */
+  async exchange<T>(
+    spec: RequestSpec,
+    read: (response: Response) => Promise<T>,
+    options: RequestOptions = {},
+  ): Promise<T> {
     const policy = resolveRetry(this.options.retry, options.retry);
     const description: RequestDescription = { method: spec.method, path: spec.path };
     const url = this.url(spec);
-    const body = serialize(spec.body);
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       options.signal?.throwIfAborted();
-      const outcome = await this.attempt(description, url, body, options);
+      const outcome = await this.attempt(description, url, spec, read, options);
       if (outcome.ok) {
         this.logIfSlow(description, started, attempt);
-        return parse(description, outcome.text, schema);
+        return outcome.value;
       }
       const { error, failure } = outcome;
       if (attempt >= policy.maxAttempts || !isRetryable(failure, spec.idempotent, policy)) throw error;
@@ -148,32 +195,31 @@ export class Transport {
     return query ? `${url}?${query}` : url;
   }
 
-  /** One attempt. Resolves with the body text, or with the error and what kind of failure it was. */
-  private async attempt(
+  /** One attempt. Resolves with what `read` made of the response, or with the error and what kind of failure it was. */
+  private async attempt<T>(
     request: RequestDescription,
     url: string,
-    body: string | undefined,
+    spec: RequestSpec,
+    read: (response: Response) => Promise<T>,
     options: RequestOptions,
-  ): Promise<{ ok: true; text: string } | { ok: false; error: Error; failure: Failure }> {
+  ): Promise<{ ok: true; value: T } | { ok: false; error: Error; failure: Failure }> {
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(TIMED_OUT), timeoutMs);
-    const forwardAbort = () => controller.abort(options.signal?.reason);
-    options.signal?.addEventListener('abort', forwardAbort, { once: true });
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(TIMED_OUT), timeoutMs);
+    // Combined rather than forwarded, so a body still streaming after this returns follows the caller's signal.
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
     try {
+      const { body, contentType } = requestBody(spec);
       const headers =
-        body === undefined
+        contentType === undefined
           ? this.options.headers
-          : { ...this.options.headers, 'Content-Type': 'application/json' };
-      const response = await this.options.fetch(url, {
-        method: request.method,
-        headers,
-        body,
-        signal: controller.signal,
-      });
-      // The timer keeps running while the body streams in: a stalled body is a timeout too.
+          : { ...this.options.headers, 'Content-Type': contentType };
+      const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers, body, signal };
+      // Streamed request bodies must say so (fetch's `duplex`); other bodies ignore it.
+      if (body instanceof ReadableStream) init.duplex = 'half';
+      const response = await this.options.fetch(url, init);
+      if (response.ok) return { ok: true, value: await read(response) };
       const text = await response.text();
-      if (response.ok) return { ok: true, text };
       const retryAfterMs = parseRetryAfter(response.headers);
       return {
         ok: false,
@@ -182,16 +228,22 @@ export class Transport {
       };
     } catch (cause) {
       if (options.signal?.aborted) throw options.signal.reason;
-      const timedOut = controller.signal.aborted && controller.signal.reason === TIMED_OUT;
+      const timedOut = timeout.signal.aborted && timeout.signal.reason === TIMED_OUT;
       const error = timedOut
         ? new MlflowTimeoutError(request, timeoutMs)
         : new MlflowNetworkError(request, cause);
       return { ok: false, error, failure: { kind: 'network' } };
     } finally {
       clearTimeout(timer);
-      options.signal?.removeEventListener('abort', forwardAbort);
     }
   }
+}
+
+/** The body of one attempt: JSON, or raw bytes made afresh for each attempt (a stream is read once). */
+function requestBody(spec: RequestSpec): { body?: BodyInit; contentType?: string } {
+  if (spec.raw) return { body: spec.raw(), contentType: 'application/octet-stream' };
+  const body = serialize(spec.body);
+  return body === undefined ? {} : { body, contentType: 'application/json' };
 }
 
 function serialize(body: unknown): string | undefined {

@@ -1,4 +1,4 @@
-/** `trialkit/mlflow`: a typed client for the MLflow tracking REST API. */
+/** `trialkit/mlflow`: a typed client for MLflow's tracking, model registry and artifact proxy REST APIs. */
 export { type BackoffDelayOptions, backoffDelay } from './backoff.js';
 export { MlflowClient, type MlflowClientOptions } from './client.js';
 export { mapConcurrently } from './concurrency.js';
@@ -8,7 +8,12 @@ export {
   type Experiment,
   type FileInfo,
   type LifecycleStage,
+  type LoggedModel,
+  LoggedModelStatus,
   type MetricPoint,
+  type ModelVersion,
+  ModelVersionStatus,
+  type RegisteredModel,
   type Run,
   type RunData,
   type RunInfo,
@@ -36,13 +41,30 @@ export { BATCH_LIMITS, BULK_INTERVAL_LIMITS, LENGTH_LIMITS } from './limits.js';
 export type { Logger, LogLevel } from './logger.js';
 export { type Page, PagePromise } from './pagination.js';
 export { redactSecrets, splitCredentials, type UrlCredentials } from './redact.js';
-export type { ArtifactsPage, ListArtifactsParams } from './resources/artifacts.js';
+export type { ArtifactBody, ArtifactsPage, ListArtifactsParams } from './resources/artifacts.js';
 export type {
   CreateExperimentOptions,
   ExperimentsPage,
   SearchExperimentsParams,
 } from './resources/experiments.js';
+export type {
+  CreateLoggedModelParams,
+  LoggedModelOrderBy,
+  LoggedModelsPage,
+  SearchLoggedModelsParams,
+} from './resources/logged-models.js';
 export type { BulkIntervalParams, MetricHistoryOptions, MetricHistoryPage } from './resources/metrics.js';
+export type {
+  CreateModelVersionParams,
+  ModelVersionsPage,
+  SearchModelVersionsParams,
+} from './resources/model-versions.js';
+export type {
+  CreateRegisteredModelOptions,
+  RegisteredModelsPage,
+  SearchRegisteredModelsParams,
+  VersionInput,
+} from './resources/registered-models.js';
 export type {
   CreateRunParams,
   DatasetInputParam,

@@ -8,7 +8,12 @@ import type {
   DatasetInput,
   Experiment,
   FileInfo,
+  LoggedModel,
+  LoggedModelStatus,
   MetricPoint,
+  ModelVersion,
+  ModelVersionStatus,
+  RegisteredModel,
   Run,
   RunInfo,
   RunMetricPoint,
@@ -167,6 +172,124 @@ export const fileInfo = z
   .object({ path: z.string(), is_dir: z.boolean().default(false), file_size: int64.optional() })
   .transform((f): FileInfo => ({ path: f.path, isDir: f.is_dir, fileSize: f.file_size }));
 
+export const modelVersion = z
+  .object({
+    name: z.string(),
+    version: z.string(),
+    creation_timestamp: int64.optional(),
+    last_updated_timestamp: int64.optional(),
+    user_id: z.string().optional(),
+    current_stage: z.string().optional(),
+    description: z.string().optional(),
+    source: z.string().optional(),
+    run_id: z.string().optional(),
+    status: z.enum(['PENDING_REGISTRATION', 'FAILED_REGISTRATION', 'READY']).optional(),
+    status_message: z.string().optional(),
+    tags: keyValues,
+    run_link: z.string().optional(),
+    aliases: z.array(z.string()).default([]),
+    model_id: z.string().optional(),
+  })
+  .transform(
+    (v): ModelVersion => ({
+      name: v.name,
+      version: v.version,
+      creationTimestamp: v.creation_timestamp,
+      lastUpdatedTimestamp: v.last_updated_timestamp,
+      userId: v.user_id,
+      currentStage: v.current_stage,
+      description: v.description,
+      source: v.source,
+      runId: v.run_id,
+      status: v.status as ModelVersionStatus | undefined,
+      statusMessage: v.status_message,
+      tags: v.tags,
+      runLink: v.run_link,
+      aliases: v.aliases,
+      modelId: v.model_id,
+    }),
+  );
+
+export const registeredModel = z
+  .object({
+    name: z.string(),
+    creation_timestamp: int64.optional(),
+    last_updated_timestamp: int64.optional(),
+    user_id: z.string().optional(),
+    description: z.string().optional(),
+    latest_versions: z.array(modelVersion).default([]),
+    tags: keyValues,
+    aliases: z.array(z.object({ alias: z.string(), version: z.string() })).default([]),
+  })
+  .transform(
+    (m): RegisteredModel => ({
+      name: m.name,
+      creationTimestamp: m.creation_timestamp,
+      lastUpdatedTimestamp: m.last_updated_timestamp,
+      userId: m.user_id,
+      description: m.description,
+      latestVersions: m.latest_versions,
+      tags: m.tags,
+      aliases: Object.fromEntries(m.aliases.map(({ alias, version }) => [alias, version])),
+    }),
+  );
+
+/** The wire's `LOGGED_MODEL_*` enum names, by the Python client's status names. */
+export const LOGGED_MODEL_WIRE_STATUS = {
+  UNSPECIFIED: 'LOGGED_MODEL_STATUS_UNSPECIFIED',
+  PENDING: 'LOGGED_MODEL_PENDING',
+  READY: 'LOGGED_MODEL_READY',
+  FAILED: 'LOGGED_MODEL_UPLOAD_FAILED',
+} as const satisfies Record<LoggedModelStatus, string>;
+
+const loggedModelStatus = z
+  .enum(Object.values(LOGGED_MODEL_WIRE_STATUS) as [string, ...string[]])
+  .default(LOGGED_MODEL_WIRE_STATUS.UNSPECIFIED)
+  .transform(
+    (wire) =>
+      (Object.keys(LOGGED_MODEL_WIRE_STATUS) as LoggedModelStatus[]).find(
+        (status) => LOGGED_MODEL_WIRE_STATUS[status] === wire,
+      ) as LoggedModelStatus,
+  );
+
+export const loggedModel = z
+  .object({
+    info: z.object({
+      model_id: z.string(),
+      experiment_id: z.string(),
+      name: z.string(),
+      creation_timestamp_ms: int64.optional(),
+      last_updated_timestamp_ms: int64.optional(),
+      artifact_uri: z.string().optional(),
+      status: loggedModelStatus,
+      model_type: z.string().optional(),
+      source_run_id: z.string().optional(),
+      status_message: z.string().optional(),
+      tags: keyValues,
+    }),
+    data: z.object({ params: keyValues, metrics: z.array(metric).default([]) }).default({
+      params: {},
+      metrics: [],
+    }),
+  })
+  .transform(
+    ({ info, data }): LoggedModel => ({
+      modelId: info.model_id,
+      experimentId: info.experiment_id,
+      name: info.name,
+      artifactLocation: info.artifact_uri,
+      creationTimestamp: info.creation_timestamp_ms,
+      lastUpdatedTimestamp: info.last_updated_timestamp_ms,
+      status: info.status,
+      statusMessage: info.status_message,
+      modelType: info.model_type,
+      sourceRunId: info.source_run_id,
+      tags: info.tags,
+      params: data.params,
+      metrics: data.metrics,
+    }),
+  );
+
 const token = z.string().optional();
 
 /** Response bodies, by endpoint. */
@@ -185,5 +308,19 @@ export const responses = {
     files: z.array(fileInfo).default([]),
     next_page_token: token,
   }),
+  registeredModel: z.object({ registered_model: registeredModel }),
+  searchRegisteredModels: z.object({
+    registered_models: z.array(registeredModel).default([]),
+    next_page_token: token,
+  }),
+  modelVersion: z.object({ model_version: modelVersion }),
+  modelVersions: z.object({ model_versions: z.array(modelVersion).default([]) }),
+  searchModelVersions: z.object({
+    model_versions: z.array(modelVersion).default([]),
+    next_page_token: token,
+  }),
+  downloadUri: z.object({ artifact_uri: z.string() }),
+  loggedModel: z.object({ model: loggedModel }),
+  searchLoggedModels: z.object({ models: z.array(loggedModel).default([]), next_page_token: token }),
   empty: z.object({}),
 } as const;

@@ -131,3 +131,15 @@ export function wirePairs(
     return { key, value: text };
   });
 }
+
+/**
+ * Key/value pairs in wire form with values as strings, left to the server to check: the model
+ * registry's and logged models' limits differ from a run's, and MLflow reports them by key.
+ */
+export function stringPairs(
+  values: KeyValues | undefined,
+  what: string,
+): { key: string; value: string }[] | undefined {
+  if (values === undefined) return undefined;
+  return pairs(values).map(({ key, value }) => ({ key, value: stringValue(key, value, what) }));
+}
