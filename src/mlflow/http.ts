@@ -52,7 +52,7 @@ export interface RequestSpec {
   query?: Record<string, string | number | readonly string[] | undefined>;
   /** A JSON-ready object, or an already serialized JSON body. */
   body?: unknown;
-  /** Instead of `body`: raw bytes, made by this function once per attempt. */
+  /** Instead of `body`: raw bytes, made by this function once per attempt; redirects are not followed. */
   raw?: () => BodyInit;
   /** Whether sending it twice has the same effect as once (see README, "Retries"). */
   idempotent: boolean;
@@ -217,6 +217,10 @@ export class Transport {
       const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers, body, signal };
       // Streamed request bodies must say so (fetch's `duplex`); other bodies ignore it.
       if (body instanceof ReadableStream) init.duplex = 'half';
+      // A fetch that may follow a redirect first clones the request, teeing its body, and the unread
+      // branch keeps every chunk sent: an upload would sit in memory whole. Raw bodies (uploads) do
+      // not follow redirects, so they stream with bounded memory.
+      if (spec.raw) init.redirect = 'error';
       const response = await this.options.fetch(url, init);
       if (response.ok) return { ok: true, value: await read(response) };
       const text = await response.text();

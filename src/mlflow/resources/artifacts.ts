@@ -12,10 +12,11 @@ import { getRun } from './runs.js';
 
 /**
  * What `uploadArtifact` sends. A `string` or `URL` is a file path (Node only), streamed from disk
- * with bounded memory and reopened for a retry; bytes and Blobs are sent as they are (Node's fetch
- * holds a Blob in memory whole, so pass large files by path); a `ReadableStream` is sent as it is
- * read, hence once and never retried (browsers stream request bodies only over HTTP/2). Text is
- * passed as bytes or a Blob, never as a string.
+ * and reread for a retry; bytes and Blobs are sent as they are; a `ReadableStream` (in Node, e.g.
+ * `Readable.toWeb(nodeStream)`) is sent as it is read, hence once and never retried (browsers
+ * stream request bodies only over HTTP/2). Files, Blobs and streams go with bounded memory through
+ * the global fetch; through a `fetch` passed in the client options, memory is up to that fetch.
+ * Text is passed as bytes or a Blob, never as a string.
  */
 export type ArtifactBody = string | URL | Uint8Array | ArrayBuffer | Blob | ReadableStream<Uint8Array>;
 
@@ -117,10 +118,10 @@ const NODE_FS = 'node:fs';
 async function replayable(body: ArtifactBody): Promise<() => BodyInit> {
   if (typeof body === 'string' || body instanceof URL) {
     const fs = (await import(/* @vite-ignore */ NODE_FS)) as typeof import('node:fs');
+    // A Blob backed by the file: read from disk as the socket drains, afresh for each attempt, and
+    // sent with its length.
     const file = await fs.openAsBlob(body);
-    // The file's stream, afresh per attempt, read from disk as the socket drains: Node's fetch
-    // would read the Blob itself into memory whole before sending it.
-    return () => file.stream();
+    return () => file;
   }
   if (body instanceof ReadableStream) return () => body;
   return () => body as BodyInit;
