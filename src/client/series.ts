@@ -2,12 +2,17 @@
  * One metric of one trial, held columnar in growable typed arrays so that a chart can read
  * millions of points without a copy and an append costs amortised O(points appended).
  * Points are kept ordered by step: an append that arrives out of order is merged in.
+ *
+ * The three columns share one buffer (steps, then values, then timestamps, each `capacity` long)
+ * and their views are made when first read. A short series keeps that buffer in a plain array: a
+ * typed array costs some 200 bytes beyond its data (its buffer object and backing store), which for
+ * a study of 100,000 trials x 5 short series was most of the tab's heap.
  */
 export class MetricSeries {
-  private _steps: Float64Array;
-  private _values: Float64Array;
-  private _timestamps: Float64Array;
+  private _data: Float64Array | number[];
+  private _capacity: number;
   private _length = 0;
+  private _views?: { steps: Float64Array; values: Float64Array; timestamps: Float64Array };
   /** Smallest and largest finite value, or NaN while there is none. */
   min = Number.NaN;
   max = Number.NaN;
@@ -18,9 +23,8 @@ export class MetricSeries {
     // Sized by the first append: 100,000 trials x 5 metrics of one point each must stay small.
     capacity = 0,
   ) {
-    this._steps = new Float64Array(capacity);
-    this._values = new Float64Array(capacity);
-    this._timestamps = new Float64Array(capacity);
+    this._capacity = capacity;
+    this._data = columnsBuffer(capacity);
   }
 
   get length(): number {
@@ -28,20 +32,20 @@ export class MetricSeries {
   }
   /** Steps of the points, ascending; a view valid until the next append. */
   get steps(): Float64Array {
-    return this._steps.subarray(0, this._length);
+    return this.views().steps;
   }
   get values(): Float64Array {
-    return this._values.subarray(0, this._length);
+    return this.views().values;
   }
   get timestamps(): Float64Array {
-    return this._timestamps.subarray(0, this._length);
+    return this.views().timestamps;
   }
   /** The value at the highest step, or undefined when empty. */
   get last(): number | undefined {
-    return this._length ? this._values[this._length - 1] : undefined;
+    return this._length ? this._data[this._capacity + this._length - 1] : undefined;
   }
   get lastStep(): number | undefined {
-    return this._length ? this._steps[this._length - 1] : undefined;
+    return this._length ? this._data[this._length - 1] : undefined;
   }
 
   /**
@@ -53,17 +57,20 @@ export class MetricSeries {
     if (n === 0) return this._length;
     const start = this._length;
     this.reserve(start + n);
-    let inOrder = start === 0 || steps[0] >= this._steps[start - 1];
+    const data = this._data;
+    const cap = this._capacity;
+    let inOrder = start === 0 || steps[0] >= data[start - 1];
     for (let i = 0; i < n; i++) {
       const j = start + i;
       const step = steps[i];
       if (i > 0 && step < steps[i - 1]) inOrder = false;
-      this._steps[j] = step;
-      this._values[j] = values[i];
-      this._timestamps[j] = timestamps[i];
+      data[j] = step;
+      data[cap + j] = values[i];
+      data[2 * cap + j] = timestamps[i];
       this.widen(values[i]);
     }
     this._length = start + n;
+    this._views = undefined;
     if (inOrder) return start;
     return this.sortFrom(this.firstOutOfOrder(start));
   }
@@ -71,6 +78,7 @@ export class MetricSeries {
   /** Drops every point (a snapshot is about to refill the series). */
   clear(): void {
     this._length = 0;
+    this._views = undefined;
     this.min = Number.NaN;
     this.max = Number.NaN;
   }
@@ -81,28 +89,40 @@ export class MetricSeries {
     if (!(value <= this.max)) this.max = value;
   }
 
+  /** The three columns as views of the shared buffer, made once per change. */
+  private views(): NonNullable<MetricSeries['_views']> {
+    if (!this._views) {
+      const { _data: data, _capacity: cap, _length: n } = this;
+      const column = (c: number) =>
+        data instanceof Float64Array
+          ? data.subarray(c * cap, c * cap + n)
+          : Float64Array.from(data.slice(c * cap, c * cap + n));
+      this._views = { steps: column(0), values: column(1), timestamps: column(2) };
+    }
+    return this._views;
+  }
+
   private reserve(capacity: number): void {
-    if (capacity <= this._steps.length) return;
-    const size = Math.max(capacity, this._steps.length * 2);
-    const grow = (old: Float64Array) => {
-      const next = new Float64Array(size);
-      next.set(old.subarray(0, this._length));
-      return next;
-    };
-    this._steps = grow(this._steps);
-    this._values = grow(this._values);
-    this._timestamps = grow(this._timestamps);
+    if (capacity <= this._capacity) return;
+    const size = Math.max(capacity, this._capacity * 2);
+    const old = this._data;
+    const oldCap = this._capacity;
+    const next = columnsBuffer(size);
+    for (let c = 0; c < 3; c++)
+      for (let i = 0; i < this._length; i++) next[c * size + i] = old[c * oldCap + i];
+    this._data = next;
+    this._capacity = size;
   }
 
   /** The first index whose step is above the smallest step appended at or after `start`. */
   private firstOutOfOrder(start: number): number {
     let smallest = Number.POSITIVE_INFINITY;
-    for (let i = start; i < this._length; i++) smallest = Math.min(smallest, this._steps[i]);
+    for (let i = start; i < this._length; i++) smallest = Math.min(smallest, this._data[i]);
     let lo = 0;
     let hi = start;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this._steps[mid] <= smallest) lo = mid + 1;
+      if (this._data[mid] <= smallest) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -111,16 +131,23 @@ export class MetricSeries {
   /** Re-sorts points from `from` on by step (stable), returns `from`. Rare: late or replayed points. */
   private sortFrom(from: number): number {
     const count = this._length - from;
+    const { _data: data, _capacity: cap } = this;
     const order = Array.from({ length: count }, (_, i) => from + i);
-    order.sort((a, b) => this._steps[a] - this._steps[b] || a - b);
-    const steps = order.map((i) => this._steps[i]);
-    const values = order.map((i) => this._values[i]);
-    const timestamps = order.map((i) => this._timestamps[i]);
-    this._steps.set(steps, from);
-    this._values.set(values, from);
-    this._timestamps.set(timestamps, from);
+    order.sort((a, b) => data[a] - data[b] || a - b);
+    for (let c = 0; c < 3; c++) {
+      const column = order.map((i) => data[c * cap + i]);
+      for (let i = 0; i < count; i++) data[c * cap + from + i] = column[i];
+    }
     return from;
   }
+}
+
+/** Points up to which a series' buffer is a plain array (no typed-array overhead). */
+const SHORT_SERIES = 32;
+
+/** A buffer for three columns of `capacity` points each. */
+function columnsBuffer(capacity: number): Float64Array | number[] {
+  return capacity > SHORT_SERIES ? new Float64Array(3 * capacity) : new Array<number>(3 * capacity).fill(0);
 }
 
 /** The key a series is filed under in a store and in change sets (one definition, in `protocol`). */
