@@ -1,5 +1,10 @@
 /** Reading untrusted events (validate, name what is wrong) and writing them as JSON. */
-import { PROTOCOL_VERSION, type TrialEvent, trialEventSchema } from './events.js';
+import {
+  PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  type TrialEvent,
+  trialEventSchema,
+} from './events.js';
 
 /** An event that does not match the protocol. `path` names the offending field. */
 export class ProtocolError extends Error {
@@ -30,11 +35,16 @@ export function parseEvent(input: unknown): ParseResult {
   }
   const version = (value as { v?: unknown } | null)?.v;
   // A missing `v` is a malformed event (zod names it below); another `v` is a newer or older protocol.
-  if (typeof value === 'object' && value !== null && version !== undefined && version !== PROTOCOL_VERSION) {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    version !== undefined &&
+    !SUPPORTED_PROTOCOL_VERSIONS.includes(version as number)
+  ) {
     return {
       ok: false,
       error: new ProtocolError(
-        `unsupported protocol version ${JSON.stringify(version)} (this reader speaks v${PROTOCOL_VERSION})`,
+        `unsupported protocol version ${JSON.stringify(version)} (this reader speaks v1 to v${PROTOCOL_VERSION})`,
         'unsupported_version',
         'v',
       ),

@@ -6,8 +6,14 @@
  */
 import { z } from 'zod';
 
-/** The protocol version this module reads and writes. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * The protocol version this module writes. v2 adds `metrics.summary` and the snapshot's
+ * `summaries`; every v1 event is still a valid v2 event, so v1 producers keep working.
+ */
+export const PROTOCOL_VERSION = 2;
+
+/** The protocol versions this module reads. */
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, PROTOCOL_VERSION];
 
 /** Milliseconds since the Unix epoch. */
 const epochMs = z.number().finite().nonnegative();
@@ -122,14 +128,44 @@ export const metricBatchSchema = z
   });
 export type MetricBatch = z.infer<typeof metricBatchSchema>;
 
-const envelope = { v: z.literal(PROTOCOL_VERSION), seq: z.number().int().nonnegative() };
+/** One metric point. */
+export const seriesPointSchema = z.object({
+  step: z.number(),
+  value: metricValueSchema,
+  timestamp: z.number(),
+});
+export type SeriesPoint = z.output<typeof seriesPointSchema>;
+
+/**
+ * What a table or a new tab needs of a series instead of its points. `first`/`last` are by step
+ * (ties: append order); `min`/`max` by value over the non-NaN values (±Infinity count), null when
+ * every value is NaN.
+ */
+export const seriesSummarySchema = z.object({
+  trialId: id,
+  key: z.string().min(1).max(250),
+  count: z.number().int().nonnegative(),
+  first: seriesPointSchema,
+  last: seriesPointSchema,
+  min: seriesPointSchema.nullable(),
+  max: seriesPointSchema.nullable(),
+});
+export type SeriesSummary = z.output<typeof seriesSummarySchema>;
+
+const envelope = {
+  v: z.union([z.literal(1), z.literal(PROTOCOL_VERSION)]),
+  seq: z.number().int().nonnegative(),
+};
 
 export const snapshotEventSchema = z.object({
   ...envelope,
   type: z.literal('snapshot'),
   studies: z.array(studySchema),
   trials: z.array(trialSchema),
+  /** Raw points (v1, and v2 snapshots asked for with points). */
   metrics: z.array(metricBatchSchema).default([]),
+  /** v2 snapshots without points: per series, its summary instead. */
+  summaries: z.array(seriesSummarySchema).optional(),
   sync: z.array(z.object({ trialId: id, state: syncStateSchema, error: z.string().optional() })).default([]),
 });
 export const studyUpsertEventSchema = z.object({
@@ -148,6 +184,17 @@ export const metricsAppendEventSchema = z.object({
   ...envelope,
   type: z.literal('metrics.append'),
   batches: z.array(metricBatchSchema).min(1),
+});
+/**
+ * v2: the summary of points just appended, per series (`count` = points in this batch, first/last/
+ * min/max of the batch), sent instead of `metrics.append` to readers that did not ask for that
+ * key's raw points. Readers merge: count adds up, `last` is the later by step (ties: this one),
+ * min/max combine, `first` is the earlier by step (ties: the one held, so in-order appends keep it).
+ */
+export const metricsSummaryEventSchema = z.object({
+  ...envelope,
+  type: z.literal('metrics.summary'),
+  summaries: z.array(seriesSummarySchema).min(1),
 });
 export const syncStateEventSchema = z.object({
   ...envelope,
@@ -175,6 +222,7 @@ export const trialEventSchema = z.discriminatedUnion('type', [
   trialUpsertEventSchema,
   trialRemoveEventSchema,
   metricsAppendEventSchema,
+  metricsSummaryEventSchema,
   syncStateEventSchema,
   errorEventSchema,
 ]);
@@ -187,5 +235,6 @@ export type TrialEventType = TrialEvent['type'];
 export type EventOf<T extends TrialEventType> = Extract<TrialEvent, { type: T }>;
 export type SnapshotEvent = EventOf<'snapshot'>;
 export type MetricsAppendEvent = EventOf<'metrics.append'>;
+export type MetricsSummaryEvent = EventOf<'metrics.summary'>;
 export type SyncStateEvent = EventOf<'sync.state'>;
 export type ErrorEvent = EventOf<'error'>;

@@ -12,7 +12,8 @@ export {
   type M4Points,
   m4Columns,
 } from './m4-columns.js';
-export type { EventProducer } from './producer.js';
+export type { EventProducer, SnapshotOptions } from './producer.js';
 export * from './run-mapping.js';
 export { seriesId } from './series-id.js';
 export * from './series-window.js';
+export { decodeSeriesWindow, encodeSeriesWindow, SERIES_WINDOW_CONTENT_TYPE } from './window-codec.js';

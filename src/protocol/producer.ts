@@ -4,6 +4,7 @@
  * so neither needs to know who produces the events.
  */
 import type { SnapshotEvent, TrialEvent } from './events.js';
+import type { SeriesWindow, SeriesWindowQuery } from './series-window.js';
 
 export interface EventProducer {
   /**
@@ -16,5 +17,20 @@ export interface EventProducer {
    * Promise: a listener subscribed before this call receives every event with a higher `seq`,
    * so subscribe, then snapshot, then apply the buffered events with `seq > snapshot.seq`.
    */
-  snapshot(): Promise<SnapshotEvent>;
+  snapshot(options?: SnapshotOptions): Promise<SnapshotEvent>;
+  /**
+   * The exact M4 window of a metric for some trials (see `SeriesWindowQuery`). Optional: producers
+   * without it serve raw points only, and readers fall back to them. Rejects with a
+   * `SeriesWindowQueryError` naming the field for an unknown study, trial or key.
+   */
+  seriesWindow?(query: SeriesWindowQuery, signal?: AbortSignal): Promise<SeriesWindow>;
+}
+
+/** What a snapshot carries. */
+export interface SnapshotOptions {
+  /**
+   * `false`: no raw points; the snapshot's `summaries` hold one summary per series instead (a
+   * producer that cannot summarise may still send points). Default `true`: every raw point, as v1.
+   */
+  points?: boolean;
 }

@@ -89,26 +89,4 @@ export const seriesWindowSchema = z.object({
 });
 export type SeriesWindow = z.output<typeof seriesWindowSchema>;
 
-/** One metric point. */
-export const seriesPointSchema = z.object({
-  step: z.number(),
-  value: metricValueSchema,
-  timestamp: z.number(),
-});
-export type SeriesPoint = z.output<typeof seriesPointSchema>;
-
-/**
- * What a table or a new tab needs of a series instead of its points. `first`/`last` are by step
- * (ties: append order); `min`/`max` by value over the non-NaN values (±Infinity count), null when
- * every value is NaN.
- */
-export const seriesSummarySchema = z.object({
-  trialId: z.string(),
-  key: z.string(),
-  count: z.number().int().nonnegative(),
-  first: seriesPointSchema,
-  last: seriesPointSchema,
-  min: seriesPointSchema.nullable(),
-  max: seriesPointSchema.nullable(),
-});
-export type SeriesSummary = z.output<typeof seriesSummarySchema>;
+export { type SeriesPoint, type SeriesSummary, seriesPointSchema, seriesSummarySchema } from './events.js';

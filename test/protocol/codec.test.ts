@@ -48,8 +48,13 @@ describe('event codec', () => {
     expect(result.ok).toBe(false);
   });
 
+  it('reads v1 and v2 events alike', () => {
+    expect(parseEvent({ ...append, v: 1 }).ok).toBe(true);
+    expect(parseEvent({ ...append, v: 2 }).ok).toBe(true);
+  });
+
   it('rejects another protocol version and text that is not JSON', () => {
-    const other = parseEvent({ ...append, v: 2 });
+    const other = parseEvent({ ...append, v: 3 });
     expect(!other.ok && other.error.code).toBe('unsupported_version');
     const garbage = parseEvent('{not json');
     expect(!garbage.ok && garbage.error.code).toBe('malformed_event');
@@ -57,7 +62,7 @@ describe('event codec', () => {
 
   it('publishes a JSON Schema with one branch per event type', () => {
     const schema = trialEventJsonSchema() as { oneOf: unknown[] };
-    expect(schema.oneOf).toHaveLength(8);
+    expect(schema.oneOf).toHaveLength(9);
   });
 
   it('has real peers available', () => {
@@ -67,6 +72,15 @@ describe('event codec', () => {
 });
 
 describe('event codec, every event type', () => {
+  const summary = {
+    trialId: 't1',
+    key: 'loss',
+    count: 3,
+    first: { step: 0, value: 0.5, timestamp: 1 },
+    last: { step: 2, value: '-Infinity', timestamp: 3 },
+    min: { step: 2, value: '-Infinity', timestamp: 3 },
+    max: { step: 0, value: 0.5, timestamp: 1 },
+  };
   const study = { id: 's1', name: 'search', status: 'running', createdAt: 1, tags: {} };
   const trial = {
     id: 't1',
@@ -101,6 +115,17 @@ describe('event codec, every event type', () => {
       mlflow: { experimentId: '1', runId: 'r' },
     },
     { v: 1, seq: 9, type: 'error', code: 'source_error', message: 'lost MLflow', path: 'x' },
+    {
+      v: 2,
+      seq: 10,
+      type: 'snapshot',
+      studies: [study],
+      trials: [trial],
+      metrics: [],
+      summaries: [summary],
+      sync: [],
+    },
+    { v: 2, seq: 11, type: 'metrics.summary', summaries: [summary, { ...summary, min: null, max: null }] },
   ];
 
   it.each(events.map((e) => [e.type, e] as const))(
