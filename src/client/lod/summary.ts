@@ -40,7 +40,11 @@ export interface PointColumns {
 }
 
 /** The summary of raw points (undefined when there are none), by the rules of {@link mergeSummary}. */
-export function summarizePoints(trialId: string, key: string, points: PointColumns): SeriesSummary | undefined {
+export function summarizePoints(
+  trialId: string,
+  key: string,
+  points: PointColumns,
+): SeriesSummary | undefined {
   const n = points.steps.length;
   if (n === 0) return undefined;
   const at = (i: number): SeriesPoint => ({
