@@ -7,7 +7,12 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MlflowClient } from '../mlflow/index.js';
 import type { TrialEvent } from '../protocol/index.js';
-import { createDemo, createEventStream, startDashboardServer } from '../server/index.js';
+import {
+  createDemo,
+  createEventStream,
+  createSeriesWindowHandler,
+  startDashboardServer,
+} from '../server/index.js';
 import { createSyncEngine, type SyncEngine } from '../sync/index.js';
 import { createPgliteStorage } from '../sync/storage/pglite.js';
 import { loadBrowserBundle } from './browser-bundle.js';
@@ -90,6 +95,7 @@ export async function runDemo(options: DemoServerOptions): Promise<Running> {
       },
       bundle: bundle.code,
       events,
+      series: createSeriesWindowHandler(engine),
       ingest: (posted) => ingestInto(engine, posted),
       health: () => ({ demo: true, studies: demo.studies.length }),
       host: options.host,

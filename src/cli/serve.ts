@@ -9,7 +9,12 @@
  */
 import { MlflowPoller } from '../client/index.js';
 import { MlflowClient, MlflowNetworkError, MlflowTimeoutError } from '../mlflow/index.js';
-import { createEventStream, startDashboardServer } from '../server/index.js';
+import {
+  createEventStream,
+  createSeriesWindowHandler,
+  createWindowCache,
+  startDashboardServer,
+} from '../server/index.js';
 import { loadBrowserBundle } from './browser-bundle.js';
 import type { Running } from './demo.js';
 
@@ -64,11 +69,14 @@ export async function runServe(options: ServeOptions): Promise<Running> {
       : undefined;
 
   const bundle = await loadBrowserBundle();
-  const events = createEventStream(poller);
+  // Windows and summary snapshots come from a bounded cache of what the poller has read.
+  const cache = createWindowCache(poller);
+  const events = createEventStream(cache);
   const server = await startDashboardServer({
     page: { title: `trialkit — ${mlflowUri}`, attributes: { src: '/events', 'mlflow-ui-url': mlflowUri } },
     bundle: bundle.code,
     events,
+    series: createSeriesWindowHandler(cache),
     health: () => ({ mlflow: mlflowUri, experiments: poller.experiments }),
     host: options.host,
     port: options.port,
@@ -82,6 +90,7 @@ export async function runServe(options: ServeOptions): Promise<Running> {
     async close() {
       clearInterval(discovery);
       poller.close();
+      cache.close();
       events.close();
       await server.close();
     },

@@ -71,7 +71,8 @@ export function encodeEvent(event: TrialEvent): string {
   return JSON.stringify(event, nonFiniteAsString);
 }
 
-function nonFiniteAsString(_key: string, value: unknown): unknown {
+/** A `JSON.stringify` replacer writing NaN and ±Infinity as the protocol's strings, typed arrays as arrays. */
+export function nonFiniteAsString(_key: string, value: unknown): unknown {
   if (typeof value === 'number' && !Number.isFinite(value)) {
     return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
   }

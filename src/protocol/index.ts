@@ -15,5 +15,6 @@ export {
 export type { EventProducer, SnapshotOptions } from './producer.js';
 export * from './run-mapping.js';
 export { seriesId } from './series-id.js';
+export { mergeSeriesSummary, summarizeBatch } from './series-summary.js';
 export * from './series-window.js';
 export { decodeSeriesWindow, encodeSeriesWindow, SERIES_WINDOW_CONTENT_TYPE } from './window-codec.js';

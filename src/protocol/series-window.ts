@@ -45,12 +45,17 @@ export const seriesWindowQuerySchema = z
   });
 export type SeriesWindowQuery = z.infer<typeof seriesWindowQuerySchema>;
 
-/** A window request that cannot be answered as asked; `field` names the offending field. */
+/**
+ * A window request that cannot be answered as asked; `field` names the offending field, and
+ * `unknown` says it names something that does not exist (a study, trial or key: HTTP 404) rather
+ * than being malformed (HTTP 400).
+ */
 export class SeriesWindowQueryError extends Error {
   override name = 'SeriesWindowQueryError';
   constructor(
     message: string,
     readonly field: string,
+    readonly unknown = false,
   ) {
     super(message);
   }

@@ -20,6 +20,8 @@ export interface DashboardServerOptions {
   bundle: string;
   /** Serves `GET /events` (the SSE stream). */
   events: NodeHandler;
+  /** Serves `GET` and `POST /series` (series windows, e.g. `createSeriesWindowHandler(producer)`); without it, 404. */
+  series?: NodeHandler;
   /**
    * Receives the events a producer posts to `POST /events` (a JSON event or an array of them), each
    * already validated; without it, posting is refused with 405.
@@ -82,6 +84,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     }
     if (path === '/events' && req.method === 'POST') return ingest(req, res);
     if (path === '/events') return void (await options.events(req, res));
+    if (path === '/series' && options.series) return void (await options.series(req, res));
     send(res, 404, 'text/plain', 'not found\n');
   }
 

@@ -4,7 +4,15 @@
  * client that reconnects with `Last-Event-ID` catch up without a new snapshot.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type EventProducer, encodeEvent, type TrialEvent } from '../protocol/index.js';
+import {
+  type EventProducer,
+  encodeEvent,
+  type MetricsAppendEvent,
+  PROTOCOL_VERSION,
+  type SeriesSummary,
+  summarizeBatch,
+  type TrialEvent,
+} from '../protocol/index.js';
 
 export interface EventStreamOptions {
   /** A comment line is sent this often so that proxies keep the connection open (ms, default 15,000). */
@@ -31,6 +39,16 @@ export interface EventSink {
 }
 
 /**
+ * What one client asked for. `v: 2`: a snapshot with summaries instead of raw points (when the
+ * producer can), and `metrics.summary` instead of `metrics.append` for the keys not in `points`
+ * (`points` undefined: every key raw). `v: 1` (the default): every point, as before.
+ */
+export interface ClientView {
+  v: 1 | 2;
+  points?: ReadonlySet<string>;
+}
+
+/**
  * A request handler for Node's `http`, Express (`app.get('/events', stream)`) and Fastify
  * (`reply.hijack(); stream(request.raw, reply.raw)`), with a fetch-style twin for Hono and other
  * fetch-based servers (`app.get('/events', (c) => stream.handleRequest(c.req.raw))`).
@@ -38,6 +56,8 @@ export interface EventSink {
  * A new client gets a snapshot, then every event. A client that sends `Last-Event-ID` (or the
  * query parameter `lastEventId`, which a browser's `EventSource` cannot set as a header) gets the
  * events after that `seq` from the buffer, or a fresh snapshot when they are no longer there.
+ * `?v=2` asks for protocol v2's level of detail, `&points=loss,acc` for the raw points of some
+ * keys (see {@link ClientView}).
  */
 export interface EventStream {
   (req: IncomingMessage, res: ServerResponse): void;
@@ -47,7 +67,7 @@ export interface EventStream {
    * Feeds any transport (a WebSocket, a test): events after `lastSeq`, or a snapshot first when
    * `lastSeq` is undefined or too old. Returns the function that detaches the sink.
    */
-  attach(sink: EventSink, lastSeq?: number): () => void;
+  attach(sink: EventSink, lastSeq?: number, view?: ClientView): () => void;
   /** How many clients are attached now. */
   readonly clientCount: number;
   /** Stops listening to the producer and ends every client. */
@@ -69,7 +89,12 @@ export function createEventStream(producer: EventProducer, options: EventStreamO
   };
   const preamble = opts.retryMs === undefined ? ': trialkit\n\n' : `retry: ${opts.retryMs}\n\n`;
 
-  const serve = (write: (chunk: string) => boolean, end: () => void, lastSeq: number | undefined) => {
+  const serve = (
+    write: (chunk: string) => boolean,
+    end: () => void,
+    lastSeq: number | undefined,
+    view: ClientView,
+  ) => {
     let done = false;
     // Assigned below; `stop` may run first (a full buffer, a closed stream).
     let detach = () => {};
@@ -89,6 +114,7 @@ export function createEventStream(producer: EventProducer, options: EventStreamO
     const detached = fanout.attach(
       { send: (json, seq) => send(`id: ${seq}\ndata: ${json}\n\n`), close: stop },
       lastSeq,
+      view,
     );
     if (done) detached();
     else detach = detached;
@@ -107,19 +133,21 @@ export function createEventStream(producer: EventProducer, options: EventStreamO
       res.end();
       return;
     }
-    const lastSeq = parseLastEventId(req.headers['last-event-id'], new URL(req.url ?? '/', 'http://x'));
+    const url = new URL(req.url ?? '/', 'http://x');
+    const lastSeq = parseLastEventId(req.headers['last-event-id'], url);
     const write = (chunk: string) => {
       if (res.writableLength > opts.maxBufferedBytes) return false;
       res.write(chunk);
       return true;
     };
-    const stop = serve(write, () => res.end(), lastSeq);
+    const stop = serve(write, () => res.end(), lastSeq, parseClientView(url));
     res.on('close', stop);
   };
 
   const handleRequest = (request: Request): Response => {
     if (request.method !== 'GET') return new Response(null, { status: 405, headers: { Allow: 'GET' } });
-    const lastSeq = parseLastEventId(request.headers.get('last-event-id'), new URL(request.url));
+    const url = new URL(request.url);
+    const lastSeq = parseLastEventId(request.headers.get('last-event-id'), url);
     const encoder = new TextEncoder();
     let stop = () => {};
     const body = new ReadableStream<Uint8Array>(
@@ -137,7 +165,7 @@ export function createEventStream(producer: EventProducer, options: EventStreamO
               // Already closed or cancelled by the reader.
             }
           };
-          stop = serve(write, end, lastSeq);
+          stop = serve(write, end, lastSeq, parseClientView(url));
           if (request.signal.aborted) stop();
           else request.signal.addEventListener('abort', stop, { once: true });
         },
@@ -153,7 +181,9 @@ export function createEventStream(producer: EventProducer, options: EventStreamO
   const stream = nodeHandler as EventStream;
   return Object.defineProperties(stream, {
     handleRequest: { value: handleRequest },
-    attach: { value: (sink: EventSink, lastSeq?: number) => fanout.attach(sink, lastSeq) },
+    attach: {
+      value: (sink: EventSink, lastSeq?: number, view?: ClientView) => fanout.attach(sink, lastSeq, view),
+    },
     clientCount: { get: () => fanout.clientCount },
     close: { value: () => fanout.close() },
   });
@@ -166,13 +196,26 @@ function parseLastEventId(header: string | string[] | null | undefined, url: URL
   return Number(raw);
 }
 
+/** `?v=2&points=a,b` as a {@link ClientView}; anything but `v=2` is v1. */
+export function parseClientView(url: URL): ClientView {
+  if (url.searchParams.get('v') !== '2') return { v: 1 };
+  const points = url.searchParams.get('points');
+  if (points === null) return { v: 2 };
+  return { v: 2, points: new Set(points.split(',').filter(Boolean)) };
+}
+
 interface Entry {
   seq: number;
   json: string;
+  /** A `metrics.append`, kept to derive the `metrics.summary` clients without its keys get. */
+  append?: MetricsAppendEvent;
+  /** That `metrics.summary`, encoded on first need. */
+  summaryJson?: string;
 }
 
 interface Client {
   sink: EventSink;
+  view: ClientView;
   /** False until the client has its snapshot or replay; live events wait in the buffer meanwhile. */
   live: boolean;
 }
@@ -188,8 +231,8 @@ class ClientFanout {
   /** Every event with a `seq` above this is in the buffer; undefined until a snapshot proves it. */
   private coveredAfter: number | undefined;
   private latestSeq = -1;
-  /** One snapshot serves every client that connects while it is being taken. */
-  private pendingSnapshot: Promise<Entry> | undefined;
+  /** One snapshot serves every client that connects while it is being taken (by points, then summaries). */
+  private readonly pendingSnapshots = new Map<boolean, Promise<Entry>>();
   private closed = false;
 
   constructor(
@@ -204,8 +247,8 @@ class ClientFanout {
     return this.clients.size;
   }
 
-  attach(sink: EventSink, lastSeq?: number): () => void {
-    const client: Client = { sink, live: false };
+  attach(sink: EventSink, lastSeq?: number, view: ClientView = { v: 1 }): () => void {
+    const client: Client = { sink, view, live: false };
     if (this.closed) {
       sink.close('the event stream is closed');
       return () => {};
@@ -227,12 +270,37 @@ class ClientFanout {
   }
 
   private onEvent(event: TrialEvent): void {
-    const entry = { seq: event.seq, json: encodeEvent(event) };
+    const entry: Entry = {
+      seq: event.seq,
+      json: encodeEvent(event),
+      append: event.type === 'metrics.append' ? event : undefined,
+    };
     const evicted = this.ring.push(entry);
     if (evicted && this.coveredAfter !== undefined)
       this.coveredAfter = Math.max(this.coveredAfter, evicted.seq);
     this.latestSeq = Math.max(this.latestSeq, event.seq);
-    for (const client of this.clients) if (client.live) client.sink.send(entry.json, entry.seq);
+    for (const client of this.clients) if (client.live) this.send(client, entry);
+  }
+
+  /**
+   * An entry as this client sees it. An append none of whose keys the client asked points for
+   * goes as a `metrics.summary`; one with any such key goes whole (an event cannot be split: the
+   * parts would share a `seq`, and readers drop a repeated `seq`).
+   */
+  private send(client: Client, entry: Entry): void {
+    const { append } = entry;
+    const { v, points } = client.view;
+    if (!append || v === 1 || !points || append.batches.some((b) => points.has(b.key))) {
+      client.sink.send(entry.json, entry.seq);
+      return;
+    }
+    entry.summaryJson ??= encodeEvent({
+      v: PROTOCOL_VERSION,
+      seq: append.seq,
+      type: 'metrics.summary',
+      summaries: append.batches.map(summarizeBatch).filter((s): s is SeriesSummary => s !== undefined),
+    });
+    client.sink.send(entry.summaryJson, entry.seq);
   }
 
   /** Whether the buffer holds every event after `seq` (a `seq` from the future is not trusted). */
@@ -241,12 +309,12 @@ class ClientFanout {
   }
 
   private goLive(client: Client, after: number): void {
-    for (const entry of this.ring.after(after)) client.sink.send(entry.json, entry.seq);
+    for (const entry of this.ring.after(after)) this.send(client, entry);
     client.live = true;
   }
 
   private sendSnapshot(client: Client): void {
-    this.snapshot().then(
+    this.snapshot(client.view.v === 1).then(
       (snapshot) => {
         if (!this.clients.has(client)) return;
         // The buffer overflowed while the snapshot was on its way: take a newer one.
@@ -261,10 +329,12 @@ class ClientFanout {
     );
   }
 
-  private snapshot(): Promise<Entry> {
-    this.pendingSnapshot ??= this.producer.snapshot().then(
+  private snapshot(points: boolean): Promise<Entry> {
+    const pending = this.pendingSnapshots.get(points);
+    if (pending) return pending;
+    const taken = this.producer.snapshot(points ? undefined : { points: false }).then(
       (event) => {
-        this.pendingSnapshot = undefined;
+        this.pendingSnapshots.delete(points);
         // We subscribed before asking, so every event after this one reached the buffer (unless
         // already pushed out of it). An earlier snapshot may have proven more.
         const covered = Math.max(event.seq, this.ring.lastEvictedSeq);
@@ -273,11 +343,12 @@ class ClientFanout {
         return { seq: event.seq, json: encodeEvent(event) };
       },
       (err) => {
-        this.pendingSnapshot = undefined;
+        this.pendingSnapshots.delete(points);
         throw err;
       },
     );
-    return this.pendingSnapshot;
+    this.pendingSnapshots.set(points, taken);
+    return taken;
   }
 }
 

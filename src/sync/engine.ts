@@ -4,20 +4,24 @@
  * event protocol's terms.
  */
 import type { MlflowClient } from '../mlflow/index.js';
-import type {
-  MetricBatch,
-  SeriesSummary,
-  SeriesWindow,
-  SeriesWindowQuery,
-  SnapshotEvent,
-  TrialEvent,
+import {
+  type MetricBatch,
+  PROTOCOL_VERSION,
+  parseSeriesWindowQuery,
+  type SeriesSummary,
+  type SeriesWindow,
+  type SeriesWindowQuery,
+  SeriesWindowQueryError,
+  type SnapshotEvent,
+  type SnapshotOptions,
+  type TrialEvent,
 } from '../protocol/index.js';
 import { type ActionContext, runJob } from './actions.js';
 import { SeriesFeed } from './change-feed.js';
 import { type EnqueueOptions, SyncProgress } from './engine/progress.js';
 import { Relay } from './engine/relay.js';
 import { createWrite } from './engine/write.js';
-import { NotFoundError, SyncError } from './errors.js';
+import { NotFoundError, SyncError, ValidationError } from './errors.js';
 import { EventHub } from './event-hub.js';
 import { describeJob, type JobAction, type JobRecord, type JobState } from './jobs.js';
 import { requireTrial } from './lookup.js';
@@ -105,8 +109,14 @@ export interface SyncEngine {
 
   /** Calls `listener` with every event, synchronously after its change committed; returns the unsubscribe function. */
   subscribe(listener: (event: TrialEvent) => void): () => void;
-  /** Everything as one `snapshot` event whose `seq` is the last event it contains: subscribe, then snapshot, and skip events with `seq <= snapshot.seq`. */
-  snapshot(): Promise<SnapshotEvent>;
+  /**
+   * Everything as one `snapshot` event whose `seq` is the last event it contains: subscribe, then
+   * snapshot, and skip events with `seq <= snapshot.seq`. `{ points: false }`: per series its
+   * summary instead of its points (one query per study).
+   */
+  snapshot(options?: SnapshotOptions): Promise<SnapshotEvent>;
+  /** {@link getSeriesWindow} as an `EventProducer` offers it: errors are `SeriesWindowQueryError`s naming the field. */
+  seriesWindow(query: SeriesWindowQuery, signal?: AbortSignal): Promise<SeriesWindow>;
 }
 
 /** Creates a sync engine on a store. Call `start()` to work jobs. */
@@ -216,6 +226,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     listSeries: (trialId) => storage.listSeries(trialId),
     getSeries: (trialId, key) => seriesOf(trialId, key),
     getSeriesWindow: (query, signal) => storage.getSeriesWindow(query, signal),
+    // Parsed here first so a malformed field is told apart from an unknown one.
+    seriesWindow: async (query, signal) =>
+      storage.getSeriesWindow(parseSeriesWindowQuery(query), signal).catch(asWindowError),
     getSeriesSummaries: (studyId) => storage.getSeriesSummaries(studyId),
     getSyncState: (trialId) => storage.getSyncState(trialId),
 
@@ -267,7 +280,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         relay.followSubscribers();
       };
     },
-    async snapshot() {
+    async snapshot(options = {}) {
       // Changes other processes commit from here on are relayed after the snapshot, not lost.
       await relay.ready();
       return hub.exclusive(async (seq) => {
@@ -276,15 +289,47 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           storage.listTrials(),
           storage.listSyncStates(),
         ]);
+        if (options.points === false) {
+          const summaries = await Promise.all(studies.map((s) => storage.getSeriesSummaries(s.id)));
+          return {
+            v: PROTOCOL_VERSION,
+            seq,
+            type: 'snapshot',
+            studies,
+            trials,
+            metrics: [],
+            summaries: summaries.flat(),
+            sync,
+          } satisfies SnapshotEvent;
+        }
         const metrics: MetricBatch[] = [];
         for (const trial of trials) {
           for (const { key, points } of await storage.listSeries(trial.id)) {
             metrics.push(await seriesOf(trial.id, key, feed.snapshotLength(trial.id, key, points)));
           }
         }
-        return { v: 1, seq, type: 'snapshot', studies, trials, metrics, sync } satisfies SnapshotEvent;
+        return {
+          v: PROTOCOL_VERSION,
+          seq,
+          type: 'snapshot',
+          studies,
+          trials,
+          metrics,
+          sync,
+        } satisfies SnapshotEvent;
       });
     },
   };
   return engine;
+}
+
+/** A storage error of a window request as the protocol's error, naming the field. */
+function asWindowError(err: unknown): never {
+  if (err instanceof NotFoundError && err.entity === 'study')
+    throw new SeriesWindowQueryError(err.message, 'studyId', true);
+  if (err instanceof ValidationError && err.path) {
+    const unknown = err.path === 'key' || err.path.startsWith('trialIds.');
+    throw new SeriesWindowQueryError(err.message, err.path, unknown);
+  }
+  throw err;
 }

@@ -4,6 +4,7 @@
  */
 import type { PGlite } from '@electric-sql/pglite';
 import type { Storage } from '../storage.js';
+import { BYTEA_QUERY_OPTIONS } from './pglite-bytea.js';
 import { createSqlStorage, type SqlDriver } from './sql/storage.js';
 
 export interface PgliteStorageOptions {
@@ -25,10 +26,12 @@ export async function openPglite(options: PgliteStorageOptions = {}): Promise<Sq
     (await import('@electric-sql/pglite').then(({ PGlite }) => new PGlite(options.dataDir)));
   await db.waitReady;
   return {
-    query: (text, params) => db.query(text, params) as Promise<{ rows: never[] }>,
+    query: (text, params) => db.query(text, params, BYTEA_QUERY_OPTIONS) as Promise<{ rows: never[] }>,
     transaction: (fn) =>
       db.transaction((tx) =>
-        fn({ query: (text, params) => tx.query(text, params) as Promise<{ rows: never[] }> }),
+        fn({
+          query: (text, params) => tx.query(text, params, BYTEA_QUERY_OPTIONS) as Promise<{ rows: never[] }>,
+        }),
       ),
     close: () => db.close(),
   };

@@ -19,7 +19,8 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
   return createSqlStorage('postgres', () => openPostgres(options));
 }
 
-async function openPostgres({
+/** PostgreSQL as a {@link SqlDriver}; exported for benchmarks that build the store with options. */
+export async function openPostgres({
   connectionString,
   schema = 'trialkit',
   max = 4,
