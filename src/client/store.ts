@@ -17,7 +17,7 @@ import {
 } from '../protocol/index.js';
 import { mergeSummary, summarizePoints } from './lod/summary.js';
 import { DEFAULT_WINDOW_BUDGET_BYTES, WindowCache } from './lod/window-cache.js';
-import type { SeriesWindowFetcher } from './lod/window-fetcher.js';
+import { type SeriesWindowFetcher, WindowsUnavailableError } from './lod/window-fetcher.js';
 import { MetricSeries, seriesId } from './series.js';
 
 /**
@@ -319,7 +319,8 @@ export class TrialStore {
   /**
    * The window `query` asks for, from the held windows or fetched; counted as shown until
    * {@link releaseWindow} with the same query, so it is not dropped while on screen. Rejects when
-   * the store cannot fetch windows, the fetch fails, or `signal` aborts.
+   * the store cannot fetch windows, the fetch fails, or `signal` aborts. When the server turns
+   * out to have no windows at all, the store stops fetching them (`canFetchWindows` false).
    */
   async fetchWindow(query: SeriesWindowQuery, signal?: AbortSignal): Promise<SeriesWindow> {
     const key = windowKey(query);
@@ -327,7 +328,17 @@ export class TrialStore {
     if (held && this.windows.show(key)) return held;
     const fetcher = this._windowFetcher;
     if (!fetcher) throw new Error('this store cannot fetch windows: its source sends raw points');
-    const window = await fetcher(query, signal);
+    let window: SeriesWindow;
+    try {
+      window = await fetcher(query, signal);
+    } catch (error) {
+      if (error instanceof WindowsUnavailableError && this._windowFetcher === fetcher) {
+        // A server without windows sends raw points: charts draw those instead.
+        this.setWindowFetcher(undefined);
+        this.invalidateWindows();
+      }
+      throw error;
+    }
     signal?.throwIfAborted();
     this.windows.put(key, window);
     return window;

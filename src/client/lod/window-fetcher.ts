@@ -32,6 +32,11 @@ export interface HttpWindowFetcherOptions {
   withCredentials?: boolean;
 }
 
+/** The server has no window handler (a v1 server): the store falls back to raw points. */
+export class WindowsUnavailableError extends Error {
+  override name = 'WindowsUnavailableError';
+}
+
 /** Query strings longer than this go as a POST body instead (long trial lists). */
 const MAX_GET_URL = 4000;
 
@@ -61,6 +66,9 @@ export function httpWindowFetcher(
           });
     if (!response.ok) {
       const body = (await response.json().catch(() => ({}))) as { error?: string; field?: string };
+      // A 404 naming no field is a missing route, not a missing study, trial or key.
+      if ((response.status === 404 && !body.field) || response.status === 405 || response.status === 501)
+        throw new WindowsUnavailableError(`no series windows at ${String(url)} (${response.status})`);
       throw new Error(`series window: ${response.status} ${body.error ?? response.statusText}`);
     }
     if (response.headers.get('content-type')?.startsWith(SERIES_WINDOW_CONTENT_TYPE))

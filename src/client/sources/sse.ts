@@ -29,11 +29,12 @@ export interface SseSourceOptions {
   /** Delays between reconnection attempts. */
   backoff?: BackoffOptions;
   /**
-   * Where series windows are fetched: by default `new URL('series', url)` (the server's window
-   * handler beside its event stream); `false` for a server without one, which then sends every
-   * raw point as protocol v1 does.
+   * Fetch series windows (level of detail): `true` from `new URL('series', url)`, the server's
+   * window handler beside its event stream, or from the URL given. The stream is then asked for
+   * protocol v2: summaries instead of raw points but for the metric keys charts show. Default
+   * off: every raw point arrives, as in protocol v1.
    */
-  windows?: string | URL | false;
+  windows?: boolean | string | URL;
   /** The `fetch` for windows; defaults to the platform's. */
   fetch?: typeof fetch;
 }
@@ -57,9 +58,9 @@ export function connectSse(
   if (!Source) throw new TypeError('connectSse needs an EventSource: pass one in options.EventSource');
   const feed = new EventFeed(store);
   const backoff = new Backoff(options.backoff);
-  const windowed = options.windows !== false;
-  if (windowed) {
-    const windowUrl = options.windows || windowUrlBeside(url);
+  const windowed = !!options.windows;
+  if (options.windows) {
+    const windowUrl = options.windows === true ? windowUrlBeside(url) : options.windows;
     store.setWindowFetcher(
       httpWindowFetcher(windowUrl, { fetch: options.fetch, withCredentials: options.withCredentials }),
     );

@@ -221,7 +221,10 @@ export class MetricsChart extends LitElement {
   private onStoreChange(change: StoreChange): boolean {
     const shown = new Map(this.views.map((v) => [v.trial.id, v]));
     if (change.reset || change.trials.size > 0 || change.studies.size > 0) this.dirty.views = true;
-    if (change.windows) this.windows.invalidate();
+    if (change.windows) {
+      this.windows.invalidate();
+      this.dirty.views = true;
+    }
     const store = this.store!;
     for (const { trialId, key, from: rawFrom } of change.series.values()) {
       const view = shown.get(trialId);

@@ -191,7 +191,8 @@ export class WindowController implements ReactiveController {
       },
       (error: unknown) => {
         fetch.done = true;
-        if (fetch.abort.signal.aborted) return;
+        // Aborted, or the server has no windows (the store fell back to raw points): nothing to say.
+        if (fetch.abort.signal.aborted || !store.canFetchWindows) return;
         store.reportError(
           'source_error',
           `series window for ${query.key}: ${(error as Error).message ?? error}`,
