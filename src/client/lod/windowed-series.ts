@@ -43,11 +43,6 @@ export class WindowedSeries {
     this.curves.clear();
   }
 
-  /** Whether the zoom window holds every raw point of the trial in its range (exact tooltips). */
-  isRaw(trialId: string): boolean {
-    return this.zoomParts.get(trialId)?.raw ?? false;
-  }
-
   /** Whether any window has a part for the trial. */
   has(trialId: string): boolean {
     return this.overviewParts.has(trialId) || this.zoomParts.has(trialId);

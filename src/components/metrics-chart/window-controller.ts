@@ -88,11 +88,6 @@ export class WindowController implements ReactiveController {
     return live && windowed.grow(trialId, live);
   }
 
-  /** Whether the trial's curve holds every raw point of the zoomed range (exact tooltip values). */
-  isExact(trialId: string): boolean {
-    return !this.windowed?.has(trialId) || this.windowed.isRaw(trialId);
-  }
-
   /** Windows fetched so far are stale (the source reconnected): fetch what is shown again. */
   invalidate(): void {
     this.overviewFor = undefined;
