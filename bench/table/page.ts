@@ -104,11 +104,7 @@ async function setup() {
   store.applyTrusted(studySnapshot({ trials: TRIALS, params: 20, points: 4, studyId: STUDY, name: 'bench' }));
   store.flush();
   const memory = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
-  const heapWithSnapshot = memory && Math.round(memory.usedJSHeapSize / 2 ** 20);
-  // What the store holds, without the snapshot event it was built from (garbage by now).
-  (window as unknown as { gc?: () => void }).gc?.();
   return {
-    heapWithSnapshotMB: heapWithSnapshot,
     trials: store.trialsOf(STUDY).length,
     params: Object.keys(store.trialsOf(STUDY)[0].params).length,
     metrics: store.metricKeys(STUDY).length,
