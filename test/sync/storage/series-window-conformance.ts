@@ -72,7 +72,13 @@ function randomRange(random: Random, x: SeriesWindowX, lo: number, hi: number, c
 }
 
 /** Registers the window properties for one adapter. */
-export function describeSeriesWindows(name: string, open: () => Storage, cleanup?: () => Promise<void>) {
+export function describeSeriesWindows(
+  name: string,
+  open: () => Storage,
+  cleanup?: () => Promise<void>,
+  /** Whether every store `open()` gives shares one database (then appends through another are tried too). */
+  shared = false,
+) {
   describe(`series windows: ${name}`, () => {
     let store: Storage;
     beforeAll(async () => {
@@ -82,6 +88,45 @@ export function describeSeriesWindows(name: string, open: () => Storage, cleanup
     afterAll(async () => {
       await store?.close();
       await cleanup?.();
+    });
+
+    it('stays exact when appends come between repeated windows, from this store or another', async () => {
+      const other = shared ? open() : store;
+      try {
+        const s = study();
+        await store.upsertStudy(s);
+        const t = trial(s.id, 0);
+        await store.upsertTrial(t);
+        const random = seededRandom(99);
+        const p = randomSeries(random);
+        const query: SeriesWindowQuery = {
+          studyId: s.id,
+          key: 'loss',
+          x: 'step',
+          from: 0,
+          to: 16 * 64 * 100 - 1,
+          columns: 100,
+        };
+        const writers = [store, other];
+        for (let round = 0; round < 4; round++) {
+          const writer = writers[round % 2];
+          await writer.appendPoints(t.id, 'loss', {
+            steps: Float64Array.of(round * 4000 + 7, round * 300 + 1),
+            values: Float64Array.of(round - 10, 1e9 + round),
+            timestamps: Float64Array.of(1, 2),
+          });
+          if (round === 0 && p.steps.length > 0) await writer.appendPoints(t.id, 'loss', p);
+          const raw = await store.readSeries(t.id, 'loss');
+          for (let repeat = 0; repeat < 2; repeat++) {
+            const window = await store.getSeriesWindow(query);
+            const expected = m4Columns(raw, 'step', window.from, window.to, query.columns);
+            expect(window.series[0].steps, `round ${round}`).toEqual(expected.steps);
+            expect(window.series[0].values, `round ${round}`).toEqual(expected.values);
+          }
+        }
+      } finally {
+        if (other !== store) await other.close();
+      }
     });
 
     it('answers every random window exactly as M4 over the raw points', async () => {

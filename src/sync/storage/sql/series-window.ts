@@ -44,6 +44,7 @@ import {
   SERIES_LEVEL,
   SUMMARY_LEVELS,
 } from './summaries.js';
+import type { CachedRow, SummaryRowCache } from './summary-cache.js';
 
 /** Up to this many points per column, a range is reduced from its raw points. */
 export const RAW_POINTS_PER_COLUMN = 32;
@@ -63,12 +64,15 @@ export async function readSeriesWindow(
   db: Queryable,
   input: SeriesWindowQuery,
   signal?: AbortSignal,
+  cache?: SummaryRowCache,
 ): Promise<SeriesWindow> {
   const query = checked(input);
   const series = await requestedSeries(db, query);
   signal?.throwIfAborted();
   const window =
-    query.x === 'step' ? await stepWindow(db, query, series, signal) : await timeWindow(db, query, series);
+    query.x === 'step'
+      ? await stepWindow(db, query, series, signal, cache)
+      : await timeWindow(db, query, series);
   return { key: query.key, x: query.x, columns: query.columns, ...window };
 }
 
@@ -289,25 +293,65 @@ class RowRanges {
   }
 }
 
+/** Above this many rows per series a request is not cached (a sparse series over a vast step range). */
+const MAX_CACHED_ROWS_PER_SERIES = 4096;
+
 async function readRows(
   db: Queryable,
   key: string,
-  trialIds: string[],
+  series: WindowSeries[],
   ranges: RowRanges,
+  cache: SummaryRowCache | undefined,
 ): Promise<RowsByTrial> {
   const out: RowsByTrial = new Map();
   const { levels, los, his } = ranges.columns();
-  if (levels.length === 0 || trialIds.length === 0) return out;
-  const { rows } = await db.query<{ trial_id: string; level: number; block: number; buckets: Uint8Array }>(
-    `SELECT s.trial_id, s.level, s.block::float8 AS block, s.buckets FROM series_summary s
-     JOIN unnest($3::smallint[], $4::bigint[], $5::bigint[]) AS r(level, lo, hi)
-       ON s.level = r.level AND s.block BETWEEN r.lo AND r.hi
-     WHERE s.key = $1 AND s.trial_id = ANY($2::text[])`,
-    [key, trialIds, levels, los, his],
-  );
-  for (const r of rows) {
-    const levels = entry(out, r.trial_id, () => new Map<number, BucketRow[]>());
-    entry(levels, r.level, () => []).push({ block: r.block, buckets: decodeRow(r.buckets) });
+  if (levels.length === 0 || series.length === 0) return out;
+  const put = (trialId: string, level: number, row: BucketRow) =>
+    entry(
+      entry(out, trialId, () => new Map<number, BucketRow[]>()),
+      level,
+      () => [],
+    ).push(row);
+  const wanted: string[] = [];
+  for (let i = 0; i < levels.length && wanted.length <= MAX_CACHED_ROWS_PER_SERIES; i++)
+    for (let b = los[i]; b <= his[i] && wanted.length <= MAX_CACHED_ROWS_PER_SERIES; b++)
+      wanted.push(`${levels[i]}:${b}`);
+  const cached = cache && wanted.length <= MAX_CACHED_ROWS_PER_SERIES ? cache : undefined;
+  const toRead: WindowSeries[] = [];
+  for (const s of series) {
+    const rows = cached && s.header ? cached.rows(s.trialId, key, s.header, wanted) : undefined;
+    if (!rows) {
+      toRead.push(s);
+      continue;
+    }
+    for (const at of wanted) {
+      const buckets = rows.get(at);
+      if (!buckets) continue;
+      const [level, block] = at.split(':').map(Number);
+      put(s.trialId, level, { block, buckets });
+    }
+  }
+  if (toRead.length > 0) {
+    const { rows } = await db.query<{ trial_id: string; level: number; block: number; buckets: Uint8Array }>(
+      `SELECT s.trial_id, s.level, s.block::float8 AS block, s.buckets FROM series_summary s
+       JOIN unnest($3::smallint[], $4::bigint[], $5::bigint[]) AS r(level, lo, hi)
+         ON s.level = r.level AND s.block BETWEEN r.lo AND r.hi
+       WHERE s.key = $1 AND s.trial_id = ANY($2::text[])`,
+      [key, toRead.map((s) => s.trialId), levels, los, his],
+    );
+    const read = new Map<string, Map<string, CachedRow>>();
+    for (const r of rows) {
+      const buckets = decodeRow(r.buckets);
+      put(r.trial_id, r.level, { block: r.block, buckets });
+      entry(read, r.trial_id, () => new Map()).set(`${r.level}:${r.block}`, buckets);
+    }
+    if (cached) {
+      for (const s of toRead) {
+        if (!s.header) continue;
+        const got = read.get(s.trialId);
+        cached.keep(s.trialId, key, s.header, new Map(wanted.map((at) => [at, got?.get(at) ?? null])));
+      }
+    }
   }
   for (const levels of out.values())
     for (const list of levels.values()) list.sort((a, b) => a.block - b.block);
@@ -351,6 +395,7 @@ async function stepWindow(
   query: SeriesWindowQuery,
   series: WindowSeries[],
   signal?: AbortSignal,
+  cache?: SummaryRowCache,
 ): Promise<Resolved> {
   const stored = series.filter((s) => s.header);
   const from = query.from ?? Math.min(...stored.map((s) => (s.header as Float64Array)[KEPT + 1]));
@@ -364,7 +409,7 @@ async function stepWindow(
   const hi = bucketOf(Math.floor(to), COARSEST_LEVEL);
   const coarse = new RowRanges();
   coarse.add(COARSEST_LEVEL, lo, hi);
-  const coarseRows = await readRows(db, query.key, ids, coarse);
+  const coarseRows = await readRows(db, query.key, stored, coarse, cache);
   signal?.throwIfAborted();
   const rawRanges: IndexRanges = new Map();
   const summarised: string[] = [];
@@ -380,11 +425,18 @@ async function stepWindow(
   }
 
   // The other trials: whole buckets per column, raw points at the edges.
+  const summarisedIds = new Set(summarised);
   const plan = planStepColumns(from, to, columns);
   const fine = new RowRanges();
   for (const p of plan.pieces) if (p.level !== COARSEST_LEVEL) fine.add(p.level, p.lo, p.hi);
   for (const e of plan.edges) fine.add(FINEST_LEVEL, e, e);
-  const rows = await readRows(db, query.key, summarised, fine);
+  const rows = await readRows(
+    db,
+    query.key,
+    stored.filter((s) => summarisedIds.has(s.trialId)),
+    fine,
+    cache,
+  );
   signal?.throwIfAborted();
   const accumulators = new Map(ids.map((id) => [id, new M4Accumulator(columns)]));
   for (const id of summarised) {

@@ -9,6 +9,7 @@ import { migrate } from './migrate.js';
 import { seriesQueries } from './series.js';
 import { readSeriesWindow } from './series-window.js';
 import { readSeriesSummaries } from './summaries.js';
+import { SummaryRowCache } from './summary-cache.js';
 import { syncStateQueries } from './sync-state.js';
 import { trialQueries } from './trials.js';
 
@@ -17,15 +18,19 @@ export type { Queryable, SqlDriver } from './driver.js';
 export interface SqlStorageOptions {
   /** Keep series summaries on append (default true); off only to measure what they cost. */
   summaries?: boolean;
+  /** Bytes of decoded summary rows kept for repeated windows (default 256 MiB; 0: none). */
+  summaryCacheBytes?: number;
 }
 
 /** Every operation of a store on `db`; `channel()` is where change notices go, if anywhere. */
 function sqlOps(db: Db, channel: () => string | undefined, options: SqlStorageOptions): StorageOps {
   const q = rowsOf(db);
+  const cacheBytes = options.summaryCacheBytes ?? 256 * 1024 * 1024;
+  const rowCache = cacheBytes > 0 ? new SummaryRowCache(cacheBytes) : undefined;
   return {
     ...trialQueries(db),
     ...seriesQueries(db, { summaries: options.summaries !== false }),
-    getSeriesWindow: (query, signal) => db.one((q) => readSeriesWindow(q, query, signal)),
+    getSeriesWindow: (query, signal) => db.one((q) => readSeriesWindow(q, query, signal, rowCache)),
     getSeriesSummaries: (studyId) => db.one((q) => readSeriesSummaries(q, studyId)),
     ...syncStateQueries(db),
     ...jobQueries(db),

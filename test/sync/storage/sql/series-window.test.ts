@@ -18,4 +18,5 @@ describeSeriesWindows(
     await client.query(`DROP SCHEMA "${schema}" CASCADE`);
     await client.end();
   },
+  true,
 );

@@ -1,0 +1,92 @@
+/**
+ * Decoded summary rows of the series windows asked for lately, so a repeated overview or zoom
+ * does not move the same bytes out of the database again. An entry is one series' rows together
+ * with the series' header (its whole-series bucket) as read beside them: a window query reads the
+ * headers first anyway, and any append, by this process or another sharing the database, changes
+ * the header (its count at least), so an entry whose header differs is stale and read again.
+ * Bounded by bytes, least recently used first out.
+ */
+import { BUCKET_FIELDS, BUCKETS_PER_ROW } from './summaries.js';
+
+/** A row of buckets, or null where the database has no such row (a gap in the steps). */
+export type CachedRow = Float64Array | null;
+
+interface Entry {
+  header: Float64Array;
+  rows: Map<string, CachedRow>;
+  bytes: number;
+}
+
+const ROW_BYTES = BUCKETS_PER_ROW * BUCKET_FIELDS * 8;
+
+export class SummaryRowCache {
+  private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
+
+  constructor(readonly maxBytes = 256 * 1024 * 1024) {}
+
+  /** Bytes of rows held now. */
+  get heldBytes(): number {
+    return this.bytes;
+  }
+
+  /**
+   * The rows `level:block` of every `wanted` one of a series whose header is `header`, or undefined
+   * unless every one is held and current.
+   */
+  rows(
+    trialId: string,
+    key: string,
+    header: Float64Array,
+    wanted: string[],
+  ): Map<string, CachedRow> | undefined {
+    const id = `${trialId}\u0000${key}`;
+    const entry = this.entries.get(id);
+    if (!entry) return undefined;
+    if (!sameHeader(entry.header, header)) {
+      this.drop(id, entry);
+      return undefined;
+    }
+    if (!wanted.every((w) => entry.rows.has(w))) return undefined;
+    // Most recently used last.
+    this.entries.delete(id);
+    this.entries.set(id, entry);
+    return entry.rows;
+  }
+
+  /** Keeps rows just read for a series with header `header` (rows read under another header are dropped). */
+  keep(trialId: string, key: string, header: Float64Array, rows: Map<string, CachedRow>): void {
+    const id = `${trialId}\u0000${key}`;
+    let entry = this.entries.get(id);
+    if (entry && !sameHeader(entry.header, header)) {
+      this.drop(id, entry);
+      entry = undefined;
+    }
+    if (!entry) {
+      entry = { header, rows: new Map(), bytes: 0 };
+      this.entries.set(id, entry);
+    }
+    for (const [at, row] of rows) {
+      if (entry.rows.has(at)) continue;
+      entry.rows.set(at, row);
+      const added = row ? ROW_BYTES : 0;
+      entry.bytes += added;
+      this.bytes += added;
+    }
+    for (const [oldest, e] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.drop(oldest, e);
+    }
+  }
+
+  private drop(id: string, entry: Entry): void {
+    this.entries.delete(id);
+    this.bytes -= entry.bytes;
+  }
+}
+
+function sameHeader(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
