@@ -49,8 +49,12 @@ async function main() {
     };
 
     const [setup] = await run('setup');
+    // What the store and trials hold, once the snapshot event they were built from is collected.
+    await cdp.send('HeapProfiler.collectGarbage');
+    const held = Math.round((await cdp.send('Runtime.getHeapUsage')).usedSize / 2 ** 20);
     console.log(
-      `data: ${setup.trials} trials × ${setup.params} params × ${setup.metrics} metrics (4 points each); store filled in ${ms(setup.ms)}; JS heap ${setup.heapMB} MB`,
+      `data: ${setup.trials} trials × ${setup.params} params × ${setup.metrics} metrics (4 points each); store filled in ${ms(setup.ms)}; ` +
+        `JS heap ${setup.heapMB} MB with the snapshot event, ${held} MB after a GC [${check(held < 300)}]`,
     );
     const [first, firstCpu] = await run('firstRender');
     const [base] = await run('firstRenderBaseline');

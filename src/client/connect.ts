@@ -38,7 +38,8 @@ export interface Connection {
 export async function connect(options: ConnectOptions): Promise<Connection> {
   const store = options.store ?? new TrialStore();
   if (options.source) return { store, handle: connectEngine(store, options.source) };
-  if (options.src) return { store, handle: connectSse(store, options.src) };
+  // Level of detail: the server beside the stream serves windows at `series`.
+  if (options.src) return { store, handle: connectSse(store, options.src, { windows: true }) };
   if (!options.mlflow || !options.experiment) {
     throw new TypeError('connect: give a source, an SSE src, or an MLflow server with an experiment');
   }

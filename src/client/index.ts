@@ -1,5 +1,15 @@
 export type { EventProducer } from '../protocol/index.js';
 export { type Connection, type ConnectOptions, connect } from './connect.js';
+export { mergeSummary, type PointColumns, summarizePoints } from './lod/summary.js';
+export { DEFAULT_WINDOW_BUDGET_BYTES } from './lod/window-cache.js';
+export {
+  type HttpWindowFetcherOptions,
+  httpWindowFetcher,
+  producerWindowFetcher,
+  type SeriesWindowFetcher,
+  WindowsUnavailableError,
+  windowUrlBeside,
+} from './lod/window-fetcher.js';
 export { MetricSeries, seriesId } from './series.js';
 export { Backoff, type BackoffOptions } from './sources/backoff.js';
 export { connectEngine, type EngineSourceOptions } from './sources/engine.js';
@@ -31,6 +41,7 @@ export {
 } from './sources/websocket.js';
 export {
   type ConnectionStatus,
+  type PointKeysListener,
   type SeriesChange,
   type StoreChange,
   type StoreListener,

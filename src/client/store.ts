@@ -7,14 +7,23 @@ import {
   type ErrorEvent,
   type MetricBatch,
   parseEvent,
+  type SeriesSummary,
+  type SeriesWindow,
+  type SeriesWindowQuery,
   type Study,
   type SyncState,
   type Trial,
   type TrialEvent,
 } from '../protocol/index.js';
+import { mergeSummary, summarizePoints } from './lod/summary.js';
+import { DEFAULT_WINDOW_BUDGET_BYTES, WindowCache } from './lod/window-cache.js';
+import { type SeriesWindowFetcher, WindowsUnavailableError } from './lod/window-fetcher.js';
 import { MetricSeries, seriesId } from './series.js';
 
-/** Where the points of one series changed: indices from `from` on are new or moved. */
+/**
+ * Where the points of one series changed: indices from `from` on are new or moved. A change of the
+ * series' summary alone (a `metrics.summary` event) has `from` at the series' length.
+ */
 export interface SeriesChange {
   readonly trialId: string;
   readonly key: string;
@@ -29,8 +38,10 @@ export interface StoreChange {
   readonly studies: ReadonlySet<string>;
   /** Trials upserted or removed. */
   readonly trials: ReadonlySet<string>;
-  /** Series that gained points, by `seriesId(trialId, key)`. */
+  /** Series that gained points or whose summary changed, by `seriesId(trialId, key)`. */
   readonly series: ReadonlyMap<string, SeriesChange>;
+  /** Windows fetched before are stale (the source reconnected): fetch what is shown again. */
+  readonly windows: boolean;
   /** Trials whose sync state changed. */
   readonly sync: ReadonlySet<string>;
   /** The connection state changed. */
@@ -59,7 +70,12 @@ export interface TrialStoreOptions {
    * reach the screen once per frame) and a 16 ms timer elsewhere.
    */
   schedule?: (notify: () => void) => void;
+  /** Bytes of fetched windows kept once no chart shows them (least recently used dropped first). */
+  windowBudgetBytes?: number;
 }
+
+/** Called when the metric keys whose raw points the charts want change (see `showPoints`). */
+export type PointKeysListener = (keys: readonly string[]) => void;
 
 const defaultSchedule = (notify: () => void) => {
   if (typeof requestAnimationFrame === 'function') requestAnimationFrame(notify);
@@ -72,6 +88,7 @@ class PendingChange {
   trials = new Set<string>();
   series = new Map<string, SeriesChange>();
   sync = new Set<string>();
+  windows = false;
   connection = false;
   errors: ErrorEvent[] = [];
 }
@@ -82,7 +99,14 @@ export class TrialStore {
   private readonly _trialsByStudy = new Map<string, Set<string>>();
   /** trialId -> metric key -> series */
   private readonly _series = new Map<string, Map<string, MetricSeries>>();
+  /** trialId -> metric key -> summary, for series a producer summarised instead of sending points. */
+  private readonly _summaries = new Map<string, Map<string, SeriesSummary>>();
   private readonly _sync = new Map<string, TrialSyncStatus>();
+  private readonly windows: WindowCache;
+  private _windowFetcher?: SeriesWindowFetcher;
+  /** Metric key -> how many charts show it. */
+  private readonly pointKeys = new Map<string, number>();
+  private readonly pointKeysListeners = new Set<PointKeysListener>();
   private readonly listeners = new Set<StoreListener>();
   private readonly schedule: (notify: () => void) => void;
   private pending = new PendingChange();
@@ -93,6 +117,7 @@ export class TrialStore {
 
   constructor(options: TrialStoreOptions = {}) {
     this.schedule = options.schedule ?? defaultSchedule;
+    this.windows = new WindowCache(options.windowBudgetBytes ?? DEFAULT_WINDOW_BUDGET_BYTES);
   }
 
   /** The `seq` of the last snapshot, or the highest applied since (-1 before any); sources resume from it. */
@@ -147,6 +172,9 @@ export class TrialStore {
         break;
       case 'metrics.append':
         for (const batch of event.batches) this.appendBatch(batch);
+        break;
+      case 'metrics.summary':
+        for (const summary of event.summaries) this.mergeSummary(summary);
         break;
       case 'sync.state':
         this.setSync(event.trialId, { state: event.state, error: event.error });
@@ -209,7 +237,8 @@ export class TrialStore {
         change.sync.size +
         change.errors.length ===
         0 &&
-      !change.connection;
+      !change.connection &&
+      !change.windows;
     if (empty) return;
     this.pending = new PendingChange();
     for (const listener of this.listeners) listener(change, this);
@@ -244,11 +273,132 @@ export class TrialStore {
     const keys = new Set<string>();
     for (const id of this._trialsByStudy.get(studyId) ?? []) {
       for (const key of this._series.get(id)?.keys() ?? []) keys.add(key);
+      for (const key of this._summaries.get(id)?.keys() ?? []) keys.add(key);
     }
     return [...keys].sort();
   }
+
+  /**
+   * What the store knows of a series as a whole: the producer's summary merged with every batch
+   * since, or (v1 producers) the summary of the raw points held. Undefined for an unknown series.
+   */
+  summaryOf(trialId: string, key: string): SeriesSummary | undefined {
+    const summary = this._summaries.get(trialId)?.get(key);
+    if (summary) return summary;
+    const series = this._series.get(trialId)?.get(key);
+    return series && summarizePoints(trialId, key, series);
+  }
+
+  /** The value at the series' highest step, or undefined when it has none. O(1): tables sort by it. */
+  lastValue(trialId: string, key: string): number | undefined {
+    const summary = this._summaries.get(trialId)?.get(key);
+    if (summary) return summary.last.value;
+    return this._series.get(trialId)?.get(key)?.last;
+  }
+
+  /** The smallest (`minimize`) or largest value of the series, or undefined when it has none. O(1). */
+  bestValue(trialId: string, key: string, direction: 'minimize' | 'maximize'): number | undefined {
+    const summary = this._summaries.get(trialId)?.get(key);
+    if (summary) return (direction === 'maximize' ? summary.max : summary.min)?.value;
+    const series = this._series.get(trialId)?.get(key);
+    const best = direction === 'maximize' ? series?.max : series?.min;
+    return best === undefined || Number.isNaN(best) ? undefined : best;
+  }
+
+  /** Whether windows can be fetched (the source serves them): charts then draw from windows. */
+  get canFetchWindows(): boolean {
+    return this._windowFetcher !== undefined;
+  }
+
+  /** Sources set how windows are fetched (undefined: the source sends every raw point). */
+  setWindowFetcher(fetcher: SeriesWindowFetcher | undefined): void {
+    this._windowFetcher = fetcher;
+    this.windows.clear();
+  }
+
+  /**
+   * The window `query` asks for, from the held windows or fetched; counted as shown until
+   * {@link releaseWindow} with the same query, so it is not dropped while on screen. Rejects when
+   * the store cannot fetch windows, the fetch fails, or `signal` aborts. When the server turns
+   * out to have no windows at all, the store stops fetching them (`canFetchWindows` false).
+   */
+  async fetchWindow(query: SeriesWindowQuery, signal?: AbortSignal): Promise<SeriesWindow> {
+    const key = windowKey(query);
+    const held = this.windows.get(key);
+    if (held && this.windows.show(key)) return held;
+    const fetcher = this._windowFetcher;
+    if (!fetcher) throw new Error('this store cannot fetch windows: its source sends raw points');
+    let window: SeriesWindow;
+    try {
+      window = await fetcher(query, signal);
+    } catch (error) {
+      if (error instanceof WindowsUnavailableError && this._windowFetcher === fetcher) {
+        // A server without windows sends raw points: charts draw those instead.
+        this.setWindowFetcher(undefined);
+        this.invalidateWindows();
+      }
+      throw error;
+    }
+    signal?.throwIfAborted();
+    this.windows.put(key, window);
+    return window;
+  }
+
+  /** A window fetched with {@link fetchWindow} is no longer shown: it may be dropped for room. */
+  releaseWindow(query: SeriesWindowQuery): void {
+    this.windows.hide(windowKey(query));
+  }
+
+  /** Bytes held by fetched windows (bounded by the `windowBudgetBytes` option, but shown ones stay). */
+  get windowBytes(): number {
+    return this.windows.bytes;
+  }
+
+  /**
+   * A chart shows metric `key`: its raw points should arrive live (sources that can choose ask the
+   * producer for them). Returns the function that undoes it.
+   */
+  showPoints(key: string): () => void {
+    const count = this.pointKeys.get(key) ?? 0;
+    this.pointKeys.set(key, count + 1);
+    if (count === 0) this.notifyPointKeys();
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      const left = (this.pointKeys.get(key) ?? 1) - 1;
+      if (left > 0) this.pointKeys.set(key, left);
+      else {
+        this.pointKeys.delete(key);
+        this.notifyPointKeys();
+      }
+    };
+  }
+
+  /** The metric keys charts show, sorted. */
+  get shownPointKeys(): string[] {
+    return [...this.pointKeys.keys()].sort();
+  }
+
+  /** Calls `listener` whenever {@link shownPointKeys} changes. Returns the unsubscribe function. */
+  onPointKeysChange(listener: PointKeysListener): () => void {
+    this.pointKeysListeners.add(listener);
+    return () => this.pointKeysListeners.delete(listener);
+  }
+
+  /** Sources call this after a reconnection that may have skipped raw points: charts refetch windows. */
+  invalidateWindows(): void {
+    this.windows.clear();
+    this.pending.windows = true;
+    this.requestNotify();
+  }
   getSyncState(trialId: string): TrialSyncStatus | undefined {
     return this._sync.get(trialId);
+  }
+
+  private notifyPointKeys(): void {
+    const keys = this.shownPointKeys;
+    for (const listener of this.pointKeysListeners) listener(keys);
   }
 
   private requestNotify(): void {
@@ -264,7 +414,9 @@ export class TrialStore {
     this._trials.clear();
     this._trialsByStudy.clear();
     this._series.clear();
+    this._summaries.clear();
     this._sync.clear();
+    this.windows.clear();
     const { errors, connection } = this.pending;
     this.pending = new PendingChange();
     this.pending.reset = true;
@@ -272,7 +424,9 @@ export class TrialStore {
     this.pending.connection = connection;
     for (const study of event.studies) this._studies.set(study.id, study);
     for (const trial of event.trials) this.putTrial(trial);
+    // Points first: a series that comes with both keeps the producer's summary as it is.
     for (const batch of event.metrics) this.appendBatch(batch);
+    for (const summary of event.summaries ?? []) this.mergeSummary(summary);
     for (const s of event.sync) this._sync.set(s.trialId, { state: s.state, error: s.error });
   }
 
@@ -294,6 +448,7 @@ export class TrialStore {
     for (const key of this._series.get(trialId)?.keys() ?? [])
       this.pending.series.delete(seriesId(trialId, key));
     this._series.delete(trialId);
+    this._summaries.delete(trialId);
     this._sync.delete(trialId);
     this.pending.trials.add(trialId);
   }
@@ -309,10 +464,27 @@ export class TrialStore {
     const byKey = getOrCreate(this._series, batch.trialId, () => new Map<string, MetricSeries>());
     const series = getOrCreate(byKey, batch.key, () => new MetricSeries(batch.trialId, batch.key));
     const from = series.append(batch.steps, batch.values, batch.timestamps);
-    const id = seriesId(batch.trialId, batch.key);
+    // A summarised series keeps its summary whole: the batch's points count too.
+    const summaries = this._summaries.get(batch.trialId);
+    const held = summaries?.get(batch.key);
+    const added = held && summarizePoints(batch.trialId, batch.key, batch);
+    if (held && added) summaries!.set(batch.key, mergeSummary(held, added));
+    this.noteSeriesChange(batch.trialId, batch.key, from);
+  }
+
+  /** Merges a producer's summary of a series (a snapshot's, or a batch's from `metrics.summary`). */
+  private mergeSummary(summary: SeriesSummary): void {
+    const byKey = getOrCreate(this._summaries, summary.trialId, () => new Map<string, SeriesSummary>());
+    const held = byKey.get(summary.key);
+    byKey.set(summary.key, held ? mergeSummary(held, summary) : summary);
+    const length = this._series.get(summary.trialId)?.get(summary.key)?.length ?? 0;
+    this.noteSeriesChange(summary.trialId, summary.key, length);
+  }
+
+  private noteSeriesChange(trialId: string, key: string, from: number): void {
+    const id = seriesId(trialId, key);
     const earlier = this.pending.series.get(id);
-    if (!earlier || from < earlier.from)
-      this.pending.series.set(id, { trialId: batch.trialId, key: batch.key, from });
+    if (!earlier || from < earlier.from) this.pending.series.set(id, { trialId, key, from });
   }
 
   private setSync(trialId: string, status: TrialSyncStatus): void {
@@ -330,6 +502,11 @@ export class TrialStore {
       return;
     this.putTrial({ ...trial, mlflow });
   }
+}
+
+/** The cache key of a window request (its fields in a fixed order). */
+function windowKey(q: SeriesWindowQuery): string {
+  return JSON.stringify([q.studyId, q.key, q.x, q.from, q.to, q.columns, q.trialIds ?? null]);
 }
 
 function getOrCreate<K, V>(map: Map<K, V>, key: K, make: () => V): V {

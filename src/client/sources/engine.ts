@@ -3,6 +3,7 @@
  * events applied as they are emitted.
  */
 import type { EventProducer, TrialEvent } from '../../protocol/index.js';
+import { producerWindowFetcher } from '../lod/window-fetcher.js';
 import type { TrialStore } from '../store.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { EventFeed, errorMessage, type SourceHandle } from './feed.js';
@@ -28,6 +29,9 @@ export function connectEngine(
   let buffered: TrialEvent[] | undefined = [];
   let closed = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
+  // A producer that serves windows sends summaries instead of raw points in its snapshot.
+  const fetcher = producerWindowFetcher(producer);
+  store.setWindowFetcher(fetcher);
 
   const deliver = (event: TrialEvent) => {
     // The producer called us; its own work must not fail because a listener of the store did.
@@ -39,7 +43,7 @@ export function connectEngine(
   };
 
   const load = () => {
-    producer.snapshot().then(
+    producer.snapshot(fetcher ? { points: false } : undefined).then(
       (snapshot) => {
         if (closed) return;
         deliver(snapshot);

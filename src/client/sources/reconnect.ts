@@ -6,6 +6,12 @@ import type { TrialStore } from '../store.js';
 import type { Backoff } from './backoff.js';
 import type { SourceHandle } from './feed.js';
 
+/** A kept connection that can also be replaced on purpose (e.g. to ask for other data). */
+export interface KeptConnection extends SourceHandle {
+  /** Closes the current connection and opens a new one at once, without a backoff wait. */
+  reconnect(): void;
+}
+
 /**
  * Calls `connect` now and after every loss until closed. `connect` opens one connection and calls
  * `lost(reason)` when it ends; a loss reported by a connection already replaced or closed is
@@ -18,7 +24,7 @@ export function keepConnected<C>(
   backoff: Backoff,
   connect: (lost: (reason: string) => void) => C,
   disconnect: (connection: C) => void,
-): SourceHandle {
+): KeptConnection {
   let connection: C | undefined;
   let retry: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
@@ -35,6 +41,14 @@ export function keepConnected<C>(
   store.setConnection({ state: 'connecting' });
   open();
   return {
+    reconnect() {
+      if (closed) return;
+      clearTimeout(retry);
+      const previous = connection;
+      connection = undefined;
+      if (previous !== undefined) disconnect(previous);
+      open();
+    },
     close() {
       if (closed) return;
       closed = true;

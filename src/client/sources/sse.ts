@@ -2,6 +2,7 @@
  * Feeds a store from a Server-Sent Events endpoint such as `trialkit/server`'s `createEventStream`.
  * Each message is one protocol event and its SSE id is the event's `seq`.
  */
+import { httpWindowFetcher, windowUrlBeside } from '../lod/window-fetcher.js';
 import type { TrialStore } from '../store.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { EventFeed, type Handler, type SourceHandle } from './feed.js';
@@ -27,7 +28,19 @@ export interface SseSourceOptions {
   withCredentials?: boolean;
   /** Delays between reconnection attempts. */
   backoff?: BackoffOptions;
+  /**
+   * Fetch series windows (level of detail): `true` from `new URL('series', url)`, the server's
+   * window handler beside its event stream, or from the URL given. The stream is then asked for
+   * protocol v2: summaries instead of raw points but for the metric keys charts show. Default
+   * off: every raw point arrives, as in protocol v1.
+   */
+  windows?: boolean | string | URL;
+  /** The `fetch` for windows; defaults to the platform's. */
+  fetch?: typeof fetch;
 }
+
+/** How long a change of the charts' metric keys waits for more before reconnecting. */
+const POINT_KEYS_SETTLE_MS = 50;
 
 /**
  * Opens `url` and applies every event it sends. When the connection fails it reconnects with
@@ -45,17 +58,33 @@ export function connectSse(
   if (!Source) throw new TypeError('connectSse needs an EventSource: pass one in options.EventSource');
   const feed = new EventFeed(store);
   const backoff = new Backoff(options.backoff);
+  const windowed = !!options.windows;
+  if (options.windows) {
+    const windowUrl = options.windows === true ? windowUrlBeside(url) : options.windows;
+    store.setWindowFetcher(
+      httpWindowFetcher(windowUrl, { fetch: options.fetch, withCredentials: options.withCredentials }),
+    );
+  }
+  /** Set when the connection was replaced to change its points: windows fetched before are stale. */
+  let refetch = false;
 
-  return keepConnected(
+  const kept = keepConnected(
     store,
     backoff,
     (lost) => {
-      const current = new Source(resumeUrl(url, store.lastSeq), { withCredentials: options.withCredentials });
+      const target = resumeUrl(url, store.lastSeq);
+      const current = new Source(windowed ? levelOfDetailUrl(target, store.shownPointKeys) : target, {
+        withCredentials: options.withCredentials,
+      });
       current.onopen = () => store.setConnection({ state: 'open' });
       current.onmessage = (message) => {
         // Reset only once data flows, so a server that accepts and hangs up at once is not hammered.
         backoff.reset();
         feed.acceptUntrusted(message.data);
+        if (refetch) {
+          refetch = false;
+          store.invalidateWindows();
+        }
       };
       current.onerror = (event) => {
         // We reconnect ourselves, with backoff and the resume position in the URL.
@@ -66,6 +95,34 @@ export function connectSse(
     },
     (current) => current.close(),
   );
+  if (!windowed) return kept;
+  let settle: ReturnType<typeof setTimeout> | undefined;
+  const stopWatching = store.onPointKeysChange(() => {
+    clearTimeout(settle);
+    settle = setTimeout(() => {
+      refetch = true;
+      kept.reconnect();
+    }, POINT_KEYS_SETTLE_MS);
+  });
+  return {
+    close() {
+      clearTimeout(settle);
+      stopWatching();
+      kept.close();
+    },
+  };
+}
+
+/**
+ * `url` asking for protocol v2: a snapshot of summaries instead of points, and raw points live only
+ * for `keys` (the metrics charts show), summaries for the rest.
+ */
+export function levelOfDetailUrl(url: string, keys: readonly string[]): string {
+  const base = (globalThis as { location?: { href: string } }).location?.href;
+  const target = new URL(url, base);
+  target.searchParams.set('v', '2');
+  target.searchParams.set('points', keys.join(','));
+  return target.toString();
 }
 
 /** `url` with `lastEventId` set when there is a position to resume from. */

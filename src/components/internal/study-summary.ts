@@ -28,10 +28,8 @@ export function summarizeStudy(store: TrialStore, study: Study): StudySummary {
     if (TERMINAL_STATUSES.has(trial.status)) done++;
     else if (trial.status === 'running') running++;
     if (!objective) continue;
-    const series = store.getSeries(trial.id, objective.metric);
-    if (!series) continue;
-    const value = objective.direction === 'minimize' ? series.min : series.max;
-    if (Number.isNaN(value)) continue;
+    const value = store.bestValue(trial.id, objective.metric, objective.direction);
+    if (value === undefined) continue;
     const better = !best || (objective.direction === 'minimize' ? value < best.value : value > best.value);
     if (better) best = { trial, value };
   }

@@ -23,6 +23,7 @@ import { PointerController } from './pointer-controller.js';
 import { type Domain, sameDomain, type XAxis, type YScale } from './scales.js';
 import type { SeriesView, ViewMode } from './series-view.js';
 import { selectViews } from './view-selection.js';
+import { WindowController, type WindowScope } from './window-controller.js';
 
 /** The hidden table of latest values follows live data at most this often (screen readers). */
 const SUMMARY_INTERVAL_MS = 1000;
@@ -137,6 +138,12 @@ export class MetricsChart extends LitElement {
       this.dirty.full = true;
     },
   });
+  private readonly windows = new WindowController(this, {
+    onCurves: () => {
+      this.dirty.views = true;
+      this.requestUpdate();
+    },
+  });
   private readonly pointer = new PointerController(this, {
     frame: () => this.frame,
     views: () => this.views,
@@ -214,9 +221,17 @@ export class MetricsChart extends LitElement {
   private onStoreChange(change: StoreChange): boolean {
     const shown = new Map(this.views.map((v) => [v.trial.id, v]));
     if (change.reset || change.trials.size > 0 || change.studies.size > 0) this.dirty.views = true;
-    for (const { trialId, key, from } of change.series.values()) {
+    if (change.windows) {
+      this.windows.invalidate();
+      this.dirty.views = true;
+    }
+    const store = this.store!;
+    for (const { trialId, key, from: rawFrom } of change.series.values()) {
       const view = shown.get(trialId);
       if (view && key === this.metricKey) {
+        // Windowed curves grow by the live points past their windows, at their own indices.
+        const from = this.windows.changedFrom(store, trialId, key, rawFrom);
+        if (from === undefined) continue;
         const earlier = this.dirty.appended.get(view);
         this.dirty.appended.set(view, earlier === undefined ? from : Math.min(earlier, from));
       } else if (
@@ -254,6 +269,8 @@ export class MetricsChart extends LitElement {
     if (dirty.views) this.rebuildViews();
     const size = this.size.value ?? this.size.measure();
     if (!size || size.width <= 0 || size.height <= 0) return;
+    const dpr = window.devicePixelRatio || 1;
+    this.windows.update(this.windowScope(this.frame?.plot.width ?? Math.round(size.width * dpr)));
     if (dirty.colors || !this.colors) this.colors = readCanvasColors(this);
     const mode = this.viewMode();
     let full = dirty.full || dirty.mode;
@@ -275,7 +292,6 @@ export class MetricsChart extends LitElement {
       this.renderInto('.axes', nothing);
       return;
     }
-    const dpr = window.devicePixelRatio || 1;
     fitCanvases(this.renderRoot.querySelectorAll('canvas'), size, dpr);
     const frame = layoutFrame({
       size,
@@ -309,10 +325,22 @@ export class MetricsChart extends LitElement {
       { metric: this.metric, study: this.study, trials: this.trials, highlightFlag: this.highlightFlag },
       this.views,
       this.viewMode(),
+      (store, trialId, key) => this.windows.curveOf(store, trialId, key),
     );
     this.views = views;
     this.metricKey = metricKey;
     this.scope = scope;
+  }
+
+  /** What the level-of-detail windows must cover; undefined when the curves span several studies. */
+  private windowScope(pixels: number): WindowScope | undefined {
+    const store = this.store;
+    const key = this.metricKey;
+    if (!store || key === undefined) return undefined;
+    const studyId = this.study ?? store.getTrial(this.scope.values().next().value ?? '')?.studyId;
+    if (!studyId) return undefined;
+    for (const id of this.scope) if (store.getTrial(id)?.studyId !== studyId) return undefined;
+    return { store, key, studyId, trials: this.scope, xAxis: this.xAxis, pixels, zoomX: this.zoomX };
   }
 
   private viewMode(): ViewMode {

@@ -4,7 +4,7 @@
  * that logged it. Views of trials that stay are kept, with their caches, so a live change that
  * adds a trial costs only the new curve.
  */
-import type { TrialStore } from '../../client/index.js';
+import type { MetricSeries, TrialStore } from '../../client/index.js';
 import type { Trial } from '../../protocol/index.js';
 import { trialStyle } from '../internal/theme.js';
 import { SeriesView, type ViewMode } from './series-view.js';
@@ -27,12 +27,18 @@ export interface ViewSelection {
   readonly scope: Set<string>;
 }
 
+/** The points a trial's curve is drawn from: the store's series, or a level-of-detail curve. */
+export type CurveSource = (store: TrialStore, trialId: string, key: string) => MetricSeries | undefined;
+
+const storeSeries: CurveSource = (store, trialId, key) => store.getSeries(trialId, key);
+
 /** Picks the views for `query`, reusing those in `previous` whose trial and series stay. */
 export function selectViews(
   store: TrialStore | undefined,
   query: ViewQuery,
   previous: readonly SeriesView[],
   mode: ViewMode,
+  curveOf: CurveSource = storeSeries,
 ): ViewSelection {
   const views: SeriesView[] = [];
   const scope = new Set<string>();
@@ -43,7 +49,7 @@ export function selectViews(
   const key = query.metric ?? defaultMetric(store, query.study, trials);
   if (key === undefined) return { views, scope };
   trials.forEach((trial, index) => {
-    const series = store.getSeries(trial.id, key);
+    const series = curveOf(store, trial.id, key);
     if (!series) return;
     const { color, dash } = trialStyle(index);
     const flagged = !!query.highlightFlag && trial.flags.includes(query.highlightFlag);

@@ -136,11 +136,8 @@ export function directionOf(study: Study | undefined): 'minimize' | 'maximize' {
 
 /** The value of a metric for a trial: its latest point, or its best by the study's direction. */
 export function metricValueOf(trial: Trial, key: string, ctx: ColumnContext): number | undefined {
-  const series = ctx.store.getSeries(trial.id, key);
-  if (!series || series.length === 0) return undefined;
-  if (ctx.metricValue === 'last') return series.last;
-  const best = directionOf(ctx.study) === 'maximize' ? series.max : series.min;
-  return Number.isNaN(best) ? undefined : best;
+  if (ctx.metricValue === 'last') return ctx.store.lastValue(trial.id, key);
+  return ctx.store.bestValue(trial.id, key, directionOf(ctx.study));
 }
 
 /** Seconds the trial ran (or has been running), or undefined before it started. */

@@ -8,6 +8,7 @@ import type {
 import { trialStyle } from '../../../src/components/internal/theme.js';
 import { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
 import type { Trial } from '../../../src/protocol/index.js';
+import { canvasOf, paintedNear, pixelAt, pointer } from './canvas-probe.js';
 
 MetricsChart.define();
 
@@ -50,38 +51,6 @@ async function chartFor(store: TrialStore, extra: Partial<MetricsChart> = {}): P
   Object.assign(el, { store, metric: 'loss', ...extra });
   await el.updateComplete;
   return el;
-}
-
-function canvasOf(el: MetricsChart): HTMLCanvasElement {
-  return el.shadowRoot!.querySelector('canvas.main')!;
-}
-
-/** The RGBA of the device pixel under the CSS position (left, top) of the canvas. */
-function pixelAt(el: MetricsChart, left: number, top: number): number[] {
-  const canvas = canvasOf(el);
-  const scale = canvas.width / canvas.getBoundingClientRect().width;
-  const ctx = canvas.getContext('2d')!;
-  return Array.from(ctx.getImageData(Math.floor(left * scale), Math.floor(top * scale), 1, 1).data);
-}
-
-/** Whether any pixel within `r` CSS pixels of (left, top) is painted in roughly `hex`. */
-function paintedNear(el: MetricsChart, left: number, top: number, hex: string, r = 1): boolean {
-  const want = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
-  for (let dx = -r; dx <= r; dx++) {
-    for (let dy = -r; dy <= r; dy++) {
-      const [red, green, blue, alpha] = pixelAt(el, left + dx, top + dy);
-      const close = Math.abs(red - want[0]) + Math.abs(green - want[1]) + Math.abs(blue - want[2]) < 60;
-      if (alpha > 150 && close) return true;
-    }
-  }
-  return false;
-}
-
-function pointer(el: MetricsChart, type: string, left: number, top: number): void {
-  const overlay = el.shadowRoot!.querySelector('canvas.overlay')!;
-  const rect = overlay.getBoundingClientRect();
-  const init = { clientX: rect.left + left, clientY: rect.top + top, bubbles: true, button: 0, pointerId: 1 };
-  overlay.dispatchEvent(type === 'dblclick' ? new MouseEvent(type, init) : new PointerEvent(type, init));
 }
 
 const color0 = trialStyle(0).color;

@@ -1,0 +1,251 @@
+// `npm run bench:scale-tab` (also run by `bench:scale`): the browser half of level-of-detail series
+// at scale. A study of TRIALS x POINTS points of `loss` (plus the extra metrics of `scale.bench.ts`)
+// is written to a sync engine on PGlite and served by the dashboard server (`/events` and
+// `/series`); a new headless-Chromium tab opens the dashboard on it. Reported: time until the table
+// and every curve are drawn, bytes over the wire for that first picture, the tab's JS heap, zoom to
+// exact pixels p50/p95, event to pixel p50/p95 while APPENDERS trials append 10 points/s each, and
+// screenshots of our chart and of a 320-points-per-curve sampling (like MLflow's) of the same data
+// with one planted spike.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { loadBrowserBundle } from '../src/cli/browser-bundle.js';
+import { columnOf, type MetricBatch } from '../src/protocol/index.js';
+import { createEventStream, createSeriesWindowHandler, startDashboardServer } from '../src/server/index.js';
+import { createSyncEngine } from '../src/sync/index.js';
+import { openPglite } from '../src/sync/storage/pglite.js';
+import { createSqlStorage } from '../src/sync/storage/sql/storage.js';
+import { KEY, STUDY_ID, setupStudy } from './scale.bench.js';
+import { bundle, launch, root, serve } from './table/harness.js';
+
+const size = {
+  trials: Number(process.env.TRIALS ?? 200),
+  points: Number(process.env.POINTS ?? 20_000),
+  extraKeys: Number(process.env.EXTRA_KEYS ?? 4),
+  extraPoints: Number(process.env.EXTRA_POINTS ?? 1000),
+  batch: Number(process.env.BATCH ?? 5000),
+};
+const APPENDERS = Math.min(size.trials, Number(process.env.APPENDERS ?? 200));
+const ZOOMS = Number(process.env.ZOOMS ?? 20);
+const SAMPLED = 320;
+const SPIKE = { trial: 'trial-0', step: Math.floor(size.points * 0.61), value: 40 };
+const VIEWPORT = { width: 1400, height: 900 };
+const OUT = process.env.SHOTS_DIR ?? tmpdir();
+
+const ms = (n: number) => `${n.toFixed(0)} ms`;
+const pct = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+};
+const spread = (values: number[]) =>
+  `p50 ${ms(pct(values, 0.5))}, p95 ${ms(pct(values, 0.95))} (${values.length} runs)`;
+
+/** In the page: the dashboard's chart and store (bench only: reads the chart's private state). */
+const chartState = `(() => {
+  const dash = document.querySelector('trial-dashboard');
+  const find = (root) => root?.querySelector('trial-metrics-chart') ?? [...(root?.querySelectorAll('*') ?? [])].map((e) => e.shadowRoot && find(e.shadowRoot)).find(Boolean);
+  const chart = find(dash?.shadowRoot);
+  return { dash, chart, store: dash?.activeStore };
+})()`;
+
+async function firstPicture(page: Page, url: string) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  let bytes = 0;
+  cdp.on('Network.dataReceived', (e) => {
+    bytes += e.encodedDataLength || e.dataLength;
+  });
+  const start = Date.now();
+  await page.goto(url);
+  await page.waitForFunction(
+    ({ state, trials }) => {
+      // biome-ignore lint/security/noGlobalEval: the bench's page probe is a string.
+      const { chart, store } = eval(state);
+      if (!chart || !store || store.trialsOf('scale').length < trials) return false;
+      const views = chart.views ?? [];
+      return (
+        chart.domains !== undefined &&
+        views.length >= trials &&
+        views.every((v: { length: number }) => v.length > 0)
+      );
+    },
+    { state: chartState, trials: size.trials },
+    { timeout: 120_000, polling: 'raf' },
+  );
+  const elapsed = Date.now() - start;
+  const wire = bytes;
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heap = await page.evaluate(
+    () => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize,
+  );
+  return { elapsed, wire, heap };
+}
+
+/** Zooms the chart to random x ranges; ms from the zoom to the frame drawn from its exact window. */
+async function zooms(page: Page): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < ZOOMS; i++) {
+    const width = size.points / 2 ** (1 + (i % 8));
+    const from = Math.floor((((i * 7919) % 1000) / 1000) * (size.points - width));
+    times.push(
+      await page.evaluate(
+        ({ state, from, to }) =>
+          new Promise<number>((resolve) => {
+            // biome-ignore lint/security/noGlobalEval: the bench's page probe is a string.
+            const { chart } = eval(state);
+            const start = performance.now();
+            chart.setZoom([from, to], undefined);
+            const check = () => {
+              const zoom = chart.windows.windowed?.zoom;
+              if (zoom && zoom.from === from && zoom.to === to) {
+                requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - start)));
+              } else requestAnimationFrame(check);
+            };
+            check();
+          }),
+        { state: chartState, from, to: from + width },
+      ),
+    );
+  }
+  await page.evaluate((state) => {
+    // biome-ignore lint/security/noGlobalEval: the bench's page probe is a string.
+    eval(state).chart.setZoom(undefined, undefined);
+  }, chartState);
+  return times;
+}
+
+/** Starts recording, in the page, ms from a point's timestamp to the frame after it reached the store. */
+async function watchLatency(page: Page): Promise<void> {
+  await page.evaluate((state) => {
+    // biome-ignore lint/security/noGlobalEval: the bench's page probe is a string.
+    const { store } = eval(state);
+    const latencies: number[] = [];
+    (window as unknown as { latencies: number[] }).latencies = latencies;
+    store.subscribe((change: { series: Map<string, { trialId: string; key: string }> }) => {
+      const stamps: number[] = [];
+      for (const { trialId, key } of change.series.values()) {
+        const series = key === 'loss' && store.getSeries(trialId, key);
+        if (series?.length) stamps.push(series.timestamps[series.length - 1]);
+      }
+      if (!stamps.length) return;
+      // The chart paints in this same notification; the frame is on screen after the next one.
+      requestAnimationFrame(() => {
+        const now = Date.now();
+        for (const t of stamps) latencies.push(now - t);
+      });
+    });
+  }, chartState);
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'trialkit-scale-tab-'));
+  const storage = createSqlStorage('pglite', () => openPglite({ dataDir: dir }), { summaries: true });
+  const engine = createSyncEngine({ storage, enabled: false });
+  const total = size.trials * (size.points + size.extraKeys * size.extraPoints);
+  console.log(
+    `study: ${size.trials} trials x ${size.points} points of ${KEY} + ${size.extraKeys} x ${size.extraPoints} (${(total / 1e6).toFixed(1)}M points), PGlite`,
+  );
+  const writeStart = performance.now();
+  await setupStudy(engine, size);
+  await engine.appendMetrics(SPIKE.trial, KEY, [
+    { step: SPIKE.step, value: SPIKE.value, timestamp: 1.75e12 + SPIKE.step * 100 },
+  ]);
+  console.log(
+    `  written in ${((performance.now() - writeStart) / 1000).toFixed(0)} s; planted spike ${SPIKE.value} at step ${SPIKE.step} of ${SPIKE.trial}`,
+  );
+
+  const { code } = await loadBrowserBundle(root);
+  const server = await startDashboardServer({
+    page: { title: 'scale', attributes: { src: '/events', study: STUDY_ID, metrics: KEY } },
+    bundle: code,
+    events: createEventStream(engine),
+    series: createSeriesWindowHandler(engine),
+  });
+  const browser = await launch(['--enable-precise-memory-info']);
+  let appending: ReturnType<typeof setInterval> | undefined;
+  try {
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    // tsx names the functions this script hands to the page with a helper the page lacks.
+    await page.addInitScript('globalThis.__name = (f) => f;');
+    page.on('pageerror', (error) => console.error('page error:', error));
+    const first = await firstPicture(page, server.url);
+    console.log(
+      `  new tab: table and every curve drawn in ${ms(first.elapsed)}; ${(first.wire / 1e6).toFixed(2)} MB over the wire (page, bundle, events, windows); JS heap ${(first.heap / 2 ** 20).toFixed(0)} MB after a GC`,
+    );
+    await page.screenshot({ path: join(OUT, 'ours.png') });
+
+    console.log(`  zoom to exact pixels: ${spread(await zooms(page))}`);
+
+    await watchLatency(page);
+    let next = size.points + 1;
+    appending = setInterval(() => {
+      const step = next++;
+      for (let t = 0; t < APPENDERS; t++)
+        void engine.appendMetrics(`trial-${t}`, KEY, [
+          { step, value: Math.exp(-step / 20_000), timestamp: Date.now() },
+        ]);
+    }, 100);
+    await page.waitForTimeout(15_000);
+    clearInterval(appending);
+    appending = undefined;
+    const latencies = await page.evaluate(() => (window as unknown as { latencies: number[] }).latencies);
+    console.log(`  event to pixel while ${APPENDERS} trials append 10 points/s each: ${spread(latencies)}`);
+
+    // The sampling baseline: SAMPLED evenly spaced points per curve of the same data.
+    const sampled: MetricBatch[] = [];
+    for (let t = 0; t < size.trials; t++) {
+      // The first point of each of SAMPLED equal columns: evenly spaced raw points.
+      const query = {
+        studyId: STUDY_ID,
+        key: KEY,
+        x: 'step' as const,
+        trialIds: [`trial-${t}`],
+        from: 0,
+        to: size.points,
+        columns: SAMPLED,
+      };
+      const part = (await engine.getSeriesWindow(query)).series[0];
+      const batch: MetricBatch = { trialId: part.trialId, key: KEY, steps: [], values: [], timestamps: [] };
+      let column = -1;
+      for (let i = 0; i < part.steps.length; i++) {
+        const at = columnOf(part.steps[i], 0, size.points, SAMPLED);
+        if (at === column) continue;
+        column = at;
+        (batch.steps as number[]).push(part.steps[i]);
+        (batch.values as number[]).push(part.values[i]);
+        (batch.timestamps as number[]).push(part.timestamps[i]);
+      }
+      sampled.push(batch);
+    }
+    const snapshot = await engine.snapshot({ points: false });
+    const shots = await serve(await bundle('bench/scale/sampled-page.ts'));
+    const other = await browser.newPage({ viewport: VIEWPORT });
+    await other.goto(shots.url);
+    await other.waitForFunction(() => 'showSampled' in window);
+    await other.evaluate(
+      ({ study, trials, batches, w, h }) => window.showSampled(study, trials, batches, w, h),
+      {
+        study: snapshot.studies.find((s) => s.id === STUDY_ID)!,
+        trials: snapshot.trials,
+        batches: sampled,
+        w: VIEWPORT.width - 40,
+        h: 480,
+      },
+    );
+    await other.screenshot({ path: join(OUT, 'sampled-320.png') });
+    shots.server.close();
+    const kept = Array.from(sampled[0].values).includes(SPIKE.value);
+    console.log(
+      `  screenshots: ${join(OUT, 'ours.png')} and ${join(OUT, 'sampled-320.png')}; the planted spike is ${kept ? '' : 'not '}among the 320 sampled points of ${SPIKE.trial}`,
+    );
+  } finally {
+    if (appending) clearInterval(appending);
+    await browser.close();
+    await server.close();
+    await storage.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

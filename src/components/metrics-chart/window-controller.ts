@@ -1,0 +1,246 @@
+/**
+ * Level of detail for `<trial-metrics-chart>`: when the store can fetch windows, the curves come
+ * from the overview of the whole x range at the plot's width and, once zoomed, from the exact
+ * window of the view, with the live tail after them. Zoom fetches are debounced and aborted when
+ * the user moves on; what is drawn stays until its replacement arrives, so the chart never goes
+ * blank. The chart asks the store for windows; it fetches nothing itself. Stores without a window
+ * fetcher keep the raw path: every curve is the store's series.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { MetricSeries, TrialStore } from '../../client/index.js';
+import { overviewRange } from '../../client/lod/overview-query.js';
+import { WindowedSeries } from '../../client/lod/windowed-series.js';
+import type { SeriesWindow, SeriesWindowQuery, SeriesWindowX } from '../../protocol/index.js';
+import type { Domain, XAxis } from './scales.js';
+
+/** What the chart shows, read at every commit. */
+export interface WindowScope {
+  readonly store: TrialStore;
+  readonly key: string;
+  readonly studyId: string;
+  /** The trials in scope; a new set object whenever it changes. */
+  readonly trials: ReadonlySet<string>;
+  readonly xAxis: XAxis;
+  /** The plot's width in device pixels. */
+  readonly pixels: number;
+  /** The zoomed x domain in axis units, if zoomed. */
+  readonly zoomX?: Domain;
+}
+
+export interface WindowControllerOptions {
+  /** A window arrived: the curves changed (rebuild the views). */
+  onCurves: () => void;
+  /** Quiet time after the last zoom or pan before its exact window is fetched. */
+  debounceMs?: number;
+}
+
+/** Overview widths are rounded up to this many pixels, so small layout shifts reuse the overview. */
+const PIXEL_STEP = 32;
+
+const AXIS_X: Record<XAxis, SeriesWindowX> = { step: 'step', wall: 'time', relative: 'relative' };
+
+/** One fetch in flight or shown: its query and how to cancel it. */
+interface Fetch {
+  readonly query: SeriesWindowQuery;
+  readonly abort: AbortController;
+  done: boolean;
+}
+
+export class WindowController implements ReactiveController {
+  private windowed?: WindowedSeries;
+  private store?: TrialStore;
+  /** What the overview was asked for: the study, trial ids and width. */
+  private overviewFor?: string;
+  private trialsSeen?: { set: ReadonlySet<string>; key: string };
+  private zoomFor?: Domain;
+  private overview?: Fetch;
+  private zoom?: Fetch;
+  private zoomTimer?: ReturnType<typeof setTimeout>;
+  private shownKey?: string;
+  private releasePoints?: () => void;
+
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly options: WindowControllerOptions,
+  ) {
+    host.addController(this);
+  }
+
+  hostDisconnected(): void {
+    this.reset();
+  }
+
+  /** The curve to draw for a trial: from the windows when they have it, else the store's raw series. */
+  curveOf(store: TrialStore, trialId: string, key: string): MetricSeries | undefined {
+    const live = store.getSeries(trialId, key);
+    if (!this.windowed || this.windowed.key !== key || this.store !== store) return live;
+    return this.windowed.curve(trialId, live) ?? live;
+  }
+
+  /**
+   * Translates a store change of a series (its raw points from `from` on) to the curve drawn:
+   * the first index of the curve that changed, or undefined when the curve did not.
+   */
+  changedFrom(store: TrialStore, trialId: string, key: string, from: number): number | undefined {
+    const windowed = this.windowed;
+    if (!windowed || windowed.key !== key || !windowed.has(trialId)) return from;
+    const live = store.getSeries(trialId, key);
+    return live && windowed.grow(trialId, live);
+  }
+
+  /** Windows fetched so far are stale (the source reconnected): fetch what is shown again. */
+  invalidate(): void {
+    this.overviewFor = undefined;
+    this.zoomFor = undefined;
+  }
+
+  /** Starts the fetches the chart's scope needs; undefined scope (no study, no metric) stops. */
+  update(scope: WindowScope | undefined): void {
+    if (!scope?.store.canFetchWindows) {
+      this.reset();
+      return;
+    }
+    const x = AXIS_X[scope.xAxis];
+    if (this.store !== scope.store || this.windowed?.key !== scope.key || this.windowed.x !== x) {
+      this.reset();
+      this.store = scope.store;
+      const store = scope.store;
+      this.windowed = new WindowedSeries(scope.key, x, (id) => store.getTrial(id)?.startedAt ?? 0);
+    }
+    if (this.shownKey !== scope.key) {
+      this.releasePoints?.();
+      this.shownKey = scope.key;
+      this.releasePoints = scope.store.showPoints(scope.key);
+    }
+    this.updateOverview(scope);
+    this.updateZoom(scope);
+  }
+
+  private updateOverview(scope: WindowScope): void {
+    const pixels = Math.ceil(scope.pixels / PIXEL_STEP) * PIXEL_STEP;
+    const wanted = `${scope.studyId}\u0000${pixels}\u0000${this.trialsKey(scope.trials)}`;
+    if (wanted === this.overviewFor) return;
+    this.overviewFor = wanted;
+    const range = this.extentOf(scope);
+    if (!range) return;
+    const aligned = overviewRange(range[0], range[1], pixels);
+    const query: SeriesWindowQuery = {
+      studyId: scope.studyId,
+      key: scope.key,
+      x: this.windowed!.x,
+      ...aligned,
+      trialIds: trialList(scope),
+    };
+    this.overview = this.start(query, this.overview, (window) => this.windowed?.setOverview(window));
+  }
+
+  private updateZoom(scope: WindowScope): void {
+    const zoom = scope.zoomX;
+    if (
+      zoom === this.zoomFor ||
+      (zoom && this.zoomFor && zoom[0] === this.zoomFor[0] && zoom[1] === this.zoomFor[1])
+    )
+      return;
+    this.zoomFor = zoom;
+    clearTimeout(this.zoomTimer);
+    // The user moved past what was being fetched.
+    if (this.zoom && !this.zoom.done) this.cancel(this.zoom);
+    if (!zoom) {
+      if (this.zoom) this.cancel(this.zoom);
+      this.zoom = undefined;
+      this.windowed?.setZoom(undefined);
+      this.options.onCurves();
+      return;
+    }
+    const factor = scope.xAxis === 'relative' ? 1000 : 1;
+    const query: SeriesWindowQuery = {
+      studyId: scope.studyId,
+      key: scope.key,
+      x: this.windowed!.x,
+      from: zoom[0] * factor,
+      to: zoom[1] * factor,
+      columns: Math.max(1, Math.min(8192, Math.round(scope.pixels))),
+      trialIds: trialList(scope),
+    };
+    this.zoomTimer = setTimeout(() => {
+      this.zoom = this.start(query, this.zoom, (window) => this.windowed?.setZoom(window));
+    }, this.options.debounceMs ?? 80);
+  }
+
+  /** Fetches `query` through the store; once it arrives, `show` it and release `previous`. */
+  private start(
+    query: SeriesWindowQuery,
+    previous: Fetch | undefined,
+    show: (w: SeriesWindow) => void,
+  ): Fetch {
+    const store = this.store!;
+    const fetch: Fetch = { query, abort: new AbortController(), done: false };
+    if (previous && !previous.done) this.cancel(previous);
+    store.fetchWindow(query, fetch.abort.signal).then(
+      (window) => {
+        fetch.done = true;
+        if (fetch.abort.signal.aborted || this.store !== store) return store.releaseWindow(query);
+        if (previous?.done) store.releaseWindow(previous.query);
+        show(window);
+        this.options.onCurves();
+      },
+      (error: unknown) => {
+        fetch.done = true;
+        // Aborted, or the server has no windows (the store fell back to raw points): nothing to say.
+        if (fetch.abort.signal.aborted || !store.canFetchWindows) return;
+        store.reportError(
+          'source_error',
+          `series window for ${query.key}: ${(error as Error).message ?? error}`,
+        );
+      },
+    );
+    return fetch;
+  }
+
+  private cancel(fetch: Fetch): void {
+    if (fetch.done) this.store?.releaseWindow(fetch.query);
+    else fetch.abort.abort();
+  }
+
+  /** The x extent of the trials in scope, in window units, from their summaries. */
+  private extentOf(scope: WindowScope): Domain | undefined {
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (const id of scope.trials) {
+      const summary = scope.store.summaryOf(id, scope.key);
+      if (!summary) continue;
+      const offset = scope.xAxis === 'relative' ? (scope.store.getTrial(id)?.startedAt ?? 0) : 0;
+      const points = [summary.first, summary.last, summary.min, summary.max];
+      for (const point of points) {
+        if (!point) continue;
+        const x = scope.xAxis === 'step' ? point.step : point.timestamp - offset;
+        if (x < min) min = x;
+        if (x > max) max = x;
+      }
+    }
+    return min <= max ? [min, max] : undefined;
+  }
+
+  /** The trial ids as one string, recomputed only when the chart hands over a new set. */
+  private trialsKey(trials: ReadonlySet<string>): string {
+    if (this.trialsSeen?.set !== trials) this.trialsSeen = { set: trials, key: [...trials].sort().join(',') };
+    return this.trialsSeen.key;
+  }
+
+  private reset(): void {
+    clearTimeout(this.zoomTimer);
+    for (const fetch of [this.overview, this.zoom]) if (fetch) this.cancel(fetch);
+    this.overview = this.zoom = undefined;
+    this.overviewFor = this.zoomFor = undefined;
+    this.windowed = undefined;
+    this.releasePoints?.();
+    this.releasePoints = undefined;
+    this.shownKey = undefined;
+  }
+}
+
+/** The trials of a window request: omitted when they are every trial of the study. */
+function trialList(scope: WindowScope): string[] | undefined {
+  const ofStudy = scope.store.trialsOf(scope.studyId).length;
+  return scope.trials.size === ofStudy ? undefined : [...scope.trials];
+}

@@ -1,0 +1,48 @@
+/** Reading a chart's canvas and driving its pointer, for the chart's browser tests. */
+import type { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
+
+export function canvasOf(el: MetricsChart): HTMLCanvasElement {
+  return el.shadowRoot!.querySelector('canvas.main')!;
+}
+
+/** The RGBA of the device pixel under the CSS position (left, top) of the canvas. */
+export function pixelAt(el: MetricsChart, left: number, top: number): number[] {
+  const canvas = canvasOf(el);
+  const scale = canvas.width / canvas.getBoundingClientRect().width;
+  const ctx = canvas.getContext('2d')!;
+  return Array.from(ctx.getImageData(Math.floor(left * scale), Math.floor(top * scale), 1, 1).data);
+}
+
+/** Whether any pixel within `r` CSS pixels of (left, top) is painted in roughly `hex`. */
+export function paintedNear(el: MetricsChart, left: number, top: number, hex: string, r = 1): boolean {
+  const want = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
+  for (let dx = -r; dx <= r; dx++) {
+    for (let dy = -r; dy <= r; dy++) {
+      const [red, green, blue, alpha] = pixelAt(el, left + dx, top + dy);
+      const close = Math.abs(red - want[0]) + Math.abs(green - want[1]) + Math.abs(blue - want[2]) < 60;
+      if (alpha > 150 && close) return true;
+    }
+  }
+  return false;
+}
+
+export function pointer(el: MetricsChart, type: string, left: number, top: number): void {
+  const overlay = el.shadowRoot!.querySelector('canvas.overlay')!;
+  const rect = overlay.getBoundingClientRect();
+  const init = { clientX: rect.left + left, clientY: rect.top + top, bubbles: true, button: 0, pointerId: 1 };
+  overlay.dispatchEvent(type === 'dblclick' ? new MouseEvent(type, init) : new PointerEvent(type, init));
+}
+
+/** How many device pixels of the main canvas are painted in roughly `hex`. */
+export function paintedCount(el: MetricsChart, hex: string): number {
+  const want = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
+  const canvas = canvasOf(el);
+  const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+  let count = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    const close =
+      Math.abs(data[i] - want[0]) + Math.abs(data[i + 1] - want[1]) + Math.abs(data[i + 2] - want[2]) < 60;
+    if (data[i + 3] > 150 && close) count++;
+  }
+  return count;
+}

@@ -1,0 +1,139 @@
+import { expect, fixture, html, nextFrame, oneEvent, waitUntil } from '@open-wc/testing';
+import { connectEngine } from '../../../src/client/sources/engine.js';
+import { TrialStore } from '../../../src/client/store.js';
+import type { ZoomChangeEvent } from '../../../src/components/events/index.js';
+import { trialStyle } from '../../../src/components/internal/theme.js';
+import { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
+import type { Trial } from '../../../src/protocol/index.js';
+import { WindowProducer } from '../../fixtures/window-producer.js';
+import { paintedCount, paintedNear, pointer } from './canvas-probe.js';
+
+MetricsChart.define();
+
+const POINTS = 10_000;
+const SPIKE_STEP = 6123;
+const SPIKE = 100;
+const color0 = trialStyle(0).color;
+
+function trial(id: string, number: number): Trial {
+  return { id, studyId: 's1', number, status: 'running', params: {}, tags: {}, flags: [], startedAt: 0 };
+}
+
+/** Trial a's value at a step: scattered over [1, 10], and 100 once. */
+const valueAt = (step: number) =>
+  step === SPIKE_STEP ? SPIKE : 1 + (9 * (((Math.sin(step) * 10_000) % 1) + 1)) / 2;
+
+/** Two trials of 10,000 points; trial a scatters over [1, 10] but for one point at 100. */
+function producer(): WindowProducer {
+  const p = new WindowProducer(
+    {
+      id: 's1',
+      name: 'study',
+      status: 'running',
+      createdAt: 0,
+      tags: {},
+      objective: { metric: 'loss', direction: 'minimize' },
+    },
+    [trial('a', 0), trial('b', 1)],
+  );
+  const steps = Array.from({ length: POINTS }, (_, i) => i);
+  p.append('a', 'loss', steps, steps.map(valueAt));
+  p.append(
+    'b',
+    'loss',
+    steps,
+    steps.map((s) => 2 + s / POINTS),
+  );
+  return p;
+}
+
+async function chartOn(
+  p: WindowProducer,
+): Promise<{ el: MetricsChart; store: TrialStore; close: () => void }> {
+  const store = new TrialStore();
+  const handle = connectEngine(store, p);
+  const el = await fixture<MetricsChart>(
+    html`<trial-metrics-chart style="width: 500px; height: 300px" theme="light"></trial-metrics-chart>`,
+  );
+  Object.assign(el, { store, study: 's1' });
+  await waitUntil(() => el.domains !== undefined, 'the overview is drawn');
+  return { el, store, close: () => handle.close() };
+}
+
+/** Drags a zoom box over x in [from, to] and y in [bottom, top]; resolves with the zoom event. */
+async function zoomTo(
+  el: MetricsChart,
+  from: number,
+  to: number,
+  bottom: number,
+  top: number,
+): Promise<ZoomChangeEvent> {
+  const a = el.positionOf(from, top)!;
+  const b = el.positionOf(to, bottom)!;
+  const zoomed = oneEvent(el, 'zoom-change') as Promise<ZoomChangeEvent>;
+  pointer(el, 'pointerdown', a.left, a.top);
+  pointer(el, 'pointermove', (a.left + b.left) / 2, (a.top + b.top) / 2);
+  pointer(el, 'pointerup', b.left, b.top);
+  return zoomed;
+}
+
+describe('<trial-metrics-chart> with level-of-detail windows', () => {
+  it('draws the aligned overview at once, from summaries, with a single-point spike', async () => {
+    const p = producer();
+    const { el, store, close } = await chartOn(p);
+    expect(store.getSeries('a', 'loss')).to.equal(undefined, 'the snapshot carried summaries, not points');
+    expect(store.summaryOf('a', 'loss')!.max!.value).to.equal(SPIKE);
+    const [overview] = p.requests;
+    expect(overview.from! % 16).to.equal(0);
+    expect(((overview.to! - overview.from!) / overview.columns) % 16).to.equal(0);
+    const plotPixels = 500 * devicePixelRatio;
+    expect(overview.columns).to.be.within(plotPixels / 4, plotPixels);
+    expect(el.domains!.y[1]).to.be.at.least(SPIKE);
+    const spike = el.positionOf(SPIKE_STEP, SPIKE)!;
+    expect(paintedNear(el, spike.left, spike.top, color0, 2)).to.equal(true);
+    close();
+  });
+
+  it('fetches the exact window after a zoom, drawing the overview meanwhile, and drops a fetch moved past', async () => {
+    const p = producer();
+    const { el, close } = await chartOn(p);
+    const release = p.hold();
+    await zoomTo(el, 6000, 6300, 0.5, 11);
+    await waitUntil(() => p.requests.length === 2, 'the first zoom is fetched');
+    // Still drawn (from the overview) while the window is on its way.
+    await nextFrame();
+    expect(paintedCount(el, color0)).to.be.above(100);
+    const second = await zoomTo(el, 6100, 6150, 0.6, 10.9);
+    await waitUntil(() => p.requests.length === 3, 'the second zoom is fetched, the first dropped');
+    release();
+    const last = p.requests[2];
+    expect([last.from, last.to]).to.deep.equal(second.x);
+    expect(last.trialIds).to.equal(undefined);
+    // 51 steps over hundreds of columns: every raw point is drawn where it lies (the overview
+    // kept only 4 or 5 of each 16).
+    const steps = Array.from({ length: 49 }, (_, i) => 6101 + i).filter((s) => s !== SPIKE_STEP);
+    const drawn = (step: number) => {
+      const at = el.positionOf(step, valueAt(step))!;
+      return paintedNear(el, at.left, at.top, color0, 1);
+    };
+    await waitUntil(() => steps.every(drawn), 'every raw point of the zoom is drawn', { timeout: 3000 });
+    close();
+  });
+
+  it('keeps a live curve growing past its window', async () => {
+    const p = producer();
+    const { el, close } = await chartOn(p);
+    const steps = Array.from({ length: 200 }, (_, i) => POINTS + i);
+    p.append(
+      'a',
+      'loss',
+      steps,
+      steps.map(() => 50),
+    );
+    await waitUntil(() => el.domains!.x[1] >= POINTS + 199, 'the x axis reaches the new points');
+    await nextFrame();
+    const tail = el.positionOf(POINTS + 150, 50)!;
+    expect(paintedNear(el, tail.left, tail.top, color0, 2)).to.equal(true);
+    close();
+  });
+});
