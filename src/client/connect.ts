@@ -37,7 +37,7 @@ export interface Connection {
 /** Opens the connection `options` name into `options.store`, or into a new store. */
 export async function connect(options: ConnectOptions): Promise<Connection> {
   const store = options.store ?? new TrialStore();
-  if (options.source) return { store, handle: connectEngine(store, options.source) };
+  if (options.source) return { store, handle: connectEngine(store, options.source, { windows: true }) };
   // Level of detail: the server beside the stream serves windows at `series`.
   if (options.src) return { store, handle: connectSse(store, options.src, { windows: true }) };
   if (!options.mlflow || !options.experiment) {

@@ -11,6 +11,12 @@ import { EventFeed, errorMessage, type SourceHandle } from './feed.js';
 export interface EngineSourceOptions {
   /** Delays between attempts when `snapshot()` fails. */
   backoff?: BackoffOptions;
+  /**
+   * Level of detail: when the producer serves series windows, take summaries instead of raw
+   * points in the snapshot and let charts fetch windows (default false: every point, as before;
+   * `connect()`, which the dashboard uses, turns it on).
+   */
+  windows?: boolean;
 }
 
 /**
@@ -30,7 +36,7 @@ export function connectEngine(
   let closed = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
   // A producer that serves windows sends summaries instead of raw points in its snapshot.
-  const fetcher = producerWindowFetcher(producer);
+  const fetcher = options.windows ? producerWindowFetcher(producer) : undefined;
   store.setWindowFetcher(fetcher);
 
   const deliver = (event: TrialEvent) => {

@@ -51,7 +51,7 @@ async function chartOn(
   p: WindowProducer,
 ): Promise<{ el: MetricsChart; store: TrialStore; close: () => void }> {
   const store = new TrialStore();
-  const handle = connectEngine(store, p);
+  const handle = connectEngine(store, p, { windows: true });
   const el = await fixture<MetricsChart>(
     html`<trial-metrics-chart style="width: 500px; height: 300px" theme="light"></trial-metrics-chart>`,
   );

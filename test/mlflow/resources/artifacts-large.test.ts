@@ -14,10 +14,12 @@ const SIZE = 200 * 1024 * 1024;
 /**
  * Peak resident memory above the child's baseline (client warmed up, nothing sent), as a share of the
  * file. An upload streams the file from disk (measured ≈ 30 MB above baseline); a download keeps
- * received chunks only until a later GC (≈ 90 MB above baseline, as with `node:http`).
+ * received chunks only until a later GC (≈ 90 MB above baseline, as with `node:http`). The bounds
+ * leave room for GC timing on a busy machine (85 MB was seen under a full test run) while still
+ * failing the old behaviour, where the upload alone grew by more than the file (233 MB).
  */
-const MAX_UPLOAD_GROWTH = 0.4 * SIZE;
-const MAX_GROWTH = 0.65 * SIZE;
+const MAX_UPLOAD_GROWTH = 0.6 * SIZE;
+const MAX_GROWTH = 0.8 * SIZE;
 const dir = mkdtempSync(join(tmpdir(), 'trialkit-large-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
