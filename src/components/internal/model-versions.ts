@@ -10,6 +10,11 @@ export function modelVersionLabel(model: RegisteredModelVersion): string {
   return `${model.name} v${model.version}${model.aliases.length ? ` (${model.aliases.join(', ')})` : ''}`;
 }
 
+/** Every version's label, comma-separated, or undefined when there are none. */
+export function modelVersionsText(models: readonly RegisteredModelVersion[] | undefined): string | undefined {
+  return models?.length ? models.map(modelVersionLabel).join(', ') : undefined;
+}
+
 /** `{base}/#/models/{name}/versions/{version}`, both encoded, or undefined without a base. */
 export function modelVersionUrl(model: RegisteredModelVersion, base: string | undefined): string | undefined {
   if (!base) return undefined;
@@ -36,7 +41,6 @@ export function modelVersionChips(
           target="_blank"
           rel="noopener noreferrer"
           tabindex=${tabbable ? 0 : -1}
-          title="Open ${label} in MLflow"
           >${label}</a
         >`
       : html`<span part="model" class="model">${label}</span>`;

@@ -5,7 +5,7 @@
  */
 import type { TrialStore } from '../../client/index.js';
 import { ownValue, type Study, type Trial } from '../../protocol/index.js';
-import { modelVersionLabel } from '../internal/model-versions.js';
+import { modelVersionsText } from '../internal/model-versions.js';
 import { paramNumber } from '../internal/param-number.js';
 
 export const ColumnKind = {
@@ -186,7 +186,7 @@ export function columnValue(column: TableColumn, trial: Trial, ctx: ColumnContex
     case ColumnKind.Flags:
       return trial.flags.length ? trial.flags.join(' ') : undefined;
     case ColumnKind.Models:
-      return trial.models?.length ? trial.models.map(modelVersionLabel).join(', ') : undefined;
+      return modelVersionsText(trial.models);
     case ColumnKind.Mlflow:
       return mlflowRunUrl(trial, ctx.mlflowUiUrl);
   }

@@ -6,7 +6,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import type { Trial } from '../../protocol/index.js';
 import { formatDuration, formatNumber, formatTime, trialLabel } from '../internal/format.js';
-import { modelVersionChips } from '../internal/model-versions.js';
+import { modelVersionChips, modelVersionsText } from '../internal/model-versions.js';
 import { statusIcon, statusLabel } from '../internal/status.js';
 import {
   type ColumnContext,
@@ -109,7 +109,7 @@ function rowCells(trial: Trial, activeCol: number, cells: RowCells): TemplateRes
     >
       ${
         modelLinks
-          ? modelVersionChips(trial.models, ctx.mlflowUiUrl, active)
+          ? modelsCell(trial, ctx, active)
           : link
             ? html`<a
             part="mlflow-link"
@@ -140,7 +140,7 @@ function cellValue(column: TableColumn, trial: Trial, ctx: ColumnContext): unkno
     case ColumnKind.Flags:
       return trial.flags.map((flag) => html`<span part="flag" class="flag">${flag}</span>`);
     case ColumnKind.Models:
-      return modelVersionChips(trial.models, undefined);
+      return modelsCell(trial, ctx, false);
     case ColumnKind.Mlflow:
       return trial.mlflow?.runId ? html`<span class="muted">${trial.mlflow.runId.slice(0, 8)}</span>` : '';
     default: {
@@ -154,4 +154,11 @@ function cellValue(column: TableColumn, trial: Trial, ctx: ColumnContext): unkno
         : formatNumber(value);
     }
   }
+}
+
+/** The versions as chips (links with an MLflow UI URL); the tooltip lists those the cell cuts off. */
+function modelsCell(trial: Trial, ctx: ColumnContext, tabbable: boolean): TemplateResult {
+  return html`<span class="models" title=${modelVersionsText(trial.models) ?? ''}
+    >${modelVersionChips(trial.models, ctx.mlflowUiUrl, tabbable)}</span
+  >`;
 }

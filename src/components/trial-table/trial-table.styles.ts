@@ -209,7 +209,8 @@ export const trialTableStyles = [
       user-select: none;
     }
     [role='columnheader'] .label,
-    .text {
+    .text,
+    .models {
       overflow: hidden;
       text-overflow: ellipsis;
     }
