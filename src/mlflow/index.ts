@@ -83,5 +83,6 @@ export {
   RunLoggerFullError,
   type RunLoggerOptions,
 } from './run-logger.js';
+export { modelVersionsOfRuns, type RunModelVersion } from './run-models.js';
 export { validateKey } from './validation.js';
 export type { KeyValues, MetricInput, ParamValue } from './wire.js';

@@ -66,6 +66,17 @@ export const mlflowLinkSchema = z.object({
 });
 export type MlflowLink = z.infer<typeof mlflowLinkSchema>;
 
+/** A version of a model in MLflow's registry, registered from a trial's run. */
+export const registeredModelVersionSchema = z.object({
+  /** The registered model's name. */
+  name: z.string().min(1).max(1000),
+  /** The version, as MLflow writes it (a string on the wire). */
+  version: z.string().min(1).max(100),
+  /** The aliases pointing at this version, e.g. `champion`. */
+  aliases: z.array(z.string().min(1).max(1000)).default([]),
+});
+export type RegisteredModelVersion = z.infer<typeof registeredModelVersionSchema>;
+
 export const paramValueSchema = z.union([z.string(), z.number(), z.boolean()]);
 export type ParamValue = z.infer<typeof paramValueSchema>;
 
@@ -107,6 +118,11 @@ export const trialSchema = z.object({
   endedAt: epochMs.optional(),
   notes: z.string().max(100_000).optional(),
   mlflow: mlflowLinkSchema.optional(),
+  /**
+   * The registry's model versions made from the trial's run, by name then version. Optional and
+   * new in v2's lifetime: a producer that does not know the registry leaves it out.
+   */
+  models: z.array(registeredModelVersionSchema).max(1000).optional(),
 });
 export type Trial = z.infer<typeof trialSchema>;
 export type TrialInput = z.input<typeof trialSchema>;

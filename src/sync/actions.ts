@@ -6,10 +6,13 @@
  */
 import {
   MlflowAlreadyExistsError,
+  MlflowApiError,
   type MlflowClient,
   MlflowNotFoundError,
+  modelVersionsOfRuns,
   quoteFilterValue,
   type Run,
+  type RunModelVersion,
 } from '../mlflow/index.js';
 import { ownValue } from '../protocol/index.js';
 import type { Write } from './change-feed.js';
@@ -269,9 +272,12 @@ async function pullRun(
     ? new Set((await ctx.storage.listSeries(trial.id)).map((s) => s.key))
     : new Set<string>();
   const histories = await fetchHistories(ctx, run, local);
+  const models = await modelsOfRun(ctx, runId);
   const next = trial
     ? mergeRemoteChanges(trial, await remoteState(ctx, trial.id), run)
     : await newTrialOf(ctx, run, studyId);
+  if (models?.length) next.models = models;
+  else if (models) delete next.models;
   await ctx.write(async ({ tx, emit, points }) => {
     await tx.upsertTrial(next);
     await tx.setRemoteState(next.id, remoteOf(run));
@@ -284,6 +290,19 @@ async function pullRun(
     await tx.setSyncState(next.id, 'synced');
     emit({ type: 'sync.state', trialId: next.id, state: 'synced', mlflow: next.mlflow });
   });
+}
+
+/**
+ * The registry's versions of the run, or undefined (keep what the trial holds) when the server
+ * refuses the registry and no retry would help: a server without one still pulls.
+ */
+async function modelsOfRun(ctx: ActionContext, runId: string): Promise<RunModelVersion[] | undefined> {
+  try {
+    return (await modelVersionsOfRuns(ctx.mlflow, [runId], opts(ctx))).get(runId);
+  } catch (err) {
+    if (err instanceof MlflowApiError && !err.retryable) return undefined;
+    throw err;
+  }
 }
 
 /** Full histories of the run's metrics that the trial does not hold yet, in MLflow's order. */

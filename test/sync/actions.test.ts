@@ -129,3 +129,25 @@ it('imports a Python-created run, pushes changes back, and Python reads them bac
     tags: { stage: 'final', reviewed: 'yes' },
   });
 }, 120_000);
+
+it("stores the run's registered model versions on the trial when it pulls the run", async () => {
+  const experimentName = uid('pull-models');
+  const mlflow = mlflowClient();
+  const experimentId = await mlflow.createExperiment(experimentName);
+  const { info } = await mlflow.createRun({ experimentId, runName: 'registered' });
+  const model = uid('model');
+  await mlflow.createRegisteredModel(model);
+  await mlflow.createModelVersion({ name: model, source: `runs:/${info.runId}/model`, runId: info.runId });
+  const engine = createSyncEngine({ storage, mlflow, pollIntervalMs: 50 });
+  const s = await engine.upsertStudy(study(uid('study'), { name: experimentName }));
+  await engine.importExperiment(s.id);
+  await engine.drain();
+  const id = (await engine.findTrialByRun(info.runId))?.id as string;
+  expect((await engine.getTrial(id))?.models).toEqual([{ name: model, version: '1', aliases: [] }]);
+
+  await mlflow.setRegisteredModelAlias(model, 'champion', '1');
+  await engine.pullTrial(id);
+  await engine.drain();
+
+  expect((await engine.getTrial(id))?.models).toEqual([{ name: model, version: '1', aliases: ['champion'] }]);
+}, 60_000);

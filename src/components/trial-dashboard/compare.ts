@@ -1,10 +1,11 @@
 /**
- * The side-by-side comparison of selected trials: one row per hyperparameter (and the flags), one
- * column per trial, each row marked when the trials do not all agree.
+ * The side-by-side comparison of selected trials: one row per hyperparameter (and the flags, and
+ * the registered models), one column per trial, each row marked when the trials do not all agree.
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { ownValue, type ParamValue, type Trial } from '../../protocol/index.js';
 import { formatNumber, trialLabel } from '../internal/format.js';
+import { modelVersionChips } from '../internal/model-versions.js';
 import { paramNumber } from '../internal/param-number.js';
 import { trialStyle } from '../internal/theme.js';
 
@@ -48,8 +49,11 @@ export function formatParam(value: ParamValue | undefined): string {
   return number === undefined ? String(value) : formatNumber(number);
 }
 
-/** The comparison as a table: a column per trial, with the swatch of its curve, and the differing rows marked. */
-export function compareTable(trials: readonly Trial[]): TemplateResult {
+/**
+ * The comparison as a table: a column per trial, with the swatch of its curve, and the differing
+ * rows marked; a Models row, its versions linked to `mlflowUiUrl`, when some trial has models.
+ */
+export function compareTable(trials: readonly Trial[], mlflowUiUrl?: string): TemplateResult {
   const rows = compareTrials(trials);
   return html`<section class="compare" part="compare" aria-label="Compare trials">
     <table>
@@ -67,15 +71,39 @@ export function compareTable(trials: readonly Trial[]): TemplateResult {
         </tr>
       </thead>
       <tbody>
-        ${rows.map(
-          (row) => html`<tr class=${row.differs ? 'differs' : ''}>
-            <th scope="row">
-              ${row.name}${row.differs ? html` <span class="diff-mark" aria-hidden="true">≠</span><span class="sr-only">(differs)</span>` : nothing}
-            </th>
-            ${row.values.map((value) => html`<td class="mono">${formatParam(value)}</td>`)}
-          </tr>`,
+        ${rows.map((row) =>
+          rowTemplate(
+            row.name,
+            row.differs,
+            row.values.map((value) => html`<td class="mono">${formatParam(value)}</td>`),
+          ),
         )}
+        ${modelsRow(trials, mlflowUiUrl)}
       </tbody>
     </table>
   </section>`;
+}
+
+/** The trials' registered model versions, one cell each; nothing when no trial has one. */
+function modelsRow(
+  trials: readonly Trial[],
+  mlflowUiUrl: string | undefined,
+): TemplateResult | typeof nothing {
+  if (!trials.some((trial) => trial.models?.length)) return nothing;
+  const { differs } = row(
+    'models',
+    trials.map((trial) => JSON.stringify(trial.models ?? [])),
+  );
+  const cells = trials.map((trial) => html`<td>${modelVersionChips(trial.models, mlflowUiUrl)}</td>`);
+  return rowTemplate('Models', differs, cells);
+}
+
+/** A row of the table: its name, marked when the trials differ, then one cell per trial. */
+function rowTemplate(name: string, differs: boolean, cells: readonly TemplateResult[]): TemplateResult {
+  return html`<tr class=${differs ? 'differs' : ''}>
+    <th scope="row">
+      ${name}${differs ? html` <span class="diff-mark" aria-hidden="true">≠</span><span class="sr-only">(differs)</span>` : nothing}
+    </th>
+    ${cells}
+  </tr>`;
 }

@@ -3,11 +3,13 @@
  * the viewport's, so a dashboard in a narrow panel of a wide page also gets the one-column layout.
  */
 import { css } from 'lit';
+import { modelVersionStyles } from '../internal/model-versions.js';
 import { srOnlyStyles, themeTokens } from '../internal/theme.js';
 
 export const dashboardStyles = [
   themeTokens,
   srOnlyStyles,
+  modelVersionStyles,
   css`
     :host {
       --_sidebar-width: var(--trialkit-dashboard-sidebar-width, 300px);

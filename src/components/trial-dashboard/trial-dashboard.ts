@@ -46,7 +46,8 @@ import { dashboardStyles } from './trial-dashboard.styles.js';
  * @csspart metric-picker - The group of metric toggles.
  * @csspart charts - The grid of charts.
  * @csspart chart - Each `<trial-metrics-chart>`.
- * @csspart compare - The side-by-side hyperparameter table.
+ * @csspart compare - The side-by-side hyperparameter table (with a Models row when trials have registered models).
+ * @csspart model-link - A registered model version in the compare table, linked to the MLflow UI.
  * @csspart table - The `<trial-table>`.
  * @csspart notes - The notes panel.
  * @csspart skeleton - The placeholder shown while the first data loads.
@@ -357,7 +358,7 @@ export class TrialDashboard extends LitElement {
       .map((id) => store.getTrial(id))
       .filter((trial): trial is Trial => !!trial)
       .sort((a, b) => a.number - b.number);
-    return compareTable(trials);
+    return compareTable(trials, httpBase(this.mlflowUiUrl ?? this.mlflow));
   }
 
   private onStudySelect(event: StudySelectEvent): void {

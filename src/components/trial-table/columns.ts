@@ -5,6 +5,7 @@
  */
 import type { TrialStore } from '../../client/index.js';
 import { ownValue, type Study, type Trial } from '../../protocol/index.js';
+import { modelVersionsText } from '../internal/model-versions.js';
 import { paramNumber } from '../internal/param-number.js';
 
 export const ColumnKind = {
@@ -17,13 +18,14 @@ export const ColumnKind = {
   Duration: 'duration',
   Started: 'started',
   Flags: 'flags',
+  Models: 'models',
   Mlflow: 'mlflow',
 } as const;
 export type ColumnKind = (typeof ColumnKind)[keyof typeof ColumnKind];
 
 /** One column the table can show. */
 export interface TableColumn {
-  /** Stable id: `status`, `number`, `name`, `id`, `metric:<key>`, `param:<name>`, `duration`, `started`, `flags`, `mlflow`. */
+  /** Stable id: `status`, `number`, `name`, `id`, `metric:<key>`, `param:<name>`, `duration`, `started`, `flags`, `models`, `mlflow`. */
   readonly id: string;
   readonly kind: ColumnKind;
   /** Header text (a metric key or param name for those columns). */
@@ -44,7 +46,7 @@ export interface ColumnContext {
   readonly store: TrialStore;
   readonly study?: Study;
   readonly metricValue: MetricValue;
-  /** Base URL of the MLflow UI; without it the MLflow column holds no links. */
+  /** Base URL of the MLflow UI; without it the MLflow and Models columns hold no links. */
   readonly mlflowUiUrl?: string;
   /** "Now" for the duration of running trials, fixed per computation so that a sort is consistent. */
   readonly now: number;
@@ -70,12 +72,14 @@ const fixed = (id: ColumnKind, label: string, width: number, numeric: boolean): 
 
 /**
  * Every column a study offers, in display order: status, number, name, metrics (objective first),
- * params (in the map's order; `true` for numeric ones), duration, started, flags, MLflow link, id.
+ * params (in the map's order; `true` for numeric ones), duration, started, flags, registered
+ * models (only `withModels`, when some trial has one), MLflow link, id.
  */
 export function availableColumns(
   study: Study | undefined,
   metricKeys: readonly string[],
   params: ReadonlyMap<string, boolean>,
+  withModels = false,
 ): TableColumn[] {
   const objective = study?.objective?.metric;
   const metrics = [...metricKeys].sort((a, b) => Number(b === objective) - Number(a === objective));
@@ -102,6 +106,7 @@ export function availableColumns(
     fixed('duration', 'Duration', 92, true),
     fixed('started', 'Started', 132, false),
     fixed('flags', 'Flags', 150, false),
+    ...(withModels ? [fixed('models', 'Models', 220, false)] : []),
     fixed('mlflow', 'MLflow', 76, false),
     fixed('id', 'Id', 180, false),
   ];
@@ -177,6 +182,8 @@ export function columnValue(column: TableColumn, trial: Trial, ctx: ColumnContex
       return trial.startedAt;
     case ColumnKind.Flags:
       return trial.flags.length ? trial.flags.join(' ') : undefined;
+    case ColumnKind.Models:
+      return modelVersionsText(trial.models);
     case ColumnKind.Mlflow:
       return mlflowRunUrl(trial, ctx.mlflowUiUrl);
   }

@@ -6,6 +6,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import type { Trial } from '../../protocol/index.js';
 import { formatDuration, formatNumber, formatTime, trialLabel } from '../internal/format.js';
+import { modelVersionChips, modelVersionsText } from '../internal/model-versions.js';
 import { statusIcon, statusLabel } from '../internal/status.js';
 import {
   type ColumnContext,
@@ -95,18 +96,22 @@ function rowCells(trial: Trial, activeCol: number, cells: RowCells): TemplateRes
     const content = active || (i >= colStart && i < colEnd);
     const link =
       content && column.kind === ColumnKind.Mlflow ? mlflowRunUrl(trial, ctx.mlflowUiUrl) : undefined;
-    // A cell holding a link hands its tab stop to the link, as the ARIA grid pattern asks.
+    const modelLinks =
+      content && column.kind === ColumnKind.Models && !!ctx.mlflowUiUrl && !!trial.models?.length;
+    // A cell holding links hands its tab stop to them, as the ARIA grid pattern asks.
     return html`<div
       role="gridcell"
       part="cell"
       class=${column.numeric ? 'num' : ''}
       aria-colindex=${i + 1}
-      tabindex=${active && !link ? 0 : -1}
+      tabindex=${active && !link && !modelLinks ? 0 : -1}
       data-col=${i}
     >
       ${
-        link
-          ? html`<a
+        modelLinks
+          ? modelsCell(trial, ctx, active)
+          : link
+            ? html`<a
             part="mlflow-link"
             href=${link}
             target="_blank"
@@ -115,9 +120,9 @@ function rowCells(trial: Trial, activeCol: number, cells: RowCells): TemplateRes
             >Open<span class="sr-only"> trial ${trialLabel(trial)} in MLflow</span
             ><span aria-hidden="true"> ↗</span></a
           >`
-          : content
-            ? cellValue(column, trial, ctx)
-            : nothing
+            : content
+              ? cellValue(column, trial, ctx)
+              : nothing
       }
     </div>`;
   });
@@ -134,6 +139,8 @@ function cellValue(column: TableColumn, trial: Trial, ctx: ColumnContext): unkno
       return formatTime(trial.startedAt);
     case ColumnKind.Flags:
       return trial.flags.map((flag) => html`<span part="flag" class="flag">${flag}</span>`);
+    case ColumnKind.Models:
+      return modelsCell(trial, ctx, false);
     case ColumnKind.Mlflow:
       return trial.mlflow?.runId ? html`<span class="muted">${trial.mlflow.runId.slice(0, 8)}</span>` : '';
     default: {
@@ -147,4 +154,11 @@ function cellValue(column: TableColumn, trial: Trial, ctx: ColumnContext): unkno
         : formatNumber(value);
     }
   }
+}
+
+/** The versions as chips (links with an MLflow UI URL); the tooltip lists those the cell cuts off. */
+function modelsCell(trial: Trial, ctx: ColumnContext, tabbable: boolean): TemplateResult {
+  return html`<span class="models" title=${modelVersionsText(trial.models) ?? ''}
+    >${modelVersionChips(trial.models, ctx.mlflowUiUrl, tabbable)}</span
+  >`;
 }

@@ -1,9 +1,11 @@
 import { css } from 'lit';
+import { modelVersionStyles } from '../internal/model-versions.js';
 import { srOnlyStyles, themeTokens } from '../internal/theme.js';
 
 export const trialTableStyles = [
   themeTokens,
   srOnlyStyles,
+  modelVersionStyles,
   css`
     :host {
       /* A definite height by default: without one the grid would grow to every row and defeat virtualization. */
@@ -207,7 +209,8 @@ export const trialTableStyles = [
       user-select: none;
     }
     [role='columnheader'] .label,
-    .text {
+    .text,
+    .models {
       overflow: hidden;
       text-overflow: ellipsis;
     }

@@ -58,6 +58,8 @@ declare global {
  * @csspart row - A trial row; selected rows also have the part `row-selected`.
  * @csspart cell - A cell.
  * @csspart flag - A flag chip in the flags column.
+ * @csspart model-link - A registered model version in the models column, linked to the MLflow UI.
+ * @csspart model - A registered model version, unlinked (no MLflow UI URL).
  * @csspart mlflow-link - The link to the trial's MLflow run.
  * @csspart empty - The message shown when no trial matches.
  *
@@ -117,6 +119,8 @@ export class TrialTable extends LitElement {
   /** Param name -> numeric. */
   private knownParams = new Map<string, boolean>();
   private knownFlags = new Set<string>();
+  /** Whether some trial has registered model versions: the Models column exists only then. */
+  private hasModels = false;
   private objective?: string;
   /** Bumped per trial on a live change: the row's cells re-render, other rows do not. */
   private readonly rowVersions = new Map<string, number>();
@@ -228,6 +232,7 @@ export class TrialTable extends LitElement {
     this.knownParams = new Map();
     for (const trial of trials) learnParams(this.knownParams, trial);
     this.knownFlags = new Set(trials.flatMap((t) => t.flags));
+    this.hasModels = trials.some((t) => !!t.models?.length);
     this.rowVersions.clear();
     this.columnsDirty = true;
     this.updateAvailable();
@@ -238,7 +243,7 @@ export class TrialTable extends LitElement {
   private updateAvailable(): void {
     const metrics = [...this.knownMetrics].sort();
     const params = new Map([...this.knownParams].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    this.available = availableColumns(this.studyObject, metrics, params);
+    this.available = availableColumns(this.studyObject, metrics, params, this.hasModels);
     this.columnById = new Map(this.available.map((c) => [c.id, c]));
   }
 
@@ -288,9 +293,10 @@ export class TrialTable extends LitElement {
     return rendered;
   }
 
-  /** New params or flags seen on a live trial extend the chooser and filter chips. */
+  /** New params, flags or models seen on a live trial extend the chooser and filter chips. */
   private learnColumns(trial: Trial): void {
     if (learnParams(this.knownParams, trial)) this.columnsDirty = true;
+    if (!this.hasModels && trial.models?.length) this.hasModels = this.columnsDirty = true;
     for (const flag of trial.flags) this.knownFlags.add(flag);
   }
 

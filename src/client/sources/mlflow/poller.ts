@@ -7,15 +7,20 @@
  * yet finished), the runs started since the last poll, and the runs that just left the first
  * group; every few polls a full listing catches deletions and late edits. Metric points are
  * fetched only for series whose latest point (which every search returns) moved on: a new series
- * whole, in bulk for up to 100 runs per request; a known one from the last step held on.
+ * whole, in bulk for up to 100 runs per request; a known one from the last step held on. The
+ * registry's model versions of the runs are read on full listings and for runs that are new or
+ * just finished, one version search per 100 runs.
  */
 import {
   BULK_INTERVAL_LIMITS,
   type Experiment,
   type MetricPoint,
+  MlflowApiError,
   type MlflowClient,
   mapConcurrently,
+  modelVersionsOfRuns,
   type Run,
+  type RunModelVersion,
 } from '../../../mlflow/index.js';
 import {
   type EventProducer,
@@ -130,6 +135,8 @@ export class MlflowPoller implements EventProducer {
   /** Events emitted by the poll under way, to tell an idle poll from a busy one. */
   private emitted = 0;
   private closed = false;
+  /** False once the server refused a registry request: it has no registry, so it is not asked again. */
+  private registry = true;
   /** Resolves once the poller has state to give (see {@link snapshot}). */
   private readonly ready: Promise<void>;
   private markReady!: () => void;
@@ -290,9 +297,10 @@ export class MlflowPoller implements EventProducer {
     // New runs are numbered in the order they started.
     runs.sort((a, b) => (a.info.startTime ?? 0) - (b.info.startTime ?? 0));
     const metrics = await this.fetchMetrics(followed, runs);
+    const models = await this.fetchModels(followed, runs, full);
     followed.polls++;
     followed.experiment = experiment;
-    return this.changes(followed, experiment, runs, gone, metrics);
+    return this.changes(followed, experiment, runs, gone, metrics, models);
   }
 
   private async findExperiment(ref: ExperimentRef): Promise<Experiment> {
@@ -384,6 +392,34 @@ export class MlflowPoller implements EventProducer {
   }
 
   /**
+   * The model versions of the runs worth asking about: every run on a full listing (so a version
+   * registered from a finished run shows within `fullSyncEvery` polls), else the runs new to the
+   * poller or just finished. A server that refuses the registry (no retry would help) is skipped
+   * quietly from then on; a failure worth retrying fails the poll, as any other request's does.
+   */
+  private async fetchModels(
+    followed: Followed,
+    runs: Run[],
+    full: boolean,
+  ): Promise<Map<string, RunModelVersion[]>> {
+    if (!this.registry) return new Map();
+    const ids = runs
+      .filter((run) => {
+        const known = followed.runs.get(run.info.runId);
+        return full || !known || (known.active && !isActive(run));
+      })
+      .map((run) => run.info.runId);
+    if (ids.length === 0) return new Map();
+    try {
+      return await modelVersionsOfRuns(this.client, ids, { signal: this.signal });
+    } catch (error) {
+      if (!(error instanceof MlflowApiError) || error.retryable) throw error;
+      this.registry = false;
+      return new Map();
+    }
+  }
+
+  /**
    * Records what one poll of `followed` read, and returns the events that say what changed:
    * studies first, then trials (a run that became a parent leaves the trials), points, removals.
    */
@@ -393,12 +429,13 @@ export class MlflowPoller implements EventProducer {
     runs: Run[],
     gone: string[],
     metrics: Fetched[],
+    models: ReadonlyMap<string, RunModelVersion[]>,
   ): TrialEvent[] {
     const grouping = this.options.studies ?? 'parent';
     const changed = new Set<RunState>();
     for (const run of runs) {
       const before = followed.runs.get(run.info.runId)?.json;
-      const state = this.remember(followed, run, grouping);
+      const state = this.remember(followed, run, grouping, models.get(run.info.runId));
       if (state.json !== before) changed.add(state);
     }
     const removed: TrialEvent[] = [];
@@ -445,13 +482,21 @@ export class MlflowPoller implements EventProducer {
     return events;
   }
 
-  /** Records a run's trial (numbered in order of discovery within its study). */
-  private remember(followed: Followed, run: Run, grouping: StudyGrouping): RunState {
+  /**
+   * Records a run's trial (numbered in order of discovery within its study), with `models` when
+   * they were read this poll, else with the ones held.
+   */
+  private remember(
+    followed: Followed,
+    run: Run,
+    grouping: StudyGrouping,
+    models: readonly RunModelVersion[] | undefined,
+  ): RunState {
     const known = followed.runs.get(run.info.runId);
     const studyId = studyIdOf(run, grouping);
     const number = known?.trial.number ?? followed.nextNumber.get(studyId) ?? 0;
     if (!known) followed.nextNumber.set(studyId, number + 1);
-    const trial = trialOf(run, number, studyId);
+    const trial = trialOf(run, number, studyId, models ?? known?.trial.models);
     followed.startMark = Math.max(followed.startMark, run.info.startTime ?? 0);
     const state: RunState = {
       run,

@@ -1,6 +1,11 @@
 /** How an MLflow run looks as a trial, and the searches that find changed runs. */
 import type { Run } from '../../../mlflow/index.js';
-import { type Trial, trialFieldsOf, trialNumberOf } from '../../../protocol/index.js';
+import {
+  type RegisteredModelVersion,
+  type Trial,
+  trialFieldsOf,
+  trialNumberOf,
+} from '../../../protocol/index.js';
 
 /** A search filter for the runs that may still change: those neither finished, failed nor killed. */
 export const ACTIVE_RUNS =
@@ -23,9 +28,15 @@ export function isActive(run: Run): boolean {
 
 /**
  * One trial per run, read by the mapping the sync engine shares; its id is the run id. `number`
- * is used unless the run carries its own.
+ * is used unless the run carries its own; `models` (the registry's versions of the run) only when
+ * there are some.
  */
-export function trialOf(run: Run, number: number, studyId: string): Trial {
+export function trialOf(
+  run: Run,
+  number: number,
+  studyId: string,
+  models?: readonly RegisteredModelVersion[],
+): Trial {
   const { runId, experimentId } = run.info;
   return {
     id: runId,
@@ -33,5 +44,6 @@ export function trialOf(run: Run, number: number, studyId: string): Trial {
     number: trialNumberOf(run) ?? number,
     ...trialFieldsOf(run),
     mlflow: { experimentId, runId },
+    ...(models?.length && { models: [...models] }),
   };
 }
