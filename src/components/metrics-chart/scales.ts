@@ -3,23 +3,18 @@
  * put while data streams in (nice bounds change rarely, so most frames can draw only what is new),
  * ticks with labels, and the linear pixel map the M4 reduction needs.
  */
-import {
-  type ScaleLinear,
-  type ScaleLogarithmic,
-  type ScaleTime,
-  scaleLinear,
-  scaleLog,
-  scaleTime,
-} from 'd3-scale';
+import { type ScaleLinear, type ScaleLogarithmic, scaleLinear, scaleLog } from 'd3-scale';
 import { formatNumber } from '../internal/format.js';
 import type { PixelMap } from './m4.js';
+import { niceTimeDomain, timeTickLabels, timeTicks } from './time-ticks.js';
 
 /** What the x axis measures: the step, wall-clock time, or time since the trial started. */
 export type XAxis = 'step' | 'wall' | 'relative';
 export type YScale = 'linear' | 'log';
 export type Domain = readonly [number, number];
 
-export type XScale = ScaleLinear<number, number> | ScaleTime<number, number>;
+/** Every x axis is linear in its units (steps, epoch ms, seconds); wall-clock ticks come from `time-ticks.ts`. */
+export type XScale = ScaleLinear<number, number>;
 export type YScaleFn = ScaleLinear<number, number> | ScaleLogarithmic<number, number>;
 
 /** A running minimum and maximum; `min > max` while empty. */
@@ -46,10 +41,8 @@ export class Extent {
 }
 
 /** The x scale for an axis mode over `domain` (axis units: steps, epoch ms, or seconds). */
-export function makeXScale(axis: XAxis, domain: Domain, range: Domain): XScale {
-  return axis === 'wall'
-    ? scaleTime<number, number>().domain(domain).range(range)
-    : scaleLinear().domain(domain).range(range);
+export function makeXScale(_axis: XAxis, domain: Domain, range: Domain): XScale {
+  return scaleLinear().domain(domain).range(range);
 }
 
 export function makeYScale(kind: YScale, domain: Domain, range: Domain): YScaleFn {
@@ -70,10 +63,7 @@ export function autoDomain(extent: Extent, kind: YScale | XAxis, tickCount = 10)
     const [a, b] = scaleLog().domain([min, max]).nice().domain();
     return [a, b];
   }
-  if (kind === 'wall') {
-    const [a, b] = scaleTime().domain([min, max]).nice(tickCount).domain();
-    return [+a, +b];
-  }
+  if (kind === 'wall') return niceTimeDomain(min, max, tickCount);
   const [a, b] = scaleLinear().domain([min, max]).nice(tickCount).domain();
   return [a, b];
 }
@@ -115,11 +105,12 @@ export interface Tick {
 
 /** Ticks for the x axis; relative time counts in seconds, minutes or hours as the span requires. */
 export function xTicks(axis: XAxis, scale: XScale, count: number): Tick[] {
-  if (axis === 'relative') return durationTicks(scale as ScaleLinear<number, number>, count);
-  if (axis === 'step') return stepTicks(scale as ScaleLinear<number, number>, count);
-  const values = scale.ticks(count) as (number | Date)[];
-  const format = scale.tickFormat(count) as (v: number | Date) => string;
-  return values.map((v) => ({ position: scale(v as number), label: format(v) }));
+  if (axis === 'relative') return durationTicks(scale, count);
+  if (axis === 'step') return stepTicks(scale, count);
+  const [t0, t1] = scale.domain();
+  const values = timeTicks(t0, t1, count);
+  const labels = timeTickLabels(values);
+  return values.map((v, i) => ({ position: scale(v), label: labels[i] }));
 }
 
 /** Steps are whole numbers: no tick between two steps (it would name a step that cannot be). */
