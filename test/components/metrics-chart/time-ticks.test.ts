@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { niceTimeDomain, timeTickLabels, timeTicks } from '../../../src/components/metrics-chart/time-ticks.js';
+import {
+  niceTimeDomain,
+  timeTickLabels,
+  timeTicks,
+} from '../../../src/components/metrics-chart/time-ticks.js';
 
 const MINUTE = 60_000;
 const t0 = Date.UTC(2026, 10, 29, 12, 0, 7);
