@@ -103,7 +103,7 @@ export function writeNumberColumn(out: ByteWriter, numbers: readonly number[]): 
   } else if (numbers.every((n) => Object.is(Math.fround(n), n))) {
     out.u8(Encoding.Float32);
     const { view, at } = out.reserve(numbers.length * 4);
-    numbers.forEach((n, i) => view.setFloat32(at + i * 4, n, true));
+    for (let i = 0; i < numbers.length; i++) view.setFloat32(at + i * 4, numbers[i], true);
   } else {
     out.u8(Encoding.Float64);
     writeFloat64Planes(out, numbers);
