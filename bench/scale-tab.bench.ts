@@ -52,15 +52,23 @@ const chartState = `(() => {
 async function firstPicture(page: Page, url: string) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
-  let bytes = 0;
-  cdp.on('Network.dataReceived', (e) => {
-    bytes += e.encodedDataLength || e.dataLength;
-  });
-  // What the tab fetched, by path: requests and bytes on the wire (headers included).
+  // Bytes on the wire per request: what has streamed in so far (the event stream never finishes),
+  // replaced by the encoded total once a request finishes (chunks of a gzipped answer may report
+  // their inflated length).
+  const received = new Map<string, number>();
   const paths = new Map<string, string>();
   const fetched = new Map<string, { requests: number; bytes: number }>();
-  cdp.on('Network.requestWillBeSent', (e) => paths.set(e.requestId, new URL(e.request.url).pathname));
+  const columns: string[] = [];
+  cdp.on('Network.requestWillBeSent', (e) => {
+    const url = new URL(e.request.url);
+    paths.set(e.requestId, url.pathname);
+    if (url.pathname === '/series') columns.push(url.searchParams.get('columns') ?? '?');
+  });
+  cdp.on('Network.dataReceived', (e) => {
+    received.set(e.requestId, (received.get(e.requestId) ?? 0) + (e.encodedDataLength || e.dataLength));
+  });
   cdp.on('Network.loadingFinished', (e) => {
+    received.set(e.requestId, e.encodedDataLength);
     const path = paths.get(e.requestId) ?? '?';
     const entry = fetched.get(path) ?? { requests: 0, bytes: 0 };
     entry.requests++;
@@ -85,7 +93,7 @@ async function firstPicture(page: Page, url: string) {
     { timeout: 120_000, polling: 'raf' },
   );
   const elapsed = Date.now() - start;
-  const wire = bytes;
+  const wire = [...received.values()].reduce((a, b) => a + b, 0);
   await cdp.send('HeapProfiler.collectGarbage');
   const heap = await page.evaluate(
     () => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize,
@@ -93,27 +101,55 @@ async function firstPicture(page: Page, url: string) {
   const byPath = [...fetched]
     .map(([path, f]) => `${path} ${f.requests}x ${(f.bytes / 1e6).toFixed(2)} MB`)
     .join(', ');
-  return { elapsed, wire, heap, byPath };
+  return { elapsed, wire, heap, byPath: `${byPath}; /series columns asked: ${columns.join(', ')}` };
+}
+
+/** One zoom's ms: in all, and its parts read from the page's resource timing of the window fetch. */
+interface ZoomTime {
+  total: number;
+  /** From the zoom to the request (the chart's debounce). */
+  before: number;
+  /** From the request to the answer's first byte (the server's window read and encoding). */
+  server: number;
+  /** The answer's bytes. */
+  transfer: number;
+  /** From the last byte to the frame on screen (decoding, the store, the curves and the redraw). */
+  after: number;
 }
 
 /** Zooms the chart to random x ranges; ms from the zoom to the frame drawn from its exact window. */
-async function zooms(page: Page): Promise<number[]> {
-  const times: number[] = [];
+async function zooms(page: Page): Promise<ZoomTime[]> {
+  const times: ZoomTime[] = [];
   for (let i = 0; i < ZOOMS; i++) {
     const width = size.points / 2 ** (1 + (i % 8));
     const from = Math.floor((((i * 7919) % 1000) / 1000) * (size.points - width));
     times.push(
       await page.evaluate(
         ({ state, from, to }) =>
-          new Promise<number>((resolve) => {
+          new Promise<ZoomTime>((resolve) => {
             // biome-ignore lint/security/noGlobalEval: the bench's page probe is a string.
             const { chart } = eval(state);
             const start = performance.now();
             chart.setZoom([from, to], undefined);
+            const done = () => {
+              const end = performance.now();
+              const fetched = performance
+                .getEntriesByType('resource')
+                .filter((e) => e.name.includes('/series') && e.startTime >= start)
+                .pop() as PerformanceResourceTiming | undefined;
+              const f = fetched ?? { startTime: end, responseStart: end, responseEnd: end };
+              resolve({
+                total: end - start,
+                before: f.startTime - start,
+                server: f.responseStart - f.startTime,
+                transfer: f.responseEnd - f.responseStart,
+                after: end - f.responseEnd,
+              });
+            };
             const check = () => {
               const zoom = chart.windows.windowed?.zoom;
               if (zoom && zoom.from === from && zoom.to === to) {
-                requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - start)));
+                requestAnimationFrame(() => requestAnimationFrame(done));
               } else requestAnimationFrame(check);
             };
             check();
@@ -191,7 +227,18 @@ async function main() {
     console.log(`  fetched: ${first.byPath} (the event stream stays open: not listed)`);
     await page.screenshot({ path: join(OUT, 'ours.png') });
 
-    console.log(`  zoom to exact pixels: ${spread(await zooms(page))}`);
+    const zoomed = await zooms(page);
+    console.log(`  zoom to exact pixels: ${spread(zoomed.map((z) => z.total))}`);
+    const part = (name: keyof ZoomTime) =>
+      `${name} ${ms(
+        pct(
+          zoomed.map((z) => z[name]),
+          0.5,
+        ),
+      )}`;
+    console.log(
+      `    p50 of its parts: ${(['before', 'server', 'transfer', 'after'] as const).map(part).join(', ')}`,
+    );
 
     await watchLatency(page);
     let next = size.points + 1;
