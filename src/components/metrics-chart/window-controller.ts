@@ -118,7 +118,10 @@ export class WindowController implements ReactiveController {
 
   private updateOverview(scope: WindowScope): void {
     // Never more columns than the plot has device pixels: more would be bytes no pixel shows.
-    const pixels = Math.max(Math.floor(scope.pixels / PIXEL_STEP) * PIXEL_STEP, Math.min(scope.pixels, PIXEL_STEP));
+    const pixels = Math.max(
+      Math.floor(scope.pixels / PIXEL_STEP) * PIXEL_STEP,
+      Math.min(scope.pixels, PIXEL_STEP),
+    );
     const wanted = `${scope.studyId}\u0000${pixels}\u0000${this.trialsKey(scope.trials)}`;
     if (wanted === this.overviewFor) return;
     this.overviewFor = wanted;
