@@ -52,9 +52,28 @@ const chartState = `(() => {
 async function firstPicture(page: Page, url: string) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
-  let bytes = 0;
+  // Bytes on the wire per request: what has streamed in so far (the event stream never finishes),
+  // replaced by the encoded total once a request finishes (chunks of a gzipped answer may report
+  // their inflated length).
+  const received = new Map<string, number>();
+  const paths = new Map<string, string>();
+  const fetched = new Map<string, { requests: number; bytes: number }>();
+  const columns: string[] = [];
+  cdp.on('Network.requestWillBeSent', (e) => {
+    const url = new URL(e.request.url);
+    paths.set(e.requestId, url.pathname);
+    if (url.pathname === '/series') columns.push(url.searchParams.get('columns') ?? '?');
+  });
   cdp.on('Network.dataReceived', (e) => {
-    bytes += e.encodedDataLength || e.dataLength;
+    received.set(e.requestId, (received.get(e.requestId) ?? 0) + (e.encodedDataLength || e.dataLength));
+  });
+  cdp.on('Network.loadingFinished', (e) => {
+    received.set(e.requestId, e.encodedDataLength);
+    const path = paths.get(e.requestId) ?? '?';
+    const entry = fetched.get(path) ?? { requests: 0, bytes: 0 };
+    entry.requests++;
+    entry.bytes += e.encodedDataLength;
+    fetched.set(path, entry);
   });
   const start = Date.now();
   await page.goto(url);
@@ -74,32 +93,63 @@ async function firstPicture(page: Page, url: string) {
     { timeout: 120_000, polling: 'raf' },
   );
   const elapsed = Date.now() - start;
-  const wire = bytes;
+  const wire = [...received.values()].reduce((a, b) => a + b, 0);
   await cdp.send('HeapProfiler.collectGarbage');
   const heap = await page.evaluate(
     () => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize,
   );
-  return { elapsed, wire, heap };
+  const byPath = [...fetched]
+    .map(([path, f]) => `${path} ${f.requests}x ${(f.bytes / 1e6).toFixed(2)} MB`)
+    .join(', ');
+  return { elapsed, wire, heap, byPath: `${byPath}; /series columns asked: ${columns.join(', ')}` };
+}
+
+/** One zoom's ms: in all, and its parts read from the page's resource timing of the window fetch. */
+interface ZoomTime {
+  total: number;
+  /** From the zoom to the request (the chart's debounce). */
+  before: number;
+  /** From the request to the answer's first byte (the server's window read and encoding). */
+  server: number;
+  /** The answer's bytes. */
+  transfer: number;
+  /** From the last byte to the frame on screen (decoding, the store, the curves and the redraw). */
+  after: number;
 }
 
 /** Zooms the chart to random x ranges; ms from the zoom to the frame drawn from its exact window. */
-async function zooms(page: Page): Promise<number[]> {
-  const times: number[] = [];
+async function zooms(page: Page): Promise<ZoomTime[]> {
+  const times: ZoomTime[] = [];
   for (let i = 0; i < ZOOMS; i++) {
     const width = size.points / 2 ** (1 + (i % 8));
     const from = Math.floor((((i * 7919) % 1000) / 1000) * (size.points - width));
     times.push(
       await page.evaluate(
         ({ state, from, to }) =>
-          new Promise<number>((resolve) => {
+          new Promise<ZoomTime>((resolve) => {
             // biome-ignore lint/security/noGlobalEval: the bench's page probe is a string.
             const { chart } = eval(state);
             const start = performance.now();
             chart.setZoom([from, to], undefined);
+            const done = () => {
+              const end = performance.now();
+              const fetched = performance
+                .getEntriesByType('resource')
+                .filter((e) => e.name.includes('/series') && e.startTime >= start)
+                .pop() as PerformanceResourceTiming | undefined;
+              const f = fetched ?? { startTime: end, responseStart: end, responseEnd: end };
+              resolve({
+                total: end - start,
+                before: f.startTime - start,
+                server: f.responseStart - f.startTime,
+                transfer: f.responseEnd - f.responseStart,
+                after: end - f.responseEnd,
+              });
+            };
             const check = () => {
               const zoom = chart.windows.windowed?.zoom;
               if (zoom && zoom.from === from && zoom.to === to) {
-                requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - start)));
+                requestAnimationFrame(() => requestAnimationFrame(done));
               } else requestAnimationFrame(check);
             };
             check();
@@ -165,7 +215,8 @@ async function main() {
   const browser = await launch(['--enable-precise-memory-info']);
   let appending: ReturnType<typeof setInterval> | undefined;
   try {
-    const page = await browser.newPage({ viewport: VIEWPORT });
+    // The probes below are strings evaluated in the page, which the dashboard's CSP forbids.
+    const page = await browser.newPage({ viewport: VIEWPORT, bypassCSP: true });
     // tsx names the functions this script hands to the page with a helper the page lacks.
     await page.addInitScript('globalThis.__name = (f) => f;');
     page.on('pageerror', (error) => console.error('page error:', error));
@@ -173,9 +224,21 @@ async function main() {
     console.log(
       `  new tab: table and every curve drawn in ${ms(first.elapsed)}; ${(first.wire / 1e6).toFixed(2)} MB over the wire (page, bundle, events, windows); JS heap ${(first.heap / 2 ** 20).toFixed(0)} MB after a GC`,
     );
+    console.log(`  fetched: ${first.byPath} (the event stream stays open: not listed)`);
     await page.screenshot({ path: join(OUT, 'ours.png') });
 
-    console.log(`  zoom to exact pixels: ${spread(await zooms(page))}`);
+    const zoomed = await zooms(page);
+    console.log(`  zoom to exact pixels: ${spread(zoomed.map((z) => z.total))}`);
+    const part = (name: keyof ZoomTime) =>
+      `${name} ${ms(
+        pct(
+          zoomed.map((z) => z[name]),
+          0.5,
+        ),
+      )}`;
+    console.log(
+      `    p50 of its parts: ${(['before', 'server', 'transfer', 'after'] as const).map(part).join(', ')}`,
+    );
 
     await watchLatency(page);
     let next = size.points + 1;

@@ -3,10 +3,13 @@
  * windows at `/series`): `GET /series?study=&key=&x=&from=&to=&columns=&trials=a,b`, or `POST`
  * with a JSON `SeriesWindowQuery` body for long trial lists. The answer is binary
  * (`SERIES_WINDOW_CONTENT_TYPE`: float64 columns, a third smaller than JSON and nothing to parse)
- * unless the request accepts only `application/json`. Bad input gets 400 and unknown studies,
- * trials or keys 404, both as `{ error, field }`.
+ * unless the request accepts only `application/json`; either is gzipped when the request accepts
+ * it (browsers do, and inflate it themselves). Bad input gets 400 and unknown studies, trials or
+ * keys 404, both as `{ error, field }`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { promisify } from 'node:util';
+import { constants, gzip } from 'node:zlib';
 import {
   type EventProducer,
   encodeSeriesWindow,
@@ -32,10 +35,20 @@ export interface SeriesWindowHandler {
 /** POSTed queries larger than this are refused (10,000 trial ids fit). */
 const MAX_BODY_BYTES = 1024 * 1024;
 
+/** Answers smaller than this go as they are: gzip would save less than its own framing costs. */
+const MIN_GZIP_BYTES = 1024;
+
+/** A fast level: the planes of `number-columns.ts` shrink nearly as much as at the default, in a third of the time. */
+const GZIP_LEVEL = 1;
+
+const gzipAsync = promisify(gzip);
+
 interface Answer {
   status: number;
   type: string;
   body: string | Uint8Array;
+  /** `gzip` once {@link compress} has deflated the body. */
+  encoding?: 'gzip';
 }
 
 /** Creates the handler; the producer must offer `seriesWindow`. */
@@ -81,9 +94,11 @@ export function createSeriesWindowHandler(
       req.headers.accept ?? null,
       () => readBody(req),
       abort.signal,
-    ).catch((err: unknown) => failure(500, err instanceof Error ? err.message : String(err), 'server'));
+    )
+      .then((result) => compress(result, req.headers['accept-encoding'] ?? null))
+      .catch((err: unknown) => failure(500, err instanceof Error ? err.message : String(err), 'server'));
     if (abort.signal.aborted) return;
-    res.writeHead(result.status, { 'Content-Type': result.type, ...options.headers }).end(result.body);
+    res.writeHead(result.status, headersOf(result, options.headers)).end(result.body);
   };
 
   const handleRequest = async (request: Request): Promise<Response> => {
@@ -97,10 +112,12 @@ export function createSeriesWindowHandler(
         return text;
       },
       request.signal,
-    ).catch((err: unknown) => failure(500, err instanceof Error ? err.message : String(err), 'server'));
+    )
+      .then((result) => compress(result, request.headers.get('accept-encoding')))
+      .catch((err: unknown) => failure(500, err instanceof Error ? err.message : String(err), 'server'));
     return new Response(result.body as BodyInit, {
       status: result.status,
-      headers: { 'Content-Type': result.type, ...options.headers },
+      headers: headersOf(result, options.headers),
     });
   };
 
@@ -118,6 +135,33 @@ class BodyError extends Error {
 
 function failure(status: number, error: string, field: string): Answer {
   return { status, type: 'application/json', body: JSON.stringify({ error, field }) };
+}
+
+/** The answer gzipped when the request accepts gzip and the body is worth it. */
+async function compress(answer: Answer, acceptEncoding: string | null): Promise<Answer> {
+  if (!acceptsGzip(acceptEncoding) || answer.body.length < MIN_GZIP_BYTES) return answer;
+  const body = await gzipAsync(answer.body, { level: GZIP_LEVEL, strategy: constants.Z_DEFAULT_STRATEGY });
+  return { ...answer, body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength), encoding: 'gzip' };
+}
+
+/** Whether an `Accept-Encoding` header lists gzip (or `*`) without refusing it with `q=0`. */
+function acceptsGzip(header: string | null): boolean {
+  if (!header) return false;
+  return header.split(',').some((item) => {
+    const [coding, ...params] = item.trim().toLowerCase().split(';');
+    if (coding.trim() !== 'gzip' && coding.trim() !== '*') return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
+
+function headersOf(answer: Answer, extra: Record<string, string> | undefined): Record<string, string> {
+  return {
+    'Content-Type': answer.type,
+    Vary: 'Accept, Accept-Encoding',
+    ...(answer.encoding && { 'Content-Encoding': answer.encoding }),
+    ...extra,
+  };
 }
 
 /** JSON only when the client lists it and not the binary type. */

@@ -54,6 +54,53 @@ describe('series window codec', () => {
     expect(encodeSeriesWindow(big).length).toBeLessThan(JSON.stringify(big).length);
   });
 
+  it('gives back every column encoding exactly: integer deltas, float32 and float64', () => {
+    const part = (steps: number[], values: number[], timestamps: number[]) => ({
+      trialId: 't',
+      exact: true,
+      raw: true,
+      steps,
+      values,
+      timestamps,
+    });
+    const mixed: SeriesWindow = {
+      ...window,
+      series: [
+        // Integers going down, past 2^32, and at the edge of the safe range (too far apart for deltas).
+        part(
+          [5, 3, -7, 2 ** 40, -(2 ** 40), 0],
+          [0.5, -2, 1e30, 3.4028234663852886e38, 0, 1],
+          [0, 1, 2, 3, 4, 5],
+        ),
+        part([Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER], [Math.fround(0.1), 0.1], [1.5, -0]),
+        part([0.25, 1], [Number.NaN, -0], [1_700_000_000_000.5, 1_700_000_000_001]),
+      ],
+    };
+    const decoded = decodeSeriesWindow(encodeSeriesWindow(mixed));
+    expect(decoded).toEqual(mixed);
+    expect(Object.is(decoded.series[1].timestamps[1], -0)).toBe(true);
+    expect(Object.is(decoded.series[2].values[1], -0)).toBe(true);
+  });
+
+  it('takes about a byte a point for regular integer steps and timestamps', () => {
+    const n = 1000;
+    const regular: SeriesWindow = {
+      ...window,
+      series: [
+        {
+          trialId: 't',
+          exact: true,
+          raw: false,
+          steps: Array.from({ length: n }, (_, i) => i * 16),
+          values: Array.from({ length: n }, (_, i) => Math.fround(i / 7)),
+          timestamps: Array.from({ length: n }, (_, i) => 1_700_000_000_000 + i * 100),
+        },
+      ],
+    };
+    // 1 byte a step, 2 a timestamp, 4 a float32 value, plus the header.
+    expect(encodeSeriesWindow(regular).length).toBeLessThan(n * 7 + 100);
+  });
+
   it('refuses truncated, foreign and padded bytes', () => {
     const bytes = encodeSeriesWindow(window);
     expect(() => decodeSeriesWindow(bytes.subarray(0, bytes.length - 1))).toThrow(/truncated/);

@@ -1,4 +1,6 @@
 // Series windows over HTTP and protocol v2 over SSE, on the real sync engine (memory storage, sync off).
+import { get } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSeriesWindow, SERIES_WINDOW_CONTENT_TYPE, type TrialEvent } from '../../src/protocol/index.js';
 import { createEventStream, createSeriesWindowHandler } from '../../src/server/index.js';
@@ -80,6 +82,32 @@ describe('series windows over HTTP', { timeout: 60_000 }, () => {
     const notJson = await fetch(base, { method: 'POST', body: '{' });
     expect(notJson.status).toBe(400);
     expect(await notJson.json()).toMatchObject({ field: 'body' });
+  });
+
+  it('gzips the answer for a request that accepts gzip, and only then', async () => {
+    const url = `${base}?study=s1&key=loss&x=step&from=0&to=499&columns=500`;
+    const raw = (acceptEncoding?: string) =>
+      new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+        get(url, { headers: acceptEncoding ? { 'accept-encoding': acceptEncoding } : {} }, (res) => {
+          const parts: Buffer[] = [];
+          res.on('data', (part: Buffer) => parts.push(part));
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(parts) }));
+        }).on('error', reject);
+      });
+    const expected = await engine.getSeriesWindow({ ...query, columns: 500 });
+    const zipped = await raw('br, gzip;q=0.8');
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(decodeSeriesWindow(gunzipSync(zipped.body))).toEqual(expected);
+    for (const refused of [undefined, 'gzip;q=0', 'br']) {
+      const plain = await raw(refused);
+      expect([refused, plain.headers['content-encoding']]).toEqual([refused, undefined]);
+      expect(decodeSeriesWindow(plain.body)).toEqual(expected);
+      expect(plain.body.length).toBeGreaterThan(zipped.body.length);
+    }
+    const handler = createSeriesWindowHandler(engine);
+    const fetched = await handler.handleRequest(new Request(url, { headers: { 'accept-encoding': 'gzip' } }));
+    expect(fetched.headers.get('content-encoding')).toBe('gzip');
+    expect(decodeSeriesWindow(gunzipSync(Buffer.from(await fetched.arrayBuffer())))).toEqual(expected);
   });
 
   it('answers fetch-style requests (Hono)', async () => {

@@ -34,7 +34,7 @@ export interface WindowControllerOptions {
   debounceMs?: number;
 }
 
-/** Overview widths are rounded up to this many pixels, so small layout shifts reuse the overview. */
+/** Overview widths are rounded down to this many pixels, so small layout shifts reuse the overview. */
 const PIXEL_STEP = 32;
 
 const AXIS_X: Record<XAxis, SeriesWindowX> = { step: 'step', wall: 'time', relative: 'relative' };
@@ -117,7 +117,11 @@ export class WindowController implements ReactiveController {
   }
 
   private updateOverview(scope: WindowScope): void {
-    const pixels = Math.ceil(scope.pixels / PIXEL_STEP) * PIXEL_STEP;
+    // Never more columns than the plot has device pixels: more would be bytes no pixel shows.
+    const pixels = Math.max(
+      Math.floor(scope.pixels / PIXEL_STEP) * PIXEL_STEP,
+      Math.min(scope.pixels, PIXEL_STEP),
+    );
     const wanted = `${scope.studyId}\u0000${pixels}\u0000${this.trialsKey(scope.trials)}`;
     if (wanted === this.overviewFor) return;
     this.overviewFor = wanted;

@@ -413,15 +413,35 @@ async function stepWindow(
   signal?.throwIfAborted();
   const rawRanges: IndexRanges = new Map();
   const summarised: string[] = [];
+  const rawIds = new Set<string>();
   for (const id of ids) {
     let count = 0;
-    const spans: [number, number][] = [];
     eachBucket(coarseRows.get(id)?.get(COARSEST_LEVEL), lo, hi, (b, o) => {
       count += b[o];
-      spans.push([b[o + 1], b[o + 2]]);
     });
-    if (count <= RAW_POINTS_PER_COLUMN * columns) rawRanges.set(id, spans);
+    if (count <= RAW_POINTS_PER_COLUMN * columns) rawIds.add(id);
     else summarised.push(id);
+  }
+  // Their raw points by the index spans of the finest buckets over the range, not of the coarse
+  // ones: a narrow zoom into a long series reads the points it shows, not the whole series.
+  if (rawIds.size > 0) {
+    const fineLo = bucketOf(Math.ceil(from), FINEST_LEVEL);
+    const fineHi = bucketOf(Math.floor(to), FINEST_LEVEL);
+    const finest = new RowRanges();
+    finest.add(FINEST_LEVEL, fineLo, fineHi);
+    const finestRows = await readRows(
+      db,
+      query.key,
+      stored.filter((s) => rawIds.has(s.trialId)),
+      finest,
+      cache,
+    );
+    signal?.throwIfAborted();
+    for (const id of rawIds) {
+      eachBucket(finestRows.get(id)?.get(FINEST_LEVEL), fineLo, fineHi, (b, o) =>
+        addRange(rawRanges, id, b, o),
+      );
+    }
   }
 
   // The other trials: whole buckets per column, raw points at the edges.
