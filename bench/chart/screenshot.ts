@@ -1,6 +1,6 @@
 /**
  * Screenshots of `<trial-metrics-chart>` (light and dark, a flagged trial dashed, the tooltip
- * showing) into /tmp/shots/, for a person to look at. Usage: `tsx bench/chart/screenshot.ts [--docs]`
+ * showing, 200 dense curves with one highlighted) into /tmp/shots/, for a person to look at. Usage: `tsx bench/chart/screenshot.ts [--docs]`
  * (`--docs` also writes the light one to docs/metrics-chart.png).
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
@@ -19,6 +19,7 @@ await withPage(
   async (page) => {
     await page.waitForTimeout(300);
     await page.locator('#live').screenshot({ path: `${out}/chart-live.png` });
+    await page.locator('#dense').screenshot({ path: `${out}/chart-dense.png` });
     for (const theme of ['light', 'dark']) {
       const wrap = page.locator(`#${theme}`);
       await wrap.screenshot({ path: `${out}/chart-${theme}-plain.png` });

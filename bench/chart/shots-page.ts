@@ -56,6 +56,39 @@ for (const theme of ['light', 'dark'] as const) {
   wrap.append(chart);
   document.body.append(wrap);
 }
+/** A dense chart: 200 noisy curves of 10,000 points, where curves are drawn as hairlines. */
+function denseChart(): void {
+  const count = 200;
+  const points = 10_000;
+  const dense = new TrialStore();
+  const many: Trial[] = Array.from({ length: count }, (_, i) => ({ ...trials[0], id: `t${i}`, number: i }));
+  dense.applyTrusted({
+    v: 1,
+    seq: 0,
+    type: 'snapshot',
+    studies: [{ id: 'lr-search', name: 'lr search', status: 'running', createdAt: 0, tags: {} }],
+    trials: many,
+    metrics: [],
+    sync: [],
+  });
+  const xs = steps(0, points);
+  for (const trial of many)
+    dense.appendPoints(trial.id, 'val_loss', xs, lossCurve(trial.number, 0, points, points), xs);
+  dense.flush();
+  const wrap = document.createElement('div');
+  wrap.id = 'dense';
+  wrap.style.cssText = 'width: 760px; padding: 12px; background: #fff';
+  const chart = new MetricsChart();
+  chart.theme = 'light';
+  chart.store = dense;
+  chart.metric = 'val_loss';
+  chart.highlighted = ['t3'];
+  chart.style.cssText = 'height: 380px; --trialkit-chart-legend-height: 2em';
+  wrap.append(chart);
+  document.body.append(wrap);
+}
+denseChart();
+
 /** A third chart fed live, a few points per frame, to see that incremental tails join cleanly. */
 async function feedLive(): Promise<void> {
   const live = new TrialStore();

@@ -13,6 +13,7 @@ import {
   makeYScale,
   sameDomain,
   type Tick,
+  withHeadroom,
   type XAxis,
   type XScale,
   xTicks,
@@ -82,7 +83,9 @@ export function layoutFrame(input: LayoutInput): Frame {
   for (const view of views) xExtent.addExtent(view.xExtent);
   const xCount = Math.max(2, Math.round(size.width / 90));
   const yCount = Math.max(2, Math.round(plotHeight / dpr / 45));
-  const xDomain = zoomX ?? autoDomain(xExtent, xAxis, xCount);
+  // Running trials will log further right: leave room so the axis does not move on every append.
+  const live = views.some((view) => view.trial.status === 'running');
+  const xDomain = zoomX ?? autoDomain(live ? withHeadroom(xExtent) : xExtent, xAxis, xCount);
   // The plot width depends on the y labels, which depend on the y domain, which depends on the
   // reduction at the plot width: reduce at the last width, and again only if the labels moved it.
   let left = previous?.dpr === dpr ? previous.plot.left : estimateLeft(input, yCount);

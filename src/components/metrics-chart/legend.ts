@@ -24,26 +24,48 @@ export function swatch(view: SeriesView): TemplateResult {
   </svg>`;
 }
 
-/** What the legend reports back: hover (or focus) of an entry, and clicks that pin a trial. */
+/**
+ * What the legend reports back: hover (or focus) of an entry, clicks that pin a trial, and the
+ * entry that holds the legend's one tab stop after arrow keys moved it.
+ */
 export interface LegendHandlers {
   onEnter(trialId: string | undefined): void;
   onClick(trialId: string): void;
+  onMove(trialId: string): void;
 }
 
+/** Keys that move the legend's focus, and where to: a step back or forward, or to an end. */
+const LEGEND_MOVES: Record<string, (index: number, count: number) => number> = {
+  ArrowLeft: (i) => i - 1,
+  ArrowUp: (i) => i - 1,
+  ArrowRight: (i) => i + 1,
+  ArrowDown: (i) => i + 1,
+  Home: () => 0,
+  End: (_, count) => count - 1,
+};
+
+/**
+ * The legend of trials: one tab stop (the `active` entry, else the first) and arrow keys, Home and
+ * End inside it (roving tabindex), so a keyboard user passes 200 trials with one Tab.
+ */
 export function legend(
   views: readonly SeriesView[],
   pinned: ReadonlySet<string>,
   highlightFlag: string | undefined,
+  active: string | undefined,
   handlers: LegendHandlers,
 ): TemplateResult | typeof nothing {
   if (views.length === 0) return nothing;
-  return html`<ul part="legend" class="legend" aria-label="Trials">
+  const tabStop = views.some((v) => v.trial.id === active) ? active : views[0].trial.id;
+  const onKeyDown = (event: KeyboardEvent) => moveLegendFocus(event, handlers);
+  return html`<ul part="legend" class="legend" aria-label="Trials" @keydown=${onKeyDown}>
     ${views.map((view) => {
       const id = view.trial.id;
       return html`<li>
         <button
           part="legend-item"
           data-trial=${id}
+          tabindex=${id === tabStop ? 0 : -1}
           aria-pressed=${pinned.has(id) ? 'true' : 'false'}
           title=${view.style.flagged ? `${id} (${highlightFlag})` : id}
           @pointerenter=${() => handlers.onEnter(id)}
@@ -57,6 +79,23 @@ export function legend(
       </li>`;
     })}
   </ul>`;
+}
+
+/** Moves the tab stop and focus to the entry a legend key points at (clamped to the ends). */
+function moveLegendFocus(event: KeyboardEvent, handlers: LegendHandlers): void {
+  const move = LEGEND_MOVES[event.key];
+  const list = event.currentTarget as HTMLElement;
+  const from = (event.target as HTMLElement).closest('button');
+  if (!move || !from) return;
+  const buttons = [...list.querySelectorAll<HTMLButtonElement>('button[data-trial]')];
+  const index = Math.max(0, Math.min(buttons.length - 1, move(buttons.indexOf(from), buttons.length)));
+  const to = buttons[index];
+  event.preventDefault();
+  if (to === from) return;
+  from.tabIndex = -1;
+  to.tabIndex = 0;
+  to.focus();
+  handlers.onMove(to.dataset.trial!);
 }
 
 /** The values under the pointer, nearest curves first, beside the pointer (flipped past the middle). */

@@ -120,6 +120,8 @@ export class MetricsChart extends LitElement {
   private colors?: CanvasColors;
   private hoverTrial?: string;
   private legendTrial?: string;
+  /** The legend entry holding its tab stop (moved by arrow keys). */
+  private legendActive?: string;
   private readonly pinned = new Set<string>();
   private zoomX?: Domain;
   private zoomY?: Domain;
@@ -307,7 +309,8 @@ export class MetricsChart extends LitElement {
     const ticksChanged = !this.frame || !sameFrame(frame, this.frame);
     const emphasis = this.emphasis();
     // New tails of dimmed curves would land on top of emphasised ones: repaint in order instead.
-    full ||= ticksChanged || (appended && emphasis.size > 0);
+    full ||=
+      ticksChanged || (appended && emphasis.size > 0) || this.painter.densityChanged(this.views, frame.plot);
     this.frame = frame;
     if (full) this.painter.paintAll(ctx, frame, { views: this.views, emphasis, colors: this.colors });
     else this.painter.paintTails(ctx, frame, tails, emphasis);
@@ -401,6 +404,9 @@ export class MetricsChart extends LitElement {
       this.dirty.full = true;
       this.requestCommit();
     },
+    onMove: (trialId: string) => {
+      this.legendActive = trialId;
+    },
     onClick: (trialId: string) => {
       const pinned = !this.pinned.has(trialId);
       if (pinned) this.pinned.add(trialId);
@@ -434,7 +440,7 @@ export class MetricsChart extends LitElement {
           <div class="tooltip-layer"></div>
           ${state ? html`<div part="message" class="message" role="status">${state}</div>` : nothing}
         </div>
-        ${legend(this.views, this.pinned, this.highlightFlag, this.legendHandlers)}
+        ${legend(this.views, this.pinned, this.highlightFlag, this.legendActive, this.legendHandlers)}
         ${latestValues(this.views, this.metricKey)}
       </div>
     `;

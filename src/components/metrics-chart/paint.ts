@@ -1,10 +1,10 @@
 /**
  * Canvas painting for the metrics chart, in device pixels: grid lines, curves (all of them, or only
- * the tails appended since the last paint) and the overlay (crosshair, hover dots, zoom box). Paths
- * go through d3-shape's `line()` drawing straight into the 2D context, so gaps (NaN markers left by
- * the reduction) break the line through `defined`.
+ * the tails appended since the last paint) and the overlay (crosshair, hover dots, zoom box). Curves
+ * of one style are traced into one path and stroked once; gaps (NaN markers left by the reduction)
+ * break the line. Dense charts draw hairlines (one device pixel), which the canvas strokes on a
+ * fast path: wider lines cost several times more and only merge into a blur at that density.
  */
-import { line } from 'd3-shape';
 import { type ColorToken, THEME_COLORS } from '../internal/theme.js';
 import type { Hit } from './hit-test.js';
 import { type Frame, toDeviceY } from './layout.js';
@@ -12,11 +12,15 @@ import { ReducedPoints } from './m4.js';
 import type { Tick } from './scales.js';
 import type { SeriesView } from './series-view.js';
 
-/** Curve widths in CSS pixels: normal, and for emphasised trials. */
+/** Curve widths in CSS pixels: normal, and for emphasised trials (hairlines when dense). */
 const LINE_WIDTH = 1.5;
 const EMPHASIS_WIDTH = 2.5;
 /** Opacity of curves that are not emphasised while some are. */
 const DIMMED_ALPHA = 0.2;
+/** From this many curves on, the chart is dense: plain curves are hairlines. */
+const DENSE_CURVES = 16;
+/** A curve with more reduced points than this per pixel column is noisy enough to be dense too. */
+const DENSE_POINTS_PER_COLUMN = 2;
 /** Radius of a point marker, in CSS pixels. */
 const MARKER_RADIUS = 3;
 /** Points further apart than this (CSS pixels) are drawn as markers too: a line alone would hide them. */
@@ -76,52 +80,88 @@ export interface CurveStyle {
 }
 
 /**
- * Strokes reduced points as one path. `toY` maps values to device pixels; x is already in device
- * pixels from the plot's left edge. The generator is shared: its accessors read the current
- * buffer, which keeps the per-curve cost at the points drawn.
+ * Adds reduced points to the current path as a polyline that breaks at gaps. `toY` maps values to
+ * device pixels; x is already in device pixels from the plot's left edge.
  */
-export class CurvePainter {
-  private points?: ReducedPoints;
-  private left = 0;
-  private toY: (value: number) => number = (v) => v;
-  private readonly path = line<number>()
-    .x((_, i) => this.left + this.points!.px[i])
-    .y((_, i) => this.toY(this.points!.values[i]))
-    .defined((_, i) => !Number.isNaN(this.points!.values[i]));
+export function traceCurve(
+  ctx: CanvasRenderingContext2D,
+  points: ReducedPoints,
+  left: number,
+  toY: (value: number) => number,
+): void {
+  const { px, values, length } = points;
+  let open = false;
+  for (let i = 0; i < length; i++) {
+    const value = values[i];
+    if (Number.isNaN(value)) {
+      open = false;
+      continue;
+    }
+    const x = left + px[i];
+    const y = toY(value);
+    if (open) ctx.lineTo(x, y);
+    else ctx.moveTo(x, y);
+    open = true;
+  }
+}
 
-  stroke(
-    ctx: CanvasRenderingContext2D,
-    points: ReducedPoints,
-    plot: PlotRect,
-    toY: (value: number) => number,
-    style: CurveStyle,
-  ): void {
-    if (points.length === 0) return;
-    this.points = points;
-    this.left = plot.left;
-    this.toY = toY;
-    ctx.beginPath();
-    this.path.context(ctx)(points.px.subarray(0, points.length) as unknown as number[]);
+/** Adds a dot on every defined point to the current path, so that a series of one point is seen. */
+function traceMarkers(
+  ctx: CanvasRenderingContext2D,
+  points: ReducedPoints,
+  left: number,
+  toY: (value: number) => number,
+  radius: number,
+): void {
+  for (let i = 0; i < points.length; i++) {
+    const value = points.values[i];
+    if (Number.isNaN(value)) continue;
+    const x = left + points.px[i];
+    const y = toY(value);
+    ctx.moveTo(x + radius, y);
+    ctx.arc(x, y, radius, 0, 2 * Math.PI);
+  }
+}
+
+/** One curve to draw: its reduced points and how. */
+interface StyledCurve {
+  readonly points: ReducedPoints;
+  readonly style: CurveStyle;
+}
+
+/**
+ * Strokes `curves` in order, one path per run of a style (colour, dash, width, opacity), so that
+ * 200 curves in ten colours cost tens of strokes, not hundreds. Curves of a style are drawn
+ * together: order within the non-emphasised curves is not kept, which a dense chart cannot show.
+ */
+export function strokeCurves(
+  ctx: CanvasRenderingContext2D,
+  curves: readonly StyledCurve[],
+  left: number,
+  toY: (value: number) => number,
+): void {
+  const batches = new Map<string, StyledCurve[]>();
+  for (const curve of curves) {
+    if (curve.points.length === 0) continue;
+    const { color, dash, width, alpha } = curve.style;
+    const key = `${color}|${dash.join(',')}|${width}|${alpha}`;
+    const batch = batches.get(key);
+    if (batch) batch.push(curve);
+    else batches.set(key, [curve]);
+  }
+  for (const batch of batches.values()) {
+    const style = batch[0].style;
     ctx.strokeStyle = style.color;
     ctx.lineWidth = style.width;
     ctx.globalAlpha = style.alpha;
     ctx.setLineDash(style.dash as number[]);
-    ctx.stroke();
-    if (style.markers) this.mark(ctx, points, style);
-    this.points = undefined;
-  }
-
-  /** A filled dot on every defined point, so that a series of one point is seen. */
-  private mark(ctx: CanvasRenderingContext2D, points: ReducedPoints, style: CurveStyle): void {
     ctx.beginPath();
-    for (let i = 0; i < points.length; i++) {
-      const value = points.values[i];
-      if (Number.isNaN(value)) continue;
-      const x = this.left + points.px[i];
-      const y = this.toY(value);
-      ctx.moveTo(x + style.radius, y);
-      ctx.arc(x, y, style.radius, 0, 2 * Math.PI);
-    }
+    for (const curve of batch) traceCurve(ctx, curve.points, left, toY);
+    ctx.stroke();
+    const marked = batch.filter((curve) => curve.style.markers);
+    if (marked.length === 0) continue;
+    ctx.beginPath();
+    for (const curve of marked) traceMarkers(ctx, curve.points, left, toY, curve.style.radius);
     ctx.fillStyle = style.color;
     ctx.fill();
   }
@@ -183,10 +223,16 @@ export interface CurveScene {
   colors: CanvasColors;
 }
 
-/** Paints curves on the main canvas; keeps the shared path generator and tail buffer. */
+/** Paints curves on the main canvas; keeps the tail buffers and the density of the last full paint. */
 export class ChartPainter {
-  private readonly curves = new CurvePainter();
-  private readonly tail = new ReducedPoints();
+  private readonly tails: ReducedPoints[] = [];
+  /** Whether the last full paint drew hairlines; tails must match it. */
+  private dense = false;
+
+  /** Whether `views` would be drawn at another width than the last full paint's (repaint all). */
+  densityChanged(views: readonly SeriesView[], plot: PlotRect): boolean {
+    return isDense(views, plot.width) !== this.dense;
+  }
 
   /** Clears and paints grid and every curve; emphasised trials last, on top. */
   paintAll(ctx: CanvasRenderingContext2D, frame: Frame, scene: CurveScene): void {
@@ -195,15 +241,16 @@ export class ChartPainter {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
     drawGrid(ctx, plot, frame.xTicks, frame.yTicks, dpr, scene.colors);
+    this.dense = isDense(views, plot.width);
     const ordered = emphasis.size
       ? [...views.filter((v) => !emphasis.has(v.trial.id)), ...views.filter((v) => emphasis.has(v.trial.id))]
       : views;
-    const toY = toDeviceY(frame);
-    clipToPlot(ctx, plot);
-    for (const view of ordered) {
-      this.curves.stroke(ctx, view.reduced, plot, toY, curveStyle(view, emphasis, dpr));
+    const curves = ordered.map((view) => {
       view.drawnLength = view.length;
-    }
+      return { points: view.reduced, style: curveStyle(view, emphasis, dpr, this.dense) };
+    });
+    clipToPlot(ctx, plot);
+    strokeCurves(ctx, curves, plot.left, toDeviceY(frame));
     ctx.restore();
   }
 
@@ -215,27 +262,44 @@ export class ChartPainter {
     emphasis: ReadonlySet<string>,
   ): void {
     const { plot, dpr, xDomain } = frame;
-    const toY = toDeviceY(frame);
-    clipToPlot(ctx, plot);
+    const curves: StyledCurve[] = [];
     for (const view of views) {
-      if (view.reduceTail(xDomain, plot.width, this.tail))
-        this.curves.stroke(ctx, this.tail, plot, toY, curveStyle(view, emphasis, dpr));
+      if (this.tails.length === curves.length) this.tails.push(new ReducedPoints());
+      const tail = this.tails[curves.length];
+      if (view.reduceTail(xDomain, plot.width, tail))
+        curves.push({ points: tail, style: curveStyle(view, emphasis, dpr, this.dense) });
       view.drawnLength = view.length;
     }
+    clipToPlot(ctx, plot);
+    strokeCurves(ctx, curves, plot.left, toDeviceY(frame));
     ctx.restore();
   }
 }
 
-function curveStyle(view: SeriesView, emphasis: ReadonlySet<string>, dpr: number): CurveStyle {
+function curveStyle(
+  view: SeriesView,
+  emphasis: ReadonlySet<string>,
+  dpr: number,
+  dense: boolean,
+): CurveStyle {
   const emphasised = emphasis.has(view.trial.id);
   return {
     color: view.style.color,
     dash: view.style.dash.map((d) => d * dpr),
-    width: (emphasised ? EMPHASIS_WIDTH : LINE_WIDTH) * dpr,
+    width: emphasised ? EMPHASIS_WIDTH * dpr : dense ? 1 : LINE_WIDTH * dpr,
     alpha: emphasis.size && !emphasised ? DIMMED_ALPHA : 1,
     markers: isSparse(view.reduced, MARKER_SPACING * dpr),
     radius: (emphasised ? MARKER_RADIUS + 1 : MARKER_RADIUS) * dpr,
   };
+}
+
+/**
+ * Many curves, or a curve with more points than pixel columns can separate: plain curves are then
+ * drawn as hairlines (one device pixel), which stay distinct where wider lines would merge.
+ */
+export function isDense(views: readonly SeriesView[], plotWidth: number): boolean {
+  if (views.length >= DENSE_CURVES) return true;
+  return views.some((view) => view.reduced.length > DENSE_POINTS_PER_COLUMN * plotWidth);
 }
 
 /** Fewer than three points in view, or points `spacing` device pixels apart on average. */

@@ -68,6 +68,26 @@ export function autoDomain(extent: Extent, kind: YScale | XAxis, tickCount = 10)
   return [a, b];
 }
 
+/** The smallest share of the data's span left free right of live data. */
+const LIVE_HEADROOM = 0.1;
+/** Live x spans are rounded up on a geometric ladder with this many rungs per decade (~15% apart). */
+const LIVE_RUNGS_PER_DECADE = 16;
+
+/**
+ * `extent` widened to the right for data that still grows: its span, plus 10%, is rounded up to the
+ * next rung of a geometric ladder, so the x bound and its ticks move once per ~15% of growth instead
+ * of whenever the data crosses a round number (each move redraws every curve).
+ */
+export function withHeadroom(extent: Extent): Extent {
+  const span = extent.max - extent.min;
+  if (!(span > 0)) return extent;
+  const rung = Math.ceil(Math.log10(span * (1 + LIVE_HEADROOM)) * LIVE_RUNGS_PER_DECADE);
+  const widened = new Extent();
+  widened.add(extent.min);
+  widened.add(extent.min + 10 ** (rung / LIVE_RUNGS_PER_DECADE));
+  return widened;
+}
+
 /** Half the span around a single wall-clock time: a minute in all, whatever the epoch. */
 const SINGLE_WALL_PAD_MS = 30_000;
 

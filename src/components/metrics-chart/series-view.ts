@@ -33,6 +33,8 @@ export class SeriesView {
   /** Extent of x in axis units over the whole series. */
   readonly xExtent = new Extent();
   readonly reduced = new ReducedPoints();
+  /** Full reductions done so far (appends extend the last one instead): lets tests prove reuse. */
+  reductions = 0;
 
   private mode?: ViewMode;
   private smoothed?: Float64Array;
@@ -116,6 +118,7 @@ export class SeriesView {
       this.lastColumn = reduceM4(this.xs, this.ys, restart, to, map, this.reduced, log);
       this.widenVisible(start);
     } else {
+      this.reductions++;
       this.reduced.clear();
       this.reduced.reserve(Math.min(4 * width + 8, 4 * (to - from) + 8));
       this.visible.reset();

@@ -14,13 +14,24 @@ export function pixelAt(el: MetricsChart, left: number, top: number): number[] {
 }
 
 /** Whether any pixel within `r` CSS pixels of (left, top) is painted in roughly `hex`. */
-export function paintedNear(el: MetricsChart, left: number, top: number, hex: string, r = 1): boolean {
+/**
+ * Whether a pixel within `r` of (left, top) is painted in roughly `hex`, at least `minAlpha` opaque
+ * (a hairline between two pixel rows covers each by half).
+ */
+export function paintedNear(
+  el: MetricsChart,
+  left: number,
+  top: number,
+  hex: string,
+  r = 1,
+  minAlpha = 150,
+): boolean {
   const want = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
   for (let dx = -r; dx <= r; dx++) {
     for (let dy = -r; dy <= r; dy++) {
       const [red, green, blue, alpha] = pixelAt(el, left + dx, top + dy);
       const close = Math.abs(red - want[0]) + Math.abs(green - want[1]) + Math.abs(blue - want[2]) < 60;
-      if (alpha > 150 && close) return true;
+      if (alpha > minAlpha && close) return true;
     }
   }
   return false;

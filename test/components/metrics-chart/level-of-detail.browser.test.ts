@@ -131,9 +131,13 @@ describe('<trial-metrics-chart> with level-of-detail windows', () => {
       steps.map(() => 50),
     );
     await waitUntil(() => el.domains!.x[1] >= POINTS + 199, 'the x axis reaches the new points');
-    await nextFrame();
-    const tail = el.positionOf(POINTS + 150, 50)!;
-    expect(paintedNear(el, tail.left, tail.top, color0, 2)).to.equal(true);
+    // The dense curve is a hairline: half-covered pixel rows count.
+    const tailDrawn = () => {
+      const tail = el.positionOf(POINTS + 150, 50)!;
+      return paintedNear(el, tail.left, tail.top, color0, 2, 60);
+    };
+    await waitUntil(tailDrawn, 'the tail is drawn');
+    expect(tailDrawn()).to.equal(true);
     close();
   });
 });

@@ -16,6 +16,11 @@ function trial(id: string, number: number, flags: string[] = []): Trial {
   return { id, studyId: 's1', number, status: 'running', params: {}, tags: {}, flags, startedAt: 0 };
 }
 
+/** A trial that logs no more: its x axis fits the data without room for growth. */
+function finished(id: string, number: number): Trial {
+  return { ...trial(id, number), status: 'succeeded' };
+}
+
 /** A loaded store with one study and the given trials, no metrics yet. */
 function storeWith(trials: Trial[]): TrialStore {
   const store = new TrialStore();
@@ -63,7 +68,7 @@ describe('<trial-metrics-chart>', () => {
   });
 
   it('draws a known series on the expected pixels', async () => {
-    const store = storeWith([trial('a', 0)]);
+    const store = storeWith([finished('a', 0)]);
     append(store, 'a', range(0, 101), range(0, 101));
     const el = await chartFor(store);
     expect(el.domains).to.deep.equal({ x: [0, 100], y: [0, 100] });
@@ -97,21 +102,22 @@ describe('<trial-metrics-chart>', () => {
     const store = storeWith([trial('a', 0)]);
     append(store, 'a', range(0, 61), range(0, 61));
     const el = await chartFor(store);
-    expect(el.domains!.x).to.deep.equal([0, 60]);
+    // A running trial: the x axis leaves room for the points to come.
+    expect(el.domains!.x).to.deep.equal([0, 80]);
     // Within the current domain: only the tail is drawn.
     append(store, 'a', [61, 62], [61, 62]);
     store.flush();
-    expect(el.domains!.x).to.deep.equal([0, 70]);
-    append(store, 'a', range(63, 70), range(63, 70));
+    expect(el.domains!.x).to.deep.equal([0, 80]);
+    append(store, 'a', range(63, 69), range(63, 69));
     store.flush();
-    expect(el.domains!.x).to.deep.equal([0, 70]);
+    expect(el.domains!.x).to.deep.equal([0, 80]);
     const p = el.positionOf(68, 68)!;
     expect(paintedNear(el, p.left, p.top, color0)).to.equal(true);
     // Beyond it: the scales grow and the whole picture is redrawn.
     append(store, 'a', range(70, 201), range(70, 201));
     await nextFrame();
     await nextFrame();
-    expect(el.domains!.x).to.deep.equal([0, 200]);
+    expect(el.domains!.x).to.deep.equal([0, 250]);
     const q = el.positionOf(190, 190)!;
     expect(paintedNear(el, q.left, q.top, color0)).to.equal(true);
   });
@@ -138,7 +144,7 @@ describe('<trial-metrics-chart>', () => {
   });
 
   it('zooms to a dragged box and resets on double-click', async () => {
-    const store = storeWith([trial('a', 0)]);
+    const store = storeWith([finished('a', 0)]);
     append(store, 'a', range(0, 101), range(0, 101));
     const el = await chartFor(store);
     const from = el.positionOf(20, 80)!;
@@ -276,6 +282,62 @@ describe('<trial-metrics-chart>', () => {
     const alpha = Math.max(...[-1, 0, 1].map((d) => pixelAt(el, p.left, p.top + d)[3]));
     expect(alpha).to.be.lessThan(120);
     expect(button.getAttribute('aria-pressed')).to.equal('true');
+  });
+
+  it('gives the legend one tab stop, moved by the arrow keys', async () => {
+    const store = storeWith([trial('a', 0), trial('b', 1), trial('c', 2)]);
+    for (const id of ['a', 'b', 'c']) append(store, id, [0, 1], [1, 2]);
+    const el = await chartFor(store);
+    const buttons = () => [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part="legend-item"]')];
+    const tabStops = () =>
+      buttons()
+        .filter((b) => b.tabIndex === 0)
+        .map((b) => b.dataset.trial);
+    expect(tabStops()).to.deep.equal(['a']);
+    const press = (key: string) =>
+      el.shadowRoot!.activeElement!.dispatchEvent(
+        new KeyboardEvent('keydown', { key, bubbles: true, composed: true, cancelable: true }),
+      );
+    buttons()[0].focus();
+    press('ArrowRight');
+    expect(el.shadowRoot!.activeElement).to.equal(buttons()[1]);
+    expect(tabStops()).to.deep.equal(['b']);
+    press('End');
+    expect(tabStops()).to.deep.equal(['c']);
+    press('ArrowDown');
+    expect(el.shadowRoot!.activeElement).to.equal(buttons()[2]);
+    press('Home');
+    press('ArrowLeft');
+    expect(tabStops()).to.deep.equal(['a']);
+    // A re-render (a pin) keeps the stop where the keys left it.
+    press('ArrowRight');
+    buttons()[1].click();
+    await el.updateComplete;
+    expect(tabStops()).to.deep.equal(['b']);
+  });
+
+  it('repaints at an unchanged zoom without reducing again', async () => {
+    const store = storeWith([trial('a', 0), trial('b', 1)]);
+    append(store, 'a', range(0, 101), range(0, 101));
+    append(store, 'b', range(0, 101), range(0, 101).fill(50));
+    const el = await chartFor(store);
+    // Let the first measured size settle the layout.
+    await nextFrame();
+    await nextFrame();
+    const views = (el as unknown as { views: { reductions: number }[] }).views;
+    const before = views.map((v) => v.reductions);
+    expect(before.every((n) => n > 0)).to.equal(true);
+    el.theme = 'dark';
+    await el.updateComplete;
+    el.highlighted = ['b'];
+    await el.updateComplete;
+    el.refreshTheme();
+    await nextFrame();
+    await nextFrame();
+    expect(views.map((v) => v.reductions)).to.deep.equal(before);
+    // A new zoom does reduce again.
+    (el as unknown as { setZoom(x: [number, number], y: undefined): void }).setZoom([10, 20], undefined);
+    expect(views.every((v, i) => v.reductions > before[i])).to.equal(true);
   });
 
   it('follows the size of its container', async () => {
