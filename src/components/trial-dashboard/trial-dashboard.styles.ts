@@ -152,6 +152,9 @@ export const dashboardStyles = [
       gap: 10px;
       flex-wrap: wrap;
     }
+    .copy-link {
+      margin-left: auto;
+    }
     .status {
       --_status: var(--_muted);
       border: 1px solid var(--_status);

@@ -44,6 +44,11 @@ export const DEFAULT_VIEW: ViewState = {
   filters: {},
 };
 
+/** Every key `toQuery` may write; other keys of a page's query belong to the page. */
+export const VIEW_KEYS: ReadonlySet<string> = new Set(
+  'v study sel cmp m x y s zoom sort status flags q mr pv pr'.split(' '),
+);
+
 const X_AXES: readonly XAxis[] = ['step', 'wall', 'relative'];
 const Y_SCALES: readonly YScale[] = ['linear', 'log'];
 const STATUSES: readonly TrialStatus[] = Object.values(TrialStatus);
