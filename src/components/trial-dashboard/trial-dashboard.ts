@@ -265,7 +265,11 @@ export class TrialDashboard extends LitElement {
     this.restoring = false;
     if (query === this.announcedQuery) return;
     this.announcedQuery = query;
-    if (first) return;
+    if (first) {
+      // A link's stale or hand-written parts (a removed trial, a study name) leave the address bar.
+      if (this.urlState && query !== toQuery(fromQuery(this.url.query))) this.url.write(query, 'replace');
+      return;
+    }
     this.dispatchEvent(new ViewChangeEvent(state, query));
     if (this.urlState && !restored) this.url.write(query, studyChanged ? 'push' : 'replace');
   }
