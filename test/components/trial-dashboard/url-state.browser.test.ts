@@ -64,7 +64,7 @@ describe('trial-dashboard url-state', () => {
     home = location.href;
   });
   afterEach(() => {
-    document.querySelectorAll('trial-dashboard').forEach((el) => el.remove());
+    for (const el of document.querySelectorAll('trial-dashboard')) el.remove();
     history.replaceState(null, '', home);
   });
 
