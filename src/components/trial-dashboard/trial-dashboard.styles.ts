@@ -154,6 +154,8 @@ export const dashboardStyles = [
     }
     .copy-link {
       margin-left: auto;
+      /* The same width for "Copy link" and "Copied": the row does not jump. */
+      min-width: 7em;
     }
     .status {
       --_status: var(--_muted);

@@ -185,11 +185,14 @@ export class TrialDashboard extends LitElement {
   get view(): ViewState {
     const store = this.sources.store;
     const study = store && this.study ? (this.currentStudy(store)?.id ?? this.study) : this.study;
+    // The study's metric keys, once rendered: a metric it lacks is not part of the view.
+    const keys = this.cache && (!study || this.cache.studyId === study) ? this.cache.keys : undefined;
+    const metrics = this.metricsPicked ? this.metrics : undefined;
     return {
       study,
       selected: this.selected,
       compare: this.compare && this.selected.length >= 2,
-      metrics: this.metricsPicked ? this.metrics : undefined,
+      metrics: keys && metrics ? metrics.filter((key) => keys.includes(key)) : metrics,
       xAxis: this.xAxis,
       yScale: this.yScale,
       smoothing: this.smoothing,

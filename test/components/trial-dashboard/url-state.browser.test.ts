@@ -129,6 +129,7 @@ describe('trial-dashboard url-state', () => {
     expect(charts(el).map((c) => c.metric)).to.deep.equal(['val_loss']);
     expect($(el, '[part="empty"]')).to.equal(null);
     await waitUntil(() => !location.search.includes('gone'), 'the removed trial leaves the address bar');
+    expect(addressView().metrics, 'and so does the unknown metric').to.deep.equal(['val_loss']);
     expect(location.search, 'parameters that are not the view stay').to.include('colour=red');
   });
 
