@@ -7,6 +7,7 @@ import { StudySelectEvent, TrialSelectEvent, ViewChangeEvent } from '../../../sr
 import type { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
 import { TrialDashboard } from '../../../src/components/trial-dashboard/trial-dashboard.js';
 import { fromQuery } from '../../../src/components/trial-dashboard/view-state.js';
+import type { TrialTable } from '../../../src/components/trial-table/trial-table.js';
 import { generateSnapshot } from '../../fixtures/studies.js';
 
 TrialDashboard.define();
@@ -114,6 +115,26 @@ describe('trial-dashboard url-state', () => {
     await waitUntil(() => again.view.study === 'study-2', 'forward again');
     expect(again.selected).to.deep.equal(['study-2-t1', 'study-2-t3']);
     await chartsZoomedTo(again, [5, 12]);
+  });
+
+  it("keeps the table's sort and filters in the address bar and restores them", async () => {
+    const store = loadedStore();
+    const el = await mount({ store, urlState: true });
+    const table = $<TrialTable>(el, 'trial-table')!;
+    await table.updateComplete;
+    const header = [...table.shadowRoot!.querySelectorAll<HTMLElement>('[role="columnheader"]')].find(
+      (cell) => cell.textContent?.trim() === 'val_loss',
+    )!;
+    header.click();
+    header.click();
+    await waitUntil(() => location.search.includes('sort='), 'sort written to the address bar');
+    expect(addressView().sort).to.deep.equal([{ column: 'metric:val_loss', direction: 'desc' }]);
+
+    el.remove();
+    const again = await mount({ store, urlState: true });
+    expect($<TrialTable>(again, 'trial-table')!.sort).to.deep.equal([
+      { column: 'metric:val_loss', direction: 'desc' },
+    ]);
   });
 
   it('opens a link with a removed trial and an unknown metric cleanly', async () => {
