@@ -155,7 +155,9 @@ export class TrialDashboard extends LitElement {
   private announcedQuery?: string;
   /** True while a view from the address bar or the host is applied: announced, not written back. */
   private restoring = false;
-  private readonly url = new UrlStateController(this, (query) => this.restoreView(query));
+  private readonly url = new UrlStateController(this, (query) => {
+    if (this.urlState) this.restoreView(query);
+  });
   private readonly copyLink = new CopyLinkController(this, () => viewUrl(toQuery(this.view)));
   private readonly notes = new NotesPanel(this, () => this.source);
 
