@@ -92,7 +92,7 @@ export async function runDemo(options: DemoServerOptions): Promise<Running> {
     const server = await startDashboardServer({
       page: {
         title: 'trialkit demo — live hyperparameter search',
-        attributes: { src: '/events', 'mlflow-ui-url': options.mlflowUri },
+        attributes: { src: '/events', 'mlflow-ui-url': options.mlflowUri, 'url-state': '' },
       },
       bundle: bundle.code,
       events,

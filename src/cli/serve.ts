@@ -79,7 +79,10 @@ export async function runServe(options: ServeOptions): Promise<Running> {
   const cache = createWindowCache(poller);
   const events = createEventStream(cache);
   const server = await startDashboardServer({
-    page: { title: `trialkit — ${mlflowUri}`, attributes: { src: '/events', 'mlflow-ui-url': mlflowUri } },
+    page: {
+      title: `trialkit — ${mlflowUri}`,
+      attributes: { src: '/events', 'mlflow-ui-url': mlflowUri, 'url-state': '' },
+    },
     bundle: bundle.code,
     events,
     series: createSeriesWindowHandler(cache),

@@ -13,6 +13,13 @@ export { MetricsChart } from './metrics-chart/metrics-chart.js';
 export type { XAxis, YScale } from './metrics-chart/scales.js';
 export { RunList } from './run-list/run-list.js';
 export { TrialDashboard } from './trial-dashboard/trial-dashboard.js';
+export {
+  DEFAULT_VIEW,
+  fromQuery,
+  toQuery,
+  VIEW_STATE_VERSION,
+  type ViewState,
+} from './trial-dashboard/view-state.js';
 export type { ColumnKind, MetricValue, TableColumn } from './trial-table/columns.js';
 export type { MetricRange, ParamFilter, TrialFilters } from './trial-table/filter.js';
 export type { SortDirection, SortSpec } from './trial-table/sort.js';

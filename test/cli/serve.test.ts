@@ -91,6 +91,23 @@ describe('trialkit serve', () => {
     await page.close();
   }, 120_000);
 
+  it('opens a study by its experiment name from /?study=NAME, and keeps the view in the address bar', async () => {
+    const html = await (await fetch(server.url)).text();
+    expect(html).toContain('url-state=""');
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(`${server.url}/?study=${encodeURIComponent(experiment)}`);
+    const dashboard = page.locator('trial-dashboard');
+    await expect
+      .poll(() => dashboard.locator('[part="header"] h2').textContent(), { timeout: 60_000 })
+      .toBe(experiment);
+    // The name becomes the study's id in the address bar.
+    await expect
+      .poll(() => new URL(page.url()).searchParams.get('study'), { timeout: 10_000 })
+      .not.toBe(experiment);
+    expect(new URL(page.url()).searchParams.get('v')).toBe('1');
+    await page.close();
+  }, 120_000);
+
   it('stops cleanly on SIGINT', async () => {
     expect(await server.stop('SIGINT')).toBe(0);
   });

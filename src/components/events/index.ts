@@ -5,4 +5,5 @@ export { TrialFinishedEvent } from './trial-finished-event.js';
 export { TrialHoverEvent } from './trial-hover-event.js';
 export { TrialPinEvent } from './trial-pin-event.js';
 export { TrialSelectEvent } from './trial-select-event.js';
+export { ViewChangeEvent } from './view-change-event.js';
 export { ZoomChangeEvent } from './zoom-change-event.js';

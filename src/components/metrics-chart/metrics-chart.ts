@@ -171,6 +171,14 @@ export class MetricsChart extends LitElement {
     this.requestCommit();
   }
 
+  /**
+   * Shows the x window `x` with an automatic y range (undefined: the whole range), raising
+   * `zoom-change`; does nothing when that x window is already shown. For hosts that link charts.
+   */
+  zoomToX(x: Domain | undefined): void {
+    if (!sameZoom(x, this.zoomX)) this.setZoom(x, undefined);
+  }
+
   /** Clears any zoom (as a double-click does). */
   resetZoom(): void {
     this.setZoom(undefined, undefined);

@@ -7,11 +7,15 @@ import type { Study } from '../../protocol/index.js';
 import { formatNumber, trialLabel } from '../internal/format.js';
 import type { StudySummary } from '../internal/study-summary.js';
 
-/** The header of `study`; clicking the best trial calls `selectTrial` with its id. */
+/**
+ * The header of `study`; clicking the best trial calls `selectTrial` with its id. `actions` (e.g.
+ * the Copy link button) sit at the end of the title row.
+ */
 export function studyHeader(
   study: Study,
   summary: StudySummary,
   selectTrial: (trialId: string) => void,
+  actions: TemplateResult | typeof nothing = nothing,
 ): TemplateResult {
   const target = study.targetTrials;
   const best = summary.best;
@@ -19,6 +23,7 @@ export function studyHeader(
     <div class="title">
       <h2>${study.name}</h2>
       <span class="status" data-status=${study.status}>${study.status}</span>
+      ${actions}
     </div>
     <dl class="facts">
       <div>

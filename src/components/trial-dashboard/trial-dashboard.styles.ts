@@ -152,6 +152,11 @@ export const dashboardStyles = [
       gap: 10px;
       flex-wrap: wrap;
     }
+    .copy-link {
+      margin-left: auto;
+      /* The same width for "Copy link" and "Copied": the row does not jump. */
+      min-width: 7em;
+    }
     .status {
       --_status: var(--_muted);
       border: 1px solid var(--_status);

@@ -1,7 +1,8 @@
 /**
  * `<trial-dashboard>`: the drop-in page of trialkit. It wires itself to a source (an SSE URL, an
  * MLflow server, or an in-process producer), and composes the run list, a study header, metric
- * charts, the trial table, a comparison of selected trials and their notes.
+ * charts, the trial table, a comparison of selected trials and their notes. Its view (see
+ * `view-state.ts`) can live in the address bar or in a host router.
  */
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
@@ -10,19 +11,27 @@ import type { ErrorEvent, EventProducer, Study, Trial } from '../../protocol/ind
 import type { StudySelectEvent } from '../events/study-select-event.js';
 import type { AlertRule } from '../events/trial-alert-event.js';
 import type { TrialSelectEvent } from '../events/trial-select-event.js';
+import { ViewChangeEvent } from '../events/view-change-event.js';
+import type { ZoomChangeEvent } from '../events/zoom-change-event.js';
 import { defineElement } from '../internal/define-element.js';
 import { StoreController } from '../internal/store-controller.js';
 import { type StudySummary, summarizeStudy } from '../internal/study-summary.js';
 import { MetricsChart } from '../metrics-chart/metrics-chart.js';
+import type { Domain, XAxis, YScale } from '../metrics-chart/scales.js';
 import { RunList } from '../run-list/run-list.js';
+import type { TrialFilters } from '../trial-table/filter.js';
+import type { SortSpec } from '../trial-table/sort.js';
 import { TrialTable } from '../trial-table/trial-table.js';
 import { AlertWatcher, describeAlert } from './alerts.js';
 import { compareTable } from './compare.js';
+import { CopyLinkController } from './copy-link.js';
 import { defaultMetrics, metricListConverter } from './metrics.js';
 import { NotesPanel } from './notes-panel.js';
 import { SourceController } from './source-controller.js';
 import { empty, skeleton, studyHeader } from './study-header.js';
 import { dashboardStyles } from './trial-dashboard.styles.js';
+import { UrlStateController, viewUrl } from './url-state-controller.js';
+import { fromQuery, toQuery, type ViewState } from './view-state.js';
 
 /**
  * A live dashboard of hyperparameter searches: studies on the left; for the chosen study a header,
@@ -30,10 +39,16 @@ import { dashboardStyles } from './trial-dashboard.styles.js';
  * the notes of the trial last selected. Give it one of `src`, `mlflow` + `experiment`, `.source`
  * or `.store` and it shows live data with nothing else to configure.
  *
+ * Its view — study, selected and compared trials, metrics, axes, smoothing, zoom, table sort and
+ * filters — is the `view` property, announced by `view-change`; with `url-state` it is kept in the
+ * address bar (a study change adds a history entry, other changes replace it), so links, reloads
+ * and back and forward show the same view.
+ *
  * @tag trial-dashboard
  * @summary Run list, study header, metric charts, trial table, compare and notes, wired to a live source.
  *
  * @event trial-finished - {TrialFinishedEvent} A trial moved to a terminal status (`.trial`, `.previousStatus`). Cancelable: cancels the browser notification.
+ * @event view-change - {ViewChangeEvent} The view changed, by the user or through `view` (`.state`, `.query`): for a host router to keep.
  * @event trial-alert - {TrialAlertEvent} A new metric point met one of `alertRules` (`.rule`, `.trial`, `.value`, `.step`). Cancelable: cancels the browser notification.
  *
  * @csspart layout - The grid holding the sidebar and the main area.
@@ -42,6 +57,7 @@ import { dashboardStyles } from './trial-dashboard.styles.js';
  * @csspart main - The area for the chosen study.
  * @csspart banner - The connection and error banner (role=alert).
  * @csspart header - The study header.
+ * @csspart copy-link - The header's "Copy link" button: copies a URL of the current view.
  * @csspart toolbar - The metric picker and the compare buttons.
  * @csspart metric-picker - The group of metric toggles.
  * @csspart charts - The grid of charts.
@@ -115,10 +131,34 @@ export class TrialDashboard extends LitElement {
   @property({ attribute: 'highlight-flag' }) highlightFlag?: string;
   /** Also show alerts as browser notifications, if the page has been granted the permission. */
   @property({ type: Boolean }) notifications = false;
+  /** The charts' x axis: `step`, `wall` (clock time) or `relative` (seconds since each trial started). */
+  @property({ attribute: 'x-axis' }) xAxis: XAxis = 'step';
+  /** The charts' y scale: `linear` or `log`. */
+  @property({ attribute: 'y-scale' }) yScale: YScale = 'linear';
+  /** The charts' curve smoothing, 0 (none) to just below 1. */
+  @property({ type: Number }) smoothing = 0;
+  /**
+   * Keep the view in the address bar's query: a study change pushes a history entry, other changes
+   * replace it; back and forward restore the view; on connect the address bar's view is shown.
+   * Off by default: the host app usually owns its URL (it can use `view` and `view-change`).
+   */
+  @property({ type: Boolean, attribute: 'url-state' }) urlState = false;
   /** `light` or `dark`; unset follows the OS. Passed on to the child components. */
   @property({ reflect: true }) theme?: 'light' | 'dark';
 
   @state() private errors: { count: number; last?: ErrorEvent } = { count: 0 };
+  /** The x window every chart shows (one chart's box zoom applies to all); undefined: all of it. */
+  @state() private zoom?: Domain;
+  @state() private tableSort: readonly SortSpec[] = [];
+  @state() private tableFilters: TrialFilters = {};
+  /** The view query last announced; undefined until the first render. */
+  private announcedQuery?: string;
+  /** True while a view from the address bar or the host is applied: announced, not written back. */
+  private restoring = false;
+  private readonly url = new UrlStateController(this, (query) => {
+    if (this.urlState) this.restoreView(query);
+  });
+  private readonly copyLink = new CopyLinkController(this, () => viewUrl(toQuery(this.view)));
   private readonly notes = new NotesPanel(this, () => this.source);
 
   private readonly sources = new SourceController(this, () => ({
@@ -139,12 +179,56 @@ export class TrialDashboard extends LitElement {
   /** Derived from the store for the shown study; rebuilt only when a change touches that study. */
   private cache?: { studyId: string; summary: StudySummary; keys: string[] };
 
+  /**
+   * The view: what a link restores. Reading it gives the study shown (by id once the store knows
+   * it) and the user's choices; setting it shows that view. A `study` that matches no study id is
+   * matched by name; trials no longer in the store and metrics the study lacks are left out.
+   */
+  get view(): ViewState {
+    const store = this.sources.store;
+    const study = store && this.study ? (this.currentStudy(store)?.id ?? this.study) : this.study;
+    // The study's metric keys, once rendered: a metric it lacks is not part of the view.
+    const keys = this.cache && (!study || this.cache.studyId === study) ? this.cache.keys : undefined;
+    const metrics = this.metricsPicked ? this.metrics : undefined;
+    return {
+      study,
+      selected: this.selected,
+      compare: this.compare && this.selected.length >= 2,
+      metrics: keys && metrics ? metrics.filter((key) => keys.includes(key)) : metrics,
+      xAxis: this.xAxis,
+      yScale: this.yScale,
+      smoothing: this.smoothing,
+      zoom: this.zoom,
+      sort: this.tableSort,
+      filters: this.tableFilters,
+    };
+  }
+  set view(state: ViewState) {
+    this.restoring = true;
+    this.study = state.study;
+    this.select(state.selected);
+    this.compare = state.compare && state.selected.length >= 2;
+    this.metrics = state.metrics && [...state.metrics];
+    this.metricsPicked = state.metrics !== undefined;
+    this.xAxis = state.xAxis;
+    this.yScale = state.yScale;
+    this.smoothing = state.smoothing;
+    this.zoom = state.zoom && [state.zoom[0], state.zoom[1]];
+    this.tableSort = state.sort;
+    this.tableFilters = state.filters;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.urlState) this.restoreView(this.url.query);
+  }
+
   /** The store being shown: `store`, or the one made for the connection this element opened. */
   get activeStore(): TrialStore | undefined {
     return this.sources.store;
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
+  protected override willUpdate(changed: PropertyValues): void {
     this.sources.update();
     const store = this.sources.store;
     if (store !== this.storeLink.store) {
@@ -155,11 +239,56 @@ export class TrialDashboard extends LitElement {
     }
     if (changed.has('alertRules')) this.alerts.rules = this.alertRules;
     if (changed.has('study') && this.hasUpdated) {
-      // Another study: its trials and metrics are others, so the selection and picked metrics go.
+      // Another study: its trials, metrics and steps are others, so what was chosen in the previous
+      // one goes — unless a view chose them along with the study.
       this.cache = undefined;
-      this.clearSelection();
-      if (this.metricsPicked) this.metrics = undefined;
-      this.metricsPicked = false;
+      if (!changed.has('selected')) this.clearSelection();
+      if (!changed.has('metrics')) {
+        if (this.metricsPicked) this.metrics = undefined;
+        this.metricsPicked = false;
+      }
+      if (!changed.has('zoom')) this.zoom = undefined;
+    }
+    if (changed.has('xAxis') && !changed.has('zoom')) this.zoom = undefined;
+    if (store?.loaded && this.selected.some((id) => !store.getTrial(id))) {
+      // A linked trial was removed (or never existed): show the others.
+      this.select(this.selected.filter((id) => store.getTrial(id)));
+    }
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    if (this.zoom || changed.has('zoom')) void this.applyZoom();
+    this.announceView(changed.has('study'));
+  }
+
+  /** Raises `view-change` when the view differs from the last one, and with `url-state` writes it. */
+  private announceView(studyChanged: boolean): void {
+    const state = this.view;
+    const query = toQuery(state);
+    const first = this.announcedQuery === undefined;
+    const restored = this.restoring;
+    this.restoring = false;
+    if (query === this.announcedQuery) return;
+    this.announcedQuery = query;
+    if (first) {
+      // A link's stale or hand-written parts (a removed trial, a study name) leave the address bar.
+      if (this.urlState && query !== toQuery(fromQuery(this.url.query))) this.url.write(query, 'replace');
+      return;
+    }
+    this.dispatchEvent(new ViewChangeEvent(state, query));
+    if (this.urlState && !restored) this.url.write(query, studyChanged ? 'push' : 'replace');
+  }
+
+  private restoreView(query: string): void {
+    this.view = fromQuery(query);
+  }
+
+  /** Gives every chart the shared x window, once it has rendered (a new axis clears its zoom). */
+  private async applyZoom(): Promise<void> {
+    const zoom = this.zoom;
+    for (const chart of this.renderRoot.querySelectorAll('trial-metrics-chart')) {
+      await chart.updateComplete;
+      if (zoom === this.zoom) chart.zoomToX(zoom);
     }
   }
 
@@ -195,7 +324,7 @@ export class TrialDashboard extends LitElement {
   }
 
   private currentStudy(store: TrialStore): Study | undefined {
-    if (this.study) return store.getStudy(this.study);
+    if (this.study) return store.getStudy(this.study) ?? studyNamed(store, this.study);
     let newest: Study | undefined;
     for (const study of store.studies.values()) {
       if (!newest || study.createdAt > newest.createdAt) newest = study;
@@ -274,12 +403,12 @@ export class TrialDashboard extends LitElement {
     const study = this.currentStudy(store);
     if (!study) {
       return store.studies.size
-        ? empty('Study not found', `There is no study with id ${this.study}.`)
+        ? empty('Study not found', `There is no study with id or name ${this.study}.`)
         : empty('No studies yet', 'Studies appear here as soon as the source reports one.');
     }
     const { summary, keys } = this.derived(store, study);
     return html`
-      ${studyHeader(study, summary, (trialId) => this.select([trialId]))}
+      ${studyHeader(study, summary, (trialId) => this.select([trialId]), this.copyLink.render())}
       ${summary.total === 0 ? empty('No trials yet', 'Trials of this study appear here as they start.') : this.renderTrials(store, study, keys)}
     `;
   }
@@ -306,6 +435,10 @@ export class TrialDashboard extends LitElement {
                     .trials=${comparing ? this.selected : undefined}
                     .highlighted=${comparing ? [] : this.selected}
                     .highlightFlag=${this.highlightFlag}
+                    .xAxis=${this.xAxis}
+                    .yScale=${this.yScale}
+                    .smoothing=${this.smoothing}
+                    @zoom-change=${this.onZoomChange}
                   ></trial-metrics-chart>
                 </figure>`,
               )
@@ -323,6 +456,12 @@ export class TrialDashboard extends LitElement {
           .store=${store}
           .study=${study.id}
           .selected=${this.selected}
+          .sort=${this.tableSort}
+          .filters=${this.tableFilters}
+          @click=${this.onTableInput}
+          @input=${this.onTableInput}
+          @change=${this.onTableInput}
+          @keydown=${this.onTableInput}
           .mlflowUiUrl=${httpBase(this.mlflowUiUrl ?? this.mlflow)}
           @trial-select=${this.onTrialSelect}
         ></trial-table>
@@ -365,6 +504,22 @@ export class TrialDashboard extends LitElement {
     this.study = event.studyId;
   }
 
+  private onZoomChange(event: ZoomChangeEvent): void {
+    const x = event.x && ([event.x[0], event.x[1]] as Domain);
+    if (x?.[0] !== this.zoom?.[0] || x?.[1] !== this.zoom?.[1]) this.zoom = x;
+  }
+
+  /**
+   * The table raises no event for its sort and filters (they are its own properties): after any
+   * input in it, read them back once it has updated.
+   */
+  private async onTableInput(event: Event): Promise<void> {
+    const table = event.currentTarget as TrialTable;
+    await table.updateComplete;
+    if (table.sort !== this.tableSort) this.tableSort = table.sort;
+    if (table.filters !== this.tableFilters) this.tableFilters = table.filters;
+  }
+
   private onTrialSelect(event: TrialSelectEvent): void {
     this.notes.lastActed = event.trial?.id;
     this.select(event.trialIds);
@@ -391,6 +546,15 @@ export class TrialDashboard extends LitElement {
   private dismissErrors(): void {
     this.errors = { count: 0 };
   }
+}
+
+/** The newest study named `name`: hand-written links name a study rather than give its id. */
+function studyNamed(store: TrialStore, name: string): Study | undefined {
+  let found: Study | undefined;
+  for (const study of store.studies.values()) {
+    if (study.name === name && (!found || study.createdAt > found.createdAt)) found = study;
+  }
+  return found;
 }
 
 /** Whether a change can alter what the header or the metric picker show for the study. */
