@@ -74,18 +74,25 @@ const LIVE_HEADROOM = 0.1;
 const LIVE_RUNGS_PER_DECADE = 16;
 
 /**
- * `extent` widened to the right for data that still grows: its span, plus 10%, is rounded up to the
- * next rung of a geometric ladder, so the x bound and its ticks move once per ~15% of growth instead
- * of whenever the data crosses a round number (each move redraws every curve).
+ * `extent` widened to the right for data that still grows: its span from the origin, plus 10%, is
+ * rounded up to the next rung of a geometric ladder, so the x bound and its ticks move once per ~15%
+ * of growth instead of whenever the data crosses a round number (each move redraws every curve).
+ * The origin is 0 when the data starts near it (steps from 1 end on 100, not 1 + 100, which `nice`
+ * would push to 120), else the data's own start.
  */
 export function withHeadroom(extent: Extent): Extent {
   const span = extent.max - extent.min;
   if (!(span > 0)) return extent;
-  const rung = Math.ceil(Math.log10(span * (1 + LIVE_HEADROOM)) * LIVE_RUNGS_PER_DECADE);
+  const origin = extent.min >= 0 && extent.min <= span ? 0 : extent.min;
   const widened = new Extent();
   widened.add(extent.min);
-  widened.add(extent.min + 10 ** (rung / LIVE_RUNGS_PER_DECADE));
+  widened.add(origin + onLadder(extent.max - origin + span * LIVE_HEADROOM));
   return widened;
+}
+
+/** The smallest rung of the live ladder at or above `value` (> 0). */
+function onLadder(value: number): number {
+  return 10 ** (Math.ceil(Math.log10(value) * LIVE_RUNGS_PER_DECADE) / LIVE_RUNGS_PER_DECADE);
 }
 
 /** Half the span around a single wall-clock time: a minute in all, whatever the epoch. */
