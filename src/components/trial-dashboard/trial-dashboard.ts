@@ -10,6 +10,7 @@ import type { StoreChange, StudyGrouping, TrialStore } from '../../client/index.
 import type { ErrorEvent, EventProducer, Study, Trial } from '../../protocol/index.js';
 import type { StudySelectEvent } from '../events/study-select-event.js';
 import type { AlertRule } from '../events/trial-alert-event.js';
+import type { TrialLinkRequestEvent } from '../events/trial-link-request-event.js';
 import type { TrialSelectEvent } from '../events/trial-select-event.js';
 import { ViewChangeEvent } from '../events/view-change-event.js';
 import type { ZoomChangeEvent } from '../events/zoom-change-event.js';
@@ -31,7 +32,7 @@ import { SourceController } from './source-controller.js';
 import { empty, skeleton, studyHeader } from './study-header.js';
 import { dashboardStyles } from './trial-dashboard.styles.js';
 import { UrlStateController, viewUrl } from './url-state-controller.js';
-import { fromQuery, toQuery, type ViewState } from './view-state.js';
+import { DEFAULT_VIEW, fromQuery, toQuery, type ViewState } from './view-state.js';
 
 /**
  * A live dashboard of hyperparameter searches: studies on the left; for the chosen study a header,
@@ -463,7 +464,9 @@ export class TrialDashboard extends LitElement {
           @change=${this.onTableInput}
           @keydown=${this.onTableInput}
           .mlflowUiUrl=${httpBase(this.mlflowUiUrl ?? this.mlflow)}
+          trial-links
           @trial-select=${this.onTrialSelect}
+          @trial-link-request=${this.onTrialLinkRequest}
         ></trial-table>
         ${this.notes.render(store, this.selected)}
       </div>
@@ -523,6 +526,14 @@ export class TrialDashboard extends LitElement {
   private onTrialSelect(event: TrialSelectEvent): void {
     this.notes.lastActed = event.trial?.id;
     this.select(event.trialIds);
+  }
+
+  /** A row's link: the trial's study with that trial selected, nothing else of this view. */
+  private onTrialLinkRequest(event: TrialLinkRequestEvent): void {
+    const { trial } = event;
+    void this.copyLink.copy(
+      viewUrl(toQuery({ ...DEFAULT_VIEW, study: trial.studyId, selected: [trial.id] })),
+    );
   }
 
   private select(ids: readonly string[]): void {
