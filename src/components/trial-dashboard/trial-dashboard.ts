@@ -130,7 +130,7 @@ export class TrialDashboard extends LitElement {
   @property({ attribute: false }) alertRules: readonly AlertRule[] = [];
   /** Trials with this flag (e.g. `spectral_norm`) are drawn dashed in the charts. */
   @property({ attribute: 'highlight-flag' }) highlightFlag?: string;
-  /** Also show alerts as browser notifications, if the page has been granted the permission. */
+  /** Also show alerts as browser notifications, if the page has been granted the permission; clicking one opens its trial. */
   @property({ type: Boolean }) notifications = false;
   /** The charts' x axis: `step`, `wall` (clock time) or `relative` (seconds since each trial started). */
   @property({ attribute: 'x-axis' }) xAxis: XAxis = 'step';
@@ -315,13 +315,27 @@ export class TrialDashboard extends LitElement {
     );
   }
 
-  /** Dispatches an alert and, unless a listener cancelled it, shows it as a notification. */
+  /**
+   * Dispatches an alert and, unless a listener cancelled it, shows it as a notification; clicking
+   * the notification brings the page forward with the alert's trial selected in its study.
+   */
   private raise(event: Event): void {
     const proceed = this.dispatchEvent(event);
-    const text = describeAlert(event);
-    if (!proceed || !text || !this.notifications) return;
+    const alert = describeAlert(event);
+    if (!proceed || !alert || !this.notifications) return;
     if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-    new Notification(text.title, { body: text.body });
+    const notification = new Notification(alert.title, { body: alert.body });
+    notification.onclick = () => {
+      window.focus();
+      this.showTrial(alert.trial);
+    };
+  }
+
+  /** Shows `trial`'s study with that trial selected (a study change, so url-state adds a history entry). */
+  private showTrial(trial: Trial): void {
+    this.study = trial.studyId;
+    this.notes.lastActed = trial.id;
+    this.select([trial.id]);
   }
 
   private currentStudy(store: TrialStore): Study | undefined {
