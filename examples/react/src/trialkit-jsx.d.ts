@@ -1,7 +1,7 @@
 // Types <trial-dashboard> in JSX. React 19 sets a custom element's known properties (so objects
 // such as `store` and `alertRules` pass as they are) and listens to `on<event-name>` props.
 import type { DetailedHTMLProps, HTMLAttributes } from 'react';
-import type { TrialAlertEvent, TrialDashboard, TrialFinishedEvent } from 'trialkit/components';
+import type { TrialAlertEvent, TrialDashboard, TrialFinishedEvent, ViewChangeEvent } from 'trialkit/components';
 
 type DashboardProps = Partial<
   Pick<
@@ -19,12 +19,14 @@ type DashboardProps = Partial<
     | 'compare'
     | 'notifications'
     | 'theme'
+    | 'view'
   >
 >;
 
 interface DashboardEvents {
   'ontrial-finished'?: (event: TrialFinishedEvent) => void;
   'ontrial-alert'?: (event: TrialAlertEvent) => void;
+  'onview-change'?: (event: ViewChangeEvent) => void;
 }
 
 declare module 'react' {

@@ -3,6 +3,7 @@ export { StudySelectEvent } from './study-select-event.js';
 export { type AlertRule, TrialAlertEvent } from './trial-alert-event.js';
 export { TrialFinishedEvent } from './trial-finished-event.js';
 export { TrialHoverEvent } from './trial-hover-event.js';
+export { TrialLinkRequestEvent } from './trial-link-request-event.js';
 export { TrialPinEvent } from './trial-pin-event.js';
 export { TrialSelectEvent } from './trial-select-event.js';
 export { ViewChangeEvent } from './view-change-event.js';

@@ -95,10 +95,11 @@ function firstMatch(values: Float64Array, from: number, rule: AlertRule): number
   return -1;
 }
 
-/** Text for a browser notification about an alert event, or undefined for other events. */
-export function describeAlert(event: Event): { title: string; body: string } | undefined {
+/** A browser notification's text about an alert event, and the trial it opens; undefined for other events. */
+export function describeAlert(event: Event): { title: string; body: string; trial: Trial } | undefined {
   if (event instanceof TrialFinishedEvent) {
     return {
+      trial: event.trial,
       title: `Trial ${trialLabel(event.trial)} ${event.trial.status}`,
       body: `Was ${event.previousStatus}.`,
     };
@@ -107,6 +108,7 @@ export function describeAlert(event: Event): { title: string; body: string } | u
     const { rule } = event;
     const name = rule.label ?? `${rule.metric} ${rule.op} ${rule.value}`;
     return {
+      trial: event.trial,
       title: `Trial ${trialLabel(event.trial)}: ${name}`,
       body: `${rule.metric} = ${event.value} at step ${event.step}.`,
     };

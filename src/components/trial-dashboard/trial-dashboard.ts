@@ -10,6 +10,7 @@ import type { StoreChange, StudyGrouping, TrialStore } from '../../client/index.
 import type { ErrorEvent, EventProducer, Study, Trial } from '../../protocol/index.js';
 import type { StudySelectEvent } from '../events/study-select-event.js';
 import type { AlertRule } from '../events/trial-alert-event.js';
+import type { TrialLinkRequestEvent } from '../events/trial-link-request-event.js';
 import type { TrialSelectEvent } from '../events/trial-select-event.js';
 import { ViewChangeEvent } from '../events/view-change-event.js';
 import type { ZoomChangeEvent } from '../events/zoom-change-event.js';
@@ -31,7 +32,7 @@ import { SourceController } from './source-controller.js';
 import { empty, skeleton, studyHeader } from './study-header.js';
 import { dashboardStyles } from './trial-dashboard.styles.js';
 import { UrlStateController, viewUrl } from './url-state-controller.js';
-import { fromQuery, toQuery, type ViewState } from './view-state.js';
+import { DEFAULT_VIEW, fromQuery, toQuery, type ViewState } from './view-state.js';
 
 /**
  * A live dashboard of hyperparameter searches: studies on the left; for the chosen study a header,
@@ -129,7 +130,7 @@ export class TrialDashboard extends LitElement {
   @property({ attribute: false }) alertRules: readonly AlertRule[] = [];
   /** Trials with this flag (e.g. `spectral_norm`) are drawn dashed in the charts. */
   @property({ attribute: 'highlight-flag' }) highlightFlag?: string;
-  /** Also show alerts as browser notifications, if the page has been granted the permission. */
+  /** Also show alerts as browser notifications, if the page has been granted the permission; clicking one opens its trial. */
   @property({ type: Boolean }) notifications = false;
   /** The charts' x axis: `step`, `wall` (clock time) or `relative` (seconds since each trial started). */
   @property({ attribute: 'x-axis' }) xAxis: XAxis = 'step';
@@ -314,13 +315,27 @@ export class TrialDashboard extends LitElement {
     );
   }
 
-  /** Dispatches an alert and, unless a listener cancelled it, shows it as a notification. */
+  /**
+   * Dispatches an alert and, unless a listener cancelled it, shows it as a notification; clicking
+   * the notification brings the page forward with the alert's trial selected in its study.
+   */
   private raise(event: Event): void {
     const proceed = this.dispatchEvent(event);
-    const text = describeAlert(event);
-    if (!proceed || !text || !this.notifications) return;
+    const alert = describeAlert(event);
+    if (!proceed || !alert || !this.notifications) return;
     if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-    new Notification(text.title, { body: text.body });
+    const notification = new Notification(alert.title, { body: alert.body });
+    notification.onclick = () => {
+      window.focus();
+      this.showTrial(alert.trial);
+    };
+  }
+
+  /** Shows `trial`'s study with that trial selected (a study change, so url-state adds a history entry). */
+  private showTrial(trial: Trial): void {
+    this.study = trial.studyId;
+    this.notes.lastActed = trial.id;
+    this.select([trial.id]);
   }
 
   private currentStudy(store: TrialStore): Study | undefined {
@@ -463,7 +478,9 @@ export class TrialDashboard extends LitElement {
           @change=${this.onTableInput}
           @keydown=${this.onTableInput}
           .mlflowUiUrl=${httpBase(this.mlflowUiUrl ?? this.mlflow)}
+          trial-links
           @trial-select=${this.onTrialSelect}
+          @trial-link-request=${this.onTrialLinkRequest}
         ></trial-table>
         ${this.notes.render(store, this.selected)}
       </div>
@@ -523,6 +540,14 @@ export class TrialDashboard extends LitElement {
   private onTrialSelect(event: TrialSelectEvent): void {
     this.notes.lastActed = event.trial?.id;
     this.select(event.trialIds);
+  }
+
+  /** A row's link: the trial's study with that trial selected, nothing else of this view. */
+  private onTrialLinkRequest(event: TrialLinkRequestEvent): void {
+    const { trial } = event;
+    void this.copyLink.copy(
+      viewUrl(toQuery({ ...DEFAULT_VIEW, study: trial.studyId, selected: [trial.id] })),
+    );
   }
 
   private select(ids: readonly string[]): void {

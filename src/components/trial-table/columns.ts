@@ -85,7 +85,7 @@ export function availableColumns(
   const metrics = [...metricKeys].sort((a, b) => Number(b === objective) - Number(a === objective));
   return [
     fixed('status', 'Status', 118, false),
-    fixed('number', '#', 64, true),
+    fixed('number', '#', 88, true),
     fixed('name', 'Name', 140, false),
     ...metrics.map((key) => ({
       id: metricColumnId(key),

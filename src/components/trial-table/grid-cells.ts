@@ -57,6 +57,8 @@ export interface RowCells {
   /** The columns in view, `[colStart, colEnd)`: only they (and the focused one) get content. */
   readonly colStart: number;
   readonly colEnd: number;
+  /** When set, the `#` cell holds a button that asks for a link to its trial (see `trial-links`). */
+  readonly requestLink?: (trial: Trial) => void;
 }
 
 /**
@@ -98,20 +100,23 @@ function rowCells(trial: Trial, activeCol: number, cells: RowCells): TemplateRes
       content && column.kind === ColumnKind.Mlflow ? mlflowRunUrl(trial, ctx.mlflowUiUrl) : undefined;
     const modelLinks =
       content && column.kind === ColumnKind.Models && !!ctx.mlflowUiUrl && !!trial.models?.length;
-    // A cell holding links hands its tab stop to them, as the ARIA grid pattern asks.
+    const trialLink = content && column.kind === ColumnKind.Number && cells.requestLink;
+    // A cell holding links or buttons hands its tab stop to them, as the ARIA grid pattern asks.
     return html`<div
       role="gridcell"
       part="cell"
       class=${column.numeric ? 'num' : ''}
       aria-colindex=${i + 1}
-      tabindex=${active && !link && !modelLinks ? 0 : -1}
+      tabindex=${active && !link && !modelLinks && !trialLink ? 0 : -1}
       data-col=${i}
     >
       ${
-        modelLinks
-          ? modelsCell(trial, ctx, active)
-          : link
-            ? html`<a
+        trialLink
+          ? html`${trialLinkButton(trial, trialLink, active)}${cellValue(column, trial, ctx)}`
+          : modelLinks
+            ? modelsCell(trial, ctx, active)
+            : link
+              ? html`<a
             part="mlflow-link"
             href=${link}
             target="_blank"
@@ -120,12 +125,32 @@ function rowCells(trial: Trial, activeCol: number, cells: RowCells): TemplateRes
             >Open<span class="sr-only"> trial ${trialLabel(trial)} in MLflow</span
             ><span aria-hidden="true"> ↗</span></a
           >`
-            : content
-              ? cellValue(column, trial, ctx)
-              : nothing
+              : content
+                ? cellValue(column, trial, ctx)
+                : nothing
       }
     </div>`;
   });
+}
+
+/** The `#` cell's button that asks the host for a link to the trial; a tab stop when its cell is. */
+function trialLinkButton(
+  trial: Trial,
+  requestLink: (trial: Trial) => void,
+  tabbable: boolean,
+): TemplateResult {
+  return html`<button
+    part="trial-link"
+    class="trial-link"
+    tabindex=${tabbable ? 0 : -1}
+    title="Copy a link to this trial"
+    @click=${() => requestLink(trial)}
+  >
+    <svg aria-hidden="true" viewBox="0 0 16 16" width="12" height="12">
+      <path d="M6.5 9.5l3-3M7 4.5l1.2-1.2a2.5 2.5 0 0 1 3.5 3.5L10.5 8M9 11.5l-1.2 1.2a2.5 2.5 0 0 1-3.5-3.5L5.5 8" />
+    </svg>
+    <span class="sr-only">Copy a link to trial ${trialLabel(trial)}</span>
+  </button>`;
 }
 
 /** A cell's content: the column's value formatted for display. */

@@ -33,7 +33,8 @@ interface Cell {
   trialId?: string;
   header: boolean;
   col: number;
-  link: boolean;
+  /** The event came from a link or button in the cell: it acts, the row is not selected. */
+  control: boolean;
 }
 
 export class GridFocusController implements ReactiveController {
@@ -91,7 +92,7 @@ export class GridFocusController implements ReactiveController {
       this.options.onSort(cell.col, event.shiftKey);
       return;
     }
-    if (cell.link || !cell.trialId) return;
+    if (cell.control || !cell.trialId) return;
     this.activeHeader = false;
     this.activeId = cell.trialId;
     this.activeCol = cell.col;
@@ -117,8 +118,10 @@ export class GridFocusController implements ReactiveController {
     const current = this.activeHeader ? -1 : Math.max(0, this.activeRow);
     const ctrl = event.ctrlKey || event.metaKey;
     if (event.key === 'Enter' || event.key === ' ') {
-      // Enter on a link follows it; otherwise Enter and Space act on the focused row or header.
-      if ((event.target as HTMLElement).localName === 'a' && event.key === 'Enter') return;
+      // Enter on a link follows it, Enter and Space press a button; otherwise they act on the
+      // focused row or header.
+      const target = (event.target as HTMLElement).localName;
+      if ((target === 'a' && event.key === 'Enter') || target === 'button') return;
       event.preventDefault();
       if (current < 0) this.options.onSort(this.activeCol, event.shiftKey);
       else {
@@ -183,13 +186,18 @@ export class GridFocusController implements ReactiveController {
 /** The row and column under an event, from the composed path. */
 function cellOf(event: Event): Cell | undefined {
   let col = -1;
-  let link = false;
+  let control = false;
   for (const node of event.composedPath()) {
     if (!(node instanceof HTMLElement)) continue;
-    if (node.localName === 'a') link = true;
+    if (node.localName === 'a' || node.localName === 'button') control = true;
     if (node.dataset.col !== undefined && col < 0) col = Number(node.dataset.col);
     if (node.getAttribute('role') === 'row') {
-      return { trialId: node.dataset.id, header: node.dataset.id === undefined, col: Math.max(0, col), link };
+      return {
+        trialId: node.dataset.id,
+        header: node.dataset.id === undefined,
+        col: Math.max(0, col),
+        control,
+      };
     }
     if (node.classList.contains('grid')) return undefined;
   }

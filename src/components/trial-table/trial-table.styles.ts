@@ -268,6 +268,30 @@ export const trialTableStyles = [
       text-decoration-color: var(--_accent);
       text-underline-offset: 2px;
     }
+    .trial-link {
+      float: left;
+      margin-top: calc((var(--_row-height) - 22px) / 2);
+      width: 22px;
+      height: 20px;
+      padding: 0;
+      border: 1px solid transparent;
+      border-radius: 4px;
+      background: none;
+      color: var(--_muted);
+      cursor: pointer;
+      line-height: 0;
+    }
+    .trial-link:hover,
+    .trial-link:focus-visible {
+      border-color: var(--_border);
+      color: var(--_accent);
+    }
+    .trial-link svg {
+      fill: none;
+      stroke: currentColor;
+      stroke-width: 1.6;
+      stroke-linecap: round;
+    }
     .empty {
       margin: 0;
       padding: 24px;

@@ -9,6 +9,7 @@ import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { StoreChange, TrialStore } from '../../client/index.js';
 import type { Study, Trial } from '../../protocol/index.js';
+import { TrialLinkRequestEvent } from '../events/trial-link-request-event.js';
 import { TrialSelectEvent } from '../events/trial-select-event.js';
 import { defineElement } from '../internal/define-element.js';
 import { StoreController } from '../internal/store-controller.js';
@@ -44,6 +45,7 @@ declare global {
  * @summary The trials of a study: sortable, filterable, virtualized, exportable as CSV.
  *
  * @event trial-select - {TrialSelectEvent} The user changed the selection; `.trialIds`, `.trial`.
+ * @event trial-link-request - {TrialLinkRequestEvent} With `trial-links`: the user asked for a link to a trial (`.trial`).
  *
  * @csspart toolbar - The bar above the grid (search, filters, column chooser, export).
  * @csspart search - The search field.
@@ -61,6 +63,7 @@ declare global {
  * @csspart model-link - A registered model version in the models column, linked to the MLflow UI.
  * @csspart model - A registered model version, unlinked (no MLflow UI URL).
  * @csspart mlflow-link - The link to the trial's MLflow run.
+ * @csspart trial-link - With `trial-links`: the button in the `#` cell that asks for a link to the trial.
  * @csspart empty - The message shown when no trial matches.
  *
  * @cssproperty [--trialkit-table-height=28rem] - The element's height; it needs one to scroll.
@@ -96,6 +99,11 @@ export class TrialTable extends LitElement {
   @property({ attribute: 'mlflow-ui-url' }) mlflowUiUrl?: string;
   /** Metric columns show each series' latest value or its best by the study's direction. */
   @property({ attribute: 'metric-value' }) metricValue: MetricValue = 'last';
+  /**
+   * Show a link button in each row's `#` cell; pressing it raises `trial-link-request`, and the host
+   * builds the link (the table knows nothing of URLs).
+   */
+  @property({ type: Boolean, attribute: 'trial-links' }) trialLinks = false;
 
   private readonly storeController = new StoreController(this, {
     onChange: (change) => this.onStoreChange(change),
@@ -213,6 +221,7 @@ export class TrialTable extends LitElement {
     )
       this.dataDirty = true;
     if (changed.has('study')) this.gridFocus.reset();
+    if (changed.has('trialLinks')) this.layoutVersion++;
     if (changed.has('selected')) this.selectedSet = new Set(this.selected);
     const reordered = this.dataDirty || changed.has('sort') || changed.has('filters');
     if (this.dataDirty) this.rebuild();
@@ -310,6 +319,7 @@ export class TrialTable extends LitElement {
       context: () => this.context,
       colStart: this.rows.colStart,
       colEnd: this.rows.colEnd,
+      requestLink: this.trialLinks ? this.requestLink : undefined,
     };
     return html`
       ${guard(
@@ -384,6 +394,12 @@ export class TrialTable extends LitElement {
       [this.rowVersions.get(trial.id), this.layoutVersion],
     );
   }
+
+  private readonly requestLink = (trial: Trial): void => {
+    // Built first, not inline: the manifest analyzer would take an inline constructor's argument for the event name.
+    const event = new TrialLinkRequestEvent(trial);
+    this.dispatchEvent(event);
+  };
 
   private readonly toolbarActions = {
     setFilters: (filters: TrialFilters) => {

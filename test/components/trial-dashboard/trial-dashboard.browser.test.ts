@@ -304,11 +304,15 @@ describe('trial-dashboard', () => {
   describe('notifications', () => {
     const original = globalThis.Notification;
     const shown: string[] = [];
+    /** Every notification shown, for its click handler. */
+    const notifications: { onclick: (() => void) | null }[] = [];
     before(() => {
       class FakeNotification {
         static permission = 'granted';
+        onclick: (() => void) | null = null;
         constructor(title: string) {
           shown.push(title);
+          notifications.push(this);
         }
       }
       Object.defineProperty(globalThis, 'Notification', { value: FakeNotification, configurable: true });
@@ -316,6 +320,7 @@ describe('trial-dashboard', () => {
     after(() => Object.defineProperty(globalThis, 'Notification', { value: original, configurable: true }));
     beforeEach(() => {
       shown.length = 0;
+      notifications.length = 0;
     });
 
     async function finishTrial(props: Partial<TrialDashboard>, cancel = false): Promise<void> {
@@ -332,6 +337,27 @@ describe('trial-dashboard', () => {
       await finishTrial({ notifications: true });
       expect(shown).to.have.length(1);
       expect(shown[0]).to.match(/^Trial #\d+ failed$/);
+    });
+
+    it('opens the trial when its notification is clicked: its study, with it selected', async () => {
+      const store = manualStore(generateSnapshot({ seed: 3, studies: 2, trials: 8, steps: 20 }));
+      const trial = runningTrial(store);
+      const other = [...store.studies.keys()].find((id) => id !== trial.studyId)!;
+      const el = await mount({ store, notifications: true, study: other });
+      await settle(el, store);
+      store.applyTrusted({ v: 1, seq: 10, type: 'trial.upsert', trial: { ...trial, status: 'failed' } });
+      await settle(el, store);
+      expect(notifications).to.have.length(1);
+      const views: string[] = [];
+      el.addEventListener('view-change', (e) => views.push(e.query));
+      notifications[0].onclick!();
+      await el.updateComplete;
+      expect(el.view.study).to.equal(trial.studyId);
+      expect(el.selected).to.deep.equal([trial.id]);
+      expect(
+        $$<MetricsChart>(el, 'trial-metrics-chart').every((c) => c.highlighted.includes(trial.id)),
+      ).to.equal(true);
+      expect(views).to.deep.equal([`v=1&study=${trial.studyId}&sel=${trial.id}`]);
     });
 
     it('shows none without the notifications attribute, or when a listener cancels the event', async () => {

@@ -6,7 +6,7 @@ import { TrialStore } from '../../../src/client/store.js';
 import { StudySelectEvent, TrialSelectEvent, ViewChangeEvent } from '../../../src/components/events/index.js';
 import type { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
 import { TrialDashboard } from '../../../src/components/trial-dashboard/trial-dashboard.js';
-import { fromQuery } from '../../../src/components/trial-dashboard/view-state.js';
+import { fromQuery, toQuery } from '../../../src/components/trial-dashboard/view-state.js';
 import type { TrialTable } from '../../../src/components/trial-table/trial-table.js';
 import { generateSnapshot } from '../../fixtures/studies.js';
 
@@ -48,6 +48,18 @@ async function chooseStudy(el: TrialDashboard, store: TrialStore, id: string): P
 async function selectTrials(el: TrialDashboard, store: TrialStore, ids: string[]): Promise<void> {
   $(el, 'trial-table')!.dispatchEvent(new TrialSelectEvent(ids, store.getTrial(ids.at(-1)!)));
   await el.updateComplete;
+}
+
+/** The clipboard's text, pasted as a user would (reading it from script needs a permission tests lack). */
+async function pasted(): Promise<string> {
+  const field = document.createElement('textarea');
+  document.body.append(field);
+  field.focus();
+  await sendKeys({ down: 'Control' });
+  await sendKeys({ press: 'KeyV' });
+  await sendKeys({ up: 'Control' });
+  field.remove();
+  return field.value;
 }
 
 /** Waits until every chart shows `x` as its x domain. */
@@ -200,14 +212,34 @@ describe('trial-dashboard url-state', () => {
     expect(button.textContent?.trim()).to.equal('Copied');
     const expected = new URL(home);
     expected.search = [expected.search.slice(1), 'v=1&study=study-2'].filter(Boolean).join('&');
-    // Pasted as a user would (reading the clipboard from script needs a permission tests lack).
-    const field = document.createElement('textarea');
-    document.body.append(field);
-    field.focus();
-    await sendKeys({ down: 'Control' });
-    await sendKeys({ press: 'KeyV' });
-    await sendKeys({ up: 'Control' });
-    field.remove();
-    expect(field.value).to.equal(expected.href);
+    expect(await pasted()).to.equal(expected.href);
+  });
+
+  it('copies a link to a trial from its row, which opens its study with it selected', async () => {
+    const store = loadedStore();
+    const el = await mount({ store, yScale: 'log' });
+    await chooseStudy(el, store, 'study-2');
+    const table = $<TrialTable>(el, 'trial-table')!;
+    await table.updateComplete;
+    const button = table.shadowRoot!.querySelector<HTMLButtonElement>(
+      '[data-id="study-2-t3"] [part="trial-link"]',
+    )!;
+    button.focus();
+    await sendKeys({ press: 'Enter' });
+    const status = $(el, '[part="header"] [role="status"]')!;
+    await waitUntil(() => status.textContent, 'a message for screen readers');
+    expect(status.textContent).to.equal('Copied');
+    expect(el.selected).to.deep.equal([]);
+    const link = new URL(await pasted());
+    // The trial's study and the trial, not the rest of this view (its log scale).
+    expect(link.pathname).to.equal(new URL(home).pathname);
+    expect(toQuery(fromQuery(link.search))).to.equal('v=1&study=study-2&sel=study-2-t3');
+    el.remove();
+
+    history.replaceState(null, '', link.href);
+    const opened = await mount({ store, urlState: true });
+    expect(shownStudy(opened)).to.equal(store.getStudy('study-2')!.name);
+    expect(opened.selected).to.deep.equal(['study-2-t3']);
+    expect(charts(opened).every((c) => c.highlighted?.includes('study-2-t3'))).to.equal(true);
   });
 });

@@ -477,6 +477,54 @@ describe('<trial-table>', () => {
     });
   });
 
+  describe('trial links', () => {
+    const linkButton = (el: TrialTable, id: string) =>
+      rowOf(el, id).querySelector<HTMLButtonElement>('[part="trial-link"]');
+
+    it('shows no link buttons unless asked to', async () => {
+      const el = await tableOf(smallStore());
+      expect(linkButton(el, 't1')).to.equal(null);
+      el.trialLinks = true;
+      await settle(el);
+      expect(linkButton(el, 't1')!.textContent).to.contain('Copy a link to trial #1');
+      expect(rowOf(el, 't1').querySelector('[data-col="1"]')!.textContent).to.contain('1');
+    });
+
+    it("asks for a link to the row's trial on a click, without selecting the row", async () => {
+      const el = await tableOf(smallStore());
+      el.trialLinks = true;
+      await settle(el);
+      const requested: string[] = [];
+      el.addEventListener('trial-link-request', (e) => requested.push(e.trial.id));
+      let selections = 0;
+      el.addEventListener('trial-select', () => selections++);
+      linkButton(el, 't2')!.click();
+      expect(requested).to.deep.equal(['t2']);
+      expect(selections).to.equal(0);
+      expect(el.selected).to.deep.equal([]);
+    });
+
+    it("makes the button the cell's tab stop, pressed with Enter or Space, left with the arrows", async () => {
+      const el = await tableOf(smallStore());
+      el.trialLinks = true;
+      await settle(el);
+      const requested: string[] = [];
+      el.addEventListener('trial-link-request', (e) => requested.push(e.trial.id));
+      rowOf(el, 't1').querySelector<HTMLElement>('[tabindex="0"]')!.focus();
+      await sendKeys({ press: 'ArrowRight' });
+      await settle(el);
+      expect(el.shadowRoot!.activeElement).to.equal(linkButton(el, 't1'));
+      expect(el.shadowRoot!.querySelectorAll('.grid [tabindex="0"]').length).to.equal(1);
+      await sendKeys({ press: 'Enter' });
+      await sendKeys({ press: 'ArrowDown' });
+      await settle(el);
+      expect(el.shadowRoot!.activeElement).to.equal(linkButton(el, 't2'));
+      await sendKeys({ press: 'Space' });
+      expect(requested).to.deep.equal(['t1', 't2']);
+      expect(el.selected).to.deep.equal([]);
+    });
+  });
+
   describe('CSV export', () => {
     it('exports shown rows and columns, reads back with papaparse, with quoting, injection escaping and raw numbers', async () => {
       const el = await tableOf(smallStore());
