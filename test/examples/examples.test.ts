@@ -1,7 +1,8 @@
 // Installs trialkit as users do — from the tarball `npm pack` makes — into copies of the examples,
 // then builds both with Vite and type-checks the React one. A broken `exports` map, a file missing
 // from `files`, or a missing type fails here. The copies live in node_modules/.cache so their
-// dependencies (vite, react) are installed once and reused.
+// dependencies (vite, react) are installed once and reused. The built React example then runs in
+// Chromium against a live demo server, to show its router keeps the dashboard's view in the URL.
 import { execFile } from 'node:child_process';
 import {
   cpSync,
@@ -13,12 +14,15 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, dirname, extname, join } from 'node:path';
 import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ensureBuilt, root } from '../../scripts/ensure-built.mjs';
-import { startServer } from '../cli/harness.js';
+import { cliPath, ensureBuilt, root } from '../../scripts/ensure-built.mjs';
+import { launchChromium, startServer } from '../cli/harness.js';
 
 const exec = promisify(execFile);
 const cache = join(root, 'node_modules/.cache/trialkit-examples');
@@ -73,6 +77,51 @@ function builtScripts(dir: string): string {
     .join('\n');
 }
 
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+};
+
+/**
+ * Serves a built app from `dist` and passes `/events` and `/series` to the trialkit server at
+ * `upstream`, as a host app's server would. Resolves with its URL once it listens.
+ */
+async function serveApp(dist: string, upstream: string): Promise<{ url: string; server: Server }> {
+  const target = new URL(upstream);
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://app').pathname;
+    if (path === '/events' || path.startsWith('/series')) {
+      const forwarded = request(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      forwarded.on('error', () => res.destroy());
+      req.pipe(forwarded);
+      return;
+    }
+    // Any other path is the app's page, as a single-page app's host serves it.
+    const file = join(dist, path);
+    const found = path !== '/' && existsSync(file) ? file : join(dist, 'index.html');
+    res.writeHead(200, { 'content-type': contentTypes[extname(found)] ?? 'application/octet-stream' });
+    res.end(readFileSync(found));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+/** The address bar's `name` parameter. */
+const queryParam = (page: Page, name: string) => new URL(page.url()).searchParams.get(name);
+/** The study the dashboard's header names. */
+const shownStudy = (page: Page) => page.locator('trial-dashboard [part="header"] h2').textContent();
+/** The run list's selected study id. */
+const listedStudy = (page: Page) =>
+  page.locator('trial-run-list [role="option"][aria-selected="true"]').getAttribute('data-id');
+
 describe('the examples, installed from the packed tarball', () => {
   const packDir = mkdtempSync(join(tmpdir(), 'trialkit-pack-'));
   let tarball: string;
@@ -108,14 +157,77 @@ describe('the examples, installed from the packed tarball', () => {
     expect(builtScripts(dir)).toContain('trial-dashboard');
   }, 600_000);
 
+  let reactBuilt: Promise<string> | undefined;
+  /** The React example, installed, type-checked and built once (whichever test asks first). */
+  const buildReact = () => {
+    reactBuilt ??= (async () => {
+      const dir = prepare('react', tarball);
+      await install(dir);
+      await run(dir, 'npm', ['run', 'typecheck']);
+      await run(dir, 'npm', ['run', 'build']);
+      return dir;
+    })();
+    return reactBuilt;
+  };
+
   it('react type-checks and builds with Vite', async () => {
-    const dir = prepare('react', tarball);
-    await install(dir);
-    await run(dir, 'npm', ['run', 'typecheck']);
-    await run(dir, 'npm', ['run', 'build']);
+    const dir = await buildReact();
     const js = builtScripts(dir);
     expect(js).toContain('trial-dashboard');
     expect(js).toContain('trial-finished');
+  }, 600_000);
+
+  it("react's router round-trips the dashboard's view through the URL in Chromium", async () => {
+    const dir = await buildReact();
+    const dataDir = mkdtempSync(join(tmpdir(), 'trialkit-react-router-'));
+    const demo = await startServer([cliPath, 'demo', '--data-dir', dataDir, '--port', '0']);
+    const app = await serveApp(join(dir, 'dist'), demo.url);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(app.url);
+      const second = page.locator('trial-run-list [role="option"][aria-posinset="2"]');
+      await second.waitFor({ timeout: 90_000 });
+      const first = await listedStudy(page);
+      const firstName = await shownStudy(page);
+      const studyId = (await second.getAttribute('data-id'))!;
+      expect(studyId).not.toBe(first);
+
+      await second.click();
+      await page.waitForURL((url) => url.searchParams.get('study') === studyId);
+      const studyName = await shownStudy(page);
+      expect(studyName).not.toBe(firstName);
+
+      const row = page.locator('trial-table [role="row"][data-id]').first();
+      await row.waitFor({ timeout: 60_000 });
+      const trialId = (await row.getAttribute('data-id'))!;
+      await row.click();
+      await page.waitForURL((url) => url.searchParams.get('sel') === trialId);
+
+      await page.reload();
+      await page.locator('trial-table [role="row"][aria-selected="true"]').waitFor({ timeout: 60_000 });
+      expect(queryParam(page, 'study')).toBe(studyId);
+      expect(await shownStudy(page)).toBe(studyName);
+      expect(await listedStudy(page)).toBe(studyId);
+      expect(
+        await page.locator('trial-table [role="row"][aria-selected="true"]').getAttribute('data-id'),
+      ).toBe(trialId);
+
+      await page.goBack();
+      await expect.poll(() => shownStudy(page)).toBe(firstName);
+      expect(await listedStudy(page)).toBe(first);
+      expect(queryParam(page, 'study')).not.toBe(studyId);
+
+      await page.goForward();
+      await expect.poll(() => shownStudy(page)).toBe(studyName);
+      expect(queryParam(page, 'study')).toBe(studyId);
+      expect(queryParam(page, 'sel')).toBe(trialId);
+    } finally {
+      await browser.close();
+      app.server.close();
+      await demo.stop('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   }, 600_000);
 
   it('installs a trialkit bin that serves the dashboard page and its bundle', async () => {
