@@ -3,6 +3,7 @@
  * the registered models), one column per trial, each row marked when the trials do not all agree.
  */
 import { html, nothing, type TemplateResult } from 'lit';
+import type { TrialStore } from '../../client/index.js';
 import { ownValue, type ParamValue, type Trial } from '../../protocol/index.js';
 import { formatNumber, trialLabel } from '../internal/format.js';
 import { modelVersionChips } from '../internal/model-versions.js';
@@ -106,4 +107,25 @@ function rowTemplate(name: string, differs: boolean, cells: readonly TemplateRes
     </th>
     ${cells}
   </tr>`;
+}
+
+/** The comparison of the `selected` trials still in the store. */
+export function compareSelected(
+  store: TrialStore,
+  selected: readonly string[],
+  mlflowUiUrl?: string,
+): TemplateResult {
+  // In trial-number order, as the charts draw them, so the swatches match the curves' colours.
+  const trials = selected
+    .map((id) => store.getTrial(id))
+    .filter((trial): trial is Trial => !!trial)
+    .sort((a, b) => a.number - b.number);
+  return compareTable(trials, mlflowUiUrl);
+}
+
+/** `url` if it is an absolute http(s) URL: a run link must never be `javascript:` or `data:`. */
+export function httpBase(url: string | undefined): string | undefined {
+  if (url === undefined || !URL.canParse(url)) return undefined;
+  const { protocol } = new URL(url);
+  return protocol === 'http:' || protocol === 'https:' ? url : undefined;
 }

@@ -7,12 +7,11 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { StoreChange, StudyGrouping, TrialStore } from '../../client/index.js';
-import type { ErrorEvent, EventProducer, Study, Trial } from '../../protocol/index.js';
+import type { EventProducer, Study, Trial } from '../../protocol/index.js';
 import type { StudySelectEvent } from '../events/study-select-event.js';
 import type { AlertRule } from '../events/trial-alert-event.js';
 import type { TrialLinkRequestEvent } from '../events/trial-link-request-event.js';
 import type { TrialSelectEvent } from '../events/trial-select-event.js';
-import { ViewChangeEvent } from '../events/view-change-event.js';
 import type { ZoomChangeEvent } from '../events/zoom-change-event.js';
 import { defineElement } from '../internal/define-element.js';
 import { StoreController } from '../internal/store-controller.js';
@@ -24,15 +23,18 @@ import type { TrialFilters } from '../trial-table/filter.js';
 import type { SortSpec } from '../trial-table/sort.js';
 import { TrialTable } from '../trial-table/trial-table.js';
 import { AlertWatcher, describeAlert } from './alerts.js';
-import { compareTable } from './compare.js';
+import { banner, type IgnoredErrors } from './banner.js';
+import { chartGrid, toolbar } from './charts.js';
+import { compareSelected, httpBase } from './compare.js';
 import { CopyLinkController } from './copy-link.js';
 import { defaultMetrics, metricListConverter } from './metrics.js';
 import { NotesPanel } from './notes-panel.js';
 import { SourceController } from './source-controller.js';
 import { empty, skeleton, studyHeader } from './study-header.js';
+import { findStudy, touchesStudy } from './study-lookup.js';
 import { dashboardStyles } from './trial-dashboard.styles.js';
 import { UrlStateController, viewUrl } from './url-state-controller.js';
-import { DEFAULT_VIEW, fromQuery, toQuery, type ViewState } from './view-state.js';
+import { DEFAULT_VIEW, toQuery, type ViewState } from './view-state.js';
 
 /**
  * A live dashboard of hyperparameter searches: studies on the left; for the chosen study a header,
@@ -147,17 +149,17 @@ export class TrialDashboard extends LitElement {
   /** `light` or `dark`; unset follows the OS. Passed on to the child components. */
   @property({ reflect: true }) theme?: 'light' | 'dark';
 
-  @state() private errors: { count: number; last?: ErrorEvent } = { count: 0 };
+  @state() private errors: IgnoredErrors = { count: 0 };
   /** The x window every chart shows (one chart's box zoom applies to all); undefined: all of it. */
   @state() private zoom?: Domain;
   @state() private tableSort: readonly SortSpec[] = [];
   @state() private tableFilters: TrialFilters = {};
-  /** The view query last announced; undefined until the first render. */
-  private announcedQuery?: string;
-  /** True while a view from the address bar or the host is applied: announced, not written back. */
-  private restoring = false;
-  private readonly url = new UrlStateController(this, (query) => {
-    if (this.urlState) this.restoreView(query);
+  private readonly url = new UrlStateController(this, {
+    enabled: () => this.urlState,
+    view: () => this.view,
+    show: (state) => {
+      this.view = state;
+    },
   });
   private readonly copyLink = new CopyLinkController(this, () => viewUrl(toQuery(this.view)));
   private readonly notes = new NotesPanel(this, () => this.source);
@@ -205,7 +207,7 @@ export class TrialDashboard extends LitElement {
     };
   }
   set view(state: ViewState) {
-    this.restoring = true;
+    this.url.restored();
     this.study = state.study;
     this.select(state.selected);
     this.compare = state.compare && state.selected.length >= 2;
@@ -217,11 +219,6 @@ export class TrialDashboard extends LitElement {
     this.zoom = state.zoom && [state.zoom[0], state.zoom[1]];
     this.tableSort = state.sort;
     this.tableFilters = state.filters;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.urlState) this.restoreView(this.url.query);
   }
 
   /** The store being shown: `store`, or the one made for the connection this element opened. */
@@ -259,29 +256,7 @@ export class TrialDashboard extends LitElement {
 
   protected override updated(changed: PropertyValues): void {
     if (this.zoom || changed.has('zoom')) void this.applyZoom();
-    this.announceView(changed.has('study'));
-  }
-
-  /** Raises `view-change` when the view differs from the last one, and with `url-state` writes it. */
-  private announceView(studyChanged: boolean): void {
-    const state = this.view;
-    const query = toQuery(state);
-    const first = this.announcedQuery === undefined;
-    const restored = this.restoring;
-    this.restoring = false;
-    if (query === this.announcedQuery) return;
-    this.announcedQuery = query;
-    if (first) {
-      // A link's stale or hand-written parts (a removed trial, a study name) leave the address bar.
-      if (this.urlState && query !== toQuery(fromQuery(this.url.query))) this.url.write(query, 'replace');
-      return;
-    }
-    this.dispatchEvent(new ViewChangeEvent(state, query));
-    if (this.urlState && !restored) this.url.write(query, studyChanged ? 'push' : 'replace');
-  }
-
-  private restoreView(query: string): void {
-    this.view = fromQuery(query);
+    this.url.announce(changed.has('study'));
   }
 
   /** Gives every chart the shared x window, once it has rendered (a new axis clears its zoom). */
@@ -339,12 +314,7 @@ export class TrialDashboard extends LitElement {
   }
 
   private currentStudy(store: TrialStore): Study | undefined {
-    if (this.study) return store.getStudy(this.study) ?? studyNamed(store, this.study);
-    let newest: Study | undefined;
-    for (const study of store.studies.values()) {
-      if (!newest || study.createdAt > newest.createdAt) newest = study;
-    }
-    return newest;
+    return findStudy(store, this.study);
   }
 
   private derived(store: TrialStore, study: Study): { summary: StudySummary; keys: string[] } {
@@ -376,36 +346,10 @@ export class TrialDashboard extends LitElement {
           }
         </nav>
         <section class="main" part="main" aria-label="Study" aria-busy=${this.sources.pending || (store && !store.loaded) ? 'true' : 'false'}>
-          ${this.renderBanner(store)} ${this.renderMain(store)}
+          ${banner(store, this.errors, () => this.dismissErrors())} ${this.renderMain(store)}
         </section>
       </div>
     `;
-  }
-
-  private renderBanner(store: TrialStore | undefined): TemplateResult | typeof nothing {
-    const connection = store?.connection;
-    const lost =
-      connection &&
-      (connection.state === 'reconnecting' ||
-        connection.state === 'error' ||
-        (connection.state === 'closed' && connection.message));
-    if (!lost && !this.errors.count) return nothing;
-    const what =
-      connection?.state === 'reconnecting'
-        ? 'Connection lost — reconnecting…'
-        : 'Disconnected from the source.';
-    return html`<div class="banner" part="banner" role="alert">
-      ${lost ? html`<p><strong>${what}</strong> ${connection.message ?? ''}</p>` : nothing}
-      ${
-        this.errors.count
-          ? html`<p>
-            ${this.errors.count === 1 ? '1 event was' : `${this.errors.count} events were`} ignored:
-            ${this.errors.last?.message}
-            <button class="link" @click=${this.dismissErrors}>Dismiss</button>
-          </p>`
-          : nothing
-      }
-    </div>`;
   }
 
   private renderMain(store: TrialStore | undefined): TemplateResult {
@@ -433,88 +377,54 @@ export class TrialDashboard extends LitElement {
       keys.includes(key),
     );
     const comparing = this.compare && this.selected.length >= 2;
+    const mlflowUiUrl = httpBase(this.mlflowUiUrl ?? this.mlflow);
+    const { selected, theme } = this;
     return html`
-      ${this.renderToolbar(keys, chosen)}
-      <div class="charts" part="charts">
-        ${
-          chosen.length
-            ? chosen.map(
-                (metric) => html`<figure class="chart">
-                  <figcaption>${metric}</figcaption>
-                  <trial-metrics-chart
-                    part="chart"
-                    theme=${this.theme ?? nothing}
-                    .store=${store}
-                    .study=${study.id}
-                    .metric=${metric}
-                    .trials=${comparing ? this.selected : undefined}
-                    .highlighted=${comparing ? [] : this.selected}
-                    .highlightFlag=${this.highlightFlag}
-                    .xAxis=${this.xAxis}
-                    .yScale=${this.yScale}
-                    .smoothing=${this.smoothing}
-                    @zoom-change=${this.onZoomChange}
-                  ></trial-metrics-chart>
-                </figure>`,
-              )
-            : empty(
-                keys.length ? 'No metric chosen' : 'No metrics yet',
-                keys.length ? 'Pick one above.' : 'Curves appear as trials log metrics.',
-              )
-        }
-      </div>
-      ${comparing ? this.renderCompare(store) : nothing}
+      ${toolbar({
+        keys,
+        chosen,
+        selectedCount: selected.length,
+        compare: this.compare,
+        toggleMetric: (key) => this.toggleMetric(key, chosen),
+        toggleCompare: this.toggleCompare,
+        clearSelection: this.clearSelection,
+      })}
+      ${chartGrid({
+        store,
+        study: study.id,
+        keys,
+        chosen,
+        selected,
+        comparing,
+        theme,
+        highlightFlag: this.highlightFlag,
+        xAxis: this.xAxis,
+        yScale: this.yScale,
+        smoothing: this.smoothing,
+        zoomChange: this.onZoomChange,
+      })}
+      ${comparing ? compareSelected(store, selected, mlflowUiUrl) : nothing}
       <div class="lower">
         <trial-table
           part="table"
-          theme=${this.theme ?? nothing}
+          theme=${theme ?? nothing}
           .store=${store}
           .study=${study.id}
-          .selected=${this.selected}
+          .selected=${selected}
           .sort=${this.tableSort}
           .filters=${this.tableFilters}
           @click=${this.onTableInput}
           @input=${this.onTableInput}
           @change=${this.onTableInput}
           @keydown=${this.onTableInput}
-          .mlflowUiUrl=${httpBase(this.mlflowUiUrl ?? this.mlflow)}
+          .mlflowUiUrl=${mlflowUiUrl}
           trial-links
           @trial-select=${this.onTrialSelect}
           @trial-link-request=${this.onTrialLinkRequest}
         ></trial-table>
-        ${this.notes.render(store, this.selected)}
+        ${this.notes.render(store, selected)}
       </div>
     `;
-  }
-
-  private renderToolbar(keys: string[], chosen: string[]): TemplateResult {
-    const count = this.selected.length;
-    return html`<div class="toolbar" part="toolbar">
-      <fieldset class="picker" part="metric-picker">
-        <legend>Metrics</legend>
-        ${keys.map(
-          (key) => html`<label class="chip">
-            <input type="checkbox" .checked=${chosen.includes(key)} @change=${() => this.toggleMetric(key, chosen)} />
-            <span>${key}</span>
-          </label>`,
-        )}
-      </fieldset>
-      <div class="actions">
-        <button aria-pressed=${this.compare && count >= 2 ? 'true' : 'false'} ?disabled=${count < 2} @click=${this.toggleCompare}>
-          Compare ${count >= 2 ? count : ''} trials
-        </button>
-        <button ?disabled=${count === 0} @click=${this.clearSelection}>Clear selection</button>
-      </div>
-    </div>`;
-  }
-
-  private renderCompare(store: TrialStore): TemplateResult {
-    // In trial-number order, as the charts draw them, so the swatches match the curves' colours.
-    const trials = this.selected
-      .map((id) => store.getTrial(id))
-      .filter((trial): trial is Trial => !!trial)
-      .sort((a, b) => a.number - b.number);
-    return compareTable(trials, httpBase(this.mlflowUiUrl ?? this.mlflow));
   }
 
   private onStudySelect(event: StudySelectEvent): void {
@@ -573,41 +483,8 @@ export class TrialDashboard extends LitElement {
   }
 }
 
-/** The newest study named `name`: hand-written links name a study rather than give its id. */
-function studyNamed(store: TrialStore, name: string): Study | undefined {
-  let found: Study | undefined;
-  for (const study of store.studies.values()) {
-    if (study.name === name && (!found || study.createdAt > found.createdAt)) found = study;
-  }
-  return found;
-}
-
-/** Whether a change can alter what the header or the metric picker show for the study. */
-function touchesStudy(change: StoreChange, store: TrialStore, studyId: string | undefined): boolean {
-  if (change.reset || !studyId) return true;
-  if (change.studies.has(studyId)) return true;
-  const objective = store.getStudy(studyId)?.objective?.metric;
-  for (const id of change.trials) {
-    // A removed trial is gone from the store; it may have been this study's.
-    const trial = store.getTrial(id);
-    if (!trial || trial.studyId === studyId) return true;
-  }
-  for (const { trialId, key, from } of change.series.values()) {
-    // from === 0: a new series, perhaps a new metric key; otherwise only the objective's values matter.
-    if ((from === 0 || key === objective) && store.getTrial(trialId)?.studyId === studyId) return true;
-  }
-  return false;
-}
-
 declare global {
   interface HTMLElementTagNameMap {
     'trial-dashboard': TrialDashboard;
   }
-}
-
-/** `url` if it is an absolute http(s) URL: a run link must never be `javascript:` or `data:`. */
-function httpBase(url: string | undefined): string | undefined {
-  if (url === undefined || !URL.canParse(url)) return undefined;
-  const { protocol } = new URL(url);
-  return protocol === 'http:' || protocol === 'https:' ? url : undefined;
 }

@@ -1,11 +1,13 @@
 /**
- * Keeps the dashboard's view query in the address bar (`<trial-dashboard url-state>`): a write
- * either pushes a history entry (a new study, worth a back step) or replaces the current one after
- * a short quiet period (zoom, selection, metrics: many small changes, no back steps). Back and
- * forward hand the address bar's query to `restore`. Query parameters that are not the view's stay.
+ * Announces the dashboard's view (`view-change`) and, with `url-state`, keeps it in the address bar:
+ * a write either pushes a history entry (a new study, worth a back step) or replaces the current
+ * one after a short quiet period (zoom, selection, metrics: many small changes, no back steps).
+ * On connect and on back and forward the address bar's view is shown. Query parameters that are
+ * not the view's stay.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { VIEW_KEYS } from './view-state.js';
+import { ViewChangeEvent } from '../events/view-change-event.js';
+import { fromQuery, toQuery, VIEW_KEYS, type ViewState } from './view-state.js';
 
 /** How `write` changes the history. */
 export type HistoryMode = 'push' | 'replace';
@@ -13,20 +15,33 @@ export type HistoryMode = 'push' | 'replace';
 /** How long a replace waits for further changes, in milliseconds. */
 const REPLACE_DELAY_MS = 250;
 
+export interface UrlStateOptions {
+  /** Whether the view lives in the address bar (the host's `url-state`). */
+  enabled: () => boolean;
+  /** The host's view as it is now. */
+  view: () => ViewState;
+  /** Shows a view read from the address bar. */
+  show: (state: ViewState) => void;
+}
+
 export class UrlStateController implements ReactiveController {
   private pending?: ReturnType<typeof setTimeout>;
   private pendingQuery?: string;
+  /** The view query last announced; undefined until the first `announce`. */
+  private announcedQuery?: string;
+  /** True while a view from the address bar or the host is applied: announced, not written back. */
+  private restoring = false;
 
   constructor(
-    host: ReactiveControllerHost,
-    /** Called on back and forward with the address bar's query (without `?`). */
-    private readonly restore: (query: string) => void,
+    private readonly host: ReactiveControllerHost & EventTarget,
+    private readonly options: UrlStateOptions,
   ) {
     host.addController(this);
   }
 
   hostConnected(): void {
     window.addEventListener('popstate', this.onPopState);
+    if (this.options.enabled()) this.options.show(fromQuery(this.query));
   }
 
   hostDisconnected(): void {
@@ -37,6 +52,33 @@ export class UrlStateController implements ReactiveController {
   /** The address bar's query, without `?`. */
   get query(): string {
     return location.search.slice(1);
+  }
+
+  /** The next view announced was set from outside (the address bar or the host): it is not written back. */
+  restored(): void {
+    this.restoring = true;
+  }
+
+  /**
+   * After the host's update: raises `view-change` when the view differs from the last one, and
+   * with `url-state` writes it (a push when the study changed).
+   */
+  announce(studyChanged: boolean): void {
+    const state = this.options.view();
+    const query = toQuery(state);
+    const first = this.announcedQuery === undefined;
+    const restored = this.restoring;
+    this.restoring = false;
+    if (query === this.announcedQuery) return;
+    this.announcedQuery = query;
+    const enabled = this.options.enabled();
+    if (first) {
+      // A link's stale or hand-written parts (a removed trial, a study name) leave the address bar.
+      if (enabled && query !== toQuery(fromQuery(this.query))) this.write(query, 'replace');
+      return;
+    }
+    this.host.dispatchEvent(new ViewChangeEvent(state, query));
+    if (enabled && !restored) this.write(query, studyChanged ? 'push' : 'replace');
   }
 
   /** Puts `viewQuery` in the address bar: at once for a push, after a quiet period for a replace. */
@@ -65,7 +107,7 @@ export class UrlStateController implements ReactiveController {
 
   private readonly onPopState = (): void => {
     this.cancel();
-    this.restore(this.query);
+    if (this.options.enabled()) this.options.show(fromQuery(this.query));
   };
 }
 
