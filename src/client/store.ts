@@ -15,40 +15,14 @@ import {
   type Trial,
   type TrialEvent,
 } from '../protocol/index.js';
+import { type PointKeysListener, ShownWindows } from './lod/shown-windows.js';
 import { mergeSummary, summarizePoints } from './lod/summary.js';
-import { DEFAULT_WINDOW_BUDGET_BYTES, WindowCache } from './lod/window-cache.js';
-import { type SeriesWindowFetcher, WindowsUnavailableError } from './lod/window-fetcher.js';
+import type { SeriesWindowFetcher } from './lod/window-fetcher.js';
 import { MetricSeries, seriesId } from './series.js';
+import { PendingChange, type StoreChange } from './store-change.js';
 
-/**
- * Where the points of one series changed: indices from `from` on are new or moved. A change of the
- * series' summary alone (a `metrics.summary` event) has `from` at the series' length.
- */
-export interface SeriesChange {
-  readonly trialId: string;
-  readonly key: string;
-  readonly from: number;
-}
-
-/** What changed between two notifications. */
-export interface StoreChange {
-  /** A snapshot replaced the whole state: redraw everything. */
-  readonly reset: boolean;
-  /** Studies upserted or removed. */
-  readonly studies: ReadonlySet<string>;
-  /** Trials upserted or removed. */
-  readonly trials: ReadonlySet<string>;
-  /** Series that gained points or whose summary changed, by `seriesId(trialId, key)`. */
-  readonly series: ReadonlyMap<string, SeriesChange>;
-  /** Windows fetched before are stale (the source reconnected): fetch what is shown again. */
-  readonly windows: boolean;
-  /** Trials whose sync state changed. */
-  readonly sync: ReadonlySet<string>;
-  /** The connection state changed. */
-  readonly connection: boolean;
-  /** Malformed events and source errors, in arrival order. */
-  readonly errors: readonly ErrorEvent[];
-}
+export type { PointKeysListener } from './lod/shown-windows.js';
+export type { SeriesChange, StoreChange } from './store-change.js';
 
 export type StoreListener = (change: StoreChange, store: TrialStore) => void;
 
@@ -74,24 +48,10 @@ export interface TrialStoreOptions {
   windowBudgetBytes?: number;
 }
 
-/** Called when the metric keys whose raw points the charts want change (see `showPoints`). */
-export type PointKeysListener = (keys: readonly string[]) => void;
-
 const defaultSchedule = (notify: () => void) => {
   if (typeof requestAnimationFrame === 'function') requestAnimationFrame(notify);
   else setTimeout(notify, 16);
 };
-
-class PendingChange {
-  reset = false;
-  studies = new Set<string>();
-  trials = new Set<string>();
-  series = new Map<string, SeriesChange>();
-  sync = new Set<string>();
-  windows = false;
-  connection = false;
-  errors: ErrorEvent[] = [];
-}
 
 export class TrialStore {
   private readonly _studies = new Map<string, Study>();
@@ -102,11 +62,7 @@ export class TrialStore {
   /** trialId -> metric key -> summary, for series a producer summarised instead of sending points. */
   private readonly _summaries = new Map<string, Map<string, SeriesSummary>>();
   private readonly _sync = new Map<string, TrialSyncStatus>();
-  private readonly windows: WindowCache;
-  private _windowFetcher?: SeriesWindowFetcher;
-  /** Metric key -> how many charts show it. */
-  private readonly pointKeys = new Map<string, number>();
-  private readonly pointKeysListeners = new Set<PointKeysListener>();
+  private readonly windows: ShownWindows;
   private readonly listeners = new Set<StoreListener>();
   private readonly schedule: (notify: () => void) => void;
   private pending = new PendingChange();
@@ -117,7 +73,10 @@ export class TrialStore {
 
   constructor(options: TrialStoreOptions = {}) {
     this.schedule = options.schedule ?? defaultSchedule;
-    this.windows = new WindowCache(options.windowBudgetBytes ?? DEFAULT_WINDOW_BUDGET_BYTES);
+    this.windows = new ShownWindows(() => {
+      this.pending.windows = true;
+      this.requestNotify();
+    }, options.windowBudgetBytes);
   }
 
   /** The `seq` of the last snapshot, or the highest applied since (-1 before any); sources resume from it. */
@@ -229,17 +188,7 @@ export class TrialStore {
   flush(): void {
     this.scheduled = false;
     const change = this.pending;
-    const empty =
-      !change.reset &&
-      change.studies.size +
-        change.trials.size +
-        change.series.size +
-        change.sync.size +
-        change.errors.length ===
-        0 &&
-      !change.connection &&
-      !change.windows;
-    if (empty) return;
+    if (change.empty) return;
     this.pending = new PendingChange();
     for (const listener of this.listeners) listener(change, this);
   }
@@ -307,13 +256,12 @@ export class TrialStore {
 
   /** Whether windows can be fetched (the source serves them): charts then draw from windows. */
   get canFetchWindows(): boolean {
-    return this._windowFetcher !== undefined;
+    return this.windows.canFetch;
   }
 
   /** Sources set how windows are fetched (undefined: the source sends every raw point). */
   setWindowFetcher(fetcher: SeriesWindowFetcher | undefined): void {
-    this._windowFetcher = fetcher;
-    this.windows.clear();
+    this.windows.setFetcher(fetcher);
   }
 
   /**
@@ -322,31 +270,13 @@ export class TrialStore {
    * the store cannot fetch windows, the fetch fails, or `signal` aborts. When the server turns
    * out to have no windows at all, the store stops fetching them (`canFetchWindows` false).
    */
-  async fetchWindow(query: SeriesWindowQuery, signal?: AbortSignal): Promise<SeriesWindow> {
-    const key = windowKey(query);
-    const held = this.windows.get(key);
-    if (held && this.windows.show(key)) return held;
-    const fetcher = this._windowFetcher;
-    if (!fetcher) throw new Error('this store cannot fetch windows: its source sends raw points');
-    let window: SeriesWindow;
-    try {
-      window = await fetcher(query, signal);
-    } catch (error) {
-      if (error instanceof WindowsUnavailableError && this._windowFetcher === fetcher) {
-        // A server without windows sends raw points: charts draw those instead.
-        this.setWindowFetcher(undefined);
-        this.invalidateWindows();
-      }
-      throw error;
-    }
-    signal?.throwIfAborted();
-    this.windows.put(key, window);
-    return window;
+  fetchWindow(query: SeriesWindowQuery, signal?: AbortSignal): Promise<SeriesWindow> {
+    return this.windows.fetch(query, signal);
   }
 
   /** A window fetched with {@link fetchWindow} is no longer shown: it may be dropped for room. */
   releaseWindow(query: SeriesWindowQuery): void {
-    this.windows.hide(windowKey(query));
+    this.windows.release(query);
   }
 
   /** Bytes held by fetched windows (bounded by the `windowBudgetBytes` option, but shown ones stay). */
@@ -359,46 +289,25 @@ export class TrialStore {
    * producer for them). Returns the function that undoes it.
    */
   showPoints(key: string): () => void {
-    const count = this.pointKeys.get(key) ?? 0;
-    this.pointKeys.set(key, count + 1);
-    if (count === 0) this.notifyPointKeys();
-    let done = false;
-    return () => {
-      if (done) return;
-      done = true;
-      const left = (this.pointKeys.get(key) ?? 1) - 1;
-      if (left > 0) this.pointKeys.set(key, left);
-      else {
-        this.pointKeys.delete(key);
-        this.notifyPointKeys();
-      }
-    };
+    return this.windows.showPoints(key);
   }
 
   /** The metric keys charts show, sorted. */
   get shownPointKeys(): string[] {
-    return [...this.pointKeys.keys()].sort();
+    return this.windows.shownPointKeys;
   }
 
   /** Calls `listener` whenever {@link shownPointKeys} changes. Returns the unsubscribe function. */
   onPointKeysChange(listener: PointKeysListener): () => void {
-    this.pointKeysListeners.add(listener);
-    return () => this.pointKeysListeners.delete(listener);
+    return this.windows.onPointKeysChange(listener);
   }
 
   /** Sources call this after a reconnection that may have skipped raw points: charts refetch windows. */
   invalidateWindows(): void {
-    this.windows.clear();
-    this.pending.windows = true;
-    this.requestNotify();
+    this.windows.invalidate();
   }
   getSyncState(trialId: string): TrialSyncStatus | undefined {
     return this._sync.get(trialId);
-  }
-
-  private notifyPointKeys(): void {
-    const keys = this.shownPointKeys;
-    for (const listener of this.pointKeysListeners) listener(keys);
   }
 
   private requestNotify(): void {
@@ -502,11 +411,6 @@ export class TrialStore {
       return;
     this.putTrial({ ...trial, mlflow });
   }
-}
-
-/** The cache key of a window request (its fields in a fixed order). */
-function windowKey(q: SeriesWindowQuery): string {
-  return JSON.stringify([q.studyId, q.key, q.x, q.from, q.to, q.columns, q.trialIds ?? null]);
 }
 
 function getOrCreate<K, V>(map: Map<K, V>, key: K, make: () => V): V {

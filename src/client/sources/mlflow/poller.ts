@@ -11,41 +11,23 @@
  * registry's model versions of the runs are read on full listings and for runs that are new or
  * just finished, one version search per 100 runs.
  */
-import {
-  BULK_INTERVAL_LIMITS,
-  type Experiment,
-  type MetricPoint,
-  MlflowApiError,
-  type MlflowClient,
-  mapConcurrently,
-  modelVersionsOfRuns,
-  type Run,
-  type RunModelVersion,
-} from '../../../mlflow/index.js';
+import type { Experiment, MlflowClient, Run } from '../../../mlflow/index.js';
 import {
   type EventProducer,
-  type MetricBatch,
   PROTOCOL_VERSION,
   type SnapshotEvent,
-  type Study,
-  type Trial,
   type TrialEvent,
 } from '../../../protocol/index.js';
 import { Backoff } from '../backoff.js';
 import { errorMessage } from '../feed.js';
-import {
-  columnsOf,
-  fetchHistories,
-  fetchNewPoints,
-  type HeldSeries,
-  hasNewPoints,
-  markOf,
-} from './metrics.js';
-import { ACTIVE_RUNS, isActive, runIdIn, startedSince, trialOf } from './runs.js';
-import { parentRunIds, type StudyGrouping, studiesOf, studyIdOf } from './studies.js';
+import { fetchChangedPoints } from './changed-points.js';
+import { type Envelope, recordPoll } from './changes.js';
+import type { ExperimentRef, Followed } from './followed.js';
+import { ModelVersionReader } from './model-versions.js';
+import { ACTIVE_RUNS, runIdIn, startedSince } from './runs.js';
+import type { StudyGrouping } from './studies.js';
 
-/** An experiment to follow, by name or by id. */
-export type ExperimentRef = { name: string } | { id: string };
+export type { ExperimentRef } from './followed.js';
 
 export interface MlflowPollerOptions {
   /** A configured client (auth, retries). */
@@ -77,40 +59,6 @@ export interface PollFailure {
   error: unknown;
 }
 
-/** What the poller remembers of a run between polls. */
-interface RunState {
-  run: Run;
-  trial: Trial;
-  /** Whether the run was emitted as a trial (a parent run is a study instead). */
-  shown: boolean;
-  /** The trial as JSON, to tell a changed run from an unchanged one. */
-  json: string;
-  active: boolean;
-  series: Map<string, HeldSeries>;
-}
-
-/** What the poller remembers of one followed experiment. */
-interface Followed {
-  ref: ExperimentRef;
-  /** Undefined until the experiment's first poll succeeded. */
-  experiment?: Experiment;
-  /** The studies emitted, by id. */
-  studies: Map<string, Study>;
-  runs: Map<string, RunState>;
-  polls: number;
-  /** The latest run start time seen: runs started from then on are new. */
-  startMark: number;
-  /** The number the next new run of each study gets. */
-  nextNumber: Map<string, number>;
-}
-
-/** New points of one series, fetched for a run of a followed experiment. */
-interface Fetched {
-  runId: string;
-  key: string;
-  points: readonly MetricPoint[];
-}
-
 const labelOf = (ref: ExperimentRef) => ('name' in ref ? ref.name : ref.id);
 
 /**
@@ -127,6 +75,7 @@ export class MlflowPoller implements EventProducer {
   private readonly controller = new AbortController();
   private readonly backoff = new Backoff({ initialMs: 1000, maxMs: 60_000 });
   private readonly client: MlflowClient;
+  private readonly models: ModelVersionReader;
   private seq = 0;
   private running: Promise<void> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -135,8 +84,6 @@ export class MlflowPoller implements EventProducer {
   /** Events emitted by the poll under way, to tell an idle poll from a busy one. */
   private emitted = 0;
   private closed = false;
-  /** False once the server refused a registry request: it has no registry, so it is not asked again. */
-  private registry = true;
   /** Resolves once the poller has state to give (see {@link snapshot}). */
   private readonly ready: Promise<void>;
   private markReady!: () => void;
@@ -144,6 +91,7 @@ export class MlflowPoller implements EventProducer {
   /** Starts polling at once. */
   constructor(private readonly options: MlflowPollerOptions) {
     this.client = options.client;
+    this.models = new ModelVersionReader(options.client);
     this.ready = new Promise((resolve) => {
       this.markReady = resolve;
     });
@@ -245,7 +193,7 @@ export class MlflowPoller implements EventProducer {
     for (const listener of this.listeners) listener(event);
   }
 
-  private envelope() {
+  private envelope(): Envelope {
     return { v: PROTOCOL_VERSION as typeof PROTOCOL_VERSION, seq: ++this.seq };
   }
 
@@ -296,11 +244,14 @@ export class MlflowPoller implements EventProducer {
       : await this.listChanged(followed, experiment);
     // New runs are numbered in the order they started.
     runs.sort((a, b) => (a.info.startTime ?? 0) - (b.info.startTime ?? 0));
-    const metrics = await this.fetchMetrics(followed, runs);
-    const models = await this.fetchModels(followed, runs, full);
+    const { client, signal } = this;
+    const concurrency = this.options.concurrency ?? 4;
+    const metrics = await fetchChangedPoints(client, followed.runs, runs, concurrency, signal);
+    const models = await this.models.read(followed.runs, runs, full, signal);
     followed.polls++;
     followed.experiment = experiment;
-    return this.changes(followed, experiment, runs, gone, metrics, models);
+    const grouping = this.options.studies ?? 'parent';
+    return recordPoll(followed, experiment, runs, gone, metrics, models, grouping, () => this.envelope());
   }
 
   private async findExperiment(ref: ExperimentRef): Promise<Experiment> {
@@ -352,161 +303,5 @@ export class MlflowPoller implements EventProducer {
       }
     }
     return { runs: [...byId.values()], gone: [...gone] };
-  }
-
-  /**
-   * New points of every series whose latest point moved on. Series seen for the first time come
-   * in bulk (one request per key and 100 runs); the others one request each, for the steps after
-   * the last one held.
-   */
-  private async fetchMetrics(followed: Followed, runs: Run[]): Promise<Fetched[]> {
-    const jobs: (() => Promise<Fetched[]>)[] = [];
-    const unseen = new Map<string, string[]>();
-    for (const run of runs) {
-      const runId = run.info.runId;
-      for (const latest of run.data.latestMetrics) {
-        const held = markOf(followed.runs.get(runId)?.series.get(latest.key));
-        if (!hasNewPoints(latest, held)) continue;
-        if (!held) {
-          const waiting = unseen.get(latest.key);
-          if (waiting) waiting.push(runId);
-          else unseen.set(latest.key, [runId]);
-          continue;
-        }
-        jobs.push(async () => {
-          const points = await fetchNewPoints(this.client, runId, latest.key, held, latest.step, this.signal);
-          return [{ runId, key: latest.key, points }];
-        });
-      }
-    }
-    for (const [key, runIds] of unseen) {
-      for (let i = 0; i < runIds.length; i += BULK_INTERVAL_LIMITS.runs) {
-        const chunk = runIds.slice(i, i + BULK_INTERVAL_LIMITS.runs);
-        jobs.push(async () => {
-          const histories = await fetchHistories(this.client, chunk, key, this.signal);
-          return [...histories].map(([runId, points]) => ({ runId, key, points }));
-        });
-      }
-    }
-    return (await mapConcurrently(jobs, this.options.concurrency ?? 4, (job) => job())).flat();
-  }
-
-  /**
-   * The model versions of the runs worth asking about: every run on a full listing (so a version
-   * registered from a finished run shows within `fullSyncEvery` polls), else the runs new to the
-   * poller or just finished. A server that refuses the registry (no retry would help) is skipped
-   * quietly from then on; a failure worth retrying fails the poll, as any other request's does.
-   */
-  private async fetchModels(
-    followed: Followed,
-    runs: Run[],
-    full: boolean,
-  ): Promise<Map<string, RunModelVersion[]>> {
-    if (!this.registry) return new Map();
-    const ids = runs
-      .filter((run) => {
-        const known = followed.runs.get(run.info.runId);
-        return full || !known || (known.active && !isActive(run));
-      })
-      .map((run) => run.info.runId);
-    if (ids.length === 0) return new Map();
-    try {
-      return await modelVersionsOfRuns(this.client, ids, { signal: this.signal });
-    } catch (error) {
-      if (!(error instanceof MlflowApiError) || error.retryable) throw error;
-      this.registry = false;
-      return new Map();
-    }
-  }
-
-  /**
-   * Records what one poll of `followed` read, and returns the events that say what changed:
-   * studies first, then trials (a run that became a parent leaves the trials), points, removals.
-   */
-  private changes(
-    followed: Followed,
-    experiment: Experiment,
-    runs: Run[],
-    gone: string[],
-    metrics: Fetched[],
-    models: ReadonlyMap<string, RunModelVersion[]>,
-  ): TrialEvent[] {
-    const grouping = this.options.studies ?? 'parent';
-    const changed = new Set<RunState>();
-    for (const run of runs) {
-      const before = followed.runs.get(run.info.runId)?.json;
-      const state = this.remember(followed, run, grouping, models.get(run.info.runId));
-      if (state.json !== before) changed.add(state);
-    }
-    const removed: TrialEvent[] = [];
-    for (const runId of gone) {
-      if (followed.runs.get(runId)?.shown)
-        removed.push({ ...this.envelope(), type: 'trial.remove', trialId: runId });
-      followed.runs.delete(runId);
-    }
-    const all = new Map([...followed.runs].map(([id, state]) => [id, state.run]));
-    const events: TrialEvent[] = [];
-    const studies = new Map(studiesOf(experiment, all, grouping).map((study) => [study.id, study]));
-    for (const study of studies.values()) {
-      if (JSON.stringify(study) !== JSON.stringify(followed.studies.get(study.id)))
-        events.push({ ...this.envelope(), type: 'study.upsert', study });
-    }
-    const parents = parentRunIds(all.values(), grouping);
-    for (const [runId, state] of followed.runs) {
-      const trial = !parents.has(runId);
-      if (trial && (changed.has(state) || !state.shown))
-        events.push({ ...this.envelope(), type: 'trial.upsert', trial: state.trial });
-      else if (!trial && state.shown)
-        removed.push({ ...this.envelope(), type: 'trial.remove', trialId: runId });
-      state.shown = trial;
-    }
-    const batches: MetricBatch[] = [];
-    for (const { runId, key, points } of metrics) {
-      const run = followed.runs.get(runId);
-      if (!run || points.length === 0) continue;
-      const held = run.series.get(key) ?? { steps: [], values: [], timestamps: [] };
-      run.series.set(key, held);
-      for (const p of points) {
-        held.steps.push(p.step);
-        held.values.push(p.value);
-        held.timestamps.push(p.timestamp);
-      }
-      if (run.shown) batches.push({ trialId: runId, key, ...columnsOf(points) });
-    }
-    if (batches.length) events.push({ ...this.envelope(), type: 'metrics.append', batches });
-    events.push(...removed);
-    for (const studyId of followed.studies.keys()) {
-      if (!studies.has(studyId)) events.push({ ...this.envelope(), type: 'study.remove', studyId });
-    }
-    followed.studies = studies;
-    return events;
-  }
-
-  /**
-   * Records a run's trial (numbered in order of discovery within its study), with `models` when
-   * they were read this poll, else with the ones held.
-   */
-  private remember(
-    followed: Followed,
-    run: Run,
-    grouping: StudyGrouping,
-    models: readonly RunModelVersion[] | undefined,
-  ): RunState {
-    const known = followed.runs.get(run.info.runId);
-    const studyId = studyIdOf(run, grouping);
-    const number = known?.trial.number ?? followed.nextNumber.get(studyId) ?? 0;
-    if (!known) followed.nextNumber.set(studyId, number + 1);
-    const trial = trialOf(run, number, studyId, models ?? known?.trial.models);
-    followed.startMark = Math.max(followed.startMark, run.info.startTime ?? 0);
-    const state: RunState = {
-      run,
-      shown: known?.shown ?? false,
-      trial,
-      json: JSON.stringify(trial),
-      active: isActive(run),
-      series: known?.series ?? new Map(),
-    };
-    followed.runs.set(run.info.runId, state);
-    return state;
   }
 }
