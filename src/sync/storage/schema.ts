@@ -84,4 +84,11 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (trial_id, key, level, block)
   );
   `,
+  // Appends rewrite a series' last chunk: compressing up to 32 KiB per column on every append was
+  // about half of a one-point append's time. Chunks are kept uncompressed: more disk, faster appends.
+  `
+  ALTER TABLE metric_chunk ALTER COLUMN steps SET STORAGE EXTERNAL;
+  ALTER TABLE metric_chunk ALTER COLUMN vals SET STORAGE EXTERNAL;
+  ALTER TABLE metric_chunk ALTER COLUMN timestamps SET STORAGE EXTERNAL;
+  `,
 ];
