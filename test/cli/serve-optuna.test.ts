@@ -88,8 +88,10 @@ describe('trialkit serve on Optuna searches', () => {
       .toContain('Name');
     const lrHeader = page.locator('trial-table [role="columnheader"]', { hasText: /^\s*lr\s*$/ });
     expect(await lrHeader.getAttribute('class')).toContain('num');
-    const legend = await page.locator('trial-metrics-chart [part="legend-item"]').allTextContents();
-    expect(legend.map((t) => t.trim()).sort()).toEqual(['0', '1', '2', '3', '4']);
+    // The charts render their legends a frame or more after the table has its rows.
+    const legend = page.locator('trial-metrics-chart [part="legend-item"]');
+    await expect.poll(() => legend.allTextContents(), { timeout: 30_000 }).toHaveLength(5);
+    expect((await legend.allTextContents()).map((t) => t.trim()).sort()).toEqual(['0', '1', '2', '3', '4']);
   }, 60_000);
 
   it('draws one-point series as markers', async () => {
