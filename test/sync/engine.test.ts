@@ -1,42 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeEvent, parseEvent, type TrialEvent } from '../../src/protocol/index.js';
 import {
-  createMemoryStorage,
-  createSyncEngine,
   NotFoundError,
-  type Storage,
   type SyncEngine,
   SyncError,
   UnknownActionError,
   ValidationError,
 } from '../../src/sync/index.js';
 import { startFaultProxy } from '../support/fault-proxy.js';
-import { curve, expectRunMatchesTrial, mlflowClient } from './helpers.js';
+import { curve, engineFixture, expectRunMatchesTrial, mlflowClient } from './helpers.js';
 import { study, uid } from './storage/conformance.js';
 
-// One in-memory store for the file: PGlite takes a moment to start, and ids keep tests apart.
-let storage: Storage;
-beforeAll(async () => {
-  storage = createMemoryStorage();
-  await storage.ready();
-});
-afterAll(() => storage.close());
-
-const engines: SyncEngine[] = [];
-afterEach(async () => {
-  await Promise.all(engines.splice(0).map((e) => e.stop()));
-});
-function engine(options: Partial<Parameters<typeof createSyncEngine>[0]> = {}): SyncEngine {
-  const e = createSyncEngine({
-    storage,
-    mlflow: mlflowClient(),
-    pollIntervalMs: 50,
-    retry: { baseDelayMs: 20, maxDelayMs: 200 },
-    ...options,
-  });
-  engines.push(e);
-  return e;
-}
+const fixture = engineFixture({ retry: { baseDelayMs: 20, maxDelayMs: 200 } });
+const engine = fixture.engine.bind(fixture);
 
 async function studyWithTrial(e: SyncEngine, trialExtra = {}) {
   const s = await e.upsertStudy(study(uid('study'), { name: uid('engine-study') }));
@@ -154,29 +130,29 @@ describe('the queue from the engine', () => {
     await e.drain();
     await expect(e.syncTrial(t.id)).rejects.toThrow(SyncError);
     expect(requests).toBe(0);
-    expect((await storage.listJobs()).filter((j) => j.subject === `trial:${t.id}`)).toEqual([]);
+    expect((await fixture.storage.listJobs()).filter((j) => j.subject === `trial:${t.id}`)).toEqual([]);
     expect(await e.getSyncState(t.id)).toEqual({ trialId: t.id, state: 'disabled' });
     expect((await e.getSeries(t.id, 'loss')).steps).toHaveLength(100);
   });
 
   it('rejects an unknown action when it is enqueued', async () => {
     const e = engine();
-    const before = (await storage.listJobs()).length;
+    const before = (await fixture.storage.listJobs()).length;
     await expect(e.enqueue('trial.teleport', { trialId: 'x' })).rejects.toThrow(UnknownActionError);
     await expect(e.enqueue('trial.push', { nope: 1 })).rejects.toThrow(ValidationError);
-    expect((await storage.listJobs()).length).toBe(before);
+    expect((await fixture.storage.listJobs()).length).toBe(before);
   });
 
   it('coalesces a burst of appends into one pending job per trial, in the same transaction', async () => {
     const e = engine();
     const { t } = await studyWithTrial(e);
     for (let i = 0; i < 100; i++) await e.appendMetrics(t.id, 'loss', curve(1, i));
-    const jobs = (await storage.listJobs()).filter((j) => j.subject === `trial:${t.id}`);
+    const jobs = (await fixture.storage.listJobs()).filter((j) => j.subject === `trial:${t.id}`);
     expect(jobs).toHaveLength(1);
     expect(jobs[0]).toMatchObject({ action: 'trial.push', state: 'queued', attempts: 0 });
     expect(await e.getSyncState(t.id)).toMatchObject({ state: 'pending' });
     await e.drain();
-    await expectRunMatchesTrial(storage, mlflowClient(), t.id);
+    await expectRunMatchesTrial(fixture.storage, mlflowClient(), t.id);
   });
 
   it('fails a sync of a missing trial once, permanently, with its id in the message', async () => {
@@ -219,7 +195,7 @@ describe('the queue from the engine', () => {
       expect(await e.retryJob(dead.id)).toBe(true);
       await e.drain();
       expect(await e.getSyncState(t.id)).toMatchObject({ state: 'synced' });
-      await expectRunMatchesTrial(storage, mlflowClient(), t.id);
+      await expectRunMatchesTrial(fixture.storage, mlflowClient(), t.id);
     } finally {
       await proxy.close();
     }
@@ -249,7 +225,7 @@ describe('push to MLflow', () => {
     }
     await e.drain();
     const mlflow = mlflowClient();
-    for (const t of trials) await expectRunMatchesTrial(storage, mlflow, t.id);
+    for (const t of trials) await expectRunMatchesTrial(fixture.storage, mlflow, t.id);
     const [first] = trials;
     const linked = await e.getTrial(first.id);
     expect(linked?.mlflow?.runId).toBeTruthy();
@@ -265,7 +241,7 @@ describe('push to MLflow', () => {
     });
     await e.setTrialNotes(first.id, 'pruned by median rule');
     await e.drain();
-    await expectRunMatchesTrial(storage, mlflow, first.id);
+    await expectRunMatchesTrial(fixture.storage, mlflow, first.id);
     const run = await mlflow.getRun(linked?.mlflow?.runId as string);
     expect(run.data.tags.group).toBeUndefined();
     expect((await e.getTrial(first.id))?.status).toBe('pruned');

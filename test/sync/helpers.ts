@@ -1,8 +1,16 @@
 // Shared by the sync tests: MLflow clients for the test server, and the exactness check that
 // compares a trial in the store with its run in MLflow point by point.
-import { expect, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { MlflowClient, type MlflowClientOptions } from '../../src/mlflow/index.js';
-import { type ColumnarPoints, type Storage, TRIAL_ID_TAG, toRunStatus } from '../../src/sync/index.js';
+import {
+  type ColumnarPoints,
+  createMemoryStorage,
+  createSyncEngine,
+  type Storage,
+  type SyncEngine,
+  TRIAL_ID_TAG,
+  toRunStatus,
+} from '../../src/sync/index.js';
 
 export function mlflowClient(options: Partial<MlflowClientOptions> = {}): MlflowClient {
   return new MlflowClient({ trackingUri: inject('mlflowUri'), ...options });
@@ -75,3 +83,39 @@ export async function expectRunMatchesTrial(
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type EngineOptions = Parameters<typeof createSyncEngine>[0];
+
+/**
+ * One in-memory store for a test file (PGlite takes a moment to start; ids keep tests apart) and
+ * a factory of engines on it, talking to the test MLflow server, stopped after each test.
+ */
+export function engineFixture(defaults: Partial<EngineOptions> = {}) {
+  let storage: Storage | undefined;
+  const engines: SyncEngine[] = [];
+  beforeAll(async () => {
+    storage = createMemoryStorage();
+    await storage.ready();
+  });
+  afterAll(() => storage?.close());
+  afterEach(async () => {
+    await Promise.all(engines.splice(0).map((e) => e.stop()));
+  });
+  return {
+    get storage(): Storage {
+      if (!storage) throw new Error('the store opens in beforeAll');
+      return storage;
+    },
+    engine(options: Partial<EngineOptions> = {}): SyncEngine {
+      const e = createSyncEngine({
+        storage: this.storage,
+        mlflow: mlflowClient(),
+        pollIntervalMs: 50,
+        ...defaults,
+        ...options,
+      });
+      engines.push(e);
+      return e;
+    },
+  };
+}

@@ -1,42 +1,14 @@
 // A producer's input is not trusted: links, over-long values, prototype-named keys, ids MLflow's
 // filters cannot quote, and half-good batches are refused or made harmless.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { quoteFilterValue } from '../../src/mlflow/index.js';
 import type { TrialEvent } from '../../src/protocol/index.js';
-import {
-  createMemoryStorage,
-  createSyncEngine,
-  EventBatchError,
-  MlflowLimitError,
-  type Storage,
-  type SyncEngine,
-  TRIAL_ID_TAG,
-} from '../../src/sync/index.js';
-import { curve, expectRunMatchesTrial, mlflowClient } from './helpers.js';
+import { EventBatchError, MlflowLimitError, type SyncEngine, TRIAL_ID_TAG } from '../../src/sync/index.js';
+import { curve, engineFixture, expectRunMatchesTrial, mlflowClient } from './helpers.js';
 import { study, uid } from './storage/conformance.js';
 
-let storage: Storage;
-beforeAll(async () => {
-  storage = createMemoryStorage();
-  await storage.ready();
-});
-afterAll(() => storage.close());
-
-const engines: SyncEngine[] = [];
-afterEach(async () => {
-  await Promise.all(engines.splice(0).map((e) => e.stop()));
-});
-function engine(options: Partial<Parameters<typeof createSyncEngine>[0]> = {}): SyncEngine {
-  const e = createSyncEngine({
-    storage,
-    mlflow: mlflowClient(),
-    pollIntervalMs: 50,
-    retry: { baseDelayMs: 20, maxDelayMs: 200, maxAttempts: 2 },
-    ...options,
-  });
-  engines.push(e);
-  return e;
-}
+const fixture = engineFixture({ retry: { baseDelayMs: 20, maxDelayMs: 200, maxAttempts: 2 } });
+const engine = fixture.engine.bind(fixture);
 
 async function newStudy(e: SyncEngine) {
   return e.upsertStudy(study(uid('study'), { name: uid('untrusted') }));
@@ -176,7 +148,7 @@ describe('record keys are own keys only', () => {
     await e.appendMetrics(t.id, 'loss', curve(5));
     await e.drain();
     expect(await e.getSyncState(t.id)).toMatchObject({ state: 'synced' });
-    await expectRunMatchesTrial(storage, mlflowClient(), t.id);
+    await expectRunMatchesTrial(fixture.storage, mlflowClient(), t.id);
   });
 });
 
@@ -207,7 +179,7 @@ describe('trial ids in MLflow filters', () => {
     const s = await newStudy(e);
     for (const id of [`${uid('it')}'s`, `${uid('say')} "hi"`]) {
       const experimentId = await mlflowClient().createExperiment(uid('quoted'));
-      await storage.upsertStudy({ ...s, id: `${s.id}-${id.length}`, mlflow: { experimentId } });
+      await fixture.storage.upsertStudy({ ...s, id: `${s.id}-${id.length}`, mlflow: { experimentId } });
       const made = await mlflowClient().createRun({ experimentId, tags: { [TRIAL_ID_TAG]: id } });
       await e.upsertTrial({ id, studyId: `${s.id}-${id.length}`, number: 0, status: 'running' });
       await e.drain();
