@@ -30,7 +30,9 @@ import {
   SeriesWindowQueryError,
 } from '../../../protocol/index.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
+import type { ColumnarPoints } from '../../model.js';
 import { CHUNK_POINTS } from '../schema.js';
+import type { ChunkCache } from './chunk-cache.js';
 import type { Queryable } from './driver.js';
 import {
   BUCKET_FIELDS,
@@ -45,6 +47,12 @@ import {
   SUMMARY_LEVELS,
 } from './summaries.js';
 import type { CachedRow, SummaryRowCache } from './summary-cache.js';
+
+/** What a window read may reuse from earlier ones. */
+export interface WindowCaches {
+  rows?: SummaryRowCache;
+  chunks?: ChunkCache;
+}
 
 /** Up to this many points per column, a range is reduced from its raw points. */
 export const RAW_POINTS_PER_COLUMN = 32;
@@ -64,14 +72,14 @@ export async function readSeriesWindow(
   db: Queryable,
   input: SeriesWindowQuery,
   signal?: AbortSignal,
-  cache?: SummaryRowCache,
+  caches: WindowCaches = {},
 ): Promise<SeriesWindow> {
   const query = checked(input);
   const series = await requestedSeries(db, query);
   signal?.throwIfAborted();
   const window =
     query.x === 'step'
-      ? await stepWindow(db, query, series, signal, cache)
+      ? await stepWindow(db, query, series, signal, caches)
       : await timeWindow(db, query, series);
   return { key: query.key, x: query.x, columns: query.columns, ...window };
 }
@@ -395,7 +403,7 @@ async function stepWindow(
   query: SeriesWindowQuery,
   series: WindowSeries[],
   signal?: AbortSignal,
-  cache?: SummaryRowCache,
+  { rows: cache, chunks }: WindowCaches = {},
 ): Promise<Resolved> {
   const stored = series.filter((s) => s.header);
   const from = query.from ?? Math.min(...stored.map((s) => (s.header as Float64Array)[KEPT + 1]));
@@ -476,13 +484,19 @@ async function stepWindow(
   // A bucket's index range may hold other buckets' points (out-of-order appends): keep the edges' own.
   const edges = new Set(plan.edges);
   const edgesOnly = new Set(summarised);
-  await readRawPoints(db, query.key, rawRanges, (trialId, index, step, value, timestamp) => {
-    const column = columnOf(step, from, to, columns);
-    if (column < 0 || (edgesOnly.has(trialId) && !edges.has(bucketOf(step, FINEST_LEVEL)))) return;
-    const acc = accumulators.get(trialId) as M4Accumulator;
-    acc.offer(column, step, step, value, timestamp, index);
-    acc.tally(1);
-  });
+  await readRawPoints(
+    db,
+    query.key,
+    rawRanges,
+    (trialId, index, step, value, timestamp) => {
+      const column = columnOf(step, from, to, columns);
+      if (column < 0 || (edgesOnly.has(trialId) && !edges.has(bucketOf(step, FINEST_LEVEL)))) return;
+      const acc = accumulators.get(trialId) as M4Accumulator;
+      acc.offer(column, step, step, value, timestamp, index);
+      acc.tally(1);
+    },
+    chunks,
+  );
   return {
     from,
     to,
@@ -493,36 +507,58 @@ async function stepWindow(
   };
 }
 
+/** Raw reads of at least this many points of one chunk fetch the whole chunk into the cache. */
+const WHOLE_CHUNK_POINTS = 256;
+
+/** Points `lo…hi` (inclusive, chunk offsets) of one chunk of a trial's series. */
+interface ChunkPiece {
+  trialId: string;
+  chunk: number;
+  lo: number;
+  hi: number;
+}
+
 /**
- * Reads the raw points at the given append-index ranges (inclusive; overlaps merged) in one
- * statement, slicing only those bytes out of the chunks, and visits each point once.
+ * Reads the raw points at the given append-index ranges (inclusive; overlaps merged) and visits
+ * each point once: from the chunk cache where it holds them, else in one statement that slices
+ * small pieces out of their chunks and fetches (and caches) whole chunks for large ones.
  */
 export async function readRawPoints(
   db: Queryable,
   key: string,
   ranges: IndexRanges,
   visit: (trialId: string, index: number, step: number, value: number, timestamp: number) => void,
+  cache?: ChunkCache,
 ): Promise<void> {
-  const trials: string[] = [];
-  const chunks: number[] = [];
-  const offsets: number[] = [];
-  const lengths: number[] = [];
-  const starts: number[] = [];
-  for (const [trialId, list] of ranges) {
-    for (const [lo, hi] of merged(list)) {
-      for (let i = lo; i <= hi; ) {
-        const chunk = Math.floor(i / CHUNK_POINTS);
-        const end = Math.min(hi, (chunk + 1) * CHUNK_POINTS - 1);
-        trials.push(trialId);
-        chunks.push(chunk);
-        offsets.push((i - chunk * CHUNK_POINTS) * 8 + 1);
-        lengths.push((end - i + 1) * 8);
-        starts.push(i);
-        i = end + 1;
+  const visitPiece = (p: ChunkPiece, points: ColumnarPoints, first: number) => {
+    const start = p.chunk * CHUNK_POINTS;
+    for (let k = p.lo; k <= p.hi; k++)
+      visit(
+        p.trialId,
+        start + k,
+        points.steps[k - first],
+        points.values[k - first],
+        points.timestamps[k - first],
+      );
+  };
+  // One fetch per slice, or per whole chunk with the pieces it answers.
+  const fetches: { piece: ChunkPiece; whole?: ChunkPiece[] }[] = [];
+  const wholes = new Map<string, ChunkPiece[]>();
+  for (const piece of chunkPieces(ranges)) {
+    const held = cache?.get(piece.trialId, key, piece.chunk, piece.hi + 1);
+    if (held) visitPiece(piece, held, 0);
+    else if (cache && piece.hi - piece.lo + 1 >= WHOLE_CHUNK_POINTS) {
+      const id = `${piece.trialId}\u0000${piece.chunk}`;
+      let pieces = wholes.get(id);
+      if (!pieces) {
+        pieces = [];
+        wholes.set(id, pieces);
+        fetches.push({ piece: { ...piece, lo: 0, hi: CHUNK_POINTS - 1 }, whole: pieces });
       }
-    }
+      pieces.push(piece);
+    } else fetches.push({ piece });
   }
-  if (trials.length === 0) return;
+  if (fetches.length === 0) return;
   const { rows } = await db.query<{
     ord: number;
     steps: Uint8Array;
@@ -533,16 +569,43 @@ export async function readRawPoints(
        substring(c.vals FROM r.off FOR r.len) AS vals, substring(c.timestamps FROM r.off FOR r.len) AS timestamps
      FROM unnest($2::text[], $3::int[], $4::int[], $5::int[]) WITH ORDINALITY AS r(trial_id, chunk, off, len, ord)
      JOIN metric_chunk c ON c.trial_id = r.trial_id AND c.key = $1 AND c.chunk = r.chunk`,
-    [key, trials, chunks, offsets, lengths],
+    [
+      key,
+      fetches.map((f) => f.piece.trialId),
+      fetches.map((f) => f.piece.chunk),
+      fetches.map((f) => f.piece.lo * 8 + 1),
+      fetches.map((f) => (f.piece.hi - f.piece.lo + 1) * 8),
+    ],
   );
   for (const row of rows) {
-    const i = row.ord - 1;
-    const steps = float64s(row.steps);
-    const values = float64s(row.vals);
-    const timestamps = float64s(row.timestamps);
-    for (let k = 0; k < steps.length; k++)
-      visit(trials[i], starts[i] + k, steps[k], values[k], timestamps[k]);
+    const { piece, whole } = fetches[row.ord - 1];
+    const points = {
+      steps: float64s(row.steps),
+      values: float64s(row.vals),
+      timestamps: float64s(row.timestamps),
+    };
+    if (!whole) visitPiece(piece, points, piece.lo);
+    else {
+      cache?.keep(piece.trialId, key, piece.chunk, points);
+      for (const p of whole) visitPiece(p, points, 0);
+    }
   }
+}
+
+/** The merged ranges cut at chunk boundaries. */
+function chunkPieces(ranges: IndexRanges): ChunkPiece[] {
+  const pieces: ChunkPiece[] = [];
+  for (const [trialId, list] of ranges) {
+    for (const [lo, hi] of merged(list)) {
+      for (let i = lo; i <= hi; ) {
+        const chunk = Math.floor(i / CHUNK_POINTS);
+        const end = Math.min(hi, (chunk + 1) * CHUNK_POINTS - 1);
+        pieces.push({ trialId, chunk, lo: i - chunk * CHUNK_POINTS, hi: end - chunk * CHUNK_POINTS });
+        i = end + 1;
+      }
+    }
+  }
+  return pieces;
 }
 
 /** Inclusive ranges sorted and merged where they overlap or touch. */

@@ -3,6 +3,7 @@
  * from the query modules. A driver only has to run a query and a transaction.
  */
 import type { Storage, StorageOps } from '../../storage.js';
+import { ChunkCache } from './chunk-cache.js';
 import { bound, type Db, rowsOf, type SqlDriver } from './driver.js';
 import { jobQueries } from './jobs.js';
 import { migrate } from './migrate.js';
@@ -20,17 +21,23 @@ export interface SqlStorageOptions {
   summaries?: boolean;
   /** Bytes of decoded summary rows kept for repeated windows (default 256 MiB; 0: none). */
   summaryCacheBytes?: number;
+  /** Bytes of decoded raw points kept for repeated close zooms (default 128 MiB; 0: none). */
+  chunkCacheBytes?: number;
 }
 
 /** Every operation of a store on `db`; `channel()` is where change notices go, if anywhere. */
 function sqlOps(db: Db, channel: () => string | undefined, options: SqlStorageOptions): StorageOps {
   const q = rowsOf(db);
   const cacheBytes = options.summaryCacheBytes ?? 256 * 1024 * 1024;
-  const rowCache = cacheBytes > 0 ? new SummaryRowCache(cacheBytes) : undefined;
+  const chunkBytes = options.chunkCacheBytes ?? 128 * 1024 * 1024;
+  const caches = {
+    rows: cacheBytes > 0 ? new SummaryRowCache(cacheBytes) : undefined,
+    chunks: chunkBytes > 0 ? new ChunkCache(chunkBytes) : undefined,
+  };
   return {
     ...trialQueries(db),
     ...seriesQueries(db, { summaries: options.summaries !== false }),
-    getSeriesWindow: (query, signal) => db.one((q) => readSeriesWindow(q, query, signal, rowCache)),
+    getSeriesWindow: (query, signal) => db.one((q) => readSeriesWindow(q, query, signal, caches)),
     getSeriesSummaries: (studyId) => db.one((q) => readSeriesSummaries(q, studyId)),
     ...syncStateQueries(db),
     ...jobQueries(db),
