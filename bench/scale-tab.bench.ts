@@ -6,7 +6,7 @@
 // exact pixels p50/p95, event to pixel p50/p95 while APPENDERS trials append 10 points/s each, and
 // screenshots of our chart and of a 320-points-per-curve sampling (like MLflow's) of the same data
 // with one planted spike.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -227,7 +227,19 @@ async function main() {
     console.log(`  fetched: ${first.byPath} (the event stream stays open: not listed)`);
     await page.screenshot({ path: join(OUT, 'ours.png') });
 
+    const profiler = process.env.ZOOM_PROFILE ? await page.context().newCDPSession(page) : undefined;
+    if (profiler) {
+      await profiler.send('Profiler.enable');
+      await profiler.send('Profiler.start');
+    }
     const zoomed = await zooms(page);
+    if (profiler) {
+      const { profile } = await profiler.send('Profiler.stop');
+      writeFileSync(process.env.ZOOM_PROFILE as string, JSON.stringify(profile));
+    }
+    if (process.env.ZOOM_DETAIL)
+      for (const z of zoomed)
+        console.log(`    ${(['total', 'before', 'server', 'transfer', 'after'] as const).map((k) => `${k} ${ms(z[k])}`).join(', ')}`);
     console.log(`  zoom to exact pixels: ${spread(zoomed.map((z) => z.total))}`);
     const part = (name: keyof ZoomTime) =>
       `${name} ${ms(

@@ -153,24 +153,33 @@ export class M4Accumulator {
   result(): M4Points {
     const s = this.slots;
     const out: M4Points = { steps: [], values: [], timestamps: [], raw: false };
-    const kept: number[] = [];
+    // A column keeps at most SLOTS points: sorted by insertion, without allocating per column.
+    const kept = new Int32Array(SLOTS);
     for (let c = 0; c < this.columns; c++) {
-      kept.length = 0;
+      let n = 0;
       for (let slot = 0; slot < SLOTS; slot++) {
         const o = c * M4_KEPT_FIELDS + slot * FIELDS;
-        if (Number.isNaN(s[o + 4]) || kept.some((k) => s[k + 4] === s[o + 4])) continue;
-        kept.push(o);
+        const index = s[o + 4];
+        if (Number.isNaN(index) || isKept(s, kept, n, index)) continue;
+        let j = n++;
+        for (; j > 0 && precedes(s[o], index, s[kept[j - 1]], s[kept[j - 1] + 4]); j--) kept[j] = kept[j - 1];
+        kept[j] = o;
       }
-      kept.sort((a, b) => (precedes(s[a], s[a + 4], s[b], s[b + 4]) ? -1 : 1));
-      for (const o of kept) {
-        out.steps.push(s[o + 1]);
-        out.values.push(s[o + 2]);
-        out.timestamps.push(s[o + 3]);
+      for (let j = 0; j < n; j++) {
+        out.steps.push(s[kept[j] + 1]);
+        out.values.push(s[kept[j] + 2]);
+        out.timestamps.push(s[kept[j] + 3]);
       }
     }
     out.raw = out.steps.length === this.points;
     return out;
   }
+}
+
+/** Whether the point of append index `index` is among the first `n` kept. */
+function isKept(s: Float64Array, kept: Int32Array, n: number, index: number): boolean {
+  for (let j = 0; j < n; j++) if (s[kept[j] + 4] === index) return true;
+  return false;
 }
 
 /** Whether point (x1, i1) comes before (x2, i2) in x order, ties broken by index. */

@@ -76,19 +76,33 @@ export class WindowedSeries {
   }
 
   private compose(trialId: string): MetricSeries {
-    const curve = new MetricSeries(trialId, this.key);
     const overview = this.overviewParts.get(trialId);
     const zoom = this.zoomParts.get(trialId);
     const range = this._zoom;
     const start = this.startOf(trialId);
+    // A part's points are in x order: the overview's outside the zoom are a head and a tail of it.
+    const pieces: [SeriesWindowPart, number, number][] = [];
     if (overview && zoom && range) {
-      appendPart(curve, overview, (x) => x < range.from, this.x, start);
-      appendPart(curve, zoom, () => true, this.x, start);
-      appendPart(curve, overview, (x) => x > range.to, this.x, start);
+      const n = overview.steps.length;
+      pieces.push([overview, 0, firstAfter(overview, range.from, false, this.x, start)]);
+      pieces.push([zoom, 0, zoom.steps.length]);
+      pieces.push([overview, firstAfter(overview, range.to, true, this.x, start), n]);
     } else {
-      const part = zoom ?? overview;
-      if (part) appendPart(curve, part, () => true, this.x, start);
+      const part = (zoom ?? overview) as SeriesWindowPart;
+      pieces.push([part, 0, part.steps.length]);
     }
+    const curve = new MetricSeries(
+      trialId,
+      this.key,
+      pieces.reduce((sum, [, from, to]) => sum + Math.max(0, to - from), 0),
+    );
+    for (const [part, from, to] of pieces)
+      if (to > from)
+        curve.append(
+          part.steps.slice(from, to),
+          part.values.slice(from, to),
+          part.timestamps.slice(from, to),
+        );
     return curve;
   }
 
@@ -115,23 +129,23 @@ function fill(parts: Map<string, SeriesWindowPart>, window: SeriesWindow | undef
   for (const part of window?.series ?? []) parts.set(part.trialId, part);
 }
 
-/** Appends the points of `part` whose window x passes `keep`. */
-function appendPart(
-  curve: MetricSeries,
+/** The first index of `part` whose window x is at or above `x` (`above`: strictly above it). */
+function firstAfter(
   part: SeriesWindowPart,
-  keep: (x: number) => boolean,
+  x: number,
+  above: boolean,
   axis: SeriesWindowX,
   start: number,
-): void {
-  const steps: number[] = [];
-  const values: number[] = [];
-  const timestamps: number[] = [];
-  for (let i = 0; i < part.steps.length; i++) {
-    const x = axis === 'step' ? part.steps[i] : part.timestamps[i] - (axis === 'relative' ? start : 0);
-    if (!keep(x)) continue;
-    steps.push(part.steps[i]);
-    values.push(part.values[i]);
-    timestamps.push(part.timestamps[i]);
+): number {
+  const offset = axis === 'relative' ? start : 0;
+  const xs = axis === 'step' ? part.steps : part.timestamps;
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = xs[mid] - offset;
+    if (above ? at <= x : at < x) lo = mid + 1;
+    else hi = mid;
   }
-  curve.append(steps, values, timestamps);
+  return lo;
 }

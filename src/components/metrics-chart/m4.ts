@@ -28,7 +28,7 @@ export class ReducedPoints {
 
   /** Makes room for `capacity` points up front (a reduction keeps at most four per column). */
   reserve(capacity: number): void {
-    while (this.px.length < capacity) this.grow();
+    if (this.px.length < capacity) this.grow(capacity);
   }
 
   push(px: number, value: number, index: number): void {
@@ -39,14 +39,15 @@ export class ReducedPoints {
     this.length++;
   }
 
-  private grow(): void {
-    const size = Math.max(this.px.length * 2, 256);
+  /** Reallocates for at least `capacity` points (at least doubling), keeping those filled in. */
+  private grow(capacity = 0): void {
+    const size = Math.max(this.px.length * 2, 256, capacity);
     const px = new Float64Array(size);
     const values = new Float64Array(size);
     const index = new Int32Array(size);
-    px.set(this.px);
-    values.set(this.values);
-    index.set(this.index);
+    px.set(this.px.subarray(0, this.length));
+    values.set(this.values.subarray(0, this.length));
+    index.set(this.index.subarray(0, this.length));
     this.px = px;
     this.values = values;
     this.index = index;

@@ -1,9 +1,9 @@
 /**
  * Level of detail for `<trial-metrics-chart>`: when the store can fetch windows, the curves come
  * from the overview of the whole x range at the plot's width and, once zoomed, from the exact
- * window of the view, with the live tail after them. Zoom fetches are debounced and aborted when
- * the user moves on; what is drawn stays until its replacement arrives, so the chart never goes
- * blank. The chart asks the store for windows; it fetches nothing itself. Stores without a window
+ * window of the view, with the live tail after them. A lone zoom is fetched at once, a gesture
+ * (wheel, pan) once it pauses; a fetch the user moved past is aborted. What is drawn stays until
+ * its replacement arrives, so the chart never goes blank. The chart asks the store for windows; it fetches nothing itself. Stores without a window
  * fetcher keep the raw path: every curve is the store's series.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
@@ -30,7 +30,7 @@ export interface WindowScope {
 export interface WindowControllerOptions {
   /** A window arrived: the curves changed (rebuild the views). */
   onCurves: () => void;
-  /** Quiet time after the last zoom or pan before its exact window is fetched. */
+  /** A quick series of zooms (a wheel, a pan) is fetched once it pauses this long. */
   debounceMs?: number;
 }
 
@@ -146,10 +146,12 @@ export class WindowController implements ReactiveController {
     )
       return;
     this.zoomFor = zoom;
-    clearTimeout(this.zoomTimer);
     // The user moved past what was being fetched.
-    if (this.zoom && !this.zoom.done) this.cancel(this.zoom);
+    const dropped = this.zoom !== undefined && !this.zoom.done;
+    if (dropped) this.cancel(this.zoom!);
     if (!zoom) {
+      clearTimeout(this.zoomTimer);
+      this.zoomTimer = undefined;
       if (this.zoom) this.cancel(this.zoom);
       this.zoom = undefined;
       this.windowed?.setZoom(undefined);
@@ -166,9 +168,19 @@ export class WindowController implements ReactiveController {
       columns: Math.max(1, Math.min(8192, Math.round(scope.pixels))),
       trialIds: trialList(scope),
     };
-    this.zoomTimer = setTimeout(() => {
+    const fetchZoom = () => {
       this.zoom = this.start(query, this.zoom, (window) => this.windowed?.setZoom(window));
-    }, this.options.debounceMs ?? 80);
+    };
+    // With nothing on its way, a zoom is fetched at once (a drag, a key, a double click). One that
+    // drops a fetch still on its way is part of a quick series (a wheel, a pan): it waits for the
+    // series to pause, so the server is asked for where it ends, not for every step of it.
+    if (dropped || this.zoomTimer !== undefined) {
+      clearTimeout(this.zoomTimer);
+      this.zoomTimer = setTimeout(() => {
+        this.zoomTimer = undefined;
+        fetchZoom();
+      }, this.options.debounceMs ?? 80);
+    } else fetchZoom();
   }
 
   /** Fetches `query` through the store; once it arrives, `show` it and release `previous`. */
@@ -233,6 +245,7 @@ export class WindowController implements ReactiveController {
 
   private reset(): void {
     clearTimeout(this.zoomTimer);
+    this.zoomTimer = undefined;
     for (const fetch of [this.overview, this.zoom]) if (fetch) this.cancel(fetch);
     this.overview = this.zoom = undefined;
     this.overviewFor = this.zoomFor = undefined;

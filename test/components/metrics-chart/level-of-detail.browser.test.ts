@@ -120,6 +120,29 @@ describe('<trial-metrics-chart> with level-of-detail windows', () => {
     close();
   });
 
+  it('fetches a lone zoom at once and a quick series of zooms once, where it ends', async () => {
+    const p = producer();
+    const { el, close } = await chartOn(p);
+    el.zoomToX([2000, 4000]);
+    // No waiting for a pause: the request is out within the frame.
+    await nextFrame();
+    expect(p.requests.length).to.equal(2);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    // A wheel-like series, 10 ms apart, on a slow server: the first starts a fetch, the next drops
+    // it, and the series' end is fetched once it pauses.
+    const release = p.hold();
+    for (let i = 1; i <= 5; i++) {
+      el.zoomToX([2000 + i * 100, 4000 + i * 100]);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await waitUntil(() => p.requests.length === 4, 'the end of the series is fetched');
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(p.requests.length).to.equal(4);
+    expect([p.requests[3].from, p.requests[3].to]).to.deep.equal([2500, 4500]);
+    close();
+  });
+
   it('keeps a live curve growing past its window', async () => {
     const p = producer();
     const { el, close } = await chartOn(p);
