@@ -3,7 +3,8 @@
 // is written to a sync engine on PGlite and served by the dashboard server (`/events` and
 // `/series`); a new headless-Chromium tab opens the dashboard on it. Reported: time until the table
 // and every curve are drawn, bytes over the wire for that first picture, the tab's JS heap, zoom to
-// exact pixels p50/p95, event to pixel p50/p95 while APPENDERS trials append 10 points/s each, and
+// exact pixels p50/p95 (ZOOM_DETAIL=1: each zoom's parts; ZOOM_PROFILE=file: a CPU profile of the page
+// during the zooms), event to pixel p50/p95 while APPENDERS trials append 10 points/s each, and
 // screenshots of our chart and of a 320-points-per-curve sampling (like MLflow's) of the same data
 // with one planted spike.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -239,7 +240,9 @@ async function main() {
     }
     if (process.env.ZOOM_DETAIL)
       for (const z of zoomed)
-        console.log(`    ${(['total', 'before', 'server', 'transfer', 'after'] as const).map((k) => `${k} ${ms(z[k])}`).join(', ')}`);
+        console.log(
+          `    ${(['total', 'before', 'server', 'transfer', 'after'] as const).map((k) => `${k} ${ms(z[k])}`).join(', ')}`,
+        );
     console.log(`  zoom to exact pixels: ${spread(zoomed.map((z) => z.total))}`);
     const part = (name: keyof ZoomTime) =>
       `${name} ${ms(
