@@ -37,6 +37,9 @@ export interface WindowControllerOptions {
 /** Overview widths are rounded down to this many pixels, so small layout shifts reuse the overview. */
 const PIXEL_STEP = 32;
 
+/** A live extent this much wider than the overview's (as a share of it) has the overview fetched again. */
+const OUTGROWN = 0.25;
+
 const AXIS_X: Record<XAxis, SeriesWindowX> = { step: 'step', wall: 'time', relative: 'relative' };
 
 /** One fetch in flight or shown: its query and how to cancel it. */
@@ -51,6 +54,8 @@ export class WindowController implements ReactiveController {
   private store?: TrialStore;
   /** What the overview was asked for: the study, trial ids and width. */
   private overviewFor?: string;
+  /** The x extent the overview was fetched for. */
+  private overviewExtent?: Domain;
   private trialsSeen?: { set: ReadonlySet<string>; key: string };
   private zoomFor?: Domain;
   private overview?: Fetch;
@@ -123,9 +128,10 @@ export class WindowController implements ReactiveController {
       Math.min(scope.pixels, PIXEL_STEP),
     );
     const wanted = `${scope.studyId}\u0000${pixels}\u0000${this.trialsKey(scope.trials)}`;
-    if (wanted === this.overviewFor) return;
+    const range = wanted === this.overviewFor ? this.outgrown(scope) : this.extentOf(scope);
+    if (wanted === this.overviewFor && !range) return;
     this.overviewFor = wanted;
-    const range = this.extentOf(scope);
+    this.overviewExtent = range;
     if (!range) return;
     const aligned = overviewRange(range[0], range[1], pixels);
     const query: SeriesWindowQuery = {
@@ -218,6 +224,18 @@ export class WindowController implements ReactiveController {
     else fetch.abort.abort();
   }
 
+  /**
+   * The trials' extent once live points have stretched it by more than {@link OUTGROWN} of what the
+   * overview was fetched for (its live tail, drawn from raw points, is getting long); else undefined.
+   */
+  private outgrown(scope: WindowScope): Domain | undefined {
+    const fetched = this.overviewExtent;
+    const now = fetched && this.extentOf(scope);
+    if (!fetched || !now) return undefined;
+    const slack = (fetched[1] - fetched[0]) * OUTGROWN;
+    return now[0] < fetched[0] - slack || now[1] > fetched[1] + slack ? now : undefined;
+  }
+
   /** The x extent of the trials in scope, in window units, from their summaries. */
   private extentOf(scope: WindowScope): Domain | undefined {
     let min = Number.POSITIVE_INFINITY;
@@ -249,6 +267,7 @@ export class WindowController implements ReactiveController {
     for (const fetch of [this.overview, this.zoom]) if (fetch) this.cancel(fetch);
     this.overview = this.zoom = undefined;
     this.overviewFor = this.zoomFor = undefined;
+    this.overviewExtent = undefined;
     this.windowed = undefined;
     this.releasePoints?.();
     this.releasePoints = undefined;

@@ -163,4 +163,19 @@ describe('<trial-metrics-chart> with level-of-detail windows', () => {
     expect(tailDrawn()).to.equal(true);
     close();
   });
+
+  it('fetches the overview again once live points outgrow it by a quarter', async () => {
+    const p = producer();
+    const { el, close } = await chartOn(p);
+    expect(p.requests.length).to.equal(1);
+    const tail = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+    // A short tail is drawn from its raw points; the overview stays.
+    p.append('a', 'loss', tail(POINTS, 1000), tail(POINTS, 1000).map(valueAt));
+    await waitUntil(() => el.domains!.x[1] >= POINTS + 999, 'the short tail is drawn');
+    expect(p.requests.length).to.equal(1);
+    p.append('a', 'loss', tail(POINTS + 1000, 2000), tail(POINTS + 1000, 2000).map(valueAt));
+    await waitUntil(() => p.requests.length === 2, 'the overview is fetched again');
+    expect(p.requests[1].to).to.be.at.least(POINTS + 2999);
+    close();
+  });
 });

@@ -80,7 +80,7 @@ export async function readSeriesWindow(
   const window =
     query.x === 'step'
       ? await stepWindow(db, query, series, signal, caches)
-      : await timeWindow(db, query, series);
+      : await timeWindow(db, query, series, caches);
   return { key: query.key, x: query.x, columns: query.columns, ...window };
 }
 
@@ -151,25 +151,43 @@ async function timeWindow(
   db: Queryable,
   query: SeriesWindowQuery,
   series: WindowSeries[],
+  { chunks: cache }: WindowCaches = {},
 ): Promise<Resolved> {
   const stored = series.filter((s) => s.header);
-  const { rows } = await db.query<{
-    trial_id: string;
-    steps: Uint8Array;
-    vals: Uint8Array;
-    timestamps: Uint8Array;
-  }>(
-    `SELECT trial_id, steps, vals, timestamps FROM metric_chunk
-     WHERE key = $1 AND trial_id = ANY($2::text[]) ORDER BY trial_id, chunk`,
-    [query.key, stored.map((s) => s.trialId)],
+  // Every point of every series, as far as its header counts: whole chunks, from the cache where held.
+  const ranges: IndexRanges = new Map();
+  for (const s of stored) {
+    const count = (s.header as Float64Array)[0];
+    if (count > 0) ranges.set(s.trialId, [[0, count - 1]]);
+  }
+  const columns = new Map(
+    stored.map((s) => {
+      const count = (s.header as Float64Array)[0];
+      return [
+        s.trialId,
+        {
+          steps: new Float64Array(count),
+          values: new Float64Array(count),
+          timestamps: new Float64Array(count),
+        },
+      ];
+    }),
   );
-  const chunks = new Map<string, typeof rows>();
-  for (const r of rows) entry(chunks, r.trial_id, () => []).push(r);
+  await readRawPoints(
+    db,
+    query.key,
+    ranges,
+    (trialId, index, step, value, timestamp) => {
+      const p = columns.get(trialId) as ColumnarPoints;
+      p.steps[index] = step;
+      p.values[index] = value;
+      p.timestamps[index] = timestamp;
+    },
+    cache,
+  );
   const points = new Map(
     stored.map((s) => {
-      const own = chunks.get(s.trialId) ?? [];
-      const join = (column: 'steps' | 'vals' | 'timestamps') => concat(own.map((c) => float64s(c[column])));
-      const p = { steps: join('steps'), values: join('vals'), timestamps: join('timestamps') };
+      const p = columns.get(s.trialId) as ColumnarPoints;
       const offset = query.x === 'relative' ? (s.startedAt ?? p.timestamps[0]) : 0;
       return [s.trialId, { p, offset }];
     }),
@@ -192,16 +210,6 @@ async function timeWindow(
       return part(s.trialId, m4Columns(own.p, query.x, from, to, query.columns, own.offset));
     }),
   };
-}
-
-function concat(parts: Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** A range that holds no point (a default bound beyond the given one, or no points at all). */
