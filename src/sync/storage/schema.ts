@@ -91,4 +91,10 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE metric_chunk ALTER COLUMN vals SET STORAGE EXTERNAL;
   ALTER TABLE metric_chunk ALTER COLUMN timestamps SET STORAGE EXTERNAL;
   `,
+  // Series written before migration 2 have no summaries: they are computed from their points, in
+  // code, once this migration's statement ran (see BACKFILL_SUMMARIES_VERSION).
+  `SELECT 'backfill series summaries';`,
 ];
+
+/** The migration whose version has series without summaries get them (sql/summary-backfill.ts). */
+export const BACKFILL_SUMMARIES_VERSION = 4;

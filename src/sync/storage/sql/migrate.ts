@@ -1,6 +1,12 @@
 /** Brings the schema up to date, once per database even when several processes start together. */
-import { MIGRATIONS } from '../schema.js';
-import type { SqlDriver } from './driver.js';
+import { BACKFILL_SUMMARIES_VERSION, MIGRATIONS } from '../schema.js';
+import type { Queryable, SqlDriver } from './driver.js';
+import { backfillSeriesSummaries } from './summary-backfill.js';
+
+/** What a migration needs beyond its SQL, by version: run in its transaction, after its statements. */
+const MIGRATION_CODE: Record<number, (q: Queryable) => Promise<void>> = {
+  [BACKFILL_SUMMARIES_VERSION]: backfillSeriesSummaries,
+};
 
 /** Serialises migrations across processes sharing one database. */
 const MIGRATION_LOCK = 741_853_021;
@@ -14,6 +20,7 @@ export async function migrate(driver: SqlDriver): Promise<void> {
     const { rows } = await q.query<{ v: number | null }>('SELECT max(version) AS v FROM trialkit_migration');
     for (let v = (rows[0]?.v ?? 0) + 1; v <= MIGRATIONS.length; v++) {
       for (const statement of splitStatements(MIGRATIONS[v - 1])) await q.query(statement);
+      await MIGRATION_CODE[v]?.(q);
       await q.query('INSERT INTO trialkit_migration (version) VALUES ($1)', [v]);
     }
   });

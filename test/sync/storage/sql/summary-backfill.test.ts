@@ -1,0 +1,58 @@
+// A store written before series summaries existed is upgraded: its series get summaries once,
+// and their windows are exact like any other series'.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, expect, it } from 'vitest';
+import { m4Columns } from '../../../../src/protocol/index.js';
+import { seededRandom } from '../../../../src/server/seeded-random.js';
+import { openPglite } from '../../../../src/sync/storage/pglite.js';
+import { BACKFILL_SUMMARIES_VERSION } from '../../../../src/sync/storage/schema.js';
+import { createSqlStorage } from '../../../../src/sync/storage/sql/storage.js';
+import { study, trial } from '../conformance.js';
+import { randomSeries } from '../series-window-conformance.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'trialkit-backfill-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+it('summarises the series written before summaries existed, once, so their windows are exact', async () => {
+  const s = study();
+  const series = [0, 1, 2].map((t) => ({
+    trial: trial(s.id, t),
+    points: randomSeries(seededRandom(40 + t)),
+  }));
+  // Written as an older store did: points, and no summaries.
+  const old = createSqlStorage('pglite', () => openPglite({ dataDir: dir }), { summaries: false });
+  await old.upsertStudy(s);
+  for (const { trial: t, points } of series) {
+    await old.upsertTrial(t);
+    if (points.steps.length) await old.appendPoints(t.id, 'loss', points);
+  }
+  await old.close();
+  const db = new PGlite(dir);
+  await db.query('DELETE FROM trialkit_migration WHERE version >= $1', [BACKFILL_SUMMARIES_VERSION]);
+  await db.query('DELETE FROM series_summary');
+  await db.close();
+
+  const upgraded = createSqlStorage('pglite', () => openPglite({ dataDir: dir }));
+  try {
+    const summaries = await upgraded.getSeriesSummaries(s.id);
+    const written = series.filter((x) => x.points.steps.length > 0);
+    expect(summaries.map((x) => x.count)).toEqual(written.map((x) => x.points.steps.length));
+    for (const { trial: t, points } of written) {
+      const window = await upgraded.getSeriesWindow({
+        studyId: s.id,
+        key: 'loss',
+        x: 'step',
+        columns: 97,
+        trialIds: [t.id],
+      });
+      const expected = m4Columns(points, 'step', window.from, window.to, 97);
+      expect(window.series[0].steps).toEqual(expected.steps);
+      expect(window.series[0].values).toEqual(expected.values);
+    }
+  } finally {
+    await upgraded.close();
+  }
+});
