@@ -12,6 +12,7 @@ import { MlflowClient, MlflowNetworkError, MlflowTimeoutError } from '../mlflow/
 import {
   type AccessOptions,
   createEventStream,
+  createPresenceHandler,
   createSeriesWindowHandler,
   createWindowCache,
   startDashboardServer,
@@ -86,6 +87,7 @@ export async function runServe(options: ServeOptions): Promise<Running> {
     bundle: bundle.code,
     events,
     series: createSeriesWindowHandler(cache),
+    presence: events.presence && createPresenceHandler(events.presence),
     health: () => ({ mlflow: mlflowUri, experiments: poller.experiments }),
     ...accessOptions(options),
     host: options.host,
