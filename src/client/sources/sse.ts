@@ -6,6 +6,7 @@ import { httpWindowFetcher, windowUrlBeside } from '../lod/window-fetcher.js';
 import type { TrialStore } from '../store.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { EventFeed, type Handler, type SourceHandle } from './feed.js';
+import { beatPresence, type PresenceBeatOptions, withViewer } from './presence-beat.js';
 import { keepConnected } from './reconnect.js';
 
 /** The part of the platform `EventSource` this source uses (the `eventsource` npm package fits too). */
@@ -35,8 +36,14 @@ export interface SseSourceOptions {
    * off: every raw point arrives, as in protocol v1.
    */
   windows?: boolean | string | URL;
-  /** The `fetch` for windows; defaults to the platform's. */
+  /** The `fetch` for windows and presence heartbeats; defaults to the platform's. */
   fetch?: typeof fetch;
+  /**
+   * Presence: announce this tab (`store.presence`) on the stream's URL and beat at `POST presence`
+   * beside it, so the server counts it and sends `presence` events. Default off; `connect()`,
+   * which the dashboard uses, turns it on. An object tunes the heartbeat.
+   */
+  presence?: boolean | PresenceBeatOptions;
 }
 
 /** How long a change of the charts' metric keys waits for more before reconnecting. */
@@ -72,7 +79,8 @@ export function connectSse(
     store,
     backoff,
     (lost) => {
-      const target = resumeUrl(url, store.lastSeq);
+      const resumed = resumeUrl(url, store.lastSeq);
+      const target = options.presence ? withViewer(resumed, store) : resumed;
       const current = new Source(windowed ? levelOfDetailUrl(target, store.shownPointKeys) : target, {
         withCredentials: options.withCredentials,
       });
@@ -95,7 +103,21 @@ export function connectSse(
     },
     (current) => current.close(),
   );
-  if (!windowed) return kept;
+  const beat =
+    options.presence &&
+    beatPresence(store, url, {
+      fetch: options.fetch,
+      withCredentials: options.withCredentials,
+      ...(typeof options.presence === 'object' ? options.presence : {}),
+    });
+  if (!windowed) {
+    return {
+      close() {
+        if (beat) beat.close();
+        kept.close();
+      },
+    };
+  }
   let settle: ReturnType<typeof setTimeout> | undefined;
   const stopWatching = store.onPointKeysChange(() => {
     clearTimeout(settle);
@@ -108,6 +130,7 @@ export function connectSse(
     close() {
       clearTimeout(settle);
       stopWatching();
+      if (beat) beat.close();
       kept.close();
     },
   };
