@@ -7,8 +7,6 @@
 import {
   html,
   nothing,
-  type ReactiveController,
-  type ReactiveControllerHost,
   type TemplateResult,
 } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
