@@ -4,17 +4,15 @@
  * and as whom, and says politely in a live region when a named viewer joins or leaves — never for
  * the first picture of a study, and never for this tab itself.
  */
-import {
-  html,
-  nothing,
-  type TemplateResult,
-} from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
+import { html, nothing, type TemplateResult } from 'lit';
 import type { TrialStore } from '../../client/index.js';
 import type { StudyPresence, Viewer } from '../../protocol/index.js';
 
 /** Chips shown before the rest are folded into "+N more". */
 const MAX_CHIPS = 5;
+/** Only `#rrggbb` reaches the style attribute, even from a trusted event that skipped validation. */
+const COLOR = /^#[0-9a-fA-F]{6}$/;
+const FALLBACK_COLOR = '#6b7280';
 
 /** Viewers with the same name and colour (one person, several tabs) share a chip. */
 interface Chip {
@@ -74,7 +72,7 @@ export class PresenceController {
             class="viewer"
             part="viewer"
             title=${label(chip)}
-            style=${styleMap({ '--_viewer': chip.color, '--_viewer-ink': inkOn(chip.color) })}
+            style="--_viewer: ${chip.color}; --_viewer-ink: ${inkOn(chip.color)}"
           >
             <span aria-hidden="true">${initials(chip.name)}</span><span class="sr-only">${label(chip)}</span>
           </li>`,
@@ -114,8 +112,9 @@ function others(store: TrialStore, presence: StudyPresence | undefined): Viewer[
 function group(viewers: readonly Viewer[], selfId: string): Chip[] {
   const chips = new Map<string, Chip>();
   for (const viewer of viewers) {
-    const key = `${viewer.name}\u0000${viewer.color}`;
-    const chip = chips.get(key) ?? { name: viewer.name, color: viewer.color, tabs: 0, you: false };
+    const color = COLOR.test(viewer.color) ? viewer.color : FALLBACK_COLOR;
+    const key = `${viewer.name}\u0000${color}`;
+    const chip = chips.get(key) ?? { name: viewer.name, color, tabs: 0, you: false };
     chip.tabs++;
     chip.you ||= viewer.id === selfId;
     chips.set(key, chip);

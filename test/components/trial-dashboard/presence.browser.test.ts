@@ -64,6 +64,14 @@ describe('trial-dashboard presence', () => {
     expect((window as { __pwned?: number }).__pwned).to.equal(undefined);
   });
 
+  it('lets only a #rrggbb colour reach the style attribute, even from a trusted event', async () => {
+    const store = presenceStore({ manual: true, viewers: [{ name: 'Eve', color: 'red; background: url(//x)' }] });
+    const el = await mount(store);
+    const chip = el.shadowRoot!.querySelector<HTMLElement>('[part="viewer"]')!;
+    expect(chip.getAttribute('style')).to.not.contain('url');
+    expect(chip.style.getPropertyValue('--_viewer').trim()).to.equal('#6b7280');
+  });
+
   it('announces joins and leaves of others politely, but not the first picture', async () => {
     const store = presenceStore({ manual: true, self: 'Me', viewers: [{ name: 'Ada', color: '#3366cc' }] });
     const el = await mount(store);
