@@ -18,8 +18,13 @@ export interface PresenceBeatOptions {
 
 /** Heartbeats run; `close` stops them. */
 export interface PresenceBeat {
+  /** Beats now, e.g. once the stream has (re)opened, so the server has the latest announcement. */
+  beat(): void;
   close(): void;
 }
+
+/** A beat answered 409 raced a reconnecting stream: it is tried again this much later (ms). */
+const RETRY_UNKNOWN_MS = 250;
 
 /** `url` with this tab's announcement as query parameters (`viewer`, `study`, `name`, `color`). */
 export function withViewer(url: string, store: TrialStore): string {
@@ -45,8 +50,10 @@ export function beatPresence(
   const base = (globalThis as { location?: { href: string } }).location?.href;
   const target = options.url ?? new URL('presence', new URL(streamUrl, base));
   let stopped = false;
-  const beat = () => {
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  const beat = (again = true) => {
     if (stopped || !doFetch) return;
+    clearTimeout(retry);
     doFetch(target, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -55,7 +62,10 @@ export function beatPresence(
       keepalive: true,
     }).then(
       (res) => {
-        if (stopped || (res.status !== 404 && res.status !== 405)) return;
+        if (stopped) return;
+        // The stream was between connections (its seat gone, the new one not yet taken).
+        if (res.status === 409 && again) retry = setTimeout(() => beat(false), RETRY_UNKNOWN_MS);
+        if (res.status !== 404 && res.status !== 405) return;
         stop();
         store.presence.setStatus({
           state: 'unavailable',
@@ -70,9 +80,10 @@ export function beatPresence(
   const stop = () => {
     stopped = true;
     clearInterval(timer);
+    clearTimeout(retry);
     unlisten();
   };
-  return { close: stop };
+  return { beat: () => beat(), close: stop };
 }
 
 function announcement(store: TrialStore): Record<string, string | undefined> {

@@ -6,7 +6,7 @@ import { httpWindowFetcher, windowUrlBeside } from '../lod/window-fetcher.js';
 import type { TrialStore } from '../store.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { EventFeed, type Handler, type SourceHandle } from './feed.js';
-import { beatPresence, type PresenceBeatOptions, withViewer } from './presence-beat.js';
+import { beatPresence, type PresenceBeat, type PresenceBeatOptions, withViewer } from './presence-beat.js';
 import { keepConnected } from './reconnect.js';
 
 /** The part of the platform `EventSource` this source uses (the `eventsource` npm package fits too). */
@@ -72,6 +72,8 @@ export function connectSse(
       httpWindowFetcher(windowUrl, { fetch: options.fetch, withCredentials: options.withCredentials }),
     );
   }
+  /** Presence heartbeats, when asked for (set once the connection is kept). */
+  let beat: PresenceBeat | undefined;
   /** Set when the connection was replaced to change its points: windows fetched before are stale. */
   let refetch = false;
 
@@ -84,7 +86,11 @@ export function connectSse(
       const current = new Source(windowed ? levelOfDetailUrl(target, store.shownPointKeys) : target, {
         withCredentials: options.withCredentials,
       });
-      current.onopen = () => store.setConnection({ state: 'open' });
+      current.onopen = () => {
+        store.setConnection({ state: 'open' });
+        // An announcement posted while the stream was reconnecting found no stream: say it again.
+        beat?.beat();
+      };
       current.onmessage = (message) => {
         // Reset only once data flows, so a server that accepts and hangs up at once is not hammered.
         backoff.reset();
@@ -103,17 +109,17 @@ export function connectSse(
     },
     (current) => current.close(),
   );
-  const beat =
-    options.presence &&
-    beatPresence(store, url, {
-      fetch: options.fetch,
-      withCredentials: options.withCredentials,
-      ...(typeof options.presence === 'object' ? options.presence : {}),
-    });
+  beat = options.presence
+    ? beatPresence(store, url, {
+        fetch: options.fetch,
+        withCredentials: options.withCredentials,
+        ...(typeof options.presence === 'object' ? options.presence : {}),
+      })
+    : undefined;
   if (!windowed) {
     return {
       close() {
-        if (beat) beat.close();
+        beat?.close();
         kept.close();
       },
     };
@@ -130,7 +136,7 @@ export function connectSse(
     close() {
       clearTimeout(settle);
       stopWatching();
-      if (beat) beat.close();
+      beat?.close();
       kept.close();
     },
   };

@@ -27,13 +27,17 @@ async function setup({ presenceRoute = true } = {}) {
     () => server.close(),
     () => stream.close(),
   );
-  return { url: `${server.url}/events`, producer };
+  return { url: `${server.url}/events`, producer, server };
 }
 
-function tab(url: string, name: string | undefined, studyId = 's1') {
+function tab(url: string, name: string | undefined, studyId = 's1', intervalMs = 100) {
   const store = new TrialStore({ schedule: (notify) => setTimeout(notify, 0) });
   store.presence.announce({ studyId, name });
-  const handle = connectSse(store, url, { EventSource, presence: { intervalMs: 100 } });
+  const handle = connectSse(store, url, {
+    EventSource,
+    presence: { intervalMs },
+    backoff: { initialMs: 20, maxMs: 100 },
+  });
   cleanup.push(() => handle.close());
   return { store, handle };
 }
@@ -68,6 +72,16 @@ describe('presence through connectSse', () => {
       'Ada on s2',
     );
     expect(ada.store.lastSeq).toBe(seq);
+  });
+
+  it('keeps an announcement made while its stream was reconnecting, without waiting for the next heartbeat', async () => {
+    const { url, server } = await setup();
+    const ada = tab(url, 'Ada', 's1', 60_000);
+    const bob = tab(url, 'Bob', 's1', 60_000);
+    await until(() => names(bob.store, 's1').includes('Ada'), 2000, 'Ada on s1');
+    server.server.closeAllConnections();
+    ada.store.presence.announce({ studyId: 's2', name: 'Ada' });
+    await until(() => names(bob.store, 's2').includes('Ada'), 3000, 'Ada on s2 after the reconnection');
   });
 
   it('drops a tab whose source closed', async () => {
