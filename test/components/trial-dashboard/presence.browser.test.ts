@@ -65,7 +65,10 @@ describe('trial-dashboard presence', () => {
   });
 
   it('lets only a #rrggbb colour reach the style attribute, even from a trusted event', async () => {
-    const store = presenceStore({ manual: true, viewers: [{ name: 'Eve', color: 'red; background: url(//x)' }] });
+    const store = presenceStore({
+      manual: true,
+      viewers: [{ name: 'Eve', color: 'red; background: url(//x)' }],
+    });
     const el = await mount(store);
     const chip = el.shadowRoot!.querySelector<HTMLElement>('[part="viewer"]')!;
     expect(chip.getAttribute('style')).to.not.contain('url');
