@@ -12,7 +12,9 @@ import {
   createEventStream,
   createPresenceHandler,
   createSeriesWindowHandler,
+  type EventStreamOptions,
   engineIngest,
+  identityFromHeader,
   startDashboardServer,
 } from '../server/index.js';
 import { createSyncEngine, type SyncEngine } from '../sync/index.js';
@@ -34,6 +36,8 @@ export interface DemoServerOptions extends AccessOptions {
   host: string;
   port: number;
   fallbackPort: boolean;
+  /** Presence names each viewer by this request header (set by an authenticating proxy). */
+  viewerHeader?: string;
   seed?: number;
   /** Receives progress lines. */
   log: (line: string) => void;
@@ -86,7 +90,7 @@ export async function runDemo(options: DemoServerOptions): Promise<Running> {
     const bundle = await loadBrowserBundle();
     if (bundle.built) log('(bundled with esbuild: this checkout has no prebuilt dist/browser/trialkit.js)');
 
-    const events = createEventStream(engine);
+    const events = createEventStream(engine, presenceOptions(options.viewerHeader));
     undo.unshift(() => events.close());
     const demo = createDemo(engine, { seed: options.seed, existingStudyIds: existing });
     undo.unshift(() => demo.stop());
@@ -116,6 +120,11 @@ export async function runDemo(options: DemoServerOptions): Promise<Running> {
     await close();
     throw err;
   }
+}
+
+/** The event stream's presence options: names from a proxy's header when asked for. */
+export function presenceOptions(viewerHeader: string | undefined): EventStreamOptions {
+  return viewerHeader ? { presence: { identify: identityFromHeader(viewerHeader) } } : {};
 }
 
 /** The access rules among a command's options, for `startDashboardServer`. */

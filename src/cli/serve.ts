@@ -18,7 +18,7 @@ import {
   startDashboardServer,
 } from '../server/index.js';
 import { loadBrowserBundle } from './browser-bundle.js';
-import { accessOptions, type Running } from './demo.js';
+import { accessOptions, presenceOptions, type Running } from './demo.js';
 
 export interface ServeOptions extends AccessOptions {
   mlflowUri: string;
@@ -30,6 +30,8 @@ export interface ServeOptions extends AccessOptions {
   host: string;
   port: number;
   fallbackPort: boolean;
+  /** Presence names each viewer by this request header (set by an authenticating proxy). */
+  viewerHeader?: string;
   log: (line: string) => void;
 }
 
@@ -78,7 +80,7 @@ export async function runServe(options: ServeOptions): Promise<Running> {
   const bundle = await loadBrowserBundle();
   // Windows and summary snapshots come from a bounded cache of what the poller has read.
   const cache = createWindowCache(poller);
-  const events = createEventStream(cache);
+  const events = createEventStream(cache, presenceOptions(options.viewerHeader));
   const server = await startDashboardServer({
     page: {
       title: `trialkit — ${mlflowUri}`,

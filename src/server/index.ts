@@ -19,7 +19,7 @@ export {
   type EventStreamOptions,
 } from './event-stream.js';
 export { engineIngest } from './ingest.js';
-export { type PresenceOptions, PresenceRoom, type ViewerIdentity } from './presence.js';
+export { identityFromHeader, type PresenceOptions, PresenceRoom, type ViewerIdentity } from './presence.js';
 export { createPresenceHandler } from './presence-handler.js';
 export {
   createSeriesWindowHandler,

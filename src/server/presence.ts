@@ -195,6 +195,20 @@ function colorOf(id: string): string {
 }
 
 /**
+ * An `identify` that reads the viewer's name from a request header set by an authenticating proxy
+ * in front of the server (e.g. `X-Forwarded-User`). Use it only behind such a proxy, one that
+ * sets the header itself and drops it from what clients send: anyone else could name themselves.
+ */
+export function identityFromHeader(header: string): (req: IncomingMessage) => ViewerIdentity | undefined {
+  const name = header.toLowerCase();
+  return (req) => {
+    const value = req.headers[name];
+    const text = Array.isArray(value) ? value[0] : value;
+    return text?.trim() ? { name: text.trim() } : undefined;
+  };
+}
+
+/**
  * The announcement in a stream's query (`viewer`, `study`, `name`, `color`), or undefined when the
  * stream did not announce a viewer or announced one malformed (it is then served, uncounted).
  */

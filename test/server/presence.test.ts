@@ -6,6 +6,7 @@ import {
   createPresenceHandler,
   type DashboardServer,
   type EventStreamOptions,
+  identityFromHeader,
   startDashboardServer,
 } from '../../src/server/index.js';
 import { study, TestProducer, trial } from '../client/fixtures.js';
@@ -172,6 +173,20 @@ describe('presence on a dashboard server', () => {
     const ada = await viewer(server, { viewer: 'ada-tab-1', study: 's1', name: 'Mallory', color: '#ffffff' });
     const seen = await ada.sees((s) => names(s, 's1').length === 1);
     expect(seen[0]!.viewers[0]).toMatchObject({ name: 'Signed In', color: '#112233' });
+  });
+
+  it("names viewers by an authenticating proxy's header when told to, and keeps the tab's name without it", async () => {
+    const { server } = await setup({ identify: identityFromHeader('X-Forwarded-User') });
+    const controller = new AbortController();
+    cleanup.push(() => controller.abort());
+    const query = new URLSearchParams({ viewer: 'proxied-tab', study: 's1', name: 'Mallory' });
+    await fetch(`${server.url}/events?${query}`, {
+      headers: { 'x-forwarded-user': 'grace@example.com' },
+      signal: controller.signal,
+    });
+    const ada = await viewer(server, { viewer: 'ada-tab-1', study: 's1', name: 'Ada' });
+    const seen = await ada.sees((s) => names(s, 's1').length === 2);
+    expect(names(seen, 's1')).toEqual(['Ada', 'grace@example.com']);
   });
 
   it('serves a stream whose announcement is malformed, uncounted', async () => {
