@@ -30,6 +30,8 @@ export interface PresenceOptions {
   /**
    * The identity of the request's viewer from the host app's sign-in (an auth proxy's header, a
    * session): its `name` and `color` replace what the tab announced. Undefined keeps the tab's.
+   * Called for Node requests (the stream's Node handler and `createPresenceHandler`); streams
+   * served by `handleRequest` keep the tab's name until its first heartbeat.
    */
   identify?: (req: IncomingMessage) => ViewerIdentity | undefined;
 }
