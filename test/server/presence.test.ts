@@ -1,12 +1,14 @@
 // Presence over a real dashboard server: two SSE clients see each other, a closed stream or a
 // silent tab disappears, and heartbeats move a viewer between studies.
 import { afterEach, describe, expect, it } from 'vitest';
+import type { StudyPresence } from '../../src/protocol/index.js';
 import {
   createEventStream,
   createPresenceHandler,
   type DashboardServer,
   type EventStreamOptions,
   identityFromHeader,
+  PresenceRoom,
   startDashboardServer,
 } from '../../src/server/index.js';
 import { study, TestProducer, trial } from '../client/fixtures.js';
@@ -222,5 +224,29 @@ describe('presence on a dashboard server', () => {
   it('has no presence route when the stream has presence off', async () => {
     const { server } = await setup(false);
     expect((await post(server, { viewer: 'ada-tab-1' })).status).toBe(404);
+  });
+});
+
+describe('PresenceRoom', () => {
+  it('lists at most 100 named viewers of a study and counts the rest in `more`', async () => {
+    const room = new PresenceRoom({ coalesceMs: 0 });
+    cleanup.push(() => room.close());
+    const published = new Promise<StudyPresence[]>((resolve) => room.subscribe(resolve));
+    for (let i = 0; i < 103; i++) {
+      room.join({ viewer: `viewer-${String(i).padStart(4, '0')}`, study: 's1', name: `V${i}` });
+    }
+    const [study] = await published;
+    expect(study!.viewers).toHaveLength(100);
+    expect(study!.more).toBe(3);
+    expect(study!.anonymous).toBe(0);
+  });
+
+  it('leaves out viewers on no study', async () => {
+    const room = new PresenceRoom({ coalesceMs: 0 });
+    cleanup.push(() => room.close());
+    const published = new Promise<StudyPresence[]>((resolve) => room.subscribe(resolve));
+    room.join({ viewer: 'list-viewer', name: 'Ada' });
+    room.join({ viewer: 'study-viewer', study: 's1' });
+    expect(await published).toEqual([{ studyId: 's1', viewers: [], anonymous: 1, more: 0 }]);
   });
 });
