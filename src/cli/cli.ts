@@ -44,6 +44,9 @@ const COMMON_HELP = `  --port N         Port to listen on. Default: $PORT, else 
                    headers get 403, against DNS rebinding. '*' allows any (behind a checking proxy).
   --frame-ancestors S,…  Who may embed the page in a frame (CSP frame-ancestors), e.g.
                    'self',https://notebooks.example.com. Default 'none'.
+  --viewer-header H  Show each viewer (presence) by the name in this request header, e.g.
+                   X-Forwarded-User, instead of the name the page gives. Only behind an
+                   authenticating proxy that sets it and drops it from what clients send.
   -h, --help       Show this help.`;
 
 const DEMO_HELP = `Usage: trialkit demo [--port N] [--host H] [--data-dir DIR] [--mlflow URI]
@@ -96,6 +99,7 @@ const common = {
   'read-token': { type: 'string' },
   'allowed-hosts': { type: 'string' },
   'frame-ancestors': { type: 'string' },
+  'viewer-header': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -112,11 +116,13 @@ function accessFlags(values: {
   'read-token'?: string;
   'allowed-hosts'?: string;
   'frame-ancestors'?: string;
+  'viewer-header'?: string;
 }) {
   return {
     readToken: values['read-token'] ?? (process.env.TRIALKIT_READ_TOKEN || undefined),
     allowedHosts: list(values['allowed-hosts']),
     frameAncestors: list(values['frame-ancestors']),
+    viewerHeader: values['viewer-header'] || undefined,
   };
 }
 

@@ -10,8 +10,11 @@ import {
   type AccessOptions,
   createDemo,
   createEventStream,
+  createPresenceHandler,
   createSeriesWindowHandler,
+  type EventStreamOptions,
   engineIngest,
+  identityFromHeader,
   startDashboardServer,
 } from '../server/index.js';
 import { createSyncEngine, type SyncEngine } from '../sync/index.js';
@@ -33,6 +36,8 @@ export interface DemoServerOptions extends AccessOptions {
   host: string;
   port: number;
   fallbackPort: boolean;
+  /** Presence names each viewer by this request header (set by an authenticating proxy). */
+  viewerHeader?: string;
   seed?: number;
   /** Receives progress lines. */
   log: (line: string) => void;
@@ -85,7 +90,7 @@ export async function runDemo(options: DemoServerOptions): Promise<Running> {
     const bundle = await loadBrowserBundle();
     if (bundle.built) log('(bundled with esbuild: this checkout has no prebuilt dist/browser/trialkit.js)');
 
-    const events = createEventStream(engine);
+    const events = createEventStream(engine, presenceOptions(options.viewerHeader));
     undo.unshift(() => events.close());
     const demo = createDemo(engine, { seed: options.seed, existingStudyIds: existing });
     undo.unshift(() => demo.stop());
@@ -97,6 +102,7 @@ export async function runDemo(options: DemoServerOptions): Promise<Running> {
       bundle: bundle.code,
       events,
       series: createSeriesWindowHandler(engine),
+      presence: events.presence && createPresenceHandler(events.presence),
       ingest: engineIngest(engine),
       health: () => ({ demo: true, studies: demo.studies.length }),
       ...accessOptions(options),
@@ -114,6 +120,11 @@ export async function runDemo(options: DemoServerOptions): Promise<Running> {
     await close();
     throw err;
   }
+}
+
+/** The event stream's presence options: names from a proxy's header when asked for. */
+export function presenceOptions(viewerHeader: string | undefined): EventStreamOptions {
+  return viewerHeader ? { presence: { identify: identityFromHeader(viewerHeader) } } : {};
 }
 
 /** The access rules among a command's options, for `startDashboardServer`. */

@@ -12,12 +12,13 @@ import { MlflowClient, MlflowNetworkError, MlflowTimeoutError } from '../mlflow/
 import {
   type AccessOptions,
   createEventStream,
+  createPresenceHandler,
   createSeriesWindowHandler,
   createWindowCache,
   startDashboardServer,
 } from '../server/index.js';
 import { loadBrowserBundle } from './browser-bundle.js';
-import { accessOptions, type Running } from './demo.js';
+import { accessOptions, presenceOptions, type Running } from './demo.js';
 
 export interface ServeOptions extends AccessOptions {
   mlflowUri: string;
@@ -29,6 +30,8 @@ export interface ServeOptions extends AccessOptions {
   host: string;
   port: number;
   fallbackPort: boolean;
+  /** Presence names each viewer by this request header (set by an authenticating proxy). */
+  viewerHeader?: string;
   log: (line: string) => void;
 }
 
@@ -77,7 +80,7 @@ export async function runServe(options: ServeOptions): Promise<Running> {
   const bundle = await loadBrowserBundle();
   // Windows and summary snapshots come from a bounded cache of what the poller has read.
   const cache = createWindowCache(poller);
-  const events = createEventStream(cache);
+  const events = createEventStream(cache, presenceOptions(options.viewerHeader));
   const server = await startDashboardServer({
     page: {
       title: `trialkit — ${mlflowUri}`,
@@ -86,6 +89,7 @@ export async function runServe(options: ServeOptions): Promise<Running> {
     bundle: bundle.code,
     events,
     series: createSeriesWindowHandler(cache),
+    presence: events.presence && createPresenceHandler(events.presence),
     health: () => ({ mlflow: mlflowUri, experiments: poller.experiments }),
     ...accessOptions(options),
     host: options.host,

@@ -11,6 +11,12 @@ import type { StudyGrouping } from './sources/mlflow/studies.js';
 import { connectSse } from './sources/sse.js';
 import { TrialStore } from './store.js';
 
+/** What presence means for an in-process source: nobody else reads this tab's producer. */
+const LOCAL_PRESENCE = 'This page reads its source in-process: you are its only viewer.';
+/** Why a tab polling MLflow itself cannot know of others. */
+const MLFLOW_PRESENCE =
+  'Each tab polls MLflow on its own, so other viewers cannot be seen. Serve the dashboard with trialkit serve to share presence.';
+
 /** Where the data comes from; the first that is set wins, in this order. */
 export interface ConnectOptions {
   /** An in-process producer of protocol events. */
@@ -37,12 +43,17 @@ export interface Connection {
 /** Opens the connection `options` name into `options.store`, or into a new store. */
 export async function connect(options: ConnectOptions): Promise<Connection> {
   const store = options.store ?? new TrialStore();
-  if (options.source) return { store, handle: connectEngine(store, options.source, { windows: true }) };
-  // Level of detail: the server beside the stream serves windows at `series`.
-  if (options.src) return { store, handle: connectSse(store, options.src, { windows: true }) };
+  if (options.source) {
+    store.presence.setStatus({ state: 'local', reason: LOCAL_PRESENCE });
+    return { store, handle: connectEngine(store, options.source, { windows: true }) };
+  }
+  // Level of detail: the server beside the stream serves windows at `series`; presence at `presence`.
+  if (options.src)
+    return { store, handle: connectSse(store, options.src, { windows: true, presence: true }) };
   if (!options.mlflow || !options.experiment) {
     throw new TypeError('connect: give a source, an SSE src, or an MLflow server with an experiment');
   }
+  store.presence.setStatus({ state: 'unavailable', reason: MLFLOW_PRESENCE });
   const { connectMlflow } = await import('./sources/mlflow/connect-mlflow.js');
   const handle = connectMlflow(store, {
     trackingUri: options.mlflow,

@@ -10,6 +10,7 @@ export {
   WindowsUnavailableError,
   windowUrlBeside,
 } from './lod/window-fetcher.js';
+export { PresenceState, type PresenceStatus, type SelfAnnouncement } from './presence.js';
 export { MetricSeries, seriesId } from './series.js';
 export { Backoff, type BackoffOptions } from './sources/backoff.js';
 export { connectEngine, type EngineSourceOptions } from './sources/engine.js';
@@ -26,6 +27,7 @@ export {
   type PollFailure,
 } from './sources/mlflow/poller.js';
 export type { StudyGrouping } from './sources/mlflow/studies.js';
+export { beatPresence, type PresenceBeatOptions } from './sources/presence-beat.js';
 export {
   connectSse,
   type EventSourceConstructor,

@@ -27,6 +27,8 @@ export interface StoreChange {
   readonly sync: ReadonlySet<string>;
   /** The connection state changed. */
   readonly connection: boolean;
+  /** Presence (who looks at which study, or whether it can be known) changed: `store.presence`. */
+  readonly presence: boolean;
   /** Malformed events and source errors, in arrival order. */
   readonly errors: readonly ErrorEvent[];
 }
@@ -40,6 +42,7 @@ export class PendingChange implements StoreChange {
   sync = new Set<string>();
   windows = false;
   connection = false;
+  presence = false;
   errors: ErrorEvent[] = [];
 
   /** Nothing to tell subscribers. */
@@ -48,6 +51,7 @@ export class PendingChange implements StoreChange {
       !this.reset &&
       this.studies.size + this.trials.size + this.series.size + this.sync.size + this.errors.length === 0 &&
       !this.connection &&
+      !this.presence &&
       !this.windows
     );
   }

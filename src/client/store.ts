@@ -18,6 +18,7 @@ import {
 import { type PointKeysListener, ShownWindows } from './lod/shown-windows.js';
 import { mergeSummary, summarizePoints } from './lod/summary.js';
 import type { SeriesWindowFetcher } from './lod/window-fetcher.js';
+import { PresenceState } from './presence.js';
 import { MetricSeries, seriesId } from './series.js';
 import { PendingChange, type StoreChange } from './store-change.js';
 
@@ -70,6 +71,11 @@ export class TrialStore {
   private _connection: ConnectionStatus = { state: 'idle' };
   private _loaded = false;
   private _lastSeq = -1;
+  /** Who is looking at which study, and this tab's own announcement (see `PresenceState`). */
+  readonly presence = new PresenceState(() => {
+    this.pending.presence = true;
+    this.requestNotify();
+  });
 
   constructor(options: TrialStoreOptions = {}) {
     this.schedule = options.schedule ?? defaultSchedule;
@@ -108,6 +114,11 @@ export class TrialStore {
 
   /** Applies an event already known to be valid (an in-process producer's), without re-validating. */
   applyTrusted(event: TrialEvent): void {
+    // Presence is state beside the producer's: it neither moves `lastSeq` nor counts as loading.
+    if (event.type === 'presence') {
+      this.presence.apply(event);
+      return;
+    }
     // A snapshot states the producer's whole state as of its seq: resume from there, even if an
     // earlier producer (before a server restart) had counted higher.
     this._lastSeq = event.type === 'snapshot' ? event.seq : Math.max(this._lastSeq, event.seq);
@@ -326,11 +337,12 @@ export class TrialStore {
     this._summaries.clear();
     this._sync.clear();
     this.windows.clear();
-    const { errors, connection } = this.pending;
+    const { errors, connection, presence } = this.pending;
     this.pending = new PendingChange();
     this.pending.reset = true;
     this.pending.errors = errors;
     this.pending.connection = connection;
+    this.pending.presence = presence;
     for (const study of event.studies) this._studies.set(study.id, study);
     for (const trial of event.trials) this.putTrial(trial);
     // Points first: a series that comes with both keeps the producer's summary as it is.

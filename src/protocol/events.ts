@@ -5,15 +5,16 @@
  * "-Infinity" (as in MLflow's REST API) because JSON has no literal for them.
  */
 import { z } from 'zod';
+import { presenceFields } from './presence.js';
 
 /**
  * The protocol version this module writes. v2 adds `metrics.summary` and the snapshot's
- * `summaries`; every v1 event is still a valid v2 event, so v1 producers keep working.
+ * `summaries`; v3 adds `presence`. Every older event is still valid, so older producers keep working.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** The protocol versions this module reads. */
-export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, PROTOCOL_VERSION];
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2, PROTOCOL_VERSION];
 
 /** Milliseconds since the Unix epoch. */
 const epochMs = z.number().finite().nonnegative();
@@ -174,7 +175,7 @@ export const seriesSummarySchema = z.object({
 export type SeriesSummary = z.output<typeof seriesSummarySchema>;
 
 const envelope = {
-  v: z.union([z.literal(1), z.literal(PROTOCOL_VERSION)]),
+  v: z.union([z.literal(1), z.literal(2), z.literal(PROTOCOL_VERSION)]),
   seq: z.number().int().nonnegative(),
 };
 
@@ -235,6 +236,8 @@ export const errorEventSchema = z.object({
   /** Where in the offending event the problem was, e.g. `batches.0.values.3`. */
   path: z.string().optional(),
 });
+/** v3: who looks at which study now (see `presence.ts`); replaces the previous `presence`. */
+export const presenceEventSchema = z.object({ ...envelope, ...presenceFields });
 
 export const trialEventSchema = z.discriminatedUnion('type', [
   snapshotEventSchema,
@@ -246,6 +249,7 @@ export const trialEventSchema = z.discriminatedUnion('type', [
   metricsSummaryEventSchema,
   syncStateEventSchema,
   errorEventSchema,
+  presenceEventSchema,
 ]);
 
 /** Any event of the protocol, as held in memory (non-finite values as numbers). */
@@ -259,3 +263,4 @@ export type MetricsAppendEvent = EventOf<'metrics.append'>;
 export type MetricsSummaryEvent = EventOf<'metrics.summary'>;
 export type SyncStateEvent = EventOf<'sync.state'>;
 export type ErrorEvent = EventOf<'error'>;
+export type PresenceEvent = EventOf<'presence'>;

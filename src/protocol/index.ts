@@ -14,6 +14,7 @@ export {
 } from './m4-columns.js';
 export * from './optuna-tags.js';
 export { ownValue } from './own.js';
+export * from './presence.js';
 export type { EventProducer, SnapshotOptions } from './producer.js';
 export * from './run-mapping.js';
 export { seriesId } from './series-id.js';

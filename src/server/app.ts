@@ -65,6 +65,12 @@ export interface DashboardServerOptions extends AccessOptions {
   /** Serves `GET` and `POST /series` (series windows, e.g. `createSeriesWindowHandler(producer)`); without it, 404. */
   series?: NodeHandler;
   /**
+   * Serves `POST /presence`, the tabs' heartbeats (e.g. `createPresenceHandler(events.presence)`);
+   * without it, 404, and the dashboard shows presence as unavailable. Needs read access; a
+   * cross-site post is refused like one to `/events`.
+   */
+  presence?: NodeHandler;
+  /**
    * Receives the events a producer posts to `POST /events` (`Content-Type: application/json`, an
    * event or an array of them), all validated before it is called; it should apply them all or
    * none. Without it, posting is refused with 405.
@@ -181,6 +187,17 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     if (path === '/events' && req.method === 'POST') return ingest(req, res);
     if (path === '/events') return void (await options.events(req, res));
     if (path === '/series' && options.series) return void (await options.series(req, res));
+    if (path === '/presence' && options.presence) {
+      if (!access.originAllowed(req)) {
+        return sendError(
+          res,
+          403,
+          'forbidden_origin',
+          `presence may not be posted from ${req.headers.origin}`,
+        );
+      }
+      return void (await options.presence(req, res));
+    }
     send(res, 404, 'text/plain', 'not found\n');
   }
 

@@ -10,9 +10,12 @@ import {
   type MetricsAppendEvent,
   PROTOCOL_VERSION,
   type SeriesSummary,
+  type StudyPresence,
   summarizeBatch,
   type TrialEvent,
+  type ViewerAnnouncement,
 } from '../protocol/index.js';
+import { announcementFromQuery, type PresenceOptions, PresenceRoom } from './presence.js';
 
 export interface EventStreamOptions {
   /** A comment line is sent this often so that proxies keep the connection open (ms, default 15,000). */
@@ -38,6 +41,12 @@ export interface EventStreamOptions {
   retryMs?: number;
   /** Extra response headers, e.g. for CORS. */
   headers?: Record<string, string>;
+  /**
+   * Presence: streams opened with `?viewer=<id>` (and `study`, `name`, `color`) are counted as
+   * viewers and receive `presence` events (protocol v3); others are served as before. On by
+   * default; `false` turns it off. Heartbeats reach it through `createPresenceHandler(stream.presence)`.
+   */
+  presence?: PresenceOptions | false;
 }
 
 /** Where the stream writes one client's events; how the events are framed is the sink's business. */
@@ -56,6 +65,8 @@ export interface EventSink {
 export interface ClientView {
   v: 1 | 2;
   points?: ReadonlySet<string>;
+  /** The client announced a viewer: it receives `presence` events (v3). */
+  presence?: boolean;
 }
 
 /**
@@ -80,6 +91,8 @@ export interface EventStream {
   attach(sink: EventSink, lastSeq?: number, view?: ClientView): () => void;
   /** How many clients are attached now. */
   readonly clientCount: number;
+  /** Who is watching (undefined when the `presence` option is `false`). */
+  readonly presence: PresenceRoom | undefined;
   /** Stops listening to the producer and ends every client. */
   close(): void;
 }
@@ -99,6 +112,8 @@ const RETRY_AFTER_S = 5;
 export function createEventStream(producer: EventProducer, options: EventStreamOptions = {}): EventStream {
   const opts = { ...defaults, ...withoutUndefined(options) };
   const fanout = new ClientFanout(producer, new ReplayBuffer(opts.replayBuffer, opts.replayBufferBytes));
+  const room = options.presence === false ? undefined : new PresenceRoom(options.presence);
+  const unpublish = room?.subscribe((studies) => fanout.publishPresence(studies));
   const full = () => fanout.clientCount >= opts.maxClients;
   const busy = `too many clients (${opts.maxClients}); retry in ${RETRY_AFTER_S} s\n`;
   const headers = {
@@ -115,8 +130,10 @@ export function createEventStream(producer: EventProducer, options: EventStreamO
     end: () => void,
     lastSeq: number | undefined,
     view: ClientView,
+    viewer: { announcement: ViewerAnnouncement; req?: IncomingMessage } | undefined,
   ) => {
     let done = false;
+    let leave = () => {};
     // Assigned below; `stop` may run first (a full buffer, a closed stream).
     let detach = () => {};
     const heartbeat = setInterval(() => send(': heartbeat\n\n'), opts.heartbeatMs);
@@ -126,6 +143,7 @@ export function createEventStream(producer: EventProducer, options: EventStreamO
       done = true;
       clearInterval(heartbeat);
       detach();
+      leave();
       end();
     };
     const send = (chunk: string) => {
@@ -135,10 +153,13 @@ export function createEventStream(producer: EventProducer, options: EventStreamO
     const detached = fanout.attach(
       { send: (json, seq) => send(`id: ${seq}\ndata: ${json}\n\n`), close: stop },
       lastSeq,
-      view,
+      { ...view, presence: !!(room && viewer) },
     );
     if (done) detached();
-    else detach = detached;
+    else {
+      detach = detached;
+      if (room && viewer) leave = room.join(viewer.announcement, viewer.req && room.identify?.(viewer.req));
+    }
     return stop;
   };
 
@@ -165,7 +186,9 @@ export function createEventStream(producer: EventProducer, options: EventStreamO
       res.write(chunk);
       return true;
     };
-    const stop = serve(write, () => res.end(), lastSeq, parseClientView(url));
+    const announcement = announcementFromQuery(url);
+    const viewer = announcement && { announcement, req };
+    const stop = serve(write, () => res.end(), lastSeq, parseClientView(url), viewer);
     res.on('close', stop);
   };
 
@@ -196,7 +219,8 @@ export function createEventStream(producer: EventProducer, options: EventStreamO
               // Already closed or cancelled by the reader.
             }
           };
-          stop = serve(write, end, lastSeq, parseClientView(url));
+          const announcement = announcementFromQuery(url);
+          stop = serve(write, end, lastSeq, parseClientView(url), announcement && { announcement });
           if (request.signal.aborted) stop();
           else request.signal.addEventListener('abort', stop, { once: true });
         },
@@ -216,7 +240,14 @@ export function createEventStream(producer: EventProducer, options: EventStreamO
       value: (sink: EventSink, lastSeq?: number, view?: ClientView) => fanout.attach(sink, lastSeq, view),
     },
     clientCount: { get: () => fanout.clientCount },
-    close: { value: () => fanout.close() },
+    presence: { value: room },
+    close: {
+      value: () => {
+        unpublish?.();
+        room?.close();
+        fanout.close();
+      },
+    },
   });
 }
 
@@ -270,6 +301,8 @@ class ClientFanout {
   /** One snapshot serves every client that connects while it is being taken (by points, then summaries). */
   private readonly pendingSnapshots = new Map<boolean, Promise<Entry>>();
   private closed = false;
+  /** The last published presence; sent to a viewer as it goes live, then on every change. */
+  private presence: StudyPresence[] = [];
 
   constructor(
     private readonly producer: EventProducer,
@@ -303,6 +336,31 @@ class ClientFanout {
     this.unsubscribe();
     for (const client of [...this.clients]) client.sink.close('the event stream is closed');
     this.clients.clear();
+  }
+
+  /** Sends the new presence to every live viewer (not buffered: it is state, not history). */
+  publishPresence(studies: StudyPresence[]): void {
+    this.presence = studies;
+    let json: string | undefined;
+    for (const client of this.clients) {
+      if (!client.live || !client.view.presence) continue;
+      json ??= this.presenceJson();
+      client.sink.send(json, this.presenceSeq);
+    }
+  }
+
+  /** A presence event carries the `seq` of the last event sent before it, so resuming is unaffected. */
+  private get presenceSeq(): number {
+    return Math.max(0, this.latestSeq);
+  }
+
+  private presenceJson(): string {
+    return encodeEvent({
+      v: PROTOCOL_VERSION,
+      seq: this.presenceSeq,
+      type: 'presence',
+      studies: this.presence,
+    });
   }
 
   private onEvent(event: TrialEvent): void {
@@ -347,6 +405,7 @@ class ClientFanout {
   private goLive(client: Client, after: number): void {
     for (const entry of this.ring.after(after)) this.send(client, entry);
     client.live = true;
+    if (client.view.presence) client.sink.send(this.presenceJson(), this.presenceSeq);
   }
 
   private sendSnapshot(client: Client): void {

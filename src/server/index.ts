@@ -19,6 +19,8 @@ export {
   type EventStreamOptions,
 } from './event-stream.js';
 export { engineIngest } from './ingest.js';
+export { identityFromHeader, type PresenceOptions, PresenceRoom, type ViewerIdentity } from './presence.js';
+export { createPresenceHandler } from './presence-handler.js';
 export {
   createSeriesWindowHandler,
   type SeriesWindowHandler,

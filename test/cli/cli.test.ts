@@ -38,6 +38,7 @@ describe('the trialkit command', () => {
       '--read-token',
       '--allowed-hosts',
       '--frame-ancestors',
+      '--viewer-header',
       '--help',
     ]) {
       expect(serve.stdout).toContain(flag);

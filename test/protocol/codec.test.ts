@@ -48,13 +48,14 @@ describe('event codec', () => {
     expect(result.ok).toBe(false);
   });
 
-  it('reads v1 and v2 events alike', () => {
+  it('reads v1, v2 and v3 events alike', () => {
     expect(parseEvent({ ...append, v: 1 }).ok).toBe(true);
     expect(parseEvent({ ...append, v: 2 }).ok).toBe(true);
+    expect(parseEvent({ ...append, v: 3 }).ok).toBe(true);
   });
 
   it('rejects another protocol version and text that is not JSON', () => {
-    const other = parseEvent({ ...append, v: 3 });
+    const other = parseEvent({ ...append, v: 4 });
     expect(!other.ok && other.error.code).toBe('unsupported_version');
     const garbage = parseEvent('{not json');
     expect(!garbage.ok && garbage.error.code).toBe('malformed_event');
@@ -62,7 +63,7 @@ describe('event codec', () => {
 
   it('publishes a JSON Schema with one branch per event type', () => {
     const schema = trialEventJsonSchema() as { oneOf: unknown[] };
-    expect(schema.oneOf).toHaveLength(9);
+    expect(schema.oneOf).toHaveLength(10);
   });
 
   it('has real peers available', () => {

@@ -10,10 +10,12 @@ export class EventFeed {
 
   /**
    * Applies a valid event unless it is one the store already has (`seq` not above the store's
-   * `lastSeq`). A snapshot is always applied: it replaces the state, whatever came before.
+   * `lastSeq`). A snapshot is always applied: it replaces the state, whatever came before; so is a
+   * `presence`, which is state beside the producer's and carries the `seq` of the event before it.
    */
   accept(event: TrialEvent): boolean {
-    if (event.type !== 'snapshot' && event.seq <= this.store.lastSeq) return false;
+    if (event.type !== 'snapshot' && event.type !== 'presence' && event.seq <= this.store.lastSeq)
+      return false;
     this.store.applyTrusted(event);
     return true;
   }

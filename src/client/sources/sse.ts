@@ -6,6 +6,7 @@ import { httpWindowFetcher, windowUrlBeside } from '../lod/window-fetcher.js';
 import type { TrialStore } from '../store.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { EventFeed, type Handler, type SourceHandle } from './feed.js';
+import { beatPresence, type PresenceBeat, type PresenceBeatOptions, withViewer } from './presence-beat.js';
 import { keepConnected } from './reconnect.js';
 
 /** The part of the platform `EventSource` this source uses (the `eventsource` npm package fits too). */
@@ -35,8 +36,14 @@ export interface SseSourceOptions {
    * off: every raw point arrives, as in protocol v1.
    */
   windows?: boolean | string | URL;
-  /** The `fetch` for windows; defaults to the platform's. */
+  /** The `fetch` for windows and presence heartbeats; defaults to the platform's. */
   fetch?: typeof fetch;
+  /**
+   * Presence: announce this tab (`store.presence`) on the stream's URL and beat at `POST presence`
+   * beside it, so the server counts it and sends `presence` events. Default off; `connect()`,
+   * which the dashboard uses, turns it on. An object tunes the heartbeat.
+   */
+  presence?: boolean | PresenceBeatOptions;
 }
 
 /** How long a change of the charts' metric keys waits for more before reconnecting. */
@@ -65,6 +72,8 @@ export function connectSse(
       httpWindowFetcher(windowUrl, { fetch: options.fetch, withCredentials: options.withCredentials }),
     );
   }
+  /** Presence heartbeats, when asked for (set once the connection is kept). */
+  let beat: PresenceBeat | undefined;
   /** Set when the connection was replaced to change its points: windows fetched before are stale. */
   let refetch = false;
 
@@ -72,11 +81,16 @@ export function connectSse(
     store,
     backoff,
     (lost) => {
-      const target = resumeUrl(url, store.lastSeq);
+      const resumed = resumeUrl(url, store.lastSeq);
+      const target = options.presence ? withViewer(resumed, store) : resumed;
       const current = new Source(windowed ? levelOfDetailUrl(target, store.shownPointKeys) : target, {
         withCredentials: options.withCredentials,
       });
-      current.onopen = () => store.setConnection({ state: 'open' });
+      current.onopen = () => {
+        store.setConnection({ state: 'open' });
+        // An announcement posted while the stream was reconnecting found no stream: say it again.
+        beat?.beat();
+      };
       current.onmessage = (message) => {
         // Reset only once data flows, so a server that accepts and hangs up at once is not hammered.
         backoff.reset();
@@ -95,7 +109,21 @@ export function connectSse(
     },
     (current) => current.close(),
   );
-  if (!windowed) return kept;
+  beat = options.presence
+    ? beatPresence(store, url, {
+        fetch: options.fetch,
+        withCredentials: options.withCredentials,
+        ...(typeof options.presence === 'object' ? options.presence : {}),
+      })
+    : undefined;
+  if (!windowed) {
+    return {
+      close() {
+        beat?.close();
+        kept.close();
+      },
+    };
+  }
   let settle: ReturnType<typeof setTimeout> | undefined;
   const stopWatching = store.onPointKeysChange(() => {
     clearTimeout(settle);
@@ -108,6 +136,7 @@ export function connectSse(
     close() {
       clearTimeout(settle);
       stopWatching();
+      beat?.close();
       kept.close();
     },
   };

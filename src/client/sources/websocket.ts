@@ -66,6 +66,10 @@ export function connectWebSocket(
   const feed = new EventFeed(store);
   const backoff = new Backoff(options.backoff);
   const decoder = new TextDecoder();
+  store.presence.setStatus({
+    state: 'unavailable',
+    reason: 'A WebSocket source does not carry presence; an SSE source from trialkit/server does.',
+  });
 
   return keepConnected(
     store,

@@ -29,6 +29,8 @@ import { compareSelected, httpBase } from './compare.js';
 import { CopyLinkController } from './copy-link.js';
 import { defaultMetrics, metricListConverter } from './metrics.js';
 import { NotesPanel } from './notes-panel.js';
+import { PresenceController } from './presence.js';
+import { presenceStyles } from './presence.styles.js';
 import { SourceController } from './source-controller.js';
 import { empty, skeleton, studyHeader } from './study-header.js';
 import { findStudy, touchesStudy } from './study-lookup.js';
@@ -61,6 +63,9 @@ import { DEFAULT_VIEW, toQuery, type ViewState } from './view-state.js';
  * @csspart banner - The connection and error banner (role=alert).
  * @csspart header - The study header.
  * @csspart copy-link - The header's "Copy link" button: copies a URL of the current view.
+ * @csspart presence - The header's presence area: who else watches this study, or why that is unknown.
+ * @csspart viewer - Each viewer's chip (initials on the viewer's colour; the name as its title).
+ * @csspart viewer-names - The list of viewers' names shown on hover or focus of the presence area.
  * @csspart toolbar - The metric picker and the compare buttons.
  * @csspart metric-picker - The group of metric toggles.
  * @csspart charts - The grid of charts.
@@ -80,9 +85,10 @@ import { DEFAULT_VIEW, toQuery, type ViewState } from './view-state.js';
  * @cssproperty [--trialkit-dashboard-sidebar-width=300px] - Width of the run list on wide layouts.
  * @cssproperty [--trialkit-dashboard-chart-height=240px] - Height of each chart.
  * @cssproperty [--trialkit-dashboard-table-height=480px] - Height of the trial table.
+ * @cssproperty [--trialkit-viewer-size=26px] - Diameter of a viewer's chip in the presence area.
  */
 export class TrialDashboard extends LitElement {
-  static override styles = dashboardStyles;
+  static override styles = [dashboardStyles, presenceStyles];
 
   /**
    * Registers `<trial-dashboard>` (and the run list, table and chart it uses) unless already
@@ -146,6 +152,13 @@ export class TrialDashboard extends LitElement {
    * Off by default: the host app usually owns its URL (it can use `view` and `view-change`).
    */
   @property({ type: Boolean, attribute: 'url-state' }) urlState = false;
+  /**
+   * The name this tab's viewer is shown by to others watching the same study (presence); unset:
+   * counted as anonymous. A server with its own sign-in may override it.
+   */
+  @property({ attribute: 'viewer-name' }) viewerName?: string;
+  /** The viewer's colour as `#rrggbb` (others are ignored); unset: the server picks one. */
+  @property({ attribute: 'viewer-color' }) viewerColor?: string;
   /** `light` or `dark`; unset follows the OS. Passed on to the child components. */
   @property({ reflect: true }) theme?: 'light' | 'dark';
 
@@ -177,6 +190,7 @@ export class TrialDashboard extends LitElement {
     onChange: (change, store) => this.onStoreChange(change, store),
   });
   private readonly alerts = new AlertWatcher();
+  private readonly presence = new PresenceController();
   /** True when `metrics` was set by the picker rather than by the host: a study switch resets it. */
   private metricsPicked = false;
   /** Derived from the store for the shown study; rebuilt only when a change touches that study. */
@@ -248,6 +262,7 @@ export class TrialDashboard extends LitElement {
       if (!changed.has('zoom')) this.zoom = undefined;
     }
     if (changed.has('xAxis') && !changed.has('zoom')) this.zoom = undefined;
+    this.presence.update(store, store && this.currentStudy(store)?.id, this.viewerName, this.viewerColor);
     if (store?.loaded && this.selected.some((id) => !store.getTrial(id))) {
       // A linked trial was removed (or never existed): show the others.
       this.select(this.selected.filter((id) => store.getTrial(id)));
@@ -284,6 +299,7 @@ export class TrialDashboard extends LitElement {
       change.reset ||
       change.studies.size > 0 ||
       change.connection ||
+      change.presence ||
       change.errors.length > 0 ||
       !this.cache ||
       touchesSelection
@@ -367,7 +383,7 @@ export class TrialDashboard extends LitElement {
     }
     const { summary, keys } = this.derived(store, study);
     return html`
-      ${studyHeader(study, summary, (trialId) => this.select([trialId]), this.copyLink.render())}
+      ${studyHeader(study, summary, (trialId) => this.select([trialId]), html`${this.presence.render(store, study.id)}${this.copyLink.render()}`)}
       ${summary.total === 0 ? empty('No trials yet', 'Trials of this study appear here as they start.') : this.renderTrials(store, study, keys)}
     `;
   }
