@@ -4,9 +4,13 @@
  */
 import { TrialStore } from '../../src/client/store.js';
 import { ParallelCoords } from '../../src/components/parallel-coords/parallel-coords.js';
+import { SlicePlot } from '../../src/components/slice-plot/slice-plot.js';
+import { TrialHistory } from '../../src/components/trial-history/trial-history.js';
 import { analysisStudy } from '../../test/fixtures/analysis-study.js';
 
 ParallelCoords.define();
+SlicePlot.define();
+TrialHistory.define();
 
 const params = new URL(location.href).searchParams;
 const theme = (params.get('theme') ?? 'light') as 'light' | 'dark';

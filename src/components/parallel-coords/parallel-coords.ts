@@ -13,6 +13,7 @@ import { labelOf, ticksOf, valueAt } from '../analysis/axis-scale.js';
 import { readColors, sizeCanvas, type ViewColors } from '../analysis/canvas-surface.js';
 import { leftOutDetails } from '../analysis/notes.js';
 import { legendGradient, objectiveBins } from '../analysis/objective-colors.js';
+import { selectionAfterClick } from '../analysis/selection.js';
 import { TrialFilterChangeEvent } from '../events/trial-filter-change-event.js';
 import { TrialHoverEvent } from '../events/trial-hover-event.js';
 import { TrialSelectEvent } from '../events/trial-select-event.js';
@@ -507,12 +508,7 @@ export class ParallelCoords extends LitElement {
     const found = this.trialAt(event as PointerEvent);
     if (found === undefined) return;
     const trial = this.model!.data.trials[found];
-    const toggle = event.ctrlKey || event.metaKey;
-    const ids = toggle
-      ? this.selected.includes(trial.id)
-        ? this.selected.filter((id) => id !== trial.id)
-        : [...this.selected, trial.id]
-      : [trial.id];
+    const ids = selectionAfterClick(this.selected, trial.id, event.ctrlKey || event.metaKey);
     this.dispatchEvent(new TrialSelectEvent(ids, trial));
   }
 }
