@@ -29,7 +29,7 @@ import { parallelCoordsStyles } from './parallel-coords.styles.js';
 /** Past this many finished trials, an even sample of this many lines is drawn (counts use all). */
 export const MAX_LINES = 20_000;
 /** The narrowest gap between two axes; a wider plot scrolls sideways. */
-const MIN_SPACING = 76;
+const MIN_SPACING = 64;
 const TOP = 52;
 const BOTTOM = 30;
 /** How far (px) from a line the pointer may be to hover it. */
