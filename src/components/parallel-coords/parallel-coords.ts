@@ -28,6 +28,8 @@ import { parallelCoordsStyles } from './parallel-coords.styles.js';
 
 /** Past this many finished trials, an even sample of this many lines is drawn (counts use all). */
 export const MAX_LINES = 20_000;
+/** While a brush is dragged, at most about this many kept lines are stroked per frame (all of them on release). */
+export const DRAG_LINES = 2_500;
 /** The narrowest gap between two axes; a wider plot scrolls sideways. */
 const MIN_SPACING = 64;
 const TOP = 52;
@@ -302,7 +304,9 @@ export class ParallelCoords extends LitElement {
         strokeLines(c, model.lines!, g, { dark: colors.dark, alpha: 0.18, flat: colors.muted }),
       );
       ctx.drawImage(model.grey, 0, 0, g.width, g.height);
-      strokeLines(ctx, model.lines, g, { dark: colors.dark, alpha: 0.75, mask: this.mask });
+      const dragging = this.drag?.moved && (this.kept ?? 0) > DRAG_LINES;
+      const every = dragging ? Math.ceil((this.kept ?? 0) / DRAG_LINES) : 1;
+      strokeLines(ctx, model.lines, g, { dark: colors.dark, alpha: 0.75, mask: this.mask, every });
     } else {
       ctx.drawImage(model.colored, 0, 0, g.width, g.height);
     }
