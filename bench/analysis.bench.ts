@@ -30,16 +30,30 @@ await withPage({ entry, viewport: { width: 1260, height: 900 } }, async (page) =
   console.log(
     `first draw, 10,000 trials x 12 params   ours ${fmt(first.ours)} (to next frame ${fmt(first.oursFrame)})  SVG ${fmt(first.svg)} (to next frame ${fmt(first.svgFrame)})  ratio ${ratio(first.ours, first.svg)}  (target < 100 ms: ${verdict(first.ours < 100)})`,
   );
-  type Side = { median: number; p95: number; max: number; frameP50: number; frameP95: number; longTasks: number };
-  const brush = (await page.evaluate(`bench.brush(10000, ${frames})`)) as { kept: number; ours: Side; svg: Side };
+  type Side = {
+    median: number;
+    p95: number;
+    max: number;
+    frameP50: number;
+    frameP95: number;
+    longTasks: number;
+  };
+  const brush = (await page.evaluate(`bench.brush(10000, ${frames})`)) as {
+    kept: number;
+    ours: Side;
+    svg: Side;
+  };
   const line = (name: string, s: Side) =>
     `${name} handler median ${fmt(s.median)} p95 ${fmt(s.p95)} max ${fmt(s.max)}; frame interval p50 ${fmt(s.frameP50)} p95 ${fmt(s.frameP95)}; long tasks ${s.longTasks}`;
   console.log(`brush lr axis, ${frames} frames (ends keeping ${brush.kept.toLocaleString('en-US')} trials)`);
-  console.log(`  ${line('ours', brush.ours)}  (target every frame < 16 ms, no long task: ${verdict(brush.ours.max < 16 && brush.ours.longTasks === 0)})`);
+  console.log(
+    `  ${line('ours', brush.ours)}  (target every frame < 16 ms, no long task: ${verdict(brush.ours.max < 16 && brush.ours.longTasks === 0)})`,
+  );
   console.log(`  ${line('SVG ', brush.svg)}`);
   console.log(`  ratio of median handler times ours / SVG ${ratio(brush.ours.median, brush.svg.median)}`);
   const open = (await page.evaluate('bench.open(100000)')) as Record<string, { ms: number; says: string }>;
   console.log('100,000 trials: each view opens');
-  for (const [tag, { ms, says }] of Object.entries(open)) console.log(`  ${tag.padEnd(22)} ${fmt(ms).padStart(9)}  says: "${says}"`);
+  for (const [tag, { ms, says }] of Object.entries(open))
+    console.log(`  ${tag.padEnd(22)} ${fmt(ms).padStart(9)}  says: "${says}"`);
 });
 console.log(missed ? `${missed} target(s) missed` : 'all targets met');

@@ -5,14 +5,14 @@
  * on 100,000 trials.
  */
 import { TrialStore } from '../../src/client/store.js';
+import { extractAnalysis } from '../../src/components/analysis/analysis-data.js';
+import { sizeCanvas } from '../../src/components/analysis/canvas-surface.js';
+import { binColors, objectiveBins } from '../../src/components/analysis/objective-colors.js';
 import { axesOf } from '../../src/components/parallel-coords/axes.js';
+import { lineSet, strokeLines } from '../../src/components/parallel-coords/paint.js';
 import { ParallelCoords } from '../../src/components/parallel-coords/parallel-coords.js';
 import { SlicePlot } from '../../src/components/slice-plot/slice-plot.js';
 import { TrialHistory } from '../../src/components/trial-history/trial-history.js';
-import { extractAnalysis } from '../../src/components/analysis/analysis-data.js';
-import { binColors, objectiveBins } from '../../src/components/analysis/objective-colors.js';
-import { sizeCanvas } from '../../src/components/analysis/canvas-surface.js';
-import { lineSet, strokeLines } from '../../src/components/parallel-coords/paint.js';
 import { analysisStudy } from '../../test/fixtures/analysis-study.js';
 
 ParallelCoords.define();
@@ -23,7 +23,8 @@ const WIDTH = 1200;
 const HEIGHT = 320;
 const nextFrame = () => new Promise<number>((r) => requestAnimationFrame(r));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
+const p95 = (xs: number[]) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
 
 function storeOf(trials: number, seed = 3): TrialStore {
   const store = new TrialStore();
@@ -63,14 +64,18 @@ function svgBaseline(store: TrialStore): { svg: SVGSVGElement; paths: SVGPathEle
   svg.setAttribute('width', String(WIDTH));
   svg.setAttribute('height', String(HEIGHT));
   const style = document.createElementNS(ns, 'style');
-  style.textContent = 'path{fill:none;stroke-width:1;stroke-opacity:.55} svg.brushing path{stroke:#999;stroke-opacity:.18} svg.brushing path.kept{stroke:var(--c);stroke-opacity:.75}';
+  style.textContent =
+    'path{fill:none;stroke-width:1;stroke-opacity:.55} svg.brushing path{stroke:#999;stroke-opacity:.18} svg.brushing path.kept{stroke:var(--c);stroke-opacity:.75}';
   svg.append(style);
   const xs = axes.map((_, k) => 60 + (k * (WIDTH - 120)) / (axes.length - 1));
   const y = (at: number) => (Number.isNaN(at) ? HEIGHT - 12 : 52 + (1 - at) * (HEIGHT - 82));
   const paths: SVGPathElement[] = [];
   for (let i = 0; i < data.trials.length; i++) {
     const path = document.createElementNS(ns, 'path');
-    path.setAttribute('d', axes.map((a, k) => `${k ? 'L' : 'M'}${xs[k].toFixed(1)} ${y(a.at[i]).toFixed(1)}`).join(''));
+    path.setAttribute(
+      'd',
+      axes.map((a, k) => `${k ? 'L' : 'M'}${xs[k].toFixed(1)} ${y(a.at[i]).toFixed(1)}`).join(''),
+    );
     const color = bins[i] < 0 ? '#9aa3ad' : colors[bins[i]];
     path.setAttribute('stroke', color);
     path.style.setProperty('--c', color);
@@ -80,7 +85,9 @@ function svgBaseline(store: TrialStore): { svg: SVGSVGElement; paths: SVGPathEle
   return { svg, paths, at: axes.map((a) => a.at) };
 }
 
-async function mountSvg(store: TrialStore): Promise<{ base: ReturnType<typeof svgBaseline>; ms: number; frameMs: number }> {
+async function mountSvg(
+  store: TrialStore,
+): Promise<{ base: ReturnType<typeof svgBaseline>; ms: number; frameMs: number }> {
   stage.replaceChildren();
   const t0 = performance.now();
   const base = svgBaseline(store);
@@ -119,7 +126,14 @@ const bench = {
     const [data, extract] = time(() => extractAnalysis(store, store.getStudy('analysis')!, 'val_loss'));
     const [axes, axesMs] = time(() => axesOf(data));
     const [bins, binsMs] = time(() => objectiveBins(data.objective, data.direction));
-    const g = { width: WIDTH, height: HEIGHT, xs: axes.map((_, k) => 60 + k * 90), top: 52, span: 238, missingY: 308 };
+    const g = {
+      width: WIDTH,
+      height: HEIGHT,
+      xs: axes.map((_, k) => 60 + k * 90),
+      top: 52,
+      span: 238,
+      missingY: 308,
+    };
     const trialsIdx = Uint32Array.from({ length: data.trials.length }, (_, i) => i);
     const [set, ysMs] = time(() => lineSet(axes, trialsIdx, bins, g));
     const canvas = document.createElement('canvas');
@@ -157,7 +171,12 @@ const bench = {
     const clientX = box.left + box.width / 2;
     const pointer = (type: string, at: number) =>
       axis.dispatchEvent(
-        new PointerEvent(type, { bubbles: true, clientX, clientY: box.bottom - at * box.height, pointerId: 1 }),
+        new PointerEvent(type, {
+          bubbles: true,
+          clientX,
+          clientY: box.bottom - at * box.height,
+          pointerId: 1,
+        }),
       );
     const handler: number[] = [];
     const intervals: number[] = [];
@@ -180,7 +199,12 @@ const bench = {
     const { base } = await mountSvg(store);
     const svgHandler: number[] = [];
     const svgIntervals: number[] = [];
-    const lr = base.at[axesOf(extractAnalysis(store, store.getStudy('analysis')!, 'val_loss')).findIndex((a) => a.key === 'param:lr')];
+    const lr =
+      base.at[
+        axesOf(extractAnalysis(store, store.getStudy('analysis')!, 'val_loss')).findIndex(
+          (a) => a.key === 'param:lr',
+        )
+      ];
     base.svg.classList.add('brushing');
     const svgLongTasks = await longTasksDuring(async () => {
       let last = await nextFrame();
@@ -188,7 +212,8 @@ const bench = {
         const t0 = performance.now();
         const lo = 0.1;
         const hi = sweep(f, frames);
-        for (let i = 0; i < base.paths.length; i++) base.paths[i].classList.toggle('kept', lr[i] >= lo && lr[i] <= hi);
+        for (let i = 0; i < base.paths.length; i++)
+          base.paths[i].classList.toggle('kept', lr[i] >= lo && lr[i] <= hi);
         stage.getBoundingClientRect();
         svgHandler.push(performance.now() - t0);
         const now = await nextFrame();
@@ -198,7 +223,14 @@ const bench = {
     });
     return {
       kept,
-      ours: { median: median(handler), p95: p95(handler), max: Math.max(...handler), frameP50: median(intervals), frameP95: p95(intervals), longTasks },
+      ours: {
+        median: median(handler),
+        p95: p95(handler),
+        max: Math.max(...handler),
+        frameP50: median(intervals),
+        frameP95: p95(intervals),
+        longTasks,
+      },
       svg: {
         median: median(svgHandler),
         p95: p95(svgHandler),
@@ -218,7 +250,11 @@ const bench = {
       const { el, ms } = await mount(tag, store);
       const summary = el.shadowRoot!.querySelector('.summary')?.textContent ?? '';
       const notes = el.shadowRoot!.querySelector('.notes li')?.textContent ?? '';
-      const says = /sample|density/i.test(summary) ? summary : /sample|density/i.test(notes) ? notes : summary;
+      const says = /sample|density/i.test(summary)
+        ? summary
+        : /sample|density/i.test(notes)
+          ? notes
+          : summary;
       out[tag] = { ms, says: says.replace(/\s+/g, ' ').trim() };
     }
     return out;
