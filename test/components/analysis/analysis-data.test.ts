@@ -159,7 +159,7 @@ describe('brushes as table filters', () => {
       name: 'optimizer',
       values: ['adam', 'adamw'],
     });
-    const lr = filters.params?.find((p) => p.name === 'lr')!;
+    const lr = (filters.params ?? []).find((p) => p.name === 'lr')!;
     const column = data.params.find((p) => p.name === 'lr')!;
     const decades = column.max / column.min;
     expect(lr.min! / (column.min * decades ** 0.25)).toBeCloseTo(1, 9);
