@@ -195,7 +195,7 @@ export class ParallelCoords extends LitElement {
             ? 'log'
             : 'cat';
     const valueText = brush
-      ? `${axis.label} brushed from ${this.brushLabel(axis, brush[0])} to ${this.brushLabel(axis, brush[1])}`
+      ? `${axis.label} brushed from ${this.brushLabel(axis, brush[0], 'low')} to ${this.brushLabel(axis, brush[1], 'high')}`
       : `${axis.label}, not brushed`;
     return html`
       <div class="header" style="left:${x - spacing / 2}px;width:${spacing}px">
@@ -442,10 +442,12 @@ export class ParallelCoords extends LitElement {
     );
   }
 
-  private brushLabel(axis: Axis, at: number): string {
+  /** A brush end as a value: categorical ends name the first (low) or last (high) category whose middle is inside. */
+  private brushLabel(axis: Axis, at: number, end: 'low' | 'high'): string {
     if (axis.domain.scale === 'categorical') {
       const n = axis.domain.categories.length;
-      return labelOf(axis.domain, Math.max(0, Math.min(n - 1, Math.round(at * n - 0.5))));
+      const i = end === 'low' ? Math.ceil(at * n - 0.5) : Math.floor(at * n - 0.5);
+      return labelOf(axis.domain, Math.max(0, Math.min(n - 1, i)));
     }
     return labelOf(axis.domain, valueAt(axis.domain, at));
   }
