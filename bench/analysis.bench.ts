@@ -5,6 +5,7 @@
  * first draw < 100 ms, every brush frame < 16 ms, no long task); then each view opening on 100,000
  * trials and what it says about aggregating. `--frames N` shortens the brush run (default 240).
  */
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { withPage } from './chart/harness.js';
 
@@ -19,6 +20,11 @@ const verdict = (ok: boolean) => {
   return ok ? 'ok' : 'MISSED';
 };
 
+console.log(
+  `load average before the run: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} (figures scale with it)`,
+);
 await withPage({ entry, viewport: { width: 1260, height: 900 } }, async (page) => {
   const parts = (await page.evaluate('bench.parts(10000)')) as Record<string, number>;
   console.log(
@@ -50,7 +56,9 @@ await withPage({ entry, viewport: { width: 1260, height: 900 } }, async (page) =
     `  ${line('ours', brush.ours)}  (target every frame < 16 ms, no long task: ${verdict(brush.ours.max < 16 && brush.ours.longTasks === 0)})`,
   );
   console.log(`  ${line('SVG ', brush.svg)}`);
-  console.log(`  ratio of median handler times ours / SVG ${ratio(brush.ours.median, brush.svg.median)}`);
+  console.log(
+    `  ratio ours / SVG: handler medians ${ratio(brush.ours.median, brush.svg.median)}, frame interval p50 ${ratio(brush.ours.frameP50, brush.svg.frameP50)} (the SVG's restyle and repaint happen after its handler, in the frame)`,
+  );
   const open = (await page.evaluate('bench.open(100000)')) as Record<string, { ms: number; says: string }>;
   console.log('100,000 trials: each view opens');
   for (const [tag, { ms, says }] of Object.entries(open))

@@ -189,8 +189,11 @@ function compareLabels(a: string, b: string): number {
   return a.localeCompare(b);
 }
 
-/** Sentences saying what a view left out and why; empty when nothing was. */
-export function leftOutNotes(data: AnalysisData): string[] {
+/**
+ * Sentences saying what a view left out and why; empty when nothing was. A view that draws no
+ * param axis passes `params: false` to leave out the per-param sentences.
+ */
+export function leftOutNotes(data: AnalysisData, options: { params?: boolean } = {}): string[] {
   const notes: string[] = [];
   if (data.unfinished)
     notes.push(`${count(data.unfinished, 'trial')} not finished (running, pruned or failed) left out.`);
@@ -198,7 +201,7 @@ export function leftOutNotes(data: AnalysisData): string[] {
     notes.push(
       `${count(data.noObjective, 'finished trial')} without a finite ${data.metric} (missing, NaN or infinite) drawn apart.`,
     );
-  for (const p of data.params) {
+  for (const p of options.params === false ? [] : data.params) {
     if (p.missing) notes.push(`${p.name}: ${count(p.missing, 'trial')} without it, drawn apart.`);
     if (p.unplaced)
       notes.push(

@@ -11,16 +11,20 @@ import { type Axis, METRIC_AXIS } from './axes.js';
 /** A brushed range on one axis, as fractions from its bottom. */
 export type Brush = readonly [lo: number, hi: number];
 
-/** Per trial, 1 when every brush keeps it; undefined with no brushes. Returns the count kept too. */
+/**
+ * Per trial, 1 when every brush (and `base`, when given) keeps it; undefined when nothing filters.
+ * Returns the count kept too.
+ */
 export function keptBy(
   axes: readonly Axis[],
   brushes: ReadonlyMap<string, Brush>,
   count: number,
+  base?: Uint8Array,
 ): { mask?: Uint8Array; kept: number } {
   const active = axes.filter((a) => brushes.has(a.key));
-  if (!active.length) return { kept: count };
-  const mask = new Uint8Array(count).fill(1);
-  let kept = count;
+  if (!active.length && !base) return { kept: count };
+  const mask = base ? base.slice() : new Uint8Array(count).fill(1);
+  let kept = base ? base.reduce((sum, v) => sum + v, 0) : count;
   for (const axis of active) {
     const [lo, hi] = brushes.get(axis.key)!;
     const at = axis.at;

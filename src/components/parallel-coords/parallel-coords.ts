@@ -11,6 +11,7 @@ import { AnalysisController } from '../analysis/analysis-controller.js';
 import { type AnalysisData, count, leftOutNotes } from '../analysis/analysis-data.js';
 import { labelOf, ticksOf, valueAt } from '../analysis/axis-scale.js';
 import { readColors, sizeCanvas, type ViewColors } from '../analysis/canvas-surface.js';
+import { filterMask } from '../analysis/filter-mask.js';
 import { leftOutDetails } from '../analysis/notes.js';
 import { legendGradient, objectiveBins } from '../analysis/objective-colors.js';
 import { selectionAfterClick } from '../analysis/selection.js';
@@ -104,6 +105,8 @@ export class ParallelCoords extends LitElement {
   @state() private kept?: number;
   private brushes = new Map<string, Brush>();
   private mask?: Uint8Array;
+  /** What the filters' conditions beyond the axes keep; undefined when they keep everything. */
+  private othersMask?: Uint8Array;
   private model?: Model;
   private colors?: ViewColors;
   /** The filters this element last raised: when they come back as `filters`, nothing is re-read. */
@@ -131,7 +134,11 @@ export class ParallelCoords extends LitElement {
     const fresh = data !== this.model?.data;
     if (fresh) this.model = data && buildModel(data);
     if (this.model && (fresh || changed.has('filters'))) {
-      this.brushes = brushesFrom(this.brushSource, this.model.axes, this.model.data.metric);
+      const { axes, data: analysed } = this.model;
+      this.brushes = brushesFrom(this.brushSource, axes, analysed.metric);
+      // The filters' other conditions (search text, flags, other metrics) keep or drop lines too.
+      const others = brushFilters(this.filters, axes, new Map(), analysed.metric);
+      this.othersMask = this.store && filterMask(this.store, analysed, others);
       this.updateMask();
     }
     if (changed.has('theme')) {
@@ -178,7 +185,7 @@ export class ParallelCoords extends LitElement {
           ${axes.map((axis, k) => this.renderAxis(axis, k, axes.length, g, spacing))}
         </div>
       </div>
-      <p class="sr-only" aria-live="polite">${this.brushes.size ? `${this.keptCount} trials in the brushed ranges.` : ''}</p>
+      <p class="sr-only" aria-live="polite">${this.mask ? `${this.keptCount} trials ${this.keptWhere()}.` : ''}</p>
       ${leftOutDetails(notes)}
     `;
   }
@@ -330,7 +337,7 @@ export class ParallelCoords extends LitElement {
   private updateMask(): void {
     const model = this.model;
     if (!model) return;
-    const { mask, kept } = keptBy(model.axes, this.brushes, model.data.trials.length);
+    const { mask, kept } = keptBy(model.axes, this.brushes, model.data.trials.length, this.othersMask);
     this.mask = mask;
     this.kept = mask ? kept : undefined;
   }
@@ -452,11 +459,13 @@ export class ParallelCoords extends LitElement {
     return labelOf(axis.domain, valueAt(axis.domain, at));
   }
 
+  private keptWhere(): string {
+    return this.brushes.size ? 'in the brushed ranges' : "kept by the table's filters";
+  }
+
   private summaryText(data: AnalysisData): string {
     const n = data.trials.length;
-    const kept = this.brushes.size
-      ? ` · ${this.keptCount?.toLocaleString('en-US')} in the brushed ranges`
-      : '';
+    const kept = this.mask ? ` · ${this.keptCount?.toLocaleString('en-US')} ${this.keptWhere()}` : '';
     return `${count(n, 'finished trial')}${kept} · colour:`;
   }
 

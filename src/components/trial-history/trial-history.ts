@@ -127,7 +127,7 @@ export class TrialHistory extends LitElement {
     if (!this.store || !this.study) return html`<p class="empty" part="summary">No study chosen.</p>`;
     if (!data)
       return html`<p class="empty" part="summary">No metric to analyse: the study has no objective; pick a metric.</p>`;
-    const notes = leftOutNotes(data).filter((n) => !n.includes(': ')); // per-param notes belong to the param views
+    const notes = leftOutNotes(data, { params: false });
     const placed = data.trials.length - data.noObjective;
     if (!placed) {
       const why = data.trials.length

@@ -79,6 +79,14 @@ describe('<trial-parallel-coords>', () => {
     expect((await raised).filters.params).to.equal(undefined);
   });
 
+  it("drops the lines the table's other filters leave out", async () => {
+    const el = await view<ParallelCoords>('trial-parallel-coords', storeOf(analysisStudy({ trials: 100 })), {
+      filters: { flags: ['never-set'] },
+    });
+    expect(el.keptCount).to.equal(0);
+    expect(text(el)).to.contain("0 kept by the table's filters");
+  });
+
   it('moves an axis with its buttons', async () => {
     const el = await view<ParallelCoords>('trial-parallel-coords', storeOf(analysisStudy({ trials: 50 })));
     const keys = () =>
