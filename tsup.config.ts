@@ -10,6 +10,7 @@ export const entries = {
   'sync/postgres': 'src/sync/storage/postgres.ts',
   'client/index': 'src/client/index.ts',
   'components/index': 'src/components/index.ts',
+  'components/analysis/index': 'src/components/analysis/index.ts',
   define: 'src/components/define.ts',
   'server/index': 'src/server/index.ts',
   'cli/cli': 'src/cli/cli.ts',

@@ -39,6 +39,15 @@ export const Compare: Story = {
     }),
 };
 
+/** The Analysis tab open: parallel coordinates, importance, history and slices of the running study. */
+export const Analysis: Story = {
+  render: (_args, context) => {
+    const el = dashboard(loadedStore({ seed: 7, studies: 3, trials: 120 }), context);
+    void el.updateComplete.then(() => el.shadowRoot?.querySelector<HTMLElement>('#tab-analysis')?.click());
+    return el;
+  },
+};
+
 /** The source answered but holds no study yet. */
 export const Empty: Story = { render: (_args, context) => dashboard(emptyStore(), context) };
 

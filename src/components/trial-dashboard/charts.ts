@@ -52,6 +52,8 @@ export interface ChartGridOptions {
   /** The metrics to chart, one chart each. */
   readonly chosen: readonly string[];
   readonly selected: readonly string[];
+  /** Trials to emphasise when none is selected (those the table's filters keep). */
+  readonly emphasised?: readonly string[];
   /** Show only the selected trials rather than highlight them. */
   readonly comparing: boolean;
   readonly theme?: 'light' | 'dark';
@@ -77,7 +79,7 @@ export function chartGrid(options: ChartGridOptions): TemplateResult {
                 .study=${options.study}
                 .metric=${metric}
                 .trials=${comparing ? selected : undefined}
-                .highlighted=${comparing ? [] : selected}
+                .highlighted=${comparing ? [] : selected.length ? selected : (options.emphasised ?? [])}
                 .highlightFlag=${options.highlightFlag}
                 .xAxis=${options.xAxis}
                 .yScale=${options.yScale}

@@ -10,6 +10,8 @@ import type { StoreChange, StudyGrouping, TrialStore } from '../../client/index.
 import type { EventProducer, Study, Trial } from '../../protocol/index.js';
 import type { StudySelectEvent } from '../events/study-select-event.js';
 import type { AlertRule } from '../events/trial-alert-event.js';
+import type { TrialFilterChangeEvent } from '../events/trial-filter-change-event.js';
+import type { TrialHoverEvent } from '../events/trial-hover-event.js';
 import type { TrialLinkRequestEvent } from '../events/trial-link-request-event.js';
 import type { TrialSelectEvent } from '../events/trial-select-event.js';
 import type { ZoomChangeEvent } from '../events/zoom-change-event.js';
@@ -23,6 +25,7 @@ import type { TrialFilters } from '../trial-table/filter.js';
 import type { SortSpec } from '../trial-table/sort.js';
 import { TrialTable } from '../trial-table/trial-table.js';
 import { AlertWatcher, describeAlert } from './alerts.js';
+import { analysisPanelStyles, analysisView, filteredIds, MainView, viewTabs } from './analysis.js';
 import { banner, type IgnoredErrors } from './banner.js';
 import { chartGrid, toolbar } from './charts.js';
 import { compareSelected, httpBase } from './compare.js';
@@ -68,6 +71,12 @@ import { DEFAULT_VIEW, toQuery, type ViewState } from './view-state.js';
  * @csspart viewer-names - The list of viewers' names shown on hover or focus of the presence area.
  * @csspart toolbar - The metric picker and the compare buttons.
  * @csspart metric-picker - The group of metric toggles.
+ * @csspart view-tabs - The Curves / Analysis tab list.
+ * @csspart analysis - The Analysis view: metric choice, parallel coordinates, importance, history and slices.
+ * @csspart parallel-coords - The `<trial-parallel-coords>`.
+ * @csspart param-importance - The `<trial-param-importance>`.
+ * @csspart history - The `<trial-history>`.
+ * @csspart slice-plot - The `<trial-slice-plot>`.
  * @csspart charts - The grid of charts.
  * @csspart chart - Each `<trial-metrics-chart>`.
  * @csspart compare - The side-by-side hyperparameter table (with a Models row when trials have registered models).
@@ -88,7 +97,7 @@ import { DEFAULT_VIEW, toQuery, type ViewState } from './view-state.js';
  * @cssproperty [--trialkit-viewer-size=26px] - Diameter of a viewer's chip in the presence area.
  */
 export class TrialDashboard extends LitElement {
-  static override styles = [dashboardStyles, presenceStyles];
+  static override styles = [dashboardStyles, presenceStyles, analysisPanelStyles];
 
   /**
    * Registers `<trial-dashboard>` (and the run list, table and chart it uses) unless already
@@ -167,6 +176,14 @@ export class TrialDashboard extends LitElement {
   @state() private zoom?: Domain;
   @state() private tableSort: readonly SortSpec[] = [];
   @state() private tableFilters: TrialFilters = {};
+  /** What the area above the table shows: the curves or the analysis views. */
+  @state() private mainView: MainView = MainView.curves;
+  /** The metric the analysis views analyse; undefined: the study's objective. */
+  @state() private analysisMetric?: string;
+  /** The trial under the pointer in an analysis view, shown in the others. */
+  @state() private hoveredTrial?: string;
+  /** The trials the filters keep, for the charts' emphasis; recomputed when the filters or the study's data change. */
+  private emphasis?: { filters: TrialFilters; cache: object; ids?: string[] };
   private readonly url = new UrlStateController(this, {
     enabled: () => this.urlState,
     view: () => this.view,
@@ -260,6 +277,8 @@ export class TrialDashboard extends LitElement {
         this.metricsPicked = false;
       }
       if (!changed.has('zoom')) this.zoom = undefined;
+      this.analysisMetric = undefined;
+      this.hoveredTrial = undefined;
     }
     if (changed.has('xAxis') && !changed.has('zoom')) this.zoom = undefined;
     this.presence.update(store, store && this.currentStudy(store)?.id, this.viewerName, this.viewerColor);
@@ -395,30 +414,52 @@ export class TrialDashboard extends LitElement {
     const comparing = this.compare && this.selected.length >= 2;
     const mlflowUiUrl = httpBase(this.mlflowUiUrl ?? this.mlflow);
     const { selected, theme } = this;
+    const analysing = this.mainView === MainView.analysis;
     return html`
-      ${toolbar({
-        keys,
-        chosen,
-        selectedCount: selected.length,
-        compare: this.compare,
-        toggleMetric: (key) => this.toggleMetric(key, chosen),
-        toggleCompare: this.toggleCompare,
-        clearSelection: this.clearSelection,
-      })}
-      ${chartGrid({
-        store,
-        study: study.id,
-        keys,
-        chosen,
-        selected,
-        comparing,
-        theme,
-        highlightFlag: this.highlightFlag,
-        xAxis: this.xAxis,
-        yScale: this.yScale,
-        smoothing: this.smoothing,
-        zoomChange: this.onZoomChange,
-      })}
+      ${viewTabs(this.mainView, (view) => this.showView(view))}
+      <div role="tabpanel" id="panel-${this.mainView}" aria-labelledby="tab-${this.mainView}">
+      ${
+        analysing
+          ? analysisView({
+              store,
+              study,
+              keys,
+              metric: this.analysisMetric,
+              selected,
+              hovered: this.hoveredTrial,
+              filters: this.tableFilters,
+              theme,
+              pickMetric: (metric) => this.pickAnalysisMetric(metric),
+              filterChange: this.onFilterChange,
+              hover: this.onTrialHover,
+              select: this.onTrialSelect,
+            })
+          : html`${toolbar({
+              keys,
+              chosen,
+              selectedCount: selected.length,
+              compare: this.compare,
+              toggleMetric: (key) => this.toggleMetric(key, chosen),
+              toggleCompare: this.toggleCompare,
+              clearSelection: this.clearSelection,
+            })}
+            ${chartGrid({
+              store,
+              study: study.id,
+              keys,
+              chosen,
+              selected,
+              emphasised: this.emphasised(store, study.id),
+              comparing,
+              theme,
+              highlightFlag: this.highlightFlag,
+              xAxis: this.xAxis,
+              yScale: this.yScale,
+              smoothing: this.smoothing,
+              zoomChange: this.onZoomChange,
+            })}`
+      }
+      </div>
       ${comparing ? compareSelected(store, selected, mlflowUiUrl) : nothing}
       <div class="lower">
         <trial-table
@@ -441,6 +482,37 @@ export class TrialDashboard extends LitElement {
         ${this.notes.render(store, selected)}
       </div>
     `;
+  }
+
+  /** The trials the table's filters keep, which the charts emphasise when nothing is selected. */
+  private emphasised(store: TrialStore, studyId: string): readonly string[] | undefined {
+    const cache = this.cache;
+    if (!cache) return undefined;
+    if (this.emphasis?.filters !== this.tableFilters || this.emphasis.cache !== cache) {
+      this.emphasis = {
+        filters: this.tableFilters,
+        cache,
+        ids: filteredIds(store, studyId, this.tableFilters),
+      };
+    }
+    return this.emphasis.ids;
+  }
+
+  private showView(view: MainView): void {
+    this.mainView = view;
+  }
+
+  private pickAnalysisMetric(metric: string | undefined): void {
+    this.analysisMetric = metric;
+  }
+
+  /** Brushes in the parallel coordinates: the table (and the charts' emphasis) take their filters. */
+  private onFilterChange(event: TrialFilterChangeEvent): void {
+    this.tableFilters = event.filters;
+  }
+
+  private onTrialHover(event: TrialHoverEvent): void {
+    this.hoveredTrial = event.trialId;
   }
 
   private onStudySelect(event: StudySelectEvent): void {

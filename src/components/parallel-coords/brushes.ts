@@ -1,0 +1,112 @@
+/**
+ * Brushes: a range (0–1, bottom to top) on some axes. They keep a trial when every brushed axis
+ * places it within its range, and they amount to table filters — param ranges (numeric axes),
+ * param values (categorical axes) and a metric range (the metric axis) — read back the same way,
+ * so brushes survive a round trip through the dashboard, the URL and the table's filter form.
+ */
+import { positionOf, valueAt } from '../analysis/axis-scale.js';
+import type { MetricRange, ParamFilter, TrialFilters } from '../trial-table/filter.js';
+import { type Axis, METRIC_AXIS } from './axes.js';
+
+/** A brushed range on one axis, as fractions from its bottom. */
+export type Brush = readonly [lo: number, hi: number];
+
+/**
+ * Per trial, 1 when every brush (and `base`, when given) keeps it; undefined when nothing filters.
+ * Returns the count kept too.
+ */
+export function keptBy(
+  axes: readonly Axis[],
+  brushes: ReadonlyMap<string, Brush>,
+  count: number,
+  base?: Uint8Array,
+): { mask?: Uint8Array; kept: number } {
+  const active = axes.filter((a) => brushes.has(a.key));
+  if (!active.length && !base) return { kept: count };
+  const mask = base ? base.slice() : new Uint8Array(count).fill(1);
+  let kept = base ? base.reduce((sum, v) => sum + v, 0) : count;
+  for (const axis of active) {
+    const [lo, hi] = brushes.get(axis.key)!;
+    const at = axis.at;
+    for (let i = 0; i < count; i++) {
+      if (mask[i] && !(at[i] >= lo && at[i] <= hi)) {
+        mask[i] = 0;
+        kept--;
+      }
+    }
+  }
+  return { mask, kept };
+}
+
+/** `filters` with the conditions of every axis replaced by what the brushes say. */
+export function brushFilters(
+  filters: TrialFilters,
+  axes: readonly Axis[],
+  brushes: ReadonlyMap<string, Brush>,
+  metric: string,
+): TrialFilters {
+  const params: ParamFilter[] = (filters.params ?? []).filter(
+    (p) => !axes.some((a) => a.column?.name === p.name),
+  );
+  const metrics: MetricRange[] = (filters.metrics ?? []).filter((m) => m.key !== metric);
+  for (const axis of axes) {
+    const brush = brushes.get(axis.key);
+    if (!brush) continue;
+    if (axis.key === METRIC_AXIS) {
+      metrics.push({ key: metric, min: valueAt(axis.domain, brush[0]), max: valueAt(axis.domain, brush[1]) });
+    } else if (axis.domain.scale === 'categorical') {
+      const n = axis.domain.categories.length;
+      const values = axis.domain.categories.filter((_, i) => {
+        const at = (i + 0.5) / n;
+        return at >= brush[0] && at <= brush[1];
+      });
+      params.push({ name: axis.label, values: values.length ? values : ['\u0000none'] });
+    } else {
+      params.push({
+        name: axis.label,
+        min: valueAt(axis.domain, brush[0]),
+        max: valueAt(axis.domain, brush[1]),
+      });
+    }
+  }
+  const { params: _p, metrics: _m, ...rest } = filters;
+  return { ...rest, ...(params.length && { params }), ...(metrics.length && { metrics }) };
+}
+
+/** The brushes `filters` amount to on `axes` (the inverse of `brushFilters`). */
+export function brushesFrom(
+  filters: TrialFilters,
+  axes: readonly Axis[],
+  metric: string,
+): Map<string, Brush> {
+  const out = new Map<string, Brush>();
+  for (const axis of axes) {
+    const { domain } = axis;
+    if (Number.isNaN(domain.min)) continue;
+    if (axis.key === METRIC_AXIS) {
+      const range = filters.metrics?.find((m) => m.key === metric);
+      if (range) out.set(axis.key, numericBrush(axis, range.min, range.max));
+      continue;
+    }
+    const filter = filters.params?.find((p) => p.name === axis.label);
+    if (!filter) continue;
+    if (domain.scale === 'categorical') {
+      const n = domain.categories.length;
+      const wanted = new Set((filter.values ?? []).map(String));
+      const hits = domain.categories.map((c, i) => (wanted.has(c) ? i : -1)).filter((i) => i >= 0);
+      if (hits.length) out.set(axis.key, [hits[0] / n, (hits[hits.length - 1] + 1) / n]);
+    } else if (filter.min !== undefined || filter.max !== undefined) {
+      out.set(axis.key, numericBrush(axis, filter.min, filter.max));
+    }
+  }
+  return out;
+}
+
+function numericBrush(axis: Axis, min?: number, max?: number): Brush {
+  const at = (v: number | undefined, fallback: number) => {
+    if (v === undefined || axis.domain.min === axis.domain.max) return fallback;
+    const p = positionOf(axis.domain, v);
+    return Number.isNaN(p) ? fallback : Math.max(0, Math.min(1, p));
+  };
+  return [at(min, 0), at(max, 1)];
+}

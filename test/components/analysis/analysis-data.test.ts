@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import { TrialStore } from '../../../src/client/store.js';
+import { extractAnalysis, leftOutNotes } from '../../../src/components/analysis/analysis-data.js';
+import { logParamsOf } from '../../../src/components/analysis/log-params.js';
+import { bestSoFar, paretoFront } from '../../../src/components/analysis/pareto.js';
+import { axesOf } from '../../../src/components/parallel-coords/axes.js';
+import { brushesFrom, brushFilters, keptBy } from '../../../src/components/parallel-coords/brushes.js';
+import type { Trial } from '../../../src/protocol/index.js';
+import { analysisStudy } from '../../fixtures/analysis-study.js';
+
+function storeWith(
+  trials: { params: Trial['params']; value?: number; status?: Trial['status'] }[],
+  searchSpace?: string,
+) {
+  const store = new TrialStore({ schedule: () => {} });
+  store.applyTrusted({
+    v: 1,
+    seq: 0,
+    type: 'snapshot',
+    studies: [
+      {
+        id: 's',
+        name: 's',
+        status: 'running',
+        createdAt: 1,
+        tags: {},
+        searchSpace,
+        objective: { metric: 'loss', direction: 'minimize' },
+      },
+    ],
+    trials: trials.map((t, n) => ({
+      id: `t${n}`,
+      studyId: 's',
+      number: n,
+      status: t.status ?? 'succeeded',
+      params: t.params,
+      tags: {},
+      flags: [],
+    })),
+    metrics: trials.flatMap((t, n) =>
+      t.value === undefined
+        ? []
+        : [{ trialId: `t${n}`, key: 'loss', steps: [0], values: [t.value], timestamps: [1] }],
+    ),
+    sync: [],
+  });
+  return store;
+}
+const analyse = (store: TrialStore) => extractAnalysis(store, store.getStudy('s')!, 'loss');
+
+describe('analysis columns', () => {
+  it('reads log-scaled params from the search space, Optuna style or hand-written', () => {
+    expect([...logParamsOf('layers: int[1, 4] · lr: log[1e-05, 0.1] · wd: int log[1, 100]')]).toEqual([
+      'lr',
+      'wd',
+    ]);
+    expect([...logParamsOf('lr: log[1e-4, 3e-1] x dropout: [0, 0.3]')]).toEqual(['lr']);
+    expect(logParamsOf(undefined).size).toBe(0);
+  });
+
+  it('makes numbers (and text spelling numbers) linear, wide positive ranges log, text and booleans categorical', () => {
+    const store = storeWith(
+      [1, 2, 3, 4].map((i) => ({
+        params: {
+          depth: String(i),
+          scale: 10 ** i,
+          opt: i % 2 ? 'adam' : 'sgd',
+          bn: i % 2 === 0,
+          lr: i / 1000,
+        },
+        value: i,
+      })),
+      'lr: log[1e-3, 1e-2]',
+    );
+    const byName = Object.fromEntries(analyse(store).params.map((p) => [p.name, p]));
+    expect(byName.depth.scale).toBe('linear');
+    expect(byName.scale).toMatchObject({ scale: 'log', logBy: 'spread' });
+    expect(byName.lr).toMatchObject({ scale: 'log', logBy: 'search-space' });
+    expect(byName.opt).toMatchObject({ scale: 'categorical', categories: ['adam', 'sgd'] });
+    expect(byName.bn).toMatchObject({ scale: 'categorical', categories: ['false', 'true'] });
+  });
+
+  it('counts missing params, values an axis cannot place, and trials without a finite objective', () => {
+    const trials = Array.from({ length: 20 }, (_, i) => ({
+      params: { x: i === 3 ? 'auto' : i, ...(i % 5 ? { y: i } : {}) } as Trial['params'],
+      value: i === 0 ? Number.NaN : i === 1 ? Number.POSITIVE_INFINITY : i,
+    }));
+    trials.push({ params: { x: 1 }, value: 1, status: 'running' } as never);
+    const data = analyse(storeWith(trials));
+    const x = data.params.find((p) => p.name === 'x')!;
+    const y = data.params.find((p) => p.name === 'y')!;
+    expect(x).toMatchObject({ scale: 'linear', unplaced: 1, missing: 0 });
+    expect(y.missing).toBe(4);
+    expect(data).toMatchObject({ unfinished: 1, noObjective: 2 });
+    const notes = leftOutNotes(data).join('\n');
+    expect(notes).toContain('1 trial not finished');
+    expect(notes).toContain('2 finished trials without a finite loss');
+    expect(notes).toContain('x: 1 value that are not numbers');
+    expect(notes).toContain('y: 4 trials without it');
+  });
+
+  it('stays usable with a single trial and all-equal values', () => {
+    const data = analyse(storeWith([{ params: { a: 3, b: 'x' }, value: 0.5 }]));
+    expect(data.trials).toHaveLength(1);
+    const [axisA] = axesOf(data);
+    expect(axisA.at[0]).toBe(0.5);
+    expect(leftOutNotes(data)).toContain('a: every trial has the same value.');
+  });
+});
+
+describe('best so far and the Pareto front', () => {
+  it('keeps the best value seen, skipping NaN', () => {
+    expect([...bestSoFar(Float64Array.of(Number.NaN, 3, 4, 2, Number.NaN, 5), 'minimize')]).toEqual([
+      Number.NaN,
+      3,
+      3,
+      2,
+      2,
+      2,
+    ]);
+    expect([...bestSoFar(Float64Array.of(1, 3, 2), 'maximize')]).toEqual([1, 3, 3]);
+  });
+
+  it('finds the points no other beats on both objectives', () => {
+    const a = Float64Array.of(1, 2, 3, 2.5, 4, Number.NaN);
+    const b = Float64Array.of(5, 3, 1, 4, 0.5, 0);
+    expect(paretoFront(a, b, ['minimize', 'minimize'])).toEqual([0, 1, 2, 4]);
+    expect(paretoFront(a, b, ['maximize', 'maximize'])).toEqual([4, 2, 3, 0]);
+  });
+});
+
+describe('brushes as table filters', () => {
+  const data = extractAnalysis(
+    (() => {
+      const store = new TrialStore({ schedule: () => {} });
+      store.applyTrusted(analysisStudy({ trials: 300 }));
+      return store;
+    })(),
+    analysisStudy({ trials: 1 }).studies[0],
+    'val_loss',
+  );
+
+  it('turn numeric, categorical and metric brushes into ranges and values, and back', () => {
+    const axes = axesOf(data);
+    const brushes = new Map<string, readonly [number, number]>([
+      ['param:lr', [0.25, 0.75]],
+      ['param:optimizer', [0, 0.5]],
+      ['metric', [0, 0.3]],
+    ]);
+    const filters = brushFilters(
+      { text: 'keep me', params: [{ name: 'other', values: ['x'] }] },
+      axes,
+      brushes,
+      'val_loss',
+    );
+    expect(filters.text).toBe('keep me');
+    expect(filters.params?.find((p) => p.name === 'other')).toEqual({ name: 'other', values: ['x'] });
+    expect(filters.params?.find((p) => p.name === 'optimizer')).toEqual({
+      name: 'optimizer',
+      values: ['adam', 'adamw'],
+    });
+    const lr = (filters.params ?? []).find((p) => p.name === 'lr')!;
+    const column = data.params.find((p) => p.name === 'lr')!;
+    const decades = column.max / column.min;
+    expect(lr.min! / (column.min * decades ** 0.25)).toBeCloseTo(1, 9);
+    expect(lr.max! / (column.min * decades ** 0.75)).toBeCloseTo(1, 9);
+    const back = brushesFrom(filters, axes, 'val_loss');
+    expect(back.get('param:lr')![0]).toBeCloseTo(0.25, 2);
+    expect(back.get('param:lr')![1]).toBeCloseTo(0.75, 2);
+    expect(back.get('metric')![1]).toBeCloseTo(0.3, 6);
+    expect(back.get('param:optimizer')).toEqual([0, 0.5]);
+  });
+
+  it('keep exactly the trials within every brushed range', () => {
+    const axes = axesOf(data);
+    const { mask, kept } = keptBy(axes, new Map([['param:dropout', [0, 0.5]]]), data.trials.length);
+    const dropout = data.params.find((p) => p.name === 'dropout')!;
+    const expected = [...dropout.values].filter(
+      (v) => v <= dropout.min + 0.5 * (dropout.max - dropout.min),
+    ).length;
+    expect(kept).toBe(expected);
+    expect(mask!.reduce((s, v) => s + v, 0)).toBe(expected);
+  });
+});
