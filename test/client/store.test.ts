@@ -307,7 +307,7 @@ describe('TrialStore with malformed events', () => {
     ['null', null],
     ['a number', 42],
     ['an unknown type', { v: 1, seq: 1, type: 'trial.explode', trialId: 't1' }],
-    ['another protocol version', { v: 3, seq: 1, type: 'trial.remove', trialId: 't1' }],
+    ['another protocol version', { v: 4, seq: 1, type: 'trial.remove', trialId: 't1' }],
     ['a negative seq', { v: 1, seq: -1, type: 'trial.remove', trialId: 't1' }],
     [
       'a trial without a study',
