@@ -14,6 +14,8 @@ import {
   createEventStream,
   createSeriesWindowHandler,
   createWindowCache,
+  isLoopbackHost,
+  mlflowIngest,
   startDashboardServer,
 } from '../server/index.js';
 import { loadBrowserBundle } from './browser-bundle.js';
@@ -86,6 +88,11 @@ export async function runServe(options: ServeOptions): Promise<Running> {
     bundle: bundle.code,
     events,
     series: createSeriesWindowHandler(cache),
+    // Stars, tags and comments go onto the runs; a server open to the network takes them with a token only.
+    ingest:
+      options.token || isLoopbackHost(options.host)
+        ? mlflowIngest(client, () => void poller.poll())
+        : undefined,
     health: () => ({ mlflow: mlflowUri, experiments: poller.experiments }),
     ...accessOptions(options),
     host: options.host,

@@ -49,3 +49,11 @@ export {
   type TrialStoreOptions,
   type TrialSyncStatus,
 } from './store.js';
+export {
+  canApplyEvents,
+  type EventApplier,
+  type TeamEdit,
+  TeamWriteError,
+  type TeamWriteTarget,
+  writeTeamEdits,
+} from './team-writer.js';

@@ -129,7 +129,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   const otherHeaders = securityHeaders(frameAncestors, false);
   const html = dashboardPage({
     ...options.page,
-    attributes: withSafeMlflowUrl(options.page.attributes),
+    attributes: withPostUrl(withSafeMlflowUrl(options.page.attributes), options),
   });
   // The bundle is most of what a page load costs (lit, d3, zod): compressed once, revalidated by ETag.
   const bundleGzip = gzipSync(options.bundle);
@@ -328,6 +328,18 @@ function definedOnly(options: DashboardServerOptions): Partial<typeof bodyDefaul
     ...(maxBodyBytes !== undefined && { maxBodyBytes }),
     ...(bodyTimeoutMs !== undefined && { bodyTimeoutMs }),
   };
+}
+
+/**
+ * Tabs may write a team's edits to `POST /events` when the server takes posts without a token (a
+ * page has no way to hold the write token); the page then says where, as `post-url`.
+ */
+function withPostUrl(
+  attributes: Record<string, string | undefined>,
+  options: DashboardServerOptions,
+): Record<string, string | undefined> {
+  if (!options.ingest || options.token || 'post-url' in attributes) return attributes;
+  return { ...attributes, 'post-url': '/events' };
 }
 
 /** The page's `mlflow-ui-url`: only an http(s) base, and never with credentials in it. */

@@ -19,6 +19,7 @@ export {
   type EventStreamOptions,
 } from './event-stream.js';
 export { engineIngest } from './ingest.js';
+export { mlflowIngest } from './mlflow-ingest.js';
 export {
   createSeriesWindowHandler,
   type SeriesWindowHandler,

@@ -32,9 +32,14 @@ export class NotesPanel {
     private readonly source: () => unknown,
   ) {}
 
-  /** The panel for the trial last acted on, if still selected; else for the last selected. */
+  /** The trial the panels show: the one last acted on, if still selected; else the last selected. */
+  shownTrialId(selected: readonly string[]): string | undefined {
+    return this.lastActed && selected.includes(this.lastActed) ? this.lastActed : selected.at(-1);
+  }
+
+  /** The panel for {@link shownTrialId}. */
   render(store: TrialStore, selected: readonly string[]): TemplateResult {
-    const id = this.lastActed && selected.includes(this.lastActed) ? this.lastActed : selected.at(-1);
+    const id = this.shownTrialId(selected);
     const trial = id === undefined ? undefined : store.getTrial(id);
     if (!trial) {
       return html`<aside class="notes" part="notes" aria-label="Notes">
