@@ -98,13 +98,20 @@ describe('a team edits a trial through the engine', () => {
     const t = await aTrial(e);
     await e.setTrialNotes(t.id, 'worth a look');
     await e.applyEvents([
-      edit({ type: 'trial.patch', trialId: t.id, starred: true }),
+      edit({ type: 'trial.patch', trialId: t.id, starred: true, tags: { candidate: '' } }),
       on(t.id, comment('c1', 'ana', 'keep me')),
     ]);
-    const { notes: _n, starred: _s, comments: _c, ...asTheProducerKnowsIt } = (await e.getTrial(t.id))!;
+    const {
+      notes: _n,
+      starred: _s,
+      comments: _c,
+      tags: _t,
+      ...asTheProducerKnowsIt
+    } = (await e.getTrial(t.id))!;
     await e.upsertTrial({ ...asTheProducerKnowsIt, status: 'succeeded' });
     expect(await e.getTrial(t.id)).toMatchObject({
       status: 'succeeded',
+      tags: { candidate: '' },
       notes: 'worth a look',
       starred: true,
       comments: [{ id: 'c1', text: 'keep me' }],

@@ -74,9 +74,9 @@ const fixed = (id: ColumnKind, label: string, width: number, numeric: boolean): 
 });
 
 /**
- * Every column a study offers, in display order: status, star, number, name, metrics (objective
- * first), params (in the map's order; `true` for numeric ones), duration, started, flags, tags,
- * comments, registered models (only `withModels`, when some trial has one), MLflow link, id.
+ * Every column a study offers, in display order: status, number, name, metrics (objective first),
+ * params (in the map's order; `true` for numeric ones), duration, started, flags, then the team's
+ * star, tags and comments, registered models (only `withModels`, when some trial has one), MLflow link, id.
  */
 export function availableColumns(
   study: Study | undefined,
@@ -88,7 +88,6 @@ export function availableColumns(
   const metrics = [...metricKeys].sort((a, b) => Number(b === objective) - Number(a === objective));
   return [
     fixed('status', 'Status', 118, false),
-    fixed('starred', 'Star', 64, false),
     fixed('number', '#', 88, true),
     fixed('name', 'Name', 140, false),
     ...metrics.map((key) => ({
@@ -110,6 +109,7 @@ export function availableColumns(
     fixed('duration', 'Duration', 92, true),
     fixed('started', 'Started', 132, false),
     fixed('flags', 'Flags', 150, false),
+    fixed('starred', 'Star', 64, false),
     fixed('tags', 'Tags', 220, false),
     fixed('comments', 'Comments', 240, false),
     ...(withModels ? [fixed('models', 'Models', 220, false)] : []),

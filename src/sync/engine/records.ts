@@ -47,7 +47,7 @@ export async function putTrial(scope: WriteScope, input: TrialInput, deps: Recor
   if (!study) throw new NotFoundError('study', parsed.studyId);
   parseTrial(parsed, study);
   const existing = await scope.tx.getTrial(parsed.id);
-  if (existing) keepTeamFields(parsed, existing);
+  if (existing) keepTeamFields(parsed, existing, input.tags === undefined);
   if (deps.experimentName) checkTrialLimits(parsed);
   // Without a link in `parsed`, the store keeps the trial's own.
   await scope.tx.upsertTrial(parsed);
@@ -92,10 +92,12 @@ export async function putNotes(
 }
 
 /**
- * What a team wrote (notes, star, comments) stays when a producer's `trial.upsert` leaves it out:
- * a training loop restating its trial's status must not wipe the comments made on it.
+ * What a team wrote (notes, star, comments; tags when the input has none) stays when a producer's
+ * `trial.upsert` leaves it out: a training loop restating its trial's status must not wipe the
+ * comments and tags made on it.
  */
-function keepTeamFields(trial: Trial, existing: Trial): void {
+function keepTeamFields(trial: Trial, existing: Trial, keepTags: boolean): void {
+  if (keepTags) trial.tags = existing.tags;
   if (trial.notes === undefined && existing.notes !== undefined) trial.notes = existing.notes;
   if (trial.starred === undefined && existing.starred !== undefined) trial.starred = existing.starred;
   if (trial.comments === undefined && existing.comments !== undefined) trial.comments = existing.comments;
