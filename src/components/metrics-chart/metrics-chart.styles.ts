@@ -68,8 +68,8 @@ export const metricsChartStyles = css`
     padding: 1px 4px;
     border-radius: 3px;
     border-left: 3px solid var(--_mark);
-    background: var(--trialkit-annotation-bg, var(--trialkit-bg, #ffffff));
-    color: var(--trialkit-fg, #1f2328);
+    background: var(--trialkit-annotation-bg, var(--_bg));
+    color: var(--_fg);
     font-size: 0.75em;
     line-height: 1.3;
     opacity: 0.92;
