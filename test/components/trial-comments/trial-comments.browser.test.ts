@@ -30,7 +30,14 @@ async function mount(props: Partial<TrialComments>): Promise<TrialComments> {
   return el;
 }
 
-const $ = <T extends Element>(el: TrialComments, selector: string) => el.shadowRoot!.querySelector<T>(selector)!;
+/** A `write` that records each edit and reports it stored. */
+const recordInto = (edits: TeamEdit[]) => async (edit: TeamEdit) => {
+  edits.push(edit);
+  return true;
+};
+
+const $ = <T extends Element>(el: TrialComments, selector: string) =>
+  el.shadowRoot!.querySelector<T>(selector)!;
 const $$ = (el: TrialComments, selector: string) => [...el.shadowRoot!.querySelectorAll(selector)];
 
 describe('trial-comments', () => {
@@ -46,7 +53,11 @@ describe('trial-comments', () => {
 
   it("offers edit and delete on one's own comments only, and writes them", async () => {
     const edits: TeamEdit[] = [];
-    const el = await mount({ author: 'bo', access: { writable: true }, write: async (e) => (edits.push(e), true) });
+    const el = await mount({
+      author: 'bo',
+      access: { writable: true },
+      write: recordInto(edits),
+    });
     const [anas, bos] = $$(el, '.comment');
     expect(anas.querySelectorAll('button')).to.have.length(0);
     const [edit, del] = [...bos.querySelectorAll<HTMLButtonElement>('button')];
@@ -59,15 +70,23 @@ describe('trial-comments', () => {
     await new Promise((r) => setTimeout(r));
     await el.updateComplete;
     expect(edits[0]).to.deep.include({ type: 'comment.upsert', trialId: 't1' });
-    expect((edits[0] as { comment: { text: string; editedAt?: number } }).comment.text).to.equal('lr drop, then diverged');
-    [...$$(el, '.comment')[1].querySelectorAll<HTMLButtonElement>('button')].find((b) => b.textContent === 'Delete')!.click();
+    expect((edits[0] as { comment: { text: string; editedAt?: number } }).comment.text).to.equal(
+      'lr drop, then diverged',
+    );
+    [...$$(el, '.comment')[1].querySelectorAll<HTMLButtonElement>('button')]
+      .find((b) => b.textContent === 'Delete')!
+      .click();
     expect(edits[1]).to.deep.equal({ type: 'comment.remove', trialId: 't1', commentId: 'c2', author: 'bo' });
     expect(del).to.exist;
   });
 
   it('adds an annotation with the step the chart asked for', async () => {
     const edits: TeamEdit[] = [];
-    const el = await mount({ author: 'ana', access: { writable: true }, write: async (e) => (edits.push(e), true) });
+    const el = await mount({
+      author: 'ana',
+      access: { writable: true },
+      write: recordInto(edits),
+    });
     await el.annotate('t1', 1200, 'val_loss');
     const area = $<HTMLTextAreaElement>(el, 'textarea[name="comment"]');
     expect(el.shadowRoot!.activeElement).to.equal(area);
@@ -95,6 +114,8 @@ describe('trial-comments', () => {
 
   it('passes an axe-core check, light and dark, writable and read-only', async () => {
     await expect(await mount({ author: 'bo', access: { writable: true } })).to.be.accessible();
-    await expect(await mount({ theme: 'dark', access: { writable: false, reason: 'Read-only.' } })).to.be.accessible();
+    await expect(
+      await mount({ theme: 'dark', access: { writable: false, reason: 'Read-only.' } }),
+    ).to.be.accessible();
   });
 });

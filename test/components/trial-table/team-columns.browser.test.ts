@@ -11,7 +11,16 @@ TrialTable.define();
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 
 function trial(number: number, extra: Partial<Trial> = {}): Trial {
-  return { id: `t${number}`, studyId: 's1', number, status: 'running', params: {}, tags: {}, flags: [], ...extra };
+  return {
+    id: `t${number}`,
+    studyId: 's1',
+    number,
+    status: 'running',
+    params: {},
+    tags: {},
+    flags: [],
+    ...extra,
+  };
 }
 
 function store(): TrialStore {
