@@ -274,8 +274,9 @@ export const syncStateEventSchema = z.object({
   mlflow: mlflowLinkSchema.optional(),
 });
 /**
- * v3: a team's change to a trial: star it or not; set tags (a string) or remove them (`null`).
- * Fields left out are left alone, so two people's changes to one trial do not undo each other.
+ * v3: a team's change to a trial: star it or not; set tags (a string) or remove them (`null`);
+ * set its notes (`null` clears them). Fields left out are left alone, so two people's changes to
+ * one trial do not undo each other.
  */
 export const trialPatchEventSchema = z.object({
   ...envelope,
@@ -283,6 +284,7 @@ export const trialPatchEventSchema = z.object({
   trialId: id,
   starred: z.boolean().optional(),
   tags: teamTagsSchema.optional(),
+  notes: z.string().max(100_000).nullable().optional(),
 });
 /** v3: adds a comment, or edits one (same id, same author). */
 export const commentUpsertEventSchema = z.object({

@@ -32,6 +32,8 @@ export function applyTeamEdit(trial: Trial, edit: TeamEvent): Trial {
         if (value === null) delete next.tags[key];
         else next.tags[key] = value;
       }
+      if (edit.notes === null) delete next.notes;
+      else if (edit.notes !== undefined) next.notes = edit.notes;
       return next;
     }
     case 'comment.upsert':

@@ -12,6 +12,7 @@ import {
 import {
   applyTeamEdit,
   isTeamEvent,
+  NOTE_TAG,
   TeamEditError,
   type TeamEvent,
   type Trial,
@@ -60,8 +61,8 @@ async function writeEdit(client: MlflowClient, edit: TeamEvent, index: number): 
     if (err instanceof TeamEditError) throw new IngestInputError(`event ${index}: ${err.message}`, index);
     throw err;
   }
-  const held = { ...before.tags, ...teamTagsOf(before) };
-  const wanted = { ...after.tags, ...teamTagsOf(after) };
+  const held = { ...before.tags, ...teamTagsOf(before), ...notesTag(before) };
+  const wanted = { ...after.tags, ...teamTagsOf(after), ...notesTag(after) };
   for (const [key, value] of Object.entries(wanted)) {
     if (Object.hasOwn(held, key) && held[key] === value) continue;
     if (value.length > LENGTH_LIMITS.tagValue)
@@ -77,4 +78,9 @@ async function writeEdit(client: MlflowClient, edit: TeamEvent, index: number): 
       if (!(err instanceof MlflowNotFoundError)) throw err;
     });
   }
+}
+
+/** Notes are MLflow's run description. */
+function notesTag(trial: Trial): Record<string, string> {
+  return trial.notes === undefined ? {} : { [NOTE_TAG]: trial.notes };
 }

@@ -113,6 +113,18 @@ describe('two pages on one demo server', () => {
     expect(await bo.locator('trial-comments .step-badge', { hasText: 'step 1' }).count()).toBe(1);
   });
 
+  it('saves notes from the page, and shows them on the other', async () => {
+    const notes = ana.locator('trial-dashboard textarea[aria-label^="Notes for trial"]');
+    await notes.fill('candidate for a 3x longer run');
+    await ana.getByRole('button', { name: 'Save notes' }).click();
+    await within(
+      'the notes on the other page',
+      async () =>
+        ((await bo.locator('trial-dashboard textarea[aria-label^="Notes for trial"]').inputValue()) ?? '') ===
+        'candidate for a 3x longer run',
+    );
+  });
+
   it('lets the author alone edit and delete a comment', async () => {
     const mine = ana.locator('trial-comments .comment', { hasText: 'lr drop here' });
     const theirs = bo.locator('trial-comments .comment', { hasText: 'lr drop here' });
@@ -144,8 +156,12 @@ describe('a server that takes no edits from the page', () => {
     await context.setExtraHTTPHeaders({ authorization: 'Bearer secret' });
     const page = await context.newPage();
     await page.goto(server.url);
+    await page.locator('trial-table [role="row"][data-id]').first().waitFor({ timeout: 60_000 });
+    await page.evaluate(
+      `document.querySelector('trial-dashboard').shadowRoot.querySelector('trial-table').columns = ['status', 'starred', 'number']`,
+    );
     const star = page.locator('trial-table [role="row"][data-id] .star').first();
-    await star.waitFor({ timeout: 60_000 });
+    await star.waitFor();
     expect(await star.getAttribute('aria-disabled')).toBe('true');
     expect(await star.getAttribute('title')).toMatch(/Read-only: this server takes no edits/);
     // Playwright will not press an aria-disabled button: a user can, and nothing must happen.

@@ -56,7 +56,12 @@ describe('a team edits a trial through the engine', () => {
       on(t.id, comment('c1', 'ana', 'diverging')),
       on(t.id, comment('a1', 'bo', 'diverged', { step: 3000, key: 'loss' })),
     ]);
-    await e.applyEvents([edit({ type: 'trial.patch', trialId: t.id, tags: { longer_run: null } })]);
+    await e.applyEvents([
+      edit({ type: 'trial.patch', trialId: t.id, tags: { longer_run: null }, notes: 'seen by the team' }),
+    ]);
+    expect((await e.getTrial(t.id))?.notes).toBe('seen by the team');
+    await e.applyEvents([edit({ type: 'trial.patch', trialId: t.id, notes: null })]);
+    expect((await e.getTrial(t.id))?.notes).toBeUndefined();
     const stored = await e.getTrial(t.id);
     expect(stored).toMatchObject({ starred: true, tags: { candidate: '' } });
     expect(stored?.tags).not.toHaveProperty('longer_run');
@@ -64,12 +69,9 @@ describe('a team edits a trial through the engine', () => {
       ['c1', 'ana', undefined],
       ['a1', 'bo', 3000],
     ]);
-    expect(events.map((ev) => ev.type).filter((type) => type !== 'sync.state')).toEqual([
-      'trial.upsert',
-      'trial.upsert',
-      'trial.upsert',
-      'trial.upsert',
-    ]);
+    expect(events.map((ev) => ev.type).filter((type) => type !== 'sync.state')).toEqual(
+      Array(5).fill('trial.upsert'),
+    );
     const last = events.at(-1);
     expect(last?.type === 'trial.upsert' && last.trial.comments?.length).toBe(2);
   });

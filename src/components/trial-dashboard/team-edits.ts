@@ -48,6 +48,8 @@ export function editAccess(target: EditTarget): EditAccess {
 export interface WriteState {
   readonly state: 'saving' | 'saved' | 'failed';
   readonly message: string;
+  /** Why it failed, in the writer's words. */
+  readonly reason?: string;
 }
 
 export class TeamEdits {
@@ -75,7 +77,8 @@ export class TeamEdits {
       this.set({ state: 'saved', message: 'Saved.' });
       return true;
     } catch (err) {
-      this.set({ state: 'failed', message: `Not saved: ${(err as Error).message}` });
+      const reason = (err as Error).message;
+      this.set({ state: 'failed', message: `Not saved: ${reason}`, reason });
       return false;
     }
   }

@@ -176,7 +176,18 @@ export class TrialDashboard extends LitElement {
     },
   });
   private readonly copyLink = new CopyLinkController(this, () => viewUrl(toQuery(this.view)));
-  private readonly notes = new NotesPanel(this, () => this.source);
+  private readonly notes = new NotesPanel(
+    this,
+    () => this.source,
+    () => (this.team.access.writable ? this.notesByPatch : undefined),
+  );
+  /** Notes written as a `trial.patch`, where the source has no `setTrialNotes` but takes edits. */
+  private readonly notesByPatch = {
+    setTrialNotes: async (trialId: string, notes: string) => {
+      const edit = { type: 'trial.patch' as const, trialId, notes: notes === '' ? null : notes };
+      if (!(await this.team.write(edit))) throw new Error(this.team.last?.reason ?? 'not saved');
+    },
+  };
   private readonly team = new TeamEdits(this, () => ({
     source: this.source,
     postUrl: this.postUrl,
