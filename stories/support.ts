@@ -3,6 +3,7 @@
  * (loaded, empty, loading, live, failing), and cleanup of live feeds when a story is left.
  */
 import { TrialStore } from '../src/client/index.js';
+import type { EventProducer, SnapshotEvent, TrialEvent } from '../src/protocol/index.js';
 import {
   type GenerateOptions,
   generateSnapshot,
@@ -70,4 +71,48 @@ export function liveStore(element: HTMLElement, options: LiveOptions = {}): Tria
     }
   }, 500);
   return store;
+}
+
+/**
+ * A generated study the team has worked on: three trials starred and tagged, a comment thread and
+ * step annotations on the first starred one.
+ */
+export function teamSnapshot(options: GenerateOptions = {}): SnapshotEvent {
+  const snapshot = generateSnapshot(options);
+  const now = Date.now();
+  const trials = snapshot.trials.filter((t) => t.studyId === snapshot.studies.at(-1)?.id).slice(0, 3);
+  for (const [i, trial] of trials.entries()) {
+    trial.starred = true;
+    trial.tags = { ...trial.tags, candidate: '', ...(i === 0 && { longer_run: '3x' }) };
+  }
+  const first = trials[0];
+  if (first) {
+    first.comments = [
+      { id: 'c1', author: 'ana', text: 'Diverging after the warm-up?', createdAt: now - 45 * 60_000 },
+      { id: 'c2', author: 'bo', text: 'lr drop here', createdAt: now - 20 * 60_000, step: 5, key: 'loss' },
+      { id: 'c3', author: 'ana', text: 'Recovered. <b>Worth</b> a longer run.', createdAt: now - 5 * 60_000 },
+    ];
+  }
+  return snapshot;
+}
+
+/**
+ * An in-process producer of a fixed snapshot that applies a team's edits (what the sync engine's
+ * `applyEvents` does, without storing them): stars, tags and comments work in a story.
+ */
+export function teamProducer(snapshot: SnapshotEvent): EventProducer & {
+  applyEvents(events: readonly TrialEvent[]): Promise<void>;
+} {
+  const listeners = new Set<(event: TrialEvent) => void>();
+  let seq = snapshot.seq;
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    snapshot: async () => snapshot,
+    async applyEvents(events) {
+      for (const event of events) for (const listener of listeners) listener({ ...event, seq: ++seq });
+    },
+  };
 }

@@ -1,8 +1,17 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
-import type { TrialStore } from '../src/client/store.js';
+import { TrialStore } from '../src/client/store.js';
 import { TrialDashboard } from '../src/components/trial-dashboard/trial-dashboard.js';
-import { emptyStore, failingStore, liveStore, loadedStore, loadingStore, themeOf } from './support.js';
+import {
+  emptyStore,
+  failingStore,
+  liveStore,
+  loadedStore,
+  loadingStore,
+  teamProducer,
+  teamSnapshot,
+  themeOf,
+} from './support.js';
 
 TrialDashboard.define();
 
@@ -45,6 +54,33 @@ export const Analysis: Story = {
     const el = dashboard(loadedStore({ seed: 7, studies: 3, trials: 120 }), context);
     void el.updateComplete.then(() => el.shadowRoot?.querySelector<HTMLElement>('#tab-analysis')?.click());
     return el;
+  },
+};
+
+/**
+ * A team at work, signed in as "ana": stars and tags in the table, the thread and annotations of
+ * the selected trial (markers on its curves); click a curve point to annotate it.
+ */
+export const Team: Story = {
+  render: (_args, context) => {
+    const snapshot = teamSnapshot({ seed: 7, studies: 1, trials: 12, steps: 40 });
+    const first = snapshot.trials.find((t) => t.comments);
+    return dashboard(undefined, context, {
+      source: teamProducer(snapshot),
+      viewer: { name: 'ana' },
+      selected: first ? [first.id] : [],
+    });
+  },
+};
+
+/** The same study from a source that cannot write: the controls are disabled and say why. */
+export const TeamReadOnly: Story = {
+  render: (_args, context) => {
+    const store = new TrialStore();
+    const snapshot = teamSnapshot({ seed: 7, studies: 1, trials: 12, steps: 40 });
+    store.applyTrusted(snapshot);
+    const first = snapshot.trials.find((t) => t.comments);
+    return dashboard(store, context, { selected: first ? [first.id] : [] });
   },
 };
 

@@ -1,7 +1,8 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import type { TrialStore } from '../src/client/store.js';
+import { TrialStore as Store } from '../src/client/store.js';
 import { TrialTable } from '../src/components/trial-table/trial-table.js';
-import { emptyStore, liveStore, loadedStore, loadingStore, themeOf } from './support.js';
+import { emptyStore, liveStore, loadedStore, loadingStore, teamSnapshot, themeOf } from './support.js';
 
 TrialTable.define();
 
@@ -47,4 +48,19 @@ export const HundredThousandTrials: Story = {
       args,
       context,
     ),
+};
+
+/** Stars, tags and comments in the team's columns; editable (edits are raised as `trial-edit`). */
+export const TeamColumns: Story = {
+  render: (args, context) => {
+    const store = new Store();
+    store.applyTrusted(teamSnapshot({ seed: 7, studies: 1, trials: 12, steps: 20 }));
+    const el = table(store, args, context);
+    Object.assign(el, {
+      editable: true,
+      columns: ['status', 'starred', 'number', 'name', 'tags', 'comments'],
+    });
+    el.addEventListener('trial-edit', (e) => console.info('trial-edit', e.edit));
+    return el;
+  },
 };

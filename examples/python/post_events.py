@@ -8,6 +8,7 @@ import math
 import sys
 import time
 import urllib.request
+import uuid
 
 SERVER = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:5177"
 now_ms = lambda: int(time.time() * 1000)
@@ -19,7 +20,7 @@ def post(*events):
     global seq
     for event in events:
         seq += 1
-        event.update(v=1, seq=seq)
+        event.update(v=3, seq=seq)
     request = urllib.request.Request(
         f"{SERVER}/events", data=json.dumps(list(events)).encode(), headers={"content-type": "application/json"}
     )
@@ -39,5 +40,14 @@ for number, lr in enumerate([0.1, 0.01, 0.001]):
         loss = 2 * math.exp(-step * lr * 10) + 0.1
         post({"type": "metrics.append", "batches": [
             {"trialId": trial["id"], "key": "loss", "steps": [step], "values": [loss], "timestamps": [now_ms()]}]})
+        if step == 25 and lr == 0.1:
+            # A step annotation: drawn on every chart of the trial, listed with its comments.
+            post({"type": "comment.upsert", "trialId": trial["id"], "comment": {
+                "id": uuid.uuid4().hex, "author": "post_events.py", "text": "lr warm-up over",
+                "createdAt": now_ms(), "step": step, "key": "loss"}})
         time.sleep(0.1)
+    # A comment (no step), a tag and a star; a trial.upsert that leaves them out keeps them.
+    post({"type": "comment.upsert", "trialId": trial["id"], "comment": {
+        "id": uuid.uuid4().hex, "author": "post_events.py", "text": f"final loss {loss:.4f}", "createdAt": now_ms()}},
+         {"type": "trial.patch", "trialId": trial["id"], "tags": {"source": "python"}, "starred": number == 0})
     post({"type": "trial.upsert", "trial": {**trial, "status": "succeeded", "endedAt": now_ms()}})

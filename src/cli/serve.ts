@@ -15,6 +15,8 @@ import {
   createPresenceHandler,
   createSeriesWindowHandler,
   createWindowCache,
+  isLoopbackHost,
+  mlflowIngest,
   startDashboardServer,
 } from '../server/index.js';
 import { loadBrowserBundle } from './browser-bundle.js';
@@ -90,6 +92,11 @@ export async function runServe(options: ServeOptions): Promise<Running> {
     events,
     series: createSeriesWindowHandler(cache),
     presence: events.presence && createPresenceHandler(events.presence),
+    // Stars, tags and comments go onto the runs; a server open to the network takes them with a token only.
+    ingest:
+      options.token || isLoopbackHost(options.host)
+        ? mlflowIngest(client, () => void poller.poll())
+        : undefined,
     health: () => ({ mlflow: mlflowUri, experiments: poller.experiments }),
     ...accessOptions(options),
     host: options.host,

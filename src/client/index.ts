@@ -51,3 +51,11 @@ export {
   type TrialStoreOptions,
   type TrialSyncStatus,
 } from './store.js';
+export {
+  canApplyEvents,
+  type EventApplier,
+  type TeamEdit,
+  TeamWriteError,
+  type TeamWriteTarget,
+  writeTeamEdits,
+} from './team-writer.js';

@@ -4,6 +4,7 @@
  * frame, with what changed since they last heard, so a flood of events costs a few renders.
  */
 import {
+  applyTeamEdit,
   type ErrorEvent,
   type MetricBatch,
   parseEvent,
@@ -12,6 +13,8 @@ import {
   type SeriesWindowQuery,
   type Study,
   type SyncState,
+  TeamEditError,
+  type TeamEvent,
   type Trial,
   type TrialEvent,
 } from '../protocol/index.js';
@@ -150,6 +153,11 @@ export class TrialStore {
         this.setSync(event.trialId, { state: event.state, error: event.error });
         if (event.mlflow) this.linkRun(event.trialId, event.mlflow);
         break;
+      case 'trial.patch':
+      case 'comment.upsert':
+      case 'comment.remove':
+        this.applyTeamEdit(event);
+        break;
       case 'error':
         this.pending.errors.push(event);
         break;
@@ -171,6 +179,21 @@ export class TrialStore {
     this.appendBatch({ trialId, key, steps, values, timestamps } as MetricBatch);
     this._loaded = true;
     this.requestNotify();
+  }
+
+  /** A team's edit streamed by a producer that does not restate the whole trial after it. */
+  private applyTeamEdit(edit: TeamEvent): void {
+    const trial = this._trials.get(edit.trialId);
+    if (!trial) {
+      this.reportError('malformed_event', `${edit.type} for unknown trial ${edit.trialId}`);
+      return;
+    }
+    try {
+      this.putTrial(applyTeamEdit(trial, edit));
+    } catch (err) {
+      if (!(err instanceof TeamEditError)) throw err;
+      this.reportError('malformed_event', `${edit.type}: ${err.message}`, err.path);
+    }
   }
 
   /** Records a problem (a source error, a lost connection) for subscribers to show. */

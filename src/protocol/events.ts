@@ -9,7 +9,8 @@ import { presenceFields } from './presence.js';
 
 /**
  * The protocol version this module writes. v2 adds `metrics.summary` and the snapshot's
- * `summaries`; v3 adds `presence`. Every older event is still valid, so older producers keep working.
+ * `summaries`; v3 adds `presence`, a trial's star and comments and the `trial.patch`, `comment.upsert`
+ * and `comment.remove` events. Every older event is still a valid newer one, so older producers keep working.
  */
 export const PROTOCOL_VERSION = 3;
 
@@ -78,6 +79,48 @@ export const registeredModelVersionSchema = z.object({
 });
 export type RegisteredModelVersion = z.infer<typeof registeredModelVersionSchema>;
 
+/**
+ * MLflow's limits on a run tag (mlflow/utils/validation.py: `MAX_ENTITY_KEY_LENGTH`,
+ * `MAX_TAG_VAL_LENGTH`), which bound what a team writes since it is mirrored to the run as tags.
+ */
+export const TAG_LIMITS = { key: 250, value: 8000 } as const;
+/** Limits of a comment: its text and author fit, as JSON, in one MLflow tag value. */
+export const COMMENT_LIMITS = { text: 5000, author: 100, perTrial: 500 } as const;
+
+/** Tags a team sets (a string) or removes (`null`): keys within MLflow's length, and not trialkit's or MLflow's own. */
+const teamTagsSchema = z
+  .record(z.string(), z.string().max(TAG_LIMITS.value).nullable())
+  .superRefine((tags, ctx) => {
+    for (const key of Object.keys(tags)) {
+      const why =
+        key.length === 0 || key.length > TAG_LIMITS.key
+          ? `tag keys have 1 to ${TAG_LIMITS.key} characters (this one ${key.length})`
+          : key.startsWith('trialkit.') || key.startsWith('mlflow.')
+            ? 'tag keys starting with trialkit. or mlflow. are reserved'
+            : undefined;
+      if (why) ctx.addIssue({ code: 'custom', message: why, path: [key] });
+    }
+  });
+
+/**
+ * A comment on a trial, or with `step` an annotation of the trial's curves at that step. Its id is
+ * chosen by the writer (a UUID, say) and names the run tag it is mirrored to.
+ */
+export const commentSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1 to 64 letters, digits, _ or -'),
+  /** Who wrote it: a display name, not an identity (anyone may claim any name). */
+  author: z.string().trim().min(1).max(COMMENT_LIMITS.author),
+  text: z.string().trim().min(1).max(COMMENT_LIMITS.text),
+  createdAt: epochMs,
+  /** When the text was last changed. */
+  editedAt: epochMs.optional(),
+  /** An annotation: the step it marks, drawn on every chart of the trial. */
+  step: z.number().int().optional(),
+  /** The metric the annotation was made on, if any. */
+  key: z.string().min(1).max(250).optional(),
+});
+export type Comment = z.infer<typeof commentSchema>;
+
 export const paramValueSchema = z.union([z.string(), z.number(), z.boolean()]);
 export type ParamValue = z.infer<typeof paramValueSchema>;
 
@@ -118,6 +161,10 @@ export const trialSchema = z.object({
   startedAt: epochMs.optional(),
   endedAt: epochMs.optional(),
   notes: z.string().max(100_000).optional(),
+  /** v3: marked as worth a closer look. Mirrored to the run as the tag `trialkit.starred`. */
+  starred: z.boolean().optional(),
+  /** v3: the team's comments and step annotations, oldest first. */
+  comments: z.array(commentSchema).max(COMMENT_LIMITS.perTrial).optional(),
   mlflow: mlflowLinkSchema.optional(),
   /**
    * The registry's model versions made from the trial's run, by name then version. Optional and
@@ -227,6 +274,34 @@ export const syncStateEventSchema = z.object({
   error: z.string().optional(),
   mlflow: mlflowLinkSchema.optional(),
 });
+/**
+ * v3: a team's change to a trial: star it or not; set tags (a string) or remove them (`null`);
+ * set its notes (`null` clears them). Fields left out are left alone, so two people's changes to
+ * one trial do not undo each other.
+ */
+export const trialPatchEventSchema = z.object({
+  ...envelope,
+  type: z.literal('trial.patch'),
+  trialId: id,
+  starred: z.boolean().optional(),
+  tags: teamTagsSchema.optional(),
+  notes: z.string().max(100_000).nullable().optional(),
+});
+/** v3: adds a comment, or edits one (same id, same author). */
+export const commentUpsertEventSchema = z.object({
+  ...envelope,
+  type: z.literal('comment.upsert'),
+  trialId: id,
+  comment: commentSchema,
+});
+/** v3: deletes a comment; `author` must be the comment's. */
+export const commentRemoveEventSchema = z.object({
+  ...envelope,
+  type: z.literal('comment.remove'),
+  trialId: id,
+  commentId: commentSchema.shape.id,
+  author: commentSchema.shape.author,
+});
 /** A producer or a source reports a problem: a malformed event, a lost connection. */
 export const errorEventSchema = z.object({
   ...envelope,
@@ -248,6 +323,9 @@ export const trialEventSchema = z.discriminatedUnion('type', [
   metricsAppendEventSchema,
   metricsSummaryEventSchema,
   syncStateEventSchema,
+  trialPatchEventSchema,
+  commentUpsertEventSchema,
+  commentRemoveEventSchema,
   errorEventSchema,
   presenceEventSchema,
 ]);
@@ -264,3 +342,8 @@ export type MetricsSummaryEvent = EventOf<'metrics.summary'>;
 export type SyncStateEvent = EventOf<'sync.state'>;
 export type ErrorEvent = EventOf<'error'>;
 export type PresenceEvent = EventOf<'presence'>;
+export type TrialPatchEvent = EventOf<'trial.patch'>;
+export type CommentUpsertEvent = EventOf<'comment.upsert'>;
+export type CommentRemoveEvent = EventOf<'comment.remove'>;
+/** The events a team writes to a trial (a dashboard tab, or a producer). */
+export type TeamEvent = TrialPatchEvent | CommentUpsertEvent | CommentRemoveEvent;

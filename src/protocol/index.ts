@@ -20,4 +20,5 @@ export * from './run-mapping.js';
 export { seriesId } from './series-id.js';
 export { mergeSeriesSummary, summarizeBatch } from './series-summary.js';
 export * from './series-window.js';
+export { applyTeamEdit, isTeamEvent, TeamEditError } from './team-edits.js';
 export { decodeSeriesWindow, encodeSeriesWindow, SERIES_WINDOW_CONTENT_TYPE } from './window-codec.js';

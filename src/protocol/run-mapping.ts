@@ -4,7 +4,7 @@
  * one run is one trial wherever it is read. Tag names and status tables are plain literals and
  * runs a structural shape, so the protocol stays free of the MLflow client.
  */
-import { type Trial, TrialStatus } from './events.js';
+import { type Comment, commentSchema, type Trial, TrialStatus } from './events.js';
 import { optunaTrialFields } from './optuna-tags.js';
 import { ownValue } from './own.js';
 
@@ -18,6 +18,15 @@ export const NUMBER_TAG = 'trialkit.trial_number';
 export const STATUS_TAG = 'trialkit.status';
 /** The trial's flags, comma-separated. */
 export const FLAGS_TAG = 'trialkit.flags';
+/** `true` on the run of a starred trial. */
+export const STARRED_TAG = 'trialkit.starred';
+/**
+ * A comment lives in its own run tag, `trialkit.comment.<id>`, its other fields as JSON. Tags, not
+ * an artifact: a poller reading runs sees comments with no extra request, a comment added or edited
+ * is one idempotent set-tag (a deletion one delete-tag) with no read-modify-write of a shared file,
+ * and MLflow's UI shows them. The cost: one tag value bounds a comment (8,000 characters as JSON).
+ */
+export const COMMENT_TAG_PREFIX = 'trialkit.comment.';
 /** MLflow's run description, shown in its UI: a trial's notes. */
 export const NOTE_TAG = 'mlflow.note.content';
 /** MLflow's run name (also in the run's info). */
@@ -64,7 +73,7 @@ export interface RunShape {
 
 /** The trial fields a run carries; id, study and number are the reader's to choose. */
 export type RunTrialFields = Pick<Trial, 'status' | 'params' | 'tags' | 'flags'> &
-  Pick<Partial<Trial>, 'name' | 'notes' | 'startedAt' | 'endedAt'>;
+  Pick<Partial<Trial>, 'name' | 'notes' | 'startedAt' | 'endedAt' | 'starred' | 'comments'>;
 
 /** The trial status a run's status means; `trialkit.status` tells pruned from cancelled. */
 export function runStatusOf(run: RunShape): TrialStatus {
@@ -111,6 +120,7 @@ export function trialFieldsOf(run: RunShape): RunTrialFields {
   for (const key of [RUN_NAME_TAG, ...optunaTrialFields(data.tags).fieldTags]) delete tags[key];
   const notes = ownValue(data.tags, NOTE_TAG);
   const name = runNameOf(run);
+  const comments = commentsOfTags(data.tags);
   return {
     status: trialStatusOf(run),
     params: { ...data.params },
@@ -118,7 +128,38 @@ export function trialFieldsOf(run: RunShape): RunTrialFields {
     flags: ownValue(data.tags, FLAGS_TAG)?.split(',').filter(Boolean) ?? [],
     ...(name !== undefined && { name }),
     ...(notes !== undefined && { notes }),
+    ...(ownValue(data.tags, STARRED_TAG) === 'true' && { starred: true }),
+    ...(comments.length > 0 && { comments }),
     ...(info.startTime !== undefined && { startedAt: info.startTime }),
     ...(info.endTime !== undefined && { endedAt: info.endTime }),
   };
+}
+
+/** The run tags of a trial's star and comments. */
+export function teamTagsOf(trial: Pick<Trial, 'starred' | 'comments'>): Record<string, string> {
+  const tags: Record<string, string> = {};
+  if (trial.starred) tags[STARRED_TAG] = 'true';
+  for (const { id, ...rest } of trial.comments ?? [])
+    tags[`${COMMENT_TAG_PREFIX}${id}`] = JSON.stringify(rest);
+  return tags;
+}
+
+/** The comments a run's tags hold, oldest first; a tag that does not read as a comment is skipped. */
+export function commentsOfTags(tags: Record<string, string>): Comment[] {
+  const comments: Comment[] = [];
+  for (const [key, value] of Object.entries(tags)) {
+    if (!key.startsWith(COMMENT_TAG_PREFIX)) continue;
+    let fields: unknown;
+    try {
+      fields = JSON.parse(value);
+    } catch {
+      continue;
+    }
+    const parsed = commentSchema.safeParse({
+      ...(fields as object),
+      id: key.slice(COMMENT_TAG_PREFIX.length),
+    });
+    if (parsed.success) comments.push(parsed.data);
+  }
+  return comments.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
 }

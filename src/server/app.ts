@@ -8,17 +8,30 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { redactSecrets, splitCredentials } from '../mlflow/index.js';
-import { parseEvent, type TrialEvent } from '../protocol/index.js';
+import { parseEvent, type TeamEvent, type TrialEvent } from '../protocol/index.js';
 import { type AccessOptions, AccessPolicy, isLoopbackHost, READ_COOKIE, securityHeaders } from './access.js';
 import { type DashboardPageOptions, dashboardPage } from './page.js';
 
 /** A Node request handler, e.g. what `createEventStream(producer)` returns. */
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
-/** The events a producer may post; snapshots, removals and sync states are the server's own. */
-export type PostedEvent = Extract<TrialEvent, { type: 'study.upsert' | 'trial.upsert' | 'metrics.append' }>;
+/**
+ * The events a producer (or a dashboard tab) may post: records and a team's edits. Snapshots,
+ * removals and sync states are the server's own.
+ */
+export type PostedEvent = Extract<
+  TrialEvent,
+  { type: 'study.upsert' | 'trial.upsert' | 'metrics.append' | TeamEvent['type'] }
+>;
 
-const POSTABLE = new Set<string>(['study.upsert', 'trial.upsert', 'metrics.append']);
+const POSTABLE = new Set<string>([
+  'study.upsert',
+  'trial.upsert',
+  'metrics.append',
+  'trial.patch',
+  'comment.upsert',
+  'comment.remove',
+]);
 
 /**
  * Thrown by an `ingest` callback for input it refuses (answered 400 with `code: 'invalid_event'`);
@@ -122,7 +135,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   const otherHeaders = securityHeaders(frameAncestors, false);
   const html = dashboardPage({
     ...options.page,
-    attributes: withSafeMlflowUrl(options.page.attributes),
+    attributes: withPostUrl(withSafeMlflowUrl(options.page.attributes), options),
   });
   // The bundle is most of what a page load costs (lit, d3, zod): compressed once, revalidated by ETag.
   const bundleGzip = gzipSync(options.bundle);
@@ -238,7 +251,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       if (!parsed.ok)
         return sendError(res, 400, 'invalid_event', `event ${index}: ${parsed.error.message}`, index);
       if (!POSTABLE.has(parsed.event.type)) {
-        const why = `event ${index}: ${parsed.event.type} events cannot be posted; send study.upsert, trial.upsert or metrics.append`;
+        const why = `event ${index}: ${parsed.event.type} events cannot be posted; send ${[...POSTABLE].join(', ')}`;
         return sendError(res, 400, 'invalid_event', why, index);
       }
       events.push(parsed.event as PostedEvent);
@@ -332,6 +345,18 @@ function definedOnly(options: DashboardServerOptions): Partial<typeof bodyDefaul
     ...(maxBodyBytes !== undefined && { maxBodyBytes }),
     ...(bodyTimeoutMs !== undefined && { bodyTimeoutMs }),
   };
+}
+
+/**
+ * Tabs may write a team's edits to `POST /events` when the server takes posts without a token (a
+ * page has no way to hold the write token); the page then says where, as `post-url`.
+ */
+function withPostUrl(
+  attributes: Record<string, string | undefined>,
+  options: DashboardServerOptions,
+): Record<string, string | undefined> {
+  if (!options.ingest || options.token || 'post-url' in attributes) return attributes;
+  return { ...attributes, 'post-url': '/events' };
 }
 
 /** The page's `mlflow-ui-url`: only an http(s) base, and never with credentials in it. */

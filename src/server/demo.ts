@@ -21,6 +21,8 @@ export interface DemoEngine {
   upsertStudy(study: Study): Promise<unknown>;
   upsertTrial(trial: Trial): Promise<unknown>;
   appendMetrics(trialId: string, key: string, points: DemoPoint[]): Promise<unknown>;
+  /** The trial as stored, so tags a viewer added meanwhile survive the trial's end. */
+  getTrial?(id: string): Promise<Trial | undefined>;
 }
 
 export interface DemoOptions {
@@ -295,11 +297,12 @@ export function createDemo(engine: DemoEngine, options: DemoOptions = {}): Demo 
     await engine.appendMetrics(run.trial.id, 'val_loss', valLoss);
     await engine.appendMetrics(run.trial.id, 'accuracy', accuracy);
     if (!ending) return false;
+    const tags = (await engine.getTrial?.(run.trial.id))?.tags ?? run.trial.tags;
     run.trial = {
       ...run.trial,
       status: ending.status,
       endedAt: Math.round(clock + steps * stepMs),
-      tags: { ...run.trial.tags, ...ending.tags },
+      tags: { ...tags, ...ending.tags },
     };
     await engine.upsertTrial(run.trial);
     return true;

@@ -19,6 +19,7 @@ export {
   type EventStreamOptions,
 } from './event-stream.js';
 export { engineIngest } from './ingest.js';
+export { mlflowIngest } from './mlflow-ingest.js';
 export { identityFromHeader, type PresenceOptions, PresenceRoom, type ViewerIdentity } from './presence.js';
 export { createPresenceHandler } from './presence-handler.js';
 export {

@@ -14,15 +14,17 @@ import {
   type Run,
   type RunModelVersion,
 } from '../mlflow/index.js';
-import { ownValue } from '../protocol/index.js';
+import { commentsOfTags, ownValue, teamTagsOf } from '../protocol/index.js';
 import type { Write } from './change-feed.js';
 import { PermanentJobError } from './errors.js';
 import { JobAction, type JobPayload, type JobRecord, jobPayloadSchemas } from './jobs.js';
 import { requireStudy, requireTrial } from './lookup.js';
 import {
+  COMMENT_TAG_PREFIX,
   desiredRunState,
   NOTE_TAG,
   remoteOf,
+  STARRED_TAG,
   TRIAL_ID_TAG,
   trialFieldsOf,
   trialStatusOf,
@@ -345,7 +347,7 @@ async function newTrialOf(ctx: ActionContext, run: Run, studyId: string): Promis
   });
 }
 
-/** Applies what changed in MLflow since trialkit last saw the run: tags, notes, status. */
+/** Applies what changed in MLflow since trialkit last saw the run: tags, notes, star, comments, status. */
 function mergeRemoteChanges(trial: Trial, seen: RemoteState, run: Run): Trial {
   const theirs = remoteOf(run);
   const fields = trialFieldsOf(run);
@@ -365,8 +367,31 @@ function mergeRemoteChanges(trial: Trial, seen: RemoteState, run: Run): Trial {
   };
   if (notes === undefined) delete next.notes;
   else next.notes = notes;
+  mergeTeamTags(next, trial, seen, theirs);
   if (theirs.endTime !== seen.endTime && theirs.endTime !== undefined) next.endedAt = theirs.endTime;
   return next;
+}
+
+/** A team tag (star, comment) is trialkit's own, so the user-tag merge above passes it by. */
+function isTeamTag(key: string): boolean {
+  return key === STARRED_TAG || key.startsWith(COMMENT_TAG_PREFIX);
+}
+
+/**
+ * The star and comments, tag by tag: what changed in MLflow since it was last seen wins, the
+ * rest stays as trialkit holds it (a comment added here meanwhile is not lost).
+ */
+function mergeTeamTags(next: Trial, trial: Trial, seen: RemoteState, theirs: RemoteState): void {
+  const tags = teamTagsOf(trial);
+  for (const [key, value] of Object.entries(theirs.tags))
+    if (isTeamTag(key) && ownValue(seen.tags, key) !== value) tags[key] = value;
+  for (const key of Object.keys(seen.tags))
+    if (isTeamTag(key) && !Object.hasOwn(theirs.tags, key)) delete tags[key];
+  const comments = commentsOfTags(tags);
+  if (ownValue(tags, STARRED_TAG) === 'true') next.starred = true;
+  else delete next.starred;
+  if (comments.length) next.comments = comments;
+  else delete next.comments;
 }
 
 /** Queues a pull for every run of the study's experiment that no trial is linked to. */

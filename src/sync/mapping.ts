@@ -16,11 +16,19 @@ import {
   STUDY_ID_TAG,
   TRIAL_ID_TAG,
   type TrialStatus,
+  teamTagsOf,
   userTagsOf,
 } from '../protocol/index.js';
 import type { RemoteState, Trial } from './model.js';
 
-export { FLAGS_TAG, NOTE_TAG, STUDY_ID_TAG, TRIAL_ID_TAG } from '../protocol/index.js';
+export {
+  COMMENT_TAG_PREFIX,
+  FLAGS_TAG,
+  NOTE_TAG,
+  STARRED_TAG,
+  STUDY_ID_TAG,
+  TRIAL_ID_TAG,
+} from '../protocol/index.js';
 /** The status a run's status means: the engine writes statuses back, so it reads the run's own, not Optuna's tag. */
 export const trialStatusOf = runStatusOf;
 
@@ -47,6 +55,7 @@ export function desiredRunState(trial: Trial): DesiredRun {
   };
   if (trial.flags.length) tags[FLAGS_TAG] = trial.flags.join(',');
   if (trial.notes !== undefined) tags[NOTE_TAG] = trial.notes;
+  Object.assign(tags, teamTagsOf(trial));
   return {
     params,
     tags,

@@ -4,7 +4,7 @@
  */
 import { LENGTH_LIMITS, quoteFilterValue } from '../mlflow/index.js';
 import { ValidationError } from './errors.js';
-import { desiredRunState, FLAGS_TAG, NOTE_TAG } from './mapping.js';
+import { COMMENT_TAG_PREFIX, desiredRunState, FLAGS_TAG, NOTE_TAG, STARRED_TAG } from './mapping.js';
 import type { Trial } from './model.js';
 
 /** A value longer than MLflow accepts, or a trial id MLflow's search cannot express. `path` names the field. */
@@ -24,6 +24,8 @@ function checkLength(path: string, value: string, limit: number): void {
 function fieldOfTag(key: string): string {
   if (key === NOTE_TAG) return 'notes';
   if (key === FLAGS_TAG) return 'flags';
+  if (key === STARRED_TAG) return 'starred';
+  if (key.startsWith(COMMENT_TAG_PREFIX)) return `comments.${key.slice(COMMENT_TAG_PREFIX.length)}`;
   return `tags.${key}`;
 }
 

@@ -63,7 +63,7 @@ describe('event codec', () => {
 
   it('publishes a JSON Schema with one branch per event type', () => {
     const schema = trialEventJsonSchema() as { oneOf: unknown[] };
-    expect(schema.oneOf).toHaveLength(10);
+    expect(schema.oneOf).toHaveLength(13);
   });
 
   it('has real peers available', () => {
@@ -127,6 +127,25 @@ describe('event codec, every event type', () => {
       sync: [],
     },
     { v: 2, seq: 11, type: 'metrics.summary', summaries: [summary, { ...summary, min: null, max: null }] },
+    {
+      v: 3,
+      seq: 12,
+      type: 'trial.upsert',
+      trial: {
+        ...trial,
+        starred: true,
+        comments: [{ id: 'c1', author: 'ana', text: 'lr drop', createdAt: 5, step: 300, key: 'loss' }],
+      },
+    },
+    { v: 3, seq: 13, type: 'trial.patch', trialId: 't1', starred: false, tags: { candidate: '', old: null } },
+    {
+      v: 3,
+      seq: 14,
+      type: 'comment.upsert',
+      trialId: 't1',
+      comment: { id: 'c-2', author: 'bo', text: '<b>not html</b>', createdAt: 6, editedAt: 7 },
+    },
+    { v: 3, seq: 15, type: 'comment.remove', trialId: 't1', commentId: 'c-2', author: 'bo' },
   ];
 
   it.each(events.map((e) => [e.type, e] as const))(
@@ -137,6 +156,30 @@ describe('event codec, every event type', () => {
       expect(JSON.parse(encodeEvent(parsed.event))).toEqual(event);
     },
   );
+
+  it.each([
+    ['a comment text over 5,000 characters', { text: 'x'.repeat(5001) }, 'comment.text'],
+    ['an empty comment', { text: '   ' }, 'comment.text'],
+    ['an author over 100 characters', { author: 'a'.repeat(101) }, 'comment.author'],
+    ['an id that cannot name a tag', { id: 'a b/c' }, 'comment.id'],
+    ['a fractional step', { step: 1.5 }, 'comment.step'],
+  ])('refuses %s, naming the field', (_what, change, path) => {
+    const comment = { id: 'c1', author: 'ana', text: 'ok', createdAt: 1, ...change };
+    const result = parseEvent({ v: 3, seq: 1, type: 'comment.upsert', trialId: 't1', comment });
+    expect(!result.ok && [result.error.code, result.error.path]).toEqual(['malformed_event', path]);
+  });
+
+  it("refuses tags over MLflow's limits (keys 250, values 8,000) and reserved keys", () => {
+    const patch = (tags: Record<string, string | null>) =>
+      parseEvent({ v: 3, seq: 1, type: 'trial.patch', trialId: 't1', tags });
+    expect(patch({ ['k'.repeat(250)]: 'v'.repeat(8000) }).ok).toBe(true);
+    const longKey = patch({ ['k'.repeat(251)]: '' });
+    expect(!longKey.ok && longKey.error.path).toBe(`tags.${'k'.repeat(251)}`);
+    const longValue = patch({ k: 'v'.repeat(8001) });
+    expect(!longValue.ok && longValue.error.path).toBe('tags.k');
+    const reserved = patch({ 'mlflow.note.content': 'x' });
+    expect(!reserved.ok && reserved.error.message).toMatch(/reserved/);
+  });
 
   it('fills in the defaults a producer may leave out', () => {
     const result = parseEvent({

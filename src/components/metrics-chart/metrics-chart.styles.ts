@@ -47,6 +47,33 @@ export const metricsChartStyles = css`
     font-variant-numeric: tabular-nums;
     line-height: 1;
   }
+  .annotations {
+    position: absolute;
+    inset: 0;
+    pointer-events: none;
+  }
+  .annotation {
+    position: absolute;
+    width: 0;
+    border-left: 1.5px dashed var(--_mark);
+  }
+  .annotation-flag {
+    position: absolute;
+    top: 2px;
+    left: 3px;
+    max-width: 12em;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    padding: 1px 4px;
+    border-radius: 3px;
+    border-left: 3px solid var(--_mark);
+    background: var(--trialkit-annotation-bg, var(--_bg));
+    color: var(--_fg);
+    font-size: 0.75em;
+    line-height: 1.3;
+    opacity: 0.92;
+  }
   .axis-title {
     position: absolute;
     top: 4px;

@@ -8,6 +8,7 @@
 import { html, LitElement, nothing, type PropertyValues, render } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { StoreChange, TrialStore } from '../../client/index.js';
+import { AnnotationRequestEvent } from '../events/annotation-request-event.js';
 import { TrialHoverEvent } from '../events/trial-hover-event.js';
 import { TrialPinEvent } from '../events/trial-pin-event.js';
 import { ZoomChangeEvent } from '../events/zoom-change-event.js';
@@ -15,6 +16,8 @@ import { defineElement } from '../internal/define-element.js';
 import { ResizeController } from '../internal/resize-controller.js';
 import { StoreController } from '../internal/store-controller.js';
 import { srOnlyStyles, themeTokens } from '../internal/theme.js';
+import { annotationMarkers, type ChartAnnotation } from './annotations.js';
+import type { Hit } from './hit-test.js';
 import { axisLabels, type Frame, fitCanvases, layoutFrame, sameFrame } from './layout.js';
 import { chartLabel, latestValues, legend, stateMessage, tooltip } from './legend.js';
 import { metricsChartStyles } from './metrics-chart.styles.js';
@@ -49,6 +52,7 @@ interface Dirty {
  * @event trial-hover - {TrialHoverEvent} The trial under the pointer (plot or legend) changed.
  * @event trial-pin - {TrialPinEvent} A legend entry was clicked to pin or release a trial's emphasis.
  * @event zoom-change - {ZoomChangeEvent} The user zoomed with a box drag or reset with a double-click.
+ * @event annotation-request - {AnnotationRequestEvent} The user clicked a point of a curve, to mark that step (`.trialId`, `.key`, `.step`).
  *
  * @csspart base - The wrapper of plot and legend.
  * @csspart plot - The area holding the canvases, axes, tooltip and messages.
@@ -61,6 +65,7 @@ interface Dirty {
  * @csspart legend - The list of trials.
  * @csspart legend-item - One trial's legend button.
  * @csspart message - The empty and loading messages.
+ * @csspart annotation - A step annotation's marker: a dashed line in the trial's colour, with its text.
  *
  * @cssproperty [--trialkit-chart-height=320px] - Height of the chart.
  * @cssproperty [--trialkit-chart-legend-height=5.5em] - Largest height of the legend before it scrolls.
@@ -72,6 +77,7 @@ interface Dirty {
  * @cssproperty [--trialkit-border=#d6dae0] - Axis lines and borders (shared theme token).
  * @cssproperty [--trialkit-accent=#2563c9] - Crosshair and zoom box (shared theme token).
  * @cssproperty [--trialkit-font=system-ui] - Font family, also for canvas measurements (shared theme token).
+ * @cssproperty [--trialkit-annotation-bg=var(--trialkit-bg)] - Background of an annotation's text.
  */
 export class MetricsChart extends LitElement {
   static override styles = [themeTokens, srOnlyStyles, metricsChartStyles];
@@ -104,6 +110,8 @@ export class MetricsChart extends LitElement {
   @property({ attribute: false }) highlighted: readonly string[] = [];
   /** `light` or `dark`; unset follows the OS preference. */
   @property({ reflect: true }) theme?: 'light' | 'dark';
+  /** Step annotations: a marker at the step on the curve of each drawn trial they belong to. */
+  @property({ attribute: false }) annotations: readonly ChartAnnotation[] = [];
 
   private views: SeriesView[] = [];
   /** Ids of the trials in scope (shown, or shown once they log the metric). */
@@ -126,6 +134,8 @@ export class MetricsChart extends LitElement {
   private zoomX?: Domain;
   private zoomY?: Domain;
   private summaryAt = 0;
+  /** The annotations changed: their markers are rendered again at the next commit. */
+  private annotationsDirty = false;
   private commitQueued = false;
   private readonly painter = new ChartPainter();
   private readonly schemeQuery =
@@ -152,6 +162,7 @@ export class MetricsChart extends LitElement {
     onChange: (fromPointer) => this.onHitChange(fromPointer),
     onDrag: () => this.redrawOverlay(),
     onZoom: (x, y) => this.setZoom(x, y),
+    onClick: (hit) => this.requestAnnotation(hit),
   });
 
   override connectedCallback(): void {
@@ -217,6 +228,7 @@ export class MetricsChart extends LitElement {
       this.zoomX = this.zoomY = undefined;
     }
     if (changed.has('highlighted')) this.dirty.full = true;
+    if (changed.has('annotations')) this.annotationsDirty = true;
     if (changed.has('theme')) this.dirty.colors = this.dirty.full = true;
     // Before render: the legend, summary and messages read the views.
     if (this.dirty.views) this.rebuildViews();
@@ -300,6 +312,7 @@ export class MetricsChart extends LitElement {
       ctx.clearRect(0, 0, canvas.width, canvas.height);
       this.frame = undefined;
       this.renderInto('.axes', nothing);
+      this.renderInto('.annotation-layer', nothing);
       return;
     }
     fitCanvases(this.renderRoot.querySelectorAll('canvas'), size, dpr);
@@ -323,6 +336,13 @@ export class MetricsChart extends LitElement {
     if (full) this.painter.paintAll(ctx, frame, { views: this.views, emphasis, colors: this.colors });
     else this.painter.paintTails(ctx, frame, tails, emphasis);
     if (ticksChanged) this.renderInto('.axes', axisLabels(frame, this.metricKey));
+    if (ticksChanged || full || this.annotationsDirty) {
+      this.annotationsDirty = false;
+      this.renderInto(
+        '.annotation-layer',
+        annotationMarkers(frame, this.views, this.xAxis, this.annotations),
+      );
+    }
     if (this.pointer.pointer && (appended || full)) this.pointer.update(false);
     if (appended && performance.now() - this.summaryAt > SUMMARY_INTERVAL_MS) this.requestUpdate();
   }
@@ -375,6 +395,17 @@ export class MetricsChart extends LitElement {
     this.dirty.full = true;
     this.commit();
     this.dispatchEvent(new ZoomChangeEvent(x, y));
+  }
+
+  /** A click on a point: the user wants to mark that step of that trial. */
+  private requestAnnotation(hit: Hit | undefined): void {
+    const point = hit?.nearest;
+    if (!point || !this.metricKey) return;
+    const step = point.view.series.steps[point.index];
+    if (!Number.isFinite(step)) return;
+    // Built first, not inline: the manifest analyzer would take an inline constructor's argument for the event name.
+    const event = new AnnotationRequestEvent(point.view.trial.id, this.metricKey, step);
+    this.dispatchEvent(event);
   }
 
   /** The pointer's hit changed: redraw the overlay, update emphasis and the tooltip. */
@@ -444,6 +475,7 @@ export class MetricsChart extends LitElement {
               @dblclick=${() => this.resetZoom()}
             ></canvas>
           </div>
+          <div class="annotation-layer"></div>
           <div class="axes"></div>
           <div class="tooltip-layer"></div>
           ${state ? html`<div part="message" class="message" role="status">${state}</div>` : nothing}

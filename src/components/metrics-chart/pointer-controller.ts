@@ -26,6 +26,8 @@ export interface PointerOptions {
   onDrag(): void;
   /** A box was dragged: zoom to it (y undefined when the box was too flat to zoom y). */
   onZoom(x: Domain, y: Domain | undefined): void;
+  /** A press and release without a drag, with what was under the pointer. */
+  onClick?(hit: Hit | undefined): void;
 }
 
 export class PointerController implements ReactiveController {
@@ -99,6 +101,11 @@ export class PointerController implements ReactiveController {
     const y0 = clamp(Math.min(drag.top, p.top), 0, h);
     const y1 = clamp(Math.max(drag.top, p.top), 0, h);
     this.options.onDrag();
+    if (x1 - x0 < MIN_DRAG && y1 - y0 < MIN_DRAG) {
+      this.update(true);
+      this.options.onClick?.(this.hit);
+      return;
+    }
     if (x1 - x0 < MIN_DRAG) return;
     const xDomain: Domain = [+frame.x.invert(x0), +frame.x.invert(x1)];
     const yDomain: Domain | undefined =

@@ -5,7 +5,9 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { TrialStore } from '../../client/index.js';
+import type { AnnotationRequestEvent } from '../events/annotation-request-event.js';
 import type { ZoomChangeEvent } from '../events/zoom-change-event.js';
+import type { ChartAnnotation } from '../metrics-chart/annotations.js';
 import type { XAxis, YScale } from '../metrics-chart/scales.js';
 import { empty } from './study-header.js';
 
@@ -61,7 +63,10 @@ export interface ChartGridOptions {
   readonly xAxis: XAxis;
   readonly yScale: YScale;
   readonly smoothing: number;
+  /** Step annotations of the study's trials; each chart draws those of the trials it shows. */
+  readonly annotations: readonly ChartAnnotation[];
   readonly zoomChange: (event: ZoomChangeEvent) => void;
+  readonly annotationRequest: (event: AnnotationRequestEvent) => void;
 }
 
 export function chartGrid(options: ChartGridOptions): TemplateResult {
@@ -84,7 +89,9 @@ export function chartGrid(options: ChartGridOptions): TemplateResult {
                 .xAxis=${options.xAxis}
                 .yScale=${options.yScale}
                 .smoothing=${options.smoothing}
+                .annotations=${options.annotations}
                 @zoom-change=${options.zoomChange}
+                @annotation-request=${options.annotationRequest}
               ></trial-metrics-chart>
             </figure>`,
           )

@@ -8,7 +8,16 @@ import { ownValue, type ParamValue, type Trial } from '../../protocol/index.js';
 import { formatNumber, trialLabel } from '../internal/format.js';
 import { modelVersionChips } from '../internal/model-versions.js';
 import { paramNumber } from '../internal/param-number.js';
+import { type EditAccess, type EditHandler, starToggle, tagChips } from '../internal/team-controls.js';
 import { trialStyle } from '../internal/theme.js';
+
+/** The star and tag controls of the compare view: who may edit, where edits go, which tag input is open. */
+export interface CompareEdits {
+  readonly access: EditAccess;
+  readonly onEdit: EditHandler;
+  readonly addingTagTo?: string;
+  setAddingTag(trialId: string | undefined): void;
+}
 
 export interface CompareRow {
   /** The hyperparameter name, or `flags`. */
@@ -54,7 +63,11 @@ export function formatParam(value: ParamValue | undefined): string {
  * The comparison as a table: a column per trial, with the swatch of its curve, and the differing
  * rows marked; a Models row, its versions linked to `mlflowUiUrl`, when some trial has models.
  */
-export function compareTable(trials: readonly Trial[], mlflowUiUrl?: string): TemplateResult {
+export function compareTable(
+  trials: readonly Trial[],
+  mlflowUiUrl?: string,
+  edits?: CompareEdits,
+): TemplateResult {
   const rows = compareTrials(trials);
   return html`<section class="compare" part="compare" aria-label="Compare trials">
     <table>
@@ -80,6 +93,7 @@ export function compareTable(trials: readonly Trial[], mlflowUiUrl?: string): Te
           ),
         )}
         ${modelsRow(trials, mlflowUiUrl)}
+        ${edits ? teamRows(trials, edits) : nothing}
       </tbody>
     </table>
   </section>`;
@@ -99,6 +113,35 @@ function modelsRow(
   return rowTemplate('Models', differs, cells);
 }
 
+/** A Star row and a Tags row, editable like the table's. */
+function teamRows(trials: readonly Trial[], edits: CompareEdits): TemplateResult {
+  const starred = row(
+    'starred',
+    trials.map((trial) => String(trial.starred === true)),
+  ).differs;
+  const tags = row(
+    'tags',
+    trials.map((trial) => JSON.stringify(Object.entries(trial.tags).sort())),
+  ).differs;
+  return html`${rowTemplate(
+    'Star',
+    starred,
+    trials.map((trial) => html`<td>${starToggle(trial, edits.access, edits.onEdit)}</td>`),
+  )}${rowTemplate(
+    'Tags',
+    tags,
+    trials.map(
+      (trial) =>
+        html`<td>${tagChips(trial, edits.access, edits.onEdit, {
+          tabbable: true,
+          adding: edits.addingTagTo === trial.id,
+          startAdding: () => edits.setAddingTag(trial.id),
+          stopAdding: () => edits.setAddingTag(undefined),
+        })}</td>`,
+    ),
+  )}`;
+}
+
 /** A row of the table: its name, marked when the trials differ, then one cell per trial. */
 function rowTemplate(name: string, differs: boolean, cells: readonly TemplateResult[]): TemplateResult {
   return html`<tr class=${differs ? 'differs' : ''}>
@@ -114,13 +157,14 @@ export function compareSelected(
   store: TrialStore,
   selected: readonly string[],
   mlflowUiUrl?: string,
+  edits?: CompareEdits,
 ): TemplateResult {
   // In trial-number order, as the charts draw them, so the swatches match the curves' colours.
   const trials = selected
     .map((id) => store.getTrial(id))
     .filter((trial): trial is Trial => !!trial)
     .sort((a, b) => a.number - b.number);
-  return compareTable(trials, mlflowUiUrl);
+  return compareTable(trials, mlflowUiUrl, edits);
 }
 
 /** `url` if it is an absolute http(s) URL: a run link must never be `javascript:` or `data:`. */

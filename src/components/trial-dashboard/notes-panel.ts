@@ -27,14 +27,30 @@ export class NotesPanel {
   /** The trial the user last clicked in the table: its notes are shown while it stays selected. */
   lastActed?: string;
 
+  /**
+   * `source` is the dashboard's producer (its `setTrialNotes` is used when it has one); `fallback`
+   * writes notes another way (a `trial.patch` posted to the server) when it does not.
+   */
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly source: () => unknown,
+    private readonly fallback: () => NotesWriter | undefined = () => undefined,
   ) {}
 
-  /** The panel for the trial last acted on, if still selected; else for the last selected. */
+  /** Who writes notes here, if anyone. */
+  private writer(): NotesWriter | undefined {
+    const source = this.source();
+    return canWriteNotes(source) ? source : this.fallback();
+  }
+
+  /** The trial the panels show: the one last acted on, if still selected; else the last selected. */
+  shownTrialId(selected: readonly string[]): string | undefined {
+    return this.lastActed && selected.includes(this.lastActed) ? this.lastActed : selected.at(-1);
+  }
+
+  /** The panel for {@link shownTrialId}. */
   render(store: TrialStore, selected: readonly string[]): TemplateResult {
-    const id = this.lastActed && selected.includes(this.lastActed) ? this.lastActed : selected.at(-1);
+    const id = this.shownTrialId(selected);
     const trial = id === undefined ? undefined : store.getTrial(id);
     if (!trial) {
       return html`<aside class="notes" part="notes" aria-label="Notes">
@@ -42,7 +58,7 @@ export class NotesPanel {
         <p class="muted">Select a trial to see its notes.</p>
       </aside>`;
     }
-    const writable = canWriteNotes(this.source());
+    const writable = this.writer() !== undefined;
     const draft = this.draft?.trialId === trial.id ? this.draft.text : undefined;
     const save = this.save?.trialId === trial.id ? this.save : undefined;
     return html`<aside class="notes" part="notes" aria-label="Notes">
@@ -70,8 +86,8 @@ export class NotesPanel {
 
   private async saveNotes(trialId: string): Promise<void> {
     const draft = this.draft;
-    const source = this.source();
-    if (!draft || draft.trialId !== trialId || !canWriteNotes(source)) return;
+    const source = this.writer();
+    if (!draft || draft.trialId !== trialId || !source) return;
     this.setSave({ trialId, state: 'saving', message: 'Saving…' });
     try {
       await source.setTrialNotes(trialId, draft.text);

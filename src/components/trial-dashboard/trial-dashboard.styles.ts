@@ -366,6 +366,43 @@ export const dashboardStyles = [
       align-items: center;
       gap: 8px;
     }
+    .side {
+      display: flex;
+      flex-direction: column;
+      gap: 12px;
+      min-width: 0;
+    }
+    .compare .tags {
+      display: inline-flex;
+      flex-wrap: wrap;
+      gap: 4px;
+    }
+    .compare .tag {
+      display: inline-flex;
+      align-items: center;
+      border: 1px solid var(--_border);
+      border-radius: 999px;
+      padding-inline-start: 6px;
+      font-size: 0.9em;
+    }
+    .compare .star,
+    .compare .tag-add,
+    .compare .tag-remove {
+      font: inherit;
+      color: var(--_fg);
+      background: none;
+      border: 1px solid transparent;
+      border-radius: 4px;
+      padding: 0 4px;
+      cursor: pointer;
+    }
+    .compare .star[aria-pressed='true'] {
+      color: var(--trialkit-star, #b7791f);
+    }
+    .compare [aria-disabled='true'] {
+      cursor: not-allowed;
+      opacity: 0.55;
+    }
 
     .empty {
       border: 1px dashed var(--_border);

@@ -8,8 +8,10 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import { property, state } from 'lit/decorators.js';
 import type { StoreChange, StudyGrouping, TrialStore } from '../../client/index.js';
 import type { EventProducer, Study, Trial } from '../../protocol/index.js';
+import type { AnnotationRequestEvent } from '../events/annotation-request-event.js';
 import type { StudySelectEvent } from '../events/study-select-event.js';
 import type { AlertRule } from '../events/trial-alert-event.js';
+import type { TrialEditEvent } from '../events/trial-edit-event.js';
 import type { TrialFilterChangeEvent } from '../events/trial-filter-change-event.js';
 import type { TrialHoverEvent } from '../events/trial-hover-event.js';
 import type { TrialLinkRequestEvent } from '../events/trial-link-request-event.js';
@@ -18,6 +20,8 @@ import type { ZoomChangeEvent } from '../events/zoom-change-event.js';
 import { defineElement } from '../internal/define-element.js';
 import { StoreController } from '../internal/store-controller.js';
 import { type StudySummary, summarizeStudy } from '../internal/study-summary.js';
+import type { EditAccess } from '../internal/team-controls.js';
+import type { ChartAnnotation } from '../metrics-chart/annotations.js';
 import { MetricsChart } from '../metrics-chart/metrics-chart.js';
 import type { Domain, XAxis, YScale } from '../metrics-chart/scales.js';
 import { RunList } from '../run-list/run-list.js';
@@ -37,6 +41,7 @@ import { presenceStyles } from './presence.styles.js';
 import { SourceController } from './source-controller.js';
 import { empty, skeleton, studyHeader } from './study-header.js';
 import { findStudy, touchesStudy } from './study-lookup.js';
+import { authorOf, TeamEdits, type Viewer } from './team-edits.js';
 import { dashboardStyles } from './trial-dashboard.styles.js';
 import { UrlStateController, viewUrl } from './url-state-controller.js';
 import { DEFAULT_VIEW, toQuery, type ViewState } from './view-state.js';
@@ -83,6 +88,7 @@ import { DEFAULT_VIEW, toQuery, type ViewState } from './view-state.js';
  * @csspart model-link - A registered model version in the compare table, linked to the MLflow UI.
  * @csspart table - The `<trial-table>`.
  * @csspart notes - The notes panel.
+ * @csspart comments - The `<trial-comments>` thread of the trial shown in the notes panel (loaded on demand).
  * @csspart skeleton - The placeholder shown while the first data loads.
  * @csspart empty - An empty-state message.
  *
@@ -170,6 +176,14 @@ export class TrialDashboard extends LitElement {
   @property({ attribute: 'viewer-color' }) viewerColor?: string;
   /** `light` or `dark`; unset follows the OS. Passed on to the child components. */
   @property({ reflect: true }) theme?: 'light' | 'dark';
+  /**
+   * Where the page posts a team's edits (stars, tags, comments, annotations) when it reads `src`:
+   * the dashboard server sets it to `/events` when it takes them. An in-process `source` with
+   * `applyEvents` (the sync engine) takes them without it.
+   */
+  @property({ attribute: 'post-url' }) postUrl?: string;
+  /** Who is looking: comments are signed with `name` ("anonymous" without one). */
+  @property({ attribute: false }) viewer?: Viewer;
 
   @state() private errors: IgnoredErrors = { count: 0 };
   /** The x window every chart shows (one chart's box zoom applies to all); undefined: all of it. */
@@ -192,7 +206,26 @@ export class TrialDashboard extends LitElement {
     },
   });
   private readonly copyLink = new CopyLinkController(this, () => viewUrl(toQuery(this.view)));
-  private readonly notes = new NotesPanel(this, () => this.source);
+  private readonly notes = new NotesPanel(
+    this,
+    () => this.source,
+    () => (this.team.access.writable ? this.notesByPatch : undefined),
+  );
+  /** Notes written as a `trial.patch`, where the source has no `setTrialNotes` but takes edits. */
+  private readonly notesByPatch = {
+    setTrialNotes: async (trialId: string, notes: string) => {
+      const edit = { type: 'trial.patch' as const, trialId, notes: notes === '' ? null : notes };
+      if (!(await this.team.write(edit))) throw new Error(this.team.last?.reason ?? 'not saved');
+    },
+  };
+  private readonly team = new TeamEdits(this, () => ({
+    source: this.source,
+    postUrl: this.postUrl,
+    src: this.src,
+    mlflow: this.mlflow,
+  }));
+  /** `<trial-comments>` is loaded with the first trial shown: a page that never selects one never loads it. */
+  private commentsLoad?: Promise<unknown>;
 
   private readonly sources = new SourceController(this, () => ({
     store: this.store,
@@ -211,7 +244,7 @@ export class TrialDashboard extends LitElement {
   /** True when `metrics` was set by the picker rather than by the host: a study switch resets it. */
   private metricsPicked = false;
   /** Derived from the store for the shown study; rebuilt only when a change touches that study. */
-  private cache?: { studyId: string; summary: StudySummary; keys: string[] };
+  private cache?: { studyId: string; summary: StudySummary; keys: string[]; annotations: ChartAnnotation[] };
 
   /**
    * The view: what a link restores. Reading it gives the study shown (by id once the store knows
@@ -352,12 +385,16 @@ export class TrialDashboard extends LitElement {
     return findStudy(store, this.study);
   }
 
-  private derived(store: TrialStore, study: Study): { summary: StudySummary; keys: string[] } {
+  private derived(
+    store: TrialStore,
+    study: Study,
+  ): { summary: StudySummary; keys: string[]; annotations: ChartAnnotation[] } {
     if (this.cache?.studyId !== study.id) {
       this.cache = {
         studyId: study.id,
         summary: summarizeStudy(store, study),
         keys: store.metricKeys(study.id),
+        annotations: annotationsOf(store.trialsOf(study.id)),
       };
     }
     return this.cache;
@@ -400,20 +437,33 @@ export class TrialDashboard extends LitElement {
         ? empty('Study not found', `There is no study with id or name ${this.study}.`)
         : empty('No studies yet', 'Studies appear here as soon as the source reports one.');
     }
-    const { summary, keys } = this.derived(store, study);
+    const { summary, keys, annotations } = this.derived(store, study);
     return html`
       ${studyHeader(study, summary, (trialId) => this.select([trialId]), html`${this.presence.render(store, study.id)}${this.copyLink.render()}`)}
-      ${summary.total === 0 ? empty('No trials yet', 'Trials of this study appear here as they start.') : this.renderTrials(store, study, keys)}
+      ${summary.total === 0 ? empty('No trials yet', 'Trials of this study appear here as they start.') : this.renderTrials(store, study, keys, annotations)}
     `;
   }
 
-  private renderTrials(store: TrialStore, study: Study, keys: string[]): TemplateResult {
+  private renderTrials(
+    store: TrialStore,
+    study: Study,
+    keys: string[],
+    annotations: readonly ChartAnnotation[],
+  ): TemplateResult {
     const chosen = (this.metrics ?? defaultMetrics(keys, study.objective?.metric)).filter((key) =>
       keys.includes(key),
     );
     const comparing = this.compare && this.selected.length >= 2;
     const mlflowUiUrl = httpBase(this.mlflowUiUrl ?? this.mlflow);
     const { selected, theme } = this;
+    const access = this.team.access;
+    const edits = {
+      access,
+      onEdit: this.onEdit,
+      addingTagTo: this.team.addingTagTo,
+      setAddingTag: this.team.setAddingTag,
+    };
+    const shown = this.notes.shownTrialId(selected);
     const analysing = this.mainView === MainView.analysis;
     return html`
       ${viewTabs(this.mainView, (view) => this.showView(view))}
@@ -456,11 +506,13 @@ export class TrialDashboard extends LitElement {
               xAxis: this.xAxis,
               yScale: this.yScale,
               smoothing: this.smoothing,
+              annotations,
               zoomChange: this.onZoomChange,
+              annotationRequest: this.onAnnotationRequest,
             })}`
       }
       </div>
-      ${comparing ? compareSelected(store, selected, mlflowUiUrl) : nothing}
+      ${comparing ? compareSelected(store, selected, mlflowUiUrl, edits) : nothing}
       <div class="lower">
         <trial-table
           part="table"
@@ -476,10 +528,17 @@ export class TrialDashboard extends LitElement {
           @keydown=${this.onTableInput}
           .mlflowUiUrl=${mlflowUiUrl}
           trial-links
+          ?editable=${access.writable}
+          read-only-reason=${access.reason ?? nothing}
           @trial-select=${this.onTrialSelect}
           @trial-link-request=${this.onTrialLinkRequest}
+          @trial-edit=${this.onTrialEdit}
         ></trial-table>
-        ${this.notes.render(store, selected)}
+        <div class="side">
+          ${this.notes.render(store, selected)}
+          ${this.renderComments(shown === undefined ? undefined : store.getTrial(shown), access)}
+          <p class="muted small edit-status" role="status">${this.team.last?.message ?? ''}</p>
+        </div>
       </div>
     `;
   }
@@ -535,6 +594,41 @@ export class TrialDashboard extends LitElement {
     if (table.filters !== this.tableFilters) this.tableFilters = table.filters;
   }
 
+  private onTrialEdit(event: TrialEditEvent): void {
+    void this.team.write(event.edit);
+  }
+
+  private readonly onEdit = (edit: TrialEditEvent['edit']): void => {
+    void this.team.write(edit);
+  };
+
+  private renderComments(trial: Trial | undefined, access: EditAccess): TemplateResult {
+    this.commentsLoad ??= import('../trial-comments/trial-comments.js').then(({ TrialComments }) =>
+      TrialComments.define(),
+    );
+    return html`<trial-comments
+      part="comments"
+      theme=${this.theme ?? nothing}
+      author=${authorOf(this.viewer)}
+      .trial=${trial}
+      .access=${access}
+      .write=${this.writeEdit}
+    ></trial-comments>`;
+  }
+
+  private readonly writeEdit = (edit: TrialEditEvent['edit']): Promise<boolean> => this.team.write(edit);
+
+  /** A click on a chart's curve: that trial's comments, with the annotation form at that step. */
+  private async onAnnotationRequest(event: AnnotationRequestEvent): Promise<void> {
+    const { trialId, step, key } = event;
+    if (!this.selected.includes(trialId)) this.select([...this.selected, trialId]);
+    this.notes.lastActed = trialId;
+    this.requestUpdate();
+    await this.commentsLoad;
+    await this.updateComplete;
+    await this.renderRoot.querySelector('trial-comments')?.annotate(trialId, step, key);
+  }
+
   private onTrialSelect(event: TrialSelectEvent): void {
     this.notes.lastActed = event.trial?.id;
     this.select(event.trialIds);
@@ -569,6 +663,17 @@ export class TrialDashboard extends LitElement {
   private dismissErrors(): void {
     this.errors = { count: 0 };
   }
+}
+
+/** The study's step annotations, for the charts: every comment with a step. */
+function annotationsOf(trials: readonly Trial[]): ChartAnnotation[] {
+  const out: ChartAnnotation[] = [];
+  for (const trial of trials) {
+    for (const c of trial.comments ?? []) {
+      if (c.step !== undefined) out.push({ trialId: trial.id, step: c.step, text: c.text, author: c.author });
+    }
+  }
+  return out;
 }
 
 declare global {

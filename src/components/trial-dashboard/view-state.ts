@@ -46,7 +46,7 @@ export const DEFAULT_VIEW: ViewState = {
 
 /** Every key `toQuery` may write; other keys of a page's query belong to the page. */
 export const VIEW_KEYS: ReadonlySet<string> = new Set(
-  'v study sel cmp m x y s zoom sort status flags q mr pv pr'.split(' '),
+  'v study sel cmp m x y s zoom sort status flags star tags q mr pv pr'.split(' '),
 );
 
 const X_AXES: readonly XAxis[] = ['step', 'wall', 'relative'];
@@ -75,6 +75,8 @@ export function toQuery(state: ViewState): string {
   const { filters } = state;
   put('status', list(filters.status ?? []));
   put('flags', list(filters.flags ?? []));
+  put('star', filters.starred ? '1' : undefined);
+  put('tags', list(filters.tags ?? []));
   put('q', filters.text?.trim() && readable(filters.text));
   put('mr', (filters.metrics ?? []).map((r) => `${strict(r.key)}:${range(r)}`).join(','));
   const params = filters.params ?? [];
@@ -132,6 +134,7 @@ export function fromQuery(query: string): ViewState {
 function filtersOf(raw: Map<string, string>, items: (key: string) => string[]): TrialFilters {
   const status = unique(items('status')).flatMap((s) => oneOf(STATUSES, s) ?? []);
   const flags = unique(items('flags'));
+  const tags = unique(items('tags'));
   const text = decode(raw.get('q') ?? '').trim();
   const metrics = pairs(raw.get('mr')).flatMap(([key, spec]): MetricRange[] => {
     const r = rangeOf(spec);
@@ -151,6 +154,8 @@ function filtersOf(raw: Map<string, string>, items: (key: string) => string[]): 
   } = {};
   if (status.length) filters.status = status;
   if (flags.length) filters.flags = flags;
+  if (raw.get('star') === '1') filters.starred = true;
+  if (tags.length) filters.tags = tags;
   if (text) filters.text = text;
   if (metrics.length) filters.metrics = metrics;
   if (params.size) filters.params = [...params.values()];

@@ -10,6 +10,7 @@ import { paramNumber } from '../internal/param-number.js';
 
 export const ColumnKind = {
   Status: 'status',
+  Star: 'starred',
   Number: 'number',
   Name: 'name',
   Id: 'id',
@@ -18,6 +19,8 @@ export const ColumnKind = {
   Duration: 'duration',
   Started: 'started',
   Flags: 'flags',
+  Tags: 'tags',
+  Comments: 'comments',
   Models: 'models',
   Mlflow: 'mlflow',
 } as const;
@@ -25,7 +28,7 @@ export type ColumnKind = (typeof ColumnKind)[keyof typeof ColumnKind];
 
 /** One column the table can show. */
 export interface TableColumn {
-  /** Stable id: `status`, `number`, `name`, `id`, `metric:<key>`, `param:<name>`, `duration`, `started`, `flags`, `models`, `mlflow`. */
+  /** Stable id: `status`, `starred`, `number`, `name`, `id`, `metric:<key>`, `param:<name>`, `duration`, `started`, `flags`, `tags`, `comments`, `models`, `mlflow`. */
   readonly id: string;
   readonly kind: ColumnKind;
   /** Header text (a metric key or param name for those columns). */
@@ -72,8 +75,8 @@ const fixed = (id: ColumnKind, label: string, width: number, numeric: boolean): 
 
 /**
  * Every column a study offers, in display order: status, number, name, metrics (objective first),
- * params (in the map's order; `true` for numeric ones), duration, started, flags, registered
- * models (only `withModels`, when some trial has one), MLflow link, id.
+ * params (in the map's order; `true` for numeric ones), duration, started, flags, then the team's
+ * star, tags and comments, registered models (only `withModels`, when some trial has one), MLflow link, id.
  */
 export function availableColumns(
   study: Study | undefined,
@@ -106,6 +109,9 @@ export function availableColumns(
     fixed('duration', 'Duration', 92, true),
     fixed('started', 'Started', 132, false),
     fixed('flags', 'Flags', 150, false),
+    fixed('starred', 'Star', 64, false),
+    fixed('tags', 'Tags', 220, false),
+    fixed('comments', 'Comments', 240, false),
     ...(withModels ? [fixed('models', 'Models', 220, false)] : []),
     fixed('mlflow', 'MLflow', 76, false),
     fixed('id', 'Id', 180, false),
@@ -182,11 +188,23 @@ export function columnValue(column: TableColumn, trial: Trial, ctx: ColumnContex
       return trial.startedAt;
     case ColumnKind.Flags:
       return trial.flags.length ? trial.flags.join(' ') : undefined;
+    case ColumnKind.Star:
+      return trial.starred ? 1 : undefined;
+    case ColumnKind.Tags:
+      return tagsText(trial);
+    case ColumnKind.Comments:
+      return trial.comments?.length || undefined;
     case ColumnKind.Models:
       return modelVersionsText(trial.models);
     case ColumnKind.Mlflow:
       return mlflowRunUrl(trial, ctx.mlflowUiUrl);
   }
+}
+
+/** The tags as one text (`key` or `key=value`, space-separated), as sorted and exported. */
+function tagsText(trial: Trial): string | undefined {
+  const parts = Object.entries(trial.tags).map(([k, v]) => (v === '' ? k : `${k}=${v}`));
+  return parts.length ? parts.join(' ') : undefined;
 }
 
 /** The CSV header of a column: the metric key or param name, else a machine-friendly name. */

@@ -27,9 +27,13 @@ export interface TrialFilters {
   readonly status?: readonly TrialStatus[];
   /** Keep trials carrying every one of these flags. */
   readonly flags?: readonly string[];
+  /** Keep starred trials only. */
+  readonly starred?: boolean;
+  /** Keep trials carrying every one of these tag keys. */
+  readonly tags?: readonly string[];
   readonly metrics?: readonly MetricRange[];
   readonly params?: readonly ParamFilter[];
-  /** Words that must all appear (case-insensitive) in the number, name, id, status, text params, flags, tags or notes. */
+  /** Words that must all appear (case-insensitive) in the number, name, id, status, text params, flags, tags, notes or comments. */
   readonly text?: string;
 }
 
@@ -54,6 +58,8 @@ export function searchTextOf(trial: Trial): string {
   }
   for (const name in trial.tags) parts.push(trial.tags[name]);
   if (trial.notes) parts.push(trial.notes);
+  for (const key in trial.tags) parts.push(key);
+  for (const comment of trial.comments ?? []) parts.push(comment.text);
   return parts.join('\u0001').toLowerCase();
 }
 
@@ -65,6 +71,8 @@ export function isEmptyFilter(filters: TrialFilters): boolean {
   return (
     !filters.status?.length &&
     !filters.flags?.length &&
+    !filters.starred &&
+    !filters.tags?.length &&
     !filters.metrics?.length &&
     !filters.params?.length &&
     !filters.text?.trim()
@@ -87,6 +95,14 @@ export function compileFilter(
     tests.push((i) => {
       const own = source.trial(i).flags;
       return flags.every((f) => own.includes(f));
+    });
+  }
+  if (filters.starred) tests.push((i) => source.trial(i).starred === true);
+  if (filters.tags?.length) {
+    const keys = filters.tags;
+    tests.push((i) => {
+      const own = source.trial(i).tags;
+      return keys.every((k) => Object.hasOwn(own, k));
     });
   }
   for (const range of filters.metrics ?? []) {

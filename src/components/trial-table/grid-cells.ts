@@ -9,6 +9,13 @@ import { formatDuration, formatNumber, formatTime, trialLabel } from '../interna
 import { modelVersionChips, modelVersionsText } from '../internal/model-versions.js';
 import { statusIcon, statusLabel } from '../internal/status.js';
 import {
+  type EditAccess,
+  type EditHandler,
+  relativeTime,
+  starToggle,
+  tagChips,
+} from '../internal/team-controls.js';
+import {
   type ColumnContext,
   ColumnKind,
   columnValue,
@@ -59,6 +66,13 @@ export interface RowCells {
   readonly colEnd: number;
   /** When set, the `#` cell holds a button that asks for a link to its trial (see `trial-links`). */
   readonly requestLink?: (trial: Trial) => void;
+  /** Whether the star and tag controls write, and why not. */
+  readonly access: EditAccess;
+  /** Reports a star or tag edit. */
+  readonly onEdit: EditHandler;
+  /** The trial whose tag input is open, if any. */
+  readonly addingTagTo?: string;
+  setAddingTag(trialId: string | undefined): void;
 }
 
 /**
@@ -101,22 +115,25 @@ function rowCells(trial: Trial, activeCol: number, cells: RowCells): TemplateRes
     const modelLinks =
       content && column.kind === ColumnKind.Models && !!ctx.mlflowUiUrl && !!trial.models?.length;
     const trialLink = content && column.kind === ColumnKind.Number && cells.requestLink;
+    const controls = content && (column.kind === ColumnKind.Star || column.kind === ColumnKind.Tags);
     // A cell holding links or buttons hands its tab stop to them, as the ARIA grid pattern asks.
     return html`<div
       role="gridcell"
       part="cell"
       class=${column.numeric ? 'num' : ''}
       aria-colindex=${i + 1}
-      tabindex=${active && !link && !modelLinks && !trialLink ? 0 : -1}
+      tabindex=${active && !link && !modelLinks && !trialLink && !controls ? 0 : -1}
       data-col=${i}
     >
       ${
-        trialLink
-          ? html`${trialLinkButton(trial, trialLink, active)}${cellValue(column, trial, ctx)}`
-          : modelLinks
-            ? modelsCell(trial, ctx, active)
-            : link
-              ? html`<a
+        controls
+          ? teamCell(column, trial, cells, active)
+          : trialLink
+            ? html`${trialLinkButton(trial, trialLink, active)}${cellValue(column, trial, ctx)}`
+            : modelLinks
+              ? modelsCell(trial, ctx, active)
+              : link
+                ? html`<a
             part="mlflow-link"
             href=${link}
             target="_blank"
@@ -125,12 +142,37 @@ function rowCells(trial: Trial, activeCol: number, cells: RowCells): TemplateRes
             >Open<span class="sr-only"> trial ${trialLabel(trial)} in MLflow</span
             ><span aria-hidden="true"> ↗</span></a
           >`
-              : content
-                ? cellValue(column, trial, ctx)
-                : nothing
+                : content
+                  ? cellValue(column, trial, ctx)
+                  : nothing
       }
     </div>`;
   });
+}
+
+/** The star toggle or the tag chips: their buttons are the cell's tab stops when it is active. */
+function teamCell(column: TableColumn, trial: Trial, cells: RowCells, active: boolean): TemplateResult {
+  if (column.kind === ColumnKind.Star) return starToggle(trial, cells.access, cells.onEdit, active);
+  return tagChips(trial, cells.access, cells.onEdit, {
+    tabbable: active,
+    adding: cells.addingTagTo === trial.id,
+    startAdding: () => cells.setAddingTag(trial.id),
+    stopAdding: () => cells.setAddingTag(undefined),
+  });
+}
+
+/** The comment count and the latest comment, its author and when. */
+function commentsCell(trial: Trial): TemplateResult | string {
+  const latest = trial.comments?.at(-1);
+  if (!latest) return '';
+  const count = trial.comments?.length ?? 0;
+  const when = relativeTime(latest.editedAt ?? latest.createdAt, Date.now());
+  return html`<span class="comments-cell" title="${latest.author}, ${when}: ${latest.text}"
+    ><span part="comment-count" class="comment-count"
+      >${count}<span class="sr-only"> comments, latest:</span></span
+    >
+    <span class="text">${latest.author}: ${latest.text}</span></span
+  >`;
 }
 
 /** The `#` cell's button that asks the host for a link to the trial; a tab stop when its cell is. */
@@ -164,6 +206,8 @@ function cellValue(column: TableColumn, trial: Trial, ctx: ColumnContext): unkno
       return formatTime(trial.startedAt);
     case ColumnKind.Flags:
       return trial.flags.map((flag) => html`<span part="flag" class="flag">${flag}</span>`);
+    case ColumnKind.Comments:
+      return commentsCell(trial);
     case ColumnKind.Models:
       return modelsCell(trial, ctx, false);
     case ColumnKind.Mlflow:

@@ -14,6 +14,8 @@ export interface ToolbarState {
   filters: TrialFilters;
   /** Flags seen on the study's trials. */
   flags: ReadonlySet<string>;
+  /** Tag keys seen on the study's trials. */
+  tags: ReadonlySet<string>;
   /** Columns the study offers, and those shown. */
   available: readonly TableColumn[];
   shown: readonly TableColumn[];
@@ -33,6 +35,7 @@ export interface ToolbarActions {
 export function toolbar(state: ToolbarState, actions: ToolbarActions): TemplateResult {
   const statuses = new Set(state.filters.status ?? []);
   const flags = new Set(state.filters.flags ?? []);
+  const tags = new Set(state.filters.tags ?? []);
   const shown = new Set(state.shown.map((c) => c.id));
   return html`
     <div part="toolbar" class="toolbar">
@@ -74,6 +77,29 @@ export function toolbar(state: ToolbarState, actions: ToolbarActions): TemplateR
           </div>`
           : nothing
       }
+      <div class="chips" role="group" aria-label="Filter by star and tag">
+        <button
+          type="button"
+          part="filter-chip"
+          data-starred
+          aria-pressed=${state.filters.starred ? 'true' : 'false'}
+          @click=${() => actions.patchFilters({ starred: state.filters.starred ? undefined : true })}
+        >
+          <span aria-hidden="true">★</span> Starred
+        </button>
+        ${[...state.tags].sort().map(
+          (tag) => html`<button
+            type="button"
+            part="filter-chip"
+            data-tag=${tag}
+            aria-pressed=${tags.has(tag) ? 'true' : 'false'}
+            aria-label="Tag ${tag}"
+            @click=${() => actions.patchFilters({ tags: toggled(state.filters.tags, tag) })}
+          >
+            <span aria-hidden="true">#</span>${tag}
+          </button>`,
+        )}
+      </div>
       ${filterChips(state.filters).map(
         (chip) => html`<button
           type="button"

@@ -262,6 +262,81 @@ export const trialTableStyles = [
       color: var(--_fg);
       background: var(--_surface);
     }
+    .star,
+    .tag-add,
+    .tag-remove {
+      font: inherit;
+      color: var(--_fg);
+      background: none;
+      border: 1px solid transparent;
+      border-radius: 4px;
+      padding: 0 4px;
+      line-height: 1.3;
+      cursor: pointer;
+    }
+    .star {
+      font-size: 1.15em;
+    }
+    .star[aria-pressed='true'] {
+      color: var(--trialkit-star, #b7791f);
+    }
+    .star:hover:not([aria-disabled]),
+    .tag-add:hover:not([aria-disabled]),
+    .tag-remove:hover:not([aria-disabled]) {
+      border-color: var(--_border);
+    }
+    [aria-disabled='true'] {
+      cursor: not-allowed;
+      opacity: 0.55;
+    }
+    .tags {
+      display: inline-flex;
+      align-items: center;
+      gap: 4px;
+      min-width: 0;
+      overflow: hidden;
+    }
+    .tag {
+      display: inline-flex;
+      align-items: center;
+      max-width: 12em;
+      border: 1px solid var(--_border);
+      border-radius: 999px;
+      padding-inline-start: 6px;
+      font-size: 0.9em;
+      background: var(--_surface);
+    }
+    .tag-text {
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .tag-input {
+      font: inherit;
+      width: 9em;
+      color: var(--_fg);
+      background: var(--_bg);
+      border: 1px solid var(--_accent);
+      border-radius: 4px;
+      padding: 0 4px;
+    }
+    .comments-cell {
+      display: inline-flex;
+      gap: 6px;
+      min-width: 0;
+      overflow: hidden;
+    }
+    .comment-count {
+      flex: none;
+      min-width: 1.4em;
+      text-align: center;
+      border-radius: 999px;
+      padding: 0 5px;
+      font-size: 0.9em;
+      font-variant-numeric: tabular-nums;
+      color: var(--_accent-fg);
+      background: var(--_accent);
+    }
     a {
       /* The text colour keeps full contrast on every row background; the underline carries the accent. */
       color: inherit;

@@ -7,8 +7,9 @@ import { html, LitElement, type PropertyValues, type TemplateResult } from 'lit'
 import { property } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { StoreChange, TrialStore } from '../../client/index.js';
+import type { StoreChange, TeamEdit, TrialStore } from '../../client/index.js';
 import type { Study, Trial } from '../../protocol/index.js';
+import { TrialEditEvent } from '../events/trial-edit-event.js';
 import { TrialLinkRequestEvent } from '../events/trial-link-request-event.js';
 import { TrialSelectEvent } from '../events/trial-select-event.js';
 import { defineElement } from '../internal/define-element.js';
@@ -46,6 +47,7 @@ declare global {
  *
  * @event trial-select - {TrialSelectEvent} The user changed the selection; `.trialIds`, `.trial`.
  * @event trial-link-request - {TrialLinkRequestEvent} With `trial-links`: the user asked for a link to a trial (`.trial`).
+ * @event trial-edit - {TrialEditEvent} With `editable`: the user starred a trial or added or removed a tag (`.edit`, a `trial.patch`).
  *
  * @csspart toolbar - The bar above the grid (search, filters, column chooser, export).
  * @csspart search - The search field.
@@ -60,6 +62,10 @@ declare global {
  * @csspart row - A trial row; selected rows also have the part `row-selected`.
  * @csspart cell - A cell.
  * @csspart flag - A flag chip in the flags column.
+ * @csspart star - The star toggle of a row.
+ * @csspart tag - A tag chip in the tags column (with its remove button).
+ * @csspart tag-add - The button that opens a row's new-tag field.
+ * @csspart comment-count - The number of comments in the comments column.
  * @csspart model-link - A registered model version in the models column, linked to the MLflow UI.
  * @csspart model - A registered model version, unlinked (no MLflow UI URL).
  * @csspart mlflow-link - The link to the trial's MLflow run.
@@ -104,6 +110,16 @@ export class TrialTable extends LitElement {
    * builds the link (the table knows nothing of URLs).
    */
   @property({ type: Boolean, attribute: 'trial-links' }) trialLinks = false;
+  /**
+   * The star toggles and tag chips raise `trial-edit` (the host writes the edit). Without it they
+   * are shown disabled, described by `read-only-reason`.
+   */
+  @property({ type: Boolean }) editable = false;
+  /** Why trials cannot be edited here, for the disabled controls' description. */
+  @property({ attribute: 'read-only-reason' }) readOnlyReason?: string;
+
+  /** The trial whose new-tag field is open. */
+  private addingTagTo?: string;
 
   private readonly storeController = new StoreController(this, {
     onChange: (change) => this.onStoreChange(change),
@@ -127,6 +143,8 @@ export class TrialTable extends LitElement {
   /** Param name -> numeric. */
   private knownParams = new Map<string, boolean>();
   private knownFlags = new Set<string>();
+  /** Tag keys seen on the study's trials: the tag filter's choices. */
+  private knownTags = new Set<string>();
   /** Whether some trial has registered model versions: the Models column exists only then. */
   private hasModels = false;
   private objective?: string;
@@ -221,7 +239,8 @@ export class TrialTable extends LitElement {
     )
       this.dataDirty = true;
     if (changed.has('study')) this.gridFocus.reset();
-    if (changed.has('trialLinks')) this.layoutVersion++;
+    if (changed.has('trialLinks') || changed.has('editable') || changed.has('readOnlyReason'))
+      this.layoutVersion++;
     if (changed.has('selected')) this.selectedSet = new Set(this.selected);
     const reordered = this.dataDirty || changed.has('sort') || changed.has('filters');
     if (this.dataDirty) this.rebuild();
@@ -241,6 +260,7 @@ export class TrialTable extends LitElement {
     this.knownParams = new Map();
     for (const trial of trials) learnParams(this.knownParams, trial);
     this.knownFlags = new Set(trials.flatMap((t) => t.flags));
+    this.knownTags = new Set(trials.flatMap((t) => Object.keys(t.tags)));
     this.hasModels = trials.some((t) => !!t.models?.length);
     this.rowVersions.clear();
     this.columnsDirty = true;
@@ -307,6 +327,7 @@ export class TrialTable extends LitElement {
     if (learnParams(this.knownParams, trial)) this.columnsDirty = true;
     if (!this.hasModels && trial.models?.length) this.hasModels = this.columnsDirty = true;
     for (const flag of trial.flags) this.knownFlags.add(flag);
+    for (const key of Object.keys(trial.tags)) this.knownTags.add(key);
   }
 
   /** Renders on every scroll step: the toolbar and header are guarded so that only rows cost anything. */
@@ -320,15 +341,28 @@ export class TrialTable extends LitElement {
       colStart: this.rows.colStart,
       colEnd: this.rows.colEnd,
       requestLink: this.trialLinks ? this.requestLink : undefined,
+      access: { writable: this.editable, reason: this.readOnlyReason },
+      onEdit: this.onEdit,
+      addingTagTo: this.addingTagTo,
+      setAddingTag: this.setAddingTag,
     };
     return html`
       ${guard(
-        [this.filters, this.knownFlags.size, this.available, this.shown, this.view.length, this.view.total],
+        [
+          this.filters,
+          this.knownFlags.size,
+          this.knownTags.size,
+          this.available,
+          this.shown,
+          this.view.length,
+          this.view.total,
+        ],
         () =>
           toolbar(
             {
               filters: this.filters,
               flags: this.knownFlags,
+              tags: this.knownTags,
               available: this.available,
               shown: this.shown,
               count: this.view.length,
@@ -399,6 +433,24 @@ export class TrialTable extends LitElement {
     // Built first, not inline: the manifest analyzer would take an inline constructor's argument for the event name.
     const event = new TrialLinkRequestEvent(trial);
     this.dispatchEvent(event);
+  };
+
+  private readonly onEdit = (edit: TeamEdit): void => {
+    // Built first, not inline: the manifest analyzer would take an inline constructor's argument for the event name.
+    const event = new TrialEditEvent(edit);
+    this.dispatchEvent(event);
+  };
+
+  private readonly setAddingTag = (trialId: string | undefined): void => {
+    const was = this.addingTagTo;
+    if (was === trialId) return;
+    this.addingTagTo = trialId;
+    for (const id of [was, trialId]) if (id) this.rowVersions.set(id, (this.rowVersions.get(id) ?? 0) + 1);
+    this.requestUpdate();
+    if (trialId)
+      void this.updateComplete.then(() =>
+        this.renderRoot.querySelector<HTMLInputElement>('.tag-input')?.focus(),
+      );
   };
 
   private readonly toolbarActions = {

@@ -3,7 +3,7 @@
  * store one change and `applyEvents` can store a whole batch in a single transaction. MLflow links
  * are the engine's alone: a link in the input is ignored and the stored one kept.
  */
-import type { TrialEvent } from '../../protocol/index.js';
+import { applyTeamEdit, TeamEditError, type TeamEvent, type TrialEvent } from '../../protocol/index.js';
 import type { WriteScope } from '../change-feed.js';
 import { NotFoundError, SyncError, ValidationError } from '../errors.js';
 import { requireTrial } from '../lookup.js';
@@ -46,8 +46,9 @@ export async function putTrial(scope: WriteScope, input: TrialInput, deps: Recor
   const study = await scope.tx.getStudy(parsed.studyId);
   if (!study) throw new NotFoundError('study', parsed.studyId);
   parseTrial(parsed, study);
-  if (deps.experimentName) checkTrialLimits(parsed);
   const existing = await scope.tx.getTrial(parsed.id);
+  if (existing) keepTeamFields(parsed, existing, input.tags === undefined);
+  if (deps.experimentName) checkTrialLimits(parsed);
   // Without a link in `parsed`, the store keeps the trial's own.
   await scope.tx.upsertTrial(parsed);
   const stored = (await scope.tx.getTrial(parsed.id)) as Trial;
@@ -88,6 +89,37 @@ export async function putNotes(
   scope.emit({ type: 'trial.upsert', trial: next });
   await deps.progress.afterChange(scope, trialId, false);
   return next;
+}
+
+/**
+ * What a team wrote (notes, star, comments; tags when the input has none) stays when a producer's
+ * `trial.upsert` leaves it out: a training loop restating its trial's status must not wipe the
+ * comments and tags made on it.
+ */
+function keepTeamFields(trial: Trial, existing: Trial, keepTags: boolean): void {
+  if (keepTags) trial.tags = existing.tags;
+  if (trial.notes === undefined && existing.notes !== undefined) trial.notes = existing.notes;
+  if (trial.starred === undefined && existing.starred !== undefined) trial.starred = existing.starred;
+  if (trial.comments === undefined && existing.comments !== undefined) trial.comments = existing.comments;
+}
+
+/** Applies a team's edit (star, tags, a comment) to a stored trial; emits the trial as it now is. */
+export async function putTeamEdit(scope: WriteScope, edit: TeamEvent, deps: RecordDeps): Promise<Trial> {
+  const trial = await requireTrial(scope.tx, edit.trialId);
+  let edited: Trial;
+  try {
+    edited = applyTeamEdit(trial, edit);
+  } catch (err) {
+    if (err instanceof TeamEditError) throw new ValidationError(`invalid edit: ${err.message}`, err.path);
+    throw err;
+  }
+  const next = parseTrial(edited);
+  if (deps.experimentName) checkTrialLimits(next);
+  await scope.tx.upsertTrial(next);
+  const stored = (await scope.tx.getTrial(next.id)) as Trial;
+  scope.emit({ type: 'trial.upsert', trial: stored });
+  await deps.progress.afterChange(scope, next.id, false);
+  return stored;
 }
 
 /**
@@ -133,9 +165,14 @@ async function putEvent(scope: WriteScope, event: TrialEvent, deps: RecordDeps):
         await within(`batches.${i}`, () => putPoints(scope, b.trialId, b.key, points, deps));
       }
       return;
+    case 'trial.patch':
+    case 'comment.upsert':
+    case 'comment.remove':
+      await putTeamEdit(scope, event, deps);
+      return;
     default:
       throw new ValidationError(
-        `${event.type} events cannot be applied; send study.upsert, trial.upsert or metrics.append`,
+        `${event.type} events cannot be applied; send study.upsert, trial.upsert, metrics.append, trial.patch, comment.upsert or comment.remove`,
         'type',
       );
   }

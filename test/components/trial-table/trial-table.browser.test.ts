@@ -88,7 +88,7 @@ function smallStore(): TrialStore {
 async function tableOf(store: TrialStore, study = 's1'): Promise<TrialTable> {
   const el = await fixture<TrialTable>(
     html`<trial-table
-      style="--trialkit-table-height: 420px; width: 1400px"
+      style="--trialkit-table-height: 420px; width: 1960px"
       .store=${store}
       study=${study}
       mlflow-ui-url="http://127.0.0.1:5000/"
@@ -134,7 +134,7 @@ describe('<trial-table>', () => {
       expect(rowsOf(el).map((r) => r.getAttribute('aria-rowindex'))).to.deep.equal(['2', '3', '4', '5']);
     });
 
-    it('offers status, number, name, metrics (objective first), params, duration, started, flags and MLflow columns', async () => {
+    it('offers status, number, name, metrics (objective first), params, duration, started, flags, star, tags, comments and MLflow columns', async () => {
       const el = await tableOf(smallStore());
       expect(el.shownColumns.map((c) => c.id)).to.deep.equal([
         'status',
@@ -149,6 +149,9 @@ describe('<trial-table>', () => {
         'duration',
         'started',
         'flags',
+        'starred',
+        'tags',
+        'comments',
         'mlflow',
       ]);
     });
@@ -681,13 +684,13 @@ describe('<trial-table>', () => {
       const indices = rowsOf(el).map((r) => Number(r.getAttribute('aria-rowindex')));
       expect(Math.max(...indices)).to.equal(100_001);
       expect(rowsOf(el).length).to.be.lessThan(60);
-      // 32 columns do not fit in 1400 px: only cells in view have content, and scrolling right brings the rest.
+      // 35 columns do not fit in 1960 px: only cells in view have content, and scrolling right brings the rest.
       const colIndices = () =>
         [...rowsOf(el)[0].querySelectorAll('[role="gridcell"]')]
           .filter((c) => c.childElementCount || c.textContent!.trim())
           .map((c) => Number(c.getAttribute('aria-colindex')));
-      expect(el.shownColumns.length).to.equal(32);
-      expect(colIndices().length).to.be.lessThan(20);
+      expect(el.shownColumns.length).to.equal(35);
+      expect(colIndices().length).to.be.lessThan(25);
       grid.scrollLeft = grid.scrollWidth;
       await new Promise((r) => setTimeout(r, 50));
       await settle(el);

@@ -109,6 +109,18 @@ export function describeStorageConformance(
       expect(await store.getStudy('missing')).toBeUndefined();
     });
 
+    it("keeps a trial's star and comments, hostile text as it was written", async () => {
+      const s = study();
+      await store.upsertStudy(s);
+      const comments = [
+        { id: 'c1', author: 'ana', text: '<img src=x onerror=alert(1)> "quoted" ✓', createdAt: 1 },
+        { id: 'c2', author: 'bo', text: 'lr drop here', createdAt: 2, editedAt: 3, step: 3000, key: 'loss' },
+      ];
+      const t = trial(s.id, 0, { starred: true, comments, tags: { candidate: '' } });
+      await store.upsertTrial(t);
+      expect(await store.getTrial(t.id)).toEqual(t);
+    });
+
     it('stores trials by study and number, and keeps a run link navigable both ways', async () => {
       const s = study();
       await store.upsertStudy(s);
