@@ -15,6 +15,13 @@ import type {
   TrialSyncRecord,
 } from './model.js';
 
+/** One append of {@link StorageOps.appendPointsMany}. */
+export interface SeriesAppend {
+  trialId: string;
+  key: string;
+  points: ColumnarPoints;
+}
+
 /** The operations of a store; inside {@link Storage.transaction} they commit or roll back together. */
 export interface StorageOps {
   upsertStudy(study: Study): Promise<void>;
@@ -36,6 +43,12 @@ export interface StorageOps {
 
   /** Appends points to a series in bulk; resolves with the series' new length. */
   appendPoints(trialId: string, key: string, points: ColumnarPoints): Promise<number>;
+  /**
+   * Appends to many series at once, in order, in a few statements whatever their number (several
+   * appends may go to one series). Resolves with each append's series length after it, or
+   * undefined where its trial does not exist (nothing is stored for it).
+   */
+  appendPointsMany(appends: readonly SeriesAppend[]): Promise<(number | undefined)[]>;
   /** Points `from` (inclusive) to `to` (exclusive, default the end) of a series, in append order. */
   readSeries(trialId: string, key: string, from?: number, to?: number): Promise<ColumnarPoints>;
   listSeries(trialId: string): Promise<SeriesInfo[]>;

@@ -30,8 +30,10 @@ import {
   SeriesWindowQueryError,
 } from '../../../protocol/index.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
+import type { ColumnarPoints } from '../../model.js';
 import { CHUNK_POINTS } from '../schema.js';
 import type { Queryable } from './driver.js';
+import { type SeriesTail, TAIL_COLUMNS, tailPoints } from './series-tail.js';
 import {
   BUCKET_FIELDS,
   BUCKETS_PER_ROW,
@@ -43,6 +45,7 @@ import {
   KEPT,
   SERIES_LEVEL,
   SUMMARY_LEVELS,
+  withTail,
 } from './summaries.js';
 import type { CachedRow, SummaryRowCache } from './summary-cache.js';
 
@@ -55,8 +58,13 @@ interface WindowSeries {
   trialId: string;
   /** The trial's start, for relative time (undefined: the series' first timestamp). */
   startedAt: number | undefined;
-  /** The whole-series bucket; undefined when the trial has no such series. */
+  /** The whole-series bucket, tail included; undefined when the trial has no such series. */
   header: Float64Array | undefined;
+  /** The stored whole-series bucket (without the tail): what cached rows are checked against. */
+  stored: Float64Array | undefined;
+  /** Points `[0, summarized)` are in the chunks and summaries; the tail holds the rest. */
+  summarized: number;
+  tail: ColumnarPoints;
 }
 
 /** Answers a window request (checked here: a bad one throws a {@link ValidationError} naming the field). */
@@ -87,8 +95,12 @@ function checked(input: SeriesWindowQuery): SeriesWindowQuery {
 
 /** The requested trials in request order, with their start and header; checks they are the study's. */
 async function requestedSeries(db: Queryable, query: SeriesWindowQuery): Promise<WindowSeries[]> {
-  const { rows } = await db.query<{ id: string; started_at: number | null; buckets: Uint8Array | null }>(
-    `SELECT t.id, (t.data->>'startedAt')::float8 AS started_at, s.buckets FROM trial t
+  // Header and tail in one statement: one consistent view of each series.
+  const { rows } = await db.query<
+    Partial<SeriesTail> & { id: string; started_at: number | null; buckets: Uint8Array | null }
+  >(
+    `SELECT t.id, (t.data->>'startedAt')::float8 AS started_at, s.buckets, ${TAIL_COLUMNS} FROM trial t
+     LEFT JOIN metric_series m ON m.trial_id = t.id AND m.key = $2
      LEFT JOIN series_summary s ON s.trial_id = t.id AND s.key = $2 AND s.level = $3 AND s.block = 0
      WHERE t.study_id = $1 ORDER BY t.number, t.id`,
     [query.studyId, query.key, SERIES_LEVEL],
@@ -99,14 +111,22 @@ async function requestedSeries(db: Queryable, query: SeriesWindowQuery): Promise
   )
     throw new NotFoundError('study', query.studyId);
   const byId = new Map(
-    rows.map((r) => [
-      r.id,
-      {
-        trialId: r.id,
-        startedAt: r.started_at ?? undefined,
-        header: r.buckets ? decodeRow(r.buckets, 1) : undefined,
-      },
-    ]),
+    rows.map((r): [string, WindowSeries] => {
+      const stored = r.buckets ? decodeRow(r.buckets, 1) : undefined;
+      const summarized = r.summarized ?? 0;
+      const tail = r.points === undefined || r.points === null ? NO_POINTS : tailPoints(r as SeriesTail);
+      return [
+        r.id,
+        {
+          trialId: r.id,
+          startedAt: r.started_at ?? undefined,
+          header: withTail(stored, tail, summarized),
+          stored,
+          summarized,
+          tail,
+        },
+      ];
+    }),
   );
   const ids = query.trialIds ?? rows.map((r) => r.id);
   const series = [...new Set(ids)].map((id) => {
@@ -129,6 +149,12 @@ async function requestedSeries(db: Queryable, query: SeriesWindowQuery): Promise
 }
 
 type Resolved = Pick<SeriesWindow, 'from' | 'to' | 'series'>;
+
+const NO_POINTS: ColumnarPoints = {
+  steps: new Float64Array(0),
+  values: new Float64Array(0),
+  timestamps: new Float64Array(0),
+};
 
 function part(trialId: string, points: M4Points): SeriesWindowPart {
   const { steps, values, timestamps, raw } = points;
@@ -160,8 +186,14 @@ async function timeWindow(
   const points = new Map(
     stored.map((s) => {
       const own = chunks.get(s.trialId) ?? [];
-      const join = (column: 'steps' | 'vals' | 'timestamps') => concat(own.map((c) => float64s(c[column])));
-      const p = { steps: join('steps'), values: join('vals'), timestamps: join('timestamps') };
+      // The chunks up to `summarized` as read with the tail (a flush since may have moved the tail there).
+      const join = (column: 'steps' | 'vals' | 'timestamps', tail: Float64Array) =>
+        concat([concat(own.map((c) => float64s(c[column]))).subarray(0, s.summarized), tail]);
+      const p = {
+        steps: join('steps', s.tail.steps),
+        values: join('vals', s.tail.values),
+        timestamps: join('timestamps', s.tail.timestamps),
+      };
       const offset = query.x === 'relative' ? (s.startedAt ?? p.timestamps[0]) : 0;
       return [s.trialId, { p, offset }];
     }),
@@ -319,7 +351,7 @@ async function readRows(
   const cached = cache && wanted.length <= MAX_CACHED_ROWS_PER_SERIES ? cache : undefined;
   const toRead: WindowSeries[] = [];
   for (const s of series) {
-    const rows = cached && s.header ? cached.rows(s.trialId, key, s.header, wanted) : undefined;
+    const rows = cached && s.stored ? cached.rows(s.trialId, key, s.stored, wanted) : undefined;
     if (!rows) {
       toRead.push(s);
       continue;
@@ -347,9 +379,9 @@ async function readRows(
     }
     if (cached) {
       for (const s of toRead) {
-        if (!s.header) continue;
+        if (!s.stored) continue;
         const got = read.get(s.trialId);
-        cached.keep(s.trialId, key, s.header, new Map(wanted.map((at) => [at, got?.get(at) ?? null])));
+        cached.keep(s.trialId, key, s.stored, new Map(wanted.map((at) => [at, got?.get(at) ?? null])));
       }
     }
   }
@@ -483,6 +515,17 @@ async function stepWindow(
     acc.offer(column, step, step, value, timestamp, index);
     acc.tally(1);
   });
+  // The tails: points in no bucket yet, offered one by one.
+  for (const s of stored) {
+    const acc = accumulators.get(s.trialId) as M4Accumulator;
+    const { steps, values, timestamps } = s.tail;
+    for (let i = 0; i < steps.length; i++) {
+      const column = columnOf(steps[i], from, to, columns);
+      if (column < 0) continue;
+      acc.offer(column, steps[i], steps[i], values[i], timestamps[i], s.summarized + i);
+      acc.tally(1);
+    }
+  }
   return {
     from,
     to,
