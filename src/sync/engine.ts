@@ -23,6 +23,7 @@ import { type EnqueueOptions, SyncProgress } from './engine/progress.js';
 import {
   putEvents,
   putNotes,
+  putPoints,
   putStudy,
   putTrial,
   type RecordDeps,
@@ -60,6 +61,11 @@ export interface SyncEngineOptions {
   pollIntervalMs?: number;
   /** Job retries: attempts, backoff base and cap. */
   retry?: Partial<RetryPolicy>;
+  /**
+   * Store appends called while the engine is writing together, in one transaction (group commit).
+   * Default true; false writes each `appendMetrics` in its own transaction (to measure the gain).
+   */
+  groupAppends?: boolean;
   /** Receives what a `subscribe` listener threw (the other listeners still get the event). Default: `console.error`. */
   onListenerError?(error: unknown, event: TrialEvent): void;
 }
@@ -199,7 +205,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const engine: SyncEngine = {
     upsertStudy: (input) => write((scope) => putStudy(scope, input, records)),
     upsertTrial: (input) => write((scope) => putTrial(scope, input, records)),
-    appendMetrics: (trialId, key, points) => appends.append(trialId, key, points),
+    appendMetrics: (trialId, key, points) =>
+      options.groupAppends === false
+        ? write((scope) => putPoints(scope, trialId, key, points, records))
+        : appends.append(trialId, key, points),
     setTrialNotes: (trialId, notes) => write((scope) => putNotes(scope, trialId, notes, records)),
     applyEvents: (events) => write((scope) => putEvents(scope, events, records)),
 

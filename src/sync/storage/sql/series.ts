@@ -161,7 +161,7 @@ async function appendMany(
     const points = s.parts.length === 1 ? s.parts[0] : concatPoints(s.parts);
     const n = points.steps.length;
     if (n === 0) continue;
-    if (row.points + n - row.summarized < options.tailPoints)
+    if (row.points + n - row.summarized < tailLimit(s.trialId, s.key, options.tailPoints))
       tails.push({ trialId: s.trialId, key: s.key, points });
     else await flush(q, row, points, options);
   }
@@ -192,6 +192,19 @@ async function appendMany(
     running.set(id, total);
     return total;
   });
+}
+
+/**
+ * How many points a series' tail may hold: between half of `tailPoints` and all of it, fixed per
+ * series, so series appended in lockstep (one point each per round) do not all flush in one round.
+ */
+function tailLimit(trialId: string, key: string, tailPoints: number): number {
+  if (tailPoints <= 1) return tailPoints;
+  let hash = 2166136261;
+  for (const text of [trialId, key])
+    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
+  const half = Math.floor(tailPoints / 2);
+  return tailPoints - ((hash >>> 0) % half);
 }
 
 /** Writes a locked series' tail and `points` to its chunks and summaries; the tail is left empty. */
