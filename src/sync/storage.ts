@@ -69,6 +69,8 @@ export interface StorageOps {
 
   /** Queues a job, or merges it into the queued job of the same subject and action. */
   enqueueJob(job: NewJob): Promise<{ id: number; coalesced: boolean }>;
+  /** {@link enqueueJob} for many jobs in one statement (at most one per subject and action), results in order. */
+  enqueueJobs(jobs: readonly NewJob[]): Promise<{ id: number; coalesced: boolean }[]>;
   /** Leases the next due job whose subject no other worker holds; re-queues expired leases first. */
   claimJob(leaseMs: number): Promise<JobRecord | undefined>;
   /** Extends a lease; false if the job is no longer held with that token. */

@@ -116,6 +116,26 @@ describe('group commit of appendMetrics', () => {
     expect(events.map((ev) => ev.seq)).toEqual(events.map((_, i) => events[0].seq + i));
   });
 
+  it("queues each changed trial's push once per group, with sync on", async () => {
+    const e = fixture.engine({ enabled: true });
+    // Trials written straight to the store: no push queued yet.
+    const ts = await setup(3, fixture.storage);
+    const mine = async () =>
+      (await fixture.storage.listJobs('queued')).filter((j) => ts.some((t) => j.subject === `trial:${t.id}`));
+    const events: TrialEvent[] = [];
+    e.subscribe((event) => events.push(event));
+    await Promise.all([
+      e.appendMetrics(ts[0].id, 'loss', curve(1)),
+      e.appendMetrics(ts[1].id, 'loss', curve(1)),
+      e.appendMetrics(ts[0].id, 'acc', curve(1)),
+    ]);
+    const queued = await mine();
+    expect(queued.map((j) => j.subject).sort()).toEqual([`trial:${ts[0].id}`, `trial:${ts[1].id}`].sort());
+    expect(
+      events.filter((ev) => ev.type === 'sync.state').map((ev) => ev.type === 'sync.state' && ev.trialId),
+    ).toEqual([ts[0].id, ts[1].id]);
+  });
+
   it('keeps call order with other writes: an append after a trial upsert sees the trial', async () => {
     const e = fixture.engine();
     const s = await e.upsertStudy(study());

@@ -105,7 +105,7 @@ export async function putColumnsMany(
     }
     settled.push({ status: 'fulfilled', value: total });
   }
-  for (const trialId of changed) await deps.progress.afterChange(scope, trialId, false);
+  await deps.progress.afterChangeMany(scope, [...changed]);
   return settled;
 }
 
