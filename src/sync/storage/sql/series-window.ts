@@ -13,9 +13,13 @@
  * index span of those buckets, which may hold more).
  * x = 'time' and 'relative' read every raw point of the requested series: O(points), exact.
  *
+ * A series' newest points, its tail (see `series.ts`), are in no bucket yet: they come with the
+ * series' header, in the same statement, and are offered one by one.
+ *
  * Statements run outside a transaction, so writes never wait for a window. Points are only
  * appended and raw reads go by the index ranges of the buckets read, so a window is consistent
- * with the buckets as they were read even while appends go on.
+ * with the buckets as they were read even while appends go on. (A tail flushed meanwhile may reach
+ * the window twice, from the buckets and from the tail as read: the same points, kept once.)
  */
 import {
   columnOf,
