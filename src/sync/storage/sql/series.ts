@@ -31,13 +31,11 @@ export interface SeriesOptions {
   tailPoints: number;
 }
 
-/** A series row locked for an append. */
-interface Locked {
+/** A series row locked for an append, with its tail. */
+interface Locked extends SeriesTail {
   trial_id: string;
   key: string;
-  points: number;
   chunks: number;
-  summarized: number;
 }
 
 const seriesId = (trialId: string, key: string) => `${trialId}\u0000${key}`;
@@ -121,10 +119,11 @@ export function seriesQueries(db: Db, options: SeriesOptions): SeriesQueries {
 }
 
 /**
- * Appends to many series in one transaction, one statement per kind whatever their number: lock
- * (or create) every series row, then extend the tails of the series whose tail stays short. A
- * series whose tail fills is flushed on its own (once per `tailPoints` points). With `checkTrial`,
- * appends to a trial that does not exist store nothing and resolve undefined.
+ * Appends to many series in one transaction, one statement per kind whatever their number. First
+ * the tails of the series whose tail has room are extended, in one statement (the common case, and
+ * then the only one). The others are locked (or created) in one statement; a new series' points go
+ * to its tail, and a series whose tail fills is flushed on its own (once per `tailPoints` points).
+ * With `checkTrial`, appends to a trial that does not exist store nothing and resolve undefined.
  */
 async function appendMany(
   q: Queryable,
@@ -132,7 +131,7 @@ async function appendMany(
   checkTrial: boolean,
   options: SeriesOptions,
 ): Promise<(number | undefined)[]> {
-  // Appends to one series are merged, in order: a statement may lock a row only once.
+  // Appends to one series are merged, in order: a statement may change a row only once.
   const merged = new Map<string, { trialId: string; key: string; parts: ColumnarPoints[] }>();
   for (const a of appends) {
     const id = seriesId(a.trialId, a.key);
@@ -141,57 +140,85 @@ async function appendMany(
     else merged.set(id, { trialId: a.trialId, key: a.key, parts: [a.points] });
   }
   // Rows are locked in (trial, key) order, so processes appending to the same series do not deadlock.
-  const series = [...merged.values()].sort((a, b) =>
-    a.trialId === b.trialId ? (a.key < b.key ? -1 : 1) : a.trialId < b.trialId ? -1 : 1,
-  );
-  const { rows } = await q.query<Locked>(
-    `INSERT INTO metric_series (trial_id, key)
-     SELECT u.trial_id, u.key FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(trial_id, key, ord)
-     ${checkTrial ? 'WHERE EXISTS (SELECT 1 FROM trial t WHERE t.id = u.trial_id)' : ''}
-     ORDER BY u.ord
-     ON CONFLICT (trial_id, key) DO UPDATE SET points = metric_series.points
-     RETURNING trial_id, key, points, chunks, summarized`,
-    [series.map((s) => s.trialId), series.map((s) => s.key)],
-  );
-  const locked = new Map(rows.map((r) => [seriesId(r.trial_id, r.key), r]));
-  const tails: { trialId: string; key: string; points: ColumnarPoints }[] = [];
-  for (const s of series) {
-    const row = locked.get(seriesId(s.trialId, s.key));
-    if (!row) continue;
-    const points = s.parts.length === 1 ? s.parts[0] : concatPoints(s.parts);
-    const n = points.steps.length;
-    if (n === 0) continue;
-    if (row.points + n - row.summarized < tailLimit(s.trialId, s.key, options.tailPoints))
-      tails.push({ trialId: s.trialId, key: s.key, points });
-    else await flush(q, row, points, options);
+  const series = [...merged.values()]
+    .sort((a, b) => (a.trialId === b.trialId ? (a.key < b.key ? -1 : 1) : a.trialId < b.trialId ? -1 : 1))
+    .map((s) => ({ ...s, points: s.parts.length === 1 ? s.parts[0] : concatPoints(s.parts) }));
+  /** Each series' length before this call (absent: its trial does not exist). */
+  const before = new Map<string, number>();
+  let rest = series;
+  if (options.tailPoints > 0) {
+    const small = series.filter((s) => s.points.steps.length > 0);
+    const rows = await extendTails(q, small, options.tailPoints);
+    const counts = new Map(small.map((s) => [seriesId(s.trialId, s.key), s.points.steps.length]));
+    for (const r of rows) {
+      const id = seriesId(r.trial_id, r.key);
+      before.set(id, r.points - (counts.get(id) as number));
+    }
+    rest = series.filter((s) => !before.has(seriesId(s.trialId, s.key)));
   }
-  if (tails.length > 0) {
-    await q.query(
-      `UPDATE metric_series m SET points = m.points + u.n, tail_steps = m.tail_steps || u.steps,
-         tail_vals = m.tail_vals || u.vals, tail_timestamps = m.tail_timestamps || u.timestamps
-       FROM unnest($1::text[], $2::text[], $3::int[], $4::bytea[], $5::bytea[], $6::bytea[])
-         AS u(trial_id, key, n, steps, vals, timestamps)
-       WHERE m.trial_id = u.trial_id AND m.key = u.key`,
-      [
-        tails.map((t) => t.trialId),
-        tails.map((t) => t.key),
-        tails.map((t) => t.points.steps.length),
-        tails.map((t) => bytes(t.points.steps)),
-        tails.map((t) => bytes(t.points.values)),
-        tails.map((t) => bytes(t.points.timestamps)),
-      ],
+  if (rest.length > 0) {
+    const { rows } = await q.query<Locked>(
+      `INSERT INTO metric_series AS m (trial_id, key)
+       SELECT u.trial_id, u.key FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(trial_id, key, ord)
+       ${checkTrial ? 'WHERE EXISTS (SELECT 1 FROM trial t WHERE t.id = u.trial_id)' : ''}
+       ORDER BY u.ord
+       ON CONFLICT (trial_id, key) DO UPDATE SET points = m.points
+       RETURNING m.trial_id, m.key, m.chunks, ${TAIL_COLUMNS}`,
+      [rest.map((s) => s.trialId), rest.map((s) => s.key)],
     );
+    const locked = new Map(rows.map((r) => [seriesId(r.trial_id, r.key), r]));
+    const tails: typeof rest = [];
+    for (const s of rest) {
+      const row = locked.get(seriesId(s.trialId, s.key));
+      if (!row) continue;
+      before.set(seriesId(s.trialId, s.key), row.points);
+      const n = s.points.steps.length;
+      if (n === 0) continue;
+      if (row.points + n - row.summarized < tailLimit(s.trialId, s.key, options.tailPoints)) tails.push(s);
+      else await flush(q, row, s.points, options);
+    }
+    await extendTails(q, tails, Number.POSITIVE_INFINITY);
   }
   // Each append's series length after it, in the order given.
-  const running = new Map<string, number>();
   return appends.map((a) => {
     const id = seriesId(a.trialId, a.key);
-    const row = locked.get(id);
-    if (!row) return undefined;
-    const total = (running.get(id) ?? row.points) + a.points.steps.length;
-    running.set(id, total);
-    return total;
+    const length = before.get(id);
+    if (length === undefined) return undefined;
+    before.set(id, length + a.points.steps.length);
+    return length + a.points.steps.length;
   });
+}
+
+/**
+ * Appends each series' points to its tail where the tail stays under its limit (`tailPoints`:
+ * see {@link tailLimit}), in one statement; returns the rows extended, with their new length.
+ */
+async function extendTails(
+  q: Queryable,
+  series: readonly { trialId: string; key: string; points: ColumnarPoints }[],
+  tailPoints: number,
+): Promise<{ trial_id: string; key: string; points: number }[]> {
+  if (series.length === 0) return [];
+  const limit = (s: { trialId: string; key: string }) =>
+    Number.isFinite(tailPoints) ? tailLimit(s.trialId, s.key, tailPoints) : 2 ** 31 - 1;
+  const { rows } = await q.query<{ trial_id: string; key: string; points: number }>(
+    `UPDATE metric_series m SET points = m.points + u.n, tail_steps = m.tail_steps || u.steps,
+       tail_vals = m.tail_vals || u.vals, tail_timestamps = m.tail_timestamps || u.timestamps
+     FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::bytea[], $6::bytea[], $7::bytea[])
+       AS u(trial_id, key, n, lim, steps, vals, timestamps)
+     WHERE m.trial_id = u.trial_id AND m.key = u.key AND m.points + u.n - m.summarized < u.lim
+     RETURNING m.trial_id, m.key, m.points`,
+    [
+      series.map((s) => s.trialId),
+      series.map((s) => s.key),
+      series.map((s) => s.points.steps.length),
+      series.map(limit),
+      series.map((s) => bytes(s.points.steps)),
+      series.map((s) => bytes(s.points.values)),
+      series.map((s) => bytes(s.points.timestamps)),
+    ],
+  );
+  return rows;
 }
 
 /**
@@ -215,14 +242,7 @@ async function flush(
   options: SeriesOptions,
 ): Promise<void> {
   const { trial_id: trialId, key } = row;
-  let all = points;
-  if (row.points > row.summarized) {
-    const { rows } = await q.query<SeriesTail>(
-      `SELECT ${TAIL_COLUMNS} FROM metric_series m WHERE trial_id = $1 AND key = $2`,
-      [trialId, key],
-    );
-    all = concatPoints([tailPoints(rows[0]), points]);
-  }
+  const all = row.points > row.summarized ? concatPoints([tailPoints(row), points]) : points;
   const n = all.steps.length;
   let { summarized: total, chunks } = row;
   let done = 0;
