@@ -5,7 +5,8 @@
 // PostgreSQL with TRIALKIT_PG_URL) and per write path, all in this process: ms per append,
 // appends/s, and a round's p50/p95/max latency. The paths: today's (each append its own
 // transaction, written through to the chunks and summaries at once), the same with summaries off
-// (the old baseline), the small tail alone, group commit alone, and both (the default).
+// (the old baseline), the small tail alone, group commit alone, and both (the default); `PATHS`
+// picks some of them by index.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +36,10 @@ const PATHS: Path[] = [
   { name: 'tail + group commit (new default)', store: {}, group: true },
   { name: 'tail + group commit, summaries off', store: { summaries: false }, group: true },
 ];
+
+/** `PATHS=0,4`: only those paths (indices into the list above); all by default. */
+const ONLY = process.env.PATHS?.split(',').map(Number);
+const paths = ONLY ? PATHS.filter((_, i) => ONLY.includes(i)) : PATHS;
 
 interface Backend {
   name: string;
@@ -166,10 +171,10 @@ for (const backend of backends) {
     console.log(`\n${backend.name}, ${trials} series`);
     let today: Result | undefined;
     let baseline: Result | undefined;
-    for (const path of PATHS) {
+    for (const path of paths) {
       const r = await run(backend, path, trials);
-      if (!today) today = r;
-      else if (!baseline) baseline = r;
+      if (path === PATHS[0]) today = r;
+      if (path === PATHS[1]) baseline = r;
       const vs = (b: Result | undefined) => (b ? `${(b.msPerAppend / r.msPerAppend).toFixed(1)}x` : '-');
       console.log(
         `  ${path.name.padEnd(38)} ${r.msPerAppend.toFixed(3).padStart(7)} ms/append ${r.perSecond.toFixed(0).padStart(7)} appends/s` +
