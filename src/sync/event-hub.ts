@@ -27,10 +27,16 @@ export class EventHub {
   private seq = 0;
   private readonly listeners = new Set<EventListener>();
   private tail: Promise<unknown> = Promise.resolve();
+  private queuedCount = 0;
 
   /** The seq of the last event emitted (0 before the first). */
   get lastSeq(): number {
     return this.seq;
+  }
+
+  /** How many writes and exclusive runs were ever queued: tells whether one was queued since a moment. */
+  get queued(): number {
+    return this.queuedCount;
   }
 
   get listenerCount(): number {
@@ -59,6 +65,7 @@ export class EventHub {
   }
 
   private serially<T>(fn: () => Promise<T>): Promise<T> {
+    this.queuedCount++;
     const run = this.tail.then(fn);
     this.tail = run.catch(() => {});
     return run;

@@ -34,6 +34,6 @@ export { STUDY_ID_TAG, TRIAL_ID_TAG, toRunStatus } from './mapping.js';
 export { MlflowLimitError } from './mlflow-limits.js';
 export * from './model.js';
 export { createMemoryStorage } from './storage/memory.js';
-export type { Storage, StorageOps } from './storage.js';
+export type { SeriesAppend, Storage, StorageOps } from './storage.js';
 export type { MetricPointInput } from './validate.js';
 export { DEFAULT_JOB_RETRY, type RetryPolicy } from './worker.js';

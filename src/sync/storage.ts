@@ -15,6 +15,13 @@ import type {
   TrialSyncRecord,
 } from './model.js';
 
+/** One append of {@link StorageOps.appendPointsMany}. */
+export interface SeriesAppend {
+  trialId: string;
+  key: string;
+  points: ColumnarPoints;
+}
+
 /** The operations of a store; inside {@link Storage.transaction} they commit or roll back together. */
 export interface StorageOps {
   upsertStudy(study: Study): Promise<void>;
@@ -36,6 +43,12 @@ export interface StorageOps {
 
   /** Appends points to a series in bulk; resolves with the series' new length. */
   appendPoints(trialId: string, key: string, points: ColumnarPoints): Promise<number>;
+  /**
+   * Appends to many series at once, in order, in a few statements whatever their number (several
+   * appends may go to one series). Resolves with each append's series length after it, or
+   * undefined where its trial does not exist (nothing is stored for it).
+   */
+  appendPointsMany(appends: readonly SeriesAppend[]): Promise<(number | undefined)[]>;
   /** Points `from` (inclusive) to `to` (exclusive, default the end) of a series, in append order. */
   readSeries(trialId: string, key: string, from?: number, to?: number): Promise<ColumnarPoints>;
   listSeries(trialId: string): Promise<SeriesInfo[]>;
@@ -56,6 +69,8 @@ export interface StorageOps {
 
   /** Queues a job, or merges it into the queued job of the same subject and action. */
   enqueueJob(job: NewJob): Promise<{ id: number; coalesced: boolean }>;
+  /** {@link enqueueJob} for many jobs in one statement (at most one per subject and action), results in order. */
+  enqueueJobs(jobs: readonly NewJob[]): Promise<{ id: number; coalesced: boolean }[]>;
   /** Leases the next due job whose subject no other worker holds; re-queues expired leases first. */
   claimJob(leaseMs: number): Promise<JobRecord | undefined>;
   /** Extends a lease; false if the job is no longer held with that token. */

@@ -69,6 +69,18 @@ export class SyncProgress {
     }
   }
 
+  /** {@link afterChange} for many existing trials at once (a group of appends), their pushes queued in one statement. */
+  async afterChangeMany(scope: WriteScope, trialIds: readonly string[]): Promise<void> {
+    if (!this.deps.enabled || !this.deps.autoSync || trialIds.length === 0) return;
+    const jobs = trialIds.map((trialId) => ({
+      ...describeJob('trial.push', { trialId }),
+      maxAttempts: this.deps.retry.maxAttempts,
+    }));
+    const results = await scope.tx.enqueueJobs(jobs);
+    for (const [i, result] of results.entries())
+      if (!result.coalesced) await this.setState(scope, trialIds[i], 'pending');
+  }
+
   /** The worker's hooks: `run` does the job, the others publish the state of the job's trial. */
   workerHooks(run: WorkerHooks['run']): WorkerHooks {
     return {

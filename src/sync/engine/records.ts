@@ -9,6 +9,7 @@ import { NotFoundError, SyncError, ValidationError } from '../errors.js';
 import { requireTrial } from '../lookup.js';
 import { checkExperimentName, checkTrialLimits } from '../mlflow-limits.js';
 import type { Study, StudyInput, Trial, TrialInput } from '../model.js';
+import type { SeriesAppend } from '../storage.js';
 import { type MetricPointInput, parseMetricKey, parseStudy, parseTrial, toColumns } from '../validate.js';
 import type { SyncProgress } from './progress.js';
 
@@ -65,14 +66,48 @@ export async function putPoints(
   deps: RecordDeps,
 ): Promise<number> {
   parseMetricKey(key);
-  const columns = toColumns(points);
+  return putColumns(scope, { trialId, key, points: toColumns(points) }, deps);
+}
+
+/** Appends points already checked (a valid key, valid points) to a series of an existing trial. */
+export async function putColumns(scope: WriteScope, append: SeriesAppend, deps: RecordDeps): Promise<number> {
+  const { trialId, key, points } = append;
   await requireTrial(scope.tx, trialId);
-  const total = await scope.tx.appendPoints(trialId, key, columns);
-  if (columns.steps.length) {
-    await scope.points(trialId, key, total - columns.steps.length, total, columns);
+  const total = await scope.tx.appendPoints(trialId, key, points);
+  if (points.steps.length) {
+    await scope.points(trialId, key, total - points.steps.length, total, points);
     await deps.progress.afterChange(scope, trialId, false);
   }
   return total;
+}
+
+/**
+ * Appends checked points of many callers in a few statements; each append to a trial that does
+ * not exist is rejected with a NotFoundError and stores nothing, the others land. Events go out
+ * per append, in order; each changed trial's push is queued once.
+ */
+export async function putColumnsMany(
+  scope: WriteScope,
+  appends: readonly SeriesAppend[],
+  deps: RecordDeps,
+): Promise<PromiseSettledResult<number>[]> {
+  const totals = await scope.tx.appendPointsMany(appends);
+  const changed = new Set<string>();
+  const settled: PromiseSettledResult<number>[] = [];
+  for (const [i, { trialId, key, points }] of appends.entries()) {
+    const total = totals[i];
+    if (total === undefined) {
+      settled.push({ status: 'rejected', reason: new NotFoundError('trial', trialId) });
+      continue;
+    }
+    if (points.steps.length) {
+      await scope.points(trialId, key, total - points.steps.length, total, points);
+      changed.add(trialId);
+    }
+    settled.push({ status: 'fulfilled', value: total });
+  }
+  await deps.progress.afterChangeMany(scope, [...changed]);
+  return settled;
 }
 
 export async function putNotes(

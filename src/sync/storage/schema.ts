@@ -94,6 +94,18 @@ export const MIGRATIONS: readonly string[] = [
   // Series written before migration 2 have no summaries: they are computed from their points, in
   // code, once this migration's statement ran (see BACKFILL_SUMMARIES_VERSION).
   `SELECT 'backfill series summaries';`,
+  // A series' newest points wait in a small tail on its own row (sql/series.ts): a one-point append
+  // then updates that row alone, instead of its last chunk (up to 3 x 32 KiB) and summary rows.
+  // Points [0, summarized) are in the chunks and summaries, [summarized, points) in the tail. Rows
+  // stay inline up to a page, so the tail is neither compressed nor moved out of line.
+  `
+  ALTER TABLE metric_series ADD COLUMN summarized integer NOT NULL DEFAULT 0;
+  ALTER TABLE metric_series ADD COLUMN tail_steps bytea NOT NULL DEFAULT ''::bytea;
+  ALTER TABLE metric_series ADD COLUMN tail_vals bytea NOT NULL DEFAULT ''::bytea;
+  ALTER TABLE metric_series ADD COLUMN tail_timestamps bytea NOT NULL DEFAULT ''::bytea;
+  UPDATE metric_series SET summarized = points;
+  ALTER TABLE metric_series SET (toast_tuple_target = 8160);
+  `,
 ];
 
 /** The migration whose version has series without summaries get them (sql/summary-backfill.ts). */

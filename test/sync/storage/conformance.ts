@@ -281,6 +281,21 @@ export function describeStorageConformance(
         await clearQueue();
       });
 
+      it('queues many jobs in one call, coalescing each as one by one would', async () => {
+        const [a, b, c] = [newJob(), newJob(), newJob()];
+        const first = await store.enqueueJob(b);
+        const results = await store.enqueueJobs([c, b, a]);
+        expect(results[1]).toEqual({ id: first.id, coalesced: true });
+        expect(results.map((r) => r.coalesced)).toEqual([false, true, false]);
+        expect(new Set(results.map((r) => r.id)).size).toBe(3);
+        expect(await store.enqueueJobs([a, c])).toEqual([
+          { id: results[2].id, coalesced: true },
+          { id: results[0].id, coalesced: true },
+        ]);
+        expect(await store.enqueueJobs([])).toEqual([]);
+        await clearQueue();
+      });
+
       it('claims a due job under a lease, one worker per subject', async () => {
         const job = newJob();
         const { id } = await store.enqueueJob(job);

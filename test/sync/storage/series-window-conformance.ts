@@ -237,6 +237,59 @@ export function describeSeriesWindows(
       }
     }, 300_000);
 
+    it('stays exact while small appends, many series at a time, wait in the series tails', async () => {
+      for (let seed = 21; seed <= 24; seed++) {
+        const random = seededRandom(seed);
+        const s = study();
+        await store.upsertStudy(s);
+        const trials = Array.from({ length: 3 }, (_, i) => trial(s.id, i));
+        for (const t of trials) await store.upsertTrial(t);
+        const series = trials.map(() => randomSeries(random));
+        const at = trials.map(() => 0);
+        let round = 0;
+        while (at.some((a, i) => a < series[i].steps.length)) {
+          // One call: a few small appends per trial (sometimes two to one series), and one to a missing trial.
+          const appends = trials.flatMap((t, i) =>
+            Array.from({ length: int(random, 0, 2) }, () => {
+              const end = Math.min(series[i].steps.length, at[i] + int(random, 1, 60));
+              const points = slice(series[i], at[i], end);
+              at[i] = end;
+              return { trialId: t.id, key: 'loss', points };
+            }),
+          );
+          const missing = { trialId: 'no-such-trial', key: 'loss', points: slice(series[0], 0, 1) };
+          const totals = await store.appendPointsMany([...appends, missing]);
+          expect(totals[totals.length - 1]).toBeUndefined();
+          if (round++ % 25 !== 0) continue;
+          const raw = await Promise.all(trials.map((t) => store.readSeries(t.id, 'loss')));
+          raw.forEach((r, i) => {
+            expect(Array.from(r.steps), `seed ${seed}`).toEqual(
+              Array.from(series[i].steps.subarray(0, at[i])),
+            );
+          });
+          if (raw.every((r) => r.steps.length === 0)) continue;
+          const part = await store.readSeries(trials[0].id, 'loss', Math.floor(at[0] / 3), at[0] - 1);
+          expect(Array.from(part.values)).toEqual(
+            Array.from(series[0].values.subarray(Math.floor(at[0] / 3), Math.max(0, at[0] - 1))),
+          );
+          const x = pick(random, ['step', 'step', 'time'] as const);
+          const columns = pick(random, [1, 16, 100]);
+          const window = await store.getSeriesWindow({ studyId: s.id, key: 'loss', x, columns });
+          for (const [i, p] of window.series.entries()) {
+            const expected = m4Columns(raw[i], x, window.from, window.to, columns);
+            expect({ ...p }, `seed ${seed}, round ${round}`).toEqual({
+              trialId: trials[i].id,
+              exact: true,
+              ...expected,
+            });
+          }
+          const summaries = await store.getSeriesSummaries(s.id);
+          expect(summaries.map((m) => m.count)).toEqual(raw.map((r) => r.steps.length).filter((n) => n > 0));
+        }
+        expect(await store.readSeries(trials[2].id, 'loss')).toEqual(series[2]);
+      }
+    }, 300_000);
+
     it('keeps count, first, last, min and max of every series', async () => {
       const random = seededRandom(99);
       const s = study();

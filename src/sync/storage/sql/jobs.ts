@@ -40,6 +40,7 @@ function toJob(row: JobRow): JobRecord {
 export type JobQueries = Pick<
   StorageOps,
   | 'enqueueJob'
+  | 'enqueueJobs'
   | 'claimJob'
   | 'renewLease'
   | 'completeJob'
@@ -69,6 +70,35 @@ export function jobQueries(db: Db): JobQueries {
         [job.action, job.subject, JSON.stringify(job.payload), job.maxAttempts, job.delayMs ?? 0],
       );
       return rows[0];
+    },
+
+    async enqueueJobs(jobs: readonly NewJob[]): Promise<{ id: number; coalesced: boolean }[]> {
+      if (jobs.length === 0) return [];
+      // In subject order, so processes queueing for the same trials do not deadlock.
+      const order = jobs.map((_, i) => i).sort((a, b) => (jobs[a].subject < jobs[b].subject ? -1 : 1));
+      const rows = await q<{ id: number; action: string; subject: string; coalesced: boolean }>(
+        `INSERT INTO job (action, subject, payload, state, max_attempts, run_at)
+       SELECT u.action, u.subject, u.payload::jsonb, 'queued', u.max_attempts, now() + u.delay * interval '1 millisecond'
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::float8[]) WITH ORDINALITY
+         AS u(action, subject, payload, max_attempts, delay, ord)
+       ORDER BY u.ord
+       ON CONFLICT (subject, action) WHERE state = 'queued' DO UPDATE SET
+         run_at = CASE WHEN job.attempts = 0 THEN least(job.run_at, EXCLUDED.run_at) ELSE job.run_at END,
+         payload = EXCLUDED.payload, updated_at = now()
+       RETURNING id, action, subject, (xmax <> 0) AS coalesced`,
+        [
+          order.map((i) => jobs[i].action),
+          order.map((i) => jobs[i].subject),
+          order.map((i) => JSON.stringify(jobs[i].payload)),
+          order.map((i) => jobs[i].maxAttempts),
+          order.map((i) => jobs[i].delayMs ?? 0),
+        ],
+      );
+      const byJob = new Map(rows.map((r) => [`${r.action}\u0000${r.subject}`, r]));
+      return jobs.map((j) => {
+        const r = byJob.get(`${j.action}\u0000${j.subject}`) as (typeof rows)[number];
+        return { id: r.id, coalesced: r.coalesced };
+      });
     },
 
     claimJob(leaseMs: number): Promise<JobRecord | undefined> {

@@ -13,9 +13,13 @@
  * index span of those buckets, which may hold more).
  * x = 'time' and 'relative' read every raw point of the requested series: O(points), exact.
  *
+ * A series' newest points, its tail (see `series.ts`), are in no bucket yet: they come with the
+ * series' header, in the same statement, and are offered one by one.
+ *
  * Statements run outside a transaction, so writes never wait for a window. Points are only
  * appended and raw reads go by the index ranges of the buckets read, so a window is consistent
- * with the buckets as they were read even while appends go on.
+ * with the buckets as they were read even while appends go on. (A tail flushed meanwhile may reach
+ * the window twice, from the buckets and from the tail as read: the same points, kept once.)
  */
 import {
   columnOf,
@@ -34,6 +38,7 @@ import type { ColumnarPoints } from '../../model.js';
 import { CHUNK_POINTS } from '../schema.js';
 import type { ChunkCache } from './chunk-cache.js';
 import type { Queryable } from './driver.js';
+import { type SeriesTail, TAIL_COLUMNS, tailPoints } from './series-tail.js';
 import {
   BUCKET_FIELDS,
   BUCKETS_PER_ROW,
@@ -45,6 +50,7 @@ import {
   KEPT,
   SERIES_LEVEL,
   SUMMARY_LEVELS,
+  withTail,
 } from './summaries.js';
 import type { CachedRow, SummaryRowCache } from './summary-cache.js';
 
@@ -63,8 +69,13 @@ interface WindowSeries {
   trialId: string;
   /** The trial's start, for relative time (undefined: the series' first timestamp). */
   startedAt: number | undefined;
-  /** The whole-series bucket; undefined when the trial has no such series. */
+  /** The whole-series bucket, tail included; undefined when the trial has no such series. */
   header: Float64Array | undefined;
+  /** The stored whole-series bucket (without the tail): what cached rows are checked against. */
+  stored: Float64Array | undefined;
+  /** Points `[0, summarized)` are in the chunks and summaries; the tail holds the rest. */
+  summarized: number;
+  tail: ColumnarPoints;
 }
 
 /** Answers a window request (checked here: a bad one throws a {@link ValidationError} naming the field). */
@@ -95,8 +106,12 @@ function checked(input: SeriesWindowQuery): SeriesWindowQuery {
 
 /** The requested trials in request order, with their start and header; checks they are the study's. */
 async function requestedSeries(db: Queryable, query: SeriesWindowQuery): Promise<WindowSeries[]> {
-  const { rows } = await db.query<{ id: string; started_at: number | null; buckets: Uint8Array | null }>(
-    `SELECT t.id, (t.data->>'startedAt')::float8 AS started_at, s.buckets FROM trial t
+  // Header and tail in one statement: one consistent view of each series.
+  const { rows } = await db.query<
+    Partial<SeriesTail> & { id: string; started_at: number | null; buckets: Uint8Array | null }
+  >(
+    `SELECT t.id, (t.data->>'startedAt')::float8 AS started_at, s.buckets, ${TAIL_COLUMNS} FROM trial t
+     LEFT JOIN metric_series m ON m.trial_id = t.id AND m.key = $2
      LEFT JOIN series_summary s ON s.trial_id = t.id AND s.key = $2 AND s.level = $3 AND s.block = 0
      WHERE t.study_id = $1 ORDER BY t.number, t.id`,
     [query.studyId, query.key, SERIES_LEVEL],
@@ -107,14 +122,22 @@ async function requestedSeries(db: Queryable, query: SeriesWindowQuery): Promise
   )
     throw new NotFoundError('study', query.studyId);
   const byId = new Map(
-    rows.map((r) => [
-      r.id,
-      {
-        trialId: r.id,
-        startedAt: r.started_at ?? undefined,
-        header: r.buckets ? decodeRow(r.buckets, 1) : undefined,
-      },
-    ]),
+    rows.map((r): [string, WindowSeries] => {
+      const stored = r.buckets ? decodeRow(r.buckets, 1) : undefined;
+      const summarized = r.summarized ?? 0;
+      const tail = r.points === undefined || r.points === null ? NO_POINTS : tailPoints(r as SeriesTail);
+      return [
+        r.id,
+        {
+          trialId: r.id,
+          startedAt: r.started_at ?? undefined,
+          header: withTail(stored, tail, summarized),
+          stored,
+          summarized,
+          tail,
+        },
+      ];
+    }),
   );
   const ids = query.trialIds ?? rows.map((r) => r.id);
   const series = [...new Set(ids)].map((id) => {
@@ -138,6 +161,12 @@ async function requestedSeries(db: Queryable, query: SeriesWindowQuery): Promise
 
 type Resolved = Pick<SeriesWindow, 'from' | 'to' | 'series'>;
 
+const NO_POINTS: ColumnarPoints = {
+  steps: new Float64Array(0),
+  values: new Float64Array(0),
+  timestamps: new Float64Array(0),
+};
+
 function part(trialId: string, points: M4Points): SeriesWindowPart {
   const { steps, values, timestamps, raw } = points;
   return { trialId, exact: true, raw, steps, values, timestamps };
@@ -154,25 +183,19 @@ async function timeWindow(
   { chunks: cache }: WindowCaches = {},
 ): Promise<Resolved> {
   const stored = series.filter((s) => s.header);
-  // Every point of every series, as far as its header counts: whole chunks, from the cache where held.
+  // Every point of every series: those below `summarized` from whole chunks (the cache's where it
+  // holds them), then the tail as read with the header (a flush since may have moved it to a chunk).
   const ranges: IndexRanges = new Map();
+  const columns = new Map<string, ColumnarPoints>();
   for (const s of stored) {
-    const count = (s.header as Float64Array)[0];
-    if (count > 0) ranges.set(s.trialId, [[0, count - 1]]);
+    if (s.summarized > 0) ranges.set(s.trialId, [[0, s.summarized - 1]]);
+    const n = s.summarized + s.tail.steps.length;
+    const p = { steps: new Float64Array(n), values: new Float64Array(n), timestamps: new Float64Array(n) };
+    p.steps.set(s.tail.steps, s.summarized);
+    p.values.set(s.tail.values, s.summarized);
+    p.timestamps.set(s.tail.timestamps, s.summarized);
+    columns.set(s.trialId, p);
   }
-  const columns = new Map(
-    stored.map((s) => {
-      const count = (s.header as Float64Array)[0];
-      return [
-        s.trialId,
-        {
-          steps: new Float64Array(count),
-          values: new Float64Array(count),
-          timestamps: new Float64Array(count),
-        },
-      ];
-    }),
-  );
   await readRawPoints(
     db,
     query.key,
@@ -335,7 +358,7 @@ async function readRows(
   const cached = cache && wanted.length <= MAX_CACHED_ROWS_PER_SERIES ? cache : undefined;
   const toRead: WindowSeries[] = [];
   for (const s of series) {
-    const rows = cached && s.header ? cached.rows(s.trialId, key, s.header, wanted) : undefined;
+    const rows = cached && s.stored ? cached.rows(s.trialId, key, s.stored, wanted) : undefined;
     if (!rows) {
       toRead.push(s);
       continue;
@@ -363,9 +386,9 @@ async function readRows(
     }
     if (cached) {
       for (const s of toRead) {
-        if (!s.header) continue;
+        if (!s.stored) continue;
         const got = read.get(s.trialId);
-        cached.keep(s.trialId, key, s.header, new Map(wanted.map((at) => [at, got?.get(at) ?? null])));
+        cached.keep(s.trialId, key, s.stored, new Map(wanted.map((at) => [at, got?.get(at) ?? null])));
       }
     }
   }
@@ -505,6 +528,17 @@ async function stepWindow(
     },
     chunks,
   );
+  // The tails: points in no bucket yet, offered one by one.
+  for (const s of stored) {
+    const acc = accumulators.get(s.trialId) as M4Accumulator;
+    const { steps, values, timestamps } = s.tail;
+    for (let i = 0; i < steps.length; i++) {
+      const column = columnOf(steps[i], from, to, columns);
+      if (column < 0) continue;
+      acc.offer(column, steps[i], steps[i], values[i], timestamps[i], s.summarized + i);
+      acc.tally(1);
+    }
+  }
   return {
     from,
     to,

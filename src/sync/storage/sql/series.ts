@@ -1,63 +1,61 @@
 /**
  * Metric series: points appended in bulk into fixed-size chunks of little-endian float64 columns,
  * read back by range, and how many of them MLflow acknowledged.
+ *
+ * A series' newest points (fewer than `tailPoints`) wait in a tail on the series' own row: a small
+ * append rewrites that row alone, not the series' last chunk (up to 3 x 32 KiB) nor its summary
+ * rows. Once the tail would reach `tailPoints`, the tail and the new points go to the chunks and
+ * the summaries together ("flush"). Points `[0, summarized)` are in the chunks and summaries,
+ * `[summarized, points)` in the tail; readers merge the tail in (see {@link SeriesTail}).
  */
 import type { ColumnarPoints, SeriesInfo } from '../../model.js';
-import type { StorageOps } from '../../storage.js';
+import type { SeriesAppend, StorageOps } from '../../storage.js';
 import { CHUNK_POINTS } from '../schema.js';
-import { type Db, rowsOf } from './driver.js';
+import { type Db, type Queryable, rowsOf } from './driver.js';
+import { floats, type SeriesTail, TAIL_COLUMNS, tailPoints } from './series-tail.js';
 import { updateSeriesSummaries } from './summaries.js';
 
-/** The series queries of a {@link StorageOps}. */
-export type SeriesQueries = Pick<StorageOps, 'appendPoints' | 'readSeries' | 'listSeries' | 'setAcked'>;
+/** Default most points a series keeps in its tail before they go to its chunks and summaries. */
+export const TAIL_POINTS = 128;
 
-/** `summaries`: keep the series summaries up to date on append (off only to measure their cost). */
-export function seriesQueries(db: Db, { summaries }: { summaries: boolean }): SeriesQueries {
+/** The series queries of a {@link StorageOps}. */
+export type SeriesQueries = Pick<
+  StorageOps,
+  'appendPoints' | 'appendPointsMany' | 'readSeries' | 'listSeries' | 'setAcked'
+>;
+
+export interface SeriesOptions {
+  /** Keep the series summaries up to date (off only to measure their cost). */
+  summaries: boolean;
+  /** Most points kept in a series' tail; 0 writes every append to the chunks and summaries at once. */
+  tailPoints: number;
+}
+
+/** A series row locked for an append, with its tail. */
+interface Locked extends SeriesTail {
+  trial_id: string;
+  key: string;
+  chunks: number;
+}
+
+const seriesId = (trialId: string, key: string) => `${trialId}\u0000${key}`;
+
+export function seriesQueries(db: Db, options: SeriesOptions): SeriesQueries {
   const q = rowsOf(db);
   const { atomic } = db;
   return {
-    appendPoints(trialId: string, key: string, points: ColumnarPoints): Promise<number> {
-      const n = points.steps.length;
-      return atomic(async (q) => {
-        // Creates the series or locks it (appends to one series are serialised), in one round trip.
-        const { rows } = await q.query<{ points: number; chunks: number }>(
-          `INSERT INTO metric_series (trial_id, key) VALUES ($1, $2)
-         ON CONFLICT (trial_id, key) DO UPDATE SET points = metric_series.points RETURNING points, chunks`,
-          [trialId, key],
-        );
-        let { points: total, chunks } = rows[0];
-        let done = 0;
-        const room = chunks > 0 ? chunks * CHUNK_POINTS - total : 0;
-        if (room > 0 && n > 0) {
-          done = Math.min(room, n);
-          await q.query(
-            `UPDATE metric_chunk SET steps = steps || $4, vals = vals || $5, timestamps = timestamps || $6
-           WHERE trial_id = $1 AND key = $2 AND chunk = $3`,
-            [trialId, key, chunks - 1, ...columnBytes(points, 0, done)],
-          );
-        }
-        for (; done < n; done += CHUNK_POINTS) {
-          const end = Math.min(n, done + CHUNK_POINTS);
-          await q.query(
-            'INSERT INTO metric_chunk (trial_id, key, chunk, steps, vals, timestamps) VALUES ($1, $2, $3, $4, $5, $6)',
-            [trialId, key, chunks++, ...columnBytes(points, done, end)],
-          );
-        }
-        if (summaries) await updateSeriesSummaries(q, trialId, key, points, total);
-        total += n;
-        await q.query('UPDATE metric_series SET points = $3, chunks = $4 WHERE trial_id = $1 AND key = $2', [
-          trialId,
-          key,
-          total,
-          chunks,
-        ]);
-        return total;
-      });
+    async appendPoints(trialId: string, key: string, points: ColumnarPoints): Promise<number> {
+      const [total] = await atomic((q) => appendMany(q, [{ trialId, key, points }], false, options));
+      return total as number;
+    },
+
+    appendPointsMany(appends: readonly SeriesAppend[]): Promise<(number | undefined)[]> {
+      return atomic((q) => appendMany(q, appends, true, options));
     },
 
     async readSeries(trialId: string, key: string, from = 0, to?: number): Promise<ColumnarPoints> {
       const info = (
-        await q<{ points: number }>('SELECT points FROM metric_series WHERE trial_id = $1 AND key = $2', [
+        await q<SeriesTail>(`SELECT ${TAIL_COLUMNS} FROM metric_series m WHERE trial_id = $1 AND key = $2`, [
           trialId,
           key,
         ])
@@ -70,24 +68,36 @@ export function seriesQueries(db: Db, { summaries }: { summaries: boolean }): Se
         timestamps: new Float64Array(length),
       };
       if (length === 0) return out;
-      const chunks = await q<{
-        chunk: number;
-        steps: Uint8Array;
-        vals: Uint8Array;
-        timestamps: Uint8Array;
-      }>(
-        `SELECT chunk, steps, vals, timestamps FROM metric_chunk
-       WHERE trial_id = $1 AND key = $2 AND chunk BETWEEN $3 AND $4 ORDER BY chunk`,
-        [trialId, key, Math.floor(from / CHUNK_POINTS), Math.floor((end - 1) / CHUNK_POINTS)],
-      );
-      for (const c of chunks) {
-        const start = c.chunk * CHUNK_POINTS;
-        const lo = Math.max(from, start) - start;
-        const hi = Math.min(end, start + CHUNK_POINTS) - start;
-        const at = start + lo - from;
-        out.steps.set(floats(c.steps, lo, hi), at);
-        out.values.set(floats(c.vals, lo, hi), at);
-        out.timestamps.set(floats(c.timestamps, lo, hi), at);
+      // From the chunks up to `summarized`, then from the tail.
+      const chunked = Math.min(end, info.summarized);
+      if (from < chunked) {
+        const chunks = await q<{
+          chunk: number;
+          steps: Uint8Array;
+          vals: Uint8Array;
+          timestamps: Uint8Array;
+        }>(
+          `SELECT chunk, steps, vals, timestamps FROM metric_chunk
+           WHERE trial_id = $1 AND key = $2 AND chunk BETWEEN $3 AND $4 ORDER BY chunk`,
+          [trialId, key, Math.floor(from / CHUNK_POINTS), Math.floor((chunked - 1) / CHUNK_POINTS)],
+        );
+        for (const c of chunks) {
+          const start = c.chunk * CHUNK_POINTS;
+          const lo = Math.max(from, start) - start;
+          const hi = Math.min(chunked, start + CHUNK_POINTS) - start;
+          const at = start + lo - from;
+          out.steps.set(floats(c.steps, lo, hi), at);
+          out.values.set(floats(c.vals, lo, hi), at);
+          out.timestamps.set(floats(c.timestamps, lo, hi), at);
+        }
+      }
+      if (end > info.summarized) {
+        const lo = Math.max(from, info.summarized) - info.summarized;
+        const hi = end - info.summarized;
+        const at = Math.max(from, info.summarized) - from;
+        out.steps.set(floats(info.tail_steps, lo, hi), at);
+        out.values.set(floats(info.tail_vals, lo, hi), at);
+        out.timestamps.set(floats(info.tail_timestamps, lo, hi), at);
       }
       return out;
     },
@@ -108,6 +118,178 @@ export function seriesQueries(db: Db, { summaries }: { summaries: boolean }): Se
   };
 }
 
+/**
+ * Appends to many series in one transaction, one statement per kind whatever their number. First
+ * the tails of the series whose tail has room are extended, in one statement (the common case, and
+ * then the only one). The others are locked (or created) in one statement; a new series' points go
+ * to its tail, and a series whose tail fills is flushed on its own (once per `tailPoints` points).
+ * With `checkTrial`, appends to a trial that does not exist store nothing and resolve undefined.
+ */
+async function appendMany(
+  q: Queryable,
+  appends: readonly SeriesAppend[],
+  checkTrial: boolean,
+  options: SeriesOptions,
+): Promise<(number | undefined)[]> {
+  // Appends to one series are merged, in order: a statement may change a row only once.
+  const merged = new Map<string, { trialId: string; key: string; parts: ColumnarPoints[] }>();
+  for (const a of appends) {
+    const id = seriesId(a.trialId, a.key);
+    const m = merged.get(id);
+    if (m) m.parts.push(a.points);
+    else merged.set(id, { trialId: a.trialId, key: a.key, parts: [a.points] });
+  }
+  // Rows are locked in (trial, key) order, so processes appending to the same series do not deadlock.
+  const series = [...merged.values()]
+    .sort((a, b) => (a.trialId === b.trialId ? (a.key < b.key ? -1 : 1) : a.trialId < b.trialId ? -1 : 1))
+    .map((s) => ({ ...s, points: s.parts.length === 1 ? s.parts[0] : concatPoints(s.parts) }));
+  /** Each series' length before this call (absent: its trial does not exist). */
+  const before = new Map<string, number>();
+  let rest = series;
+  if (options.tailPoints > 0) {
+    const small = series.filter((s) => s.points.steps.length > 0);
+    const rows = await extendTails(q, small, options.tailPoints);
+    const counts = new Map(small.map((s) => [seriesId(s.trialId, s.key), s.points.steps.length]));
+    for (const r of rows) {
+      const id = seriesId(r.trial_id, r.key);
+      before.set(id, r.points - (counts.get(id) as number));
+    }
+    rest = series.filter((s) => !before.has(seriesId(s.trialId, s.key)));
+  }
+  if (rest.length > 0) {
+    const { rows } = await q.query<Locked>(
+      `INSERT INTO metric_series AS m (trial_id, key)
+       SELECT u.trial_id, u.key FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(trial_id, key, ord)
+       ${checkTrial ? 'WHERE EXISTS (SELECT 1 FROM trial t WHERE t.id = u.trial_id)' : ''}
+       ORDER BY u.ord
+       ON CONFLICT (trial_id, key) DO UPDATE SET points = m.points
+       RETURNING m.trial_id, m.key, m.chunks, ${TAIL_COLUMNS}`,
+      [rest.map((s) => s.trialId), rest.map((s) => s.key)],
+    );
+    const locked = new Map(rows.map((r) => [seriesId(r.trial_id, r.key), r]));
+    const tails: typeof rest = [];
+    for (const s of rest) {
+      const row = locked.get(seriesId(s.trialId, s.key));
+      if (!row) continue;
+      before.set(seriesId(s.trialId, s.key), row.points);
+      const n = s.points.steps.length;
+      if (n === 0) continue;
+      if (row.points + n - row.summarized < tailLimit(s.trialId, s.key, options.tailPoints)) tails.push(s);
+      else await flush(q, row, s.points, options);
+    }
+    await extendTails(q, tails, Number.POSITIVE_INFINITY);
+  }
+  // Each append's series length after it, in the order given.
+  return appends.map((a) => {
+    const id = seriesId(a.trialId, a.key);
+    const length = before.get(id);
+    if (length === undefined) return undefined;
+    before.set(id, length + a.points.steps.length);
+    return length + a.points.steps.length;
+  });
+}
+
+/**
+ * Appends each series' points to its tail where the tail stays under its limit (`tailPoints`:
+ * see {@link tailLimit}), in one statement; returns the rows extended, with their new length.
+ */
+async function extendTails(
+  q: Queryable,
+  series: readonly { trialId: string; key: string; points: ColumnarPoints }[],
+  tailPoints: number,
+): Promise<{ trial_id: string; key: string; points: number }[]> {
+  if (series.length === 0) return [];
+  const limit = (s: { trialId: string; key: string }) =>
+    Number.isFinite(tailPoints) ? tailLimit(s.trialId, s.key, tailPoints) : 2 ** 31 - 1;
+  const { rows } = await q.query<{ trial_id: string; key: string; points: number }>(
+    `UPDATE metric_series m SET points = m.points + u.n, tail_steps = m.tail_steps || u.steps,
+       tail_vals = m.tail_vals || u.vals, tail_timestamps = m.tail_timestamps || u.timestamps
+     FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::bytea[], $6::bytea[], $7::bytea[])
+       AS u(trial_id, key, n, lim, steps, vals, timestamps)
+     WHERE m.trial_id = u.trial_id AND m.key = u.key AND m.points + u.n - m.summarized < u.lim
+     RETURNING m.trial_id, m.key, m.points`,
+    [
+      series.map((s) => s.trialId),
+      series.map((s) => s.key),
+      series.map((s) => s.points.steps.length),
+      series.map(limit),
+      series.map((s) => bytes(s.points.steps)),
+      series.map((s) => bytes(s.points.values)),
+      series.map((s) => bytes(s.points.timestamps)),
+    ],
+  );
+  return rows;
+}
+
+/**
+ * How many points a series' tail may hold: between half of `tailPoints` and all of it, fixed per
+ * series, so series appended in lockstep (one point each per round) do not all flush in one round.
+ */
+function tailLimit(trialId: string, key: string, tailPoints: number): number {
+  if (tailPoints <= 1) return tailPoints;
+  let hash = 2166136261;
+  for (const text of [trialId, key])
+    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
+  const half = Math.floor(tailPoints / 2);
+  return tailPoints - ((hash >>> 0) % half);
+}
+
+/** Writes a locked series' tail and `points` to its chunks and summaries; the tail is left empty. */
+async function flush(
+  q: Queryable,
+  row: Locked,
+  points: ColumnarPoints,
+  options: SeriesOptions,
+): Promise<void> {
+  const { trial_id: trialId, key } = row;
+  const all = row.points > row.summarized ? concatPoints([tailPoints(row), points]) : points;
+  const n = all.steps.length;
+  let { summarized: total, chunks } = row;
+  let done = 0;
+  const room = chunks > 0 ? chunks * CHUNK_POINTS - total : 0;
+  if (room > 0) {
+    done = Math.min(room, n);
+    await q.query(
+      `UPDATE metric_chunk SET steps = steps || $4, vals = vals || $5, timestamps = timestamps || $6
+       WHERE trial_id = $1 AND key = $2 AND chunk = $3`,
+      [trialId, key, chunks - 1, ...columnBytes(all, 0, done)],
+    );
+  }
+  for (; done < n; done += CHUNK_POINTS) {
+    const end = Math.min(n, done + CHUNK_POINTS);
+    await q.query(
+      'INSERT INTO metric_chunk (trial_id, key, chunk, steps, vals, timestamps) VALUES ($1, $2, $3, $4, $5, $6)',
+      [trialId, key, chunks++, ...columnBytes(all, done, end)],
+    );
+  }
+  if (options.summaries) await updateSeriesSummaries(q, trialId, key, all, total);
+  total += n;
+  await q.query(
+    `UPDATE metric_series SET points = $3, chunks = $4, summarized = $3,
+       tail_steps = ''::bytea, tail_vals = ''::bytea, tail_timestamps = ''::bytea
+     WHERE trial_id = $1 AND key = $2`,
+    [trialId, key, total, chunks],
+  );
+}
+
+/** Columnar points one after the other. */
+function concatPoints(parts: ColumnarPoints[]): ColumnarPoints {
+  const n = parts.reduce((sum, p) => sum + p.steps.length, 0);
+  const out: ColumnarPoints = {
+    steps: new Float64Array(n),
+    values: new Float64Array(n),
+    timestamps: new Float64Array(n),
+  };
+  let at = 0;
+  for (const p of parts) {
+    out.steps.set(p.steps, at);
+    out.values.set(p.values, at);
+    out.timestamps.set(p.timestamps, at);
+    at += p.steps.length;
+  }
+  return out;
+}
+
 /** The three columns of points `[from, to)`, as little-endian float64 bytes. */
 function columnBytes(p: ColumnarPoints, from: number, to: number): [Uint8Array, Uint8Array, Uint8Array] {
   return [
@@ -118,8 +300,4 @@ function columnBytes(p: ColumnarPoints, from: number, to: number): [Uint8Array, 
 }
 function bytes(a: Float64Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-}
-/** Floats `[lo, hi)` of a stored column; copies, as drivers may hand back unaligned buffers. */
-function floats(b: Uint8Array, lo: number, hi: number): Float64Array {
-  return new Float64Array(b.buffer.slice(b.byteOffset + lo * 8, b.byteOffset + hi * 8));
 }

@@ -7,7 +7,7 @@ import { ChunkCache } from './chunk-cache.js';
 import { bound, type Db, rowsOf, type SqlDriver } from './driver.js';
 import { jobQueries } from './jobs.js';
 import { migrate } from './migrate.js';
-import { seriesQueries } from './series.js';
+import { seriesQueries, TAIL_POINTS } from './series.js';
 import { readSeriesWindow } from './series-window.js';
 import { readSeriesSummaries } from './summaries.js';
 import { SummaryRowCache } from './summary-cache.js';
@@ -19,6 +19,11 @@ export type { Queryable, SqlDriver } from './driver.js';
 export interface SqlStorageOptions {
   /** Keep series summaries on append (default true); off only to measure what they cost. */
   summaries?: boolean;
+  /**
+   * Most points a series keeps in its small tail row before they go to its chunks and summaries
+   * (default {@link TAIL_POINTS}); 0 writes every append through at once (to measure the tail's gain).
+   */
+  tailPoints?: number;
   /** Bytes of decoded summary rows kept for repeated windows (default 256 MiB; 0: none). */
   summaryCacheBytes?: number;
   /** Bytes of decoded raw points kept for repeated close zooms (default 128 MiB; 0: none). */
@@ -36,7 +41,10 @@ function sqlOps(db: Db, channel: () => string | undefined, options: SqlStorageOp
   };
   return {
     ...trialQueries(db),
-    ...seriesQueries(db, { summaries: options.summaries !== false }),
+    ...seriesQueries(db, {
+      summaries: options.summaries !== false,
+      tailPoints: options.tailPoints ?? TAIL_POINTS,
+    }),
     getSeriesWindow: (query, signal) => db.one((q) => readSeriesWindow(q, query, signal, caches)),
     getSeriesSummaries: (studyId) => db.one((q) => readSeriesSummaries(q, studyId)),
     ...syncStateQueries(db),

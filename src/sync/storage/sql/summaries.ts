@@ -17,6 +17,7 @@ import {
 } from '../../../protocol/index.js';
 import type { ColumnarPoints } from '../../model.js';
 import type { Queryable } from './driver.js';
+import { type SeriesTail, TAIL_COLUMNS, tailPoints } from './series-tail.js';
 
 /** Bucket widths, as powers of two of steps, coarsest first. */
 export const SUMMARY_LEVELS = [16, 12, 8, 4] as const;
@@ -192,6 +193,24 @@ async function writeRows(
   );
 }
 
+/**
+ * The whole-series bucket of a series with the points of its tail (the newest points, at append
+ * positions `firstIndex…`, not yet in its summaries) added: M4 merges exactly. `header` is the
+ * stored one (undefined: none yet); it is not changed.
+ */
+export function withTail(
+  header: Float64Array | undefined,
+  tail: ColumnarPoints,
+  firstIndex: number,
+): Float64Array | undefined {
+  const n = tail.steps.length;
+  if (n === 0) return header;
+  const out = header ? Float64Array.from(header) : emptyBuckets(1);
+  for (let i = 0; i < n; i++)
+    addPoint(out, 0, tail.steps[i], tail.values[i], tail.timestamps[i], firstIndex + i);
+  return out;
+}
+
 /** The point kept in slot `slot` of a bucket, as the protocol writes it. */
 function point(bucket: Float64Array, slot: number): SeriesPoint | null {
   return keptPoint(bucket, KEPT, slot) ?? null;
@@ -212,10 +231,17 @@ export function toSeriesSummary(trialId: string, key: string, header: Float64Arr
 
 /** Count, first, last, min and max of every series of a study, by trial number then key. */
 export async function readSeriesSummaries(q: Queryable, studyId: string): Promise<SeriesSummary[]> {
-  const { rows } = await q.query<{ trial_id: string; key: string; buckets: Uint8Array }>(
-    `SELECT s.trial_id, s.key, s.buckets FROM series_summary s JOIN trial t ON t.id = s.trial_id
-     WHERE t.study_id = $1 AND s.level = $2 AND s.block = 0 ORDER BY t.number, t.id, s.key`,
+  // The header and the tail in one statement: one consistent view of each series.
+  const { rows } = await q.query<SeriesTail & { trial_id: string; key: string; buckets: Uint8Array | null }>(
+    `SELECT m.trial_id, m.key, s.buckets, ${TAIL_COLUMNS}
+     FROM metric_series m JOIN trial t ON t.id = m.trial_id
+     LEFT JOIN series_summary s ON s.trial_id = m.trial_id AND s.key = m.key AND s.level = $2 AND s.block = 0
+     WHERE t.study_id = $1 AND (s.buckets IS NOT NULL OR m.points > m.summarized)
+     ORDER BY t.number, t.id, m.key`,
     [studyId, SERIES_LEVEL],
   );
-  return rows.map((r) => toSeriesSummary(r.trial_id, r.key, decodeRow(r.buckets, 1)));
+  return rows.map((r) => {
+    const stored = r.buckets ? decodeRow(r.buckets, 1) : undefined;
+    return toSeriesSummary(r.trial_id, r.key, withTail(stored, tailPoints(r), r.summarized) as Float64Array);
+  });
 }
