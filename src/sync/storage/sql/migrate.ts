@@ -4,7 +4,7 @@ import type { Queryable, SqlDriver } from './driver.js';
 import { backfillSeriesSummaries } from './summary-backfill.js';
 
 /** What a migration needs beyond its SQL, by version: run in its transaction, after its statements. */
-const MIGRATION_CODE: Record<number, (q: Queryable) => Promise<void>> = {
+export const MIGRATION_CODE: Record<number, (q: Queryable) => Promise<void>> = {
   [BACKFILL_SUMMARIES_VERSION]: backfillSeriesSummaries,
 };
 

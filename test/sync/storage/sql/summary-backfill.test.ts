@@ -3,12 +3,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { afterAll, expect, it } from 'vitest';
 import { m4Columns } from '../../../../src/protocol/index.js';
 import { seededRandom } from '../../../../src/server/seeded-random.js';
 import { openPglite } from '../../../../src/sync/storage/pglite.js';
 import { BACKFILL_SUMMARIES_VERSION } from '../../../../src/sync/storage/schema.js';
+import { MIGRATION_CODE } from '../../../../src/sync/storage/sql/migrate.js';
 import { createSqlStorage } from '../../../../src/sync/storage/sql/storage.js';
 import { study, trial } from '../conformance.js';
 import { randomSeries } from '../series-window-conformance.js';
@@ -22,17 +22,21 @@ it('summarises the series written before summaries existed, once, so their windo
     trial: trial(s.id, t),
     points: randomSeries(seededRandom(40 + t)),
   }));
-  // Written as an older store did: points, and no summaries.
-  const old = createSqlStorage('pglite', () => openPglite({ dataDir: dir }), { summaries: false });
+  // Written as an older store did: points straight into chunks, and no summaries.
+  const old = createSqlStorage('pglite', () => openPglite({ dataDir: dir }), {
+    summaries: false,
+    tailPoints: 0,
+  });
   await old.upsertStudy(s);
   for (const { trial: t, points } of series) {
     await old.upsertTrial(t);
     if (points.steps.length) await old.appendPoints(t.id, 'loss', points);
   }
   await old.close();
-  const db = new PGlite(dir);
-  await db.query('DELETE FROM trialkit_migration WHERE version >= $1', [BACKFILL_SUMMARIES_VERSION]);
+  // The upgrade's step, on that database (later migrations are already there: they do not touch summaries).
+  const db = await openPglite({ dataDir: dir });
   await db.query('DELETE FROM series_summary');
+  await db.transaction((q) => MIGRATION_CODE[BACKFILL_SUMMARIES_VERSION](q));
   await db.close();
 
   const upgraded = createSqlStorage('pglite', () => openPglite({ dataDir: dir }));
