@@ -11,6 +11,7 @@ export const entries = {
   'client/index': 'src/client/index.ts',
   'components/index': 'src/components/index.ts',
   define: 'src/components/define.ts',
+  'react/index': 'src/react/index.ts',
   'server/index': 'src/server/index.ts',
   'cli/cli': 'src/cli/cli.ts',
 };
