@@ -69,7 +69,7 @@ export function generate({ analyze = false } = {}) {
   const manifest = JSON.parse(readFileSync(join(root, 'custom-elements.json'), 'utf8'));
   mkdirSync(join(root, 'dist/types'), { recursive: true });
   writeFileSync(join(root, 'dist/types/elements.d.ts'), elementsDeclaration(elementsOf(manifest)));
-  for (const framework of ['react', 'vue', 'svelte'])
+  for (const framework of ['react', 'vue', 'svelte', 'solid', 'preact'])
     cpSync(join(root, `types/${framework}.d.ts`), join(root, `dist/types/${framework}.d.ts`));
   // The integrations add fields to the manifest they are given: hand them copies.
   const editor = join(root, 'dist/editor');

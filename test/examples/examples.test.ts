@@ -288,6 +288,13 @@ describe('the examples, installed from the packed tarball', () => {
     }, 600_000);
   }
 
+  it("Solid's and Preact's JSX type-check against the generated types", async () => {
+    const dir = prepare('jsx-types', tarball);
+    await install(dir);
+    // Like the Vue and Svelte ones, its type tests expect errors on wrong props and events.
+    await run(dir, 'npm', ['run', 'typecheck']);
+  }, 600_000);
+
   it('packs the framework types and editor hints package.json points to', async () => {
     const files = (await run(packDir, 'tar', ['-tzf', tarball])).split('\n');
     for (const file of [
@@ -296,6 +303,8 @@ describe('the examples, installed from the packed tarball', () => {
       'dist/types/react.d.ts',
       'dist/types/vue.d.ts',
       'dist/types/svelte.d.ts',
+      'dist/types/solid.d.ts',
+      'dist/types/preact.d.ts',
       'dist/editor/vscode.html-custom-data.json',
       'dist/editor/vscode.css-custom-data.json',
       'dist/editor/web-types.json',
