@@ -36,7 +36,9 @@ function defineTagPlugin() {
           if (!tag) continue;
           declaration.tagName = tag;
           declaration.customElement = true;
-          declaration.events = declaration.events?.filter((event) => event.description && event.name);
+          declaration.events = declaration.events
+            ?.filter((event) => event.description && event.name)
+            .map(eventTypeFromDescription);
         }
         // `define` may register a subclass (`class extends this {}`): name the definition by the module's tag.
         const moduleTags = [...tags].filter(([key]) => key.startsWith(`${mod.path}#`));
@@ -51,6 +53,17 @@ function defineTagPlugin() {
   };
 }
 
+/**
+ * Our docblocks write `@event name - {EventClass} what it means`; the analyzer reads a type only
+ * from `@event {EventClass} name`, so it leaves `{EventClass}` in the description. Move it to the
+ * event's type: the generated framework types and editor hints type each event by its class.
+ */
+function eventTypeFromDescription(event) {
+  const match = /^\{(\w+)\}\s*/.exec(event.description);
+  if (event.type || !match) return event;
+  return { ...event, type: { text: match[1] }, description: event.description.slice(match[0].length) };
+}
+
 export default {
   // The elements, their events and the entry points; the components' private parts are not API.
   globs: [
@@ -58,7 +71,7 @@ export default {
     'src/components/define.ts',
     'src/components/events/*.ts',
     'src/components/analysis/index.ts',
-    'src/components/*/{metrics-chart,trial-table,run-list,trial-dashboard,parallel-coords,slice-plot,trial-history,param-importance}.ts',
+    'src/components/*/{metrics-chart,trial-table,run-list,trial-dashboard,parallel-coords,slice-plot,trial-history,param-importance,trial-comments}.ts',
   ],
   outdir: '.',
   litelement: true,

@@ -12,6 +12,7 @@ export const entries = {
   'components/index': 'src/components/index.ts',
   'components/analysis/index': 'src/components/analysis/index.ts',
   define: 'src/components/define.ts',
+  'react/index': 'src/react/index.ts',
   'server/index': 'src/server/index.ts',
   'cli/cli': 'src/cli/cli.ts',
 };

@@ -6,14 +6,19 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generate } from './framework-types.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const cliPath = join(root, 'dist/cli/cli.js');
 /** What the build reads; if any of it is newer than dist/, dist/ is stale. */
-const inputs = ['src', 'package.json', 'tsup.config.ts', 'tsconfig.json'];
+const inputs = ['src', 'types', 'package.json', 'tsup.config.ts', 'tsconfig.json'];
 /** Outputs every build writes (the declarations only a full build); the oldest dates dist/. */
 const jsOutputs = [cliPath, join(root, 'dist/define.js')];
-const allOutputs = [...jsOutputs, join(root, 'dist/server/index.d.ts')];
+const allOutputs = [
+  ...jsOutputs,
+  join(root, 'dist/server/index.d.ts'),
+  join(root, 'dist/types/elements.d.ts'),
+];
 const lock = join(root, 'node_modules/.cache/trialkit-build.lock');
 /** A build that takes longer than this is presumed dead and its lock broken. */
 const LOCK_STALE_MS = 10 * 60_000;
@@ -81,6 +86,9 @@ export function ensureBuilt({ types = true, log = (line) => console.log(`[trialk
         `the build failed (exit ${build.status ?? build.signal}); run \`npm run build\` to see why`,
       );
     }
+    // The framework types and editor hints come from the manifest, after tsup (its declaration
+    // step clears dist/'s .d.ts files), as `npm run build` makes them.
+    if (types) generate({ analyze: true });
     log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     release();

@@ -1,8 +1,9 @@
 // Installs trialkit as users do — from the tarball `npm pack` makes — into copies of the examples,
-// then builds both with Vite and type-checks the React one. A broken `exports` map, a file missing
-// from `files`, or a missing type fails here. The copies live in node_modules/.cache so their
-// dependencies (vite, react) are installed once and reused. The built React example then runs in
-// Chromium against a live demo server, to show its router keeps the dashboard's view in the URL.
+// then builds them with Vite and type-checks the React, Vue and Svelte ones against the generated
+// types. A broken `exports` map, a file missing from `files`, or a missing type fails here. The copies live in node_modules/.cache so their
+// dependencies (vite, react, vue, svelte) are installed once and reused. The built React example then
+// runs in Chromium against a live demo server, to show trialkit/react forwards properties and events
+// and its router keeps the dashboard's view in the URL.
 import { execFile } from 'node:child_process';
 import {
   cpSync,
@@ -177,6 +178,49 @@ describe('the examples, installed from the packed tarball', () => {
     expect(js).toContain('trial-finished');
   }, 600_000);
 
+  it("react's TrialDashboard (trialkit/react) forwards properties and events in Chromium", async () => {
+    const dir = await buildReact();
+    const dataDir = mkdtempSync(join(tmpdir(), 'trialkit-react-wrapper-'));
+    const demo = await startServer([cliPath, 'demo', '--data-dir', dataDir, '--port', '0']);
+    const app = await serveApp(join(dir, 'dist'), demo.url);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(app.url);
+      await page.locator('trial-table [role="row"][data-id]').first().waitFor({ timeout: 90_000 });
+      // Objects arrive as properties, as they are; nothing is stringified into an attribute.
+      const set = await page.evaluate(() => {
+        const el = document.querySelector('trial-dashboard')!;
+        return {
+          highlightFlag: el.highlightFlag,
+          rule: el.alertRules[0]?.metric,
+          storeIsObject: typeof el.store === 'object' && el.store !== null,
+          stringified: el.getAttributeNames().filter((name) => el.getAttribute(name)?.includes('[object')),
+        };
+      });
+      expect(set).toEqual({
+        highlightFlag: 'spectral_norm',
+        rule: 'val_loss',
+        storeIsObject: true,
+        stringified: [],
+      });
+      // A `trial-finished` on the element reaches its React callback (`onTrialFinished`), which says so.
+      const news = page.locator('p[aria-live="polite"]');
+      await page.evaluate(() => {
+        const el = document.querySelector('trial-dashboard')!;
+        const finished = new Event('trial-finished', { bubbles: true, composed: true });
+        Object.assign(finished, { trial: { number: 4242, status: 'succeeded' }, previousStatus: 'running' });
+        el.dispatchEvent(finished);
+      });
+      await expect.poll(() => news.textContent()).toBe('trial #4242 succeeded (was running)');
+    } finally {
+      await browser.close();
+      app.server.close();
+      await demo.stop('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 600_000);
+
   it("react's router round-trips the dashboard's view through the URL in Chromium", async () => {
     const dir = await buildReact();
     const dataDir = mkdtempSync(join(tmpdir(), 'trialkit-react-router-'));
@@ -229,6 +273,57 @@ describe('the examples, installed from the packed tarball', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 600_000);
+
+  for (const framework of ['vue', 'svelte']) {
+    it(`${framework} type-checks against the generated types and builds with Vite`, async () => {
+      const dir = prepare(framework, tarball);
+      await install(dir);
+      // The example's TypeTests file expects errors on wrong props and events: a type that stops
+      // catching them (or an untyped tag) fails this check.
+      await run(dir, 'npm', ['run', 'typecheck']);
+      await run(dir, 'npm', ['run', 'build']);
+      const js = builtScripts(dir);
+      expect(js).toContain('trial-dashboard');
+      expect(js).toContain('trial-finished');
+    }, 600_000);
+  }
+
+  it("Solid's and Preact's JSX type-check against the generated types", async () => {
+    const dir = prepare('jsx-types', tarball);
+    await install(dir);
+    // Like the Vue and Svelte ones, its type tests expect errors on wrong props and events.
+    await run(dir, 'npm', ['run', 'typecheck']);
+  }, 600_000);
+
+  it('packs the framework types and editor hints package.json points to', async () => {
+    const files = (await run(packDir, 'tar', ['-tzf', tarball])).split('\n');
+    for (const file of [
+      'dist/react/index.js',
+      'dist/types/elements.d.ts',
+      'dist/types/react.d.ts',
+      'dist/types/vue.d.ts',
+      'dist/types/svelte.d.ts',
+      'dist/types/solid.d.ts',
+      'dist/types/preact.d.ts',
+      'dist/editor/vscode.html-custom-data.json',
+      'dist/editor/vscode.css-custom-data.json',
+      'dist/editor/web-types.json',
+    ])
+      expect(files).toContain(`package/${file}`);
+    const elements = readFileSync(join(root, 'dist/types/elements.d.ts'), 'utf8');
+    expect(elements).toContain('"trial-finished": TrialFinishedEvent;');
+    const html = JSON.parse(readFileSync(join(root, 'dist/editor/vscode.html-custom-data.json'), 'utf8'));
+    expect(html.tags.map((t: { name: string }) => t.name).sort()).toEqual([
+      'trial-comments',
+      'trial-dashboard',
+      'trial-history',
+      'trial-metrics-chart',
+      'trial-parallel-coords',
+      'trial-run-list',
+      'trial-slice-plot',
+      'trial-table',
+    ]);
+  });
 
   it('installs a trialkit bin that serves the dashboard page and its bundle', async () => {
     const dir = join(cache, 'vanilla-vite');

@@ -7,6 +7,7 @@ import {
   type TrialFinishedEvent,
   type ViewChangeEvent,
 } from 'trialkit/components';
+import { TrialDashboard } from 'trialkit/react';
 import { navigate, useQuery } from './query-router.js';
 
 /** Tell me when a trial gets good: `trial-alert` fires once per trial that meets a rule. */
@@ -40,14 +41,14 @@ export function App() {
 
   return (
     <main style={{ display: 'grid', gridTemplateRows: '1fr auto', height: '100%' }}>
-      <trial-dashboard
+      <TrialDashboard
         store={store}
         alertRules={alertRules}
         highlightFlag="spectral_norm"
         view={view}
-        ontrial-finished={onFinished}
-        ontrial-alert={onAlert}
-        onview-change={onViewChange}
+        onTrialFinished={onFinished}
+        onTrialAlert={onAlert}
+        onViewChange={onViewChange}
       />
       <p aria-live="polite" style={{ margin: 0, padding: '0.5rem 1rem' }}>
         {news}

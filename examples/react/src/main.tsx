@@ -1,5 +1,3 @@
-// Register the elements before React renders them, so React sets their properties (not attributes).
-import 'trialkit/define';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';

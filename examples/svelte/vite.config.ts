@@ -1,0 +1,11 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { defineConfig } from 'vite';
+
+// /events comes from a trialkit server during `npm run dev` (`npm start` in the repository);
+// TRIALKIT_URL points elsewhere.
+export default defineConfig({
+  plugins: [svelte()],
+  server: {
+    proxy: { '/events': process.env.TRIALKIT_URL ?? 'http://127.0.0.1:5177' },
+  },
+});

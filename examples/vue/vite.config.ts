@@ -1,0 +1,12 @@
+import vue from '@vitejs/plugin-vue';
+import { defineConfig } from 'vite';
+
+// trialkit's tags are custom elements, not Vue components: Vue renders them as they are and sets
+// their known properties (objects pass as they are). /events comes from a trialkit server during
+// `npm run dev` (`npm start` in the repository); TRIALKIT_URL points elsewhere.
+export default defineConfig({
+  plugins: [vue({ template: { compilerOptions: { isCustomElement: (tag) => tag.startsWith('trial-') } } })],
+  server: {
+    proxy: { '/events': process.env.TRIALKIT_URL ?? 'http://127.0.0.1:5177' },
+  },
+});
