@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+import { minifyTemplatesPlugin } from './scripts/minify-templates.mjs';
 
 /** One entry per subpath export (see package.json `exports`). */
 export const entries = {
@@ -26,6 +27,8 @@ export default defineConfig({
   clean: true,
   splitting: true,
   treeshake: true,
+  // Lit's css`…`/html`…` text minified, as JS minifiers leave it alone (users' bundlers too).
+  esbuildPlugins: [minifyTemplatesPlugin()],
   // Producers in other languages validate against the protocol's JSON Schema.
   async onSuccess() {
     const { trialEventJsonSchema } = await import('./src/protocol/json-schema.js');

@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { minifyTemplatesPlugin } from '../../scripts/minify-templates.mjs';
 
 /** Where the prebuilt bundle lives, relative to the package root. */
 export const BROWSER_BUNDLE_PATH = 'dist/browser/trialkit.js';
@@ -53,6 +54,8 @@ export async function buildBrowserBundle(root = packageRoot()): Promise<string> 
     legalComments: 'none',
     write: false,
     logLevel: 'silent',
+    // The components' template text, as tsup's dist/ has it (a no-op on the built module).
+    plugins: [minifyTemplatesPlugin()],
   });
   return result.outputFiles[0].text;
 }

@@ -154,4 +154,4 @@ function columnsBuffer(capacity: number): Float64Array | number[] {
 }
 
 /** The key a series is filed under in a store and in change sets (one definition, in `protocol`). */
-export { seriesId } from '../protocol/index.js';
+export { seriesId } from '../protocol/series-id.js';

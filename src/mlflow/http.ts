@@ -3,7 +3,7 @@
  * to typed errors, validates the body and logs retries and slow calls. Every endpoint of the
  * client goes through `get`, `post`, `patch`, `delete`, or (artifacts) `exchange`.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   apiError,
   MlflowNetworkError,

@@ -2,7 +2,7 @@
  * zod schemas for MLflow's wire format, each transforming into the entities of `entities.ts`.
  * The wire's snake_case, int64-as-string, NaN-as-string and omitted empty fields end here.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type {
   Dataset,
   DatasetInput,

@@ -4,8 +4,16 @@
  * per-source `seq`. Non-finite metric values travel as the strings "NaN", "Infinity" and
  * "-Infinity" (as in MLflow's REST API) because JSON has no literal for them.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { presenceFields } from './presence.js';
+import { StudyStatus, SyncState, TrialStatus } from './status.js';
+
+export { StudyStatus, SyncState, TrialStatus } from './status.js';
+
+// zod/mini, not classic zod: the same checks at a tenth of the bytes in a browser bundle. Mini
+// ships no messages of its own; English ones keep errors readable (classic zod sets the same).
+z.config(en());
 
 /**
  * The protocol version this module writes. v2 adds `metrics.summary` and the snapshot's
@@ -18,64 +26,30 @@ export const PROTOCOL_VERSION = 3;
 export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2, PROTOCOL_VERSION];
 
 /** Milliseconds since the Unix epoch. */
-const epochMs = z.number().finite().nonnegative();
-const id = z.string().min(1).max(512);
+const epochMs = z.number().check(z.nonnegative());
+const id = z.string().check(z.minLength(1), z.maxLength(512));
 /** The largest trial number: SQL stores keep numbers in 32-bit integer columns. */
 export const MAX_TRIAL_NUMBER = 2_147_483_647;
 
-export const TrialStatus = {
-  Pending: 'pending',
-  Running: 'running',
-  Succeeded: 'succeeded',
-  Failed: 'failed',
-  Pruned: 'pruned',
-  Cancelled: 'cancelled',
-} as const;
-export type TrialStatus = (typeof TrialStatus)[keyof typeof TrialStatus];
 export const trialStatusSchema = z.enum(Object.values(TrialStatus) as [TrialStatus, ...TrialStatus[]]);
-
-export const StudyStatus = {
-  Running: 'running',
-  Completed: 'completed',
-  Failed: 'failed',
-  Paused: 'paused',
-} as const;
-export type StudyStatus = (typeof StudyStatus)[keyof typeof StudyStatus];
 export const studyStatusSchema = z.enum(Object.values(StudyStatus) as [StudyStatus, ...StudyStatus[]]);
-
-/** The state of a trial's synchronisation with MLflow. */
-export const SyncState = {
-  /** Sync is off for this trial (engine `enabled: false`). */
-  Disabled: 'disabled',
-  /** A sync job is queued. */
-  Pending: 'pending',
-  /** A worker is pushing or pulling it now. */
-  Syncing: 'syncing',
-  /** MLflow holds everything the store holds. */
-  Synced: 'synced',
-  /** The last attempt failed; it will be retried. */
-  Retrying: 'retrying',
-  /** Attempts are exhausted; the job waits in the dead-letter state for a manual retry. */
-  Dead: 'dead',
-} as const;
-export type SyncState = (typeof SyncState)[keyof typeof SyncState];
 export const syncStateSchema = z.enum(Object.values(SyncState) as [SyncState, ...SyncState[]]);
 
 /** A link to an MLflow run (or, without `runId`, to an experiment). */
 export const mlflowLinkSchema = z.object({
-  experimentId: z.string().min(1),
-  runId: z.string().min(1).optional(),
+  experimentId: z.string().check(z.minLength(1)),
+  runId: z.optional(z.string().check(z.minLength(1))),
 });
 export type MlflowLink = z.infer<typeof mlflowLinkSchema>;
 
 /** A version of a model in MLflow's registry, registered from a trial's run. */
 export const registeredModelVersionSchema = z.object({
   /** The registered model's name. */
-  name: z.string().min(1).max(1000),
+  name: z.string().check(z.minLength(1), z.maxLength(1000)),
   /** The version, as MLflow writes it (a string on the wire). */
-  version: z.string().min(1).max(100),
+  version: z.string().check(z.minLength(1), z.maxLength(100)),
   /** The aliases pointing at this version, e.g. `champion`. */
-  aliases: z.array(z.string().min(1).max(1000)).default([]),
+  aliases: z._default(z.array(z.string().check(z.minLength(1), z.maxLength(1000))), []),
 });
 export type RegisteredModelVersion = z.infer<typeof registeredModelVersionSchema>;
 
@@ -89,35 +63,37 @@ export const COMMENT_LIMITS = { text: 5000, author: 100, perTrial: 500 } as cons
 
 /** Tags a team sets (a string) or removes (`null`): keys within MLflow's length, and not trialkit's or MLflow's own. */
 const teamTagsSchema = z
-  .record(z.string(), z.string().max(TAG_LIMITS.value).nullable())
-  .superRefine((tags, ctx) => {
-    for (const key of Object.keys(tags)) {
-      const why =
-        key.length === 0 || key.length > TAG_LIMITS.key
-          ? `tag keys have 1 to ${TAG_LIMITS.key} characters (this one ${key.length})`
-          : key.startsWith('trialkit.') || key.startsWith('mlflow.')
-            ? 'tag keys starting with trialkit. or mlflow. are reserved'
-            : undefined;
-      if (why) ctx.addIssue({ code: 'custom', message: why, path: [key] });
-    }
-  });
+  .record(z.string(), z.nullable(z.string().check(z.maxLength(TAG_LIMITS.value))))
+  .check(
+    z.superRefine((tags, ctx) => {
+      for (const key of Object.keys(tags)) {
+        const why =
+          key.length === 0 || key.length > TAG_LIMITS.key
+            ? `tag keys have 1 to ${TAG_LIMITS.key} characters (this one ${key.length})`
+            : key.startsWith('trialkit.') || key.startsWith('mlflow.')
+              ? 'tag keys starting with trialkit. or mlflow. are reserved'
+              : undefined;
+        if (why) ctx.addIssue({ code: 'custom', message: why, path: [key], input: tags });
+      }
+    }),
+  );
 
 /**
  * A comment on a trial, or with `step` an annotation of the trial's curves at that step. Its id is
  * chosen by the writer (a UUID, say) and names the run tag it is mirrored to.
  */
 export const commentSchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1 to 64 letters, digits, _ or -'),
+  id: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1 to 64 letters, digits, _ or -')),
   /** Who wrote it: a display name, not an identity (anyone may claim any name). */
-  author: z.string().trim().min(1).max(COMMENT_LIMITS.author),
-  text: z.string().trim().min(1).max(COMMENT_LIMITS.text),
+  author: z.string().check(z.trim(), z.minLength(1), z.maxLength(COMMENT_LIMITS.author)),
+  text: z.string().check(z.trim(), z.minLength(1), z.maxLength(COMMENT_LIMITS.text)),
   createdAt: epochMs,
   /** When the text was last changed. */
-  editedAt: epochMs.optional(),
+  editedAt: z.optional(epochMs),
   /** An annotation: the step it marks, drawn on every chart of the trial. */
-  step: z.number().int().optional(),
+  step: z.optional(z.int()),
   /** The metric the annotation was made on, if any. */
-  key: z.string().min(1).max(250).optional(),
+  key: z.optional(z.string().check(z.minLength(1), z.maxLength(250))),
 });
 export type Comment = z.infer<typeof commentSchema>;
 
@@ -127,20 +103,22 @@ export type ParamValue = z.infer<typeof paramValueSchema>;
 /** One hyperparameter search. */
 export const studySchema = z.object({
   id,
-  name: z.string().max(1000),
+  name: z.string().check(z.maxLength(1000)),
   status: studyStatusSchema,
   /** A human label for the search space, e.g. "lr: log[1e-5, 1e-1] x depth: 2..12". */
-  searchSpace: z.string().max(10_000).optional(),
+  searchSpace: z.optional(z.string().check(z.maxLength(10_000))),
   /** The largest number of hyperparameters a trial may carry. */
-  maxParams: z.number().int().nonnegative().optional(),
+  maxParams: z.optional(z.int().check(z.nonnegative())),
   /** How many trials the search intends to run. */
-  targetTrials: z.number().int().nonnegative().optional(),
+  targetTrials: z.optional(z.int().check(z.nonnegative())),
   /** The metric that ranks trials, and which way is better. */
-  objective: z.object({ metric: z.string().min(1), direction: z.enum(['minimize', 'maximize']) }).optional(),
+  objective: z.optional(
+    z.object({ metric: z.string().check(z.minLength(1)), direction: z.enum(['minimize', 'maximize']) }),
+  ),
   createdAt: epochMs,
-  endedAt: epochMs.optional(),
-  tags: z.record(z.string(), z.string()).default({}),
-  mlflow: mlflowLinkSchema.optional(),
+  endedAt: z.optional(epochMs),
+  tags: z._default(z.record(z.string(), z.string()), {}),
+  mlflow: z.optional(mlflowLinkSchema),
 });
 export type Study = z.infer<typeof studySchema>;
 export type StudyInput = z.input<typeof studySchema>;
@@ -150,51 +128,54 @@ export const trialSchema = z.object({
   id,
   studyId: id,
   /** The trial's number in its study; at most 2^31 - 1, as stores keep it in a 32-bit integer column. */
-  number: z.number().int().nonnegative().max(MAX_TRIAL_NUMBER),
+  number: z.int().check(z.nonnegative(), z.lte(MAX_TRIAL_NUMBER)),
   /** What people call the trial (an MLflow run name, say); its label wherever it is shown. */
-  name: z.string().max(1000).optional(),
+  name: z.optional(z.string().check(z.maxLength(1000))),
   status: trialStatusSchema,
-  params: z.record(z.string(), paramValueSchema).default({}),
-  tags: z.record(z.string(), z.string()).default({}),
+  params: z._default(z.record(z.string(), paramValueSchema), {}),
+  tags: z._default(z.record(z.string(), z.string()), {}),
   /** Boolean markers such as `spectral_norm`, shown as chips and used to highlight curves. */
-  flags: z.array(z.string().min(1)).default([]),
-  startedAt: epochMs.optional(),
-  endedAt: epochMs.optional(),
-  notes: z.string().max(100_000).optional(),
+  flags: z._default(z.array(z.string().check(z.minLength(1))), []),
+  startedAt: z.optional(epochMs),
+  endedAt: z.optional(epochMs),
+  notes: z.optional(z.string().check(z.maxLength(100_000))),
   /** v3: marked as worth a closer look. Mirrored to the run as the tag `trialkit.starred`. */
-  starred: z.boolean().optional(),
+  starred: z.optional(z.boolean()),
   /** v3: the team's comments and step annotations, oldest first. */
-  comments: z.array(commentSchema).max(COMMENT_LIMITS.perTrial).optional(),
-  mlflow: mlflowLinkSchema.optional(),
+  comments: z.optional(z.array(commentSchema).check(z.maxLength(COMMENT_LIMITS.perTrial))),
+  mlflow: z.optional(mlflowLinkSchema),
   /**
    * The registry's model versions made from the trial's run, by name then version. Optional and
    * new in v2's lifetime: a producer that does not know the registry leaves it out.
    */
-  models: z.array(registeredModelVersionSchema).max(1000).optional(),
+  models: z.optional(z.array(registeredModelVersionSchema).check(z.maxLength(1000))),
 });
 export type Trial = z.infer<typeof trialSchema>;
 export type TrialInput = z.input<typeof trialSchema>;
 
 /** A metric value: a number, or one of MLflow's strings for the non-finite ones. */
-export const metricValueSchema = z
-  .union([z.number(), z.nan(), z.literal('NaN'), z.literal('Infinity'), z.literal('-Infinity')], {
+export const metricValueSchema = z.pipe(
+  z.union([z.number(), z.nan(), z.literal('NaN'), z.literal('Infinity'), z.literal('-Infinity')], {
     error: 'expected a number, or "NaN", "Infinity" or "-Infinity"',
-  })
-  .transform((v): number => (typeof v === 'number' ? v : Number(v)));
+  }),
+  z.transform((v): number => (typeof v === 'number' ? v : Number(v))),
+);
 
 /** Points of one metric of one trial, columnar: `steps[i]`, `values[i]`, `timestamps[i]` are one point. */
 export const metricBatchSchema = z
   .object({
     trialId: id,
-    key: z.string().min(1).max(250),
-    steps: z.array(z.number().int()),
+    key: z.string().check(z.minLength(1), z.maxLength(250)),
+    steps: z.array(z.int()),
     values: z.array(metricValueSchema),
     timestamps: z.array(epochMs),
   })
-  .refine((b) => b.steps.length === b.values.length && b.values.length === b.timestamps.length, {
-    message: 'steps, values and timestamps must have the same length',
-    path: ['values'],
-  });
+  .check(
+    z.refine((b) => b.steps.length === b.values.length && b.values.length === b.timestamps.length, {
+      message: 'steps, values and timestamps must have the same length',
+      path: ['values'],
+    }),
+  );
 export type MetricBatch = z.infer<typeof metricBatchSchema>;
 
 /** One metric point. */
@@ -212,18 +193,18 @@ export type SeriesPoint = z.output<typeof seriesPointSchema>;
  */
 export const seriesSummarySchema = z.object({
   trialId: id,
-  key: z.string().min(1).max(250),
-  count: z.number().int().nonnegative(),
+  key: z.string().check(z.minLength(1), z.maxLength(250)),
+  count: z.int().check(z.nonnegative()),
   first: seriesPointSchema,
   last: seriesPointSchema,
-  min: seriesPointSchema.nullable(),
-  max: seriesPointSchema.nullable(),
+  min: z.nullable(seriesPointSchema),
+  max: z.nullable(seriesPointSchema),
 });
 export type SeriesSummary = z.output<typeof seriesSummarySchema>;
 
 const envelope = {
   v: z.union([z.literal(1), z.literal(2), z.literal(PROTOCOL_VERSION)]),
-  seq: z.number().int().nonnegative(),
+  seq: z.int().check(z.nonnegative()),
 };
 
 export const snapshotEventSchema = z.object({
@@ -232,10 +213,13 @@ export const snapshotEventSchema = z.object({
   studies: z.array(studySchema),
   trials: z.array(trialSchema),
   /** Raw points (v1, and v2 snapshots asked for with points). */
-  metrics: z.array(metricBatchSchema).default([]),
+  metrics: z._default(z.array(metricBatchSchema), []),
   /** v2 snapshots without points: per series, its summary instead. */
-  summaries: z.array(seriesSummarySchema).optional(),
-  sync: z.array(z.object({ trialId: id, state: syncStateSchema, error: z.string().optional() })).default([]),
+  summaries: z.optional(z.array(seriesSummarySchema)),
+  sync: z._default(
+    z.array(z.object({ trialId: id, state: syncStateSchema, error: z.optional(z.string()) })),
+    [],
+  ),
 });
 export const studyUpsertEventSchema = z.object({
   ...envelope,
@@ -252,7 +236,7 @@ export const trialRemoveEventSchema = z.object({ ...envelope, type: z.literal('t
 export const metricsAppendEventSchema = z.object({
   ...envelope,
   type: z.literal('metrics.append'),
-  batches: z.array(metricBatchSchema).min(1),
+  batches: z.array(metricBatchSchema).check(z.minLength(1)),
 });
 /**
  * v2: the summary of points just appended, per series (`count` = points in this batch, first/last/
@@ -263,7 +247,7 @@ export const metricsAppendEventSchema = z.object({
 export const metricsSummaryEventSchema = z.object({
   ...envelope,
   type: z.literal('metrics.summary'),
-  summaries: z.array(seriesSummarySchema).min(1),
+  summaries: z.array(seriesSummarySchema).check(z.minLength(1)),
 });
 export const syncStateEventSchema = z.object({
   ...envelope,
@@ -271,8 +255,8 @@ export const syncStateEventSchema = z.object({
   trialId: id,
   state: syncStateSchema,
   /** The last error, for `retrying` and `dead`. */
-  error: z.string().optional(),
-  mlflow: mlflowLinkSchema.optional(),
+  error: z.optional(z.string()),
+  mlflow: z.optional(mlflowLinkSchema),
 });
 /**
  * v3: a team's change to a trial: star it or not; set tags (a string) or remove them (`null`);
@@ -283,9 +267,9 @@ export const trialPatchEventSchema = z.object({
   ...envelope,
   type: z.literal('trial.patch'),
   trialId: id,
-  starred: z.boolean().optional(),
-  tags: teamTagsSchema.optional(),
-  notes: z.string().max(100_000).nullable().optional(),
+  starred: z.optional(z.boolean()),
+  tags: z.optional(teamTagsSchema),
+  notes: z.optional(z.nullable(z.string().check(z.maxLength(100_000)))),
 });
 /** v3: adds a comment, or edits one (same id, same author). */
 export const commentUpsertEventSchema = z.object({
@@ -309,7 +293,7 @@ export const errorEventSchema = z.object({
   code: z.enum(['malformed_event', 'unsupported_version', 'source_error', 'disconnected']),
   message: z.string(),
   /** Where in the offending event the problem was, e.g. `batches.0.values.3`. */
-  path: z.string().optional(),
+  path: z.optional(z.string()),
 });
 /** v3: who looks at which study now (see `presence.ts`); replaces the previous `presence`. */
 export const presenceEventSchema = z.object({ ...envelope, ...presenceFields });

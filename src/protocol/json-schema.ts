@@ -1,5 +1,5 @@
 /** The protocol as JSON Schema, for producers in other languages (written to dist/ by the build). */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { trialEventSchema } from './events.js';
 
 /** JSON Schema (draft 2020-12) of one event as it travels on the wire. */

@@ -4,7 +4,7 @@
  * and replaces the previous one. It is state, not history: it is neither replayed nor ordered by
  * `seq` (which carries the `seq` of the last producer event sent before it).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** The most named viewers a study lists; the rest are counted in `more`. */
 export const MAX_LISTED_VIEWERS = 100;
@@ -12,11 +12,13 @@ export const MAX_LISTED_VIEWERS = 100;
 /** A viewer id: chosen by the tab, opaque, safe in a URL. */
 export const viewerIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{8,64}$/, 'expected 8 to 64 of A-Z a-z 0-9 _ -');
+  .check(z.regex(/^[A-Za-z0-9_-]{8,64}$/, 'expected 8 to 64 of A-Z a-z 0-9 _ -'));
 /** A colour as `#rrggbb`: nothing else reaches a style attribute. */
-export const viewerColorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'expected a colour as #rrggbb');
+export const viewerColorSchema = z
+  .string()
+  .check(z.regex(/^#[0-9a-fA-F]{6}$/, 'expected a colour as #rrggbb'));
 /** A viewer's display name: text, shown as text. */
-export const viewerNameSchema = z.string().trim().min(1).max(64);
+export const viewerNameSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(64));
 
 /** One named viewer of a study. */
 export const viewerSchema = z.object({
@@ -28,19 +30,19 @@ export type Viewer = z.infer<typeof viewerSchema>;
 
 /** Who looks at one study: named viewers, and how many more (anonymous, or past the list's cap). */
 export const studyPresenceSchema = z.object({
-  studyId: z.string().min(1).max(512),
-  viewers: z.array(viewerSchema).max(MAX_LISTED_VIEWERS),
+  studyId: z.string().check(z.minLength(1), z.maxLength(512)),
+  viewers: z.array(viewerSchema).check(z.maxLength(MAX_LISTED_VIEWERS)),
   /** Viewers without a name: counted, never named. */
-  anonymous: z.number().int().nonnegative(),
+  anonymous: z.int().check(z.nonnegative()),
   /** Named viewers past {@link MAX_LISTED_VIEWERS}. */
-  more: z.number().int().nonnegative().default(0),
+  more: z._default(z.int().check(z.nonnegative()), 0),
 });
 export type StudyPresence = z.infer<typeof studyPresenceSchema>;
 
 /** The fields of a `presence` event besides the envelope; studies nobody looks at are left out. */
 export const presenceFields = {
   type: z.literal('presence'),
-  studies: z.array(studyPresenceSchema).max(100_000),
+  studies: z.array(studyPresenceSchema).check(z.maxLength(100_000)),
 };
 
 /**
@@ -50,8 +52,8 @@ export const presenceFields = {
  */
 export const viewerAnnouncementSchema = z.object({
   viewer: viewerIdSchema,
-  study: z.string().min(1).max(512).nullish(),
-  name: viewerNameSchema.optional(),
-  color: viewerColorSchema.optional(),
+  study: z.nullish(z.string().check(z.minLength(1), z.maxLength(512))),
+  name: z.optional(viewerNameSchema),
+  color: z.optional(viewerColorSchema),
 });
 export type ViewerAnnouncement = z.infer<typeof viewerAnnouncementSchema>;

@@ -3,7 +3,7 @@
  * answer, the exact M4 points of each column (see `m4-columns.ts` for the definition). Also the
  * per-series summary a table or a new tab needs instead of raw points.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { metricValueSchema } from './events.js';
 
 /** The x axes a window can be asked on; `relative` is milliseconds since the trial's start. */
@@ -18,31 +18,41 @@ const finite = z.number({ error: 'expected a finite number' });
 /** A window request, checked: see {@link parseSeriesWindowQuery} for the errors. */
 export const seriesWindowQuerySchema = z
   .object({
-    studyId: z.string().min(1).max(512),
-    key: z.string().min(1).max(250),
+    studyId: z.string().check(z.minLength(1), z.maxLength(512)),
+    key: z.string().check(z.minLength(1), z.maxLength(250)),
     /** Omitted: every trial of the study. */
-    trialIds: z
-      .array(z.string().min(1).max(512))
-      .max(SERIES_WINDOW_LIMITS.maxTrials, `at most ${SERIES_WINDOW_LIMITS.maxTrials} trials per request`)
-      .optional(),
+    trialIds: z.optional(
+      z
+        .array(z.string().check(z.minLength(1), z.maxLength(512)))
+        .check(
+          z.maxLength(
+            SERIES_WINDOW_LIMITS.maxTrials,
+            `at most ${SERIES_WINDOW_LIMITS.maxTrials} trials per request`,
+          ),
+        ),
+    ),
     x: z.enum(Object.values(SeriesWindowX) as [SeriesWindowX, ...SeriesWindowX[]], {
       error: 'expected "step", "time" or "relative"',
     }),
     /** Inclusive lower bound; omitted, the smallest x of the requested series. */
-    from: finite.optional(),
+    from: z.optional(finite),
     /** Inclusive upper bound; omitted, the largest x of the requested series. */
-    to: finite.optional(),
+    to: z.optional(finite),
     /** Pixel columns: the answer has at most five points per column. */
     columns: z
       .number({ error: 'expected an integer' })
-      .int('expected an integer')
-      .min(1, 'expected at least 1 column')
-      .max(SERIES_WINDOW_LIMITS.maxColumns, `expected at most ${SERIES_WINDOW_LIMITS.maxColumns} columns`),
+      .check(
+        z.int('expected an integer'),
+        z.gte(1, 'expected at least 1 column'),
+        z.lte(SERIES_WINDOW_LIMITS.maxColumns, `expected at most ${SERIES_WINDOW_LIMITS.maxColumns} columns`),
+      ),
   })
-  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
-    message: '`to` is below `from`: the range is reversed',
-    path: ['to'],
-  });
+  .check(
+    z.refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
+      message: '`to` is below `from`: the range is reversed',
+      path: ['to'],
+    }),
+  );
 export type SeriesWindowQuery = z.infer<typeof seriesWindowQuerySchema>;
 
 /**
@@ -89,7 +99,7 @@ export const seriesWindowSchema = z.object({
   x: z.enum(Object.values(SeriesWindowX) as [SeriesWindowX, ...SeriesWindowX[]]),
   from: z.number(),
   to: z.number(),
-  columns: z.number().int(),
+  columns: z.int(),
   series: z.array(seriesWindowPartSchema),
 });
 export type SeriesWindow = z.output<typeof seriesWindowSchema>;

@@ -2,7 +2,7 @@
  * The sync actions. Each is a job in the queue; a job names its action, the thing it works on (its
  * subject, so two workers never work on one trial at once) and a small JSON payload.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { UnknownActionError, ValidationError } from './errors.js';
 
 /** Every action the engine knows. Enqueueing anything else throws {@link UnknownActionError}. */

@@ -3,7 +3,7 @@
  * `src/protocol`); this module adds what only the sync engine needs: metric points, columnar
  * series, and the bookkeeping of what MLflow has acknowledged.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type MetricBatch,
   type MlflowLink,

@@ -3,7 +3,7 @@
  * {@link ValidationError}. Metric points are checked with a plain loop: a million-point append
  * must not build a million zod issues objects.
  */
-import type { z } from 'zod';
+import * as zc from 'zod/v4/core';
 import { validateKey } from '../mlflow/index.js';
 import { ValidationError } from './errors.js';
 import {
@@ -17,8 +17,9 @@ import {
   trialSchema,
 } from './model.js';
 
-function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
-  const result = schema.safeParse(input);
+// Core's parse: the protocol's schemas are zod/mini, this module's own are classic zod.
+function parse<S extends zc.$ZodType>(schema: S, input: unknown, what: string): zc.output<S> {
+  const result = zc.safeParse(schema, input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const path = issue?.path.join('.') || undefined;

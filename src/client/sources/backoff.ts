@@ -1,5 +1,5 @@
 /** Reconnect delays: exponential with jitter, so many dashboards do not reconnect in step. */
-import { backoffDelay } from '../../mlflow/index.js';
+import { backoffDelay } from '../../mlflow/backoff.js';
 
 export interface BackoffOptions {
   /** Delay before the first retry, in ms (default 500). */

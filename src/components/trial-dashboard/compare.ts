@@ -4,7 +4,8 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { TrialStore } from '../../client/index.js';
-import { ownValue, type ParamValue, type Trial } from '../../protocol/index.js';
+import type { ParamValue, Trial } from '../../protocol/index.js';
+import { ownValue } from '../../protocol/own.js';
 import { formatNumber, trialLabel } from '../internal/format.js';
 import { modelVersionChips } from '../internal/model-versions.js';
 import { paramNumber } from '../internal/param-number.js';

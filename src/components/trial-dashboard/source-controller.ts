@@ -60,7 +60,7 @@ export class SourceController implements ReactiveController {
     this.opened = next;
     if (!wantsConnection(next)) return;
     const generation = this.generation;
-    import('../../client/index.js')
+    import('../../client/connect.js')
       .then(({ connect }) => connect(next))
       .then(({ store, handle }) => {
         // Closed or rewired while loading: this connection is no longer wanted.

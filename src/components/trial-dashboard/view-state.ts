@@ -3,7 +3,7 @@
  * reloaded and stepped through with back and forward. `fromQuery` accepts any string: parts it
  * does not understand (a typo, a future version's key, a malformed number) are dropped, never thrown.
  */
-import { TrialStatus } from '../../protocol/index.js';
+import { TrialStatus } from '../../protocol/status.js';
 import type { XAxis, YScale } from '../metrics-chart/scales.js';
 import type { MetricRange, ParamFilter, TrialFilters } from '../trial-table/filter.js';
 import type { SortSpec } from '../trial-table/sort.js';

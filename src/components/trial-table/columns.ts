@@ -4,7 +4,8 @@
  * is exported; cells format the same value for display (see `format.ts`).
  */
 import type { TrialStore } from '../../client/index.js';
-import { ownValue, type Study, type Trial } from '../../protocol/index.js';
+import type { Study, Trial } from '../../protocol/index.js';
+import { ownValue } from '../../protocol/own.js';
 import { modelVersionsText } from '../internal/model-versions.js';
 import { paramNumber } from '../internal/param-number.js';
 

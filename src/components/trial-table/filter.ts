@@ -3,7 +3,8 @@
  * row indices. Predicates read trial objects, precomputed metric keys and precomputed search text,
  * so a 100,000-row pass costs a few milliseconds.
  */
-import { ownValue, type ParamValue, type Trial, type TrialStatus } from '../../protocol/index.js';
+import type { ParamValue, Trial, TrialStatus } from '../../protocol/index.js';
+import { ownValue } from '../../protocol/own.js';
 import { paramNumber } from '../internal/param-number.js';
 
 /** Keep trials whose metric (as the table shows it: latest or best) is within [min, max]. */
