@@ -15,6 +15,9 @@ import { defineElement } from '../internal/define-element.js';
 import { ResizeController } from '../internal/resize-controller.js';
 import { StoreController } from '../internal/store-controller.js';
 import { srOnlyStyles, themeTokens } from '../internal/theme.js';
+import { chartCsv } from './export-csv.js';
+import { svgToPng } from './export-png.js';
+import { ChartExportError, chartSvg } from './export-svg.js';
 import { axisLabels, type Frame, fitCanvases, layoutFrame, sameFrame } from './layout.js';
 import { chartLabel, latestValues, legend, stateMessage, tooltip } from './legend.js';
 import { metricsChartStyles } from './metrics-chart.styles.js';
@@ -22,6 +25,7 @@ import { type CanvasColors, ChartPainter, drawOverlay, readCanvasColors } from '
 import { PointerController } from './pointer-controller.js';
 import { type Domain, sameDomain, type XAxis, type YScale } from './scales.js';
 import type { SeriesView, ViewMode } from './series-view.js';
+import { isSmoothingKind, type SmoothingKind } from './smoothing.js';
 import { selectViews } from './view-selection.js';
 import { WindowController, type WindowScope } from './window-controller.js';
 
@@ -98,6 +102,8 @@ export class MetricsChart extends LitElement {
   @property({ attribute: 'y-scale' }) yScale: YScale = 'linear';
   /** EMA smoothing weight, 0 (off) to 1; time-weighted and debiased. */
   @property({ type: Number }) smoothing = 0;
+  /** How `smoothing` smooths: `ema`, `running` (centred average) or `gaussian`; see `smoothing.ts`. */
+  @property({ attribute: 'smoothing-kind' }) smoothingKind: SmoothingKind = 'ema';
   /** Trials carrying this flag (e.g. `spectral_norm`) are drawn dashed. */
   @property({ attribute: 'highlight-flag' }) highlightFlag?: string;
   /** Ids of trials to emphasise (e.g. the rows selected in a table). */
@@ -202,6 +208,38 @@ export class MetricsChart extends LitElement {
     };
   }
 
+  /**
+   * The visible window as CSV: per trial, every point whose x is on screen, with its exact values
+   * (and the smoothed one while smoothing); cells are escaped against spreadsheet formulas.
+   */
+  toCSV(): string {
+    return chartCsv(this.views, this.frame?.xDomain);
+  }
+
+  /**
+   * What is on screen as a standalone SVG document, with axes and a legend; names are escaped.
+   * Throws `ChartExportError` while nothing is drawn (no data yet).
+   */
+  toSVG(): string {
+    const canvas = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.main');
+    if (!this.frame || !this.colors || !canvas)
+      throw new ChartExportError('The chart has nothing drawn to export.');
+    const { dpr } = this.frame;
+    return chartSvg({
+      frame: this.frame,
+      colors: this.colors,
+      views: this.views,
+      metric: this.metricKey,
+      width: canvas.width / dpr,
+      height: canvas.height / dpr,
+    });
+  }
+
+  /** `toSVG()` as a PNG at the screen's pixel density. Rejects with `ChartExportError` likewise. */
+  async toPNG(): Promise<Blob> {
+    return svgToPng(this.toSVG(), this.frame?.dpr ?? 1);
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('store')) this.storeController.store = this.store;
     if (
@@ -212,7 +250,12 @@ export class MetricsChart extends LitElement {
       changed.has('highlightFlag')
     )
       this.dirty.views = true;
-    if (changed.has('xAxis') || changed.has('yScale') || changed.has('smoothing')) {
+    if (
+      changed.has('xAxis') ||
+      changed.has('yScale') ||
+      changed.has('smoothing') ||
+      changed.has('smoothingKind')
+    ) {
       this.dirty.mode = true;
       this.zoomX = this.zoomY = undefined;
     }
@@ -287,8 +330,8 @@ export class MetricsChart extends LitElement {
     for (const view of this.views) {
       const from = dirty.mode ? 0 : dirty.appended.get(view);
       if (from === undefined) continue;
-      if (from < view.drawnLength) full = true;
-      view.update(mode, from);
+      // A centred smoothing window may rewrite points before the appended ones.
+      if (view.update(mode, from) < view.drawnLength) full = true;
     }
     const ctx = canvas.getContext('2d')!;
     const appended = dirty.appended.size > 0;
@@ -355,7 +398,12 @@ export class MetricsChart extends LitElement {
   }
 
   private viewMode(): ViewMode {
-    return { xAxis: this.xAxis, smoothing: this.smoothing, log: this.yScale === 'log' };
+    return {
+      xAxis: this.xAxis,
+      smoothing: this.smoothing,
+      smoothingKind: isSmoothingKind(this.smoothingKind) ? this.smoothingKind : 'ema',
+      log: this.yScale === 'log',
+    };
   }
 
   /** Trials drawn emphasised: hovered (plot or legend), pinned, or `highlighted` by the host. */

@@ -1,0 +1,29 @@
+/**
+ * PNG export: the chart's SVG rasterised by the browser at the screen's pixel density, so the PNG
+ * carries the tick labels and legend that the canvas leaves to HTML.
+ */
+import { ChartExportError } from './export-svg.js';
+
+/** Rasterises the SVG document `svg` (`width` × `height` CSS pixels) at `scale` device pixels each. */
+export async function svgToPng(svg: string, scale: number): Promise<Blob> {
+  const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+  try {
+    const image = new Image();
+    image.src = url;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(image.naturalWidth * scale);
+    canvas.height = Math.round(image.naturalHeight * scale);
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(image, 0, 0, canvas.width, canvas.height);
+    return await new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob(
+        (blob) =>
+          blob ? resolve(blob) : reject(new ChartExportError('The browser could not encode the PNG.')),
+        'image/png',
+      ),
+    );
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
