@@ -18,6 +18,7 @@ import { StoreController } from '../internal/store-controller.js';
 import { type StudySummary, summarizeStudy } from '../internal/study-summary.js';
 import { MetricsChart } from '../metrics-chart/metrics-chart.js';
 import type { Domain, XAxis, YScale } from '../metrics-chart/scales.js';
+import type { SmoothingKind } from '../metrics-chart/smoothing.js';
 import { RunList } from '../run-list/run-list.js';
 import type { TrialFilters } from '../trial-table/filter.js';
 import type { SortSpec } from '../trial-table/sort.js';
@@ -140,6 +141,8 @@ export class TrialDashboard extends LitElement {
   @property({ attribute: 'y-scale' }) yScale: YScale = 'linear';
   /** The charts' curve smoothing, 0 (none) to just below 1. */
   @property({ type: Number }) smoothing = 0;
+  /** How the charts smooth: `ema`, `running` (centred average) or `gaussian`. */
+  @property({ attribute: 'smoothing-kind' }) smoothingKind: SmoothingKind = 'ema';
   /**
    * Keep the view in the address bar's query: a study change pushes a history entry, other changes
    * replace it; back and forward restore the view; on connect the address bar's view is shown.
@@ -201,6 +204,7 @@ export class TrialDashboard extends LitElement {
       xAxis: this.xAxis,
       yScale: this.yScale,
       smoothing: this.smoothing,
+      smoothingKind: this.smoothingKind,
       zoom: this.zoom,
       sort: this.tableSort,
       filters: this.tableFilters,
@@ -216,6 +220,7 @@ export class TrialDashboard extends LitElement {
     this.xAxis = state.xAxis;
     this.yScale = state.yScale;
     this.smoothing = state.smoothing;
+    this.smoothingKind = state.smoothingKind;
     this.zoom = state.zoom && [state.zoom[0], state.zoom[1]];
     this.tableSort = state.sort;
     this.tableFilters = state.filters;
@@ -388,6 +393,12 @@ export class TrialDashboard extends LitElement {
         toggleMetric: (key) => this.toggleMetric(key, chosen),
         toggleCompare: this.toggleCompare,
         clearSelection: this.clearSelection,
+        smoothing: this.smoothing,
+        smoothingKind: this.smoothingKind,
+        setSmoothing: (smoothing, kind) => {
+          this.smoothing = smoothing;
+          this.smoothingKind = kind;
+        },
       })}
       ${chartGrid({
         store,
@@ -401,6 +412,7 @@ export class TrialDashboard extends LitElement {
         xAxis: this.xAxis,
         yScale: this.yScale,
         smoothing: this.smoothing,
+        smoothingKind: this.smoothingKind,
         zoomChange: this.onZoomChange,
       })}
       ${comparing ? compareSelected(store, selected, mlflowUiUrl) : nothing}
