@@ -104,8 +104,8 @@ export const Export: Story = {
     const bar = document.createElement('div');
     bar.append(
       button('PNG', async () => image(await el.toPNG())),
-      button('SVG', async () => image(new Blob([el.toSVG()], { type: 'image/svg+xml' }))),
-      button('CSV', async () => text(el.toCSV())),
+      button('SVG', async () => image(new Blob([await el.toSVG()], { type: 'image/svg+xml' }))),
+      button('CSV', async () => text(await el.toCSV())),
     );
     const root = document.createElement('div');
     root.append(el, bar, preview);

@@ -2,7 +2,7 @@
  * PNG export: the chart's SVG rasterised by the browser at the screen's pixel density, so the PNG
  * carries the tick labels and legend that the canvas leaves to HTML.
  */
-import { ChartExportError } from './export-svg.js';
+import { ChartExportError } from './export-error.js';
 
 /** Rasterises the SVG document `svg` (`width` × `height` CSS pixels) at `scale` device pixels each. */
 export async function svgToPng(svg: string, scale: number): Promise<Blob> {

@@ -10,11 +10,6 @@ import type { ReducedPoints } from './m4.js';
 import type { CanvasColors } from './paint.js';
 import type { SeriesView } from './series-view.js';
 
-/** Raised when the chart has nothing drawn to export (no data yet, or not laid out). */
-export class ChartExportError extends Error {
-  override name = 'ChartExportError';
-}
-
 /** What `chartSvg` draws: the last frame, its colours and curves, and the canvas size in CSS pixels. */
 export interface SvgScene {
   readonly frame: Frame;

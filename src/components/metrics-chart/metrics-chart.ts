@@ -15,9 +15,7 @@ import { defineElement } from '../internal/define-element.js';
 import { ResizeController } from '../internal/resize-controller.js';
 import { StoreController } from '../internal/store-controller.js';
 import { srOnlyStyles, themeTokens } from '../internal/theme.js';
-import { chartCsv } from './export-csv.js';
-import { svgToPng } from './export-png.js';
-import { ChartExportError, chartSvg } from './export-svg.js';
+import { ChartExportError } from './export-error.js';
 import { axisLabels, type Frame, fitCanvases, layoutFrame, sameFrame } from './layout.js';
 import { chartLabel, latestValues, legend, stateMessage, tooltip } from './legend.js';
 import { metricsChartStyles } from './metrics-chart.styles.js';
@@ -208,36 +206,43 @@ export class MetricsChart extends LitElement {
     };
   }
 
+  // Export code loads on first use: most pages never export.
+
   /**
    * The visible window as CSV: per trial, every point whose x is on screen, with its exact values
    * (and the smoothed one while smoothing); cells are escaped against spreadsheet formulas.
    */
-  toCSV(): string {
+  async toCSV(): Promise<string> {
+    const { chartCsv } = await import('./export-csv.js');
     return chartCsv(this.views, this.frame?.xDomain);
   }
 
   /**
    * What is on screen as a standalone SVG document, with axes and a legend; names are escaped.
-   * Throws `ChartExportError` while nothing is drawn (no data yet).
+   * Rejects with `ChartExportError` while nothing is drawn (no data yet).
    */
-  toSVG(): string {
+  async toSVG(): Promise<string> {
     const canvas = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.main');
     if (!this.frame || !this.colors || !canvas)
       throw new ChartExportError('The chart has nothing drawn to export.');
-    const { dpr } = this.frame;
-    return chartSvg({
+    const scene = {
       frame: this.frame,
       colors: this.colors,
       views: this.views,
       metric: this.metricKey,
-      width: canvas.width / dpr,
-      height: canvas.height / dpr,
-    });
+      width: canvas.width / this.frame.dpr,
+      height: canvas.height / this.frame.dpr,
+    };
+    const { chartSvg } = await import('./export-svg.js');
+    return chartSvg(scene);
   }
 
   /** `toSVG()` as a PNG at the screen's pixel density. Rejects with `ChartExportError` likewise. */
   async toPNG(): Promise<Blob> {
-    return svgToPng(this.toSVG(), this.frame?.dpr ?? 1);
+    const dpr = this.frame?.dpr ?? 1;
+    const svg = await this.toSVG();
+    const { svgToPng } = await import('./export-png.js');
+    return svgToPng(svg, dpr);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

@@ -44,7 +44,7 @@ async function save(button: HTMLElement, format: Format, metric: string): Promis
 /** The chart's export in `format` as a file body. */
 export async function exportBlob(chart: MetricsChart, format: Format): Promise<Blob> {
   if (format === 'png') return chart.toPNG();
-  const text = format === 'svg' ? chart.toSVG() : chart.toCSV();
+  const text = await (format === 'svg' ? chart.toSVG() : chart.toCSV());
   return new Blob([text], { type: `${FORMATS[format]};charset=utf-8` });
 }
 

@@ -1,7 +1,7 @@
 import { expect, fixture, html, nextFrame } from '@open-wc/testing';
 import { TrialStore } from '../../../src/client/store.js';
 import { trialStyle } from '../../../src/components/internal/theme.js';
-import { ChartExportError } from '../../../src/components/metrics-chart/export-svg.js';
+import { ChartExportError } from '../../../src/components/metrics-chart/export-error.js';
 import { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
 import type { Trial } from '../../../src/protocol/index.js';
 import { paintedNear } from './canvas-probe.js';
@@ -106,7 +106,7 @@ describe('<trial-metrics-chart> smoothing kinds', () => {
     // The smoothed tail settles on the appended constant: drawn at 50, where the raw curve is too.
     const tail = el.positionOf(95, 50)!;
     expect(paintedNear(el, tail.left, tail.top, color0, 1)).to.equal(true);
-    const rows = el.toCSV().trim().split('\r\n');
+    const rows = (await el.toCSV()).trim().split('\r\n');
     const last = rows[rows.length - 1].split(',');
     expect(Number(last[5])).to.be.closeTo(50, 1e-9);
   });
@@ -142,7 +142,7 @@ describe('<trial-metrics-chart> export', () => {
   it('writes the exact points of the visible window to CSV, names escaped against formulas', async () => {
     const el = await twoTrials();
     el.zoomToX([10, 20]);
-    const lines = el.toCSV().split('\r\n');
+    const lines = (await el.toCSV()).split('\r\n');
     expect(lines[0]).to.equal('trial_id,trial_name,step,timestamp,value');
     const rows = lines.slice(1, -1);
     expect(rows.length).to.equal(22);
@@ -158,7 +158,7 @@ describe('<trial-metrics-chart> export', () => {
     el.smoothing = 0.6;
     el.smoothingKind = 'running';
     await el.updateComplete;
-    const [header, first] = el.toCSV().split('\r\n');
+    const [header, first] = (await el.toCSV()).split('\r\n');
     expect(header.endsWith(',value,smoothed')).to.equal(true);
     // The first point averages steps 0..2 (half-window 2, clipped at the start): (0 + 0.5 + 1) / 3.
     expect(Number(first.split(',').at(-1))).to.be.closeTo(0.5, 1e-12);
@@ -166,7 +166,7 @@ describe('<trial-metrics-chart> export', () => {
 
   it('builds an SVG document in which a hostile name is text, not markup', async () => {
     const el = await twoTrials();
-    const svg = el.toSVG();
+    const svg = await el.toSVG();
     const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
     expect(doc.querySelector('parsererror')).to.equal(null);
     expect(doc.querySelectorAll('script').length).to.equal(0);
@@ -186,7 +186,11 @@ describe('<trial-metrics-chart> export', () => {
 
   it('refuses to export a chart with nothing drawn, with a typed error', async () => {
     const el = await chartFor(storeWith([trial('a', 0)]));
-    expect(() => el.toSVG()).to.throw(ChartExportError);
-    expect(el.toCSV()).to.equal('trial_id,trial_name,step,timestamp,value\r\n');
+    const error = await el.toSVG().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(ChartExportError);
+    expect(await el.toCSV()).to.equal('trial_id,trial_name,step,timestamp,value\r\n');
   });
 });

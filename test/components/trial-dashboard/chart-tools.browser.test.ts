@@ -87,7 +87,7 @@ describe('trial-dashboard chart tools', () => {
     const chart = figure.querySelector('trial-metrics-chart')!;
     const csv = await exportBlob(chart, 'csv');
     expect(csv.type).to.equal('text/csv;charset=utf-8');
-    expect(await csv.text()).to.equal(chart.toCSV());
+    expect(await csv.text()).to.equal(await chart.toCSV());
     expect((await exportBlob(chart, 'svg')).type).to.equal('image/svg+xml;charset=utf-8');
     expect((await exportBlob(chart, 'png')).type).to.equal('image/png');
   });
