@@ -114,7 +114,7 @@ function curve(view: SeriesView, points: ReducedPoints, frame: Frame, alpha: num
   if (!d) return '';
   const dash = view.style.dash.length ? ` stroke-dasharray="${view.style.dash.join(' ')}"` : '';
   const opacity = alpha < 1 ? ` stroke-opacity="${alpha}"` : '';
-  return `<path d="${d}" stroke="${escapeXml(view.style.color)}" stroke-width="${width}"${dash}${opacity}><title>${escapeXml(trialLabel(view.trial))}</title></path>`;
+  return `<path d="${d}" stroke="${escapeXml(view.style.color)}" stroke-width="${width}"${dash}${opacity}><title>${escapeXml(nameOf(view))}</title></path>`;
 }
 
 /** Legend entries wrapped in rows under the chart, from `top` down. */
@@ -128,7 +128,7 @@ function legendEntries(
   let x = 8;
   let row = 0;
   for (const view of views) {
-    const label = trialLabel(view.trial);
+    const label = nameOf(view);
     const w = 22 + Math.min(label.length, 40) * CHAR_WIDTH + 12;
     if (x + w > width && x > 8) {
       x = 8;
@@ -141,6 +141,11 @@ function legendEntries(
     x += w;
   }
   return { items, height: views.length ? (row + 1) * LEGEND_ROW + 4 : 0 };
+}
+
+/** The legend's label: the trial's name, or its number and id when it has none. */
+function nameOf(view: SeriesView): string {
+  return view.trial.name ? trialLabel(view.trial) : `${trialLabel(view.trial)} ${view.trial.id}`;
 }
 
 /** A coordinate with two decimals: plenty at CSS-pixel scale, and short. */
