@@ -267,6 +267,14 @@ export const dashboardStyles = [
       width: 7em;
       accent-color: var(--_accent);
     }
+    .smoothing select {
+      font: inherit;
+      color: var(--_fg);
+      background: var(--_surface);
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      padding: 2px 4px;
+    }
     .smoothing output {
       min-width: 2.5em;
       font-family: var(--_mono);

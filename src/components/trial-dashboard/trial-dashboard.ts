@@ -62,10 +62,12 @@ import { DEFAULT_VIEW, toQuery, type ViewState } from './view-state.js';
  * @csspart banner - The connection and error banner (role=alert).
  * @csspart header - The study header.
  * @csspart copy-link - The header's "Copy link" button: copies a URL of the current view.
- * @csspart toolbar - The metric picker and the compare buttons.
+ * @csspart toolbar - The metric picker, the smoothing controls and the compare buttons.
  * @csspart metric-picker - The group of metric toggles.
+ * @csspart smoothing - The smoothing slider and the smoothing kind picker beside it.
  * @csspart charts - The grid of charts.
  * @csspart chart - Each `<trial-metrics-chart>`.
+ * @csspart chart-export - Each chart header's PNG, SVG and CSV buttons.
  * @csspart compare - The side-by-side hyperparameter table (with a Models row when trials have registered models).
  * @csspart model-link - A registered model version in the compare table, linked to the MLflow UI.
  * @csspart table - The `<trial-table>`.
