@@ -5,6 +5,8 @@
  * at 10,000 points/s. Prints medians and ratios (ours / uPlot) against the targets; the live ratio
  * compares total time over all frames (a median would hide our occasional full repaints).
  * `--frames N` shortens the live run (default 600) when the machine is too busy for the full one.
+ * `--smoothing KIND:W` (e.g. `gaussian:0.9`) smooths our curves (uPlot's stay raw): the cost of
+ * smoothing and of the faint raw curves, against the same uPlot baseline.
  */
 import { fileURLToPath } from 'node:url';
 import { withPage } from './chart/harness.js';
@@ -12,6 +14,9 @@ import { withPage } from './chart/harness.js';
 const framesArg = process.argv.indexOf('--frames');
 const frames = framesArg > 0 ? Number(process.argv[framesArg + 1]) : 600;
 const entry = fileURLToPath(new URL('./chart/bench-page.ts', import.meta.url));
+const smoothingArg = process.argv.indexOf('--smoothing');
+const [smoothingKind, smoothingWeight] =
+  smoothingArg > 0 ? process.argv[smoothingArg + 1].split(':') : ['ema', '0'];
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
 let missed = 0;
@@ -29,6 +34,8 @@ await withPage({ entry, viewport: { width: 1000, height: 900 } }, async (page) =
     oursCanvas: string;
     uplotCanvas: string;
   };
+  await page.evaluate(`bench.setSmoothing(${JSON.stringify(smoothingKind)}, ${Number(smoothingWeight)})`);
+  if (Number(smoothingWeight) > 0) console.log(`our curves smoothed: ${smoothingKind} ${smoothingWeight}`);
   const best = (c: Cold) => `(best of runs: ours ${fmt(c.oursMin)}, uPlot ${fmt(c.uplotMin)})`;
   const coldA = (await page.evaluate('bench.cold(1, 166650, 15)')) as Cold;
   console.log(

@@ -16,12 +16,14 @@ const meta: Meta = {
     'y-scale': 'linear',
     'x-axis': 'step',
     smoothing: 0,
+    'smoothing-kind': 'ema',
     'highlight-flag': 'spectral_norm',
   },
   argTypes: {
     'y-scale': { control: 'inline-radio', options: ['linear', 'log'] },
     'x-axis': { control: 'inline-radio', options: ['step', 'wall', 'relative'] },
     smoothing: { control: { type: 'range', min: 0, max: 0.99, step: 0.01 } },
+    'smoothing-kind': { control: 'inline-radio', options: ['ema', 'running', 'gaussian'] },
   },
 };
 export default meta;
@@ -39,6 +41,7 @@ const chart = (
     yScale: args['y-scale'],
     xAxis: args['x-axis'],
     smoothing: args.smoothing,
+    smoothingKind: args['smoothing-kind'],
     highlightFlag: args['highlight-flag'],
     theme: themeOf(context),
   });
@@ -57,6 +60,59 @@ export const Live: Story = {
     return el;
   },
 };
+/** Gaussian smoothing over noisy curves, the raw curves faint behind (try the other kinds). */
+export const Smoothed: Story = {
+  args: { smoothing: 0.8, 'smoothing-kind': 'gaussian' },
+  render: (args, context) =>
+    chart(loadedStore({ seed: 2, studies: 1, trials: 4, steps: 300 }), args, context),
+};
+
+/** Live curves smoothed with a centred running average: the last points settle as new ones arrive. */
+export const SmoothedLive: Story = {
+  args: { smoothing: 0.7, 'smoothing-kind': 'running' },
+  render: (args, context) => {
+    const el = chart(undefined, args, context);
+    el.store = liveStore(el, { seed: 4, studies: 1, trials: 4, steps: 400, intervalMs: 100 });
+    return el;
+  },
+};
+
+/** `toPNG()`, `toSVG()` and `toCSV()` of what is shown (zoom in first to export a window). */
+export const Export: Story = {
+  render: (args, context) => {
+    const el = chart(loadedStore({ seed: 2, studies: 1, trials: 6, steps: 200 }), args, context);
+    const preview = document.createElement('div');
+    const show = (node: Node) => preview.replaceChildren(node);
+    const button = (label: string, run: () => Promise<Node>) => {
+      const b = document.createElement('button');
+      b.textContent = label;
+      b.addEventListener('click', async () => show(await run()));
+      return b;
+    };
+    const image = (blob: Blob) => {
+      const img = document.createElement('img');
+      img.alt = 'Exported chart';
+      img.src = URL.createObjectURL(blob);
+      img.style.maxWidth = '100%';
+      return img;
+    };
+    const text = (content: string) => {
+      const pre = document.createElement('pre');
+      pre.textContent = content.slice(0, 4000);
+      return pre;
+    };
+    const bar = document.createElement('div');
+    bar.append(
+      button('PNG', async () => image(await el.toPNG())),
+      button('SVG', async () => image(new Blob([await el.toSVG()], { type: 'image/svg+xml' }))),
+      button('CSV', async () => text(await el.toCSV())),
+    );
+    const root = document.createElement('div');
+    root.append(el, bar, preview);
+    return root;
+  },
+};
+
 /** 100,000 trials in the study; the 300 with curves are drawn, every point. */
 export const HundredThousandTrials: Story = {
   name: '100,000 trials',

@@ -84,6 +84,15 @@ export const TeamReadOnly: Story = {
   },
 };
 
+/** Curves smoothed with a Gaussian (the picker beside the slider); export buttons in each chart's header. */
+export const Smoothed: Story = {
+  render: (_args, context) =>
+    dashboard(loadedStore({ seed: 7, studies: 3, trials: 40 }), context, {
+      smoothing: 0.8,
+      smoothingKind: 'gaussian',
+    }),
+};
+
 /** The source answered but holds no study yet. */
 export const Empty: Story = { render: (_args, context) => dashboard(emptyStore(), context) };
 

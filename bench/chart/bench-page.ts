@@ -72,6 +72,13 @@ function flush(canvas: HTMLCanvasElement): void {
 const host = document.createElement('div');
 document.body.append(host);
 
+/** Smoothing our chart applies (`--smoothing`); uPlot draws raw curves whatever it is. */
+const smoothing: Pick<MetricsChart, 'smoothing' | 'smoothingKind'> = { smoothing: 0, smoothingKind: 'ema' };
+function setSmoothing(kind: MetricsChart['smoothingKind'], value: number): void {
+  smoothing.smoothingKind = kind;
+  smoothing.smoothing = value;
+}
+
 /** Our chart, sized so that its canvas is WIDTH x HEIGHT (the legend sits below the canvas). */
 function makeOurs(store: TrialStore): MetricsChart {
   const chart = new MetricsChart();
@@ -79,6 +86,7 @@ function makeOurs(store: TrialStore): MetricsChart {
   chart.theme = 'light';
   chart.store = store;
   chart.metric = METRIC;
+  Object.assign(chart, smoothing);
   return chart;
 }
 
@@ -309,4 +317,4 @@ async function latency(series: number, rate: number, seconds: number) {
   };
 }
 
-Object.assign(window, { bench: { cold, live, latency }, ready: true });
+Object.assign(window, { bench: { cold, live, latency, setSmoothing }, ready: true });

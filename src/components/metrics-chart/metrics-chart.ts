@@ -17,6 +17,7 @@ import { ResizeController } from '../internal/resize-controller.js';
 import { StoreController } from '../internal/store-controller.js';
 import { srOnlyStyles, themeTokens } from '../internal/theme.js';
 import { annotationMarkers, type ChartAnnotation } from './annotations.js';
+import { ChartExportError } from './export-error.js';
 import type { Hit } from './hit-test.js';
 import { axisLabels, type Frame, fitCanvases, layoutFrame, sameFrame } from './layout.js';
 import { chartLabel, latestValues, legend, stateMessage, tooltip } from './legend.js';
@@ -25,6 +26,7 @@ import { type CanvasColors, ChartPainter, drawOverlay, readCanvasColors } from '
 import { PointerController } from './pointer-controller.js';
 import { type Domain, sameDomain, type XAxis, type YScale } from './scales.js';
 import type { SeriesView, ViewMode } from './series-view.js';
+import { isSmoothingKind, type SmoothingKind } from './smoothing.js';
 import { selectViews } from './view-selection.js';
 import { WindowController, type WindowScope } from './window-controller.js';
 
@@ -104,6 +106,8 @@ export class MetricsChart extends LitElement {
   @property({ attribute: 'y-scale' }) yScale: YScale = 'linear';
   /** EMA smoothing weight, 0 (off) to 1; time-weighted and debiased. */
   @property({ type: Number }) smoothing = 0;
+  /** How `smoothing` smooths: `ema`, `running` (centred average) or `gaussian`; see `smoothing.ts`. */
+  @property({ attribute: 'smoothing-kind' }) smoothingKind: SmoothingKind = 'ema';
   /** Trials carrying this flag (e.g. `spectral_norm`) are drawn dashed. */
   @property({ attribute: 'highlight-flag' }) highlightFlag?: string;
   /** Ids of trials to emphasise (e.g. the rows selected in a table). */
@@ -213,6 +217,45 @@ export class MetricsChart extends LitElement {
     };
   }
 
+  // Export code loads on first use: most pages never export.
+
+  /**
+   * The visible window as CSV: per trial, every point whose x is on screen, with its exact values
+   * (and the smoothed one while smoothing); cells are escaped against spreadsheet formulas.
+   */
+  async toCSV(): Promise<string> {
+    const { chartCsv } = await import('./export-csv.js');
+    return chartCsv(this.views, this.frame?.xDomain);
+  }
+
+  /**
+   * What is on screen as a standalone SVG document, with axes and a legend; names are escaped.
+   * Rejects with `ChartExportError` while nothing is drawn (no data yet).
+   */
+  async toSVG(): Promise<string> {
+    const canvas = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.main');
+    if (!this.frame || !this.colors || !canvas)
+      throw new ChartExportError('The chart has nothing drawn to export.');
+    const scene = {
+      frame: this.frame,
+      colors: this.colors,
+      views: this.views,
+      metric: this.metricKey,
+      width: canvas.width / this.frame.dpr,
+      height: canvas.height / this.frame.dpr,
+    };
+    const { chartSvg } = await import('./export-svg.js');
+    return chartSvg(scene);
+  }
+
+  /** `toSVG()` as a PNG at the screen's pixel density. Rejects with `ChartExportError` likewise. */
+  async toPNG(): Promise<Blob> {
+    const dpr = this.frame?.dpr ?? 1;
+    const svg = await this.toSVG();
+    const { svgToPng } = await import('./export-png.js');
+    return svgToPng(svg, dpr);
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('store')) this.storeController.store = this.store;
     if (
@@ -223,7 +266,12 @@ export class MetricsChart extends LitElement {
       changed.has('highlightFlag')
     )
       this.dirty.views = true;
-    if (changed.has('xAxis') || changed.has('yScale') || changed.has('smoothing')) {
+    if (
+      changed.has('xAxis') ||
+      changed.has('yScale') ||
+      changed.has('smoothing') ||
+      changed.has('smoothingKind')
+    ) {
       this.dirty.mode = true;
       this.zoomX = this.zoomY = undefined;
     }
@@ -299,8 +347,8 @@ export class MetricsChart extends LitElement {
     for (const view of this.views) {
       const from = dirty.mode ? 0 : dirty.appended.get(view);
       if (from === undefined) continue;
-      if (from < view.drawnLength) full = true;
-      view.update(mode, from);
+      // A centred smoothing window may rewrite points before the appended ones.
+      if (view.update(mode, from) < view.drawnLength) full = true;
     }
     const ctx = canvas.getContext('2d')!;
     const appended = dirty.appended.size > 0;
@@ -375,7 +423,12 @@ export class MetricsChart extends LitElement {
   }
 
   private viewMode(): ViewMode {
-    return { xAxis: this.xAxis, smoothing: this.smoothing, log: this.yScale === 'log' };
+    return {
+      xAxis: this.xAxis,
+      smoothing: this.smoothing,
+      smoothingKind: isSmoothingKind(this.smoothingKind) ? this.smoothingKind : 'ema',
+      log: this.yScale === 'log',
+    };
   }
 
   /** Trials drawn emphasised: hovered (plot or legend), pinned, or `highlighted` by the host. */

@@ -17,6 +17,8 @@ const LINE_WIDTH = 1.5;
 const EMPHASIS_WIDTH = 2.5;
 /** Opacity of curves that are not emphasised while some are. */
 const DIMMED_ALPHA = 0.2;
+/** Opacity of the raw curve drawn behind a smoothed one (TensorBoard and W&B keep it faint too). */
+const RAW_ALPHA = 0.25;
 /** From this many curves on, the chart is dense: plain curves are hairlines. */
 const DENSE_CURVES = 16;
 /** A curve with more reduced points than this per pixel column is noisy enough to be dense too. */
@@ -245,10 +247,14 @@ export class ChartPainter {
     const ordered = emphasis.size
       ? [...views.filter((v) => !emphasis.has(v.trial.id)), ...views.filter((v) => emphasis.has(v.trial.id))]
       : views;
-    const curves = ordered.map((view) => {
+    // Raw curves first, all of them under every smoothed one.
+    const curves = ordered
+      .filter((view) => view.smoothing)
+      .map((view) => ({ points: view.rawReduced, style: rawStyle(view, emphasis, dpr) }));
+    for (const view of ordered) {
       view.drawnLength = view.length;
-      return { points: view.reduced, style: curveStyle(view, emphasis, dpr, this.dense) };
-    });
+      curves.push({ points: view.reduced, style: curveStyle(view, emphasis, dpr, this.dense) });
+    }
     clipToPlot(ctx, plot);
     strokeCurves(ctx, curves, plot.left, toDeviceY(frame));
     ctx.restore();
@@ -262,14 +268,23 @@ export class ChartPainter {
     emphasis: ReadonlySet<string>,
   ): void {
     const { plot, dpr, xDomain } = frame;
+    const raws: StyledCurve[] = [];
     const curves: StyledCurve[] = [];
+    let used = 0;
+    const nextTail = () => {
+      if (this.tails.length === used) this.tails.push(new ReducedPoints());
+      return this.tails[used++];
+    };
     for (const view of views) {
-      if (this.tails.length === curves.length) this.tails.push(new ReducedPoints());
-      const tail = this.tails[curves.length];
+      const raw = view.smoothing ? nextTail() : undefined;
+      if (raw && view.reduceTail(xDomain, plot.width, raw, true))
+        raws.push({ points: raw, style: rawStyle(view, emphasis, dpr) });
+      const tail = nextTail();
       if (view.reduceTail(xDomain, plot.width, tail))
         curves.push({ points: tail, style: curveStyle(view, emphasis, dpr, this.dense) });
       view.drawnLength = view.length;
     }
+    curves.unshift(...raws);
     clipToPlot(ctx, plot);
     strokeCurves(ctx, curves, plot.left, toDeviceY(frame));
     ctx.restore();
@@ -290,6 +305,19 @@ function curveStyle(
     alpha: emphasis.size && !emphasised ? DIMMED_ALPHA : 1,
     markers: isSparse(view.reduced, MARKER_SPACING * dpr),
     radius: (emphasised ? MARKER_RADIUS + 1 : MARKER_RADIUS) * dpr,
+  };
+}
+
+/** The faint raw curve behind a smoothed one: a hairline-thin line, no markers. */
+function rawStyle(view: SeriesView, emphasis: ReadonlySet<string>, dpr: number): CurveStyle {
+  const dimmed = emphasis.size > 0 && !emphasis.has(view.trial.id);
+  return {
+    color: view.style.color,
+    dash: view.style.dash.map((d) => d * dpr),
+    width: Math.max(1, Math.floor(dpr)),
+    alpha: dimmed ? RAW_ALPHA * DIMMED_ALPHA : RAW_ALPHA,
+    markers: false,
+    radius: 0,
   };
 }
 

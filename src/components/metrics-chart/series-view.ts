@@ -8,12 +8,14 @@ import type { MetricSeries } from '../../client/index.js';
 import type { Trial } from '../../protocol/index.js';
 import { type PixelMap, ReducedPoints, reduceM4, visibleRange } from './m4.js';
 import { type Domain, Extent, pixelMap, type XAxis } from './scales.js';
-import { EmaState, extendEma } from './smoothing.js';
+import { boxHalfWidths, EmaState, extendEma, type SmoothingKind, smoothWindowed } from './smoothing.js';
 
 /** How a view reads its series; a change of any field rebuilds the derived columns. */
 export interface ViewMode {
   readonly xAxis: XAxis;
   readonly smoothing: number;
+  /** How `smoothing` smooths; `ema` when unset. */
+  readonly smoothingKind?: SmoothingKind;
   readonly log: boolean;
 }
 
@@ -33,6 +35,8 @@ export class SeriesView {
   /** Extent of x in axis units over the whole series. */
   readonly xExtent = new Extent();
   readonly reduced = new ReducedPoints();
+  /** The raw values' reduction while smoothing (drawn faint behind the smoothed curve), else empty. */
+  readonly rawReduced = new ReducedPoints();
   /** Full reductions done so far (appends extend the last one instead): lets tests prove reuse. */
   reductions = 0;
 
@@ -47,6 +51,9 @@ export class SeriesView {
   private reducedLength = 0;
   private reducedFrom = 0;
   private lastColumn = 0;
+  private rawLastColumn = 0;
+  /** First source index whose smoothed value changed since the last reduction (windowed kinds). */
+  private staleFrom = Number.POSITIVE_INFINITY;
 
   constructor(
     public trial: Trial,
@@ -77,19 +84,28 @@ export class SeriesView {
     return this.mode?.xAxis === 'relative' ? 1 / 1000 : 1;
   }
 
+  /** Whether the drawn values are smoothed (the raw curve is then drawn faint behind them). */
+  get smoothing(): boolean {
+    return this.smoothed !== undefined;
+  }
+
   /**
    * Brings derived columns up to date. `changedFrom` is the first source index that changed since
    * the last call (the store's `SeriesChange.from`); pass 0 to rebuild. Runs once per commit.
+   * Returns the first index whose drawn value changed: earlier than `changedFrom` when a centred
+   * smoothing window reaches back from appended points (the curve must then be repainted).
    */
-  update(mode: ViewMode, changedFrom = this.series.length): void {
+  update(mode: ViewMode, changedFrom = this.series.length): number {
     if (!this.mode || !sameMode(this.mode, mode)) {
       this.mode = mode;
       changedFrom = 0;
     }
     if (changedFrom < this.scanned) this.rescan();
     if (changedFrom < this.reducedLength) this.reducedFor = undefined;
-    this.updateSmoothing(changedFrom);
+    const smoothedFrom = this.updateSmoothing(changedFrom);
+    if (smoothedFrom < this.reducedLength) this.staleFrom = Math.min(this.staleFrom, smoothedFrom);
     this.scanX();
+    return Math.min(changedFrom, smoothedFrom);
   }
 
   /** The pixel map for this series' x values onto a plot `width` device pixels wide. */
@@ -109,38 +125,65 @@ export class SeriesView {
     const [from, to] = this.range(map, width);
     const reusable =
       key && key.x0 === map.x0 && key.scale === map.scale && key.width === width && key.log === log;
+    const raw = this.smoothed ? this.series.values : undefined;
     if (reusable && this.sorted && from === this.reducedFrom) {
-      if (n === this.reducedLength) return;
-      // The last column may gain points: drop it and reduce again from its first point.
-      const start = Math.min(this.lastColumn, this.reduced.length);
+      if (n === this.reducedLength && this.staleFrom >= n) return;
+      // The last column may gain points, and a centred smoothing window rewrites some before it:
+      // drop the columns from the first one touched and reduce again from its first point.
+      const start = Math.min(this.lastColumn, columnOf(this.reduced, this.staleFrom));
       const restart = start < this.reduced.length ? this.reduced.index[start] : from;
       this.reduced.truncate(start);
       this.lastColumn = reduceM4(this.xs, this.ys, restart, to, map, this.reduced, log);
-      this.widenVisible(start);
+      this.widenVisible(this.reduced, start);
+      if (raw) {
+        const rawStart = Math.min(this.rawLastColumn, this.rawReduced.length);
+        const rawRestart = rawStart < this.rawReduced.length ? this.rawReduced.index[rawStart] : from;
+        this.rawReduced.truncate(rawStart);
+        this.rawLastColumn = reduceM4(this.xs, raw, rawRestart, to, map, this.rawReduced, log);
+        this.widenVisible(this.rawReduced, rawStart);
+      }
     } else {
       this.reductions++;
-      this.reduced.clear();
-      this.reduced.reserve(Math.min(4 * width + 8, 4 * (to - from) + 8));
       this.visible.reset();
-      this.lastColumn = reduceM4(this.xs, this.ys, from, to, map, this.reduced, log);
-      this.widenVisible(0);
+      const size = Math.min(4 * width + 8, 4 * (to - from) + 8);
+      this.lastColumn = this.reduceAll(this.ys, from, to, map, this.reduced, size);
+      this.rawReduced.clear();
+      if (raw) this.rawLastColumn = this.reduceAll(raw, from, to, map, this.rawReduced, size);
     }
     this.reducedFor = { x0: map.x0, scale: map.scale, width, log };
     this.reducedLength = n;
     this.reducedFrom = from;
+    this.staleFrom = Number.POSITIVE_INFINITY;
+  }
+
+  /** A whole reduction of `ys[from..to)` into `out`, widening `visible`; returns its last column. */
+  private reduceAll(
+    ys: Float64Array,
+    from: number,
+    to: number,
+    map: PixelMap,
+    out: ReducedPoints,
+    size: number,
+  ): number {
+    out.clear();
+    out.reserve(size);
+    const last = reduceM4(this.xs, ys, from, to, map, out, this.mode?.log ?? false);
+    this.widenVisible(out, 0);
+    return last;
   }
 
   /**
    * Reduces the points appended since the last draw, starting at the last drawn point so the
    * line continues from it, into `out`. Returns false when there is nothing new.
    */
-  reduceTail(domain: Domain, width: number, out: ReducedPoints): boolean {
+  reduceTail(domain: Domain, width: number, out: ReducedPoints, raw = false): boolean {
     out.clear();
     const map = this.pixelMap(domain, width);
     const [from, to] = this.range(map, width);
     const start = Math.max(from, this.drawnLength - 1);
     if (start >= to || this.drawnLength >= this.series.length) return false;
-    reduceM4(this.xs, this.ys, start, to, map, out, this.mode?.log ?? false);
+    const ys = raw ? this.series.values : this.ys;
+    reduceM4(this.xs, ys, start, to, map, out, this.mode?.log ?? false);
     return out.length > 0;
   }
 
@@ -180,28 +223,37 @@ export class SeriesView {
     return visibleRange(this.xs, n, map.x0, x1);
   }
 
-  private widenVisible(from: number): void {
-    const { values, length } = this.reduced;
+  private widenVisible(points: ReducedPoints, from: number): void {
+    const { values, length } = points;
     for (let i = from; i < length; i++) {
       const v = values[i];
       if (!Number.isNaN(v)) this.visible.add(v);
     }
   }
 
-  private updateSmoothing(changedFrom: number): void {
+  /** Smooths the changed points; returns the first index whose smoothed value changed. */
+  private updateSmoothing(changedFrom: number): number {
     const smoothing = this.mode?.smoothing ?? 0;
+    const kind = this.mode?.smoothingKind ?? 'ema';
     if (smoothing <= 0) {
       this.smoothed = undefined;
-      return;
+      return changedFrom;
     }
     const n = this.series.length;
-    if (!this.smoothed || changedFrom < this.ema.length) this.ema = new EmaState();
+    const fresh = !this.smoothed;
     if (!this.smoothed || this.smoothed.length < n) {
       const grown = new Float64Array(Math.max(64, n * 2));
-      if (this.smoothed) grown.set(this.smoothed.subarray(0, this.ema.length));
+      if (this.smoothed) grown.set(this.smoothed);
       this.smoothed = grown;
     }
+    if (kind !== 'ema') {
+      const from = fresh ? 0 : changedFrom;
+      return smoothWindowed(this.series.values, n, from, boxHalfWidths(kind, smoothing), this.smoothed);
+    }
+    // The EMA looks back only: points before the change keep their values.
+    if (fresh || changedFrom < this.ema.length) this.ema = new EmaState();
     extendEma(this.xs, this.series.values, n, smoothing, this.ema, this.smoothed);
+    return changedFrom;
   }
 
   private rescan(): void {
@@ -225,5 +277,29 @@ export class SeriesView {
 }
 
 function sameMode(a: ViewMode, b: ViewMode): boolean {
-  return a.xAxis === b.xAxis && a.smoothing === b.smoothing && a.log === b.log;
+  return (
+    a.xAxis === b.xAxis &&
+    a.smoothing === b.smoothing &&
+    (a.smoothingKind ?? 'ema') === (b.smoothingKind ?? 'ema') &&
+    a.log === b.log
+  );
+}
+
+/**
+ * Index in `points` of the first entry of the pixel column holding the last point before source
+ * index `from` (the line into `from` starts there); `points.length` when `from` is past them all.
+ */
+function columnOf(points: ReducedPoints, from: number): number {
+  const { index, px, length } = points;
+  if (!(from < Number.POSITIVE_INFINITY)) return length;
+  let lo = 0;
+  let hi = length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (index[mid] < from) lo = mid + 1;
+    else hi = mid;
+  }
+  let at = Math.max(0, lo - 1);
+  while (at > 0 && Math.floor(px[at - 1]) === Math.floor(px[at])) at--;
+  return at;
 }

@@ -9,6 +9,8 @@ import type { AnnotationRequestEvent } from '../events/annotation-request-event.
 import type { ZoomChangeEvent } from '../events/zoom-change-event.js';
 import type { ChartAnnotation } from '../metrics-chart/annotations.js';
 import type { XAxis, YScale } from '../metrics-chart/scales.js';
+import { SMOOTHING_KINDS, type SmoothingKind } from '../metrics-chart/smoothing.js';
+import { exportButtons } from './chart-export.js';
 import { empty } from './study-header.js';
 
 /** What the toolbar shows and does. */
@@ -22,7 +24,17 @@ export interface ToolbarOptions {
   readonly toggleMetric: (key: string) => void;
   readonly toggleCompare: () => void;
   readonly clearSelection: () => void;
+  /** Curve smoothing, 0 (none) to just below 1, and its kind. */
+  readonly smoothing: number;
+  readonly smoothingKind: SmoothingKind;
+  readonly setSmoothing: (smoothing: number, kind: SmoothingKind) => void;
 }
+
+const KIND_LABELS: Record<SmoothingKind, string> = {
+  ema: 'Exponential',
+  running: 'Running average',
+  gaussian: 'Gaussian',
+};
 
 export function toolbar(options: ToolbarOptions): TemplateResult {
   const { keys, chosen, selectedCount: count } = options;
@@ -36,12 +48,41 @@ export function toolbar(options: ToolbarOptions): TemplateResult {
         </label>`,
       )}
     </fieldset>
+    ${smoothingControls(options)}
     <div class="actions">
       <button aria-pressed=${options.compare && count >= 2 ? 'true' : 'false'} ?disabled=${count < 2} @click=${options.toggleCompare}>
         Compare ${count >= 2 ? count : ''} trials
       </button>
       <button ?disabled=${count === 0} @click=${options.clearSelection}>Clear selection</button>
     </div>
+  </div>`;
+}
+
+/** The smoothing slider and the kind beside it, as W&B shows them. */
+function smoothingControls(options: ToolbarOptions): TemplateResult {
+  const { smoothing, smoothingKind: kind, setSmoothing } = options;
+  return html`<div class="smoothing" part="smoothing">
+    <label>
+      <span>Smoothing</span>
+      <input
+        type="range"
+        min="0"
+        max="0.99"
+        step="0.01"
+        .value=${String(smoothing)}
+        aria-valuetext=${smoothing ? `${smoothing} (${KIND_LABELS[kind]})` : 'off'}
+        @input=${(event: Event) => setSmoothing(Number((event.target as HTMLInputElement).value), kind)}
+      />
+      <output>${smoothing ? smoothing.toFixed(2) : 'off'}</output>
+    </label>
+    <label>
+      <span class="sr-only">Smoothing kind</span>
+      <select
+        @change=${(event: Event) => setSmoothing(smoothing, (event.target as HTMLSelectElement).value as SmoothingKind)}
+      >
+        ${SMOOTHING_KINDS.map((k) => html`<option value=${k} ?selected=${k === kind}>${KIND_LABELS[k]}</option>`)}
+      </select>
+    </label>
   </div>`;
 }
 
@@ -65,6 +106,7 @@ export interface ChartGridOptions {
   readonly smoothing: number;
   /** Step annotations of the study's trials; each chart draws those of the trials it shows. */
   readonly annotations: readonly ChartAnnotation[];
+  readonly smoothingKind: SmoothingKind;
   readonly zoomChange: (event: ZoomChangeEvent) => void;
   readonly annotationRequest: (event: AnnotationRequestEvent) => void;
 }
@@ -76,7 +118,7 @@ export function chartGrid(options: ChartGridOptions): TemplateResult {
       chosen.length
         ? chosen.map(
             (metric) => html`<figure class="chart">
-              <figcaption>${metric}</figcaption>
+              <figcaption><span>${metric}</span>${exportButtons(metric)}</figcaption>
               <trial-metrics-chart
                 part="chart"
                 theme=${options.theme ?? nothing}
@@ -90,6 +132,7 @@ export function chartGrid(options: ChartGridOptions): TemplateResult {
                 .yScale=${options.yScale}
                 .smoothing=${options.smoothing}
                 .annotations=${options.annotations}
+                .smoothingKind=${options.smoothingKind}
                 @zoom-change=${options.zoomChange}
                 @annotation-request=${options.annotationRequest}
               ></trial-metrics-chart>

@@ -251,6 +251,35 @@ export const dashboardStyles = [
       display: flex;
       gap: 8px;
     }
+    .smoothing {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 6px 8px;
+    }
+    .smoothing label {
+      display: inline-flex;
+      align-items: center;
+      gap: 6px;
+      color: var(--_muted);
+    }
+    .smoothing input {
+      width: 7em;
+      accent-color: var(--_accent);
+    }
+    .smoothing select {
+      font: inherit;
+      color: var(--_fg);
+      background: var(--_surface);
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      padding: 2px 4px;
+    }
+    .smoothing output {
+      min-width: 2.5em;
+      font-family: var(--_mono);
+      color: var(--_fg);
+    }
 
     .charts {
       display: grid;
@@ -266,9 +295,28 @@ export const dashboardStyles = [
       min-width: 0;
     }
     .chart figcaption {
+      display: flex;
+      align-items: center;
+      justify-content: space-between;
+      gap: 8px;
       font-family: var(--_mono);
       font-weight: 600;
       margin: 0 0 4px 4px;
+    }
+    .chart figcaption > span {
+      overflow-wrap: anywhere;
+      min-width: 0;
+    }
+    .export {
+      display: flex;
+      gap: 4px;
+      flex: none;
+    }
+    .export button {
+      font: inherit;
+      font-weight: 400;
+      font-size: 0.8em;
+      padding: 1px 6px;
     }
     trial-metrics-chart {
       height: var(--_chart-height);

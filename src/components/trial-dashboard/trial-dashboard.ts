@@ -24,6 +24,7 @@ import type { EditAccess } from '../internal/team-controls.js';
 import type { ChartAnnotation } from '../metrics-chart/annotations.js';
 import { MetricsChart } from '../metrics-chart/metrics-chart.js';
 import type { Domain, XAxis, YScale } from '../metrics-chart/scales.js';
+import type { SmoothingKind } from '../metrics-chart/smoothing.js';
 import { RunList } from '../run-list/run-list.js';
 import type { TrialFilters } from '../trial-table/filter.js';
 import type { SortSpec } from '../trial-table/sort.js';
@@ -74,8 +75,9 @@ import { DEFAULT_VIEW, toQuery, type ViewState } from './view-state.js';
  * @csspart presence - The header's presence area: who else watches this study, or why that is unknown.
  * @csspart viewer - Each viewer's chip (initials on the viewer's colour; the name as its title).
  * @csspart viewer-names - The list of viewers' names shown on hover or focus of the presence area.
- * @csspart toolbar - The metric picker and the compare buttons.
+ * @csspart toolbar - The metric picker, the smoothing controls and the compare buttons.
  * @csspart metric-picker - The group of metric toggles.
+ * @csspart smoothing - The smoothing slider and the smoothing kind picker beside it.
  * @csspart view-tabs - The Curves / Analysis tab list.
  * @csspart analysis - The Analysis view: metric choice, parallel coordinates, importance, history and slices.
  * @csspart parallel-coords - The `<trial-parallel-coords>`.
@@ -84,6 +86,7 @@ import { DEFAULT_VIEW, toQuery, type ViewState } from './view-state.js';
  * @csspart slice-plot - The `<trial-slice-plot>`.
  * @csspart charts - The grid of charts.
  * @csspart chart - Each `<trial-metrics-chart>`.
+ * @csspart chart-export - Each chart header's PNG, SVG and CSV buttons.
  * @csspart compare - The side-by-side hyperparameter table (with a Models row when trials have registered models).
  * @csspart model-link - A registered model version in the compare table, linked to the MLflow UI.
  * @csspart table - The `<trial-table>`.
@@ -161,6 +164,8 @@ export class TrialDashboard extends LitElement {
   @property({ attribute: 'y-scale' }) yScale: YScale = 'linear';
   /** The charts' curve smoothing, 0 (none) to just below 1. */
   @property({ type: Number }) smoothing = 0;
+  /** How the charts smooth: `ema`, `running` (centred average) or `gaussian`. */
+  @property({ attribute: 'smoothing-kind' }) smoothingKind: SmoothingKind = 'ema';
   /**
    * Keep the view in the address bar's query: a study change pushes a history entry, other changes
    * replace it; back and forward restore the view; on connect the address bar's view is shown.
@@ -265,6 +270,7 @@ export class TrialDashboard extends LitElement {
       xAxis: this.xAxis,
       yScale: this.yScale,
       smoothing: this.smoothing,
+      smoothingKind: this.smoothingKind,
       zoom: this.zoom,
       sort: this.tableSort,
       filters: this.tableFilters,
@@ -280,6 +286,7 @@ export class TrialDashboard extends LitElement {
     this.xAxis = state.xAxis;
     this.yScale = state.yScale;
     this.smoothing = state.smoothing;
+    this.smoothingKind = state.smoothingKind;
     this.zoom = state.zoom && [state.zoom[0], state.zoom[1]];
     this.tableSort = state.sort;
     this.tableFilters = state.filters;
@@ -492,6 +499,12 @@ export class TrialDashboard extends LitElement {
               toggleMetric: (key) => this.toggleMetric(key, chosen),
               toggleCompare: this.toggleCompare,
               clearSelection: this.clearSelection,
+              smoothing: this.smoothing,
+              smoothingKind: this.smoothingKind,
+              setSmoothing: (smoothing, kind) => {
+                this.smoothing = smoothing;
+                this.smoothingKind = kind;
+              },
             })}
             ${chartGrid({
               store,
@@ -506,6 +519,7 @@ export class TrialDashboard extends LitElement {
               xAxis: this.xAxis,
               yScale: this.yScale,
               smoothing: this.smoothing,
+              smoothingKind: this.smoothingKind,
               annotations,
               zoomChange: this.onZoomChange,
               annotationRequest: this.onAnnotationRequest,

@@ -5,6 +5,7 @@
  */
 import { TrialStatus } from '../../protocol/status.js';
 import type { XAxis, YScale } from '../metrics-chart/scales.js';
+import { SMOOTHING_KINDS, type SmoothingKind } from '../metrics-chart/smoothing.js';
 import type { MetricRange, ParamFilter, TrialFilters } from '../trial-table/filter.js';
 import type { SortSpec } from '../trial-table/sort.js';
 
@@ -25,6 +26,8 @@ export interface ViewState {
   readonly yScale: YScale;
   /** Curve smoothing, 0 (none) to just below 1. */
   readonly smoothing: number;
+  /** How curves are smoothed: `ema`, `running` or `gaussian`. */
+  readonly smoothingKind: SmoothingKind;
   /** The x window shown by every chart, in axis units; undefined means the whole range. */
   readonly zoom?: readonly [number, number];
   /** The trial table's sort. */
@@ -40,13 +43,14 @@ export const DEFAULT_VIEW: ViewState = {
   xAxis: 'step',
   yScale: 'linear',
   smoothing: 0,
+  smoothingKind: 'ema',
   sort: [],
   filters: {},
 };
 
 /** Every key `toQuery` may write; other keys of a page's query belong to the page. */
 export const VIEW_KEYS: ReadonlySet<string> = new Set(
-  'v study sel cmp m x y s zoom sort status flags star tags q mr pv pr'.split(' '),
+  'v study sel cmp m x y s sk zoom sort status flags star tags q mr pv pr'.split(' '),
 );
 
 const X_AXES: readonly XAxis[] = ['step', 'wall', 'relative'];
@@ -55,7 +59,7 @@ const STATUSES: readonly TrialStatus[] = Object.values(TrialStatus);
 
 /**
  * The state as a query string without `?`, defaults left out, in a fixed key order:
- * `v=1&study=s1&sel=t4,t9&cmp=1&m=val_loss,accuracy&x=wall&y=log&s=0.6&zoom=3000-4000&sort=-metric:val_loss&…`.
+ * `v=1&study=s1&sel=t4,t9&cmp=1&m=val_loss,accuracy&x=wall&y=log&s=0.6&sk=gaussian&zoom=3000-4000&sort=-metric:val_loss&…`.
  * List items are percent-encoded one by one, so commas separate them and `:` and `/` stay readable.
  */
 export function toQuery(state: ViewState): string {
@@ -70,6 +74,7 @@ export function toQuery(state: ViewState): string {
   put('x', state.xAxis === 'step' ? undefined : state.xAxis);
   put('y', state.yScale === 'linear' ? undefined : state.yScale);
   put('s', state.smoothing ? String(state.smoothing) : undefined);
+  put('sk', state.smoothingKind === 'ema' ? undefined : state.smoothingKind);
   put('zoom', state.zoom && `${state.zoom[0]}-${state.zoom[1]}`);
   put('sort', list(state.sort.map((s) => (s.direction === 'desc' ? `-${s.column}` : s.column))));
   const { filters } = state;
@@ -125,6 +130,7 @@ export function fromQuery(query: string): ViewState {
     xAxis: oneOf(X_AXES, one('x')) ?? DEFAULT_VIEW.xAxis,
     yScale: oneOf(Y_SCALES, one('y')) ?? DEFAULT_VIEW.yScale,
     smoothing: smoothingOf(one('s')),
+    smoothingKind: oneOf(SMOOTHING_KINDS, one('sk')) ?? DEFAULT_VIEW.smoothingKind,
     zoom: zoomOf(raw.get('zoom')),
     sort: sort.filter((s) => s.column),
     filters: filtersOf(raw, items),

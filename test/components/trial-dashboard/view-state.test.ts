@@ -37,6 +37,7 @@ const viewState: fc.Arbitrary<ViewState> = fc.record({
   xAxis: fc.constantFrom('step', 'wall', 'relative'),
   yScale: fc.constantFrom('linear', 'log'),
   smoothing: fc.oneof(fc.constant(0), fc.double({ min: 0.001, max: 0.999, noNaN: true })),
+  smoothingKind: fc.constantFrom('ema', 'running', 'gaussian'),
   zoom: fc.option(
     fc.tuple(finite, finite).filter(([a, b]) => a < b),
     { nil: undefined },
