@@ -187,7 +187,10 @@ export class TrialDashboard extends LitElement {
    * `applyEvents` (the sync engine) takes them without it.
    */
   @property({ attribute: 'post-url' }) postUrl?: string;
-  /** Who is looking: comments are signed with `name` ("anonymous" without one). */
+  /**
+   * Who is looking: comments are signed with `name` ("anonymous" without one), which presence shows
+   * too; `viewer-name` and `viewer-color` say the same as attributes.
+   */
   @property({ attribute: false }) viewer?: Viewer;
 
   @state() private errors: IgnoredErrors = { count: 0 };
@@ -321,7 +324,12 @@ export class TrialDashboard extends LitElement {
       this.hoveredTrial = undefined;
     }
     if (changed.has('xAxis') && !changed.has('zoom')) this.zoom = undefined;
-    this.presence.update(store, store && this.currentStudy(store)?.id, this.viewerName, this.viewerColor);
+    this.presence.update(
+      store,
+      store && this.currentStudy(store)?.id,
+      this.viewerName ?? this.viewer?.name,
+      this.viewerColor ?? this.viewer?.color,
+    );
     if (store?.loaded && this.selected.some((id) => !store.getTrial(id))) {
       // A linked trial was removed (or never existed): show the others.
       this.select(this.selected.filter((id) => store.getTrial(id)));
@@ -623,7 +631,7 @@ export class TrialDashboard extends LitElement {
     return html`<trial-comments
       part="comments"
       theme=${this.theme ?? nothing}
-      author=${authorOf(this.viewer)}
+      author=${authorOf({ ...this.viewer, name: this.viewer?.name ?? this.viewerName })}
       .trial=${trial}
       .access=${access}
       .write=${this.writeEdit}
