@@ -48,7 +48,7 @@ export const Compare: Story = {
     }),
 };
 
-/** The Analysis tab open: parallel coordinates, importance, history and slices of the running study. */
+/** The Analysis tab open: parallel coordinates, history and slices of the running study. */
 export const Analysis: Story = {
   render: (_args, context) => {
     const el = dashboard(loadedStore({ seed: 7, studies: 3, trials: 120 }), context);

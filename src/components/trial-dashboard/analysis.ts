@@ -100,10 +100,15 @@ export function analysisView(options: AnalysisViewOptions): TemplateResult {
       <h3>Parallel coordinates <span class="muted small">drag on an axis to filter</span></h3>
       ${views('parallel-coords')}
     </section>
-    <div class="analysis-pair">
-      <section class="analysis-card" aria-label="Parameter importance"><h3>Importance</h3>${views('param-importance')}</section>
-      <section class="analysis-card" aria-label="Optimisation history"><h3>History</h3>${views('history')}</section>
-    </div>
+    ${
+      // Importance shows where a page registers `<trial-param-importance>`; without it, no empty card.
+      customElements.get('trial-param-importance')
+        ? html`<div class="analysis-pair">
+            <section class="analysis-card" aria-label="Parameter importance"><h3>Importance</h3>${views('param-importance')}</section>
+            <section class="analysis-card" aria-label="Optimisation history"><h3>History</h3>${views('history')}</section>
+          </div>`
+        : html`<section class="analysis-card wide" aria-label="Optimisation history"><h3>History</h3>${views('history')}</section>`
+    }
     <section class="analysis-card wide" aria-label="Slices"><h3>Slices</h3>${views('slice-plot')}</section>
   </div>`;
 }

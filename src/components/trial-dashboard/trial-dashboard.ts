@@ -79,9 +79,9 @@ import { DEFAULT_VIEW, toQuery, type ViewState } from './view-state.js';
  * @csspart metric-picker - The group of metric toggles.
  * @csspart smoothing - The smoothing slider and the smoothing kind picker beside it.
  * @csspart view-tabs - The Curves / Analysis tab list.
- * @csspart analysis - The Analysis view: metric choice, parallel coordinates, importance, history and slices.
+ * @csspart analysis - The Analysis view: metric choice, parallel coordinates, history and slices (and importance, where `<trial-param-importance>` is registered).
  * @csspart parallel-coords - The `<trial-parallel-coords>`.
- * @csspart param-importance - The `<trial-param-importance>`.
+ * @csspart param-importance - The `<trial-param-importance>`, where a page registers one.
  * @csspart history - The `<trial-history>`.
  * @csspart slice-plot - The `<trial-slice-plot>`.
  * @csspart charts - The grid of charts.

@@ -45,13 +45,10 @@ describe('<trial-dashboard> Analysis view', () => {
     expect($(el, '#tab-analysis').getAttribute('aria-selected')).to.equal('true');
     expect(el.shadowRoot!.activeElement?.id).to.equal('tab-analysis');
     expect($(el, 'trial-metrics-chart')).to.equal(null);
-    for (const tag of [
-      'trial-parallel-coords',
-      'trial-history',
-      'trial-slice-plot',
-      'trial-param-importance',
-    ])
+    for (const tag of ['trial-parallel-coords', 'trial-history', 'trial-slice-plot'])
       expect($(el, tag), tag).to.not.equal(null);
+    // No importance element is registered here: no empty card for it.
+    expect($(el, 'trial-param-importance')).to.equal(null);
     expect(coords.metric).to.equal(undefined);
     expect($<HTMLSelectElement>(el, '.analysis-metric select').selectedOptions[0].textContent).to.contain(
       'val_loss (objective)',
