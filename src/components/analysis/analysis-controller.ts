@@ -6,7 +6,9 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { StoreChange, TrialStore } from '../../client/index.js';
 import { StoreController } from '../internal/store-controller.js';
+import type { TrialFilters } from '../trial-table/filter.js';
 import { type AnalysisData, analysedMetric, extractAnalysis } from './analysis-data.js';
+import { filterMask } from './filter-mask.js';
 
 /** Extracted columns by store, then by `study \u0000 metric`; entries go when a change touches them. */
 const cache = new WeakMap<TrialStore, Map<string, AnalysisData>>();
@@ -20,6 +22,7 @@ export interface AnalysisTarget {
 
 export class AnalysisController implements ReactiveController {
   private readonly link: StoreController;
+  private kept?: { data: AnalysisData; filters: TrialFilters; mask: Uint8Array | undefined };
 
   constructor(
     host: ReactiveControllerHost,
@@ -51,6 +54,19 @@ export class AnalysisController implements ReactiveController {
       entries.set(key, data);
     }
     return data;
+  }
+
+  /**
+   * Per analysed trial, 1 where the table's `filters` keep it; undefined when they keep every trial
+   * (or there is nothing to analyse). Computed again only when the columns or the filters change.
+   */
+  keptBy(filters: TrialFilters): Uint8Array | undefined {
+    const data = this.data;
+    const store = this.target().store;
+    if (!data || !store) return undefined;
+    if (this.kept?.data !== data || this.kept.filters !== filters)
+      this.kept = { data, filters, mask: filterMask(store, data, filters) };
+    return this.kept.mask;
   }
 
   /** Drops the cached columns and re-renders when the change reaches the analysed trials. */

@@ -3,7 +3,7 @@
  * param, every finished trial a point. Where a param's good region is shows as the low (or high)
  * edge of its panel's cloud.
  */
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { TrialStore } from '../../client/index.js';
 import { analysisStyles } from '../analysis/analysis.styles.js';
@@ -11,7 +11,6 @@ import { AnalysisController } from '../analysis/analysis-controller.js';
 import { type AnalysisData, count, leftOutNotes, type ParamColumn } from '../analysis/analysis-data.js';
 import { type AxisDomain, labelOf, positionOf, ticksOf } from '../analysis/axis-scale.js';
 import { readColors, sizeCanvas } from '../analysis/canvas-surface.js';
-import { filterMask } from '../analysis/filter-mask.js';
 import { leftOutDetails } from '../analysis/notes.js';
 import {
   DENSITY_ABOVE,
@@ -98,19 +97,9 @@ export class SlicePlot extends LitElement {
 
   @state() private hoverTrial?: { index: number; x: number; y: number; column: ParamColumn };
   private layout?: Layout;
-  private mask?: Uint8Array;
-  private maskFor?: { data: AnalysisData; filters: TrialFilters };
   private readonly analysis = new AnalysisController(this, () => this);
   private readonly size = new ResizeController(this);
   @query('canvas') private canvas?: HTMLCanvasElement;
-
-  protected override willUpdate(_changed: PropertyValues): void {
-    const data = this.analysis.data;
-    if (data && this.store && (this.maskFor?.data !== data || this.maskFor.filters !== this.filters)) {
-      this.mask = filterMask(this.store, data, this.filters);
-      this.maskFor = { data, filters: this.filters };
-    }
-  }
 
   protected override render(): TemplateResult {
     const data = this.analysis.data;
@@ -206,7 +195,7 @@ export class SlicePlot extends LitElement {
     if (!layout || !canvas) return;
     const colors = readColors(this, this.theme);
     const ctx = sizeCanvas(canvas, layout.width, layout.height);
-    const { mask } = this;
+    const mask = this.analysis.keptBy(this.filters);
     const index = new Map(layout.data.trials.map((t, i) => [t.id, i]));
     const rings = this.selected.map((id) => index.get(id)).filter((i) => i !== undefined);
     const hovered = this.hoverTrial?.index ?? (this.hovered ? index.get(this.hovered) : undefined);
@@ -240,7 +229,7 @@ export class SlicePlot extends LitElement {
         y <= p.rect.top + p.rect.height + 6,
     );
     if (!panel) return undefined;
-    const mask = this.mask;
+    const mask = this.analysis.keptBy(this.filters);
     const index = nearestPoint(panel.points, x, y, 8, mask && ((i) => mask[i] === 1));
     return index === undefined ? undefined : { index, x, y, column: panel.column };
   }

@@ -3,7 +3,7 @@
  * order with the best-so-far line — or, given a second metric, the two against each other with
  * the Pareto front highlighted.
  */
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { TrialStore } from '../../client/index.js';
 import { analysisStyles } from '../analysis/analysis.styles.js';
@@ -11,7 +11,6 @@ import { AnalysisController } from '../analysis/analysis-controller.js';
 import { type AnalysisData, count, leftOutNotes } from '../analysis/analysis-data.js';
 import { type AxisDomain, positionOf, ticksOf } from '../analysis/axis-scale.js';
 import { readColors, sizeCanvas, type ViewColors } from '../analysis/canvas-surface.js';
-import { filterMask } from '../analysis/filter-mask.js';
 import { leftOutDetails } from '../analysis/notes.js';
 import { bestSoFar, paretoFront } from '../analysis/pareto.js';
 import {
@@ -107,20 +106,10 @@ export class TrialHistory extends LitElement {
 
   @state() private hoverTrial?: { index: number; x: number; y: number };
   private plot?: Plot;
-  private mask?: Uint8Array;
-  private maskFor?: { data: AnalysisData; filters: TrialFilters };
   private readonly analysis = new AnalysisController(this, () => this);
   private readonly size = new ResizeController(this);
   @query('canvas') private canvas?: HTMLCanvasElement;
   @query('.plot') private box?: HTMLElement;
-
-  protected override willUpdate(_changed: PropertyValues): void {
-    const data = this.analysis.data;
-    if (data && this.store && (this.maskFor?.data !== data || this.maskFor.filters !== this.filters)) {
-      this.mask = filterMask(this.store, data, this.filters);
-      this.maskFor = { data, filters: this.filters };
-    }
-  }
 
   protected override render(): TemplateResult {
     const data = this.analysis.data;
@@ -242,7 +231,7 @@ export class TrialHistory extends LitElement {
     const ctx = sizeCanvas(canvas, width, plot.rect.height + PAD.top + PAD.bottom);
     paintFrame(ctx, plot.rect, ticksOf(plot.x, 6), ticksOf(plot.y, 5), colors);
     axisLabels(ctx, plot, colors);
-    const { mask } = this;
+    const mask = this.analysis.keptBy(this.filters);
     if (mask)
       paintPoints(ctx, plot.points, plot.rect, colors.muted, { keep: (i) => !mask[i], alpha: 0.3, size: 3 });
     paintPoints(ctx, plot.points, plot.rect, colors.accent, mask ? { keep: (i) => mask[i] === 1 } : {});
@@ -264,7 +253,7 @@ export class TrialHistory extends LitElement {
     const box = this.canvas!.getBoundingClientRect();
     const x = event.clientX - box.left;
     const y = event.clientY - box.top;
-    const mask = this.mask;
+    const mask = this.analysis.keptBy(this.filters);
     const index = nearestPoint(plot.points, x, y, 8, mask && ((i) => mask[i] === 1));
     return index === undefined ? undefined : { index, x, y };
   }
