@@ -20,8 +20,11 @@ import type { ImportanceInput, ImportanceOptions, ImportanceResult } from './imp
 export function fanovaProgram(): {
   computeImportance(input: ImportanceInput, options?: ImportanceOptions): ImportanceResult;
 } {
-  /** One-hot columns a categorical param may have: its marginal is read over 2^columns cells. */
-  const MAX_CATEGORIES = 16;
+  /**
+   * One-hot columns a categorical param may have: its marginal is read over 2^columns cells.
+   * `importanceInput` folds the rarest categories to stay within it (its `MAX_CATEGORIES`).
+   */
+  const MAX_CATEGORIES = 12;
 
   /** Repeatable numbers in [0, 1) from a 32-bit seed (mulberry32). */
   function randomFrom(seed: number): () => number {
@@ -545,12 +548,18 @@ export function fanovaProgram(): {
     return count;
   }
 
+  /**
+   * Fits the forest and reads each param's importance. Throws a RangeError on input outside the
+   * contract of `ImportanceInput` (`importanceInput` never gives such).
+   */
   function computeImportance(input: ImportanceInput, options: ImportanceOptions = {}): ImportanceResult {
     const started = performance.now();
     const trees = options.trees ?? 64;
     const maxDepth = options.maxDepth ?? 64;
     const target = input.target;
     const n = target.length;
+    for (const y of target)
+      if (!Number.isFinite(y)) throw new RangeError(`objective ${y} is not a finite number`);
     // Params with a single value explain nothing and are not fitted (as Optuna).
     const numeric: NumericFeature[] = [];
     const categorical: CategoricalFeature[] = [];
@@ -561,8 +570,14 @@ export function fanovaProgram(): {
         if (param.categories < 2) return;
         if (param.categories > MAX_CATEGORIES)
           throw new RangeError(`${param.name}: ${param.categories} categories, more than ${MAX_CATEGORIES}`);
+        for (const v of param.values)
+          if (!(Number.isInteger(v) && v >= 0 && v < param.categories))
+            throw new RangeError(`${param.name}: category index ${v} outside 0..${param.categories - 1}`);
         categorical.push({ param: p, categories: Int32Array.from(param.values), count: param.categories });
       } else if (param.high > param.low) {
+        for (const v of param.values)
+          if (!(v >= param.low && v <= param.high))
+            throw new RangeError(`${param.name}: value ${v} outside [${param.low}, ${param.high}]`);
         numeric.push(numericFeature(p, param.values, param.low, param.high));
       }
     });
