@@ -17,6 +17,8 @@ const PYTHON_PACKAGES = {
   mlflow: MLFLOW_VERSION,
   optuna: '5.0.0',
   'optuna-integration': '5.0.0',
+  // Optuna's fANOVA importance fits scikit-learn's random forest (the importance cross-check).
+  'scikit-learn': '1.9.1',
 };
 /** Prints each package's installed version, one `name==version` a line, in PYTHON_PACKAGES's order. */
 const PROBE = `import importlib.metadata as m
