@@ -99,10 +99,19 @@ export function fanovaProgram(): {
     const goesLeft = new Uint8Array(n);
     const scratch = new Int32Array(n);
     const slotOrder = new Int32Array(slots);
-    let maxCategories = 0;
-    for (const c of categorical) maxCategories = Math.max(maxCategories, c.count);
-    const categoryWeight = new Float64Array(maxCategories);
-    const categorySum = new Float64Array(maxCategories);
+    // Every categorical param's weight and sum per category, counted in one pass over a node's rows:
+    // category c of param g at categoryOffset[g] + c; each row's categories side by side.
+    const categoryOffset = new Int32Array(categorical.length + 1);
+    categorical.forEach((c, g) => {
+      categoryOffset[g + 1] = categoryOffset[g] + c.count;
+    });
+    const categoryCells = categoryOffset[categorical.length];
+    const categoryWeight = new Float64Array(categoryCells);
+    const categorySum = new Float64Array(categoryCells);
+    const categoryOfRow = new Int32Array(n * categorical.length);
+    for (let row = 0; row < n; row++)
+      for (let g = 0; g < categorical.length; g++)
+        categoryOfRow[row * categorical.length + g] = categoryOffset[g] + categorical[g].categories[row];
     const stack = new Int32Array(4 * (maxDepth + 2) * 2);
 
     /**
@@ -294,6 +303,22 @@ export function fanovaProgram(): {
       return -1;
     }
 
+    /** Fills categoryWeight and categorySum for the rows of [start, end). */
+    function countCategories(start: number, end: number) {
+      const perRow = categorical.length;
+      categoryWeight.fill(0);
+      categorySum.fill(0);
+      for (let i = start; i < end; i++) {
+        const row = ids[i];
+        const w = weight[row];
+        const wy = weighted[row];
+        for (let k = row * perRow, last = k + perRow; k < last; k++) {
+          categoryWeight[categoryOfRow[k]] += w;
+          categorySum[categoryOfRow[k]] += wy;
+        }
+      }
+    }
+
     /** The split of the rows of a node of three or more: every position of every feature tried. */
     function splitRows(
       tree: Tree,
@@ -303,6 +328,7 @@ export function fanovaProgram(): {
       total: number,
       sum: number,
     ): number {
+      if (categoryCells) countCategories(start, end);
       let best = Number.NEGATIVE_INFINITY;
       let bestSlot = -1;
       let bestAt = 0;
@@ -316,20 +342,14 @@ export function fanovaProgram(): {
             bestAt = at;
           }
         } else {
-          const feature = categorical[s - numeric.length];
-          categoryWeight.fill(0, 0, feature.count);
-          categorySum.fill(0, 0, feature.count);
-          for (let i = start; i < end; i++) {
-            const row = ids[i];
-            const c = feature.categories[row];
-            categoryWeight[c] += weight[row];
-            categorySum[c] += weighted[row];
-          }
-          for (let c = 0; c < feature.count; c++) {
-            const w = categoryWeight[c];
+          const g = s - numeric.length;
+          const offset = categoryOffset[g];
+          for (let c = 0; c < categorical[g].count; c++) {
+            const w = categoryWeight[offset + c];
             if (w === 0 || w === total) continue;
-            const rest = sum - categorySum[c];
-            const proxy = (rest * rest) / (total - w) + (categorySum[c] * categorySum[c]) / w;
+            const inside = categorySum[offset + c];
+            const rest = sum - inside;
+            const proxy = (rest * rest) / (total - w) + (inside * inside) / w;
             if (proxy > best) {
               best = proxy;
               bestSlot = s;
