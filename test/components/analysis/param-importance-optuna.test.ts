@@ -1,11 +1,13 @@
-// Our fANOVA beside Optuna's own, on a real Optuna study logged to MLflow with Optuna's callback and
-// read back by the MLflow poller, as users would open it: the same ranking, and importances as close
-// to Optuna's as Optuna's own are to each other across forest seeds.
-import { spawnSync } from 'node:child_process';
+// Our fANOVA beside Optuna's own, on a real Optuna study reaching trialkit both ways users send one:
+// logged to MLflow with Optuna's callback and read back by the MLflow poller, and posted as protocol
+// events to a trialkit server's POST /events. Both give the same ranking as Optuna, and importances
+// as close to Optuna's as Optuna's own are to each other across forest seeds.
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { venvPython } from '../../../scripts/mlflow-server.mjs';
 import { MlflowPoller, TrialStore } from '../../../src/client/index.js';
@@ -14,6 +16,7 @@ import { fanovaProgram } from '../../../src/components/param-importance/fanova.j
 import { importanceInput } from '../../../src/components/param-importance/importance-input.js';
 import type { ImportanceResult } from '../../../src/components/param-importance/importance-types.js';
 import { MlflowClient } from '../../../src/mlflow/index.js';
+import { startDashboardServer } from '../../../src/server/app.js';
 
 const script = fileURLToPath(new URL('../../fixtures/optuna_importance.py', import.meta.url));
 const experiment = `importance-${Date.now()}`;
@@ -24,43 +27,69 @@ type Importances = Record<string, number>;
 describe('fANOVA importance beside Optuna', () => {
   /** Optuna's importances for forest seeds 0-4. */
   let optuna: Importances[];
-  let ours: ImportanceResult;
-  let notes: string[];
+  /** What reached trialkit each way. */
+  const viaMlflow = new TrialStore({ schedule: () => {} });
+  const viaEvents = new TrialStore({ schedule: () => {} });
 
   beforeAll(async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'trialkit-importance-')), 'optuna.json');
-    const run = spawnSync(venvPython, [script, inject('mlflowUri'), experiment, String(TRIALS), out], {
-      encoding: 'utf8',
+    const server = await startDashboardServer({
+      page: { title: 'importance', attributes: {} },
+      bundle: '',
+      events: (_req, res) => res.writeHead(404).end(),
+      ingest: async (events) => {
+        for (const event of events) viaEvents.applyTrusted(event);
+      },
     });
-    expect(run.status, run.stderr).toBe(0);
-    optuna = JSON.parse(readFileSync(out, 'utf8'));
-
+    try {
+      const out = join(mkdtempSync(join(tmpdir(), 'trialkit-importance-')), 'optuna.json');
+      // Not spawnSync: the server in this process must answer the script's posts meanwhile.
+      await promisify(execFile)(
+        venvPython,
+        [script, inject('mlflowUri'), experiment, String(TRIALS), out, `${server.url}/events`],
+        { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      ).catch((error: { stderr?: string }) => {
+        throw new Error(`optuna_importance.py failed: ${error.stderr ?? error}`);
+      });
+      optuna = JSON.parse(readFileSync(out, 'utf8'));
+    } finally {
+      await server.close();
+    }
     const poller = new MlflowPoller({
       client: new MlflowClient({ trackingUri: inject('mlflowUri') }),
       experiments: [{ name: experiment }],
     });
-    const store = new TrialStore({ schedule: () => {} });
     try {
-      store.applyTrusted(await poller.snapshot());
+      viaMlflow.applyTrusted(await poller.snapshot());
     } finally {
       poller.close();
     }
-    const [study] = store.studies.values();
-    const data = extractAnalysis(store, study, study.objective!.metric);
-    const built = importanceInput(data);
-    notes = built.notes;
-    ours = fanovaProgram().computeImportance(built.input, { seed: 0 });
   }, 180_000);
 
+  /** Our importances for what reached `store`, and the notes on what was left out. */
+  function ours(store: TrialStore): ImportanceResult & { notes: string[] } {
+    const [study] = store.studies.values();
+    const { input, notes } = importanceInput(extractAnalysis(store, study, study.objective!.metric));
+    return { ...fanovaProgram().computeImportance(input, { seed: 0 }), notes };
+  }
+
   it('fits every trial, with the declared bounds and the choice one-hot, as Optuna does', () => {
-    expect(notes).toEqual([]);
-    expect(ours.trials).toBe(TRIALS);
-    expect(ours.importances.map((i) => i.name).sort()).toEqual(Object.keys(optuna[0]).sort());
+    for (const store of [viaMlflow, viaEvents]) {
+      const result = ours(store);
+      expect(result.notes).toEqual([]);
+      expect(result.trials).toBe(TRIALS);
+      expect(result.importances.map((i) => i.name).sort()).toEqual(Object.keys(optuna[0]).sort());
+    }
+    // Params as MLflow's text or as the events' numbers: the same forest, the same answer.
+    expect(ours(viaEvents).importances).toEqual(ours(viaMlflow).importances);
   });
 
-  it('ranks the params as Optuna does, within the spread of its own seeds', () => {
+  it.each([
+    ['logged to MLflow', viaMlflow],
+    ['posted as events', viaEvents],
+  ])('ranks the params as Optuna does, within the spread of its own seeds (%s)', (_, store) => {
     const reference = optuna[0];
-    const mine = Object.fromEntries(ours.importances.map((i) => [i.name, i.importance]));
+    const result = ours(store);
+    const mine = Object.fromEntries(result.importances.map((i) => [i.name, i.importance]));
     // How far Optuna moves when only the forest's seed changes: our forest draws other numbers.
     const seedSpread = Math.max(
       ...optuna
@@ -75,7 +104,7 @@ describe('fANOVA importance beside Optuna', () => {
     );
 
     const rankedByOptuna = Object.keys(reference).sort((a, b) => reference[b] - reference[a]);
-    const rankedByUs = ours.importances.map((i) => i.name);
+    const rankedByUs = result.importances.map((i) => i.name);
     expect(rankedByUs.slice(0, 2)).toEqual(rankedByOptuna.slice(0, 2));
     const major = rankedByOptuna.filter((k) => reference[k] >= 0.1);
     expect(rankedByUs.slice(0, major.length)).toEqual(major);
