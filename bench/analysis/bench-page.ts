@@ -37,12 +37,18 @@ const stage = document.createElement('div');
 stage.style.cssText = `width:${WIDTH}px`;
 document.body.append(stage);
 
+/** Empties the stage and lets a frame pass, so that tearing down the last view is not timed as the next one's. */
+async function clearStage(): Promise<void> {
+  stage.replaceChildren();
+  await nextFrame();
+}
+
 /** Mounts a view; resolves when it has rendered and painted (synchronously, in `updated`). */
 async function mount<T extends HTMLElement & { updateComplete: Promise<boolean> }>(
   tag: string,
   store: TrialStore,
 ): Promise<{ el: T; ms: number; frameMs: number }> {
-  stage.replaceChildren();
+  await clearStage();
   const t0 = performance.now();
   const el = document.createElement(tag) as T;
   Object.assign(el, { store, study: 'analysis', theme: 'light' });
@@ -88,7 +94,7 @@ function svgBaseline(store: TrialStore): { svg: SVGSVGElement; paths: SVGPathEle
 async function mountSvg(
   store: TrialStore,
 ): Promise<{ base: ReturnType<typeof svgBaseline>; ms: number; frameMs: number }> {
-  stage.replaceChildren();
+  await clearStage();
   const t0 = performance.now();
   const base = svgBaseline(store);
   stage.append(base.svg);

@@ -56,18 +56,26 @@ export function lineSet(axes: readonly Axis[], trials: Uint32Array, bins: Int8Ar
 
 /**
  * Strokes the rows of `set` (only those `mask` keeps, when given; one in `every` of them, when
- * given), each bin in its colour or all in `flat`.
+ * given: the `offset`-th of each `every`), each bin in its colour or all in `flat`.
  */
 export function strokeLines(
   ctx: CanvasRenderingContext2D,
   set: LineSet,
   g: Geometry,
-  options: { dark: boolean; alpha: number; flat?: string; mask?: Uint8Array; every?: number },
+  options: {
+    dark: boolean;
+    alpha: number;
+    flat?: string;
+    mask?: Uint8Array;
+    every?: number;
+    offset?: number;
+  },
 ): void {
   const colors = binColors(options.dark);
   const { ys, axes, trials } = set;
   const { xs } = g;
   const every = options.every ?? 1;
+  const offset = options.offset ?? 0;
   let seen = 0;
   ctx.lineWidth = 1;
   ctx.globalAlpha = options.alpha;
@@ -79,7 +87,7 @@ export function strokeLines(
     for (let j = 0; j < rows.length; j++) {
       const r = rows[j];
       if (options.mask && !options.mask[trials[r]]) continue;
-      if (every > 1 && seen++ % every !== 0) continue;
+      if (every > 1 && seen++ % every !== offset) continue;
       const base = r * axes;
       ctx.moveTo(xs[0], ys[base]);
       for (let k = 1; k < axes; k++) ctx.lineTo(xs[k], ys[base + k]);

@@ -31,6 +31,13 @@ import { parallelCoordsStyles } from './parallel-coords.styles.js';
 export const MAX_LINES = 20_000;
 /** While a brush is dragged, at most about this many kept lines are stroked per frame (all of them on release). */
 export const DRAG_LINES = 2_500;
+/**
+ * The picture of every line is stroked in even parts of about this many lines, one per frame, so
+ * that opening a large study shows its shape at once and never holds the page (~15 ms a part).
+ */
+export const LINES_PER_FRAME = 1_500;
+/** The lines the brushes leave out: the coloured picture, grey, at this opacity. */
+const GREY_ALPHA = 0.33;
 /** The narrowest gap between two axes; a wider plot scrolls sideways. */
 const MIN_SPACING = 64;
 const TOP = 52;
@@ -49,7 +56,11 @@ interface Model {
   geometry?: Geometry;
   lines?: LineSet;
   colored?: HTMLCanvasElement;
+  /** Parts of the coloured picture stroked so far (it is stroked in parts, one a frame). */
+  coloredParts?: number;
   grey?: HTMLCanvasElement;
+  /** The parts of the coloured picture `grey` was made from. */
+  greyParts?: number;
 }
 
 /**
@@ -114,6 +125,8 @@ export class ParallelCoords extends LitElement {
   /** What the brushes come from: the filters last given, or last raised. */
   private brushSource: TrialFilters = {};
   private pendingRaise = 0;
+  /** The frame that strokes the next part of the picture of every line. */
+  private pendingPart = 0;
   private drag?: { axis: Axis; anchor: number; offset?: number; startY: number; moved: boolean };
   private hoverTrial?: number;
 
@@ -279,6 +292,7 @@ export class ParallelCoords extends LitElement {
         geometry,
         lines: undefined,
         colored: undefined,
+        coloredParts: undefined,
         grey: undefined,
       });
     }
@@ -297,27 +311,60 @@ export class ParallelCoords extends LitElement {
     const model = this.model;
     const lines = this.linesCanvas;
     const overlay = this.overlayCanvas;
-    if (!model?.geometry || !lines || !overlay) return;
+    if (!model?.geometry || !lines || !overlay || !this.isConnected) return;
     const g = model.geometry;
     const axes = this.axes();
     const colors = this.colorsNow();
     model.lines ??= lineSet(axes, model.drawn, model.bins, g);
-    model.colored ??= offscreen(g, (ctx) =>
-      strokeLines(ctx, model.lines!, g, { dark: colors.dark, alpha: 0.55 }),
-    );
+    if (!model.colored) {
+      model.colored = offscreen(g, () => {});
+      model.coloredParts = 0;
+      this.strokeNextPart(model, g, colors);
+    }
+    this.askForNextPart(model);
     const ctx = sizeCanvas(lines, g.width, g.height);
     if (this.mask) {
-      model.grey ??= offscreen(g, (c) =>
-        strokeLines(c, model.lines!, g, { dark: colors.dark, alpha: 0.18, flat: colors.muted }),
-      );
+      // Greyed from the coloured picture (one image operation) rather than every line stroked
+      // again; again when more of that picture has been stroked.
+      if (model.greyParts !== model.coloredParts) model.grey = undefined;
+      model.grey ??= offscreen(g, (c) => {
+        c.filter = 'grayscale(1)';
+        c.globalAlpha = GREY_ALPHA;
+        c.drawImage(model.colored!, 0, 0, g.width, g.height);
+      });
+      model.greyParts = model.coloredParts;
       ctx.drawImage(model.grey, 0, 0, g.width, g.height);
       const dragging = this.drag?.moved && (this.kept ?? 0) > DRAG_LINES;
       const every = dragging ? Math.ceil((this.kept ?? 0) / DRAG_LINES) : 1;
       strokeLines(ctx, model.lines, g, { dark: colors.dark, alpha: 0.75, mask: this.mask, every });
     } else {
-      ctx.drawImage(model.colored, 0, 0, g.width, g.height);
+      ctx.drawImage(model.colored!, 0, 0, g.width, g.height);
     }
     this.paintOverlay(axes, g, colors);
+  }
+
+  /**
+   * Strokes the next part of the picture of every line: each part an even sample, so the first
+   * already shows the study's shape. A frame strokes one part however often it paints.
+   */
+  private strokeNextPart(model: Model, g: Geometry, colors: ViewColors): void {
+    if (model.coloredParts! >= partsOf(model)) return;
+    const offset = model.coloredParts!++;
+    const ctx = model.colored!.getContext('2d')!;
+    strokeLines(ctx, model.lines!, g, { dark: colors.dark, alpha: 0.55, every: partsOf(model), offset });
+  }
+
+  /** While the picture of every line is unfinished (and the element on a page), a frame strokes its next part. */
+  private askForNextPart(model: Model): void {
+    if (this.pendingPart || model.coloredParts! >= partsOf(model)) return;
+    this.pendingPart = requestAnimationFrame(() => {
+      this.pendingPart = 0;
+      // The model may have been rebuilt meanwhile: carry on with whichever picture is current.
+      const current = this.model;
+      if (!current?.colored || !current.geometry || !this.isConnected) return;
+      this.strokeNextPart(current, current.geometry, this.colorsNow());
+      this.paint();
+    });
   }
 
   private paintOverlay(axes: readonly Axis[], g: Geometry, colors: ViewColors): void {
@@ -536,6 +583,11 @@ function buildModel(data: AnalysisData): Model {
     index: new Map(data.trials.map((t, i) => [t.id, i])),
     drawn: drawnIndices(data.trials.length, MAX_LINES),
   };
+}
+
+/** How many parts the picture of every line is stroked in. */
+function partsOf(model: Model): number {
+  return Math.max(1, Math.ceil(model.drawn.length / LINES_PER_FRAME));
 }
 
 /** A device-pixel canvas holding a picture drawn in CSS pixels. */

@@ -7,7 +7,10 @@ import { filterMask } from '../../../src/components/analysis/filter-mask.js';
 import { paretoFront } from '../../../src/components/analysis/pareto.js';
 import type { TrialFilterChangeEvent } from '../../../src/components/events/trial-filter-change-event.js';
 import type { TrialSelectEvent } from '../../../src/components/events/trial-select-event.js';
-import type { ParallelCoords } from '../../../src/components/parallel-coords/parallel-coords.js';
+import {
+  LINES_PER_FRAME,
+  type ParallelCoords,
+} from '../../../src/components/parallel-coords/parallel-coords.js';
 import type { SlicePlot } from '../../../src/components/slice-plot/slice-plot.js';
 import type { TrialHistory } from '../../../src/components/trial-history/trial-history.js';
 import type { SnapshotEvent } from '../../../src/protocol/index.js';
@@ -66,6 +69,35 @@ describe('<trial-parallel-coords>', () => {
     const kept = filterMask(store, data, filters)!.reduce((s, v) => s + v, 0);
     expect(el.keptCount).to.equal(kept);
     expect(lr.getAttribute('aria-valuetext')).to.match(/^lr brushed from /);
+  });
+
+  it('strokes a large study part by part, one a frame, until every line is in the picture', async () => {
+    const trials = 3 * LINES_PER_FRAME;
+    const el = await view<ParallelCoords>('trial-parallel-coords', storeOf(analysisStudy({ trials })));
+    const canvas = el.shadowRoot!.querySelector<HTMLCanvasElement>('canvas.lines')!;
+    /** How much ink the lines left: the sum of the canvas's alpha channel. */
+    const ink = () => {
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      let sum = 0;
+      for (let i = 3; i < data.length; i += 4) sum += data[i];
+      return sum;
+    };
+    const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
+    const afterFirst = ink();
+    expect(afterFirst).to.be.greaterThan(0);
+    const seen = [afterFirst];
+    for (let f = 0; f < 4; f++) {
+      await frame();
+      seen.push(ink());
+    }
+    expect(seen[2]).to.be.greaterThan(seen[0]);
+    expect(seen[4]).to.equal(seen[3]); // finished: three parts, then nothing more to stroke
+    // A brush on the finished picture greys it and strokes what it keeps over it.
+    const lr = el.shadowRoot!.querySelector<HTMLElement>('[data-key="param:lr"]')!;
+    lr.focus();
+    await sendKeys({ press: 'Enter' });
+    expect(el.keptCount).to.be.lessThan(trials);
+    expect(ink()).to.be.greaterThan(0);
   });
 
   it('shows the filters it is given as brushes, and clears them', async () => {
