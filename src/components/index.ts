@@ -14,6 +14,7 @@ export type { XAxis, YScale } from './metrics-chart/scales.js';
 // Types only: the analysis views (`trialkit/analysis`) and the comments thread load on demand, so
 // `trialkit/define`, which re-exports this module, must not pull their code in.
 export type { ParallelCoords } from './parallel-coords/parallel-coords.js';
+export type { ParamImportance } from './param-importance/param-importance.js';
 export { RunList } from './run-list/run-list.js';
 export type { SlicePlot } from './slice-plot/slice-plot.js';
 export type { TrialComments } from './trial-comments/trial-comments.js';

@@ -10,6 +10,7 @@ import { createComponent, type EventName } from '@lit/react';
 import * as React from 'react';
 import { MetricsChart } from '../components/metrics-chart/metrics-chart.js';
 import { ParallelCoords } from '../components/parallel-coords/parallel-coords.js';
+import { ParamImportance } from '../components/param-importance/param-importance.js';
 import { RunList } from '../components/run-list/run-list.js';
 import { SlicePlot } from '../components/slice-plot/slice-plot.js';
 import { TrialDashboard as TrialDashboardElement } from '../components/trial-dashboard/trial-dashboard.js';
@@ -62,5 +63,6 @@ export const TrialParallelCoords = wrap(
   'trial-parallel-coords',
   events('trial-filter-change', 'trial-hover', 'trial-select'),
 );
+export const TrialParamImportance = wrap(ParamImportance, 'trial-param-importance', events());
 export const TrialSlicePlot = wrap(SlicePlot, 'trial-slice-plot', events('trial-hover', 'trial-select'));
 export const TrialHistory = wrap(TrialHistoryElement, 'trial-history', events('trial-hover', 'trial-select'));

@@ -319,6 +319,7 @@ describe('the examples, installed from the packed tarball', () => {
       'trial-history',
       'trial-metrics-chart',
       'trial-parallel-coords',
+      'trial-param-importance',
       'trial-run-list',
       'trial-slice-plot',
       'trial-table',

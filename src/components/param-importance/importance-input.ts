@@ -16,11 +16,21 @@ export const MAX_CATEGORIES = 12;
 /** A param missing on more than this share of the trials is left out instead of those trials. */
 const MISSING_SHARE = 0.5;
 
-/** The forest's input for `data`, and sentences saying what was left out, folded or sampled. */
-export function importanceInput(data: AnalysisData): { input: ImportanceInput; notes: string[] } {
+/** The forest's input, what was left out on the way, and why nothing can be ranked, if so. */
+export interface ImportanceRows {
+  readonly input: ImportanceInput;
+  /** Sentences saying what was left out, folded or sampled. */
+  readonly notes: string[];
+  /** Why no param can be ranked (no params, under two rows, a constant objective); else undefined. */
+  readonly unrankable?: string;
+}
+
+/** The forest's input for `data`: only the trials `keep` marks 1, when given (those the filters keep). */
+export function importanceInput(data: AnalysisData, keep?: Uint8Array): ImportanceRows {
   const notes: string[] = [];
   const scored: number[] = [];
-  for (let i = 0; i < data.trials.length; i++) if (!Number.isNaN(data.objective[i])) scored.push(i);
+  for (let i = 0; i < data.trials.length; i++)
+    if (!Number.isNaN(data.objective[i]) && (!keep || keep[i])) scored.push(i);
 
   const kept: ParamColumn[] = [];
   for (const column of data.params) {
@@ -55,14 +65,14 @@ export function importanceInput(data: AnalysisData): { input: ImportanceInput; n
       : numericParam(column, rows, bounds.get(column.name)),
   );
   const target = Float64Array.from(rows, (i) => data.objective[i]);
-  if (!params.length) notes.push('No params to rank.');
-  else if (rows.length < 2)
-    notes.push(
-      `Ranking needs two trials with ${data.metric} and every param; ${count(rows.length, 'trial')} here.`,
-    );
-  else if (target.every((y) => y === target[0]))
-    notes.push(`Every trial has the same ${data.metric}: no param explains any of it.`);
-  return { input: { params, target }, notes };
+  const unrankable = !params.length
+    ? 'No params to rank.'
+    : rows.length < 2
+      ? `Ranking needs two trials with ${data.metric} and every param; ${count(rows.length, 'trial')} here.`
+      : target.every((y) => y === target[0])
+        ? `Every trial has the same ${data.metric}: no param explains any of it.`
+        : undefined;
+  return { input: { params, target }, notes, ...(unrankable && { unrankable }) };
 }
 
 /** Raw values within the declared bounds, widened to the values seen (a stale declaration must not cut them). */

@@ -79,7 +79,7 @@ export function analysisView(options: AnalysisViewOptions): TemplateResult {
       case 'parallel-coords':
         return html`<trial-parallel-coords part="parallel-coords" theme=${theme ?? nothing} .store=${store} .study=${study.id} .metric=${metric} .selected=${selected} .hovered=${hovered} .filters=${filters} @trial-filter-change=${on.filter} @trial-hover=${on.hover} @trial-select=${on.select}></trial-parallel-coords>`;
       case 'param-importance':
-        return html`<trial-param-importance part="param-importance" theme=${theme ?? nothing} .store=${store} .study=${study.id} .metric=${metric} .selected=${selected} @trial-hover=${on.hover} @trial-select=${on.select}></trial-param-importance>`;
+        return html`<trial-param-importance part="param-importance" theme=${theme ?? nothing} .store=${store} .study=${study.id} .metric=${metric} .filters=${filters}></trial-param-importance>`;
       case 'history':
         return html`<trial-history part="history" theme=${theme ?? nothing} .store=${store} .study=${study.id} .metric=${metric} .selected=${selected} .hovered=${hovered} .filters=${filters} @trial-hover=${on.hover} @trial-select=${on.select}></trial-history>`;
       default:
@@ -100,15 +100,10 @@ export function analysisView(options: AnalysisViewOptions): TemplateResult {
       <h3>Parallel coordinates <span class="muted small">drag on an axis to filter</span></h3>
       ${views('parallel-coords')}
     </section>
-    ${
-      // Importance shows where a page registers `<trial-param-importance>`; without it, no empty card.
-      customElements.get('trial-param-importance')
-        ? html`<div class="analysis-pair">
-            <section class="analysis-card" aria-label="Parameter importance"><h3>Importance</h3>${views('param-importance')}</section>
-            <section class="analysis-card" aria-label="Optimisation history"><h3>History</h3>${views('history')}</section>
-          </div>`
-        : html`<section class="analysis-card wide" aria-label="Optimisation history"><h3>History</h3>${views('history')}</section>`
-    }
+    <div class="analysis-pair">
+      <section class="analysis-card" aria-label="Parameter importance"><h3>Importance</h3>${views('param-importance')}</section>
+      <section class="analysis-card" aria-label="Optimisation history"><h3>History</h3>${views('history')}</section>
+    </div>
     <section class="analysis-card wide" aria-label="Slices"><h3>Slices</h3>${views('slice-plot')}</section>
   </div>`;
 }

@@ -276,17 +276,18 @@ describe('importance input', () => {
   });
 
   it('explains what it cannot rank instead of throwing', () => {
-    expect(importanceInput(storeWith([])).notes).toEqual(['No params to rank.']);
-    expect(importanceInput(storeWith([{ params: { x: 1 }, value: 1 }])).notes).toEqual([
+    expect(importanceInput(storeWith([])).unrankable).toBe('No params to rank.');
+    expect(importanceInput(storeWith([{ params: { x: 1 }, value: 1 }])).unrankable).toBe(
       'Ranking needs two trials with loss and every param; 1 trial here.',
-    ]);
+    );
     const flat = importanceInput(
       storeWith([
         { params: { x: 1 }, value: 3 },
         { params: { x: 2 }, value: 3 },
       ]),
     );
-    expect(flat.notes).toEqual(['Every trial has the same loss: no param explains any of it.']);
+    expect(flat.unrankable).toBe('Every trial has the same loss: no param explains any of it.');
+    expect(flat.notes).toEqual([]);
     expect(computeImportance(flat.input).importances).toEqual([{ name: 'x', importance: 0, spread: 0 }]);
     const hostile = importanceInput(
       storeWith([{ params: { x: Number.NaN as never, '<b>': 'x' }, value: Number.POSITIVE_INFINITY }]),

@@ -5,6 +5,7 @@ import { TrialHoverEvent } from '../../../src/components/events/trial-hover-even
 import { TrialSelectEvent } from '../../../src/components/events/trial-select-event.js';
 import type { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
 import type { ParallelCoords } from '../../../src/components/parallel-coords/parallel-coords.js';
+import type { ParamImportance } from '../../../src/components/param-importance/param-importance.js';
 import { TrialDashboard } from '../../../src/components/trial-dashboard/trial-dashboard.js';
 import type { TrialTable } from '../../../src/components/trial-table/trial-table.js';
 import { analysisStudy } from '../../fixtures/analysis-study.js';
@@ -45,10 +46,17 @@ describe('<trial-dashboard> Analysis view', () => {
     expect($(el, '#tab-analysis').getAttribute('aria-selected')).to.equal('true');
     expect(el.shadowRoot!.activeElement?.id).to.equal('tab-analysis');
     expect($(el, 'trial-metrics-chart')).to.equal(null);
-    for (const tag of ['trial-parallel-coords', 'trial-history', 'trial-slice-plot'])
+    for (const tag of [
+      'trial-parallel-coords',
+      'trial-param-importance',
+      'trial-history',
+      'trial-slice-plot',
+    ])
       expect($(el, tag), tag).to.not.equal(null);
-    // No importance element is registered here: no empty card for it.
-    expect($(el, 'trial-param-importance')).to.equal(null);
+    // The importance view ranks the study's params once its worker answers.
+    const importance = $<ParamImportance>(el, 'trial-param-importance');
+    await waitUntil(() => importance.result, 'importance computed', { timeout: 20_000 });
+    expect(importance.result!.importances.length).to.be.greaterThan(5);
     expect(coords.metric).to.equal(undefined);
     expect($<HTMLSelectElement>(el, '.analysis-metric select').selectedOptions[0].textContent).to.contain(
       'val_loss (objective)',
