@@ -4,12 +4,14 @@
  */
 import { TrialStore } from '../../src/client/store.js';
 import { ParallelCoords } from '../../src/components/parallel-coords/parallel-coords.js';
+import { ParamImportance } from '../../src/components/param-importance/param-importance.js';
 import { SlicePlot } from '../../src/components/slice-plot/slice-plot.js';
 import { TrialDashboard } from '../../src/components/trial-dashboard/trial-dashboard.js';
 import { TrialHistory } from '../../src/components/trial-history/trial-history.js';
 import { analysisStudy } from '../../test/fixtures/analysis-study.js';
 
 ParallelCoords.define();
+ParamImportance.define();
 SlicePlot.define();
 TrialHistory.define();
 
@@ -31,7 +33,7 @@ if (view === 'dashboard') {
   document.body.append(dash);
   await dash.updateComplete;
   dash.shadowRoot!.querySelector<HTMLElement>('#tab-analysis')!.click();
-  await new Promise((r) => setTimeout(r, 500));
+  await new Promise((r) => setTimeout(r, 2500));
 } else {
   const el = document.createElement(`trial-${view}`) as ParallelCoords;
   Object.assign(el, { store, study: 'analysis', theme, selected: ['analysis-t5'] });
@@ -39,5 +41,8 @@ if (view === 'dashboard') {
     el.filters = { params: [{ name: 'lr', min: 1e-3, max: 1e-2 }], metrics: [{ key: 'val_loss', max: 0.4 }] };
   document.body.append(el);
   await el.updateComplete;
+  // The importance view answers from its worker a moment later.
+  const importance = el as unknown as ParamImportance | undefined;
+  if (view === 'param-importance') while (!importance?.result) await new Promise((r) => setTimeout(r, 50));
 }
 (window as unknown as { ready: boolean }).ready = true;

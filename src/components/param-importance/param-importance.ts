@@ -45,7 +45,7 @@ interface Shown {
  * The importance of each hyperparameter for the objective: the share of the objective's variance
  * the param explains on its own (its main effect), read by fANOVA from a random forest of 64 trees
  * fitted to the finished trials, as Optuna's `FanovaImportanceEvaluator`. Most important first, each
- * with its share and a whisker for how much the trees disagree. Computed in a Web Worker (in the
+ * with its share and a whisker of ± its standard error over the trees. Computed in a Web Worker (in the
  * page, after yielding, where a Content-Security-Policy forbids `blob:` workers); while trials
  * finish it recomputes at most every 1.5 s and keeps the last ranking shown, dimmed. With
  * `filters`, it ranks over the trials they keep once the filters settle.
@@ -161,25 +161,22 @@ export class ParamImportance extends LitElement {
         aria-label="Param importance for ${data.metric}, most important first"
         aria-busy=${this.updating ? 'true' : 'false'}
       >
-        ${result.importances.map(
-          (p) => html`<li class="item" part="item">
+        ${result.importances.map((p) => {
+          // The whisker: ± the standard error of the mean over the trees (how settled the share is).
+          const error = p.spread / Math.sqrt(result.trees);
+          const low = Math.max(0, p.importance - error);
+          const high = Math.min(top, p.importance + error);
+          return html`<li class="item" part="item">
             <span class="name" title=${p.name}>${p.name}</span>
             <span class="track" aria-hidden="true">
               <span class="bar" part="bar" style="width:${(100 * p.importance) / top}%"></span>
-              ${
-                p.spread > 0
-                  ? html`<span
-                      class="spread"
-                      style="left:${(100 * Math.max(0, p.importance - p.spread)) / top}%;width:${(100 * (Math.min(top, p.importance + p.spread) - Math.max(0, p.importance - p.spread))) / top}%"
-                    ></span>`
-                  : nothing
-              }
+              ${error > 0 ? html`<span class="spread" style="left:${(100 * low) / top}%;width:${(100 * (high - low)) / top}%"></span>` : nothing}
             </span>
             <span class="value" part="value">${percent(p.importance)}<span class="sr-only">
-                of the variance${p.spread > 0 ? `, trees within ±${percent(p.spread)}` : ''}</span
+                of the variance${error > 0 ? `, ± ${percent(error)}` : ''}</span
               ></span>
-          </li>`,
-        )}
+          </li>`;
+        })}
       </ol>
       <details class="method" part="method">
         <summary>
@@ -189,8 +186,8 @@ export class ParamImportance extends LitElement {
         <p>
           Each bar is the share of ${data.metric}'s variance over the search space that the param explains
           on its own (its main effect), read from a random forest fitted to the trials, as Optuna's
-          FanovaImportanceEvaluator computes it; shares sum to 100 %. The whisker shows how much the trees
-          disagree. What params explain only together (interactions) is not counted. Numeric params are
+          FanovaImportanceEvaluator computes it; shares sum to 100 %. The whisker is ± the standard error
+          over the trees: how settled each share is. What params explain only together (interactions) is not counted. Numeric params are
           taken in their own units within the search space's bounds, choices one column per value.
         </p>
       </details>
