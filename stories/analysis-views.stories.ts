@@ -21,12 +21,12 @@ function storeOf(options: AnalysisStudyOptions): TrialStore {
   return store;
 }
 
-/** All three views on one store: selection, hover and brushes pass between them as the dashboard passes them. */
+/** All four views on one store: selection, hover and brushes pass between them as the dashboard passes them (importance ranks the brushed trials). */
 function linked(options: AnalysisStudyOptions, context: { globals: Record<string, unknown> }): HTMLElement {
   const store = storeOf(options);
   const root = document.createElement('div');
   root.style.cssText = 'display:grid;gap:16px';
-  const views = ['trial-parallel-coords', 'trial-history', 'trial-slice-plot'].map((tag) => {
+  const views = ['trial-parallel-coords', 'trial-param-importance', 'trial-history', 'trial-slice-plot'].map((tag) => {
     const el = document.createElement(tag);
     Object.assign(el, { store, study: 'analysis', theme: themeOf(context) });
     return el;
@@ -56,6 +56,12 @@ export const Linked: Story = {
 
 /** `<trial-parallel-coords>` on 2,000 trials. */
 export const ParallelCoordinates: Story = { render: single('trial-parallel-coords', { trials: 2000 }) };
+
+/** `<trial-param-importance>` on 500 trials: fANOVA in a Web Worker. */
+export const ParamImportance: Story = { render: single('trial-param-importance', { trials: 500 }) };
+
+/** `<trial-param-importance>` on 10,000 trials (the forest fitted in about a second, off the main thread). */
+export const ParamImportanceLarge: Story = { render: single('trial-param-importance', { trials: 10_000 }) };
 
 /** `<trial-slice-plot>` on 500 trials. */
 export const SlicePlot: Story = { render: single('trial-slice-plot', { trials: 500 }) };
