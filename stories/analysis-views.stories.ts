@@ -26,11 +26,13 @@ function linked(options: AnalysisStudyOptions, context: { globals: Record<string
   const store = storeOf(options);
   const root = document.createElement('div');
   root.style.cssText = 'display:grid;gap:16px';
-  const views = ['trial-parallel-coords', 'trial-param-importance', 'trial-history', 'trial-slice-plot'].map((tag) => {
-    const el = document.createElement(tag);
-    Object.assign(el, { store, study: 'analysis', theme: themeOf(context) });
-    return el;
-  });
+  const views = ['trial-parallel-coords', 'trial-param-importance', 'trial-history', 'trial-slice-plot'].map(
+    (tag) => {
+      const el = document.createElement(tag);
+      Object.assign(el, { store, study: 'analysis', theme: themeOf(context) });
+      return el;
+    },
+  );
   const set = (props: Record<string, unknown>) => {
     for (const el of views) Object.assign(el, props);
   };

@@ -11,7 +11,9 @@ mkdirSync(out, { recursive: true });
 const { server, url } = await serve(await bundle('bench/analysis/shots-page.ts'));
 const browser = await launch();
 try {
-  for (const view of views.length ? views : ['parallel-coords', 'param-importance', 'slice-plot', 'history', 'dashboard']) {
+  for (const view of views.length
+    ? views
+    : ['parallel-coords', 'param-importance', 'slice-plot', 'history', 'dashboard']) {
     for (const [theme, width, extra] of [
       ['light', 1200, ''],
       ['dark', 1200, '&brush=1'],

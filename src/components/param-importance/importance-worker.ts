@@ -4,7 +4,7 @@
  * set-up. Where a worker cannot start (no `Worker`, or a Content-Security-Policy without
  * `worker-src blob:`), the computation runs in the page after yielding, and says so.
  */
-import { fanovaProgram } from './fanova.js';
+import type { fanovaProgram } from './fanova.js';
 import type { ImportanceInput, ImportanceOptions, ImportanceResult } from './importance-types.js';
 
 /** Where a result was computed: `worker`, or `page` when no worker could start. */
@@ -16,8 +16,9 @@ export class ImportanceError extends Error {
 }
 
 /** The worker's script: the program, and a handler answering each request by its id. */
-const WORKER_SOURCE = `"use strict";
-const program = (${fanovaProgram.toString()})();
+function workerSource(program: typeof fanovaProgram): string {
+  return `"use strict";
+const program = (${program.toString()})();
 onmessage = (event) => {
   const { id, input, options } = event.data;
   try {
@@ -26,6 +27,7 @@ onmessage = (event) => {
     postMessage({ id, error: String(error && error.message ? error.message : error) });
   }
 };`;
+}
 
 interface Pending {
   resolve(result: ImportanceResult): void;
@@ -34,25 +36,33 @@ interface Pending {
   options: ImportanceOptions;
 }
 
-let worker: Worker | undefined;
+/** The program's module, loaded on the first request: a page that never asks never pays for it. */
+let programModule: Promise<typeof import('./fanova.js')> | undefined;
+const loadProgram = () => {
+  programModule ??= import('./fanova.js');
+  return programModule;
+};
+/** The page's worker, once asked for; undefined inside when none could start. */
+let worker: Promise<Worker | undefined> | undefined;
 /** Set once a worker failed to start: every later request runs in the page. */
 let workerUnavailable = false;
 let nextId = 1;
 const pending = new Map<number, Pending>();
 let inPage: ReturnType<typeof fanovaProgram> | undefined;
 
-function startWorker(): Worker | undefined {
-  if (worker || workerUnavailable) return worker;
+async function startWorker(): Promise<Worker | undefined> {
+  const { fanovaProgram } = await loadProgram();
+  let started: Worker;
   try {
     if (typeof Worker !== 'function') throw new Error('no Worker');
-    const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
-    worker = new Worker(url);
+    const url = URL.createObjectURL(new Blob([workerSource(fanovaProgram)], { type: 'text/javascript' }));
+    started = new Worker(url);
     URL.revokeObjectURL(url);
   } catch {
     workerUnavailable = true;
     return undefined;
   }
-  worker.onmessage = ({ data }: MessageEvent<{ id: number; result?: ImportanceResult; error?: string }>) => {
+  started.onmessage = ({ data }: MessageEvent<{ id: number; result?: ImportanceResult; error?: string }>) => {
     const request = pending.get(data.id);
     if (!request) return;
     pending.delete(data.id);
@@ -61,20 +71,21 @@ function startWorker(): Worker | undefined {
   };
   // A worker refused after it was created (a policy checked on load): the waiting requests, and
   // every later one, run in the page instead.
-  worker.onerror = (event) => {
+  started.onerror = (event) => {
     event.preventDefault();
-    worker?.terminate();
-    worker = undefined;
+    started.terminate();
+    worker = Promise.resolve(undefined);
     workerUnavailable = true;
     const waiting = [...pending.values()];
     pending.clear();
     for (const request of waiting)
       computeInPage(request.input, request.options).then(request.resolve, request.reject);
   };
-  return worker;
+  return started;
 }
 
 async function computeInPage(input: ImportanceInput, options: ImportanceOptions): Promise<ImportanceResult> {
+  const { fanovaProgram } = await loadProgram();
   // Yield first, so that the frame that asked paints before the page is busy.
   await new Promise((resolve) => setTimeout(resolve, 0));
   inPage ??= fanovaProgram();
@@ -90,22 +101,24 @@ async function computeInPage(input: ImportanceInput, options: ImportanceOptions)
  * from several views queue in one worker; a view that asks again while one is running should wait
  * for it and ask once more with its newest input (the view does).
  */
-export function computeImportanceOffThread(
+export async function computeImportanceOffThread(
   input: ImportanceInput,
   options: ImportanceOptions = {},
 ): Promise<{ result: ImportanceResult; venue: ImportanceVenue }> {
-  const running = startWorker();
-  if (!running) return computeInPage(input, options).then((result) => ({ result, venue: 'page' }));
-  return new Promise<ImportanceResult>((resolve, reject) => {
+  worker ??= startWorker();
+  const running = await worker;
+  if (!running) return { result: await computeInPage(input, options), venue: 'page' };
+  const result = await new Promise<ImportanceResult>((resolve, reject) => {
     const id = nextId++;
     pending.set(id, { resolve, reject, input, options });
     running.postMessage({ id, input, options });
-  }).then((result) => ({ result, venue: workerUnavailable ? 'page' : 'worker' }));
+  });
+  return { result, venue: workerUnavailable ? 'page' : 'worker' };
 }
 
 /** Forgets the worker (and that one could not start): the next request starts afresh. For tests. */
 export function resetImportanceWorker(): void {
-  worker?.terminate();
+  void worker?.then((w) => w?.terminate());
   worker = undefined;
   workerUnavailable = false;
 }
