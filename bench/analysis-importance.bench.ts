@@ -1,10 +1,10 @@
 /**
  * `npm run bench:analysis-importance` (also part of `npm run bench:analysis`): parameter importance
- * (fANOVA, 64 trees) in headless Chromium on 10,000 finished trials × 12 hyperparameters (3 log, 6
- * linear or integer, 3 categorical): asked of the page's Web Worker as `<trial-param-importance>`
+ * (fANOVA, 64 trees) in headless Chromium on 10,000 finished trials × 12 hyperparameters: asked of
+ * the page's Web Workers (one a core, at most 4, sharing the trees) as `<trial-param-importance>`
  * asks it (targets: result in under 1 s, no main-thread task over 50 ms meanwhile), against the
- * baseline of the same computation on the main thread in the same page (its blocking time), and the
- * view end to end (mounted until its ranking shows). `--trials N` changes the study's size.
+ * baseline of the same computation on the main thread in the same page (its blocking time), and
+ * the view end to end (mounted until its ranking shows). `--trials N` changes the study's size.
  */
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +32,7 @@ await withPage({ entry, viewport: { width: 1000, height: 700 } }, async (page) =
   const r = (await page.evaluate(`importanceBench.run(${trials})`)) as {
     rows: number;
     params: number;
-    worker: Side & { inWorker: number; venue: string };
+    worker: Side & { inWorker: number; venue: string; workers: number };
     baseline: Side;
     view: Side;
     top: string[];
@@ -41,7 +41,7 @@ await withPage({ entry, viewport: { width: 1000, height: 700 } }, async (page) =
     `fANOVA importance, ${r.rows.toLocaleString('en-US')} trials x ${r.params} params (top: ${r.top.join(', ')})`,
   );
   console.log(
-    `  worker    request to result ${fmt(r.worker.ms)} (${fmt(r.worker.inWorker)} computing, in the ${r.worker.venue}; target < 1000 ms: ${verdict(r.worker.ms < 1000)}); main thread: ${tasks(r.worker.longTasks)}, longest stall ${fmt(r.worker.stall)} (target none over 50 ms: ${verdict(r.worker.longTasks.length === 0)})`,
+    `  worker    request to result ${fmt(r.worker.ms)} (in ${r.worker.workers} worker(s) sharing the 64 trees; target < 1000 ms: ${verdict(r.worker.ms < 1000)}); main thread: ${tasks(r.worker.longTasks)}, longest stall ${fmt(r.worker.stall)} (target none over 50 ms: ${verdict(r.worker.longTasks.length === 0)})`,
   );
   console.log(
     `  baseline  the same on the main thread: ${fmt(r.baseline.ms)}, blocking it throughout (${tasks(r.baseline.longTasks)}, longest stall ${fmt(r.baseline.stall)})`,

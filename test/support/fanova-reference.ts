@@ -3,8 +3,8 @@
  * its rows for every numeric feature and tries every position (as scikit-learn's best splitter),
  * and a param's marginal is read at every midpoint between the tree's thresholds (every cell of
  * its one-hot columns) by averaging the leaves whose box holds that point (what Optuna's tree walk
- * computes). It draws its random numbers in the same order as the fast program, so on the same
- * seed both grow the same trees and must agree to rounding.
+ * computes). It draws its random numbers as the fast program does (a generator per tree, in the
+ * same order), so on the same seed both grow the same trees and must agree to rounding.
  */
 import type {
   ImportanceInput,
@@ -56,7 +56,7 @@ export function referenceImportance(
 ): ParamImportance[] {
   const trees = options.trees ?? 64;
   const maxDepth = options.maxDepth ?? 64;
-  const random = mulberry32(options.seed ?? 0);
+  let random = mulberry32(0);
   const y = input.target;
   const n = y.length;
   const numericFeatures: Feature[] = [];
@@ -86,6 +86,10 @@ export function referenceImportance(
   const fractions = input.params.map(() => [] as number[]);
   if (n > 1 && features.length) {
     for (let t = 0; t < trees; t++) {
+      // Each tree its own numbers, seeded as the fast program seeds them.
+      random = mulberry32(
+        (Math.imul((options.seed ?? 0) ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(t + 1, 0xc2b2ae35)) >>> 0,
+      );
       const weight = new Float64Array(n);
       for (let i = 0; i < n; i++) weight[Math.floor(random() * n)]++;
       const rows = [...Array(n).keys()].filter((r) => weight[r] > 0);

@@ -14,11 +14,17 @@
  * Everything lives inside `fanovaProgram`, referring to nothing outside it, so that the importance
  * worker can be started from this function's source text with no bundler set-up in host apps.
  */
-import type { ImportanceInput, ImportanceOptions, ImportanceResult } from './importance-types.js';
+import type {
+  ImportanceInput,
+  ImportanceOptions,
+  ImportanceResult,
+  ImportanceSums,
+} from './importance-types.js';
 
 /** The program the importance worker runs. Self-contained: no reference to anything outside its body. */
 export function fanovaProgram(): {
   computeImportance(input: ImportanceInput, options?: ImportanceOptions): ImportanceResult;
+  combineImportance(parts: readonly ImportanceSums[], ms: number): ImportanceResult;
 } {
   /**
    * One-hot columns a categorical param may have: its marginal is read over 2^columns cells.
@@ -35,6 +41,14 @@ export function fanovaProgram(): {
       t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
+  }
+
+  /**
+   * The seed of tree `t` of a forest seeded `seed`: each tree draws its own numbers, so a forest
+   * grown in parts (in several workers) is the forest grown whole.
+   */
+  function treeSeed(seed: number, t: number): number {
+    return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(t + 1, 0xc2b2ae35)) >>> 0;
   }
 
   interface NumericFeature {
@@ -83,8 +97,9 @@ export function fanovaProgram(): {
     categorical: CategoricalFeature[],
     target: Float64Array,
     maxDepth: number,
-    random: () => number,
   ) {
+    /** The current tree's random numbers (each tree has its own, see `treeSeed`). */
+    let random: () => number = Math.random;
     const n = target.length;
     const slots = numeric.length + categorical.length;
     const weight = new Int32Array(n);
@@ -134,7 +149,8 @@ export function fanovaProgram(): {
     }
 
     /** A bootstrapped tree, grown depth first until its leaves are pure or cannot be split. */
-    function grow(): Tree {
+    function grow(treeRandom: () => number): Tree {
+      random = treeRandom;
       weight.fill(0);
       for (let i = 0; i < n; i++) weight[Math.floor(random() * n)]++;
       let rows = 0;
@@ -569,12 +585,15 @@ export function fanovaProgram(): {
   }
 
   /**
-   * Fits the forest and reads each param's importance. Throws a RangeError on input outside the
-   * contract of `ImportanceInput` (`importanceInput` never gives such).
+   * Fits the forest's trees [from, to) and sums each param's per-tree fractions. Throws a
+   * RangeError on input outside the contract of `ImportanceInput` (`importanceInput` never gives such).
    */
-  function computeImportance(input: ImportanceInput, options: ImportanceOptions = {}): ImportanceResult {
-    const started = performance.now();
-    const trees = options.trees ?? 64;
+  function growPart(
+    input: ImportanceInput,
+    options: ImportanceOptions,
+    from: number,
+    to: number,
+  ): ImportanceSums {
     const maxDepth = options.maxDepth ?? 64;
     const target = input.target;
     const n = target.length;
@@ -601,37 +620,79 @@ export function fanovaProgram(): {
         numeric.push(numericFeature(p, param.values, param.low, param.high));
       }
     });
-    const fractions = input.params.map(() => [] as number[]);
-    if (n > 1 && numeric.length + categorical.length > 0) {
-      const grower = forestGrower(numeric, categorical, target, maxDepth, randomFrom(options.seed ?? 0));
-      for (let t = 0; t < trees; t++) {
-        const { variance, numericVariance, categoricalVariance } = treeVariances(
-          grower.grow(),
-          numeric,
-          categorical,
-        );
-        if (!(variance > 0)) continue;
+    const sums: ImportanceSums = {
+      names: input.params.map((p) => p.name),
+      fractions: input.params.map(() => 0),
+      squares: input.params.map(() => 0),
+      counted: 0,
+      trees: to - from,
+      rows: n,
+    };
+    if (n < 2 || numeric.length + categorical.length === 0) return sums;
+    const grower = forestGrower(numeric, categorical, target, maxDepth);
+    const seed = options.seed ?? 0;
+    for (let t = from; t < to; t++) {
+      const tree = grower.grow(randomFrom(treeSeed(seed, t)));
+      const { variance, numericVariance, categoricalVariance } = treeVariances(tree, numeric, categorical);
+      if (!(variance > 0)) continue;
+      sums.counted++;
+      const add = (param: number, marginal: number) => {
         // Clipped at 0 (as Optuna): rounding can leave a marginal a hair below.
-        for (let i = 0; i < numeric.length; i++)
-          fractions[numeric[i].param].push(Math.max(0, numericVariance[i]) / variance);
-        for (let i = 0; i < categorical.length; i++)
-          fractions[categorical[i].param].push(Math.max(0, categoricalVariance[i]) / variance);
-      }
+        const fraction = Math.max(0, marginal) / variance;
+        sums.fractions[param] += fraction;
+        sums.squares[param] += fraction * fraction;
+      };
+      numeric.forEach((f, i) => {
+        add(f.param, numericVariance[i]);
+      });
+      categorical.forEach((c, i) => {
+        add(c.param, categoricalVariance[i]);
+      });
     }
-    const means = fractions.map((list) => (list.length ? list.reduce((a, b) => a + b, 0) / list.length : 0));
-    const spreads = fractions.map((list, p) =>
-      list.length ? Math.sqrt(list.reduce((a, b) => a + (b - means[p]) ** 2, 0) / list.length) : 0,
-    );
-    const total = means.reduce((a, b) => a + b, 0);
-    const importances = input.params
-      .map((param, p) => ({
-        name: param.name,
-        importance: total > 0 ? means[p] / total : 0,
-        spread: total > 0 ? spreads[p] / total : 0,
-      }))
-      .sort((a, b) => b.importance - a.importance);
-    return { method: 'fanova', importances, trials: n, trees, ms: performance.now() - started };
+    return sums;
   }
 
-  return { computeImportance };
+  /**
+   * The importances of a forest grown in parts: the mean of each param's per-tree fractions over
+   * the trees whose variance is not 0, normalised to sum 1 (as Optuna's `normalize=True`), with the
+   * standard deviation over those trees, normalised alike.
+   */
+  function combineImportance(parts: readonly ImportanceSums[], ms: number): ImportanceResult {
+    const names = parts[0]?.names ?? [];
+    const counted = parts.reduce((a, p) => a + p.counted, 0);
+    const means = names.map((_, k) =>
+      counted ? parts.reduce((a, p) => a + p.fractions[k], 0) / counted : 0,
+    );
+    const spreads = names.map((_, k) => {
+      if (!counted) return 0;
+      const squares = parts.reduce((a, p) => a + p.squares[k], 0) / counted;
+      return Math.sqrt(Math.max(0, squares - means[k] * means[k]));
+    });
+    const total = means.reduce((a, b) => a + b, 0);
+    const importances = names
+      .map((name, k) => ({
+        name,
+        importance: total > 0 ? means[k] / total : 0,
+        spread: total > 0 ? spreads[k] / total : 0,
+      }))
+      .sort((a, b) => b.importance - a.importance);
+    const trees = parts.reduce((a, p) => a + p.trees, 0);
+    return { method: 'fanova', importances, trials: parts[0]?.rows ?? 0, trees, ms };
+  }
+
+  /**
+   * Fits the forest (or, with `options.part`, only its trees [from, to), whose `sums` a
+   * `combineImportance` of all parts turns into the forest's result) and reads each param's
+   * importance. Throws a RangeError on input outside the contract of `ImportanceInput`.
+   */
+  function computeImportance(input: ImportanceInput, options: ImportanceOptions = {}): ImportanceResult {
+    const started = performance.now();
+    const trees = options.trees ?? 64;
+    const from = options.part?.from ?? 0;
+    const to = options.part?.to ?? trees;
+    const sums = growPart(input, options, from, to);
+    return { ...combineImportance([sums], performance.now() - started), sums };
+  }
+
+  return { computeImportance, combineImportance };
 }

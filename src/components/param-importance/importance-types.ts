@@ -32,6 +32,26 @@ export interface ImportanceOptions {
   readonly maxDepth?: number;
   /** Seed of the bootstrap and feature order, so a recomputation on the same trials agrees with itself. */
   readonly seed?: number;
+  /**
+   * Grow only the trees [from, to) of the forest (each tree draws its own random numbers, so the
+   * parts of a forest grown in several workers make the same forest); combine the parts' `sums`.
+   */
+  readonly part?: { readonly from: number; readonly to: number };
+}
+
+/** What a part of a forest found: per param (in input order), its per-tree fractions summed. */
+export interface ImportanceSums {
+  readonly names: readonly string[];
+  /** Σ over the counted trees of the param's share of the tree's variance. */
+  readonly fractions: number[];
+  /** Σ of the squares of those shares. */
+  readonly squares: number[];
+  /** Trees counted: those whose variance is not 0. */
+  counted: number;
+  /** Trees grown. */
+  readonly trees: number;
+  /** Rows fitted. */
+  readonly rows: number;
 }
 
 /** One param's share of the objective's variance. */
@@ -54,4 +74,6 @@ export interface ImportanceResult {
   readonly trees: number;
   /** Wall time of the computation where it ran (worker or page). */
   readonly ms: number;
+  /** The sums behind the result, to combine with other parts of the same forest. */
+  readonly sums?: ImportanceSums;
 }

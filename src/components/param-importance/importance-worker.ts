@@ -1,7 +1,7 @@
 /**
- * Runs the importance computation off the page's main thread: one Web Worker per page, started
- * lazily from the fANOVA program's own source text (a `blob:` URL), so host apps need no bundler
- * set-up. Where a worker cannot start (no `Worker`, or a Content-Security-Policy without
+ * Runs the importance computation off the page's main thread: a few Web Workers per page (one a
+ * core, at most 4) sharing each forest's trees, started lazily from the fANOVA program's own source
+ * text (a `blob:` URL), so host apps need no bundler set-up. Where a worker cannot start (no `Worker`, or a Content-Security-Policy without
  * `worker-src blob:`), the computation runs in the page after yielding, and says so.
  */
 import type { fanovaProgram } from './fanova.js';
@@ -42,46 +42,60 @@ const loadProgram = () => {
   programModule ??= import('./fanova.js');
   return programModule;
 };
-/** The page's worker, once asked for; undefined inside when none could start. */
-let worker: Promise<Worker | undefined> | undefined;
+/**
+ * Workers sharing each forest's trees: one per core the browser reports, at most 4 (the trees of
+ * one forest are independent, so k workers take about 1/k of the time).
+ */
+const POOL_SIZE = Math.min(4, Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 2));
+/** The page's workers, once asked for; undefined inside when none could start. */
+let pool: Promise<Worker[] | undefined> | undefined;
 /** Set once a worker failed to start: every later request runs in the page. */
 let workerUnavailable = false;
 let nextId = 1;
 const pending = new Map<number, Pending>();
 let inPage: ReturnType<typeof fanovaProgram> | undefined;
 
-async function startWorker(): Promise<Worker | undefined> {
+async function startPool(): Promise<Worker[] | undefined> {
   const { fanovaProgram } = await loadProgram();
-  let started: Worker;
+  const workers: Worker[] = [];
   try {
     if (typeof Worker !== 'function') throw new Error('no Worker');
     const url = URL.createObjectURL(new Blob([workerSource(fanovaProgram)], { type: 'text/javascript' }));
-    started = new Worker(url);
-    URL.revokeObjectURL(url);
+    try {
+      for (let k = 0; k < POOL_SIZE; k++) workers.push(new Worker(url));
+    } finally {
+      URL.revokeObjectURL(url);
+    }
   } catch {
-    workerUnavailable = true;
-    return undefined;
+    if (!workers.length) {
+      workerUnavailable = true;
+      return undefined;
+    }
   }
-  started.onmessage = ({ data }: MessageEvent<{ id: number; result?: ImportanceResult; error?: string }>) => {
-    const request = pending.get(data.id);
-    if (!request) return;
-    pending.delete(data.id);
-    if (data.error !== undefined) request.reject(new ImportanceError(data.error));
-    else request.resolve(data.result!);
-  };
-  // A worker refused after it was created (a policy checked on load): the waiting requests, and
-  // every later one, run in the page instead.
-  started.onerror = (event) => {
-    event.preventDefault();
-    started.terminate();
-    worker = Promise.resolve(undefined);
-    workerUnavailable = true;
-    const waiting = [...pending.values()];
-    pending.clear();
-    for (const request of waiting)
-      computeInPage(request.input, request.options).then(request.resolve, request.reject);
-  };
-  return started;
+  for (const worker of workers) {
+    worker.onmessage = ({
+      data,
+    }: MessageEvent<{ id: number; result?: ImportanceResult; error?: string }>) => {
+      const request = pending.get(data.id);
+      if (!request) return;
+      pending.delete(data.id);
+      if (data.error !== undefined) request.reject(new ImportanceError(data.error));
+      else request.resolve(data.result!);
+    };
+    // A worker refused after it was created (a policy checked on load): the waiting requests, and
+    // every later one, run in the page instead.
+    worker.onerror = (event) => {
+      event.preventDefault();
+      for (const w of workers) w.terminate();
+      pool = Promise.resolve(undefined);
+      workerUnavailable = true;
+      const waiting = [...pending.values()];
+      pending.clear();
+      for (const request of waiting)
+        computeInPage(request.input, request.options).then(request.resolve, request.reject);
+    };
+  }
+  return workers;
 }
 
 async function computeInPage(input: ImportanceInput, options: ImportanceOptions): Promise<ImportanceResult> {
@@ -96,29 +110,50 @@ async function computeInPage(input: ImportanceInput, options: ImportanceOptions)
   }
 }
 
+function ask(worker: Worker, input: ImportanceInput, options: ImportanceOptions): Promise<ImportanceResult> {
+  return new Promise<ImportanceResult>((resolve, reject) => {
+    const id = nextId++;
+    pending.set(id, { resolve, reject, input, options });
+    worker.postMessage({ id, input, options });
+  });
+}
+
 /**
- * Computes importances in the page's shared worker (or in the page, if none can start). Requests
- * from several views queue in one worker; a view that asks again while one is running should wait
- * for it and ask once more with its newest input (the view does).
+ * Computes importances in the page's workers, each growing a share of the forest's trees (or in
+ * the page, if no worker can start). Requests from several views queue in the same workers; a view
+ * that asks again while one is running should wait for it and ask once more with its newest input
+ * (the view does).
  */
 export async function computeImportanceOffThread(
   input: ImportanceInput,
   options: ImportanceOptions = {},
-): Promise<{ result: ImportanceResult; venue: ImportanceVenue }> {
-  worker ??= startWorker();
-  const running = await worker;
-  if (!running) return { result: await computeInPage(input, options), venue: 'page' };
-  const result = await new Promise<ImportanceResult>((resolve, reject) => {
-    const id = nextId++;
-    pending.set(id, { resolve, reject, input, options });
-    running.postMessage({ id, input, options });
-  });
-  return { result, venue: workerUnavailable ? 'page' : 'worker' };
+): Promise<{ result: ImportanceResult; venue: ImportanceVenue; workers: number }> {
+  pool ??= startPool();
+  const workers = await pool;
+  if (!workers) return { result: await computeInPage(input, options), venue: 'page', workers: 0 };
+  const started = performance.now();
+  const trees = options.trees ?? 64;
+  const share = Math.ceil(trees / workers.length);
+  const parts = workers
+    .map((worker, k) => ({ worker, from: k * share, to: Math.min(trees, (k + 1) * share) }))
+    .filter(({ from, to }) => from < to)
+    .map(({ worker, from, to }) => ask(worker, input, { ...options, trees, part: { from, to } }));
+  const results = await Promise.all(parts);
+  inPage ??= (await loadProgram()).fanovaProgram();
+  const result = inPage.combineImportance(
+    results.map((r) => r.sums!),
+    performance.now() - started,
+  );
+  return workerUnavailable
+    ? { result, venue: 'page', workers: 0 }
+    : { result, venue: 'worker', workers: parts.length };
 }
 
-/** Forgets the worker (and that one could not start): the next request starts afresh. For tests. */
+/** Forgets the workers (and that none could start): the next request starts afresh. For tests. */
 export function resetImportanceWorker(): void {
-  void worker?.then((w) => w?.terminate());
-  worker = undefined;
+  void pool?.then((workers) => {
+    for (const w of workers ?? []) w.terminate();
+  });
+  pool = undefined;
   workerUnavailable = false;
 }

@@ -1,6 +1,6 @@
 /**
  * `<trial-param-importance>`: which hyperparameters matter for the objective, by fANOVA over a
- * random forest (as Optuna's `FanovaImportanceEvaluator`), computed in a Web Worker and again as
+ * random forest (as Optuna's `FanovaImportanceEvaluator`), computed in Web Workers and again as
  * trials finish, without holding the page.
  */
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
@@ -39,13 +39,15 @@ interface Shown {
   readonly request: Request;
   readonly result: ImportanceResult;
   readonly venue: ImportanceVenue;
+  /** Workers that shared the forest (0 in the page). */
+  readonly workers: number;
 }
 
 /**
  * The importance of each hyperparameter for the objective: the share of the objective's variance
  * the param explains on its own (its main effect), read by fANOVA from a random forest of 64 trees
  * fitted to the finished trials, as Optuna's `FanovaImportanceEvaluator`. Most important first, each
- * with its share and a whisker of ± its standard error over the trees. Computed in a Web Worker (in the
+ * with its share and a whisker of ± its standard error over the trees. Computed in Web Workers (in the
  * page, after yielding, where a Content-Security-Policy forbids `blob:` workers); while trials
  * finish it recomputes at most every 1.5 s and keeps the last ranking shown, dimmed. With
  * `filters`, it ranks over the trials they keep once the filters settle.
@@ -181,7 +183,7 @@ export class ParamImportance extends LitElement {
       <details class="method" part="method">
         <summary>
           fANOVA · random forest of ${result.trees} trees · ${count(result.trials, 'trial')} ·
-          ${seconds(result.ms)} ${shown.venue === 'worker' ? 'in a worker' : 'in the page'}
+          ${seconds(result.ms)} ${shown.workers > 1 ? `in ${shown.workers} workers` : shown.workers ? 'in a worker' : 'in the page'}
         </summary>
         <p>
           Each bar is the share of ${data.metric}'s variance over the search space that the param explains
@@ -224,11 +226,11 @@ export class ParamImportance extends LitElement {
     this.running = true;
     this.lastStart = performance.now();
     try {
-      const { result, venue } = await computeImportanceOffThread(request.input, {
+      const { result, venue, workers } = await computeImportanceOffThread(request.input, {
         trees: this.trees,
         seed: this.seed,
       });
-      this.shown = { request, result, venue };
+      this.shown = { request, result, venue, workers };
       this.failure = undefined;
     } catch (error) {
       this.failure = error instanceof Error ? error.message : String(error);

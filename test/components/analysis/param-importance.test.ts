@@ -139,6 +139,23 @@ describe('fANOVA importance', () => {
     expect(Math.abs(importanceOf(c, 'x1') - importanceOf(a, 'x1'))).toBeLessThan(0.05);
   });
 
+  it('grows the same forest in parts (as several workers do) as whole', () => {
+    const input = study(200);
+    const whole = computeImportance(input, { seed: 2 });
+    const parts = [
+      [0, 10],
+      [10, 40],
+      [40, 64],
+    ].map(([from, to]) => computeImportance(input, { seed: 2, part: { from, to } }).sums!);
+    const combined = fanovaProgram().combineImportance(parts, 0);
+    expect(combined.trees).toBe(64);
+    expect(combined.importances.map((i) => i.name)).toEqual(whole.importances.map((i) => i.name));
+    combined.importances.forEach((i, k) => {
+      expect(i.importance).toBeCloseTo(whole.importances[k].importance, 12);
+      expect(i.spread).toBeCloseTo(whole.importances[k].spread, 12);
+    });
+  });
+
   it('runs from its own source text alone, as the worker starts it', () => {
     const program = new Function(`return (${fanovaProgram.toString()})()`)() as ReturnType<
       typeof fanovaProgram
