@@ -33,6 +33,7 @@ await withPage({ entry, viewport: { width: 1000, height: 700 } }, async (page) =
     rows: number;
     params: number;
     worker: Side & { inWorker: number; venue: string; workers: number };
+    again: Side;
     baseline: Side;
     view: Side;
     top: string[];
@@ -41,7 +42,10 @@ await withPage({ entry, viewport: { width: 1000, height: 700 } }, async (page) =
     `fANOVA importance, ${r.rows.toLocaleString('en-US')} trials x ${r.params} params (top: ${r.top.join(', ')})`,
   );
   console.log(
-    `  worker    request to result ${fmt(r.worker.ms)} (in ${r.worker.workers} worker(s) sharing the 64 trees; target < 1000 ms: ${verdict(r.worker.ms < 1000)}); main thread: ${tasks(r.worker.longTasks)}, longest stall ${fmt(r.worker.stall)} (target none over 50 ms: ${verdict(r.worker.longTasks.length === 0)})`,
+    `  worker    first request to result ${fmt(r.worker.ms)} (in ${r.worker.workers} worker(s) sharing the 64 trees, their code not yet compiled; target < 1000 ms: ${verdict(r.worker.ms < 1000)}); main thread: ${tasks(r.worker.longTasks)}, longest stall ${fmt(r.worker.stall)} (target none over 50 ms: ${verdict(r.worker.longTasks.length === 0)})`,
+  );
+  console.log(
+    `  again     as trials keep finishing: ${fmt(r.again.ms)} (target < 1000 ms: ${verdict(r.again.ms < 1000)}); main thread: ${tasks(r.again.longTasks)}, longest stall ${fmt(r.again.stall)}`,
   );
   console.log(
     `  baseline  the same on the main thread: ${fmt(r.baseline.ms)}, blocking it throughout (${tasks(r.baseline.longTasks)}, longest stall ${fmt(r.baseline.stall)})`,

@@ -127,6 +127,18 @@ export function fanovaProgram(): {
     for (let row = 0; row < n; row++)
       for (let g = 0; g < categorical.length; g++)
         categoryOfRow[row * categorical.length + g] = categoryOffset[g] + categorical[g].categories[row];
+    // One tree's nodes, reused by every tree (each is read before the next is grown): a node
+    // splits two or more rows, so n rows make at most 2n - 1 nodes.
+    const capacity = 2 * n;
+    const tree: Tree = {
+      size: 1,
+      slot: new Int32Array(capacity),
+      category: new Int32Array(capacity),
+      threshold: new Float64Array(capacity),
+      left: new Int32Array(capacity),
+      right: new Int32Array(capacity),
+      value: new Float64Array(capacity),
+    };
     const stack = new Int32Array(4 * (maxDepth + 2) * 2);
 
     /**
@@ -148,7 +160,10 @@ export function fanovaProgram(): {
       return l;
     }
 
-    /** A bootstrapped tree, grown depth first until its leaves are pure or cannot be split. */
+    /**
+     * A bootstrapped tree, grown depth first until its leaves are pure or cannot be split. The
+     * tree is the grower's own, overwritten by the next call.
+     */
     function grow(treeRandom: () => number): Tree {
       random = treeRandom;
       weight.fill(0);
@@ -169,16 +184,8 @@ export function fanovaProgram(): {
           k += -weight[row] >>> 31;
         }
       }
-      const capacity = 2 * rows;
-      const tree: Tree = {
-        size: 1,
-        slot: new Int32Array(capacity).fill(-1),
-        category: new Int32Array(capacity),
-        threshold: new Float64Array(capacity),
-        left: new Int32Array(capacity),
-        right: new Int32Array(capacity),
-        value: new Float64Array(capacity),
-      };
+      tree.size = 1;
+      tree.slot.fill(-1);
       let top = 0;
       stack[top++] = 0;
       stack[top++] = 0;
@@ -462,10 +469,11 @@ export function fanovaProgram(): {
     const zeros = new Int32Array(categorical.length);
     const one = new Int32Array(categorical.length).fill(-1);
     const width = new Float64Array(nn);
+    // The leaves' volume-weighted mean and variance, kept as they come (West's update: stable
+    // where the objective is large and varies little).
     let massSum = 0;
-    let massValue = 0;
-    const leafValues: number[] = [];
-    const leafMasses: number[] = [];
+    let mean = 0;
+    let spread = 0;
 
     /** Adds a leaf's share of the search space, value × volume, to every marginal it reaches. */
     function addLeaf(value: number) {
@@ -477,10 +485,10 @@ export function fanovaProgram(): {
       for (let s = 0; s < categorical.length; s++)
         volume *= 0.5 ** (popcount(zeros[s]) + (one[s] >= 0 ? 1 : 0));
       if (volume <= 0) return;
-      leafValues.push(value);
-      leafMasses.push(volume);
       massSum += volume;
-      massValue += volume * value;
+      const delta = value - mean;
+      mean += (volume / massSum) * delta;
+      spread += volume * delta * (value - mean);
       for (let f = 0; f < nn; f++) {
         const share = (value * volume) / width[f];
         diff[f][lo[f]] += share;
@@ -519,10 +527,7 @@ export function fanovaProgram(): {
     }
     visit(0);
 
-    const mean = massValue / massSum;
-    let variance = 0;
-    for (let i = 0; i < leafValues.length; i++) variance += leafMasses[i] * (leafValues[i] - mean) ** 2;
-    variance /= massSum;
+    const variance = spread / massSum;
 
     const numericVariance = diff.map((d, f) => {
       const e = edges[f];

@@ -19,6 +19,20 @@ export class ImportanceError extends Error {
 function workerSource(program: typeof fanovaProgram): string {
   return `"use strict";
 const program = (${program.toString()})();
+// Grow a small forest at once, so that the first real request finds the hot loops compiled.
+(() => {
+  const n = 8000, values = (f) => Float64Array.from({ length: n }, (_, i) => f(i));
+  const x = values((i) => (i * 7919) % 1000 / 1000), y = values((i) => (i * 104729) % 997 / 997);
+  const c = values((i) => (i * 31) % 5);
+  program.computeImportance({
+    params: [
+      { name: 'x', kind: 'numeric', values: x, low: 0, high: 1, categories: 0 },
+      { name: 'y', kind: 'numeric', values: y, low: 0, high: 1, categories: 0 },
+      { name: 'c', kind: 'categorical', values: c, low: 0, high: 4, categories: 5 },
+    ],
+    target: values((i) => x[i] * 3 + y[i] + c[i] * 0.5 + (i % 13) / 13),
+  }, { trees: 4 });
+})();
 onmessage = (event) => {
   const { id, input, options } = event.data;
   try {
