@@ -138,9 +138,10 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
 /** `X-Content-Type-Options`, `Referrer-Policy` and a CSP, for every response. */
 export function securityHeaders(frameAncestors: string[], page: boolean): Record<string, string> {
   const ancestors = `frame-ancestors ${frameAncestors.join(' ')}`;
-  // Styles may be inline: Lit templates bind `style` attributes. Scripts only from this server.
+  // Styles may be inline: Lit templates bind `style` attributes. Scripts only from this server;
+  // workers also from `blob:` URLs, which only this page's own scripts can make (the importance view's).
   const csp = page
-    ? `default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; ` +
+    ? `default-src 'none'; script-src 'self'; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; img-src 'self' data:; ` +
       `connect-src 'self'; base-uri 'none'; form-action 'none'; ${ancestors}`
     : `default-src 'none'; ${ancestors}`;
   return {

@@ -208,6 +208,8 @@ describe('security headers', () => {
     }
     const page = await send(url);
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    // The importance view's workers start from blob: URLs its own script makes.
+    expect(page.headers['content-security-policy']).toContain("worker-src 'self' blob:");
     expect(page.headers['x-frame-options']).toBe('DENY');
 
     const embeddable = await start({ frameAncestors: ["'self'", 'https://notebooks.example.com'] });

@@ -21,7 +21,7 @@ function workerSource(program: typeof fanovaProgram): string {
 const program = (${program.toString()})();
 // Grow a small forest at once, so that the first real request finds the hot loops compiled.
 (() => {
-  const n = 8000, values = (f) => Float64Array.from({ length: n }, (_, i) => f(i));
+  const n = 2000, values = (f) => Float64Array.from({ length: n }, (_, i) => f(i));
   const x = values((i) => (i * 7919) % 1000 / 1000), y = values((i) => (i * 104729) % 997 / 997);
   const c = values((i) => (i * 31) % 5);
   program.computeImportance({
@@ -31,7 +31,7 @@ const program = (${program.toString()})();
       { name: 'c', kind: 'categorical', values: c, low: 0, high: 4, categories: 5 },
     ],
     target: values((i) => x[i] * 3 + y[i] + c[i] * 0.5 + (i % 13) / 13),
-  }, { trees: 4 });
+  }, { trees: 2 });
 })();
 onmessage = (event) => {
   const { id, input, options } = event.data;
