@@ -99,6 +99,23 @@ describe('trialkit serve on Optuna searches', () => {
     await page.screenshot({ path: screenshot });
   }, 30_000);
 
+  it("ranks the study's params in the Analysis tab, in workers the page's policy allows", async () => {
+    await page.getByRole('tab', { name: 'Analysis' }).click();
+    const ranking = () =>
+      page.evaluate(() => {
+        const view = document
+          .querySelector('trial-dashboard')!
+          .shadowRoot!.querySelector('trial-param-importance');
+        return (
+          view?.result && { venue: view.venue, names: view.result.importances.map((p) => p.name).sort() }
+        );
+      });
+    await expect
+      .poll(ranking, { timeout: 30_000 })
+      .toEqual({ venue: 'worker', names: ['layers', 'lr', 'optimizer'] });
+    await page.getByRole('tab', { name: 'Curves' }).click();
+  }, 60_000);
+
   it('shows a parent run with child trials as a study of its own', async () => {
     await page.getByRole('option', { name: /lr-search/ }).click();
     const header = page.locator('trial-dashboard header.header');
