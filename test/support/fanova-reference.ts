@@ -6,11 +6,13 @@
  * computes). It draws its random numbers as the fast program does (a generator per tree, in the
  * same order), so on the same seed both grow the same trees and must agree to rounding.
  */
+
 import type {
   ImportanceInput,
   ImportanceOptions,
   ParamImportance,
 } from '../../src/components/param-importance/importance-types.js';
+import { seededRandom } from '../../src/server/seeded-random.js';
 
 interface Column {
   param: number;
@@ -39,16 +41,6 @@ interface Leaf {
   box: [number, number][];
 }
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Importances as `computeImportance` gives them (normalised, most important first). */
 export function referenceImportance(
   input: ImportanceInput,
@@ -56,7 +48,7 @@ export function referenceImportance(
 ): ParamImportance[] {
   const trees = options.trees ?? 64;
   const maxDepth = options.maxDepth ?? 64;
-  let random = mulberry32(0);
+  let random = seededRandom(0);
   const y = input.target;
   const n = y.length;
   const numericFeatures: Feature[] = [];
@@ -87,7 +79,7 @@ export function referenceImportance(
   if (n > 1 && features.length) {
     for (let t = 0; t < trees; t++) {
       // Each tree its own numbers, seeded as the fast program seeds them.
-      random = mulberry32(
+      random = seededRandom(
         (Math.imul((options.seed ?? 0) ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(t + 1, 0xc2b2ae35)) >>> 0,
       );
       const weight = new Float64Array(n);

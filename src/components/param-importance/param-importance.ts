@@ -98,6 +98,8 @@ export class ParamImportance extends LitElement {
   @state() private updating = false;
   @state() private failure?: string;
   private latest?: Request;
+  /** What `latest` was built from. */
+  private requestFrom?: { data: AnalysisData; mask?: Uint8Array; trees: number; seed: number };
   private running = false;
   private lastStart = Number.NEGATIVE_INFINITY;
   private timer?: ReturnType<typeof setTimeout>;
@@ -120,8 +122,16 @@ export class ParamImportance extends LitElement {
 
   protected override willUpdate(): void {
     const data = this.analysis.data;
-    const request = data && this.requestFor(data);
-    if (!request || request.key === this.latest?.key) return;
+    if (!data) return;
+    // Every render passes here (its own busy state too): build the forest's input only when what
+    // it is built from changed.
+    const mask = this.analysis.keptBy(this.filters);
+    const from = this.requestFrom;
+    if (from?.data === data && from.mask === mask && from.trees === this.trees && from.seed === this.seed)
+      return;
+    this.requestFrom = { data, mask, trees: this.trees, seed: this.seed };
+    const request = this.requestFor(data, mask);
+    if (request.key === this.latest?.key) return;
     this.latest = request;
     if (request.unrankable || request.key === this.shown?.request.key) return;
     this.updating = true;
@@ -197,8 +207,7 @@ export class ParamImportance extends LitElement {
     `;
   }
 
-  private requestFor(data: AnalysisData): Request {
-    const mask = this.analysis.keptBy(this.filters);
+  private requestFor(data: AnalysisData, mask: Uint8Array | undefined): Request {
     const { input, notes, unrankable } = importanceInput(data, mask);
     return {
       key: signature(input, this.trees, this.seed),
