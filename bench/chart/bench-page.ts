@@ -255,6 +255,7 @@ async function live(series: number, perFrame: number, frames: number) {
     oursTotal: sum(ours),
     uplotTotal: sum(theirs),
     oursP95: percentile(ours, 95),
+    oursMax: Math.max(...ours),
     uplotP95: percentile(theirs, 95),
   };
 }
@@ -317,4 +318,68 @@ async function latency(series: number, rate: number, seconds: number) {
   };
 }
 
-Object.assign(window, { bench: { cold, live, latency, setSmoothing }, ready: true });
+/**
+ * Hover emphasis over `series` x `points`: from a legend entry's pointerenter to pixels with that
+ * curve emphasised and the others dimmed, and back; uPlot's counterpart is `setSeries(i, { focus })`
+ * with its focus alpha (it redraws every series).
+ */
+async function hover(series: number, points: number, runs: number) {
+  const data = dataset(series, points);
+  const store = storeOf(data);
+  const chart = makeOurs(store);
+  host.append(chart);
+  await chart.updateComplete;
+  await new Promise((r) => setTimeout(r, 100));
+  const canvas = ourCanvas(chart);
+  const layer = chart.shadowRoot!.querySelector<HTMLCanvasElement>('canvas.emphasis')!;
+  const frame = () => new Promise((r) => requestAnimationFrame(r));
+  const ours: number[] = [];
+  const picked: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    // The legend lists the first entries of a large study: hover those, and the same series in uPlot.
+    const buttons = chart.shadowRoot!.querySelectorAll<HTMLElement>('[part="legend-item"]');
+    const button = buttons[(i * 7) % buttons.length];
+    picked.push(Number(button.dataset.trial!.slice(1)));
+    for (const type of ['pointerenter', 'pointerleave']) {
+      await frame();
+      const t0 = performance.now();
+      button.dispatchEvent(new PointerEvent(type));
+      await frame();
+      flush(canvas);
+      flush(layer);
+      ours.push(performance.now() - t0);
+    }
+  }
+  chart.remove();
+  const opts = uplotOptions(series);
+  opts.focus = { alpha: 0.2 };
+  let drawn = () => {};
+  opts.hooks = { draw: [() => drawn()] };
+  const u = new uPlot(opts, [data.xs, ...data.ys] as unknown as uPlot.AlignedData, host);
+  await new Promise((r) => setTimeout(r, 100));
+  const ucanvas = uplotCanvas(u);
+  const theirs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    for (const focus of [true, false]) {
+      await frame();
+      const t0 = performance.now();
+      const redrawn = new Promise<void>((r) => {
+        drawn = r;
+      });
+      // uPlot releases focus by focusing "all" (null).
+      u.setSeries(focus ? 1 + picked[i] : (null as unknown as number), { focus: true });
+      await redrawn;
+      flush(ucanvas);
+      theirs.push(performance.now() - t0);
+    }
+  }
+  u.destroy();
+  return {
+    ours: median(ours),
+    uplot: median(theirs),
+    oursMax: Math.max(...ours),
+    uplotMax: Math.max(...theirs),
+  };
+}
+
+Object.assign(window, { bench: { cold, live, latency, hover, setSmoothing }, ready: true });

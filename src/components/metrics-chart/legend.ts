@@ -25,14 +25,31 @@ export function swatch(view: SeriesView): TemplateResult {
 }
 
 /**
- * What the legend reports back: hover (or focus) of an entry, clicks that pin a trial, and the
- * entry that holds the legend's one tab stop after arrow keys moved it.
+ * What the legend reports back: hover (or focus) of an entry, clicks that pin a trial, the entry
+ * that holds the legend's one tab stop after arrow keys moved it, and the search and "+N more".
  */
 export interface LegendHandlers {
   onEnter(trialId: string | undefined): void;
   onClick(trialId: string): void;
   onMove(trialId: string): void;
+  onQuery(query: string): void;
+  onExpand(expanded: boolean): void;
 }
+
+/** What the legend shows besides the curves: pins, the flag, the tab stop, the search, the expansion. */
+export interface LegendState {
+  readonly pinned: ReadonlySet<string>;
+  readonly highlightFlag?: string;
+  readonly active?: string;
+  readonly query: string;
+  readonly expanded: boolean;
+}
+
+/**
+ * Entries shown before "+N more": a legend of 200 trials is read by searching it, and laying out
+ * 200 entries would cost the chart's first paint more than its curves.
+ */
+export const LEGEND_ROWS = 20;
 
 /** Keys that move the legend's focus, and where to: a step back or forward, or to an end. */
 const LEGEND_MOVES: Record<string, (index: number, count: number) => number> = {
@@ -45,40 +62,109 @@ const LEGEND_MOVES: Record<string, (index: number, count: number) => number> = {
 };
 
 /**
+ * The legend's order: the trials best by their study's objective first (so the first twenty are
+ * the ones worth reading), then those without a value, by number. Computed when the curves change,
+ * not per render, so entries do not move under the pointer as values stream in.
+ */
+export function legendOrder(views: readonly SeriesView[], store: TrialStore | undefined): SeriesView[] {
+  if (!store || views.length <= LEGEND_ROWS) return [...views];
+  const score = new Map<SeriesView, number>();
+  for (const view of views) {
+    const objective = store.getStudy(view.trial.studyId)?.objective;
+    if (!objective) continue;
+    const best = store.bestValue(view.trial.id, objective.metric, objective.direction);
+    if (best !== undefined && Number.isFinite(best))
+      score.set(view, objective.direction === 'minimize' ? best : -best);
+  }
+  const ranked = (v: SeriesView) => score.get(v) ?? Number.POSITIVE_INFINITY;
+  return [...views].sort((a, b) => ranked(a) - ranked(b) || a.trial.number - b.trial.number);
+}
+
+/** Whether a trial's legend entry matches a search (its label, name or id, ignoring case). */
+function matches(view: SeriesView, query: string): boolean {
+  const text = `${trialLabel(view.trial)} ${view.trial.name ?? ''} ${view.trial.id}`.toLowerCase();
+  return text.includes(query.trim().toLowerCase());
+}
+
+/**
  * The legend of trials: one tab stop (the `active` entry, else the first) and arrow keys, Home and
- * End inside it (roving tabindex), so a keyboard user passes 200 trials with one Tab.
+ * End inside it (roving tabindex), so a keyboard user passes 200 trials with one Tab. Past
+ * `LEGEND_ROWS` trials it shows the first of `ordered`, a search box and "+N more".
  */
 export function legend(
-  views: readonly SeriesView[],
-  pinned: ReadonlySet<string>,
-  highlightFlag: string | undefined,
-  active: string | undefined,
+  ordered: readonly SeriesView[],
+  state: LegendState,
   handlers: LegendHandlers,
 ): TemplateResult | typeof nothing {
-  if (views.length === 0) return nothing;
-  const tabStop = views.some((v) => v.trial.id === active) ? active : views[0].trial.id;
+  if (ordered.length === 0) return nothing;
+  const { pinned, highlightFlag, active, query, expanded } = state;
+  const large = ordered.length > LEGEND_ROWS;
+  const found = query.trim() ? ordered.filter((view) => matches(view, query)) : ordered;
+  const shown = expanded ? [...found] : found.slice(0, LEGEND_ROWS);
+  // A pinned trial stays listed (its entry releases the pin) even when the cut would hide it.
+  for (const view of found) if (pinned.has(view.trial.id) && !shown.includes(view)) shown.push(view);
+  const hidden = found.length - shown.length;
+  const tabStop = shown.some((v) => v.trial.id === active) ? active : shown[0]?.trial.id;
   const onKeyDown = (event: KeyboardEvent) => moveLegendFocus(event, handlers);
-  return html`<ul part="legend" class="legend" aria-label="Trials" @keydown=${onKeyDown}>
-    ${views.map((view) => {
-      const id = view.trial.id;
-      return html`<li>
-        <button
-          part="legend-item"
-          data-trial=${id}
-          tabindex=${id === tabStop ? 0 : -1}
-          aria-pressed=${pinned.has(id) ? 'true' : 'false'}
-          title=${view.style.flagged ? `${id} (${highlightFlag})` : id}
-          @pointerenter=${() => handlers.onEnter(id)}
-          @pointerleave=${() => handlers.onEnter(undefined)}
-          @focus=${() => handlers.onEnter(id)}
-          @blur=${() => handlers.onEnter(undefined)}
-          @click=${() => handlers.onClick(id)}
-        >
-          ${swatch(view)}<span>${trialLabel(view.trial)}</span>${view.trial.name ? nothing : html`<span class="id">${id}</span>`}
-        </button>
-      </li>`;
-    })}
-  </ul>`;
+  return html`<div class="legend-box">
+    ${
+      large
+        ? html`<input
+          type="search"
+          part="legend-search"
+          class="legend-search"
+          placeholder="Find a trial"
+          aria-label="Find a trial in the legend"
+          .value=${query}
+          @input=${(event: Event) => handlers.onQuery((event.target as HTMLInputElement).value)}
+        />`
+        : nothing
+    }
+    <ul part="legend" class="legend" aria-label="Trials" @keydown=${onKeyDown}>
+      ${shown.map((view) => legendEntry(view, view.trial.id === tabStop, pinned, highlightFlag, handlers))}
+      ${
+        hidden > 0 || (expanded && found.length > LEGEND_ROWS)
+          ? html`<li>
+            <button
+              part="legend-more"
+              class="legend-more"
+              aria-expanded=${expanded ? 'true' : 'false'}
+              @click=${() => handlers.onExpand(!expanded)}
+            >
+              ${expanded ? 'Show fewer' : `+${hidden} more`}
+            </button>
+          </li>`
+          : nothing
+      }
+      ${found.length === 0 ? html`<li class="legend-none" role="status">No trial matches “${query}”</li>` : nothing}
+    </ul>
+  </div>`;
+}
+
+function legendEntry(
+  view: SeriesView,
+  tabStop: boolean,
+  pinned: ReadonlySet<string>,
+  highlightFlag: string | undefined,
+  handlers: LegendHandlers,
+): TemplateResult {
+  const id = view.trial.id;
+  return html`<li>
+    <button
+      part="legend-item"
+      data-trial=${id}
+      tabindex=${tabStop ? 0 : -1}
+      aria-pressed=${pinned.has(id) ? 'true' : 'false'}
+      title=${view.style.flagged ? `${id} (${highlightFlag})` : id}
+      @pointerenter=${() => handlers.onEnter(id)}
+      @pointerleave=${() => handlers.onEnter(undefined)}
+      @focus=${() => handlers.onEnter(id)}
+      @blur=${() => handlers.onEnter(undefined)}
+      @click=${() => handlers.onClick(id)}
+    >
+      ${swatch(view)}<span>${trialLabel(view.trial)}</span>${view.trial.name ? nothing : html`<span class="id">${id}</span>`}
+    </button>
+  </li>`;
 }
 
 /** Moves the tab stop and focus to the entry a legend key points at (clamped to the ends). */

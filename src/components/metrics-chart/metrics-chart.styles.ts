@@ -34,6 +34,10 @@ export const metricsChartStyles = css`
     width: 100%;
     height: 100%;
   }
+  /* Others recede while some trials are emphasised: the compositor dims the canvas, nothing is redrawn. */
+  .main.dimmed {
+    opacity: 0.2;
+  }
   .overlay {
     cursor: crosshair;
     touch-action: none;
@@ -134,11 +138,42 @@ export const metricsChartStyles = css`
     font-variant-numeric: tabular-nums;
     text-align: right;
   }
+  .legend-box {
+    display: flex;
+    align-items: flex-start;
+    gap: 4px;
+    padding-left: 8px;
+  }
+  .legend-search {
+    flex: none;
+    width: 9em;
+    margin-top: 4px;
+    font: inherit;
+    font-size: 0.85em;
+    color: var(--_fg);
+    background: var(--_bg);
+    border: 1px solid var(--_border);
+    border-radius: 4px;
+    padding: 1px 4px;
+  }
+  .legend-search:focus-visible {
+    outline: 2px solid var(--_focus);
+    outline-offset: 1px;
+  }
+  .legend-more {
+    color: var(--_muted);
+  }
+  .legend-none {
+    color: var(--_muted);
+    font-size: 0.9em;
+  }
   .legend {
+    flex: 1 1 auto;
+    min-width: 0;
     display: flex;
     flex-wrap: wrap;
     gap: 2px 10px;
-    padding: 4px 8px 6px;
+    padding: 4px 8px 6px 0;
     max-height: var(--trialkit-chart-legend-height, 5.5em);
     overflow: auto;
     list-style: none;

@@ -20,7 +20,7 @@ import { annotationMarkers, type ChartAnnotation } from './annotations.js';
 import { ChartExportError } from './export-error.js';
 import type { Hit } from './hit-test.js';
 import { axisLabels, type Frame, fitCanvases, layoutFrame, sameFrame } from './layout.js';
-import { chartLabel, latestValues, legend, stateMessage, tooltip } from './legend.js';
+import { chartLabel, latestValues, legend, legendOrder, stateMessage, tooltip } from './legend.js';
 import { metricsChartStyles } from './metrics-chart.styles.js';
 import { type CanvasColors, ChartPainter, drawOverlay, readCanvasColors } from './paint.js';
 import { PointerController } from './pointer-controller.js';
@@ -39,8 +39,10 @@ interface Dirty {
   views: boolean;
   /** Axis mode, smoothing or log: every view rebuilds its derived columns. */
   mode: boolean;
-  /** Repaint everything (emphasis, colours, size, zoom). */
+  /** Repaint everything (colours, size, zoom). */
   full: boolean;
+  /** Repaint the emphasis layer only (hover, pins, highlighted trials). */
+  emphasis: boolean;
   /** Re-read colours from the computed custom properties. */
   colors: boolean;
   /** Series that gained points: view -> first changed index. */
@@ -59,6 +61,7 @@ interface Dirty {
  * @csspart base - The wrapper of plot and legend.
  * @csspart plot - The area holding the canvases, axes, tooltip and messages.
  * @csspart canvas - The canvas with grid and curves.
+ * @csspart emphasis - The canvas above it with the hovered, pinned or highlighted trials (the other is dimmed meanwhile).
  * @csspart overlay - The canvas on top with crosshair, hover dots and the zoom box.
  * @csspart axis - Both tick label layers (also `axis-x`, `axis-y`).
  * @csspart tick - One tick label.
@@ -66,6 +69,8 @@ interface Dirty {
  * @csspart tooltip - The hover tooltip.
  * @csspart legend - The list of trials.
  * @csspart legend-item - One trial's legend button.
+ * @csspart legend-search - The box that finds a trial in a legend of more than twenty.
+ * @csspart legend-more - The "+N more" / "Show fewer" button of a long legend.
  * @csspart message - The empty and loading messages.
  * @csspart annotation - A step annotation's marker: a dashed line in the trial's colour, with its text.
  *
@@ -118,6 +123,11 @@ export class MetricsChart extends LitElement {
   @property({ attribute: false }) annotations: readonly ChartAnnotation[] = [];
 
   private views: SeriesView[] = [];
+  /** The views in legend order (best by the objective first), fixed until the curves change. */
+  private legendViews: SeriesView[] = [];
+  /** The legend's search text, and whether it lists every trial past the first rows. */
+  private legendQuery = '';
+  private legendExpanded = false;
   /** Ids of the trials in scope (shown, or shown once they log the metric). */
   private scope = new Set<string>();
   private metricKey?: string;
@@ -125,6 +135,7 @@ export class MetricsChart extends LitElement {
     views: true,
     mode: true,
     full: true,
+    emphasis: true,
     colors: true,
     appended: new Map(),
   };
@@ -275,7 +286,7 @@ export class MetricsChart extends LitElement {
       this.dirty.mode = true;
       this.zoomX = this.zoomY = undefined;
     }
-    if (changed.has('highlighted')) this.dirty.full = true;
+    if (changed.has('highlighted')) this.dirty.emphasis = true;
     if (changed.has('annotations')) this.annotationsDirty = true;
     if (changed.has('theme')) this.dirty.colors = this.dirty.full = true;
     // Before render: the legend, summary and messages read the views.
@@ -351,13 +362,18 @@ export class MetricsChart extends LitElement {
       if (view.update(mode, from) < view.drawnLength) full = true;
     }
     const ctx = canvas.getContext('2d')!;
+    const emphasisCtx = this.renderRoot
+      .querySelector<HTMLCanvasElement>('canvas.emphasis')!
+      .getContext('2d')!;
     const appended = dirty.appended.size > 0;
     const tails = [...dirty.appended.keys()];
-    dirty.mode = dirty.full = dirty.colors = false;
+    let emphasisChanged = dirty.emphasis;
+    dirty.mode = dirty.full = dirty.emphasis = dirty.colors = false;
     dirty.appended.clear();
     if (stateMessage(this.store, this.metricKey, this.views)) {
       // Nothing to draw: no grid behind the empty or loading message.
       ctx.clearRect(0, 0, canvas.width, canvas.height);
+      emphasisCtx.clearRect(0, 0, canvas.width, canvas.height);
       this.frame = undefined;
       this.renderInto('.axes', nothing);
       this.renderInto('.annotation-layer', nothing);
@@ -376,13 +392,17 @@ export class MetricsChart extends LitElement {
       font: this.colors.font,
     });
     const ticksChanged = !this.frame || !sameFrame(frame, this.frame);
-    const emphasis = this.emphasis();
-    // New tails of dimmed curves would land on top of emphasised ones: repaint in order instead.
-    full ||=
-      ticksChanged || (appended && emphasis.size > 0) || this.painter.densityChanged(this.views, frame.plot);
+    const scene = { views: this.views, emphasis: this.emphasis(), colors: this.colors };
+    full ||= ticksChanged || this.painter.densityChanged(this.views);
     this.frame = frame;
-    if (full) this.painter.paintAll(ctx, frame, { views: this.views, emphasis, colors: this.colors });
-    else this.painter.paintTails(ctx, frame, tails, emphasis);
+    if (full) this.painter.paintAll(ctx, frame, scene);
+    else if (appended) this.painter.paintTails(ctx, frame, tails);
+    // Emphasised curves grow on their own layer, above the veil: it is repainted whole (a few curves).
+    emphasisChanged ||= full || (appended && scene.emphasis.size > 0);
+    if (emphasisChanged) {
+      this.painter.paintEmphasis(emphasisCtx, frame, scene);
+      canvas.classList.toggle('dimmed', scene.emphasis.size > 0);
+    }
     if (ticksChanged) this.renderInto('.axes', axisLabels(frame, this.metricKey));
     if (ticksChanged || full || this.annotationsDirty) {
       this.annotationsDirty = false;
@@ -407,6 +427,7 @@ export class MetricsChart extends LitElement {
       (store, trialId, key) => this.windows.curveOf(store, trialId, key),
     );
     this.views = views;
+    this.legendViews = legendOrder(views, this.store);
     this.metricKey = metricKey;
     this.scope = scope;
   }
@@ -468,7 +489,7 @@ export class MetricsChart extends LitElement {
     if (trialId !== this.hoverTrial) {
       this.hoverTrial = trialId;
       if (!this.legendTrial) this.dispatchEvent(new TrialHoverEvent(trialId));
-      this.dirty.full = true;
+      this.dirty.emphasis = true;
       if (fromPointer) this.requestCommit();
     }
     this.renderInto('.tooltip-layer', tooltip(this.frame, this.pointer, this.xAxis, this.smoothing));
@@ -493,7 +514,7 @@ export class MetricsChart extends LitElement {
       if (trialId === this.legendTrial) return;
       this.legendTrial = trialId;
       this.dispatchEvent(new TrialHoverEvent(trialId ?? this.hoverTrial));
-      this.dirty.full = true;
+      this.dirty.emphasis = true;
       this.requestCommit();
     },
     onMove: (trialId: string) => {
@@ -503,10 +524,18 @@ export class MetricsChart extends LitElement {
       const pinned = !this.pinned.has(trialId);
       if (pinned) this.pinned.add(trialId);
       else this.pinned.delete(trialId);
-      this.dirty.full = true;
+      this.dirty.emphasis = true;
       this.requestCommit();
       this.requestUpdate();
       this.dispatchEvent(new TrialPinEvent(trialId, pinned));
+    },
+    onQuery: (query: string) => {
+      this.legendQuery = query;
+      this.requestUpdate();
+    },
+    onExpand: (expanded: boolean) => {
+      this.legendExpanded = expanded;
+      this.requestUpdate();
     },
   };
 
@@ -518,6 +547,7 @@ export class MetricsChart extends LitElement {
         <div part="plot" class="plot">
           <div class="figure" role="img" aria-label=${chartLabel(this.metricKey, this.views.length, this.xAxis, !!this.zoomX)}>
             <canvas part="canvas" class="main"></canvas>
+            <canvas part="emphasis" class="emphasis"></canvas>
             <canvas
               part="overlay"
               class="overlay"
@@ -533,7 +563,17 @@ export class MetricsChart extends LitElement {
           <div class="tooltip-layer"></div>
           ${state ? html`<div part="message" class="message" role="status">${state}</div>` : nothing}
         </div>
-        ${legend(this.views, this.pinned, this.highlightFlag, this.legendActive, this.legendHandlers)}
+        ${legend(
+          this.legendViews,
+          {
+            pinned: this.pinned,
+            highlightFlag: this.highlightFlag,
+            active: this.legendActive,
+            query: this.legendQuery,
+            expanded: this.legendExpanded,
+          },
+          this.legendHandlers,
+        )}
         ${latestValues(this.views, this.metricKey)}
       </div>
     `;

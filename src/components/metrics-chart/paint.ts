@@ -15,14 +15,16 @@ import type { SeriesView } from './series-view.js';
 /** Curve widths in CSS pixels: normal, and for emphasised trials (hairlines when dense). */
 const LINE_WIDTH = 1.5;
 const EMPHASIS_WIDTH = 2.5;
-/** Opacity of curves that are not emphasised while some are. */
-const DIMMED_ALPHA = 0.2;
 /** Opacity of the raw curve drawn behind a smoothed one (TensorBoard and W&B keep it faint too). */
 const RAW_ALPHA = 0.25;
 /** From this many curves on, the chart is dense: plain curves are hairlines. */
 const DENSE_CURVES = 16;
-/** A curve with more reduced points than this per pixel column is noisy enough to be dense too. */
-const DENSE_POINTS_PER_COLUMN = 2;
+/**
+ * Past this many reduced points over all curves, the chart is dense too: a wider line is stroked
+ * as an outline the rasteriser fills, about ten times a hairline's cost (10 noisy curves of 3,000
+ * points: 45 ms against 3), so wide lines are kept for what they cost little (≈ 2.5 ms here).
+ */
+const WIDE_POINTS_BUDGET = 2000;
 /** Radius of a point marker, in CSS pixels. */
 const MARKER_RADIUS = 3;
 /** Points further apart than this (CSS pixels) are drawn as markers too: a line alone would hide them. */
@@ -151,6 +153,8 @@ export function strokeCurves(
     if (batch) batch.push(curve);
     else batches.set(key, [curve]);
   }
+  // Bevel joins: miters spike past noisy points and round joins cost a third more.
+  ctx.lineJoin = 'bevel';
   for (const batch of batches.values()) {
     const style = batch[0].style;
     ctx.strokeStyle = style.color;
@@ -217,7 +221,7 @@ export function drawGrid(
   ctx.restore();
 }
 
-/** How `paintAll` and `paintTails` draw one commit's curves. */
+/** How `paintAll`, `paintTails` and `paintEmphasis` draw one commit's curves. */
 export interface CurveScene {
   views: readonly SeriesView[];
   /** Ids of the trials drawn emphasised (others are dimmed while there are any). */
@@ -225,35 +229,36 @@ export interface CurveScene {
   colors: CanvasColors;
 }
 
-/** Paints curves on the main canvas; keeps the tail buffers and the density of the last full paint. */
+/**
+ * Paints curves on two canvases: every curve in its plain style on the main one, and the
+ * emphasised curves on the layer above it (the main canvas is dimmed by CSS meanwhile). Hovering,
+ * pinning or selecting trials then repaints a few curves, not two hundred. Keeps the tail buffers
+ * and the density of the last full paint.
+ */
 export class ChartPainter {
   private readonly tails: ReducedPoints[] = [];
   /** Whether the last full paint drew hairlines; tails must match it. */
   private dense = false;
 
   /** Whether `views` would be drawn at another width than the last full paint's (repaint all). */
-  densityChanged(views: readonly SeriesView[], plot: PlotRect): boolean {
-    return isDense(views, plot.width) !== this.dense;
+  densityChanged(views: readonly SeriesView[]): boolean {
+    return isDense(views) !== this.dense;
   }
 
-  /** Clears and paints grid and every curve; emphasised trials last, on top. */
+  /** Clears and paints grid and every curve in its plain style. */
   paintAll(ctx: CanvasRenderingContext2D, frame: Frame, scene: CurveScene): void {
     const { plot, dpr } = frame;
-    const { views, emphasis } = scene;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+    const { views } = scene;
+    clearCanvas(ctx);
     drawGrid(ctx, plot, frame.xTicks, frame.yTicks, dpr, scene.colors);
-    this.dense = isDense(views, plot.width);
-    const ordered = emphasis.size
-      ? [...views.filter((v) => !emphasis.has(v.trial.id)), ...views.filter((v) => emphasis.has(v.trial.id))]
-      : views;
+    this.dense = isDense(views);
     // Raw curves first, all of them under every smoothed one.
-    const curves = ordered
+    const curves = views
       .filter((view) => view.smoothing)
-      .map((view) => ({ points: view.rawReduced, style: rawStyle(view, emphasis, dpr) }));
-    for (const view of ordered) {
+      .map((view) => ({ points: view.rawReduced, style: rawStyle(view, dpr) }));
+    for (const view of views) {
       view.drawnLength = view.length;
-      curves.push({ points: view.reduced, style: curveStyle(view, emphasis, dpr, this.dense) });
+      curves.push({ points: view.reduced, style: curveStyle(view, false, dpr, this.dense) });
     }
     clipToPlot(ctx, plot);
     strokeCurves(ctx, curves, plot.left, toDeviceY(frame));
@@ -261,12 +266,7 @@ export class ChartPainter {
   }
 
   /** Paints only the points of `views` appended since the last paint; the scales are unchanged. */
-  paintTails(
-    ctx: CanvasRenderingContext2D,
-    frame: Frame,
-    views: Iterable<SeriesView>,
-    emphasis: ReadonlySet<string>,
-  ): void {
+  paintTails(ctx: CanvasRenderingContext2D, frame: Frame, views: Iterable<SeriesView>): void {
     const { plot, dpr, xDomain } = frame;
     const raws: StyledCurve[] = [];
     const curves: StyledCurve[] = [];
@@ -278,10 +278,10 @@ export class ChartPainter {
     for (const view of views) {
       const raw = view.smoothing ? nextTail() : undefined;
       if (raw && view.reduceTail(xDomain, plot.width, raw, true))
-        raws.push({ points: raw, style: rawStyle(view, emphasis, dpr) });
+        raws.push({ points: raw, style: rawStyle(view, dpr) });
       const tail = nextTail();
       if (view.reduceTail(xDomain, plot.width, tail))
-        curves.push({ points: tail, style: curveStyle(view, emphasis, dpr, this.dense) });
+        curves.push({ points: tail, style: curveStyle(view, false, dpr, this.dense) });
       view.drawnLength = view.length;
     }
     curves.unshift(...raws);
@@ -289,45 +289,62 @@ export class ChartPainter {
     strokeCurves(ctx, curves, plot.left, toDeviceY(frame));
     ctx.restore();
   }
+
+  /** Clears the emphasis layer and draws the emphasised trials' curves on it, wide. */
+  paintEmphasis(ctx: CanvasRenderingContext2D, frame: Frame, scene: CurveScene): void {
+    const { plot, dpr } = frame;
+    const { views, emphasis } = scene;
+    clearCanvas(ctx);
+    if (emphasis.size === 0) return;
+    const shown = views.filter((view) => emphasis.has(view.trial.id));
+    const curves = shown
+      .filter((view) => view.smoothing)
+      .map((view) => ({ points: view.rawReduced, style: rawStyle(view, dpr) }));
+    for (const view of shown)
+      curves.push({ points: view.reduced, style: curveStyle(view, true, dpr, this.dense) });
+    clipToPlot(ctx, plot);
+    strokeCurves(ctx, curves, plot.left, toDeviceY(frame));
+    ctx.restore();
+  }
 }
 
-function curveStyle(
-  view: SeriesView,
-  emphasis: ReadonlySet<string>,
-  dpr: number,
-  dense: boolean,
-): CurveStyle {
-  const emphasised = emphasis.has(view.trial.id);
+function clearCanvas(ctx: CanvasRenderingContext2D): void {
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+}
+
+function curveStyle(view: SeriesView, emphasised: boolean, dpr: number, dense: boolean): CurveStyle {
   return {
     color: view.style.color,
     dash: view.style.dash.map((d) => d * dpr),
     width: emphasised ? EMPHASIS_WIDTH * dpr : dense ? 1 : LINE_WIDTH * dpr,
-    alpha: emphasis.size && !emphasised ? DIMMED_ALPHA : 1,
+    alpha: 1,
     markers: isSparse(view.reduced, MARKER_SPACING * dpr),
     radius: (emphasised ? MARKER_RADIUS + 1 : MARKER_RADIUS) * dpr,
   };
 }
 
 /** The faint raw curve behind a smoothed one: a hairline-thin line, no markers. */
-function rawStyle(view: SeriesView, emphasis: ReadonlySet<string>, dpr: number): CurveStyle {
-  const dimmed = emphasis.size > 0 && !emphasis.has(view.trial.id);
+function rawStyle(view: SeriesView, dpr: number): CurveStyle {
   return {
     color: view.style.color,
     dash: view.style.dash.map((d) => d * dpr),
     width: Math.max(1, Math.floor(dpr)),
-    alpha: dimmed ? RAW_ALPHA * DIMMED_ALPHA : RAW_ALPHA,
+    alpha: RAW_ALPHA,
     markers: false,
     radius: 0,
   };
 }
 
 /**
- * Many curves, or a curve with more points than pixel columns can separate: plain curves are then
- * drawn as hairlines (one device pixel), which stay distinct where wider lines would merge.
+ * Many curves, or more points than wide lines can afford: plain curves are then drawn as hairlines
+ * (one device pixel), which stay distinct where wider lines would merge.
  */
-export function isDense(views: readonly SeriesView[], plotWidth: number): boolean {
+export function isDense(views: readonly SeriesView[]): boolean {
   if (views.length >= DENSE_CURVES) return true;
-  return views.some((view) => view.reduced.length > DENSE_POINTS_PER_COLUMN * plotWidth);
+  let points = 0;
+  for (const view of views) points += view.reduced.length;
+  return points > WIDE_POINTS_BUDGET;
 }
 
 /** Fewer than three points in view, or points `spacing` device pixels apart on average. */

@@ -262,15 +262,28 @@ export class SeriesView {
     this.xExtent.reset();
   }
 
-  /** Extends the x extent and the sortedness check over new points. */
+  /**
+   * Extends the x extent and the sortedness check over new points: one tight loop over raw x (the
+   * map to axis units is increasing, so the raw extremes are the extremes), the chart's first cost.
+   */
   private scanX(): void {
     const xs = this.xs;
     const n = this.series.length;
-    const offset = this.offset;
-    const factor = this.factor;
+    let sorted = this.sorted;
+    let previous = this.scanned > 0 ? xs[this.scanned - 1] : Number.NEGATIVE_INFINITY;
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
     for (let i = this.scanned; i < n; i++) {
-      if (i > 0 && xs[i] < xs[i - 1]) this.sorted = false;
-      this.xExtent.add((xs[i] - offset) * factor);
+      const x = xs[i];
+      if (x < previous) sorted = false;
+      previous = x;
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+    this.sorted = sorted;
+    if (min <= max) {
+      this.xExtent.add((min - this.offset) * this.factor);
+      this.xExtent.add((max - this.offset) * this.factor);
     }
     this.scanned = n;
   }

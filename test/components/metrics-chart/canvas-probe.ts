@@ -5,11 +5,24 @@ export function canvasOf(el: MetricsChart): HTMLCanvasElement {
   return el.shadowRoot!.querySelector('canvas.main')!;
 }
 
-/** The RGBA of the device pixel under the CSS position (left, top) of the canvas. */
-export function pixelAt(el: MetricsChart, left: number, top: number): number[] {
+/** The curves as the user sees them: the main canvas at its CSS opacity, the emphasis layer over it. */
+function composite(el: MetricsChart): CanvasRenderingContext2D {
+  const main = canvasOf(el);
+  const scratch = document.createElement('canvas');
+  scratch.width = main.width;
+  scratch.height = main.height;
+  const ctx = scratch.getContext('2d', { willReadFrequently: true })!;
+  ctx.globalAlpha = Number(getComputedStyle(main).opacity);
+  ctx.drawImage(main, 0, 0);
+  ctx.globalAlpha = 1;
+  ctx.drawImage(el.shadowRoot!.querySelector<HTMLCanvasElement>('canvas.emphasis')!, 0, 0);
+  return ctx;
+}
+
+/** The RGBA of the device pixel under the CSS position (left, top) of the canvas, layers composited. */
+export function pixelAt(el: MetricsChart, left: number, top: number, ctx = composite(el)): number[] {
   const canvas = canvasOf(el);
   const scale = canvas.width / canvas.getBoundingClientRect().width;
-  const ctx = canvas.getContext('2d')!;
   return Array.from(ctx.getImageData(Math.floor(left * scale), Math.floor(top * scale), 1, 1).data);
 }
 
@@ -27,9 +40,10 @@ export function paintedNear(
   minAlpha = 150,
 ): boolean {
   const want = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
+  const ctx = composite(el);
   for (let dx = -r; dx <= r; dx++) {
     for (let dy = -r; dy <= r; dy++) {
-      const [red, green, blue, alpha] = pixelAt(el, left + dx, top + dy);
+      const [red, green, blue, alpha] = pixelAt(el, left + dx, top + dy, ctx);
       const close = Math.abs(red - want[0]) + Math.abs(green - want[1]) + Math.abs(blue - want[2]) < 60;
       if (alpha > minAlpha && close) return true;
     }
@@ -44,11 +58,11 @@ export function pointer(el: MetricsChart, type: string, left: number, top: numbe
   overlay.dispatchEvent(type === 'dblclick' ? new MouseEvent(type, init) : new PointerEvent(type, init));
 }
 
-/** How many device pixels of the main canvas are painted in roughly `hex`. */
+/** How many device pixels of the curves (layers composited) are painted in roughly `hex`. */
 export function paintedCount(el: MetricsChart, hex: string): number {
   const want = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
   const canvas = canvasOf(el);
-  const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+  const data = composite(el).getImageData(0, 0, canvas.width, canvas.height).data;
   let count = 0;
   for (let i = 0; i < data.length; i += 4) {
     const close =

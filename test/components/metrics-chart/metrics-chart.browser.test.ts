@@ -284,6 +284,136 @@ describe('<trial-metrics-chart>', () => {
     expect(button.getAttribute('aria-pressed')).to.equal('true');
   });
 
+  it('emphasises on a layer of its own: hovering and pinning never repaint the other curves', async () => {
+    const trials = range(0, 40).map((i) => trial(`t${i}`, i));
+    const store = storeWith(trials);
+    for (const t of trials)
+      append(
+        store,
+        t.id,
+        range(0, 200),
+        range(0, 200).map((s) => t.number + s / 100),
+      );
+    store.flush();
+    const el = await chartFor(store);
+    // Let the layout settle (the legend's first layout resizes the plot once).
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await nextFrame();
+    const main = canvasOf(el).getContext('2d')!;
+    let repaints = 0;
+    const clear = main.clearRect.bind(main);
+    main.clearRect = (...args: Parameters<CanvasRenderingContext2D['clearRect']>) => {
+      repaints++;
+      clear(...args);
+    };
+    const button = el.shadowRoot!.querySelector<HTMLButtonElement>('[data-trial="t7"]')!;
+    button.dispatchEvent(new PointerEvent('pointerenter'));
+    button.click();
+    await nextFrame();
+    await nextFrame();
+    const p = el.positionOf(100, 8)!;
+    expect(
+      paintedNear(el, p.left, p.top, trialStyle(7).color),
+      'the pinned curve, at full strength',
+    ).to.equal(true);
+    expect(getComputedStyle(canvasOf(el)).opacity, 'the others dimmed by the compositor').to.equal('0.2');
+    button.click();
+    button.dispatchEvent(new PointerEvent('pointerleave'));
+    await nextFrame();
+    await nextFrame();
+    expect(getComputedStyle(canvasOf(el)).opacity).to.equal('1');
+    expect(repaints, 'repaints of the main canvas').to.equal(0);
+  });
+
+  it('draws hairlines once the curves hold more points than wide lines can afford', async () => {
+    const widths = async (count: number, points: number) => {
+      const trials = range(0, count).map((i) => trial(`t${i}`, i));
+      const store = storeWith(trials);
+      for (const t of trials)
+        append(
+          store,
+          t.id,
+          range(0, points),
+          range(0, points).map((s) => Math.sin(s) + t.number),
+        );
+      store.flush();
+      const el = await chartFor(store);
+      const main = canvasOf(el).getContext('2d')!;
+      const seen = new Set<number>();
+      const stroke = main.stroke.bind(main) as () => void;
+      main.stroke = () => {
+        if (main.strokeStyle !== '#000000') seen.add(main.lineWidth);
+        stroke();
+      };
+      el.refreshTheme();
+      await nextFrame();
+      await nextFrame();
+      return seen;
+    };
+    // Three short curves: wide lines. Ten noisy curves of 1,000 points: hairlines (ten times cheaper).
+    expect([...(await widths(3, 50))]).to.include(1.5 * devicePixelRatio);
+    expect([...(await widths(10, 1000))].filter((w) => w > 1)).to.deep.equal([]);
+  });
+
+  it('lists the best twenty of a large study by its objective, finds the others, and shows them all on request', async () => {
+    const trials = range(0, 45).map((i) => trial(`t${i}`, i));
+    const store = new TrialStore();
+    store.applyTrusted({
+      v: 1,
+      seq: 0,
+      type: 'snapshot',
+      studies: [
+        {
+          id: 's1',
+          name: 'study',
+          status: 'running',
+          createdAt: 0,
+          tags: {},
+          objective: { metric: 'loss', direction: 'minimize' },
+        },
+      ],
+      trials,
+      metrics: [],
+      sync: [],
+    });
+    // Trial i's best loss is (i * 17) % 45: the order by objective differs from the order by number.
+    for (const t of trials) append(store, t.id, [0, 1], [100, (t.number * 17) % 45]);
+    store.flush();
+    const el = await chartFor(store);
+    const entries = () =>
+      [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part="legend-item"]')].map(
+        (b) => b.dataset.trial,
+      );
+    const best = [...trials].sort((a, b) => ((a.number * 17) % 45) - ((b.number * 17) % 45)).map((t) => t.id);
+    expect(entries()).to.deep.equal(best.slice(0, 20));
+    const more = el.shadowRoot!.querySelector<HTMLButtonElement>('[part="legend-more"]')!;
+    expect(more.textContent!.trim()).to.equal('+25 more');
+    expect(more.getAttribute('aria-expanded')).to.equal('false');
+
+    const search = el.shadowRoot!.querySelector<HTMLInputElement>('[part="legend-search"]')!;
+    search.value = 'T4';
+    search.dispatchEvent(new Event('input'));
+    await el.updateComplete;
+    expect(entries().sort()).to.deep.equal(['t4', 't40', 't41', 't42', 't43', 't44']);
+    expect(el.shadowRoot!.querySelector('[part="legend-more"]')).to.equal(null);
+    search.value = '<img src=x onerror=alert(1)>';
+    search.dispatchEvent(new Event('input'));
+    await el.updateComplete;
+    expect(entries()).to.deep.equal([]);
+    expect(el.shadowRoot!.querySelector('.legend-none')!.textContent).to.contain('<img src=x');
+    search.value = '';
+    search.dispatchEvent(new Event('input'));
+    await el.updateComplete;
+
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part="legend-more"]')!.click();
+    await el.updateComplete;
+    expect(entries()).to.deep.equal(best);
+    const fewer = el.shadowRoot!.querySelector<HTMLButtonElement>('[part="legend-more"]')!;
+    expect(fewer.textContent!.trim()).to.equal('Show fewer');
+    expect(fewer.getAttribute('aria-expanded')).to.equal('true');
+    await expect(el).to.be.accessible();
+  });
+
   it('gives the legend one tab stop, moved by the arrow keys', async () => {
     const store = storeWith([trial('a', 0), trial('b', 1), trial('c', 2)]);
     for (const id of ['a', 'b', 'c']) append(store, id, [0, 1], [1, 2]);
