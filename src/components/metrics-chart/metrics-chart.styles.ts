@@ -160,6 +160,14 @@ export const metricsChartStyles = css`
     outline: 2px solid var(--_focus);
     outline-offset: 1px;
   }
+  .legend-group {
+    display: inline-flex;
+    align-items: center;
+    gap: 5px;
+    padding: 1px 4px;
+    font-size: 0.9em;
+    color: var(--_fg);
+  }
   .legend-more {
     color: var(--_muted);
   }

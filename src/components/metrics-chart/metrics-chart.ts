@@ -18,11 +18,28 @@ import { StoreController } from '../internal/store-controller.js';
 import { srOnlyStyles, themeTokens } from '../internal/theme.js';
 import { annotationMarkers, type ChartAnnotation } from './annotations.js';
 import { ChartExportError } from './export-error.js';
+import {
+  GroupAggregator,
+  type GroupBand,
+  type GroupCurve,
+  type GroupStat,
+  isGroupBand,
+  isGroupStat,
+} from './group-curves.js';
 import type { Hit } from './hit-test.js';
 import { axisLabels, type Frame, fitCanvases, layoutFrame, sameFrame } from './layout.js';
-import { chartLabel, latestValues, legend, legendOrder, stateMessage, tooltip } from './legend.js';
+import {
+  chartLabel,
+  groupLegend,
+  groupTooltip,
+  latestValues,
+  legend,
+  legendOrder,
+  stateMessage,
+  tooltip,
+} from './legend.js';
 import { metricsChartStyles } from './metrics-chart.styles.js';
-import { type CanvasColors, ChartPainter, drawOverlay, readCanvasColors } from './paint.js';
+import { type CanvasColors, ChartPainter, drawOverlay, paintGroups, readCanvasColors } from './paint.js';
 import { PointerController } from './pointer-controller.js';
 import { type Domain, sameDomain, type XAxis, type YScale } from './scales.js';
 import type { SeriesView, ViewMode } from './series-view.js';
@@ -121,6 +138,15 @@ export class MetricsChart extends LitElement {
   @property({ reflect: true }) theme?: 'light' | 'dark';
   /** Step annotations: a marker at the step on the curve of each drawn trial they belong to. */
   @property({ attribute: false }) annotations: readonly ChartAnnotation[] = [];
+  /**
+   * Group the trials by this param (else tag) and draw one line and band per value instead of a
+   * curve per trial, as W&B's and MLflow's run grouping do; unset draws every trial.
+   */
+  @property({ attribute: 'group-by' }) groupBy?: string;
+  /** The line through a group: `mean` (default) or `median` of its trials. */
+  @property({ attribute: 'group-stat' }) groupStat: GroupStat = 'mean';
+  /** The band around it: `minmax` (default), `std` (± one standard deviation) or `none`. */
+  @property({ attribute: 'group-band' }) groupBand: GroupBand = 'minmax';
 
   private views: SeriesView[] = [];
   /** The views in legend order (best by the objective first), fixed until the curves change. */
@@ -153,6 +179,11 @@ export class MetricsChart extends LitElement {
   private annotationsDirty = false;
   private commitQueued = false;
   private readonly painter = new ChartPainter();
+  private readonly aggregator = new GroupAggregator();
+  /** The grouped curves of the last paint (empty when not grouping). */
+  private groups: GroupCurve[] = [];
+  /** The groups the legend was last rendered for. */
+  private groupLegendKey = '';
   private readonly schemeQuery =
     typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
 
@@ -173,7 +204,8 @@ export class MetricsChart extends LitElement {
   });
   private readonly pointer = new PointerController(this, {
     frame: () => this.frame,
-    views: () => this.views,
+    // Grouped, no single trial is under the pointer: the tooltip reads the groups instead.
+    views: () => (this.groupKey() ? [] : this.views),
     onChange: (fromPointer) => this.onHitChange(fromPointer),
     onDrag: () => this.redrawOverlay(),
     onZoom: (x, y) => this.setZoom(x, y),
@@ -287,6 +319,8 @@ export class MetricsChart extends LitElement {
       this.zoomX = this.zoomY = undefined;
     }
     if (changed.has('highlighted')) this.dirty.emphasis = true;
+    if (changed.has('groupBy') || changed.has('groupStat') || changed.has('groupBand'))
+      this.dirty.full = true;
     if (changed.has('annotations')) this.annotationsDirty = true;
     if (changed.has('theme')) this.dirty.colors = this.dirty.full = true;
     // Before render: the legend, summary and messages read the views.
@@ -392,12 +426,38 @@ export class MetricsChart extends LitElement {
       font: this.colors.font,
     });
     const ticksChanged = !this.frame || !sameFrame(frame, this.frame);
-    const scene = { views: this.views, emphasis: this.emphasis(), colors: this.colors };
+    const groupKey = this.groupKey();
+    const scene = {
+      views: this.views,
+      emphasis: groupKey ? new Set<string>() : this.emphasis(),
+      colors: this.colors,
+    };
     full ||= ticksChanged || this.painter.densityChanged(this.views);
     this.frame = frame;
-    if (full) this.painter.paintAll(ctx, frame, scene);
+    this.groups = groupKey
+      ? this.aggregator.curves(
+          this.views,
+          groupKey,
+          this.stat(),
+          this.band(),
+          frame.xDomain,
+          frame.plot.width,
+          this.yScale === 'log',
+          full,
+        )
+      : [];
+    // Groups are a few lines over the plot's columns: repainted whole whenever a point arrives.
+    if (groupKey) paintGroups(ctx, frame, this.groups, this.colors);
+    else if (full) this.painter.paintAll(ctx, frame, scene);
     else if (appended) this.painter.paintTails(ctx, frame, tails);
-    // Emphasised curves grow on their own layer, above the veil: it is repainted whole (a few curves).
+    // The groups are known once the frame is: their legend is rendered here, when they change.
+    const groupLegendKey = this.groups.map((g) => `${g.value}\u0000${g.views.length}`).join('\u0001');
+    if (!groupKey) this.groupLegendKey = '';
+    else if (groupLegendKey !== this.groupLegendKey) {
+      this.groupLegendKey = groupLegendKey;
+      this.renderInto('.group-legend', groupLegend(this.groups, groupKey));
+    }
+    // Emphasised curves grow on their own layer: it is repainted whole (a few curves).
     emphasisChanged ||= full || (appended && scene.emphasis.size > 0);
     if (emphasisChanged) {
       this.painter.paintEmphasis(emphasisCtx, frame, scene);
@@ -492,7 +552,30 @@ export class MetricsChart extends LitElement {
       this.dirty.emphasis = true;
       if (fromPointer) this.requestCommit();
     }
-    this.renderInto('.tooltip-layer', tooltip(this.frame, this.pointer, this.xAxis, this.smoothing));
+    this.renderTooltip();
+  }
+
+  private renderTooltip(): void {
+    const key = this.groupKey();
+    this.renderInto(
+      '.tooltip-layer',
+      key
+        ? groupTooltip(this.frame, this.pointer.pointer, this.groups, key, this.stat(), this.band())
+        : tooltip(this.frame, this.pointer, this.xAxis, this.smoothing),
+    );
+  }
+
+  /** The key trials are grouped by, when grouping. */
+  private groupKey(): string | undefined {
+    return this.groupBy?.trim() || undefined;
+  }
+
+  private stat(): GroupStat {
+    return isGroupStat(this.groupStat) ? this.groupStat : 'mean';
+  }
+
+  private band(): GroupBand {
+    return isGroupBand(this.groupBand) ? this.groupBand : 'minmax';
   }
 
   private redrawOverlay(): void {
@@ -545,7 +628,7 @@ export class MetricsChart extends LitElement {
     return html`
       <div part="base" class="base">
         <div part="plot" class="plot">
-          <div class="figure" role="img" aria-label=${chartLabel(this.metricKey, this.views.length, this.xAxis, !!this.zoomX)}>
+          <div class="figure" role="img" aria-label=${chartLabel(this.metricKey, this.views.length, this.xAxis, !!this.zoomX, this.groupKey())}>
             <canvas part="canvas" class="main"></canvas>
             <canvas part="emphasis" class="emphasis"></canvas>
             <canvas
@@ -563,17 +646,21 @@ export class MetricsChart extends LitElement {
           <div class="tooltip-layer"></div>
           ${state ? html`<div part="message" class="message" role="status">${state}</div>` : nothing}
         </div>
-        ${legend(
-          this.legendViews,
-          {
-            pinned: this.pinned,
-            highlightFlag: this.highlightFlag,
-            active: this.legendActive,
-            query: this.legendQuery,
-            expanded: this.legendExpanded,
-          },
-          this.legendHandlers,
-        )}
+        ${
+          this.groupKey()
+            ? html`<div class="group-legend"></div>`
+            : legend(
+                this.legendViews,
+                {
+                  pinned: this.pinned,
+                  highlightFlag: this.highlightFlag,
+                  active: this.legendActive,
+                  query: this.legendQuery,
+                  expanded: this.legendExpanded,
+                },
+                this.legendHandlers,
+              )
+        }
         ${latestValues(this.views, this.metricKey)}
       </div>
     `;
