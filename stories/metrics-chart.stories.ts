@@ -18,8 +18,13 @@ const meta: Meta = {
     smoothing: 0,
     'smoothing-kind': 'ema',
     'highlight-flag': 'spectral_norm',
+    'group-by': '',
+    'group-stat': 'mean',
+    'group-band': 'minmax',
   },
   argTypes: {
+    'group-stat': { control: 'inline-radio', options: ['mean', 'median'] },
+    'group-band': { control: 'inline-radio', options: ['minmax', 'std', 'none'] },
     'y-scale': { control: 'inline-radio', options: ['linear', 'log'] },
     'x-axis': { control: 'inline-radio', options: ['step', 'wall', 'relative'] },
     smoothing: { control: { type: 'range', min: 0, max: 0.99, step: 0.01 } },
@@ -43,6 +48,9 @@ const chart = (
     smoothing: args.smoothing,
     smoothingKind: args['smoothing-kind'],
     highlightFlag: args['highlight-flag'],
+    groupBy: args['group-by'] || undefined,
+    groupStat: args['group-stat'],
+    groupBand: args['group-band'],
     theme: themeOf(context),
   });
   return el;
@@ -75,6 +83,29 @@ export const SmoothedLive: Story = {
     el.store = liveStore(el, { seed: 4, studies: 1, trials: 4, steps: 400, intervalMs: 100 });
     return el;
   },
+};
+
+/** Forty trials grouped by optimizer: one mean line per optimizer over a min–max band (try `std`, `median`). */
+export const Grouped: Story = {
+  args: { 'group-by': 'optimizer' },
+  render: (args, context) =>
+    chart(loadedStore({ seed: 3, studies: 1, trials: 40, steps: 300 }), args, context),
+};
+
+/** A live search grouped by batch size: the groups' lines and bands grow as points arrive. */
+export const GroupedLive: Story = {
+  args: { 'group-by': 'batch_size', 'group-band': 'std' },
+  render: (args, context) => {
+    const el = chart(undefined, args, context);
+    el.store = liveStore(el, { seed: 4, studies: 1, trials: 24, steps: 400, intervalMs: 100 });
+    return el;
+  },
+};
+
+/** Two hundred trials: the legend lists the twenty best by the objective, a search box and "+180 more". */
+export const TwoHundredTrials: Story = {
+  render: (args, context) =>
+    chart(loadedStore({ seed: 6, studies: 1, trials: 200, steps: 500 }), args, context),
 };
 
 /** `toPNG()`, `toSVG()` and `toCSV()` of what is shown (zoom in first to export a window). */

@@ -304,6 +304,7 @@ export function groupTooltip(
   key: string,
   stat: GroupStat,
   band: GroupBand,
+  xAxis: XAxis,
 ): TemplateResult | typeof nothing {
   if (!frame || !pointer || groups.length === 0) return nothing;
   const column = Math.floor(pointer.left * frame.dpr);
@@ -328,7 +329,7 @@ export function groupTooltip(
       ? ''
       : ` (${band === 'std' ? '±1 sd' : 'range'} ${formatNumber(g.low[c])} – ${formatNumber(g.high[c])})`;
   return html`<div part="tooltip" class="tooltip" role="status" style=${style}>
-    <div class="tooltip-title">${stat} by ${key} near ${formatNumber(+x)}</div>
+    <div class="tooltip-title">${stat} by ${key} · ${X_AXIS_LABELS[xAxis]} ${formatX(xAxis, +x)}</div>
     ${rows.map(
       ({ group, c }) => html`<div class="tooltip-row">
         ${lineSwatch(group.color, [])}<span>${group.value} · ${group.count[c]}</span

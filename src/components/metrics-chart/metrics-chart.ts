@@ -560,7 +560,15 @@ export class MetricsChart extends LitElement {
     this.renderInto(
       '.tooltip-layer',
       key
-        ? groupTooltip(this.frame, this.pointer.pointer, this.groups, key, this.stat(), this.band())
+        ? groupTooltip(
+            this.frame,
+            this.pointer.pointer,
+            this.groups,
+            key,
+            this.stat(),
+            this.band(),
+            this.xAxis,
+          )
         : tooltip(this.frame, this.pointer, this.xAxis, this.smoothing),
     );
   }

@@ -8,6 +8,7 @@ import type { TrialStore } from '../../client/index.js';
 import type { AnnotationRequestEvent } from '../events/annotation-request-event.js';
 import type { ZoomChangeEvent } from '../events/zoom-change-event.js';
 import type { ChartAnnotation } from '../metrics-chart/annotations.js';
+import type { GroupBand, GroupStat } from '../metrics-chart/group-curves.js';
 import type { XAxis, YScale } from '../metrics-chart/scales.js';
 import { SMOOTHING_KINDS, type SmoothingKind } from '../metrics-chart/smoothing.js';
 import { exportButtons } from './chart-export.js';
@@ -28,6 +29,12 @@ export interface ToolbarOptions {
   readonly smoothing: number;
   readonly smoothingKind: SmoothingKind;
   readonly setSmoothing: (smoothing: number, kind: SmoothingKind) => void;
+  /** The study's params, to group curves by; the current grouping, and how to change it. */
+  readonly groupKeys: readonly string[];
+  readonly groupBy?: string;
+  readonly groupStat: GroupStat;
+  readonly groupBand: GroupBand;
+  readonly setGrouping: (groupBy: string | undefined, stat: GroupStat, band: GroupBand) => void;
 }
 
 const KIND_LABELS: Record<SmoothingKind, string> = {
@@ -48,7 +55,7 @@ export function toolbar(options: ToolbarOptions): TemplateResult {
         </label>`,
       )}
     </fieldset>
-    ${smoothingControls(options)}
+    ${smoothingControls(options)} ${groupingControls(options)}
     <div class="actions">
       <button aria-pressed=${options.compare && count >= 2 ? 'true' : 'false'} ?disabled=${count < 2} @click=${options.toggleCompare}>
         Compare ${count >= 2 ? count : ''} trials
@@ -86,6 +93,50 @@ function smoothingControls(options: ToolbarOptions): TemplateResult {
   </div>`;
 }
 
+/** What a group shows, as one choice: its line and its band. */
+const GROUP_SHOWS: readonly { label: string; stat: GroupStat; band: GroupBand }[] = [
+  { label: 'Mean, min–max', stat: 'mean', band: 'minmax' },
+  { label: 'Mean ± sd', stat: 'mean', band: 'std' },
+  { label: 'Median, min–max', stat: 'median', band: 'minmax' },
+  { label: 'Mean only', stat: 'mean', band: 'none' },
+  { label: 'Median only', stat: 'median', band: 'none' },
+];
+
+/** "Group by" a param (one line and band per value, as W&B's grouping), and what a group shows. */
+function groupingControls(options: ToolbarOptions): TemplateResult | typeof nothing {
+  const { groupKeys, groupBy, groupStat, groupBand, setGrouping } = options;
+  if (groupKeys.length === 0 && !groupBy) return nothing;
+  const keys = groupBy && !groupKeys.includes(groupBy) ? [...groupKeys, groupBy] : groupKeys;
+  const shown = GROUP_SHOWS.findIndex((s) => s.stat === groupStat && s.band === groupBand);
+  return html`<div class="grouping" part="grouping">
+    <label>
+      <span>Group by</span>
+      <select
+        @change=${(event: Event) =>
+          setGrouping((event.target as HTMLSelectElement).value || undefined, groupStat, groupBand)}
+      >
+        <option value="" ?selected=${!groupBy}>None</option>
+        ${keys.map((key) => html`<option value=${key} ?selected=${key === groupBy}>${key}</option>`)}
+      </select>
+    </label>
+    ${
+      groupBy
+        ? html`<label>
+          <span class="sr-only">What each group shows</span>
+          <select
+            @change=${(event: Event) => {
+              const show = GROUP_SHOWS[Number((event.target as HTMLSelectElement).value)];
+              setGrouping(groupBy, show.stat, show.band);
+            }}
+          >
+            ${GROUP_SHOWS.map((s, i) => html`<option value=${i} ?selected=${i === shown}>${s.label}</option>`)}
+          </select>
+        </label>`
+        : nothing
+    }
+  </div>`;
+}
+
 /** What every chart of the grid shares. */
 export interface ChartGridOptions {
   readonly store: TrialStore;
@@ -107,6 +158,9 @@ export interface ChartGridOptions {
   /** Step annotations of the study's trials; each chart draws those of the trials it shows. */
   readonly annotations: readonly ChartAnnotation[];
   readonly smoothingKind: SmoothingKind;
+  readonly groupBy?: string;
+  readonly groupStat: GroupStat;
+  readonly groupBand: GroupBand;
   readonly zoomChange: (event: ZoomChangeEvent) => void;
   readonly annotationRequest: (event: AnnotationRequestEvent) => void;
 }
@@ -133,6 +187,9 @@ export function chartGrid(options: ChartGridOptions): TemplateResult {
                 .smoothing=${options.smoothing}
                 .annotations=${options.annotations}
                 .smoothingKind=${options.smoothingKind}
+                .groupBy=${options.groupBy}
+                .groupStat=${options.groupStat}
+                .groupBand=${options.groupBand}
                 @zoom-change=${options.zoomChange}
                 @annotation-request=${options.annotationRequest}
               ></trial-metrics-chart>

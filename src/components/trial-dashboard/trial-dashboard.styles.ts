@@ -251,13 +251,15 @@ export const dashboardStyles = [
       display: flex;
       gap: 8px;
     }
-    .smoothing {
+    .smoothing,
+    .grouping {
       display: flex;
       flex-wrap: wrap;
       align-items: center;
       gap: 6px 8px;
     }
-    .smoothing label {
+    .smoothing label,
+    .grouping label {
       display: inline-flex;
       align-items: center;
       gap: 6px;
@@ -267,7 +269,8 @@ export const dashboardStyles = [
       width: 7em;
       accent-color: var(--_accent);
     }
-    .smoothing select {
+    .smoothing select,
+    .grouping select {
       font: inherit;
       color: var(--_fg);
       background: var(--_surface);

@@ -22,6 +22,7 @@ import { StoreController } from '../internal/store-controller.js';
 import { type StudySummary, summarizeStudy } from '../internal/study-summary.js';
 import type { EditAccess } from '../internal/team-controls.js';
 import type { ChartAnnotation } from '../metrics-chart/annotations.js';
+import type { GroupBand, GroupStat } from '../metrics-chart/group-curves.js';
 import { MetricsChart } from '../metrics-chart/metrics-chart.js';
 import type { Domain, XAxis, YScale } from '../metrics-chart/scales.js';
 import type { SmoothingKind } from '../metrics-chart/smoothing.js';
@@ -78,6 +79,7 @@ import { DEFAULT_VIEW, toQuery, type ViewState } from './view-state.js';
  * @csspart toolbar - The metric picker, the smoothing controls and the compare buttons.
  * @csspart metric-picker - The group of metric toggles.
  * @csspart smoothing - The smoothing slider and the smoothing kind picker beside it.
+ * @csspart grouping - The "Group by" param picker and what each group shows.
  * @csspart view-tabs - The Curves / Analysis tab list.
  * @csspart analysis - The Analysis view: metric choice, parallel coordinates, history and slices (and importance, where `<trial-param-importance>` is registered).
  * @csspart parallel-coords - The `<trial-parallel-coords>`.
@@ -166,6 +168,12 @@ export class TrialDashboard extends LitElement {
   @property({ type: Number }) smoothing = 0;
   /** How the charts smooth: `ema`, `running` (centred average) or `gaussian`. */
   @property({ attribute: 'smoothing-kind' }) smoothingKind: SmoothingKind = 'ema';
+  /** The param (or tag) the charts group trials by, one line and band per value; unset draws every trial. */
+  @property({ attribute: 'group-by' }) groupBy?: string;
+  /** A group's line: `mean` or `median`. */
+  @property({ attribute: 'group-stat' }) groupStat: GroupStat = 'mean';
+  /** A group's band: `minmax`, `std` (± one standard deviation) or `none`. */
+  @property({ attribute: 'group-band' }) groupBand: GroupBand = 'minmax';
   /**
    * Keep the view in the address bar's query: a study change pushes a history entry, other changes
    * replace it; back and forward restore the view; on connect the address bar's view is shown.
@@ -252,7 +260,13 @@ export class TrialDashboard extends LitElement {
   /** True when `metrics` was set by the picker rather than by the host: a study switch resets it. */
   private metricsPicked = false;
   /** Derived from the store for the shown study; rebuilt only when a change touches that study. */
-  private cache?: { studyId: string; summary: StudySummary; keys: string[]; annotations: ChartAnnotation[] };
+  private cache?: {
+    studyId: string;
+    summary: StudySummary;
+    keys: string[];
+    annotations: ChartAnnotation[];
+    paramKeys: string[];
+  };
 
   /**
    * The view: what a link restores. Reading it gives the study shown (by id once the store knows
@@ -275,6 +289,9 @@ export class TrialDashboard extends LitElement {
       smoothing: this.smoothing,
       smoothingKind: this.smoothingKind,
       zoom: this.zoom,
+      groupBy: this.groupBy,
+      groupStat: this.groupStat,
+      groupBand: this.groupBand,
       sort: this.tableSort,
       filters: this.tableFilters,
     };
@@ -290,6 +307,9 @@ export class TrialDashboard extends LitElement {
     this.yScale = state.yScale;
     this.smoothing = state.smoothing;
     this.smoothingKind = state.smoothingKind;
+    this.groupBy = state.groupBy;
+    this.groupStat = state.groupStat;
+    this.groupBand = state.groupBand;
     this.zoom = state.zoom && [state.zoom[0], state.zoom[1]];
     this.tableSort = state.sort;
     this.tableFilters = state.filters;
@@ -403,13 +423,14 @@ export class TrialDashboard extends LitElement {
   private derived(
     store: TrialStore,
     study: Study,
-  ): { summary: StudySummary; keys: string[]; annotations: ChartAnnotation[] } {
+  ): { summary: StudySummary; keys: string[]; annotations: ChartAnnotation[]; paramKeys: string[] } {
     if (this.cache?.studyId !== study.id) {
       this.cache = {
         studyId: study.id,
         summary: summarizeStudy(store, study),
         keys: store.metricKeys(study.id),
         annotations: annotationsOf(store.trialsOf(study.id)),
+        paramKeys: paramKeysOf(store.trialsOf(study.id)),
       };
     }
     return this.cache;
@@ -513,6 +534,15 @@ export class TrialDashboard extends LitElement {
                 this.smoothing = smoothing;
                 this.smoothingKind = kind;
               },
+              groupKeys: this.derived(store, study).paramKeys,
+              groupBy: this.groupBy,
+              groupStat: this.groupStat,
+              groupBand: this.groupBand,
+              setGrouping: (groupBy, stat, band) => {
+                this.groupBy = groupBy;
+                this.groupStat = stat;
+                this.groupBand = band;
+              },
             })}
             ${chartGrid({
               store,
@@ -528,6 +558,9 @@ export class TrialDashboard extends LitElement {
               yScale: this.yScale,
               smoothing: this.smoothing,
               smoothingKind: this.smoothingKind,
+              groupBy: this.groupBy,
+              groupStat: this.groupStat,
+              groupBand: this.groupBand,
               annotations,
               zoomChange: this.onZoomChange,
               annotationRequest: this.onAnnotationRequest,
@@ -688,6 +721,13 @@ export class TrialDashboard extends LitElement {
 }
 
 /** The study's step annotations, for the charts: every comment with a step. */
+/** The params the study's trials carry, in name order: what the charts can group by. */
+function paramKeysOf(trials: readonly Trial[]): string[] {
+  const keys = new Set<string>();
+  for (const trial of trials) for (const key of Object.keys(trial.params)) keys.add(key);
+  return [...keys].sort((a, b) => a.localeCompare(b));
+}
+
 function annotationsOf(trials: readonly Trial[]): ChartAnnotation[] {
   const out: ChartAnnotation[] = [];
   for (const trial of trials) {

@@ -4,6 +4,7 @@
  * does not understand (a typo, a future version's key, a malformed number) are dropped, never thrown.
  */
 import { TrialStatus } from '../../protocol/status.js';
+import { GROUP_BANDS, GROUP_STATS, type GroupBand, type GroupStat } from '../metrics-chart/group-curves.js';
 import type { XAxis, YScale } from '../metrics-chart/scales.js';
 import { SMOOTHING_KINDS, type SmoothingKind } from '../metrics-chart/smoothing.js';
 import type { MetricRange, ParamFilter, TrialFilters } from '../trial-table/filter.js';
@@ -30,6 +31,11 @@ export interface ViewState {
   readonly smoothingKind: SmoothingKind;
   /** The x window shown by every chart, in axis units; undefined means the whole range. */
   readonly zoom?: readonly [number, number];
+  /** The param (or tag) the charts group trials by; undefined draws every trial. */
+  readonly groupBy?: string;
+  /** A group's line (`mean` or `median`) and band (`minmax`, `std` or `none`). */
+  readonly groupStat: GroupStat;
+  readonly groupBand: GroupBand;
   /** The trial table's sort. */
   readonly sort: readonly SortSpec[];
   /** The trial table's filters. */
@@ -44,13 +50,15 @@ export const DEFAULT_VIEW: ViewState = {
   yScale: 'linear',
   smoothing: 0,
   smoothingKind: 'ema',
+  groupStat: 'mean',
+  groupBand: 'minmax',
   sort: [],
   filters: {},
 };
 
 /** Every key `toQuery` may write; other keys of a page's query belong to the page. */
 export const VIEW_KEYS: ReadonlySet<string> = new Set(
-  'v study sel cmp m x y s sk zoom sort status flags star tags q mr pv pr'.split(' '),
+  'v study sel cmp m x y s sk zoom g gs gb sort status flags star tags q mr pv pr'.split(' '),
 );
 
 const X_AXES: readonly XAxis[] = ['step', 'wall', 'relative'];
@@ -76,6 +84,9 @@ export function toQuery(state: ViewState): string {
   put('s', state.smoothing ? String(state.smoothing) : undefined);
   put('sk', state.smoothingKind === 'ema' ? undefined : state.smoothingKind);
   put('zoom', state.zoom && `${state.zoom[0]}-${state.zoom[1]}`);
+  put('g', state.groupBy && readable(state.groupBy));
+  put('gs', state.groupStat === 'mean' ? undefined : state.groupStat);
+  put('gb', state.groupBand === 'minmax' ? undefined : state.groupBand);
   put('sort', list(state.sort.map((s) => (s.direction === 'desc' ? `-${s.column}` : s.column))));
   const { filters } = state;
   put('status', list(filters.status ?? []));
@@ -132,6 +143,9 @@ export function fromQuery(query: string): ViewState {
     smoothing: smoothingOf(one('s')),
     smoothingKind: oneOf(SMOOTHING_KINDS, one('sk')) ?? DEFAULT_VIEW.smoothingKind,
     zoom: zoomOf(raw.get('zoom')),
+    groupBy: decode(raw.get('g') ?? '').trim() || undefined,
+    groupStat: oneOf(GROUP_STATS, one('gs')) ?? DEFAULT_VIEW.groupStat,
+    groupBand: oneOf(GROUP_BANDS, one('gb')) ?? DEFAULT_VIEW.groupBand,
     sort: sort.filter((s) => s.column),
     filters: filtersOf(raw, items),
   };

@@ -1,5 +1,5 @@
-// The dashboard's chart tools: the smoothing kind picker (kept in the view and its links) and the
-// export buttons in each chart's header.
+// The dashboard's chart tools: the smoothing kind picker and grouping (kept in the view and its
+// links) and the export buttons in each chart's header.
 import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { TrialStore } from '../../../src/client/store.js';
@@ -71,6 +71,39 @@ describe('trial-dashboard chart tools', () => {
     expect(again.smoothingKind).to.equal('gaussian');
     expect($<HTMLSelectElement>(again, '[part="smoothing"] select').value).to.equal('gaussian');
     expect(charts(again).every((c) => c.smoothingKind === 'gaussian' && c.smoothing === 0.8)).to.equal(true);
+  });
+
+  it('groups every chart by a param picked in the toolbar, kept in the address bar across a reload', async () => {
+    const store = loadedStore();
+    const el = await mount({ store, urlState: true });
+    const by = $<HTMLSelectElement>(el, '[part="grouping"] select');
+    const params = [...by.options].map((o) => o.value).filter(Boolean);
+    expect(params.length, 'the study params are offered').to.be.greaterThan(0);
+    by.value = params[0];
+    by.dispatchEvent(new Event('change', { bubbles: true }));
+    await el.updateComplete;
+    await waitUntil(
+      () => charts(el).length > 0 && charts(el).every((c) => c.groupBy === params[0]),
+      'charts grouped',
+    );
+    await waitUntil(
+      () => charts(el).every((c) => c.shadowRoot!.querySelector('[part="legend-group"]')),
+      'group legends',
+    );
+    const show = $$<HTMLSelectElement>(el, '[part="grouping"] select')[1];
+    const medianOnly = [...show.options].find((o) => o.textContent === 'Median only')!;
+    show.value = medianOnly.value;
+    show.dispatchEvent(new Event('change', { bubbles: true }));
+    await el.updateComplete;
+    expect(charts(el).every((c) => c.groupStat === 'median' && c.groupBand === 'none')).to.equal(true);
+    await waitUntil(() => fromQuery(location.search).groupStat === 'median', 'grouping in the address bar');
+    expect(location.search).to.include(`g=${encodeURIComponent(params[0])}&gs=median&gb=none`);
+    await expect(el).to.be.accessible();
+
+    el.remove();
+    const again = await mount({ store, urlState: true });
+    expect(again.groupBy).to.equal(params[0]);
+    expect(charts(again).every((c) => c.groupBy === params[0] && c.groupStat === 'median')).to.equal(true);
   });
 
   it('offers PNG, SVG and CSV of each chart from named buttons in its header', async () => {

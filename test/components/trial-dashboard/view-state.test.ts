@@ -38,6 +38,9 @@ const viewState: fc.Arbitrary<ViewState> = fc.record({
   yScale: fc.constantFrom('linear', 'log'),
   smoothing: fc.oneof(fc.constant(0), fc.double({ min: 0.001, max: 0.999, noNaN: true })),
   smoothingKind: fc.constantFrom('ema', 'running', 'gaussian'),
+  groupBy: fc.option(word.map((w) => w.trim()).filter(Boolean), { nil: undefined }),
+  groupStat: fc.constantFrom('mean', 'median'),
+  groupBand: fc.constantFrom('minmax', 'std', 'none'),
   zoom: fc.option(
     fc.tuple(finite, finite).filter(([a, b]) => a < b),
     { nil: undefined },
