@@ -10,33 +10,16 @@
 import type { Trial } from '../../protocol/index.js';
 import { formatNumber } from '../internal/format.js';
 import { trialStyle } from '../internal/theme.js';
+import type { GroupBand, GroupCurve, GroupStat } from './group-options.js';
 import type { Domain } from './scales.js';
 import type { SeriesView } from './series-view.js';
 
-/** The line through a group: `mean` or `median` of its trials' column means. */
-export type GroupStat = 'mean' | 'median';
-/** The band around it: the trials' `minmax`, `std` (± one standard deviation) or `none`. */
-export type GroupBand = 'minmax' | 'std' | 'none';
-export const GROUP_STATS: readonly GroupStat[] = ['mean', 'median'];
-export const GROUP_BANDS: readonly GroupBand[] = ['minmax', 'std', 'none'];
-export const isGroupStat = (value: unknown): value is GroupStat => GROUP_STATS.includes(value as GroupStat);
-export const isGroupBand = (value: unknown): value is GroupBand => GROUP_BANDS.includes(value as GroupBand);
+export { groupLegend, groupTooltip } from './group-legend.js';
+export type { GroupBand, GroupCurve, GroupStat } from './group-options.js';
+export { paintGroups } from './group-paint.js';
 
 /** The group of trials without the key. */
 export const NO_VALUE = '(none)';
-
-/** One group's curve over the plot's pixel columns (NaN where none of its trials has a point). */
-export interface GroupCurve {
-  /** The value the trials share, as text (`NO_VALUE` for those without it). */
-  readonly value: string;
-  readonly color: string;
-  readonly views: readonly SeriesView[];
-  readonly line: Float64Array;
-  readonly low: Float64Array;
-  readonly high: Float64Array;
-  /** Trials with a value in each column (a point, or a line between two). */
-  readonly count: Uint16Array;
-}
 
 /** A trial's value of `key`: its param, else its tag, as text. */
 export function groupValue(trial: Trial, key: string): string {

@@ -18,28 +18,19 @@ import { StoreController } from '../internal/store-controller.js';
 import { srOnlyStyles, themeTokens } from '../internal/theme.js';
 import { annotationMarkers, type ChartAnnotation } from './annotations.js';
 import { ChartExportError } from './export-error.js';
+import type * as Grouping from './group-curves.js';
 import {
-  GroupAggregator,
   type GroupBand,
   type GroupCurve,
   type GroupStat,
   isGroupBand,
   isGroupStat,
-} from './group-curves.js';
+} from './group-options.js';
 import type { Hit } from './hit-test.js';
 import { axisLabels, type Frame, fitCanvases, layoutFrame, sameFrame } from './layout.js';
-import {
-  chartLabel,
-  groupLegend,
-  groupTooltip,
-  latestValues,
-  legend,
-  legendOrder,
-  stateMessage,
-  tooltip,
-} from './legend.js';
+import { chartLabel, latestValues, legend, legendOrder, stateMessage, tooltip } from './legend.js';
 import { metricsChartStyles } from './metrics-chart.styles.js';
-import { type CanvasColors, ChartPainter, drawOverlay, paintGroups, readCanvasColors } from './paint.js';
+import { type CanvasColors, ChartPainter, drawOverlay, readCanvasColors } from './paint.js';
 import { PointerController } from './pointer-controller.js';
 import { type Domain, sameDomain, type XAxis, type YScale } from './scales.js';
 import type { SeriesView, ViewMode } from './series-view.js';
@@ -179,7 +170,9 @@ export class MetricsChart extends LitElement {
   private annotationsDirty = false;
   private commitQueued = false;
   private readonly painter = new ChartPainter();
-  private readonly aggregator = new GroupAggregator();
+  /** The grouping code, loaded on first use (most charts never group), and its running sums. */
+  private grouping?: { module: typeof Grouping; aggregator: Grouping.GroupAggregator };
+  private groupingLoad?: Promise<void>;
   /** The grouped curves of the last paint (empty when not grouping). */
   private groups: GroupCurve[] = [];
   /** The groups the legend was last rendered for. */
@@ -434,28 +427,31 @@ export class MetricsChart extends LitElement {
     };
     full ||= ticksChanged || this.painter.densityChanged(this.views);
     this.frame = frame;
-    this.groups = groupKey
-      ? this.aggregator.curves(
-          this.views,
-          groupKey,
-          this.stat(),
-          this.band(),
-          frame.xDomain,
-          frame.plot.width,
-          this.yScale === 'log',
-          full,
-        )
-      : [];
+    // groupKey() is defined only once the grouping code has loaded.
+    const grouping = groupKey !== undefined ? this.grouping : undefined;
+    this.groups =
+      grouping && groupKey !== undefined
+        ? grouping.aggregator.curves(
+            this.views,
+            groupKey,
+            this.stat(),
+            this.band(),
+            frame.xDomain,
+            frame.plot.width,
+            this.yScale === 'log',
+            full,
+          )
+        : [];
     // Groups are a few lines over the plot's columns: repainted whole whenever a point arrives.
-    if (groupKey) paintGroups(ctx, frame, this.groups, this.colors);
+    if (grouping) grouping.module.paintGroups(ctx, frame, this.groups, this.colors);
     else if (full) this.painter.paintAll(ctx, frame, scene);
     else if (appended) this.painter.paintTails(ctx, frame, tails);
     // The groups are known once the frame is: their legend is rendered here, when they change.
     const groupLegendKey = this.groups.map((g) => `${g.value}\u0000${g.views.length}`).join('\u0001');
-    if (!groupKey) this.groupLegendKey = '';
+    if (!grouping || !groupKey) this.groupLegendKey = '';
     else if (groupLegendKey !== this.groupLegendKey) {
       this.groupLegendKey = groupLegendKey;
-      this.renderInto('.group-legend', groupLegend(this.groups, groupKey));
+      this.renderInto('.group-legend', grouping.module.groupLegend(this.groups, groupKey));
     }
     // Emphasised curves grow on their own layer: it is repainted whole (a few curves).
     emphasisChanged ||= full || (appended && scene.emphasis.size > 0);
@@ -559,8 +555,8 @@ export class MetricsChart extends LitElement {
     const key = this.groupKey();
     this.renderInto(
       '.tooltip-layer',
-      key
-        ? groupTooltip(
+      key && this.grouping
+        ? this.grouping.module.groupTooltip(
             this.frame,
             this.pointer.pointer,
             this.groups,
@@ -573,9 +569,27 @@ export class MetricsChart extends LitElement {
     );
   }
 
-  /** The key trials are grouped by, when grouping. */
+  /**
+   * The key trials are grouped by, once the grouping code is loaded (the first call starts loading
+   * it; until it arrives the trials are drawn as they are).
+   */
   private groupKey(): string | undefined {
-    return this.groupBy?.trim() || undefined;
+    const key = this.groupBy?.trim();
+    if (!key) return undefined;
+    this.groupingLoad ??= import('./group-curves.js').then((module) => {
+      this.grouping = { module, aggregator: new module.GroupAggregator() };
+      this.dirty.full = true;
+      this.requestUpdate();
+    });
+    return this.grouping ? key : undefined;
+  }
+
+  /** Also waits for the grouping code when a group key asked for it, and the paint that follows. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    if (!this.groupingLoad) return done;
+    await this.groupingLoad;
+    return super.getUpdateComplete();
   }
 
   private stat(): GroupStat {

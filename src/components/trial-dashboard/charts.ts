@@ -8,7 +8,7 @@ import type { TrialStore } from '../../client/index.js';
 import type { AnnotationRequestEvent } from '../events/annotation-request-event.js';
 import type { ZoomChangeEvent } from '../events/zoom-change-event.js';
 import type { ChartAnnotation } from '../metrics-chart/annotations.js';
-import type { GroupBand, GroupStat } from '../metrics-chart/group-curves.js';
+import type { GroupBand, GroupStat } from '../metrics-chart/group-options.js';
 import type { XAxis, YScale } from '../metrics-chart/scales.js';
 import { SMOOTHING_KINDS, type SmoothingKind } from '../metrics-chart/smoothing.js';
 import { exportButtons } from './chart-export.js';

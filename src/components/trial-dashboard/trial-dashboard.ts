@@ -22,7 +22,7 @@ import { StoreController } from '../internal/store-controller.js';
 import { type StudySummary, summarizeStudy } from '../internal/study-summary.js';
 import type { EditAccess } from '../internal/team-controls.js';
 import type { ChartAnnotation } from '../metrics-chart/annotations.js';
-import type { GroupBand, GroupStat } from '../metrics-chart/group-curves.js';
+import type { GroupBand, GroupStat } from '../metrics-chart/group-options.js';
 import { MetricsChart } from '../metrics-chart/metrics-chart.js';
 import type { Domain, XAxis, YScale } from '../metrics-chart/scales.js';
 import type { SmoothingKind } from '../metrics-chart/smoothing.js';

@@ -4,7 +4,7 @@
  * does not understand (a typo, a future version's key, a malformed number) are dropped, never thrown.
  */
 import { TrialStatus } from '../../protocol/status.js';
-import { GROUP_BANDS, GROUP_STATS, type GroupBand, type GroupStat } from '../metrics-chart/group-curves.js';
+import { GROUP_BANDS, GROUP_STATS, type GroupBand, type GroupStat } from '../metrics-chart/group-options.js';
 import type { XAxis, YScale } from '../metrics-chart/scales.js';
 import { SMOOTHING_KINDS, type SmoothingKind } from '../metrics-chart/smoothing.js';
 import type { MetricRange, ParamFilter, TrialFilters } from '../trial-table/filter.js';
