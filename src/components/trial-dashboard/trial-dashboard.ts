@@ -34,8 +34,9 @@ import { AlertWatcher, describeAlert } from './alerts.js';
 import { analysisPanelStyles, analysisView, filteredIds, MainView, viewTabs } from './analysis.js';
 import { banner, type IgnoredErrors } from './banner.js';
 import { chartGrid, toolbar } from './charts.js';
-import { compareSelected, httpBase } from './compare.js';
+import type * as ComparePanel from './compare.js';
 import { CopyLinkController } from './copy-link.js';
+import { httpBase } from './http-base.js';
 import { defaultMetrics, metricListConverter } from './metrics.js';
 import { NotesPanel } from './notes-panel.js';
 import { PresenceController } from './presence.js';
@@ -436,6 +437,32 @@ export class TrialDashboard extends LitElement {
     return this.cache;
   }
 
+  /** The comparison code, loaded when trials are first compared (most visits never compare). */
+  private comparePanel?: typeof ComparePanel;
+  private comparePanelLoad?: Promise<void>;
+
+  private renderCompare(
+    store: TrialStore,
+    selected: readonly string[],
+    mlflowUiUrl: string | undefined,
+    edits: ComparePanel.CompareEdits,
+  ): TemplateResult {
+    if (this.comparePanel) return this.comparePanel.compareSelected(store, selected, mlflowUiUrl, edits);
+    this.comparePanelLoad ??= import('./compare.js').then((module) => {
+      this.comparePanel = module;
+      this.requestUpdate();
+    });
+    return html`<div class="compare" part="compare" role="status">Loading the comparison…</div>`;
+  }
+
+  /** Also waits for the comparison code once asked for, and the render that follows. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    if (!this.comparePanelLoad || this.comparePanel) return done;
+    await this.comparePanelLoad;
+    return super.getUpdateComplete();
+  }
+
   protected override render(): TemplateResult {
     const store = this.sources.store;
     return html`
@@ -567,7 +594,7 @@ export class TrialDashboard extends LitElement {
             })}`
       }
       </div>
-      ${comparing ? compareSelected(store, selected, mlflowUiUrl, edits) : nothing}
+      ${comparing ? this.renderCompare(store, selected, mlflowUiUrl, edits) : nothing}
       <div class="lower">
         <trial-table
           part="table"
