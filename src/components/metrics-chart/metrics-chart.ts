@@ -169,6 +169,7 @@ export class MetricsChart extends LitElement {
   /** The annotations changed: their markers are rendered again at the next commit. */
   private annotationsDirty = false;
   private commitQueued = false;
+  private repaintQueued = false;
   private readonly painter = new ChartPainter();
   /** The grouping code, loaded on first use (most charts never group), and its running sums. */
   private grouping?: { module: typeof Grouping; aggregator: Grouping.GroupAggregator };
@@ -426,6 +427,7 @@ export class MetricsChart extends LitElement {
       colors: this.colors,
     };
     full ||= ticksChanged || this.painter.densityChanged(this.views);
+    const shown = this.frame;
     this.frame = frame;
     // groupKey() is defined only once the grouping code has loaded.
     const grouping = groupKey !== undefined ? this.grouping : undefined;
@@ -444,6 +446,7 @@ export class MetricsChart extends LitElement {
         : [];
     // Groups are a few lines over the plot's columns: repainted whole whenever a point arrives.
     if (grouping) grouping.module.paintGroups(ctx, frame, this.groups, this.colors);
+    else if (full && this.painter.beginRepaint(ctx, frame, shown, scene)) this.scheduleRepaint();
     else if (full) this.painter.paintAll(ctx, frame, scene);
     else if (appended) this.painter.paintTails(ctx, frame, tails);
     // The groups are known once the frame is: their legend is rendered here, when they change.
@@ -469,6 +472,18 @@ export class MetricsChart extends LitElement {
     }
     if (this.pointer.pointer && (appended || full)) this.pointer.update(false);
     if (appended && performance.now() - this.summaryAt > SUMMARY_INTERVAL_MS) this.requestUpdate();
+  }
+
+  /** Strokes the next part of a full paint spread over frames, one part a frame until it is whole. */
+  private scheduleRepaint(): void {
+    if (this.repaintQueued) return;
+    this.repaintQueued = true;
+    requestAnimationFrame(() => {
+      this.repaintQueued = false;
+      const canvas = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.main');
+      if (!canvas || !this.isConnected || !this.painter.repainting) return;
+      if (!this.painter.stepRepaint(canvas.getContext('2d')!)) this.scheduleRepaint();
+    });
   }
 
   /** Picks the trials and series to draw, keeping the views (and their caches) of those that stay. */

@@ -1,0 +1,124 @@
+// A full paint of more points than one frame can stroke is spread over frames: the main canvas shows
+// the last picture stretched to the new scales meanwhile, and the finished picture is the one a
+// fresh chart paints at once.
+import { expect, fixture, html, nextFrame } from '@open-wc/testing';
+import { TrialStore } from '../../../src/client/store.js';
+import { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
+import type { Trial } from '../../../src/protocol/index.js';
+import { canvasOf } from './canvas-probe.js';
+
+MetricsChart.define();
+
+const TRIALS = 100;
+
+function trial(i: number): Trial {
+  return {
+    id: `t${i}`,
+    studyId: 's1',
+    number: i,
+    status: 'running',
+    params: {},
+    tags: {},
+    flags: [],
+    startedAt: 0,
+  };
+}
+
+function storeWith(points: number): TrialStore {
+  const store = new TrialStore();
+  store.applyTrusted({
+    v: 1,
+    seq: 0,
+    type: 'snapshot',
+    studies: [{ id: 's1', name: 'study', status: 'running', createdAt: 0, tags: {} }],
+    trials: Array.from({ length: TRIALS }, (_, i) => trial(i)),
+    metrics: [],
+    sync: [],
+  });
+  grow(store, 0, points);
+  store.flush();
+  return store;
+}
+
+/** Appends steps `from..to-1` to every trial: noisy decays, so each column holds four points. */
+function grow(store: TrialStore, from: number, to: number): void {
+  const steps = Array.from({ length: to - from }, (_, k) => from + k);
+  for (let i = 0; i < TRIALS; i++) {
+    const values = steps.map((s) => 1 + i / 50 + 2 * Math.exp(-s / 2000) + 0.05 * Math.sin(s * 1.7 + i));
+    store.appendPoints(`t${i}`, 'loss', steps, values, steps);
+  }
+}
+
+async function chartFor(store: TrialStore): Promise<MetricsChart> {
+  const el = await fixture<MetricsChart>(
+    html`<trial-metrics-chart style="width: 500px; height: 300px" theme="light"></trial-metrics-chart>`,
+  );
+  Object.assign(el, { store, metric: 'loss' });
+  await el.updateComplete;
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  return el;
+}
+
+/** The share of device pixels whose colour differs visibly between two charts' main canvases. */
+function difference(a: MetricsChart, b: MetricsChart): number {
+  const read = (el: MetricsChart) => {
+    const canvas = canvasOf(el);
+    return canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+  };
+  const x = read(a);
+  const y = read(b);
+  expect(x.length).to.equal(y.length);
+  let differ = 0;
+  for (let i = 0; i < x.length; i += 4) {
+    const d =
+      Math.abs(x[i] - y[i]) +
+      Math.abs(x[i + 1] - y[i + 1]) +
+      Math.abs(x[i + 2] - y[i + 2]) +
+      Math.abs(x[i + 3] - y[i + 3]);
+    if (d > 60) differ++;
+  }
+  return differ / (x.length / 4);
+}
+
+async function frames(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await nextFrame();
+}
+
+describe('<trial-metrics-chart> full paints spread over frames', () => {
+  it('strokes nothing in the frame the x axis moves, then shows what a fresh chart paints, tails included', async () => {
+    const store = storeWith(8000);
+    const el = await chartFor(store);
+    const before = el.domains!.x[1];
+    const main = canvasOf(el).getContext('2d')!;
+    let strokes = 0;
+    let blits = 0;
+    const stroke = main.stroke.bind(main) as () => void;
+    const drawImage = main.drawImage.bind(main) as (...args: unknown[]) => void;
+    main.stroke = () => {
+      strokes++;
+      stroke();
+    };
+    (main as { drawImage: unknown }).drawImage = (...args: unknown[]) => {
+      blits++;
+      drawImage(...args);
+    };
+    // Past the x axis' headroom: every curve must be drawn again at the new scale.
+    grow(store, 8000, 11000);
+    store.flush();
+    expect(el.domains!.x[1], 'the x axis moved').to.be.above(before);
+    expect(strokes, 'no curve stroked in that frame').to.equal(0);
+    expect(blits, 'the last picture, stretched').to.equal(1);
+    // Points arriving while the paint is spread, after its first part: the curves it has drawn get
+    // their tails on its canvas, the others are drawn whole later.
+    await nextFrame();
+    expect(blits, 'still spread over frames').to.equal(1);
+    grow(store, 11000, 11600);
+    store.flush();
+    await frames(8);
+    expect(blits, 'the finished picture copied in').to.equal(2);
+
+    const fresh = await chartFor(store);
+    expect(fresh.domains).to.deep.equal(el.domains);
+    expect(difference(el, fresh)).to.be.below(0.005);
+  });
+});
