@@ -17,6 +17,7 @@ import { ResizeController } from '../internal/resize-controller.js';
 import { StoreController } from '../internal/store-controller.js';
 import { srOnlyStyles, themeTokens } from '../internal/theme.js';
 import { annotationMarkers, type ChartAnnotation } from './annotations.js';
+import { ChartPainter } from './chart-painter.js';
 import { ChartExportError } from './export-error.js';
 import type * as Grouping from './group-curves.js';
 import {
@@ -30,7 +31,7 @@ import type { Hit } from './hit-test.js';
 import { axisLabels, type Frame, fitCanvases, layoutFrame, sameFrame } from './layout.js';
 import { chartLabel, latestValues, legend, legendOrder, stateMessage, tooltip } from './legend.js';
 import { metricsChartStyles } from './metrics-chart.styles.js';
-import { type CanvasColors, ChartPainter, drawOverlay, readCanvasColors } from './paint.js';
+import { type CanvasColors, drawOverlay, readCanvasColors } from './paint.js';
 import { PointerController } from './pointer-controller.js';
 import { type Domain, sameDomain, type XAxis, type YScale } from './scales.js';
 import type { SeriesView, ViewMode } from './series-view.js';
