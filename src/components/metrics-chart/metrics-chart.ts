@@ -323,7 +323,9 @@ export class MetricsChart extends LitElement {
   }
 
   protected override updated(): void {
-    this.commit();
+    // A render may have resized the plot (the legend's rows): measure now rather than paint at the
+    // old size and again when the resize observer reports it a frame later.
+    this.commit(true);
   }
 
   private readonly onSchemeChange = () => this.refreshTheme();
@@ -372,12 +374,12 @@ export class MetricsChart extends LitElement {
    * Applies every dirty flag and paints: the one place the canvas is drawn. Runs after Lit updates,
    * on store changes (already once per frame) and on queued pointer changes.
    */
-  private commit(): void {
+  private commit(remeasure = false): void {
     const canvas = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.main');
     if (!canvas || !this.isConnected) return;
     const dirty = this.dirty;
     if (dirty.views) this.rebuildViews();
-    const size = this.size.value ?? this.size.measure();
+    const size = (remeasure ? undefined : this.size.value) ?? this.size.measure();
     if (!size || size.width <= 0 || size.height <= 0) return;
     const dpr = window.devicePixelRatio || 1;
     this.windows.update(this.windowScope(this.frame?.plot.width ?? Math.round(size.width * dpr)));

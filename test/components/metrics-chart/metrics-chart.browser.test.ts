@@ -284,6 +284,30 @@ describe('<trial-metrics-chart>', () => {
     expect(button.getAttribute('aria-pressed')).to.equal('true');
   });
 
+  it('paints a cold chart once: the legend laid out under it does not make it paint again', async () => {
+    const trials = range(0, 40).map((i) => trial(`t${i}`, i));
+    const store = storeWith(trials);
+    for (const t of trials)
+      append(
+        store,
+        t.id,
+        range(0, 200),
+        range(0, 200).map((s) => t.number + s / 100),
+      );
+    store.flush();
+    const el = await chartFor(store);
+    const main = canvasOf(el).getContext('2d')!;
+    let repaints = 0;
+    const clear = main.clearRect.bind(main);
+    main.clearRect = (...args: Parameters<CanvasRenderingContext2D['clearRect']>) => {
+      repaints++;
+      clear(...args);
+    };
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await nextFrame();
+    expect(repaints).to.equal(0);
+  });
+
   it('emphasises on a layer of its own: hovering and pinning never repaint the other curves', async () => {
     const trials = range(0, 40).map((i) => trial(`t${i}`, i));
     const store = storeWith(trials);
@@ -296,8 +320,6 @@ describe('<trial-metrics-chart>', () => {
       );
     store.flush();
     const el = await chartFor(store);
-    // Let the layout settle (the legend's first layout resizes the plot once).
-    await new Promise((resolve) => setTimeout(resolve, 100));
     await nextFrame();
     const main = canvasOf(el).getContext('2d')!;
     let repaints = 0;
