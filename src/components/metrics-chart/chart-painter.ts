@@ -23,9 +23,9 @@ const LINE_WIDTH = 1.5;
 const EMPHASIS_WIDTH = 2.5;
 /**
  * A full paint of more reduced points than this is spread over frames, this many a frame: about
- * 12 ms of hairline stroking on the machine the benchmark runs on (600,000 points take 62 ms).
+ * 8 ms of hairline stroking on the machine the benchmark runs on (600,000 points take 62 ms).
  */
-const PART_POINTS = 120_000;
+const PART_POINTS = 80_000;
 
 /** A full paint spread over frames: its canvas and scales, the curves still to draw, those drawn. */
 interface Repaint {
