@@ -2,8 +2,8 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { formatNumber } from '../internal/format.js';
 import type { GroupBand, GroupCurve, GroupStat } from './group-options.js';
-import { type Frame, MARGIN } from './layout.js';
-import { lineSwatch, X_AXIS_LABELS } from './legend.js';
+import type { Frame } from './layout.js';
+import { lineSwatch, tooltipPlace, X_AXIS_LABELS } from './legend.js';
 import type { OverlayScene } from './paint.js';
 import { formatX, type XAxis } from './scales.js';
 
@@ -45,17 +45,11 @@ export function groupTooltip(
   });
   if (rows.length === 0) return nothing;
   const x = frame.x.invert((column + 0.5) / frame.dpr);
-  const plotLeft = frame.plot.left / frame.dpr;
-  const plotTop = frame.plot.top / frame.dpr;
-  const flip = pointer.left > frame.plot.width / frame.dpr / 2;
-  const style = flip
-    ? `right:${frame.plot.width / frame.dpr - pointer.left + 14 + MARGIN.right}px;top:${plotTop + 4}px`
-    : `left:${plotLeft + pointer.left + 14}px;top:${plotTop + 4}px`;
   const bandText = (g: GroupCurve, c: number) =>
     band === 'none'
       ? ''
       : ` (${band === 'std' ? '±1 sd' : 'range'} ${formatNumber(g.low[c])} – ${formatNumber(g.high[c])})`;
-  return html`<div part="tooltip" class="tooltip" role="status" style=${style}>
+  return html`<div part="tooltip" class="tooltip" role="status" style=${tooltipPlace(frame, pointer)}>
     <div class="tooltip-title">${stat} by ${key} · ${X_AXIS_LABELS[xAxis]} ${formatX(xAxis, +x)}</div>
     ${rows.map(
       ({ group, c }) => html`<div class="tooltip-row">

@@ -203,19 +203,23 @@ export function tooltip(
     .slice(0, TOOLTIP_ROWS)
     .sort((a, b) => (b.value || 0) - (a.value || 0));
   const more = hit.points.length - rows.length;
-  const plotLeft = frame.plot.left / frame.dpr;
-  const plotTop = frame.plot.top / frame.dpr;
-  const flip = p.left > frame.plot.width / frame.dpr / 2;
-  const style = flip
-    ? `right:${frame.plot.width / frame.dpr - p.left + 14 + MARGIN.right}px;top:${plotTop + 4}px`
-    : `left:${plotLeft + p.left + 14}px;top:${plotTop + 4}px`;
   return html`
-    <div part="tooltip" class="tooltip" role="status" style=${style}>
+    <div part="tooltip" class="tooltip" role="status" style=${tooltipPlace(frame, p)}>
       <div class="tooltip-title">${X_AXIS_LABELS[xAxis]} ${formatX(xAxis, near.x)}</div>
       ${rows.map((pt) => tooltipRow(pt, pt === hit.nearest, smoothing))}
       ${more > 0 ? html`<div class="tooltip-title">+${more} more</div>` : nothing}
     </div>
   `;
+}
+
+/** Where a tooltip stands: beside the pointer, on its left past the plot's middle. */
+export function tooltipPlace(frame: Frame, pointer: NonNullable<OverlayScene['pointer']>): string {
+  const plotLeft = frame.plot.left / frame.dpr;
+  const plotTop = frame.plot.top / frame.dpr;
+  const flip = pointer.left > frame.plot.width / frame.dpr / 2;
+  return flip
+    ? `right:${frame.plot.width / frame.dpr - pointer.left + 14 + MARGIN.right}px;top:${plotTop + 4}px`
+    : `left:${plotLeft + pointer.left + 14}px;top:${plotTop + 4}px`;
 }
 
 function tooltipRow(point: HitPoint, nearest: boolean, smoothing: number): TemplateResult {

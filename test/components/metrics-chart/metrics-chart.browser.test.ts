@@ -58,6 +58,33 @@ async function chartFor(store: TrialStore, extra: Partial<MetricsChart> = {}): P
   return el;
 }
 
+/** Forty trials of 200 points each, flushed. */
+function fortyTrials(): TrialStore {
+  const trials = range(0, 40).map((i) => trial(`t${i}`, i));
+  const store = storeWith(trials);
+  for (const t of trials)
+    append(
+      store,
+      t.id,
+      range(0, 200),
+      range(0, 200).map((s) => t.number + s / 100),
+    );
+  store.flush();
+  return store;
+}
+
+/** Counts full repaints of the chart's main canvas from now on (each starts by clearing it). */
+function countRepaints(el: MetricsChart): { count: number } {
+  const main = canvasOf(el).getContext('2d')!;
+  const counter = { count: 0 };
+  const clear = main.clearRect.bind(main);
+  main.clearRect = (...args: Parameters<CanvasRenderingContext2D['clearRect']>) => {
+    counter.count++;
+    clear(...args);
+  };
+  return counter;
+}
+
 const color0 = trialStyle(0).color;
 const color1 = trialStyle(1).color;
 
@@ -285,49 +312,17 @@ describe('<trial-metrics-chart>', () => {
   });
 
   it('paints a cold chart once: the legend laid out under it does not make it paint again', async () => {
-    const trials = range(0, 40).map((i) => trial(`t${i}`, i));
-    const store = storeWith(trials);
-    for (const t of trials)
-      append(
-        store,
-        t.id,
-        range(0, 200),
-        range(0, 200).map((s) => t.number + s / 100),
-      );
-    store.flush();
-    const el = await chartFor(store);
-    const main = canvasOf(el).getContext('2d')!;
-    let repaints = 0;
-    const clear = main.clearRect.bind(main);
-    main.clearRect = (...args: Parameters<CanvasRenderingContext2D['clearRect']>) => {
-      repaints++;
-      clear(...args);
-    };
+    const el = await chartFor(fortyTrials());
+    const repaints = countRepaints(el);
     await new Promise((resolve) => setTimeout(resolve, 150));
     await nextFrame();
-    expect(repaints).to.equal(0);
+    expect(repaints.count).to.equal(0);
   });
 
   it('emphasises on a layer of its own: hovering and pinning never repaint the other curves', async () => {
-    const trials = range(0, 40).map((i) => trial(`t${i}`, i));
-    const store = storeWith(trials);
-    for (const t of trials)
-      append(
-        store,
-        t.id,
-        range(0, 200),
-        range(0, 200).map((s) => t.number + s / 100),
-      );
-    store.flush();
-    const el = await chartFor(store);
+    const el = await chartFor(fortyTrials());
     await nextFrame();
-    const main = canvasOf(el).getContext('2d')!;
-    let repaints = 0;
-    const clear = main.clearRect.bind(main);
-    main.clearRect = (...args: Parameters<CanvasRenderingContext2D['clearRect']>) => {
-      repaints++;
-      clear(...args);
-    };
+    const repaints = countRepaints(el);
     const button = el.shadowRoot!.querySelector<HTMLButtonElement>('[data-trial="t7"]')!;
     button.dispatchEvent(new PointerEvent('pointerenter'));
     button.click();
@@ -344,7 +339,7 @@ describe('<trial-metrics-chart>', () => {
     await nextFrame();
     await nextFrame();
     expect(getComputedStyle(canvasOf(el)).opacity).to.equal('1');
-    expect(repaints, 'repaints of the main canvas').to.equal(0);
+    expect(repaints.count, 'repaints of the main canvas').to.equal(0);
   });
 
   it('draws hairlines once the curves hold more points than wide lines can afford', async () => {
