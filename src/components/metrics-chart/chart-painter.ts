@@ -131,7 +131,6 @@ export class ChartPainter {
     const repaint = this.repaint;
     if (!repaint) return true;
     const { frame, queue, drawn } = repaint;
-    const { plot, dpr } = frame;
     const part: SeriesView[] = [];
     let points = 0;
     while (queue.length && (points === 0 || points + queue[0].reduced.length <= PART_POINTS)) {
@@ -139,17 +138,11 @@ export class ChartPainter {
       points += view.reduced.length + view.rawReduced.length;
       part.push(view);
     }
-    const curves = part
-      .filter((view) => view.smoothing)
-      .map((view) => ({ points: view.rawReduced, style: rawStyle(view, dpr) }));
     for (const view of part) {
       view.drawnLength = view.length;
       drawn.add(view);
-      curves.push({ points: view.reduced, style: curveStyle(view, false, dpr, this.dense) });
     }
-    clipToPlot(repaint.ctx, plot);
-    strokeCurves(repaint.ctx, curves, plot.left, toDeviceY(frame));
-    repaint.ctx.restore();
+    this.strokeWhole(repaint.ctx, frame, part, false);
     if (queue.length) return false;
     clearCanvas(ctx);
     ctx.drawImage(repaint.ctx.canvas, 0, 0);
@@ -167,17 +160,8 @@ export class ChartPainter {
     clearCanvas(ctx);
     drawGrid(ctx, plot, frame.xTicks, frame.yTicks, dpr, scene.colors);
     this.dense = isDense(views);
-    // Raw curves first, all of them under every smoothed one.
-    const curves = views
-      .filter((view) => view.smoothing)
-      .map((view) => ({ points: view.rawReduced, style: rawStyle(view, dpr) }));
-    for (const view of views) {
-      view.drawnLength = view.length;
-      curves.push({ points: view.reduced, style: curveStyle(view, false, dpr, this.dense) });
-    }
-    clipToPlot(ctx, plot);
-    strokeCurves(ctx, curves, plot.left, toDeviceY(frame));
-    ctx.restore();
+    for (const view of views) view.drawnLength = view.length;
+    this.strokeWhole(ctx, frame, views, false);
   }
 
   /**
@@ -216,16 +200,26 @@ export class ChartPainter {
 
   /** Clears the emphasis layer and draws the emphasised trials' curves on it, wide. */
   paintEmphasis(ctx: CanvasRenderingContext2D, frame: Frame, scene: CurveScene): void {
-    const { plot, dpr } = frame;
     const { views, emphasis } = scene;
     clearCanvas(ctx);
     if (emphasis.size === 0) return;
     const shown = views.filter((view) => emphasis.has(view.trial.id));
-    const curves = shown
+    this.strokeWhole(ctx, frame, shown, true);
+  }
+
+  /** Strokes the whole reduced curves of `views`, raw ones (when smoothing) under every smoothed one. */
+  private strokeWhole(
+    ctx: CanvasRenderingContext2D,
+    frame: Frame,
+    views: readonly SeriesView[],
+    emphasised: boolean,
+  ): void {
+    const { plot, dpr } = frame;
+    const curves = views
       .filter((view) => view.smoothing)
       .map((view) => ({ points: view.rawReduced, style: rawStyle(view, dpr) }));
-    for (const view of shown)
-      curves.push({ points: view.reduced, style: curveStyle(view, true, dpr, this.dense) });
+    for (const view of views)
+      curves.push({ points: view.reduced, style: curveStyle(view, emphasised, dpr, this.dense) });
     clipToPlot(ctx, plot);
     strokeCurves(ctx, curves, plot.left, toDeviceY(frame));
     ctx.restore();

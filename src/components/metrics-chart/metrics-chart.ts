@@ -17,16 +17,10 @@ import { ResizeController } from '../internal/resize-controller.js';
 import { StoreController } from '../internal/store-controller.js';
 import { srOnlyStyles, themeTokens } from '../internal/theme.js';
 import { annotationMarkers, type ChartAnnotation } from './annotations.js';
+import { ChartGrouping } from './chart-grouping.js';
 import { ChartPainter } from './chart-painter.js';
 import { ChartExportError } from './export-error.js';
-import type * as Grouping from './group-curves.js';
-import {
-  type GroupBand,
-  type GroupCurve,
-  type GroupStat,
-  isGroupBand,
-  isGroupStat,
-} from './group-options.js';
+import type { GroupBand, GroupStat } from './group-options.js';
 import type { Hit } from './hit-test.js';
 import { axisLabels, type Frame, fitCanvases, layoutFrame, sameFrame } from './layout.js';
 import { chartLabel, latestValues, legend, legendOrder, stateMessage, tooltip } from './legend.js';
@@ -172,13 +166,10 @@ export class MetricsChart extends LitElement {
   private commitQueued = false;
   private repaintQueued = false;
   private readonly painter = new ChartPainter();
-  /** The grouping code, loaded on first use (most charts never group), and its running sums. */
-  private grouping?: { module: typeof Grouping; aggregator: Grouping.GroupAggregator };
-  private groupingLoad?: Promise<void>;
-  /** The grouped curves of the last paint (empty when not grouping). */
-  private groups: GroupCurve[] = [];
-  /** The groups the legend was last rendered for. */
-  private groupLegendKey = '';
+  private readonly grouping = new ChartGrouping(() => {
+    this.dirty.full = true;
+    this.requestUpdate();
+  });
   private readonly schemeQuery =
     typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
 
@@ -200,7 +191,7 @@ export class MetricsChart extends LitElement {
   private readonly pointer = new PointerController(this, {
     frame: () => this.frame,
     // Grouped, no single trial is under the pointer: the tooltip reads the groups instead.
-    views: () => (this.groupKey() ? [] : this.views),
+    views: () => (this.grouped() ? [] : this.views),
     onChange: (fromPointer) => this.onHitChange(fromPointer),
     onDrag: () => this.redrawOverlay(),
     onZoom: (x, y) => this.setZoom(x, y),
@@ -423,42 +414,23 @@ export class MetricsChart extends LitElement {
       font: this.colors.font,
     });
     const ticksChanged = !this.frame || !sameFrame(frame, this.frame);
-    const groupKey = this.groupKey();
+    const grouped = this.grouped();
     const scene = {
       views: this.views,
-      emphasis: groupKey ? new Set<string>() : this.emphasis(),
+      emphasis: grouped ? new Set<string>() : this.emphasis(),
       colors: this.colors,
     };
     full ||= ticksChanged || this.painter.densityChanged(this.views);
     const shown = this.frame;
     this.frame = frame;
-    // groupKey() is defined only once the grouping code has loaded.
-    const grouping = groupKey !== undefined ? this.grouping : undefined;
-    this.groups =
-      grouping && groupKey !== undefined
-        ? grouping.aggregator.curves(
-            this.views,
-            groupKey,
-            this.stat(),
-            this.band(),
-            frame.xDomain,
-            frame.plot.width,
-            this.yScale === 'log',
-            full,
-          )
-        : [];
-    // Groups are a few lines over the plot's columns: repainted whole whenever a point arrives.
-    if (grouping) grouping.module.paintGroups(ctx, frame, this.groups, this.colors);
-    else if (full && this.painter.beginRepaint(ctx, frame, shown, scene)) this.scheduleRepaint();
+    if (grouped) {
+      // The groups are known once the frame is: their legend is rendered from here.
+      const log = this.yScale === 'log';
+      const renderLegend = (legend: unknown) => this.renderInto('.group-legend', legend);
+      this.grouping.paint(ctx, frame, this.views, grouped, this.colors, log, full, renderLegend);
+    } else if (full && this.painter.beginRepaint(ctx, frame, shown, scene)) this.scheduleRepaint();
     else if (full) this.painter.paintAll(ctx, frame, scene);
     else if (appended) this.painter.paintTails(ctx, frame, tails);
-    // The groups are known once the frame is: their legend is rendered here, when they change.
-    const groupLegendKey = this.groups.map((g) => `${g.value}\u0000${g.views.length}`).join('\u0001');
-    if (!grouping || !groupKey) this.groupLegendKey = '';
-    else if (groupLegendKey !== this.groupLegendKey) {
-      this.groupLegendKey = groupLegendKey;
-      this.renderInto('.group-legend', grouping.module.groupLegend(this.groups, groupKey));
-    }
     // Emphasised curves grow on their own layer: it is repainted whole (a few curves).
     emphasisChanged ||= full || (appended && scene.emphasis.size > 0);
     if (emphasisChanged) {
@@ -570,52 +542,26 @@ export class MetricsChart extends LitElement {
   }
 
   private renderTooltip(): void {
-    const key = this.groupKey();
     this.renderInto(
       '.tooltip-layer',
-      key && this.grouping
-        ? this.grouping.module.groupTooltip(
-            this.frame,
-            this.pointer.pointer,
-            this.groups,
-            key,
-            this.stat(),
-            this.band(),
-            this.xAxis,
-          )
+      this.grouped()
+        ? this.grouping.tooltip(this.frame, this.pointer.pointer, this.xAxis)
         : tooltip(this.frame, this.pointer, this.xAxis, this.smoothing),
     );
   }
 
-  /**
-   * The key trials are grouped by, once the grouping code is loaded (the first call starts loading
-   * it; until it arrives the trials are drawn as they are).
-   */
-  private groupKey(): string | undefined {
-    const key = this.groupBy?.trim();
-    if (!key) return undefined;
-    this.groupingLoad ??= import('./group-curves.js').then((module) => {
-      this.grouping = { module, aggregator: new module.GroupAggregator() };
-      this.dirty.full = true;
-      this.requestUpdate();
-    });
-    return this.grouping ? key : undefined;
+  /** How the trials are grouped, once the grouping code has loaded (asking starts loading it). */
+  private grouped() {
+    return this.grouping.active(this.groupBy, this.groupStat, this.groupBand);
   }
 
   /** Also waits for the grouping code when a group key asked for it, and the paint that follows. */
   protected override async getUpdateComplete(): Promise<boolean> {
     const done = await super.getUpdateComplete();
-    if (!this.groupingLoad) return done;
-    await this.groupingLoad;
+    const loading = this.grouping.ready;
+    if (!loading) return done;
+    await loading;
     return super.getUpdateComplete();
-  }
-
-  private stat(): GroupStat {
-    return isGroupStat(this.groupStat) ? this.groupStat : 'mean';
-  }
-
-  private band(): GroupBand {
-    return isGroupBand(this.groupBand) ? this.groupBand : 'minmax';
   }
 
   private redrawOverlay(): void {
@@ -668,7 +614,7 @@ export class MetricsChart extends LitElement {
     return html`
       <div part="base" class="base">
         <div part="plot" class="plot">
-          <div class="figure" role="img" aria-label=${chartLabel(this.metricKey, this.views.length, this.xAxis, !!this.zoomX, this.groupKey())}>
+          <div class="figure" role="img" aria-label=${chartLabel(this.metricKey, this.views.length, this.xAxis, !!this.zoomX, this.grouped()?.key)}>
             <canvas part="canvas" class="main"></canvas>
             <canvas part="emphasis" class="emphasis"></canvas>
             <canvas
@@ -687,7 +633,7 @@ export class MetricsChart extends LitElement {
           ${state ? html`<div part="message" class="message" role="status">${state}</div>` : nothing}
         </div>
         ${
-          this.groupKey()
+          this.grouped()
             ? html`<div class="group-legend"></div>`
             : legend(
                 this.legendViews,

@@ -1,10 +1,11 @@
 import { expect, fixture, html, nextFrame } from '@open-wc/testing';
-import { TrialStore } from '../../../src/client/store.js';
+import type { TrialStore } from '../../../src/client/store.js';
 import { trialStyle } from '../../../src/components/internal/theme.js';
 import { ChartExportError } from '../../../src/components/metrics-chart/export-error.js';
 import { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
 import type { Trial } from '../../../src/protocol/index.js';
 import { paintedNear } from './canvas-probe.js';
+import { append, range, storeWith } from './chart-store.js';
 
 MetricsChart.define();
 
@@ -24,35 +25,8 @@ function trial(id: string, number: number, name?: string): Trial {
   };
 }
 
-function storeWith(trials: Trial[]): TrialStore {
-  const store = new TrialStore();
-  store.applyTrusted({
-    v: 1,
-    seq: 0,
-    type: 'snapshot',
-    studies: [{ id: 's1', name: 'study', status: 'running', createdAt: 0, tags: {} }],
-    trials,
-    metrics: [],
-    sync: [],
-  });
-  store.flush();
-  return store;
-}
-
-const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 /** Alternates 20 and 80: every smoothing brings it towards 50. */
 const zigzag = (steps: number[]) => steps.map((s) => (s % 2 ? 80 : 20));
-
-function append(store: TrialStore, trialId: string, steps: number[], values: number[]): void {
-  store.appendPoints(
-    trialId,
-    'loss',
-    steps,
-    values,
-    steps.map((s) => 1_000_000 + s * 1000),
-  );
-  store.flush();
-}
 
 async function chartFor(store: TrialStore, extra: Partial<MetricsChart> = {}): Promise<MetricsChart> {
   const el = await fixture<MetricsChart>(

@@ -1,9 +1,10 @@
 import { expect, fixture, html, nextFrame } from '@open-wc/testing';
-import { TrialStore } from '../../../src/client/store.js';
+import type { TrialStore } from '../../../src/client/store.js';
 import { trialStyle } from '../../../src/components/internal/theme.js';
 import { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
 import type { Trial } from '../../../src/protocol/index.js';
 import { paintedNear, pointer } from './canvas-probe.js';
+import { append, range, storeWith } from './chart-store.js';
 
 MetricsChart.define();
 
@@ -15,34 +16,6 @@ function trial(
 ): Trial {
   return { id, studyId: 's1', number, status: 'succeeded', params, tags, flags: [], startedAt: 0 };
 }
-
-function storeWith(trials: Trial[]): TrialStore {
-  const store = new TrialStore();
-  store.applyTrusted({
-    v: 1,
-    seq: 0,
-    type: 'snapshot',
-    studies: [{ id: 's1', name: 'study', status: 'running', createdAt: 0, tags: {} }],
-    trials,
-    metrics: [],
-    sync: [],
-  });
-  store.flush();
-  return store;
-}
-
-function append(store: TrialStore, trialId: string, steps: number[], values: number[]): void {
-  store.appendPoints(
-    trialId,
-    'loss',
-    steps,
-    values,
-    steps.map((s) => 1_000_000 + s * 1000),
-  );
-}
-
-const range = (from: number, to: number, by = 1) =>
-  Array.from({ length: Math.ceil((to - from) / by) }, (_, i) => from + i * by);
 
 async function chartFor(store: TrialStore, extra: Partial<MetricsChart>): Promise<MetricsChart> {
   const el = await fixture<MetricsChart>(

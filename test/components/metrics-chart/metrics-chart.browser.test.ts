@@ -9,6 +9,7 @@ import { trialStyle } from '../../../src/components/internal/theme.js';
 import { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
 import type { Trial } from '../../../src/protocol/index.js';
 import { canvasOf, paintedNear, pixelAt, pointer } from './canvas-probe.js';
+import { append, range, storeWith } from './chart-store.js';
 
 MetricsChart.define();
 
@@ -20,34 +21,6 @@ function trial(id: string, number: number, flags: string[] = []): Trial {
 function finished(id: string, number: number): Trial {
   return { ...trial(id, number), status: 'succeeded' };
 }
-
-/** A loaded store with one study and the given trials, no metrics yet. */
-function storeWith(trials: Trial[]): TrialStore {
-  const store = new TrialStore();
-  store.applyTrusted({
-    v: 1,
-    seq: 0,
-    type: 'snapshot',
-    studies: [{ id: 's1', name: 'study', status: 'running', createdAt: 0, tags: {} }],
-    trials,
-    metrics: [],
-    sync: [],
-  });
-  store.flush();
-  return store;
-}
-
-function append(store: TrialStore, trialId: string, steps: number[], values: number[]): void {
-  store.appendPoints(
-    trialId,
-    'loss',
-    steps,
-    values,
-    steps.map((s) => 1_000_000 + s * 1000),
-  );
-}
-
-const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
 async function chartFor(store: TrialStore, extra: Partial<MetricsChart> = {}): Promise<MetricsChart> {
   const el = await fixture<MetricsChart>(
@@ -374,25 +347,7 @@ describe('<trial-metrics-chart>', () => {
 
   it('lists the best twenty of a large study by its objective, finds the others, and shows them all on request', async () => {
     const trials = range(0, 45).map((i) => trial(`t${i}`, i));
-    const store = new TrialStore();
-    store.applyTrusted({
-      v: 1,
-      seq: 0,
-      type: 'snapshot',
-      studies: [
-        {
-          id: 's1',
-          name: 'study',
-          status: 'running',
-          createdAt: 0,
-          tags: {},
-          objective: { metric: 'loss', direction: 'minimize' },
-        },
-      ],
-      trials,
-      metrics: [],
-      sync: [],
-    });
+    const store = storeWith(trials, { objective: { metric: 'loss', direction: 'minimize' } });
     // Trial i's best loss is (i * 17) % 45: the order by objective differs from the order by number.
     for (const t of trials) append(store, t.id, [0, 1], [100, (t.number * 17) % 45]);
     store.flush();

@@ -2,10 +2,11 @@
 // the last picture stretched to the new scales meanwhile, and the finished picture is the one a
 // fresh chart paints at once.
 import { expect, fixture, html, nextFrame } from '@open-wc/testing';
-import { TrialStore } from '../../../src/client/store.js';
+import type { TrialStore } from '../../../src/client/store.js';
 import { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
 import type { Trial } from '../../../src/protocol/index.js';
 import { canvasOf } from './canvas-probe.js';
+import { range, storeWith } from './chart-store.js';
 
 MetricsChart.define();
 
@@ -24,17 +25,9 @@ function trial(i: number): Trial {
   };
 }
 
-function storeWith(points: number): TrialStore {
-  const store = new TrialStore();
-  store.applyTrusted({
-    v: 1,
-    seq: 0,
-    type: 'snapshot',
-    studies: [{ id: 's1', name: 'study', status: 'running', createdAt: 0, tags: {} }],
-    trials: Array.from({ length: TRIALS }, (_, i) => trial(i)),
-    metrics: [],
-    sync: [],
-  });
+/** A hundred running trials with `points` steps each. */
+function study(points: number): TrialStore {
+  const store = storeWith(Array.from({ length: TRIALS }, (_, i) => trial(i)));
   grow(store, 0, points);
   store.flush();
   return store;
@@ -42,7 +35,7 @@ function storeWith(points: number): TrialStore {
 
 /** Appends steps `from..to-1` to every trial: noisy decays, so each column holds four points. */
 function grow(store: TrialStore, from: number, to: number): void {
-  const steps = Array.from({ length: to - from }, (_, k) => from + k);
+  const steps = range(from, to);
   for (let i = 0; i < TRIALS; i++) {
     const values = steps.map((s) => 1 + i / 50 + 2 * Math.exp(-s / 2000) + 0.05 * Math.sin(s * 1.7 + i));
     store.appendPoints(`t${i}`, 'loss', steps, values, steps);
@@ -82,7 +75,7 @@ async function frames(n: number): Promise<void> {
 
 describe('<trial-metrics-chart> full paints spread over frames', () => {
   it('strokes nothing in the frame the x axis moves, then shows what a fresh chart paints, tails included', async () => {
-    const store = storeWith(8000);
+    const store = study(8000);
     const el = await chartFor(store);
     const before = el.domains!.x[1];
     const main = canvasOf(el).getContext('2d')!;

@@ -1,0 +1,34 @@
+/** The one-study stores the chart's browser tests draw from. */
+import { TrialStore } from '../../../src/client/store.js';
+import type { Study, Trial } from '../../../src/protocol/index.js';
+
+/** A loaded store with study `s1` (with `study`'s fields) and the given trials, no metrics yet. */
+export function storeWith(trials: Trial[], study: Partial<Study> = {}): TrialStore {
+  const store = new TrialStore();
+  store.applyTrusted({
+    v: 1,
+    seq: 0,
+    type: 'snapshot',
+    studies: [{ id: 's1', name: 'study', status: 'running', createdAt: 0, tags: {}, ...study }],
+    trials,
+    metrics: [],
+    sync: [],
+  });
+  store.flush();
+  return store;
+}
+
+/** Appends `loss` points at `steps`, logged one second apart from 1,000 s on. */
+export function append(store: TrialStore, trialId: string, steps: number[], values: number[]): void {
+  store.appendPoints(
+    trialId,
+    'loss',
+    steps,
+    values,
+    steps.map((s) => 1_000_000 + s * 1000),
+  );
+}
+
+/** `from`, `from + by`, … below `to`. */
+export const range = (from: number, to: number, by = 1) =>
+  Array.from({ length: Math.ceil((to - from) / by) }, (_, i) => from + i * by);
