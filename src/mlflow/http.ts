@@ -3,7 +3,7 @@
  * to typed errors, validates the body and logs retries and slow calls. Every endpoint of the
  * client goes through `get`, `post`, `patch`, `delete`, or (artifacts) `exchange`.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import {
   apiError,
   MlflowNetworkError,
@@ -79,7 +79,7 @@ export class Transport {
   constructor(private readonly options: TransportOptions) {}
 
   /** GETs an endpoint of the tracking API (e.g. `runs/get`); idempotent unless `options.idempotent` is false. */
-  get<S extends z.ZodType>(
+  get<S extends z.ZodMiniType>(
     endpoint: string,
     query: RequestSpec['query'],
     schema: S,
@@ -90,7 +90,7 @@ export class Transport {
   }
 
   /** POSTs to an endpoint of the tracking API; idempotent unless `options.idempotent` is false. */
-  post<S extends z.ZodType>(
+  post<S extends z.ZodMiniType>(
     endpoint: string,
     body: unknown,
     schema: S,
@@ -100,7 +100,7 @@ export class Transport {
   }
 
   /** PATCHes an endpoint of the tracking API (the registry's updates, logged models). */
-  patch<S extends z.ZodType>(
+  patch<S extends z.ZodMiniType>(
     endpoint: string,
     body: unknown,
     schema: S,
@@ -110,7 +110,7 @@ export class Transport {
   }
 
   /** DELETEs through an endpoint of the tracking API; MLflow reads a DELETE's arguments from its JSON body. */
-  delete<S extends z.ZodType>(
+  delete<S extends z.ZodMiniType>(
     endpoint: string,
     body: unknown,
     schema: S,
@@ -119,7 +119,7 @@ export class Transport {
     return this.withBody('DELETE', endpoint, body, schema, options);
   }
 
-  private withBody<S extends z.ZodType>(
+  private withBody<S extends z.ZodMiniType>(
     method: 'POST' | 'PATCH' | 'DELETE',
     endpoint: string,
     body: unknown,
@@ -131,7 +131,7 @@ export class Transport {
   }
 
   /** Sends `spec`, retrying as the policy allows, and returns the body parsed by `schema`. */
-  async send<S extends z.ZodType>(
+  async send<S extends z.ZodMiniType>(
     spec: RequestSpec,
     schema: S,
     options: RequestOptions = {},
@@ -282,7 +282,7 @@ function errorFromBody(request: RequestDescription, status: number, text: string
   return apiError(request, status, code, message);
 }
 
-function parse<S extends z.ZodType>(request: RequestDescription, text: string, schema: S): z.output<S> {
+function parse<S extends z.ZodMiniType>(request: RequestDescription, text: string, schema: S): z.output<S> {
   let json: unknown;
   try {
     json = text === '' ? {} : JSON.parse(text);

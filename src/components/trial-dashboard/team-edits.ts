@@ -72,7 +72,7 @@ export class TeamEdits {
     const target = this.target();
     this.set({ state: 'saving', message: 'Saving…' });
     try {
-      const { writeTeamEdits } = await import('../../client/index.js');
+      const { writeTeamEdits } = await import('../../client/team-writer.js');
       await writeTeamEdits(target, [edit]);
       this.set({ state: 'saved', message: 'Saved.' });
       return true;
