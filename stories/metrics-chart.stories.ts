@@ -102,6 +102,31 @@ export const GroupedLive: Story = {
   },
 };
 
+/**
+ * Accuracy against examples seen (`x-metric`): each point is placed at the trial's `samples_seen`
+ * at its step, so trials with larger batches stretch further right than they do by step.
+ */
+export const AgainstAnotherMetric: Story = {
+  args: { metric: 'accuracy' },
+  render: (args, context) => {
+    const store = loadedStore({ seed: 3, studies: 1, trials: 12, steps: 300 });
+    for (const trial of store.trialsOf('study-1')) {
+      const steps = Array.from(store.getSeries(trial.id, 'accuracy')?.steps ?? []);
+      const batch = Number(trial.params.batch_size) || 32;
+      store.appendPoints(
+        trial.id,
+        'samples_seen',
+        steps,
+        steps.map((s) => s * batch),
+        steps.map(() => Date.now()),
+      );
+    }
+    const el = chart(store, args, context);
+    el.xMetric = 'samples_seen';
+    return el;
+  },
+};
+
 /** Two hundred trials: the legend lists the twenty best by the objective, a search box and "+180 more". */
 export const TwoHundredTrials: Story = {
   render: (args, context) =>

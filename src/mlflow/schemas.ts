@@ -4,8 +4,8 @@
  * zod/mini, as the protocol's schemas: a page that loads both pays for zod's core once, not for
  * classic zod's methods on top.
  */
-import * as z from "zod/mini";
-import en from "zod/v4/locales/en.js";
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import type {
   Dataset,
   DatasetInput,
@@ -21,7 +21,7 @@ import type {
   RunInfo,
   RunMetricPoint,
   RunStatus,
-} from "./entities.js";
+} from './entities.js';
 
 // Mini ships no messages of its own; the English ones keep errors readable (classic zod sets the same).
 z.config(en());
@@ -30,7 +30,7 @@ z.config(en());
 export const int64 = z.union([
   z.int(),
   z.pipe(
-    z.string().check(z.regex(/^-?\d+$/, "expected an integer")),
+    z.string().check(z.regex(/^-?\d+$/, 'expected an integer')),
     z.transform((s) => Number(s)),
   ),
 ]);
@@ -40,19 +40,15 @@ export const int64 = z.union([
  * ±MAX_VALUE is otherwise meaningless, so both read back as ±Infinity.
  */
 function fromWireDouble(value: number | 'NaN' | 'Infinity' | '-Infinity'): number {
-  if (typeof value === "string")
-    return value === "NaN"
-      ? Number.NaN
-      : value === "-Infinity"
-        ? -Infinity
-        : Infinity;
+  if (typeof value === 'string')
+    return value === 'NaN' ? Number.NaN : value === '-Infinity' ? -Infinity : Infinity;
   if (value === Number.MAX_VALUE) return Infinity;
   if (value === -Number.MAX_VALUE) return -Infinity;
   return value;
 }
 
 export const double = z.pipe(
-  z.union([z.number(), z.enum(["NaN", "Infinity", "-Infinity"])]),
+  z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]),
   z.transform(fromWireDouble),
 );
 
@@ -69,11 +65,7 @@ const optionalString = z.optional(z.string());
 
 const keyValues = z.pipe(
   z.optional(z.array(z.object({ key: z.string(), value: optionalString }))),
-  z.transform((list) =>
-    Object.fromEntries(
-      (list ?? []).map(({ key, value }) => [key, value ?? ""]),
-    ),
-  ),
+  z.transform((list) => Object.fromEntries((list ?? []).map(({ key, value }) => [key, value ?? '']))),
 );
 
 export const experiment = entity(
@@ -135,31 +127,33 @@ const runInfo = z.pipe(
       run_id: optionalString,
       run_uuid: optionalString,
       experiment_id: z.string(),
-      run_name: z._default(z.string(), ""),
-      user_id: z._default(z.string(), ""),
-      status: z.enum(["RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"]),
+      run_name: z._default(z.string(), ''),
+      user_id: z._default(z.string(), ''),
+      status: z.enum(['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED']),
       start_time: optionalInt64,
       end_time: optionalInt64,
       artifact_uri: optionalString,
-      lifecycle_stage: z._default(z.string(), "active"),
+      lifecycle_stage: z._default(z.string(), 'active'),
     })
     .check(
       z.refine((i) => i.run_id ?? i.run_uuid, {
-        message: "run_id is missing",
-        path: ["run_id"],
+        message: 'run_id is missing',
+        path: ['run_id'],
       }),
     ),
-  z.transform((i): RunInfo => ({
-    runId: (i.run_id ?? i.run_uuid) as string,
-    experimentId: i.experiment_id,
-    runName: i.run_name,
-    userId: i.user_id,
-    status: i.status as RunStatus,
-    startTime: i.start_time,
-    endTime: i.end_time,
-    artifactUri: i.artifact_uri,
-    lifecycleStage: i.lifecycle_stage,
-  })),
+  z.transform(
+    (i): RunInfo => ({
+      runId: (i.run_id ?? i.run_uuid) as string,
+      experimentId: i.experiment_id,
+      runName: i.run_name,
+      userId: i.user_id,
+      status: i.status as RunStatus,
+      startTime: i.start_time,
+      endTime: i.end_time,
+      artifactUri: i.artifact_uri,
+      lifecycleStage: i.lifecycle_stage,
+    }),
+  ),
 );
 
 const dataset = entity(
@@ -199,16 +193,12 @@ export const run = entity(
       ),
       z.transform((d) => d ?? { metrics: undefined, params: {}, tags: {} }),
     ),
-    inputs: z.optional(
-      z.object({ dataset_inputs: z.optional(z.array(datasetInput)) }),
-    ),
+    inputs: z.optional(z.object({ dataset_inputs: z.optional(z.array(datasetInput)) })),
   },
   (r): Run => ({
     info: r.info,
     data: {
-      metrics: Object.fromEntries(
-        (r.data.metrics ?? []).map((m) => [m.key, m.value]),
-      ),
+      metrics: Object.fromEntries((r.data.metrics ?? []).map((m) => [m.key, m.value])),
       latestMetrics: r.data.metrics ?? [],
       params: r.data.params,
       tags: r.data.tags,
@@ -237,9 +227,7 @@ export const modelVersion = entity(
     description: optionalString,
     source: optionalString,
     run_id: optionalString,
-    status: z.optional(
-      z.enum(["PENDING_REGISTRATION", "FAILED_REGISTRATION", "READY"]),
-    ),
+    status: z.optional(z.enum(['PENDING_REGISTRATION', 'FAILED_REGISTRATION', 'READY'])),
     status_message: optionalString,
     tags: keyValues,
     run_link: optionalString,
@@ -274,10 +262,7 @@ export const registeredModel = entity(
     description: optionalString,
     latest_versions: z._default(z.array(modelVersion), []),
     tags: keyValues,
-    aliases: z._default(
-      z.array(z.object({ alias: z.string(), version: z.string() })),
-      [],
-    ),
+    aliases: z._default(z.array(z.object({ alias: z.string(), version: z.string() })), []),
   },
   (m): RegisteredModel => ({
     name: m.name,
@@ -287,18 +272,16 @@ export const registeredModel = entity(
     description: m.description,
     latestVersions: m.latest_versions,
     tags: m.tags,
-    aliases: Object.fromEntries(
-      m.aliases.map(({ alias, version }) => [alias, version]),
-    ),
+    aliases: Object.fromEntries(m.aliases.map(({ alias, version }) => [alias, version])),
   }),
 );
 
 /** The wire's `LOGGED_MODEL_*` enum names, by the Python client's status names. */
 export const LOGGED_MODEL_WIRE_STATUS = {
-  UNSPECIFIED: "LOGGED_MODEL_STATUS_UNSPECIFIED",
-  PENDING: "LOGGED_MODEL_PENDING",
-  READY: "LOGGED_MODEL_READY",
-  FAILED: "LOGGED_MODEL_UPLOAD_FAILED",
+  UNSPECIFIED: 'LOGGED_MODEL_STATUS_UNSPECIFIED',
+  PENDING: 'LOGGED_MODEL_PENDING',
+  READY: 'LOGGED_MODEL_READY',
+  FAILED: 'LOGGED_MODEL_UPLOAD_FAILED',
 } as const satisfies Record<LoggedModelStatus, string>;
 
 const loggedModelStatus = z.pipe(
@@ -329,13 +312,10 @@ export const loggedModel = entity(
       status_message: optionalString,
       tags: keyValues,
     }),
-    data: z._default(
-      z.object({ params: keyValues, metrics: z._default(z.array(metric), []) }),
-      {
-        params: {},
-        metrics: [],
-      },
-    ),
+    data: z._default(z.object({ params: keyValues, metrics: z._default(z.array(metric), []) }), {
+      params: {},
+      metrics: [],
+    }),
   },
   ({ info, data }): LoggedModel => ({
     modelId: info.model_id,

@@ -282,6 +282,9 @@ export function createDemo(engine: DemoEngine, options: DemoOptions = {}): Demo 
     const loss: DemoPoint[] = [];
     const valLoss: DemoPoint[] = [];
     const accuracy: DemoPoint[] = [];
+    // Examples trained on so far: a trial with larger batches sees more a step (a metric to plot others against).
+    const samples: DemoPoint[] = [];
+    const batchSize = Number(run.trial.params.batch_size);
     let ending: ReturnType<typeof outcome>;
     for (let i = 0; i < steps && !ending; i++) {
       run.step++;
@@ -290,12 +293,14 @@ export function createDemo(engine: DemoEngine, options: DemoOptions = {}): Demo 
       loss.push({ step: run.step, value: round(m.loss), timestamp });
       valLoss.push({ step: run.step, value: round(m.valLoss), timestamp });
       accuracy.push({ step: run.step, value: round(m.accuracy), timestamp });
+      samples.push({ step: run.step, value: run.step * batchSize, timestamp });
       run.lastValLoss = m.valLoss;
       ending = outcome(state, run);
     }
     await engine.appendMetrics(run.trial.id, 'loss', loss);
     await engine.appendMetrics(run.trial.id, 'val_loss', valLoss);
     await engine.appendMetrics(run.trial.id, 'accuracy', accuracy);
+    await engine.appendMetrics(run.trial.id, 'samples_seen', samples);
     if (!ending) return false;
     const tags = (await engine.getTrial?.(run.trial.id))?.tags ?? run.trial.tags;
     run.trial = {

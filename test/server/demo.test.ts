@@ -43,13 +43,18 @@ describe('the demo search', () => {
     expect([...trials.values()].filter((t) => t.status === 'running')).toHaveLength(8);
   });
 
-  it('streams loss, val_loss and accuracy, one point per trial and metric per tick', async () => {
+  it('streams loss, val_loss, accuracy and samples_seen, one point per trial and metric per tick', async () => {
     // The first tick starts the trials; the next four train them.
     const { points, trials } = await ticks(1, 5);
     const first = [...trials.keys()][0];
-    for (const key of ['loss', 'val_loss', 'accuracy']) {
+    for (const key of ['loss', 'val_loss', 'accuracy', 'samples_seen']) {
       expect(points.get(`${first}/${key}`)?.map((p) => p.step)).toEqual([1, 2, 3, 4]);
     }
+    // Examples seen grow by the trial's batch size a step.
+    const batch = Number(trials.get(first)!.params.batch_size);
+    expect(points.get(`${first}/samples_seen`)!.map((p) => p.value)).toEqual(
+      [1, 2, 3, 4].map((s) => s * batch),
+    );
     const loss = points.get(`${first}/loss`)!.map((p) => p.value);
     expect(loss.every(Number.isFinite)).toBe(true);
   });

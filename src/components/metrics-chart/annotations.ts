@@ -5,7 +5,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Frame } from './layout.js';
-import type { XAxis } from './scales.js';
+import type { XKind } from './scales.js';
 import type { SeriesView } from './series-view.js';
 
 /** A mark on a trial's curves at a step: "lr drop here", "diverged". */
@@ -17,7 +17,7 @@ export interface ChartAnnotation {
 }
 
 /** The axis x of `step` on the view's curve: the step itself, or the time of its first point at or after it. */
-export function annotationX(view: SeriesView, xAxis: XAxis, step: number): number | undefined {
+export function annotationX(view: SeriesView, xAxis: XKind, step: number): number | undefined {
   if (xAxis === 'step') return step;
   const steps = view.series.steps;
   const n = view.series.length;
@@ -29,7 +29,7 @@ export function annotationX(view: SeriesView, xAxis: XAxis, step: number): numbe
 export function annotationMarkers(
   frame: Frame | undefined,
   views: readonly SeriesView[],
-  xAxis: XAxis,
+  xAxis: XKind,
   annotations: readonly ChartAnnotation[],
 ): TemplateResult | typeof nothing {
   if (!frame || annotations.length === 0) return nothing;

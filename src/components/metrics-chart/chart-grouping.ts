@@ -13,7 +13,7 @@ import {
 } from './group-options.js';
 import type { Frame } from './layout.js';
 import type { CanvasColors, PlotPoint } from './paint.js';
-import type { XAxis } from './scales.js';
+import type { XAxisSpec } from './scales.js';
 import type { SeriesView } from './series-view.js';
 
 /** How to group: the key, and what a group shows (invalid values fall back to the defaults). */
@@ -88,7 +88,7 @@ export class ChartGrouping {
   tooltip(
     frame: Frame | undefined,
     pointer: PlotPoint | undefined,
-    xAxis: XAxis,
+    xAxis: XAxisSpec,
   ): TemplateResult | typeof nothing {
     const { loaded, settings } = this;
     if (!loaded || !settings) return nothing;

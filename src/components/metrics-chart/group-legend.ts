@@ -3,9 +3,9 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { formatNumber } from '../internal/format.js';
 import type { GroupBand, GroupCurve, GroupStat } from './group-options.js';
 import type { Frame } from './layout.js';
-import { lineSwatch, tooltipPlace, X_AXIS_LABELS } from './legend.js';
+import { lineSwatch, tooltipPlace } from './legend.js';
 import type { OverlayScene } from './paint.js';
-import { formatX, type XAxis } from './scales.js';
+import { formatX, type XAxisSpec } from './scales.js';
 
 /** The legend while curves are grouped: one entry per group, its value and how many trials it holds. */
 export function groupLegend(groups: readonly GroupCurve[], key: string): TemplateResult | typeof nothing {
@@ -31,7 +31,7 @@ export function groupTooltip(
   key: string,
   stat: GroupStat,
   band: GroupBand,
-  xAxis: XAxis,
+  xAxis: XAxisSpec,
 ): TemplateResult | typeof nothing {
   if (!frame || !pointer || groups.length === 0) return nothing;
   const column = Math.floor(pointer.left * frame.dpr);
@@ -50,7 +50,7 @@ export function groupTooltip(
       ? ''
       : ` (${band === 'std' ? '±1 sd' : 'range'} ${formatNumber(g.low[c])} – ${formatNumber(g.high[c])})`;
   return html`<div part="tooltip" class="tooltip" role="status" style=${tooltipPlace(frame, pointer)}>
-    <div class="tooltip-title">${stat} by ${key} · ${X_AXIS_LABELS[xAxis]} ${formatX(xAxis, +x)}</div>
+    <div class="tooltip-title">${stat} by ${key} · ${xAxis.name} ${formatX(xAxis.kind, +x)}</div>
     ${rows.map(
       ({ group, c }) => html`<div class="tooltip-row">
         ${lineSwatch(group.color, [])}<span>${group.value} · ${group.count[c]}</span

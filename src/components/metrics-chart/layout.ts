@@ -14,7 +14,7 @@ import {
   sameDomain,
   type Tick,
   withHeadroom,
-  type XAxis,
+  type XKind,
   type XScale,
   xTicks,
   type YScale,
@@ -43,7 +43,7 @@ export interface LayoutInput {
   size: { width: number; height: number };
   dpr: number;
   views: readonly SeriesView[];
-  xAxis: XAxis;
+  xAxis: XKind;
   yScale: YScale;
   /** Zoomed domains; undefined fits the data. */
   zoomX?: Domain;

@@ -8,13 +8,11 @@ import { formatNumber, trialLabel } from '../internal/format.js';
 import type { HitPoint } from './hit-test.js';
 import { type Frame, MARGIN } from './layout.js';
 import type { OverlayScene } from './paint.js';
-import { formatX, type XAxis } from './scales.js';
+import { formatX, type XAxisSpec } from './scales.js';
 import type { SeriesView } from './series-view.js';
 
 /** Rows shown in the tooltip; the rest are counted. */
 const TOOLTIP_ROWS = 10;
-
-export const X_AXIS_LABELS: Record<XAxis, string> = { step: 'step', wall: 'time', relative: 'relative time' };
 
 /** A short line in the trial's colour and dash. */
 export function swatch(view: SeriesView): TemplateResult {
@@ -192,7 +190,7 @@ function moveLegendFocus(event: KeyboardEvent, handlers: LegendHandlers): void {
 export function tooltip(
   frame: Frame | undefined,
   { hit, pointer: p }: OverlayScene,
-  xAxis: XAxis,
+  xAxis: XAxisSpec,
   smoothing: number,
 ): TemplateResult | typeof nothing {
   if (!hit || !frame || !p || hit.points.length === 0) return nothing;
@@ -205,7 +203,10 @@ export function tooltip(
   const more = hit.points.length - rows.length;
   return html`
     <div part="tooltip" class="tooltip" role="status" style=${tooltipPlace(frame, p)}>
-      <div class="tooltip-title">${X_AXIS_LABELS[xAxis]} ${formatX(xAxis, near.x)}</div>
+      <div class="tooltip-title">${xAxis.name} ${formatX(xAxis.kind, near.x)}${
+        // Against another metric, the step says where in training the point is.
+        xAxis.kind === 'metric' ? ` · step ${formatX('step', near.view.series.steps[near.index])}` : ''
+      }</div>
       ${rows.map((pt) => tooltipRow(pt, pt === hit.nearest, smoothing))}
       ${more > 0 ? html`<div class="tooltip-title">+${more} more</div>` : nothing}
     </div>
@@ -260,14 +261,14 @@ export function latestValues(
 export function chartLabel(
   metricKey: string | undefined,
   trials: number,
-  xAxis: XAxis,
+  xAxis: XAxisSpec,
   zoomed: boolean,
   groupedBy?: string,
 ): string {
   const metric = metricKey ?? 'no metric';
   const zoom = zoomed ? ', zoomed' : '';
   const grouped = groupedBy ? `, grouped by ${groupedBy}` : '';
-  return `Line chart of ${metric} by ${X_AXIS_LABELS[xAxis]} for ${trials} trial${trials === 1 ? '' : 's'}${grouped}${zoom}`;
+  return `Line chart of ${metric} by ${xAxis.name} for ${trials} trial${trials === 1 ? '' : 's'}${grouped}${zoom}`;
 }
 
 /** The loading or empty message, or undefined when there is something to draw. */

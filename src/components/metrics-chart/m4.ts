@@ -90,7 +90,9 @@ export function reduceM4(
   };
   for (let i = from; i < to; i++) {
     const y = ys[i];
-    const valid = positiveOnly ? y > 0 && y < Number.POSITIVE_INFINITY : y - y === 0;
+    const x = xs[i];
+    // A non-finite x (a point another metric as x does not reach) breaks the line like a NaN value.
+    const valid = (positiveOnly ? y > 0 && y < Number.POSITIVE_INFINITY : y - y === 0) && x - x === 0;
     if (!valid) {
       flush();
       if (out.length > 0 && !Number.isNaN(out.values[out.length - 1])) {
@@ -100,7 +102,7 @@ export function reduceM4(
       column = Number.NaN;
       continue;
     }
-    const c = Math.floor((xs[i] - x0) * scale);
+    const c = Math.floor((x - x0) * scale);
     if (c !== column) {
       flush();
       column = c;

@@ -27,7 +27,7 @@ import { chartLabel, latestValues, legend, legendOrder, stateMessage, tooltip } 
 import { metricsChartStyles } from './metrics-chart.styles.js';
 import { type CanvasColors, drawOverlay, readCanvasColors } from './paint.js';
 import { PointerController } from './pointer-controller.js';
-import { type Domain, sameDomain, type XAxis, type YScale } from './scales.js';
+import { type Domain, sameDomain, type XAxis, type XAxisSpec, xAxisSpec, type YScale } from './scales.js';
 import type { SeriesView, ViewMode } from './series-view.js';
 import { isSmoothingKind, type SmoothingKind } from './smoothing.js';
 import { selectViews } from './view-selection.js';
@@ -110,6 +110,11 @@ export class MetricsChart extends LitElement {
   @property({ attribute: false }) trials?: readonly string[];
   /** What x measures: `step`, `wall` (clock time) or `relative` (seconds since the trial started). */
   @property({ attribute: 'x-axis' }) xAxis: XAxis = 'step';
+  /**
+   * Another metric as x (e.g. `tokens`): each point is placed at that metric's value at its step,
+   * linear between the steps it was logged at; points it does not reach are left out. Overrides `xAxis`.
+   */
+  @property({ attribute: 'x-metric' }) xMetric?: string;
   /** `linear` or `log`; log skips values at or below zero. */
   @property({ attribute: 'y-scale' }) yScale: YScale = 'linear';
   /** EMA smoothing weight, 0 (off) to 1; time-weighted and debiased. */
@@ -188,6 +193,13 @@ export class MetricsChart extends LitElement {
       this.requestUpdate();
     },
   });
+  /** The windows of the metric used as x, when it is another metric. */
+  private readonly xWindows = new WindowController(this, {
+    onCurves: () => {
+      this.dirty.views = true;
+      this.requestUpdate();
+    },
+  });
   private readonly pointer = new PointerController(this, {
     frame: () => this.frame,
     // Grouped, no single trial is under the pointer: the tooltip reads the groups instead.
@@ -254,7 +266,8 @@ export class MetricsChart extends LitElement {
    */
   async toCSV(): Promise<string> {
     const { chartCsv } = await import('./export-csv.js');
-    return chartCsv(this.views, this.frame?.xDomain);
+    const x = this.xSpec();
+    return chartCsv(this.views, this.frame?.xDomain, x.kind === 'metric' ? x.name : undefined);
   }
 
   /**
@@ -292,11 +305,13 @@ export class MetricsChart extends LitElement {
       changed.has('metric') ||
       changed.has('study') ||
       changed.has('trials') ||
-      changed.has('highlightFlag')
+      changed.has('highlightFlag') ||
+      changed.has('xMetric')
     )
       this.dirty.views = true;
     if (
       changed.has('xAxis') ||
+      changed.has('xMetric') ||
       changed.has('yScale') ||
       changed.has('smoothing') ||
       changed.has('smoothingKind')
@@ -329,9 +344,17 @@ export class MetricsChart extends LitElement {
       this.dirty.views = true;
     }
     const store = this.store!;
+    const xMetric = this.xSpec().kind === 'metric' ? this.xMetric : undefined;
     for (const { trialId, key, from: rawFrom } of change.series.values()) {
       const view = shown.get(trialId);
-      if (view && key === this.metricKey) {
+      if (view && key === xMetric) {
+        // The metric used as x moved: the points paired with what changed move with it.
+        const xFrom = this.xWindows.changedFrom(store, trialId, key, rawFrom);
+        if (xFrom === undefined) continue;
+        const from = view.xChangedFrom(xFrom);
+        const earlier = this.dirty.appended.get(view);
+        this.dirty.appended.set(view, earlier === undefined ? from : Math.min(earlier, from));
+      } else if (view && key === this.metricKey) {
         // Windowed curves grow by the live points past their windows, at their own indices.
         const from = this.windows.changedFrom(store, trialId, key, rawFrom);
         if (from === undefined) continue;
@@ -339,7 +362,7 @@ export class MetricsChart extends LitElement {
         this.dirty.appended.set(view, earlier === undefined ? from : Math.min(earlier, from));
       } else if (
         this.metricKey === undefined ||
-        (!view && key === this.metricKey && this.scope.has(trialId))
+        (!view && (key === this.metricKey || key === xMetric) && this.scope.has(trialId))
       ) {
         // A metric, or a trial's first points of it: there is a curve to add.
         this.dirty.views = true;
@@ -373,7 +396,15 @@ export class MetricsChart extends LitElement {
     const size = (remeasure ? undefined : this.size.value) ?? this.size.measure();
     if (!size || size.width <= 0 || size.height <= 0) return;
     const dpr = window.devicePixelRatio || 1;
-    this.windows.update(this.windowScope(this.frame?.plot.width ?? Math.round(size.width * dpr)));
+    const pixels = this.frame?.plot.width ?? Math.round(size.width * dpr);
+    const scope = this.windowScope(pixels);
+    this.windows.update(scope);
+    // Against another metric, both metrics' overviews by step are paired (a zoom reuses them).
+    this.xWindows.update(
+      scope && this.xMetric && this.xSpec().kind === 'metric'
+        ? { ...scope, key: this.xMetric, xAxis: 'step', zoomX: undefined }
+        : undefined,
+    );
     if (dirty.colors || !this.colors) this.colors = readCanvasColors(this);
     const mode = this.viewMode();
     let full = dirty.full || dirty.mode;
@@ -406,7 +437,7 @@ export class MetricsChart extends LitElement {
       size,
       dpr,
       views: this.views,
-      xAxis: this.xAxis,
+      xAxis: this.xSpec().kind,
       yScale: this.yScale,
       zoomX: this.zoomX,
       zoomY: this.zoomY,
@@ -442,7 +473,7 @@ export class MetricsChart extends LitElement {
       this.annotationsDirty = false;
       this.renderInto(
         '.annotation-layer',
-        annotationMarkers(frame, this.views, this.xAxis, this.annotations),
+        annotationMarkers(frame, this.views, this.xSpec().kind, this.annotations),
       );
     }
     if (this.pointer.pointer && (appended || full)) this.pointer.update(false);
@@ -470,7 +501,8 @@ export class MetricsChart extends LitElement {
       { metric: this.metric, study: this.study, trials: this.trials, highlightFlag: this.highlightFlag },
       this.views,
       this.viewMode(),
-      (store, trialId, key) => this.windows.curveOf(store, trialId, key),
+      (store, trialId, key) =>
+        (key === this.xMetric ? this.xWindows : this.windows).curveOf(store, trialId, key),
     );
     this.views = views;
     this.legendViews = legendOrder(views, this.store);
@@ -486,12 +518,22 @@ export class MetricsChart extends LitElement {
     const studyId = this.study ?? store.getTrial(this.scope.values().next().value ?? '')?.studyId;
     if (!studyId) return undefined;
     for (const id of this.scope) if (store.getTrial(id)?.studyId !== studyId) return undefined;
+    // Against another metric, the charted metric's windows are by step too: the overview is paired, not zoomed.
+    if (this.xSpec().kind === 'metric')
+      return { store, key, studyId, trials: this.scope, xAxis: 'step', pixels, zoomX: undefined };
     return { store, key, studyId, trials: this.scope, xAxis: this.xAxis, pixels, zoomX: this.zoomX };
   }
 
+  /** The x axis drawn: `xAxis`, or the metric `xMetric` names. */
+  private xSpec(): XAxisSpec {
+    return xAxisSpec(this.xAxis, this.xMetric || undefined);
+  }
+
   private viewMode(): ViewMode {
+    const x = this.xSpec();
     return {
-      xAxis: this.xAxis,
+      xAxis: x.kind,
+      xMetric: x.kind === 'metric' ? x.name : undefined,
       smoothing: this.smoothing,
       smoothingKind: isSmoothingKind(this.smoothingKind) ? this.smoothingKind : 'ema',
       log: this.yScale === 'log',
@@ -545,8 +587,8 @@ export class MetricsChart extends LitElement {
     this.renderInto(
       '.tooltip-layer',
       this.grouped()
-        ? this.grouping.tooltip(this.frame, this.pointer.pointer, this.xAxis)
-        : tooltip(this.frame, this.pointer, this.xAxis, this.smoothing),
+        ? this.grouping.tooltip(this.frame, this.pointer.pointer, this.xSpec())
+        : tooltip(this.frame, this.pointer, this.xSpec(), this.smoothing),
     );
   }
 
@@ -614,7 +656,7 @@ export class MetricsChart extends LitElement {
     return html`
       <div part="base" class="base">
         <div part="plot" class="plot">
-          <div class="figure" role="img" aria-label=${chartLabel(this.metricKey, this.views.length, this.xAxis, !!this.zoomX, this.grouped()?.key)}>
+          <div class="figure" role="img" aria-label=${chartLabel(this.metricKey, this.views.length, this.xSpec(), !!this.zoomX, this.grouped()?.key)}>
             <canvas part="canvas" class="main"></canvas>
             <canvas part="emphasis" class="emphasis"></canvas>
             <canvas

@@ -10,6 +10,21 @@ import { niceTimeDomain, timeTickLabels, timeTicks } from './time-ticks.js';
 
 /** What the x axis measures: the step, wall-clock time, or time since the trial started. */
 export type XAxis = 'step' | 'wall' | 'relative';
+/** What the chart's x axis shows: one of those, or another metric's value (the chart's `xMetric`). */
+export type XKind = XAxis | 'metric';
+
+/** The x axis a chart draws: what it measures, and its name in labels (`step`, `time`, a metric's key). */
+export interface XAxisSpec {
+  readonly kind: XKind;
+  readonly name: string;
+}
+
+const X_AXIS_NAMES: Record<XAxis, string> = { step: 'step', wall: 'time', relative: 'relative time' };
+
+/** The x axis for `axis`, or for the metric `metric` when one is given. */
+export function xAxisSpec(axis: XAxis, metric?: string): XAxisSpec {
+  return metric ? { kind: 'metric', name: metric } : { kind: axis, name: X_AXIS_NAMES[axis] ?? axis };
+}
 export type YScale = 'linear' | 'log';
 export type Domain = readonly [number, number];
 
@@ -41,7 +56,7 @@ export class Extent {
 }
 
 /** The x scale for an axis mode over `domain` (axis units: steps, epoch ms, or seconds). */
-export function makeXScale(_axis: XAxis, domain: Domain, range: Domain): XScale {
+export function makeXScale(_axis: XKind, domain: Domain, range: Domain): XScale {
   return scaleLinear().domain(domain).range(range);
 }
 
@@ -54,7 +69,7 @@ export function makeYScale(kind: YScale, domain: Domain, range: Domain): YScaleF
  * or set to a default when there is none. Log domains must be positive:
  * the caller only feeds positive values.
  */
-export function autoDomain(extent: Extent, kind: YScale | XAxis, tickCount = 10): Domain {
+export function autoDomain(extent: Extent, kind: YScale | XKind, tickCount = 10): Domain {
   if (extent.empty) return kind === 'log' ? [1, 10] : [0, 1];
   // Half a step either side: the step sits mid-axis on its own tick, with no other step in view.
   if (kind === 'step' && extent.min === extent.max) return [extent.min - 0.5, extent.max + 0.5];
@@ -102,7 +117,7 @@ const SINGLE_WALL_PAD_MS = 30_000;
  * A span around one value (trials that each log a single value, at one time): a minute around one
  * time; ±50% on a log scale; ±5% of any other value (±1 around zero). `nice` then rounds it.
  */
-function padSingle(value: number, kind: YScale | XAxis): Domain {
+function padSingle(value: number, kind: YScale | XKind): Domain {
   if (kind === 'wall') return [value - SINGLE_WALL_PAD_MS, value + SINGLE_WALL_PAD_MS];
   if (kind === 'log') return [value * 0.5, value * 1.5];
   const pad = Math.abs(value) * 0.05 || 1;
@@ -131,9 +146,10 @@ export interface Tick {
 }
 
 /** Ticks for the x axis; relative time counts in seconds, minutes or hours as the span requires. */
-export function xTicks(axis: XAxis, scale: XScale, count: number): Tick[] {
+export function xTicks(axis: XKind, scale: XScale, count: number): Tick[] {
   if (axis === 'relative') return durationTicks(scale, count);
   if (axis === 'step') return stepTicks(scale, count);
+  if (axis === 'metric') return yTicks(scale, count);
   const [t0, t1] = scale.domain();
   const values = timeTicks(t0, t1, count);
   const labels = timeTickLabels(values);
@@ -172,9 +188,10 @@ function durationTicks(scale: ScaleLinear<number, number>, count: number): Tick[
   }));
 }
 
-/** An x value as the axis shows it: a step, a date-time, or a duration. */
-export function formatX(axis: XAxis, value: number): string {
+/** An x value as the axis shows it: a step, a date-time, a duration, or a metric's value. */
+export function formatX(axis: XKind, value: number): string {
   if (axis === 'wall') return new Date(value).toLocaleString();
   if (axis === 'relative') return `${formatNumber(value)} s`;
+  if (axis === 'metric') return formatNumber(value);
   return formatNumber(Math.round(value));
 }

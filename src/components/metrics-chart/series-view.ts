@@ -7,12 +7,15 @@
 import type { MetricSeries } from '../../client/index.js';
 import type { Trial } from '../../protocol/index.js';
 import { type PixelMap, ReducedPoints, reduceM4, visibleRange } from './m4.js';
-import { type Domain, Extent, pixelMap, type XAxis } from './scales.js';
+import { MetricX, pairedFrom } from './metric-x.js';
+import { type Domain, Extent, pixelMap, type XKind } from './scales.js';
 import { boxHalfWidths, EmaState, extendEma, type SmoothingKind, smoothWindowed } from './smoothing.js';
 
 /** How a view reads its series; a change of any field rebuilds the derived columns. */
 export interface ViewMode {
-  readonly xAxis: XAxis;
+  readonly xAxis: XKind;
+  /** With `xAxis` `metric`: the metric whose value is x. */
+  readonly xMetric?: string;
   readonly smoothing: number;
   /** How `smoothing` smooths; `ema` when unset. */
   readonly smoothingKind?: SmoothingKind;
@@ -54,19 +57,27 @@ export class SeriesView {
   private rawLastColumn = 0;
   /** First source index whose smoothed value changed since the last reduction (windowed kinds). */
   private staleFrom = Number.POSITIVE_INFINITY;
+  /** With another metric as x: each point's x, paired by step. */
+  private metricX?: MetricX;
 
+  /**
+   * `xSeries` is the trial's curve of the metric used as x, when there is one (a new curve object
+   * makes a new view).
+   */
   constructor(
     public trial: Trial,
     readonly series: MetricSeries,
     public style: SeriesStyle,
+    readonly xSeries?: MetricSeries,
   ) {}
 
   get length(): number {
     return this.series.length;
   }
 
-  /** Raw x values: steps, or epoch-ms timestamps for both time axes. */
+  /** Raw x values: steps, epoch-ms timestamps for both time axes, or the x metric's values. */
   get xs(): Float64Array {
+    if (this.metricX) return this.metricX.xs;
     return this.mode?.xAxis === 'step' ? this.series.steps : this.series.timestamps;
   }
 
@@ -100,6 +111,10 @@ export class SeriesView {
       this.mode = mode;
       changedFrom = 0;
     }
+    if (mode.xAxis === 'metric') {
+      this.metricX ??= new MetricX();
+      this.metricX.fill(this.series.steps, this.series.length, this.xSeries, changedFrom);
+    } else this.metricX = undefined;
     if (changedFrom < this.scanned) this.rescan();
     if (changedFrom < this.reducedLength) this.reducedFor = undefined;
     const smoothedFrom = this.updateSmoothing(changedFrom);
@@ -194,8 +209,15 @@ export class SeriesView {
     const xs = this.xs;
     const raw = x / this.factor + this.offset;
     if (!this.sorted) {
-      let best = 0;
-      for (let i = 1; i < n; i++) if (Math.abs(xs[i] - raw) < Math.abs(xs[best] - raw)) best = i;
+      let best = -1;
+      let distance = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < n; i++) {
+        const d = Math.abs(xs[i] - raw);
+        if (d < distance) {
+          best = i;
+          distance = d;
+        }
+      }
       return best;
     }
     let lo = 0;
@@ -208,6 +230,15 @@ export class SeriesView {
     if (lo === n) return n - 1;
     if (lo > 0 && raw - xs[lo - 1] <= xs[lo] - raw) return lo - 1;
     return lo;
+  }
+
+  /**
+   * The first point whose x may have changed when the x metric's curve changed from its index
+   * `xFrom`; the length when x is not another metric.
+   */
+  xChangedFrom(xFrom: number): number {
+    if (!this.metricX || !this.xSeries) return this.series.length;
+    return pairedFrom(this.series.steps, this.series.length, this.xSeries, xFrom);
   }
 
   /** Raw x of point `i` in axis units. */
@@ -275,6 +306,11 @@ export class SeriesView {
     let max = Number.NEGATIVE_INFINITY;
     for (let i = this.scanned; i < n; i++) {
       const x = xs[i];
+      // A point without x (another metric as x does not reach it) is skipped: binary searches cannot.
+      if (Number.isNaN(x)) {
+        sorted = false;
+        continue;
+      }
       if (x < previous) sorted = false;
       previous = x;
       if (x < min) min = x;
@@ -292,6 +328,7 @@ export class SeriesView {
 function sameMode(a: ViewMode, b: ViewMode): boolean {
   return (
     a.xAxis === b.xAxis &&
+    a.xMetric === b.xMetric &&
     a.smoothing === b.smoothing &&
     (a.smoothingKind ?? 'ema') === (b.smoothingKind ?? 'ema') &&
     a.log === b.log

@@ -48,16 +48,22 @@ export function selectViews(
   for (const trial of trials) scope.add(trial.id);
   const key = query.metric ?? defaultMetric(store, query.study, trials);
   if (key === undefined) return { views, scope };
+  const xKey = mode.xAxis === 'metric' ? mode.xMetric : undefined;
   trials.forEach((trial, index) => {
     const series = curveOf(store, trial.id, key);
-    if (!series) return;
+    // Against another metric, a trial that has not logged it has no curve.
+    const xSeries = xKey === undefined ? undefined : curveOf(store, trial.id, xKey);
+    if (!series || (xKey !== undefined && !xSeries)) return;
     const { color, dash } = trialStyle(index);
     const flagged = !!query.highlightFlag && trial.flags.includes(query.highlightFlag);
     const style = { color, dash: flagged ? FLAG_DASH : dash, flagged };
-    let view = old.get(trial.id);
+    const kept = old.get(trial.id);
+    const view =
+      kept && kept.series === series && kept.xSeries === xSeries
+        ? kept
+        : new SeriesView(trial, series, style, xSeries);
     // A new view, or a new start time (relative x moves), derives everything again.
-    const rebuild = !view || view.series !== series || view.trial.startedAt !== trial.startedAt;
-    if (!view || view.series !== series) view = new SeriesView(trial, series, style);
+    const rebuild = view !== kept || kept.trial.startedAt !== trial.startedAt;
     view.trial = trial;
     view.style = style;
     if (rebuild) view.update(mode, 0);

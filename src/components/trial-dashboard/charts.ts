@@ -35,6 +35,10 @@ export interface ToolbarOptions {
   readonly groupStat: GroupStat;
   readonly groupBand: GroupBand;
   readonly setGrouping: (groupBy: string | undefined, stat: GroupStat, band: GroupBand) => void;
+  /** The charts' x axis, or another metric as x, and how to change them. */
+  readonly xAxis: XAxis;
+  readonly xMetric?: string;
+  readonly setXAxis: (xAxis: XAxis, xMetric: string | undefined) => void;
 }
 
 const KIND_LABELS: Record<SmoothingKind, string> = {
@@ -55,7 +59,7 @@ export function toolbar(options: ToolbarOptions): TemplateResult {
         </label>`,
       )}
     </fieldset>
-    ${smoothingControls(options)} ${groupingControls(options)}
+    ${xAxisControl(options)} ${smoothingControls(options)} ${groupingControls(options)}
     <div class="actions">
       <button aria-pressed=${options.compare && count >= 2 ? 'true' : 'false'} ?disabled=${count < 2} @click=${options.toggleCompare}>
         Compare ${count >= 2 ? count : ''} trials
@@ -91,6 +95,42 @@ function smoothingControls(options: ToolbarOptions): TemplateResult {
       </select>
     </label>
   </div>`;
+}
+
+const X_AXIS_CHOICES: readonly { axis: XAxis; label: string }[] = [
+  { axis: 'step', label: 'Step' },
+  { axis: 'wall', label: 'Time' },
+  { axis: 'relative', label: 'Relative time' },
+];
+
+/**
+ * What the charts' x measures: the step, wall-clock or relative time, or another metric (accuracy
+ * against tokens seen), as W&B's x-axis picker offers. A metric's option value is `metric:` and its key.
+ */
+function xAxisControl(options: ToolbarOptions): TemplateResult {
+  const { keys, xAxis, xMetric, setXAxis } = options;
+  const metrics = xMetric && !keys.includes(xMetric) ? [...keys, xMetric] : keys;
+  return html`<label class="x-axis" part="x-axis">
+    <span>X axis</span>
+    <select
+      @change=${(event: Event) => {
+        const value = (event.target as HTMLSelectElement).value;
+        if (value.startsWith('metric:')) setXAxis(xAxis, value.slice('metric:'.length));
+        else setXAxis(value as XAxis, undefined);
+      }}
+    >
+      ${X_AXIS_CHOICES.map(
+        (c) => html`<option value=${c.axis} ?selected=${!xMetric && c.axis === xAxis}>${c.label}</option>`,
+      )}
+      ${
+        metrics.length
+          ? html`<optgroup label="Metric">
+            ${metrics.map((key) => html`<option value=${`metric:${key}`} ?selected=${key === xMetric}>${key}</option>`)}
+          </optgroup>`
+          : nothing
+      }
+    </select>
+  </label>`;
 }
 
 /** What a group shows, as one choice: its line and its band. */
@@ -153,6 +193,7 @@ export interface ChartGridOptions {
   readonly theme?: 'light' | 'dark';
   readonly highlightFlag?: string;
   readonly xAxis: XAxis;
+  readonly xMetric?: string;
   readonly yScale: YScale;
   readonly smoothing: number;
   /** Step annotations of the study's trials; each chart draws those of the trials it shows. */
@@ -183,6 +224,7 @@ export function chartGrid(options: ChartGridOptions): TemplateResult {
                 .highlighted=${comparing ? [] : selected.length ? selected : (options.emphasised ?? [])}
                 .highlightFlag=${options.highlightFlag}
                 .xAxis=${options.xAxis}
+                .xMetric=${options.xMetric}
                 .yScale=${options.yScale}
                 .smoothing=${options.smoothing}
                 .annotations=${options.annotations}

@@ -258,6 +258,7 @@ export const dashboardStyles = [
       align-items: center;
       gap: 6px 8px;
     }
+    .x-axis,
     .smoothing label,
     .grouping label {
       display: inline-flex;
@@ -269,6 +270,7 @@ export const dashboardStyles = [
       width: 7em;
       accent-color: var(--_accent);
     }
+    .x-axis select,
     .smoothing select,
     .grouping select {
       font: inherit;

@@ -79,6 +79,7 @@ import { DEFAULT_VIEW, toQuery, type ViewState } from './view-state.js';
  * @csspart viewer-names - The list of viewers' names shown on hover or focus of the presence area.
  * @csspart toolbar - The metric picker, the smoothing controls and the compare buttons.
  * @csspart metric-picker - The group of metric toggles.
+ * @csspart x-axis - The "X axis" picker: step, time, relative time, or another metric.
  * @csspart smoothing - The smoothing slider and the smoothing kind picker beside it.
  * @csspart grouping - The "Group by" param picker and what each group shows.
  * @csspart view-tabs - The Curves / Analysis tab list.
@@ -163,6 +164,8 @@ export class TrialDashboard extends LitElement {
   @property({ type: Boolean }) notifications = false;
   /** The charts' x axis: `step`, `wall` (clock time) or `relative` (seconds since each trial started). */
   @property({ attribute: 'x-axis' }) xAxis: XAxis = 'step';
+  /** Another metric as the charts' x (e.g. `tokens`), paired with each point by step; overrides `xAxis`. */
+  @property({ attribute: 'x-metric' }) xMetric?: string;
   /** The charts' y scale: `linear` or `log`. */
   @property({ attribute: 'y-scale' }) yScale: YScale = 'linear';
   /** The charts' curve smoothing, 0 (none) to just below 1. */
@@ -286,6 +289,7 @@ export class TrialDashboard extends LitElement {
       compare: this.compare && this.selected.length >= 2,
       metrics: keys && metrics ? metrics.filter((key) => keys.includes(key)) : metrics,
       xAxis: this.xAxis,
+      xMetric: this.xMetric,
       yScale: this.yScale,
       smoothing: this.smoothing,
       smoothingKind: this.smoothingKind,
@@ -305,6 +309,7 @@ export class TrialDashboard extends LitElement {
     this.metrics = state.metrics && [...state.metrics];
     this.metricsPicked = state.metrics !== undefined;
     this.xAxis = state.xAxis;
+    this.xMetric = state.xMetric;
     this.yScale = state.yScale;
     this.smoothing = state.smoothing;
     this.smoothingKind = state.smoothingKind;
@@ -344,7 +349,7 @@ export class TrialDashboard extends LitElement {
       this.analysisMetric = undefined;
       this.hoveredTrial = undefined;
     }
-    if (changed.has('xAxis') && !changed.has('zoom')) this.zoom = undefined;
+    if ((changed.has('xAxis') || changed.has('xMetric')) && !changed.has('zoom')) this.zoom = undefined;
     this.presence.update(
       store,
       store && this.currentStudy(store)?.id,
@@ -565,6 +570,12 @@ export class TrialDashboard extends LitElement {
               groupBy: this.groupBy,
               groupStat: this.groupStat,
               groupBand: this.groupBand,
+              xAxis: this.xAxis,
+              xMetric: this.xMetric,
+              setXAxis: (xAxis, xMetric) => {
+                this.xAxis = xAxis;
+                this.xMetric = xMetric;
+              },
               setGrouping: (groupBy, stat, band) => {
                 this.groupBy = groupBy;
                 this.groupStat = stat;
@@ -582,6 +593,7 @@ export class TrialDashboard extends LitElement {
               theme,
               highlightFlag: this.highlightFlag,
               xAxis: this.xAxis,
+              xMetric: this.xMetric,
               yScale: this.yScale,
               smoothing: this.smoothing,
               smoothingKind: this.smoothingKind,

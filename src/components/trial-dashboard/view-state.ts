@@ -24,6 +24,8 @@ export interface ViewState {
   /** Metric keys charted; undefined means the dashboard's default choice. */
   readonly metrics?: readonly string[];
   readonly xAxis: XAxis;
+  /** Another metric as the charts' x (overrides `xAxis`). */
+  readonly xMetric?: string;
   readonly yScale: YScale;
   /** Curve smoothing, 0 (none) to just below 1. */
   readonly smoothing: number;
@@ -58,7 +60,7 @@ export const DEFAULT_VIEW: ViewState = {
 
 /** Every key `toQuery` may write; other keys of a page's query belong to the page. */
 export const VIEW_KEYS: ReadonlySet<string> = new Set(
-  'v study sel cmp m x y s sk zoom g gs gb sort status flags star tags q mr pv pr'.split(' '),
+  'v study sel cmp m x xm y s sk zoom g gs gb sort status flags star tags q mr pv pr'.split(' '),
 );
 
 const X_AXES: readonly XAxis[] = ['step', 'wall', 'relative'];
@@ -80,6 +82,7 @@ export function toQuery(state: ViewState): string {
   put('cmp', state.compare ? '1' : undefined);
   if (state.metrics) parts.push(['m', list(state.metrics)]);
   put('x', state.xAxis === 'step' ? undefined : state.xAxis);
+  put('xm', state.xMetric && readable(state.xMetric));
   put('y', state.yScale === 'linear' ? undefined : state.yScale);
   put('s', state.smoothing ? String(state.smoothing) : undefined);
   put('sk', state.smoothingKind === 'ema' ? undefined : state.smoothingKind);
@@ -139,6 +142,7 @@ export function fromQuery(query: string): ViewState {
     compare: raw.get('cmp') === '1',
     metrics: raw.has('m') ? unique(items('m')) : undefined,
     xAxis: oneOf(X_AXES, one('x')) ?? DEFAULT_VIEW.xAxis,
+    xMetric: decode(raw.get('xm') ?? '').trim() || undefined,
     yScale: oneOf(Y_SCALES, one('y')) ?? DEFAULT_VIEW.yScale,
     smoothing: smoothingOf(one('s')),
     smoothingKind: oneOf(SMOOTHING_KINDS, one('sk')) ?? DEFAULT_VIEW.smoothingKind,

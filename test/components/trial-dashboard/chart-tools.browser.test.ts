@@ -106,6 +106,42 @@ describe('trial-dashboard chart tools', () => {
     expect(charts(again).every((c) => c.groupBy === params[0] && c.groupStat === 'median')).to.equal(true);
   });
 
+  it('plots every chart against the x picked in the toolbar, another metric too, kept in the address bar across a reload', async () => {
+    const store = loadedStore();
+    const el = await mount({ store, urlState: true });
+    const picker = $<HTMLSelectElement>(el, '[part="x-axis"] select');
+    expect(picker.labels[0].textContent).to.contain('X axis');
+    const values = [...picker.options].map((o) => o.value);
+    expect(values.slice(0, 3)).to.deep.equal(['step', 'wall', 'relative']);
+    const metricOption = values.find((v) => v.startsWith('metric:'))!;
+    expect(metricOption, 'the study metrics are offered').to.be.a('string');
+    const xMetric = metricOption.slice('metric:'.length);
+    picker.value = metricOption;
+    picker.dispatchEvent(new Event('change', { bubbles: true }));
+    await el.updateComplete;
+    await waitUntil(
+      () => charts(el).length > 0 && charts(el).every((c) => c.xMetric === xMetric && c.domains),
+      'charts against the metric',
+    );
+    const label = charts(el)[0].shadowRoot!.querySelector('.figure')!.getAttribute('aria-label');
+    expect(label).to.contain(`by ${xMetric} for`);
+    await waitUntil(() => fromQuery(location.search).xMetric === xMetric, 'x metric in the address bar');
+    await expect(el).to.be.accessible();
+
+    el.remove();
+    const again = await mount({ store, urlState: true });
+    expect(again.xMetric).to.equal(xMetric);
+    expect($<HTMLSelectElement>(again, '[part="x-axis"] select').value).to.equal(metricOption);
+    // Back to a time axis: the metric is dropped.
+    const back = $<HTMLSelectElement>(again, '[part="x-axis"] select');
+    back.value = 'relative';
+    back.dispatchEvent(new Event('change', { bubbles: true }));
+    await again.updateComplete;
+    expect(charts(again).every((c) => c.xMetric === undefined && c.xAxis === 'relative')).to.equal(true);
+    await waitUntil(() => fromQuery(location.search).xAxis === 'relative', 'x axis in the address bar');
+    expect(fromQuery(location.search).xMetric).to.equal(undefined);
+  });
+
   it('offers PNG, SVG and CSV of each chart from named buttons in its header', async () => {
     const store = loadedStore();
     const el = await mount({ store });

@@ -35,6 +35,7 @@ const viewState: fc.Arbitrary<ViewState> = fc.record({
   compare: fc.boolean(),
   metrics: fc.option(words, { nil: undefined }),
   xAxis: fc.constantFrom('step', 'wall', 'relative'),
+  xMetric: fc.option(word.map((w) => w.trim()).filter(Boolean), { nil: undefined }),
   yScale: fc.constantFrom('linear', 'log'),
   smoothing: fc.oneof(fc.constant(0), fc.double({ min: 0.001, max: 0.999, noNaN: true })),
   smoothingKind: fc.constantFrom('ema', 'running', 'gaussian'),
