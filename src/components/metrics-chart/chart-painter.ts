@@ -65,6 +65,8 @@ export class ChartPainter {
   private back?: HTMLCanvasElement;
   /** The main canvas' size at its last full paint (resizing a canvas clears it). */
   private paintedSize = '';
+  /** Whether the emphasis layer may hold curves: an empty layer is not cleared (nor its backing store made). */
+  private emphasised = false;
 
   /** Whether a full paint is being spread over frames (call `stepRepaint` at the next one). */
   get repainting(): boolean {
@@ -199,12 +201,21 @@ export class ChartPainter {
   }
 
   /** Clears the emphasis layer and draws the emphasised trials' curves on it, wide. */
-  paintEmphasis(ctx: CanvasRenderingContext2D, frame: Frame, scene: CurveScene): void {
+  paintEmphasis(canvas: HTMLCanvasElement, frame: Frame, scene: CurveScene): void {
     const { views, emphasis } = scene;
-    clearCanvas(ctx);
+    this.clearEmphasis(canvas);
     if (emphasis.size === 0) return;
+    const ctx = canvas.getContext('2d')!;
+    this.emphasised = true;
     const shown = views.filter((view) => emphasis.has(view.trial.id));
     this.strokeWhole(ctx, frame, shown, true);
+  }
+
+  /** Empties the emphasis layer, if it may hold anything. */
+  clearEmphasis(canvas: HTMLCanvasElement): void {
+    if (!this.emphasised) return;
+    clearCanvas(canvas.getContext('2d')!);
+    this.emphasised = false;
   }
 
   /** Strokes the whole reduced curves of `views`, raw ones (when smoothing) under every smoothed one. */

@@ -415,9 +415,7 @@ export class MetricsChart extends LitElement {
       if (view.update(mode, from) < view.drawnLength) full = true;
     }
     const ctx = canvas.getContext('2d')!;
-    const emphasisCtx = this.renderRoot
-      .querySelector<HTMLCanvasElement>('canvas.emphasis')!
-      .getContext('2d')!;
+    const emphasisCanvas = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.emphasis')!;
     const appended = dirty.appended.size > 0;
     const tails = [...dirty.appended.keys()];
     let emphasisChanged = dirty.emphasis;
@@ -426,7 +424,7 @@ export class MetricsChart extends LitElement {
     if (stateMessage(this.store, this.metricKey, this.views)) {
       // Nothing to draw: no grid behind the empty or loading message.
       ctx.clearRect(0, 0, canvas.width, canvas.height);
-      emphasisCtx.clearRect(0, 0, canvas.width, canvas.height);
+      this.painter.clearEmphasis(emphasisCanvas);
       this.frame = undefined;
       this.renderInto('.axes', nothing);
       this.renderInto('.annotation-layer', nothing);
@@ -465,7 +463,7 @@ export class MetricsChart extends LitElement {
     // Emphasised curves grow on their own layer: it is repainted whole (a few curves).
     emphasisChanged ||= full || (appended && scene.emphasis.size > 0);
     if (emphasisChanged) {
-      this.painter.paintEmphasis(emphasisCtx, frame, scene);
+      this.painter.paintEmphasis(emphasisCanvas, frame, scene);
       canvas.classList.toggle('dimmed', scene.emphasis.size > 0);
     }
     if (ticksChanged) this.renderInto('.axes', axisLabels(frame, this.metricKey));

@@ -300,6 +300,13 @@ export class SeriesView {
   private scanX(): void {
     const xs = this.xs;
     const n = this.series.length;
+    if (this.mode?.xAxis === 'step' && n > 0) {
+      // A series keeps its points ordered by step: the extent is its ends, no scan needed.
+      this.xExtent.add(xs[0]);
+      this.xExtent.add(xs[n - 1]);
+      this.scanned = n;
+      return;
+    }
     let sorted = this.sorted;
     let previous = this.scanned > 0 ? xs[this.scanned - 1] : Number.NEGATIVE_INFINITY;
     let min = Number.POSITIVE_INFINITY;

@@ -315,6 +315,30 @@ describe('<trial-metrics-chart>', () => {
     expect(repaints.count, 'repaints of the main canvas').to.equal(0);
   });
 
+  it('leaves the emphasis layer alone until a trial is emphasised (no drawing surface made for it)', async () => {
+    const original = HTMLCanvasElement.prototype.getContext;
+    let emphasisContexts = 0;
+    HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, ...args: unknown[]) {
+      if (this.classList.contains('emphasis')) emphasisContexts++;
+      return (original as (...a: unknown[]) => RenderingContext | null).apply(this, args);
+    } as typeof original;
+    try {
+      const el = await chartFor(fortyTrials());
+      el.refreshTheme();
+      await nextFrame();
+      await nextFrame();
+      expect(emphasisContexts, 'cold paint and a full repaint').to.equal(0);
+      el.highlighted = ['t3'];
+      await el.updateComplete;
+      await nextFrame();
+      expect(emphasisContexts).to.be.greaterThan(0);
+      const p = el.positionOf(100, 4)!;
+      expect(paintedNear(el, p.left, p.top, trialStyle(3).color), 'the highlighted curve').to.equal(true);
+    } finally {
+      HTMLCanvasElement.prototype.getContext = original;
+    }
+  });
+
   it('draws hairlines once the curves hold more points than wide lines can afford', async () => {
     const widths = async (count: number, points: number) => {
       const trials = range(0, count).map((i) => trial(`t${i}`, i));
