@@ -76,25 +76,23 @@ export function reduceM4(
   positiveOnly = false,
 ): number {
   const { x0, scale } = map;
+  // Plain locals, no closure over them: V8 keeps them in registers (a closure would box them).
   let column = Number.NaN;
   let first = -1;
   let low = -1;
   let high = -1;
   let last = -1;
+  let lowY = 0;
+  let highY = 0;
   let columnStart = out.length;
-  const flush = () => {
-    if (first < 0) return;
-    columnStart = out.length;
-    emitColumn(xs, ys, first, low, high, last, map, out);
-    first = -1;
-  };
   for (let i = from; i < to; i++) {
     const y = ys[i];
     const x = xs[i];
     // A non-finite x (a point another metric as x does not reach) breaks the line like a NaN value.
     const valid = (positiveOnly ? y > 0 && y < Number.POSITIVE_INFINITY : y - y === 0) && x - x === 0;
     if (!valid) {
-      flush();
+      if (first >= 0) columnStart = emitColumn(xs, ys, first, low, high, last, map, out);
+      first = -1;
       if (out.length > 0 && !Number.isNaN(out.values[out.length - 1])) {
         columnStart = out.length;
         out.push(Number.NaN, Number.NaN, i);
@@ -104,18 +102,24 @@ export function reduceM4(
     }
     const c = Math.floor((x - x0) * scale);
     if (c !== column) {
-      flush();
+      if (first >= 0) columnStart = emitColumn(xs, ys, first, low, high, last, map, out);
       column = c;
       first = low = high = i;
-    } else if (y < ys[low]) low = i;
-    else if (y > ys[high]) high = i;
+      lowY = highY = y;
+    } else if (y < lowY) {
+      low = i;
+      lowY = y;
+    } else if (y > highY) {
+      high = i;
+      highY = y;
+    }
     last = i;
   }
-  flush();
+  if (first >= 0) columnStart = emitColumn(xs, ys, first, low, high, last, map, out);
   return columnStart;
 }
 
-/** Writes one column's distinct extreme points in source order. */
+/** Writes one column's distinct extreme points in source order; returns where they start in `out`. */
 function emitColumn(
   xs: ArrayLike<number>,
   ys: ArrayLike<number>,
@@ -125,14 +129,16 @@ function emitColumn(
   last: number,
   map: PixelMap,
   out: ReducedPoints,
-): void {
+): number {
+  const start = out.length;
   const a = Math.min(low, high);
   const b = Math.max(low, high);
-  const emit = (i: number) => out.push((xs[i] - map.x0) * map.scale, ys[i], i);
-  emit(first);
-  if (a !== first) emit(a);
-  if (b !== a && b !== first) emit(b);
-  if (last !== b && last !== first) emit(last);
+  const { x0, scale } = map;
+  out.push((xs[first] - x0) * scale, ys[first], first);
+  if (a !== first) out.push((xs[a] - x0) * scale, ys[a], a);
+  if (b !== a && b !== first) out.push((xs[b] - x0) * scale, ys[b], b);
+  if (last !== b && last !== first) out.push((xs[last] - x0) * scale, ys[last], last);
+  return start;
 }
 
 /** The first index whose x is >= `x` in ascending `xs` (`xs.length` when none). */
