@@ -102,7 +102,25 @@ async function firstPicture(page: Page, url: string) {
   const byPath = [...fetched]
     .map(([path, f]) => `${path} ${f.requests}x ${(f.bytes / 1e6).toFixed(2)} MB`)
     .join(', ');
-  return { elapsed, wire, heap, byPath: `${byPath}; /series columns asked: ${columns.join(', ')}` };
+  // Where the time went, from the page's resource timing (ms since navigation).
+  const timeline = await page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .filter((e) => /\/(events|series|trialkit\.js)/.test(e.name))
+      .map((e) => {
+        const r = e as PerformanceResourceTiming;
+        const path = new URL(r.name).pathname;
+        return `${path} asked ${r.requestStart.toFixed(0)}, first byte ${r.responseStart.toFixed(0)}, last ${r.responseEnd ? r.responseEnd.toFixed(0) : 'open'}`;
+      })
+      .join('; '),
+  );
+  return {
+    elapsed,
+    wire,
+    heap,
+    byPath: `${byPath}; /series columns asked: ${columns.join(', ')}`,
+    timeline,
+  };
 }
 
 /** One zoom's ms: in all, and its parts read from the page's resource timing of the window fetch. */
@@ -226,6 +244,7 @@ async function main() {
       `  new tab: table and every curve drawn in ${ms(first.elapsed)}; ${(first.wire / 1e6).toFixed(2)} MB over the wire (page, bundle, events, windows); JS heap ${(first.heap / 2 ** 20).toFixed(0)} MB after a GC`,
     );
     console.log(`  fetched: ${first.byPath} (the event stream stays open: not listed)`);
+    console.log(`  timeline (ms from navigation): ${first.timeline}`);
     await page.screenshot({ path: join(OUT, 'ours.png') });
 
     const profiler = process.env.ZOOM_PROFILE ? await page.context().newCDPSession(page) : undefined;

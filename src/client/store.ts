@@ -340,6 +340,15 @@ export class TrialStore {
   invalidateWindows(): void {
     this.windows.invalidate();
   }
+
+  /**
+   * Sources call this when they are about to reconnect for other point keys: window fetches wait
+   * (at most `maxMs`) for the {@link invalidateWindows} that follows, instead of reading windows the
+   * reconnection would make stale.
+   */
+  holdWindowFetches(maxMs: number): void {
+    this.windows.holdFetches(maxMs);
+  }
   getSyncState(trialId: string): TrialSyncStatus | undefined {
     return this._sync.get(trialId);
   }

@@ -15,6 +15,10 @@ export class ShownWindows {
   /** Metric key -> how many charts show it. */
   private readonly pointKeys = new Map<string, number>();
   private readonly pointKeysListeners = new Set<PointKeysListener>();
+  /** How many times held windows turned stale. */
+  private invalidations = 0;
+  /** While the source reconnects for other point keys: fetches wait for it (see `holdFetches`). */
+  private held?: { done: Promise<void>; release: () => void; timer: ReturnType<typeof setTimeout> };
 
   /** `onInvalidate` is told when held windows turn stale, so charts fetch what they show again. */
   constructor(
@@ -40,6 +44,13 @@ export class ShownWindows {
     const key = windowKey(query);
     const held = this.windows.get(key);
     if (held && this.windows.show(key)) return held;
+    if (this.held) {
+      const invalidations = this.invalidations;
+      await this.held.done;
+      // The reconnection made every window stale: charts ask again and abort this one, unsent.
+      if (signal && invalidations !== this.invalidations) await abortedOrAfter(signal, REPLACE_WAIT_MS);
+      signal?.throwIfAborted();
+    }
     const fetcher = this.fetcher;
     if (!fetcher) throw new Error('this store cannot fetch windows: its source sends raw points');
     let window: SeriesWindow;
@@ -73,10 +84,35 @@ export class ShownWindows {
     this.windows.clear();
   }
 
-  /** Drops the held windows and tells the store they are stale. */
+  /** Drops the held windows and tells the store they are stale; fetches held go ahead. */
   invalidate(): void {
     this.windows.clear();
+    this.invalidations++;
+    this.releaseFetches();
     this.onInvalidate();
+  }
+
+  /**
+   * Makes fetches wait, at most `maxMs`, until {@link invalidate} or {@link releaseFetches}: a source
+   * about to reconnect for other point keys would make every window read before it stale, and the
+   * server would read a first overview twice (the first read, cold, the slowest of all).
+   */
+  holdFetches(maxMs: number): void {
+    if (this.held) return;
+    let release!: () => void;
+    const done = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.held = { done, release, timer: setTimeout(() => this.releaseFetches(), maxMs) };
+  }
+
+  /** Lets held fetches go. */
+  releaseFetches(): void {
+    const held = this.held;
+    if (!held) return;
+    this.held = undefined;
+    clearTimeout(held.timer);
+    held.release();
   }
 
   /** See `TrialStore.showPoints`. */
@@ -112,6 +148,23 @@ export class ShownWindows {
     const keys = this.shownPointKeys;
     for (const listener of this.pointKeysListeners) listener(keys);
   }
+}
+
+/** How long a fetch made stale while held waits for its caller to replace (abort) it before going ahead. */
+const REPLACE_WAIT_MS = 1000;
+
+/** Resolves when `signal` aborts, or after `ms`. */
+function abortedOrAfter(signal: AbortSignal, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    if (signal.aborted) done();
+    else signal.addEventListener('abort', done);
+  });
 }
 
 /** The cache key of a window request (its fields in a fixed order). */

@@ -48,6 +48,8 @@ export interface SseSourceOptions {
 
 /** How long a change of the charts' metric keys waits for more before reconnecting. */
 const POINT_KEYS_SETTLE_MS = 50;
+/** The longest window fetches wait for that reconnection to deliver its first event. */
+const WINDOW_HOLD_MAX_MS = 3000;
 
 /**
  * Opens `url` and applies every event it sends. When the connection fails it reconnects with
@@ -126,6 +128,7 @@ export function connectSse(
   }
   let settle: ReturnType<typeof setTimeout> | undefined;
   const stopWatching = store.onPointKeysChange(() => {
+    store.holdWindowFetches(WINDOW_HOLD_MAX_MS);
     clearTimeout(settle);
     settle = setTimeout(() => {
       refetch = true;

@@ -98,6 +98,36 @@ describe('TrialStore windows', () => {
     expect(store.windowBytes).toBe(0);
   });
 
+  it('holds fetches while the source reconnects for other point keys: a stale one is never sent, the replacement is', async () => {
+    const store = new TrialStore({ schedule: () => {} });
+    const asked: SeriesWindowQuery[] = [];
+    store.setWindowFetcher(async (q) => {
+      asked.push(q);
+      return answer;
+    });
+    store.holdWindowFetches(5000);
+    const first = new AbortController();
+    const stale = store.fetchWindow(query, first.signal);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(asked, 'nothing sent while held').toHaveLength(0);
+    // The reconnected stream's first event: every window is stale, the chart asks again.
+    store.invalidateWindows();
+    first.abort();
+    const replacement = store.fetchWindow({ ...query, columns: 99 });
+    await expect(stale).rejects.toThrow();
+    expect(await replacement).toBe(answer);
+    expect(asked.map((q) => q.columns)).toEqual([99]);
+  });
+
+  it('lets held fetches go after at most the hold, if the reconnection never says anything', async () => {
+    const store = new TrialStore({ schedule: () => {} });
+    store.setWindowFetcher(async () => answer);
+    store.holdWindowFetches(30);
+    const started = Date.now();
+    expect(await store.fetchWindow(query)).toBe(answer);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+  });
+
   it('tells sources which metric keys charts show, once per change', () => {
     const store = new TrialStore({ schedule: () => {} });
     const heard: string[][] = [];
