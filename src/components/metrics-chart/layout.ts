@@ -26,6 +26,18 @@ import type { SeriesView } from './series-view.js';
 /** Space around the plot for tick labels, in CSS pixels. */
 export const MARGIN = { top: 24, right: 14, bottom: 24, minLeft: 28 } as const;
 
+/** A y-axis label column as wide as most (`0.0123`, `1,500`), in CSS pixels. */
+const TYPICAL_LEFT = 48;
+
+/**
+ * The plot's width in device pixels before there is a frame to measure (no data drawn yet): the
+ * first overview is asked at this width, so a close guess spares asking again once the y labels
+ * are laid out.
+ */
+export function plotWidthGuess(width: number, dpr: number): number {
+  return Math.max(1, Math.round((width - TYPICAL_LEFT - MARGIN.right) * dpr));
+}
+
 /** Scales of the last full paint; a commit whose scales match may draw only the new tails. */
 export interface Frame {
   plot: PlotRect;

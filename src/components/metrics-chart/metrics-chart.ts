@@ -22,7 +22,7 @@ import { ChartPainter } from './chart-painter.js';
 import { ChartExportError } from './export-error.js';
 import type { GroupBand, GroupStat } from './group-options.js';
 import type { Hit } from './hit-test.js';
-import { axisLabels, type Frame, fitCanvases, layoutFrame, sameFrame } from './layout.js';
+import { axisLabels, type Frame, fitCanvases, layoutFrame, plotWidthGuess, sameFrame } from './layout.js';
 import { chartLabel, latestValues, legend, legendOrder, stateMessage, tooltip } from './legend.js';
 import { metricsChartStyles } from './metrics-chart.styles.js';
 import { type CanvasColors, drawOverlay, readCanvasColors } from './paint.js';
@@ -266,8 +266,7 @@ export class MetricsChart extends LitElement {
    */
   async toCSV(): Promise<string> {
     const { chartCsv } = await import('./export-csv.js');
-    const x = this.xSpec();
-    return chartCsv(this.views, this.frame?.xDomain, x.kind === 'metric' ? x.name : undefined);
+    return chartCsv(this.views, this.frame?.xDomain, this.xMetricKey);
   }
 
   /**
@@ -344,22 +343,21 @@ export class MetricsChart extends LitElement {
       this.dirty.views = true;
     }
     const store = this.store!;
-    const xMetric = this.xSpec().kind === 'metric' ? this.xMetric : undefined;
+    const xMetric = this.xMetricKey;
+    const appended = (view: SeriesView, from: number) => {
+      const earlier = this.dirty.appended.get(view);
+      this.dirty.appended.set(view, earlier === undefined ? from : Math.min(earlier, from));
+    };
     for (const { trialId, key, from: rawFrom } of change.series.values()) {
       const view = shown.get(trialId);
       if (view && key === xMetric) {
         // The metric used as x moved: the points paired with what changed move with it.
         const xFrom = this.xWindows.changedFrom(store, trialId, key, rawFrom);
-        if (xFrom === undefined) continue;
-        const from = view.xChangedFrom(xFrom);
-        const earlier = this.dirty.appended.get(view);
-        this.dirty.appended.set(view, earlier === undefined ? from : Math.min(earlier, from));
+        if (xFrom !== undefined) appended(view, view.xChangedFrom(xFrom));
       } else if (view && key === this.metricKey) {
         // Windowed curves grow by the live points past their windows, at their own indices.
         const from = this.windows.changedFrom(store, trialId, key, rawFrom);
-        if (from === undefined) continue;
-        const earlier = this.dirty.appended.get(view);
-        this.dirty.appended.set(view, earlier === undefined ? from : Math.min(earlier, from));
+        if (from !== undefined) appended(view, from);
       } else if (
         this.metricKey === undefined ||
         (!view && (key === this.metricKey || key === xMetric) && this.scope.has(trialId))
@@ -396,14 +394,13 @@ export class MetricsChart extends LitElement {
     const size = (remeasure ? undefined : this.size.value) ?? this.size.measure();
     if (!size || size.width <= 0 || size.height <= 0) return;
     const dpr = window.devicePixelRatio || 1;
-    const pixels = this.frame?.plot.width ?? Math.round(size.width * dpr);
+    const pixels = this.frame?.plot.width ?? plotWidthGuess(size.width, dpr);
     const scope = this.windowScope(pixels);
     this.windows.update(scope);
     // Against another metric, both metrics' overviews by step are paired (a zoom reuses them).
+    const xMetric = this.xMetricKey;
     this.xWindows.update(
-      scope && this.xMetric && this.xSpec().kind === 'metric'
-        ? { ...scope, key: this.xMetric, xAxis: 'step', zoomX: undefined }
-        : undefined,
+      scope && xMetric ? { ...scope, key: xMetric, xAxis: 'step', zoomX: undefined } : undefined,
     );
     if (dirty.colors || !this.colors) this.colors = readCanvasColors(this);
     const mode = this.viewMode();
@@ -517,21 +514,25 @@ export class MetricsChart extends LitElement {
     if (!studyId) return undefined;
     for (const id of this.scope) if (store.getTrial(id)?.studyId !== studyId) return undefined;
     // Against another metric, the charted metric's windows are by step too: the overview is paired, not zoomed.
-    if (this.xSpec().kind === 'metric')
+    if (this.xMetricKey)
       return { store, key, studyId, trials: this.scope, xAxis: 'step', pixels, zoomX: undefined };
     return { store, key, studyId, trials: this.scope, xAxis: this.xAxis, pixels, zoomX: this.zoomX };
   }
 
+  /** The metric used as x, if any (an empty `x-metric` is none). */
+  private get xMetricKey(): string | undefined {
+    return this.xMetric || undefined;
+  }
+
   /** The x axis drawn: `xAxis`, or the metric `xMetric` names. */
   private xSpec(): XAxisSpec {
-    return xAxisSpec(this.xAxis, this.xMetric || undefined);
+    return xAxisSpec(this.xAxis, this.xMetricKey);
   }
 
   private viewMode(): ViewMode {
-    const x = this.xSpec();
     return {
-      xAxis: x.kind,
-      xMetric: x.kind === 'metric' ? x.name : undefined,
+      xAxis: this.xSpec().kind,
+      xMetric: this.xMetricKey,
       smoothing: this.smoothing,
       smoothingKind: isSmoothingKind(this.smoothingKind) ? this.smoothingKind : 'ema',
       log: this.yScale === 'log',

@@ -38,7 +38,9 @@ async function setup(port = 0, producer = seededProducer()) {
     () => server.stop(),
     () => stream.close(),
   );
-  const store = new TrialStore();
+  // Changes are told at once, not a frame later: a test that watches the connection's states sees
+  // `reconnecting` even when the reconnection opens within the frame.
+  const store = new TrialStore({ schedule: queueMicrotask });
   const urls: string[] = [];
   const connect = () => {
     const source = connectSse(store, server.url, {
