@@ -24,11 +24,14 @@ export const bound =
 
 /**
  * How a query module reaches the database. `one` runs a single statement; `atomic` runs several
- * in one transaction (inside an open transaction both are that transaction).
+ * in one transaction (inside an open transaction both are that transaction). `afterCommit` runs
+ * `fn` once what was written so far is committed: at once outside a transaction (an `atomic`
+ * that resolved has committed), after the open transaction commits inside one, never if it rolls back.
  */
 export interface Db {
   one: Run;
   atomic: Run;
+  afterCommit(fn: () => void): void;
 }
 
 /** The rows of one statement. */

@@ -13,7 +13,7 @@ import type { SeriesAppend, StorageOps } from '../../storage.js';
 import { CHUNK_POINTS } from '../schema.js';
 import { type Db, type Queryable, rowsOf } from './driver.js';
 import { floats, type SeriesTail, TAIL_COLUMNS, tailPoints } from './series-tail.js';
-import { updateSeriesSummaries } from './summaries.js';
+import { type SummariesWritten, updateSeriesSummaries } from './summaries.js';
 
 /** Default most points a series keeps in its tail before they go to its chunks and summaries. */
 export const TAIL_POINTS = 128;
@@ -29,7 +29,12 @@ export interface SeriesOptions {
   summaries: boolean;
   /** Most points kept in a series' tail; 0 writes every append to the chunks and summaries at once. */
   tailPoints: number;
+  /** Told, once committed, of the summary rows an append wrote (the window cache keeps them). */
+  onSummariesWritten?: (trialId: string, key: string, written: SummariesWritten) => void;
 }
+
+/** Summary rows written in a transaction, by series, in the order written. */
+type Written = { trialId: string; key: string; written: SummariesWritten }[];
 
 /** A series row locked for an append, with its tail. */
 interface Locked extends SeriesTail {
@@ -42,15 +47,25 @@ const seriesId = (trialId: string, key: string) => `${trialId}\u0000${key}`;
 
 export function seriesQueries(db: Db, options: SeriesOptions): SeriesQueries {
   const q = rowsOf(db);
-  const { atomic } = db;
+  /** Appends in one transaction; hands what they wrote to the summaries on once it is committed. */
+  const append = async (appends: readonly SeriesAppend[], checkTrial: boolean) => {
+    const written: Written = [];
+    const totals = await db.atomic((q) => appendMany(q, appends, checkTrial, options, written));
+    const tell = options.onSummariesWritten;
+    if (tell && written.length > 0)
+      db.afterCommit(() => {
+        for (const w of written) tell(w.trialId, w.key, w.written);
+      });
+    return totals;
+  };
   return {
     async appendPoints(trialId: string, key: string, points: ColumnarPoints): Promise<number> {
-      const [total] = await atomic((q) => appendMany(q, [{ trialId, key, points }], false, options));
+      const [total] = await append([{ trialId, key, points }], false);
       return total as number;
     },
 
     appendPointsMany(appends: readonly SeriesAppend[]): Promise<(number | undefined)[]> {
-      return atomic((q) => appendMany(q, appends, true, options));
+      return append(appends, true);
     },
 
     async readSeries(trialId: string, key: string, from = 0, to?: number): Promise<ColumnarPoints> {
@@ -130,6 +145,7 @@ async function appendMany(
   appends: readonly SeriesAppend[],
   checkTrial: boolean,
   options: SeriesOptions,
+  written: Written,
 ): Promise<(number | undefined)[]> {
   // Appends to one series are merged, in order: a statement may change a row only once.
   const merged = new Map<string, { trialId: string; key: string; parts: ColumnarPoints[] }>();
@@ -175,7 +191,7 @@ async function appendMany(
       const n = s.points.steps.length;
       if (n === 0) continue;
       if (row.points + n - row.summarized < tailLimit(s.trialId, s.key, options.tailPoints)) tails.push(s);
-      else await flush(q, row, s.points, options);
+      else await flush(q, row, s.points, options, written);
     }
     await extendTails(q, tails, Number.POSITIVE_INFINITY);
   }
@@ -240,6 +256,7 @@ async function flush(
   row: Locked,
   points: ColumnarPoints,
   options: SeriesOptions,
+  written: Written,
 ): Promise<void> {
   const { trial_id: trialId, key } = row;
   const all = row.points > row.summarized ? concatPoints([tailPoints(row), points]) : points;
@@ -262,7 +279,10 @@ async function flush(
       [trialId, key, chunks++, ...columnBytes(all, done, end)],
     );
   }
-  if (options.summaries) await updateSeriesSummaries(q, trialId, key, all, total);
+  if (options.summaries) {
+    const summaries = await updateSeriesSummaries(q, trialId, key, all, total);
+    if (summaries) written.push({ trialId, key, written: summaries });
+  }
   total += n;
   await q.query(
     `UPDATE metric_series SET points = $3, chunks = $4, summarized = $3,

@@ -30,20 +30,35 @@ export interface SqlStorageOptions {
   chunkCacheBytes?: number;
 }
 
-/** Every operation of a store on `db`; `channel()` is where change notices go, if anywhere. */
-function sqlOps(db: Db, channel: () => string | undefined, options: SqlStorageOptions): StorageOps {
-  const q = rowsOf(db);
+/** The window caches of one storage, shared by its operations in and out of transactions. */
+interface Caches {
+  rows?: SummaryRowCache;
+  chunks?: ChunkCache;
+}
+
+function cachesFor(options: SqlStorageOptions): Caches {
   const cacheBytes = options.summaryCacheBytes ?? 256 * 1024 * 1024;
   const chunkBytes = options.chunkCacheBytes ?? 128 * 1024 * 1024;
-  const caches = {
+  return {
     rows: cacheBytes > 0 ? new SummaryRowCache(cacheBytes) : undefined,
     chunks: chunkBytes > 0 ? new ChunkCache(chunkBytes) : undefined,
   };
+}
+
+/** Every operation of a store on `db`; `channel()` is where change notices go, if anywhere. */
+function sqlOps(
+  db: Db,
+  channel: () => string | undefined,
+  options: SqlStorageOptions,
+  caches: Caches,
+): StorageOps {
+  const q = rowsOf(db);
   return {
     ...trialQueries(db),
     ...seriesQueries(db, {
       summaries: options.summaries !== false,
       tailPoints: options.tailPoints ?? TAIL_POINTS,
+      onSummariesWritten: caches.rows && ((trialId, key, w) => caches.rows?.written(trialId, key, w)),
     }),
     getSeriesWindow: (query, signal) => db.one((q) => readSeriesWindow(q, query, signal, caches)),
     getSeriesSummaries: (studyId) => db.one((q) => readSeriesSummaries(q, studyId)),
@@ -74,20 +89,29 @@ export function createSqlStorage(
     return d;
   });
   driver.catch(() => {}); // surfaced by the first operation
+  const caches = cachesFor(options);
   const pooled: Db = {
     one: async (fn) => fn(await driver),
     atomic: async (fn) => (await driver).transaction(fn),
+    afterCommit: (fn) => fn(),
   };
   return {
     kind,
-    ...sqlOps(pooled, channelOf, options),
+    ...sqlOps(pooled, channelOf, options, caches),
     async ready() {
       await driver;
     },
     async transaction(fn) {
-      return (await driver).transaction((q) =>
-        fn(sqlOps({ one: bound(q), atomic: bound(q) }, channelOf, options)),
+      // Told once the transaction commits (summary rows for the window cache), never if it rolls back.
+      const committed: (() => void)[] = [];
+      const afterCommit = (f: () => void) => {
+        committed.push(f);
+      };
+      const result = await (await driver).transaction((q) =>
+        fn(sqlOps({ one: bound(q), atomic: bound(q), afterCommit }, channelOf, options, caches)),
       );
+      for (const f of committed) f();
+      return result;
     },
     async listenChanges(onChange) {
       return (await driver).changes?.listen(onChange);

@@ -102,8 +102,18 @@ export function float64s(b: Uint8Array): Float64Array {
 }
 
 /**
+ * What an update wrote to a series' summaries: its header (whole-series bucket) before and after,
+ * and every bucket row it rewrote, decoded, by `level:block`. Rows it did not touch are as they were.
+ */
+export interface SummariesWritten {
+  before?: Float64Array;
+  header: Float64Array;
+  rows: Map<string, Float64Array>;
+}
+
+/**
  * Updates the summaries of a series with points just appended at positions `firstIndex…`; runs
- * in the append's transaction, after the series row was locked.
+ * in the append's transaction, after the series row was locked. Returns what it wrote.
  */
 export async function updateSeriesSummaries(
   q: Queryable,
@@ -111,9 +121,9 @@ export async function updateSeriesSummaries(
   key: string,
   points: ColumnarPoints,
   firstIndex: number,
-): Promise<void> {
+): Promise<SummariesWritten | undefined> {
   const n = points.steps.length;
-  if (n === 0) return;
+  if (n === 0) return undefined;
   const levels: number[] = [];
   const blocks: number[] = [];
   const seen = new Set<string>();
@@ -153,6 +163,7 @@ export async function updateSeriesSummaries(
     }
     return r;
   };
+  const before = stored.get(`${SERIES_LEVEL}:0`)?.slice();
   const header = row(SERIES_LEVEL, 0);
   for (const level of SUMMARY_LEVELS) {
     let block = Number.NaN;
@@ -170,6 +181,8 @@ export async function updateSeriesSummaries(
   for (let i = 0; i < n; i++)
     addPoint(header, 0, points.steps[i], points.values[i], points.timestamps[i], firstIndex + i);
   await writeRows(q, trialId, key, levels, blocks, stored);
+  stored.delete(`${SERIES_LEVEL}:0`);
+  return { before, header, rows: stored };
 }
 
 /** Upserts the touched rows in one statement. */

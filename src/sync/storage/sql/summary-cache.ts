@@ -4,9 +4,11 @@
  * with the series' header (its whole-series bucket) as read beside them: a window query reads the
  * headers first anyway, and any append, by this process or another sharing the database, changes
  * the header (its count at least), so an entry whose header differs is stale and read again.
+ * Rows this process writes are kept too, once their transaction commits ({@link written}), so the
+ * first window after an ingest does not read back what was just written.
  * Bounded by bytes, least recently used first out.
  */
-import { BUCKET_FIELDS, BUCKETS_PER_ROW } from './summaries.js';
+import { BUCKET_FIELDS, BUCKETS_PER_ROW, type SummariesWritten } from './summaries.js';
 
 /** A row of buckets, or null where the database has no such row (a gap in the steps). */
 export type CachedRow = Float64Array | null;
@@ -15,6 +17,8 @@ interface Entry {
   header: Float64Array;
   rows: Map<string, CachedRow>;
   bytes: number;
+  /** Every row the series has is here (this process wrote all of them): a row not held does not exist. */
+  complete: boolean;
 }
 
 const ROW_BYTES = BUCKETS_PER_ROW * BUCKET_FIELDS * 8;
@@ -47,7 +51,7 @@ export class SummaryRowCache {
       this.drop(id, entry);
       return undefined;
     }
-    if (!wanted.every((w) => entry.rows.has(w))) return undefined;
+    if (!entry.complete && !wanted.every((w) => entry.rows.has(w))) return undefined;
     // Most recently used last.
     this.entries.delete(id);
     this.entries.set(id, entry);
@@ -63,7 +67,7 @@ export class SummaryRowCache {
       entry = undefined;
     }
     if (!entry) {
-      entry = { header, rows: new Map(), bytes: 0 };
+      entry = { header, rows: new Map(), bytes: 0, complete: false };
       this.entries.set(id, entry);
     }
     for (const [at, row] of rows) {
@@ -73,6 +77,40 @@ export class SummaryRowCache {
       entry.bytes += added;
       this.bytes += added;
     }
+    this.evict();
+  }
+
+  /**
+   * Rows an append of this process wrote, once committed: an entry current for the header before
+   * the append takes the new header and rows (the rows it keeps were not touched, so stay current);
+   * any other entry is replaced by one holding just the rows written (complete when they are the
+   * series' first).
+   */
+  written(trialId: string, key: string, { before, header, rows }: SummariesWritten): void {
+    const id = `${trialId}\u0000${key}`;
+    let entry = this.entries.get(id);
+    // A window read after the commit already brought the entry up to date.
+    if (entry && sameHeader(entry.header, header)) return;
+    if (entry && !(before && sameHeader(entry.header, before))) {
+      this.drop(id, entry);
+      entry = undefined;
+    }
+    // A series' first summaries: every row it has is among those written now, and later.
+    if (!entry) entry = { header, rows: new Map(), bytes: 0, complete: before === undefined };
+    else this.entries.delete(id);
+    // Most recently used last.
+    this.entries.set(id, entry);
+    entry.header = header;
+    for (const [at, row] of rows) {
+      const added = ROW_BYTES - (entry.rows.get(at) ? ROW_BYTES : 0);
+      entry.rows.set(at, row);
+      entry.bytes += added;
+      this.bytes += added;
+    }
+    this.evict();
+  }
+
+  private evict(): void {
     for (const [oldest, e] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.drop(oldest, e);
