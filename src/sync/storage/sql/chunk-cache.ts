@@ -3,7 +3,8 @@
  * points, and moving every one of them out of the database again (as hex text, in PGlite) was most
  * of such a window's time. Points are only ever appended, so the first n points of a chunk never
  * change: a chunk held with n points answers any read below n, with no invalidation, whether this
- * process or another sharing the database appends. Bounded by bytes, least recently used first out.
+ * process or another sharing the database appends. Chunks this process writes are kept once
+ * committed. Bounded by bytes, least recently used first out.
  */
 import type { ColumnarPoints } from '../../model.js';
 
@@ -43,6 +44,24 @@ export class ChunkCache {
     }
   }
 
+  /**
+   * Points this process wrote to a chunk from its point `offset` on, once committed: a new chunk
+   * (offset 0) is kept; points after a held prefix of exactly `offset` points extend it.
+   */
+  written(trialId: string, key: string, chunk: number, offset: number, points: ColumnarPoints): void {
+    if (offset === 0) {
+      this.keep(trialId, key, chunk, points);
+      return;
+    }
+    const held = this.chunks.get(idOf(trialId, key, chunk));
+    if (held?.steps.length !== offset) return;
+    this.keep(trialId, key, chunk, {
+      steps: joined(held.steps, points.steps),
+      values: joined(held.values, points.values),
+      timestamps: joined(held.timestamps, points.timestamps),
+    });
+  }
+
   private drop(id: string, points: ColumnarPoints): void {
     this.chunks.delete(id);
     this.bytes -= bytesOf(points);
@@ -51,6 +70,13 @@ export class ChunkCache {
 
 function idOf(trialId: string, key: string, chunk: number): string {
   return `${trialId}\u0000${key}\u0000${chunk}`;
+}
+
+function joined(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 function bytesOf(points: ColumnarPoints): number {

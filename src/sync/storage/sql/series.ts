@@ -29,12 +29,21 @@ export interface SeriesOptions {
   summaries: boolean;
   /** Most points kept in a series' tail; 0 writes every append to the chunks and summaries at once. */
   tailPoints: number;
-  /** Told, once committed, of the summary rows an append wrote (the window cache keeps them). */
-  onSummariesWritten?: (trialId: string, key: string, written: SummariesWritten) => void;
+  /** Told, once committed, of the chunks and summary rows each flush wrote (the window caches keep them). */
+  onFlushed?: (flushed: Flushed) => void;
 }
 
-/** Summary rows written in a transaction, by series, in the order written. */
-type Written = { trialId: string; key: string; written: SummariesWritten }[];
+/** What one flush wrote to a series: points at chunk offsets, and its summary rows. */
+export interface Flushed {
+  trialId: string;
+  key: string;
+  /** Points written to chunk `chunk` from its point `offset` on. */
+  chunks: { chunk: number; offset: number; points: ColumnarPoints }[];
+  summaries?: SummariesWritten;
+}
+
+/** The flushes of a transaction, in the order written. */
+type Written = Flushed[];
 
 /** A series row locked for an append, with its tail. */
 interface Locked extends SeriesTail {
@@ -51,10 +60,10 @@ export function seriesQueries(db: Db, options: SeriesOptions): SeriesQueries {
   const append = async (appends: readonly SeriesAppend[], checkTrial: boolean) => {
     const written: Written = [];
     const totals = await db.atomic((q) => appendMany(q, appends, checkTrial, options, written));
-    const tell = options.onSummariesWritten;
+    const tell = options.onFlushed;
     if (tell && written.length > 0)
       db.afterCommit(() => {
-        for (const w of written) tell(w.trialId, w.key, w.written);
+        for (const w of written) tell(w);
       });
     return totals;
   };
@@ -264,8 +273,10 @@ async function flush(
   let { summarized: total, chunks } = row;
   let done = 0;
   const room = chunks > 0 ? chunks * CHUNK_POINTS - total : 0;
+  const flushed: Flushed = { trialId, key, chunks: [] };
   if (room > 0) {
     done = Math.min(room, n);
+    flushed.chunks.push({ chunk: chunks - 1, offset: CHUNK_POINTS - room, points: slice(all, 0, done) });
     await q.query(
       `UPDATE metric_chunk SET steps = steps || $4, vals = vals || $5, timestamps = timestamps || $6
        WHERE trial_id = $1 AND key = $2 AND chunk = $3`,
@@ -274,15 +285,14 @@ async function flush(
   }
   for (; done < n; done += CHUNK_POINTS) {
     const end = Math.min(n, done + CHUNK_POINTS);
+    flushed.chunks.push({ chunk: chunks, offset: 0, points: slice(all, done, end) });
     await q.query(
       'INSERT INTO metric_chunk (trial_id, key, chunk, steps, vals, timestamps) VALUES ($1, $2, $3, $4, $5, $6)',
       [trialId, key, chunks++, ...columnBytes(all, done, end)],
     );
   }
-  if (options.summaries) {
-    const summaries = await updateSeriesSummaries(q, trialId, key, all, total);
-    if (summaries) written.push({ trialId, key, written: summaries });
-  }
+  if (options.summaries) flushed.summaries = await updateSeriesSummaries(q, trialId, key, all, total);
+  written.push(flushed);
   total += n;
   await q.query(
     `UPDATE metric_series SET points = $3, chunks = $4, summarized = $3,
@@ -290,6 +300,15 @@ async function flush(
      WHERE trial_id = $1 AND key = $2`,
     [trialId, key, total, chunks],
   );
+}
+
+/** Points `[from, to)`, copied (a cache must not hold the whole batch through a view). */
+function slice(p: ColumnarPoints, from: number, to: number): ColumnarPoints {
+  return {
+    steps: p.steps.slice(from, to),
+    values: p.values.slice(from, to),
+    timestamps: p.timestamps.slice(from, to),
+  };
 }
 
 /** Columnar points one after the other. */

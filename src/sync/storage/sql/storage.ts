@@ -58,7 +58,10 @@ function sqlOps(
     ...seriesQueries(db, {
       summaries: options.summaries !== false,
       tailPoints: options.tailPoints ?? TAIL_POINTS,
-      onSummariesWritten: caches.rows && ((trialId, key, w) => caches.rows?.written(trialId, key, w)),
+      onFlushed: ({ trialId, key, chunks, summaries }) => {
+        if (summaries) caches.rows?.written(trialId, key, summaries);
+        for (const c of chunks) caches.chunks?.written(trialId, key, c.chunk, c.offset, c.points);
+      },
     }),
     getSeriesWindow: (query, signal) => db.one((q) => readSeriesWindow(q, query, signal, caches)),
     getSeriesSummaries: (studyId) => db.one((q) => readSeriesSummaries(q, studyId)),

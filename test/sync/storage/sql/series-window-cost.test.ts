@@ -29,14 +29,19 @@ describe(`window cost over ${TRIALS} trials x ${POINTS} points`, () => {
   let store: Storage;
   const s = study();
   beforeAll(async () => {
-    store = createSqlStorage('memory', async () => {
-      const driver = await openPglite();
-      return {
-        ...driver,
-        ...counting(driver),
-        transaction: (fn) => driver.transaction((q) => fn(counting(q))),
-      };
-    });
+    // No chunk cache: it would hold every chunk just written, and this measures what a read costs the database.
+    store = createSqlStorage(
+      'memory',
+      async () => {
+        const driver = await openPglite();
+        return {
+          ...driver,
+          ...counting(driver),
+          transaction: (fn) => driver.transaction((q) => fn(counting(q))),
+        };
+      },
+      { chunkCacheBytes: 0 },
+    );
     await store.upsertStudy(s);
     const series = points(POINTS);
     for (let i = 0; i < TRIALS; i++) {
