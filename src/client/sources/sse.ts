@@ -48,7 +48,7 @@ export interface SseSourceOptions {
 
 /** How long a change of the charts' metric keys waits for more before reconnecting. */
 const POINT_KEYS_SETTLE_MS = 50;
-/** The longest window fetches wait for that reconnection to deliver its first event. */
+/** The longest window fetches wait for that reconnection (a safety net: it follows the settle delay). */
 const WINDOW_HOLD_MAX_MS = 3000;
 
 /**
@@ -76,8 +76,6 @@ export function connectSse(
   }
   /** Presence heartbeats, when asked for (set once the connection is kept). */
   let beat: PresenceBeat | undefined;
-  /** Set when the connection was replaced to change its points: windows fetched before are stale. */
-  let refetch = false;
 
   const kept = keepConnected(
     store,
@@ -97,10 +95,6 @@ export function connectSse(
         // Reset only once data flows, so a server that accepts and hangs up at once is not hammered.
         backoff.reset();
         feed.acceptUntrusted(message.data);
-        if (refetch) {
-          refetch = false;
-          store.invalidateWindows();
-        }
       };
       current.onerror = (event) => {
         // We reconnect ourselves, with backoff and the resume position in the URL.
@@ -131,8 +125,12 @@ export function connectSse(
     store.holdWindowFetches(WINDOW_HOLD_MAX_MS);
     clearTimeout(settle);
     settle = setTimeout(() => {
-      refetch = true;
       kept.reconnect();
+      // A window read before now may lack points the old stream sent only as summaries; one read
+      // from now on has every point up to the last event applied, and the new stream resumes
+      // after it with raw points. So windows are fetched again now, not once the stream speaks
+      // (a quiet study's stream may say nothing for long).
+      store.invalidateWindows();
     }, POINT_KEYS_SETTLE_MS);
   });
   return {
