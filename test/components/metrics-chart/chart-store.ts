@@ -1,5 +1,7 @@
-/** The one-study stores the chart's browser tests draw from. */
+/** The one-study stores the chart's browser tests draw from, and the chart they mount on them. */
+import { fixture, html, nextFrame } from '@open-wc/testing';
 import { TrialStore } from '../../../src/client/store.js';
+import { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
 import type { Study, Trial } from '../../../src/protocol/index.js';
 
 /** A loaded store with study `s1` (with `study`'s fields) and the given trials, no metrics yet. */
@@ -32,3 +34,18 @@ export function append(store: TrialStore, trialId: string, steps: number[], valu
 /** `from`, `from + by`, … below `to`. */
 export const range = (from: number, to: number, by = 1) =>
   Array.from({ length: Math.ceil((to - from) / by) }, (_, i) => from + i * by);
+
+/** A 500 x 300 light chart of `loss` on `store` (with `extra` set), once its first frame is painted. */
+export async function mountChart(
+  store: TrialStore,
+  extra: Partial<MetricsChart> = {},
+): Promise<MetricsChart> {
+  MetricsChart.define();
+  const el = await fixture<MetricsChart>(
+    html`<trial-metrics-chart style="width: 500px; height: 300px" theme="light"></trial-metrics-chart>`,
+  );
+  Object.assign(el, { store, metric: 'loss', ...extra });
+  await el.updateComplete;
+  await nextFrame();
+  return el;
+}

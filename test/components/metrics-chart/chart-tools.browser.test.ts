@@ -1,11 +1,10 @@
 import { expect, fixture, html, nextFrame } from '@open-wc/testing';
-import type { TrialStore } from '../../../src/client/store.js';
 import { trialStyle } from '../../../src/components/internal/theme.js';
 import { ChartExportError } from '../../../src/components/metrics-chart/export-error.js';
 import { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
 import type { Trial } from '../../../src/protocol/index.js';
 import { paintedNear } from './canvas-probe.js';
-import { append, range, storeWith } from './chart-store.js';
+import { append, mountChart, range, storeWith } from './chart-store.js';
 
 MetricsChart.define();
 
@@ -28,16 +27,6 @@ function trial(id: string, number: number, name?: string): Trial {
 /** Alternates 20 and 80: every smoothing brings it towards 50. */
 const zigzag = (steps: number[]) => steps.map((s) => (s % 2 ? 80 : 20));
 
-async function chartFor(store: TrialStore, extra: Partial<MetricsChart> = {}): Promise<MetricsChart> {
-  const el = await fixture<MetricsChart>(
-    html`<trial-metrics-chart style="width: 500px; height: 300px" theme="light"></trial-metrics-chart>`,
-  );
-  Object.assign(el, { store, metric: 'loss', ...extra });
-  await el.updateComplete;
-  await nextFrame();
-  return el;
-}
-
 const color0 = trialStyle(0).color;
 
 describe('<trial-metrics-chart> smoothing kinds', () => {
@@ -45,7 +34,7 @@ describe('<trial-metrics-chart> smoothing kinds', () => {
     it(`smooths with the ${kind} kind and keeps the raw curve faint behind`, async () => {
       const store = storeWith([trial('a', 0)]);
       append(store, 'a', range(0, 101), zigzag(range(0, 101)));
-      const el = await chartFor(store, { smoothing: 0.9, smoothingKind: kind });
+      const el = await mountChart(store, { smoothing: 0.9, smoothingKind: kind });
       // The y range holds the raw values (the faint curve) ...
       expect(el.domains!.y[0]).to.be.at.most(20);
       expect(el.domains!.y[1]).to.be.at.least(80);
@@ -88,7 +77,7 @@ describe('<trial-metrics-chart> smoothing kinds', () => {
   it('has no axe violations while smoothing', async () => {
     const store = storeWith([trial('a', 0, HOSTILE)]);
     append(store, 'a', range(0, 50), zigzag(range(0, 50)));
-    const el = await chartFor(store, { smoothing: 0.5, smoothingKind: 'running' });
+    const el = await mountChart(store, { smoothing: 0.5, smoothingKind: 'running' });
     await expect(el).to.be.accessible();
   });
 });
@@ -110,7 +99,7 @@ describe('<trial-metrics-chart> export', () => {
       range(0, 101).map((s) => s * 1000),
     );
     store.flush();
-    return chartFor(store);
+    return mountChart(store);
   }
 
   it('writes the exact points of the visible window to CSV, names escaped against formulas', async () => {
@@ -159,7 +148,7 @@ describe('<trial-metrics-chart> export', () => {
   });
 
   it('refuses to export a chart with nothing drawn, with a typed error', async () => {
-    const el = await chartFor(storeWith([trial('a', 0)]));
+    const el = await mountChart(storeWith([trial('a', 0)]));
     const error = await el.toSVG().then(
       () => undefined,
       (e: unknown) => e,

@@ -1,10 +1,10 @@
-import { expect, fixture, html, nextFrame } from '@open-wc/testing';
+import { expect, nextFrame } from '@open-wc/testing';
 import type { TrialStore } from '../../../src/client/store.js';
 import { trialStyle } from '../../../src/components/internal/theme.js';
 import { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
 import type { Trial } from '../../../src/protocol/index.js';
 import { paintedNear, pointer } from './canvas-probe.js';
-import { append, range, storeWith } from './chart-store.js';
+import { append, mountChart, range, storeWith } from './chart-store.js';
 
 MetricsChart.define();
 
@@ -15,16 +15,6 @@ function trial(
   tags: Record<string, string> = {},
 ): Trial {
   return { id, studyId: 's1', number, status: 'succeeded', params, tags, flags: [], startedAt: 0 };
-}
-
-async function chartFor(store: TrialStore, extra: Partial<MetricsChart>): Promise<MetricsChart> {
-  const el = await fixture<MetricsChart>(
-    html`<trial-metrics-chart style="width: 500px; height: 300px" theme="light"></trial-metrics-chart>`,
-  );
-  Object.assign(el, { store, metric: 'loss', ...extra });
-  await el.updateComplete;
-  await nextFrame();
-  return el;
 }
 
 /** Six trials: three Adam at 1, 2 and 9, three SGD at 10, 20 and 30 (constant curves, steps 0–100). */
@@ -50,7 +40,7 @@ const sgd = trialStyle(1).color;
 
 describe('<trial-metrics-chart> grouping', () => {
   it('draws one mean line per value of a param, not a curve per trial, and lists the groups', async () => {
-    const el = await chartFor(study(), { groupBy: 'optimizer' });
+    const el = await mountChart(study(), { groupBy: 'optimizer' });
     expect(el.domains!.y[0]).to.be.at.most(1);
     const at = (value: number) => el.positionOf(50, value)!;
     expect(paintedNear(el, at(4).left, at(4).top, adam, 2), 'adam mean (1 + 2 + 9) / 3').to.equal(true);
@@ -68,7 +58,7 @@ describe('<trial-metrics-chart> grouping', () => {
   });
 
   it('takes the median when asked, and a band of one standard deviation', async () => {
-    const el = await chartFor(study(), { groupBy: 'optimizer', groupStat: 'median', groupBand: 'std' });
+    const el = await mountChart(study(), { groupBy: 'optimizer', groupStat: 'median', groupBand: 'std' });
     const p = el.positionOf(50, 2)!;
     expect(paintedNear(el, p.left, p.top, adam, 2), 'adam median').to.equal(true);
     const mean = el.positionOf(50, 4)!;
@@ -107,7 +97,7 @@ describe('<trial-metrics-chart> grouping', () => {
       range(0, 11).map(() => 10),
     );
     store.flush();
-    const el = await chartFor(store, { groupBy: 'team' });
+    const el = await mountChart(store, { groupBy: 'team' });
     const items = [...el.shadowRoot!.querySelectorAll('[part="legend-group"]')];
     expect(items.map((li) => li.textContent!.replace(/\s+/g, ' ').trim())).to.deep.equal([
       'team = <img src=x onerror=alert(1)> 2 trials',
@@ -145,7 +135,7 @@ describe('<trial-metrics-chart> grouping', () => {
       range(1, 200, 2).map(() => 3),
     );
     store.flush();
-    const el = await chartFor(store, { groupBy: 'opt', groupBand: 'none' });
+    const el = await mountChart(store, { groupBy: 'opt', groupBand: 'none' });
     for (const step of [40, 100, 160]) {
       const p = el.positionOf(step, 2)!;
       expect(paintedNear(el, p.left, p.top, adam, 1), `mean at step ${step}`).to.equal(true);
@@ -170,7 +160,7 @@ describe('<trial-metrics-chart> grouping', () => {
   });
 
   it('draws every trial again when grouping is turned off', async () => {
-    const el = await chartFor(study(), { groupBy: 'optimizer' });
+    const el = await mountChart(study(), { groupBy: 'optimizer' });
     el.groupBy = undefined;
     await el.updateComplete;
     await nextFrame();

@@ -6,7 +6,7 @@ import { MetricsChart } from '../../../src/components/metrics-chart/metrics-char
 import type { Trial } from '../../../src/protocol/index.js';
 import { WindowProducer } from '../../fixtures/window-producer.js';
 import { paintedNear, pointer } from './canvas-probe.js';
-import { append, range, storeWith } from './chart-store.js';
+import { append, mountChart, range, storeWith } from './chart-store.js';
 
 MetricsChart.define();
 
@@ -41,15 +41,8 @@ function study(): TrialStore {
   return store;
 }
 
-async function chartFor(store: TrialStore): Promise<MetricsChart> {
-  const el = await fixture<MetricsChart>(
-    html`<trial-metrics-chart style="width: 500px; height: 300px" theme="light"></trial-metrics-chart>`,
-  );
-  Object.assign(el, { store, metric: 'loss', xMetric: 'tokens' });
-  await el.updateComplete;
-  await nextFrame();
-  return el;
-}
+/** The chart of loss against tokens. */
+const chartFor = (store: TrialStore) => mountChart(store, { xMetric: 'tokens' });
 
 const first = trialStyle(0).color;
 const second = trialStyle(1).color;

@@ -42,9 +42,6 @@ export interface Flushed {
   summaries?: SummariesWritten;
 }
 
-/** The flushes of a transaction, in the order written. */
-type Written = Flushed[];
-
 /** A series row locked for an append, with its tail. */
 interface Locked extends SeriesTail {
   trial_id: string;
@@ -58,7 +55,7 @@ export function seriesQueries(db: Db, options: SeriesOptions): SeriesQueries {
   const q = rowsOf(db);
   /** Appends in one transaction; hands what they wrote to the summaries on once it is committed. */
   const append = async (appends: readonly SeriesAppend[], checkTrial: boolean) => {
-    const written: Written = [];
+    const written: Flushed[] = [];
     const totals = await db.atomic((q) => appendMany(q, appends, checkTrial, options, written));
     const tell = options.onFlushed;
     if (tell && written.length > 0)
@@ -154,7 +151,7 @@ async function appendMany(
   appends: readonly SeriesAppend[],
   checkTrial: boolean,
   options: SeriesOptions,
-  written: Written,
+  written: Flushed[],
 ): Promise<(number | undefined)[]> {
   // Appends to one series are merged, in order: a statement may change a row only once.
   const merged = new Map<string, { trialId: string; key: string; parts: ColumnarPoints[] }>();
@@ -265,7 +262,7 @@ async function flush(
   row: Locked,
   points: ColumnarPoints,
   options: SeriesOptions,
-  written: Written,
+  written: Flushed[],
 ): Promise<void> {
   const { trial_id: trialId, key } = row;
   const all = row.points > row.summarized ? concatPoints([tailPoints(row), points]) : points;
@@ -274,9 +271,13 @@ async function flush(
   let done = 0;
   const room = chunks > 0 ? chunks * CHUNK_POINTS - total : 0;
   const flushed: Flushed = { trialId, key, chunks: [] };
+  // Copies for the caches only when someone keeps them.
+  const keep = (chunk: number, offset: number, from: number, to: number) => {
+    if (options.onFlushed) flushed.chunks.push({ chunk, offset, points: slice(all, from, to) });
+  };
   if (room > 0) {
     done = Math.min(room, n);
-    flushed.chunks.push({ chunk: chunks - 1, offset: CHUNK_POINTS - room, points: slice(all, 0, done) });
+    keep(chunks - 1, CHUNK_POINTS - room, 0, done);
     await q.query(
       `UPDATE metric_chunk SET steps = steps || $4, vals = vals || $5, timestamps = timestamps || $6
        WHERE trial_id = $1 AND key = $2 AND chunk = $3`,
@@ -285,7 +286,7 @@ async function flush(
   }
   for (; done < n; done += CHUNK_POINTS) {
     const end = Math.min(n, done + CHUNK_POINTS);
-    flushed.chunks.push({ chunk: chunks, offset: 0, points: slice(all, done, end) });
+    keep(chunks, 0, done, end);
     await q.query(
       'INSERT INTO metric_chunk (trial_id, key, chunk, steps, vals, timestamps) VALUES ($1, $2, $3, $4, $5, $6)',
       [trialId, key, chunks++, ...columnBytes(all, done, end)],

@@ -58,10 +58,13 @@ function sqlOps(
     ...seriesQueries(db, {
       summaries: options.summaries !== false,
       tailPoints: options.tailPoints ?? TAIL_POINTS,
-      onFlushed: ({ trialId, key, chunks, summaries }) => {
-        if (summaries) caches.rows?.written(trialId, key, summaries);
-        for (const c of chunks) caches.chunks?.written(trialId, key, c.chunk, c.offset, c.points);
-      },
+      onFlushed:
+        caches.rows || caches.chunks
+          ? ({ trialId, key, chunks, summaries }) => {
+              if (summaries) caches.rows?.written(trialId, key, summaries);
+              for (const c of chunks) caches.chunks?.written(trialId, key, c.chunk, c.offset, c.points);
+            }
+          : undefined,
     }),
     getSeriesWindow: (query, signal) => db.one((q) => readSeriesWindow(q, query, signal, caches)),
     getSeriesSummaries: (studyId) => db.one((q) => readSeriesSummaries(q, studyId)),
