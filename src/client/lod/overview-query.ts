@@ -1,11 +1,15 @@
 /**
- * The x range and column count of an overview request, aligned so storage answers it from its
- * bucket summaries alone: the range starts at a multiple of 16 and each column is a multiple of 16
- * units wide. Columns come out close to the plot's width in device pixels.
+ * The x range and column count of an overview request, aligned so storage answers it from a few
+ * of its bucket summaries per column: storage keeps buckets 16, 64, 256, … (16·4^k) units wide,
+ * each aligned to its width, so a column that starts on a multiple of such a width and is a
+ * small multiple of it (1 to 3; 4 is one bucket of the next level) is that many whole buckets — no raw point, and no finer bucket,
+ * is read. Columns come out between half the plot's width in device pixels and all of it.
  */
 
-/** Alignment of overview ranges and column widths, in x units. */
+/** The narrowest bucket storage keeps, in x units; bucket widths grow by {@link OVERVIEW_LEVEL_RATIO}. */
 export const OVERVIEW_ALIGNMENT = 16;
+/** Each coarser level of storage's buckets is this many times wider. */
+export const OVERVIEW_LEVEL_RATIO = 4;
 
 export interface OverviewRange {
   readonly from: number;
@@ -18,12 +22,15 @@ export interface OverviewRange {
  * reducing (under 16 units a pixel) is asked as it is, one column a pixel: its answer is raw.
  */
 export function overviewRange(min: number, max: number, pixels: number): OverviewRange {
-  const a = OVERVIEW_ALIGNMENT;
   const columns = Math.max(1, Math.floor(pixels));
   if (!(max > min)) return { from: min, to: max, columns: 1 };
-  if (max - min < a * columns) return { from: min, to: max, columns };
-  const from = Math.floor(min / a) * a;
-  const width = Math.ceil((max - from) / columns / a) * a;
+  const perColumn = (max - min) / columns;
+  if (perColumn < OVERVIEW_ALIGNMENT) return { from: min, to: max, columns };
+  // The widest bucket no wider than a pixel's share, and the fewest of them that cover that share.
+  let bucket = OVERVIEW_ALIGNMENT;
+  while (bucket * OVERVIEW_LEVEL_RATIO <= perColumn) bucket *= OVERVIEW_LEVEL_RATIO;
+  const from = Math.floor(min / bucket) * bucket;
+  const width = Math.ceil((max - from) / columns / bucket) * bucket;
   // `to` is inclusive: one column more when max sits on the last boundary.
   const count = Math.floor((max - from) / width) + 1;
   return { from, to: from + count * width, columns: count };

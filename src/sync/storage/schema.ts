@@ -106,7 +106,12 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE metric_series SET summarized = points;
   ALTER TABLE metric_series SET (toast_tuple_target = 8160);
   `,
+  // Summary levels two apart instead of four (sql/summaries.ts): the levels in between are computed
+  // from the chunks, in code, once this statement ran (see ADDED_LEVELS_VERSION).
+  `SELECT 'summaries at the levels in between';`,
 ];
 
 /** The migration whose version has series without summaries get them (sql/summary-backfill.ts). */
 export const BACKFILL_SUMMARIES_VERSION = 4;
+/** The migration whose version has series summarised at the levels added in between (sql/summary-backfill.ts). */
+export const ADDED_LEVELS_VERSION = 6;

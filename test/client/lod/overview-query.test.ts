@@ -1,17 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { overviewRange } from '../../../src/client/lod/overview-query.js';
 
+/** The widest of storage's bucket widths (16·4^k) that divides `n`. */
+function bucketOf(n: number): number {
+  let b = 16;
+  while (n % (b * 4) === 0) b *= 4;
+  return b;
+}
+
 describe('overviewRange', () => {
-  it('starts at a multiple of 16 with columns a multiple of 16 wide, covering the extent', () => {
-    for (const [min, max, pixels] of [
+  it('covers the extent with columns of at most three whole buckets, starting on their grid', () => {
+    const cases = [
       [3, 100_000, 1000],
+      [0, 100_000, 893],
       [1_000_017, 1_990_003, 937],
       [0, 16_000, 1000],
-    ]) {
+      [0, 1_000_000, 893],
+      [0, 20_000, 893],
+      [12, 50_000, 640],
+    ];
+    for (const [min, max, pixels] of cases) {
       const r = overviewRange(min, max, pixels);
       const width = (r.to - r.from) / r.columns;
-      expect(r.from % 16).toBe(0);
-      expect(width % 16).toBe(0);
+      expect(Number.isInteger(width)).toBe(true);
+      const bucket = bucketOf(width);
+      // A column is 1 to 3 buckets of one level (4 would be one bucket of the next).
+      expect(width / bucket).toBeLessThanOrEqual(3);
+      expect(r.from % bucket).toBe(0);
       expect(r.from).toBeLessThanOrEqual(min);
       expect(r.to).toBeGreaterThan(max);
       expect(r.columns).toBeGreaterThan(pixels / 2);

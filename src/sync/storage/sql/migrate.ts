@@ -1,11 +1,12 @@
 /** Brings the schema up to date, once per database even when several processes start together. */
-import { BACKFILL_SUMMARIES_VERSION, MIGRATIONS } from '../schema.js';
+import { ADDED_LEVELS_VERSION, BACKFILL_SUMMARIES_VERSION, MIGRATIONS } from '../schema.js';
 import type { Queryable, SqlDriver } from './driver.js';
-import { backfillSeriesSummaries } from './summary-backfill.js';
+import { backfillAddedLevels, backfillSeriesSummaries } from './summary-backfill.js';
 
 /** What a migration needs beyond its SQL, by version: run in its transaction, after its statements. */
 export const MIGRATION_CODE: Record<number, (q: Queryable) => Promise<void>> = {
   [BACKFILL_SUMMARIES_VERSION]: backfillSeriesSummaries,
+  [ADDED_LEVELS_VERSION]: backfillAddedLevels,
 };
 
 /** Serialises migrations across processes sharing one database. */

@@ -19,8 +19,14 @@ import type { ColumnarPoints } from '../../model.js';
 import type { Queryable } from './driver.js';
 import { type SeriesTail, TAIL_COLUMNS, tailPoints } from './series-tail.js';
 
-/** Bucket widths, as powers of two of steps, coarsest first. */
-export const SUMMARY_LEVELS = [16, 12, 8, 4] as const;
+/**
+ * Bucket widths, as powers of two of steps, coarsest first. Levels two apart: a column of an
+ * overview (a power of two wide, see `client/lod/overview-query.ts`) is at most 4 buckets of the
+ * level below it, so an overview reads about two buckets per column, not up to sixteen.
+ */
+export const SUMMARY_LEVELS = [16, 14, 12, 10, 8, 6, 4] as const;
+/** The levels a later migration added to stores written with levels four apart (`summary-backfill.ts`). */
+export const ADDED_LEVELS = [14, 10, 6] as const;
 /** The finest level: window edges narrower than its buckets are read from raw points. */
 export const FINEST_LEVEL = 4;
 /** The level whose one bucket (block 0, bucket 0) summarises the whole series. */
@@ -32,9 +38,12 @@ export const BUCKET_FIELDS = 3 + M4_KEPT_FIELDS;
 /** Offset of the kept points in a bucket. */
 export const KEPT = 3;
 
+/** 2^-level by level: multiplying by it is dividing by 2^level, exactly, and cheaper. */
+const INVERSE_WIDTH = Array.from({ length: SERIES_LEVEL + 1 }, (_, level) => 2 ** -level);
+
 /** The bucket of `step` at `level`. */
 export function bucketOf(step: number, level: number): number {
-  return Math.floor(step / 2 ** level);
+  return Math.floor(step * INVERSE_WIDTH[level]);
 }
 
 /** The row (block) holding bucket `bucket`. */
@@ -96,8 +105,14 @@ function encodeRow(row: Float64Array): Float64Array {
   return out;
 }
 
-/** A stored float64 column as numbers (copied: drivers may hand back unaligned buffers). */
+/**
+ * A stored float64 column as numbers: a view of a buffer the bytes have to themselves (PGlite's
+ * values), else a copy (drivers may hand back unaligned slices of a shared buffer, which a view
+ * would also keep alive in a cache).
+ */
 export function float64s(b: Uint8Array): Float64Array {
+  if (b.byteOffset === 0 && b.buffer.byteLength === b.byteLength && b.byteLength % 8 === 0)
+    return new Float64Array(b.buffer);
   return new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
 
@@ -113,7 +128,8 @@ export interface SummariesWritten {
 
 /**
  * Updates the summaries of a series with points just appended at positions `firstIndex…`; runs
- * in the append's transaction, after the series row was locked. Returns what it wrote.
+ * in the append's transaction, after the series row was locked. Returns what it wrote. `only`
+ * limits it to those levels, header left alone (a backfill of levels added later).
  */
 export async function updateSeriesSummaries(
   q: Queryable,
@@ -121,9 +137,11 @@ export async function updateSeriesSummaries(
   key: string,
   points: ColumnarPoints,
   firstIndex: number,
+  only: readonly number[] = SUMMARY_LEVELS,
 ): Promise<SummariesWritten | undefined> {
   const n = points.steps.length;
   if (n === 0) return undefined;
+  const withHeader = only === SUMMARY_LEVELS;
   const levels: number[] = [];
   const blocks: number[] = [];
   const seen = new Set<string>();
@@ -134,8 +152,8 @@ export async function updateSeriesSummaries(
     levels.push(level);
     blocks.push(block);
   };
-  want(SERIES_LEVEL, 0);
-  for (const level of SUMMARY_LEVELS) {
+  if (withHeader) want(SERIES_LEVEL, 0);
+  for (const level of only) {
     let previous = Number.NaN;
     for (let i = 0; i < n; i++) {
       const block = blockOf(bucketOf(points.steps[i], level));
@@ -163,11 +181,9 @@ export async function updateSeriesSummaries(
     }
     return r;
   };
-  const before = stored.get(`${SERIES_LEVEL}:0`)?.slice();
-  const header = row(SERIES_LEVEL, 0);
-  for (const level of SUMMARY_LEVELS) {
-    let block = Number.NaN;
-    let current = header;
+  for (const level of only) {
+    let block = blockOf(bucketOf(points.steps[0], level));
+    let current = row(level, block);
     for (let i = 0; i < n; i++) {
       const bucket = bucketOf(points.steps[i], level);
       if (blockOf(bucket) !== block) {
@@ -178,6 +194,12 @@ export async function updateSeriesSummaries(
       addPoint(current, at, points.steps[i], points.values[i], points.timestamps[i], firstIndex + i);
     }
   }
+  if (!withHeader) {
+    await writeRows(q, trialId, key, levels, blocks, stored);
+    return undefined;
+  }
+  const before = stored.get(`${SERIES_LEVEL}:0`)?.slice();
+  const header = row(SERIES_LEVEL, 0);
   for (let i = 0; i < n; i++)
     addPoint(header, 0, points.steps[i], points.values[i], points.timestamps[i], firstIndex + i);
   await writeRows(q, trialId, key, levels, blocks, stored);

@@ -1,11 +1,14 @@
-// A window request reads summaries, not points: an aligned overview reads no raw point at all, and
+// A window request reads summaries, not points: an aligned overview reads no raw point at all and a
+// few buckets per column (the chart's overview, at any width), and
 // an unaligned zoom reads raw points only in the 16-step buckets at its column edges. Sized by
 // WINDOW_COST_TRIALS x WINDOW_COST_POINTS (1,000 x 100,000 for the full check; smaller by default).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { overviewRange } from '../../../../src/client/lod/overview-query.js';
 import type { Storage } from '../../../../src/sync/index.js';
 import { openPglite } from '../../../../src/sync/storage/pglite.js';
 import { planStepColumns } from '../../../../src/sync/storage/sql/series-window.js';
 import { createSqlStorage, type Queryable } from '../../../../src/sync/storage/sql/storage.js';
+import { BUCKET_FIELDS, BUCKETS_PER_ROW } from '../../../../src/sync/storage/sql/summaries.js';
 import { points, study, trial } from '../conformance.js';
 
 const TRIALS = Number(process.env.WINDOW_COST_TRIALS ?? 100);
@@ -13,13 +16,19 @@ const POINTS = Number(process.env.WINDOW_COST_POINTS ?? 20_000);
 
 /** Raw points read from the chunks since the last reset (each point has 8 bytes of step). */
 let rawPointsRead = 0;
+/** Summary buckets read since the last reset (rows store their non-empty buckets, each with its position). */
+let bucketsRead = 0;
 function counting(q: Queryable): Queryable {
   return {
     async query(text, params) {
       const result = await q.query(text, params);
-      if (text.includes('metric_chunk') && text.trimStart().startsWith('SELECT'))
+      if (!text.trimStart().startsWith('SELECT')) return result as never;
+      if (text.includes('metric_chunk'))
         for (const row of result.rows as { steps?: Uint8Array }[])
           rawPointsRead += (row.steps?.byteLength ?? 0) / 8;
+      if (text.includes('FROM series_summary'))
+        for (const row of result.rows as { buckets?: Uint8Array }[])
+          bucketsRead += (row.buckets?.byteLength ?? 0) / 8 / (1 + BUCKET_FIELDS);
       return result as never;
     },
   };
@@ -29,7 +38,8 @@ describe(`window cost over ${TRIALS} trials x ${POINTS} points`, () => {
   let store: Storage;
   const s = study();
   beforeAll(async () => {
-    // No chunk cache: it would hold every chunk just written, and this measures what a read costs the database.
+    // No caches: they would hold every chunk and summary row just written, and this measures what a
+    // read costs the database.
     store = createSqlStorage(
       'memory',
       async () => {
@@ -40,7 +50,7 @@ describe(`window cost over ${TRIALS} trials x ${POINTS} points`, () => {
           transaction: (fn) => driver.transaction((q) => fn(counting(q))),
         };
       },
-      { chunkCacheBytes: 0 },
+      { chunkCacheBytes: 0, summaryCacheBytes: 0 },
     );
     await store.upsertStudy(s);
     const series = points(POINTS);
@@ -68,6 +78,20 @@ describe(`window cost over ${TRIALS} trials x ${POINTS} points`, () => {
     expect(window.series).toHaveLength(TRIALS);
     expect(window.series.every((part) => part.steps.length > 0)).toBe(true);
     expect(rawPointsRead).toBe(0);
+  });
+
+  it("reads a few buckets per column for the chart's overview, whatever the plot's width", async () => {
+    // Over 32 points per column (fewer are read raw, by design), at widths that need 1, 2 and 3 buckets.
+    for (const pixels of [Math.ceil(POINTS / 64), Math.floor(POINTS / 100), Math.floor(POINTS / 40)]) {
+      const range = overviewRange(0, POINTS - 1, pixels);
+      rawPointsRead = 0;
+      bucketsRead = 0;
+      const window = await store.getSeriesWindow({ studyId: s.id, key: 'loss', x: 'step', ...range });
+      expect(window.series.every((part) => part.steps.length > 0)).toBe(true);
+      expect(rawPointsRead).toBe(0);
+      // At most 3 buckets a column, plus whole rows at the range's ends and the coarse level's rows.
+      expect(bucketsRead).toBeLessThanOrEqual(TRIALS * (3 * range.columns + 3 * BUCKETS_PER_ROW));
+    }
   });
 
   it('reads raw points of a zoomed window only in the buckets at its column edges', async () => {

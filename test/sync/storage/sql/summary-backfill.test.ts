@@ -1,5 +1,5 @@
-// A store written before series summaries existed is upgraded: its series get summaries once,
-// and their windows are exact like any other series'.
+// A store written before series summaries existed, or with summary levels four apart, is upgraded:
+// its series get the summaries they lack once, and their windows are exact like any other series'.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,9 +7,10 @@ import { afterAll, expect, it } from 'vitest';
 import { m4Columns } from '../../../../src/protocol/index.js';
 import { seededRandom } from '../../../../src/server/seeded-random.js';
 import { openPglite } from '../../../../src/sync/storage/pglite.js';
-import { BACKFILL_SUMMARIES_VERSION } from '../../../../src/sync/storage/schema.js';
+import { ADDED_LEVELS_VERSION, BACKFILL_SUMMARIES_VERSION } from '../../../../src/sync/storage/schema.js';
 import { MIGRATION_CODE } from '../../../../src/sync/storage/sql/migrate.js';
-import { createSqlStorage } from '../../../../src/sync/storage/sql/storage.js';
+import { createSqlStorage, type Queryable } from '../../../../src/sync/storage/sql/storage.js';
+import { ADDED_LEVELS } from '../../../../src/sync/storage/sql/summaries.js';
 import { study, trial } from '../conformance.js';
 import { randomSeries } from '../series-window-conformance.js';
 
@@ -58,5 +59,57 @@ it('summarises the series written before summaries existed, once, so their windo
     }
   } finally {
     await upgraded.close();
+  }
+});
+
+it('adds the levels in between to series summarised at levels four apart, as appends would have', async () => {
+  const at = mkdtempSync(join(tmpdir(), 'trialkit-levels-'));
+  try {
+    const s = study();
+    const store = createSqlStorage('pglite', () => openPglite({ dataDir: at }));
+    await store.upsertStudy(s);
+    for (const t of [0, 1, 2]) {
+      const { id } = trial(s.id, t);
+      await store.upsertTrial(trial(s.id, t));
+      const points = randomSeries(seededRandom(70 + t));
+      // In a few appends, the last small: its points wait in the series' tail, outside the summaries.
+      const n = points.steps.length;
+      for (const [from, to] of [
+        [0, Math.floor(n / 2)],
+        [Math.floor(n / 2), n - 3],
+        [n - 3, n],
+      ])
+        if (to > from)
+          await store.appendPoints(id, 'loss', {
+            steps: points.steps.subarray(from, to),
+            values: points.values.subarray(from, to),
+            timestamps: points.timestamps.subarray(from, to),
+          });
+    }
+    await store.close();
+    const rowsAt = async (q: Queryable) =>
+      (
+        await q.query<{ trial_id: string; level: number; block: number; buckets: Uint8Array }>(
+          `SELECT trial_id, level, block::float8 AS block, buckets FROM series_summary
+           WHERE level = ANY($1::smallint[]) ORDER BY trial_id, level, block`,
+          [[...ADDED_LEVELS]],
+        )
+      ).rows.map((r) => ({ ...r, buckets: [...r.buckets] }));
+    const db = await openPglite({ dataDir: at });
+    try {
+      const written = await rowsAt(db);
+      expect(written.length).toBeGreaterThan(0);
+      // As a store with levels four apart left it; the migration's step then adds them back.
+      await db.query('DELETE FROM series_summary WHERE level = ANY($1::smallint[])', [[...ADDED_LEVELS]]);
+      await db.transaction((q) => MIGRATION_CODE[ADDED_LEVELS_VERSION](q));
+      expect(await rowsAt(db)).toEqual(written);
+      // Once: a second run finds nothing to add.
+      await db.transaction((q) => MIGRATION_CODE[ADDED_LEVELS_VERSION](q));
+      expect(await rowsAt(db)).toEqual(written);
+    } finally {
+      await db.close();
+    }
+  } finally {
+    rmSync(at, { recursive: true, force: true });
   }
 });
