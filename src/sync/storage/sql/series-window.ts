@@ -601,16 +601,23 @@ export async function readRawPoints(
     } else fetches.push({ piece });
   }
   if (fetches.length === 0) return;
+  // One row per chunk, its pieces' bytes joined in fetch order: a zoom's column edges are
+  // hundreds of 16-point pieces per series, and a row each cost more than their bytes.
   const { rows } = await db.query<{
-    ord: number;
+    ords: number[] | string;
+    lens: number[] | string;
     steps: Uint8Array;
     vals: Uint8Array;
     timestamps: Uint8Array;
   }>(
-    `SELECT r.ord::int AS ord, substring(c.steps FROM r.off FOR r.len) AS steps,
-       substring(c.vals FROM r.off FOR r.len) AS vals, substring(c.timestamps FROM r.off FOR r.len) AS timestamps
+    `SELECT array_agg(r.ord::int ORDER BY r.ord) AS ords,
+       array_agg(least(r.len, octet_length(c.steps) - r.off + 1) ORDER BY r.ord) AS lens,
+       string_agg(substring(c.steps FROM r.off FOR r.len), ''::bytea ORDER BY r.ord) AS steps,
+       string_agg(substring(c.vals FROM r.off FOR r.len), ''::bytea ORDER BY r.ord) AS vals,
+       string_agg(substring(c.timestamps FROM r.off FOR r.len), ''::bytea ORDER BY r.ord) AS timestamps
      FROM unnest($2::text[], $3::int[], $4::int[], $5::int[]) WITH ORDINALITY AS r(trial_id, chunk, off, len, ord)
-     JOIN metric_chunk c ON c.trial_id = r.trial_id AND c.key = $1 AND c.chunk = r.chunk`,
+     JOIN metric_chunk c ON c.trial_id = r.trial_id AND c.key = $1 AND c.chunk = r.chunk
+     GROUP BY r.trial_id, r.chunk`,
     [
       key,
       fetches.map((f) => f.piece.trialId),
@@ -620,18 +627,42 @@ export async function readRawPoints(
     ],
   );
   for (const row of rows) {
-    const { piece, whole } = fetches[row.ord - 1];
-    const points = {
+    const joined = {
       steps: float64s(row.steps),
       values: float64s(row.vals),
       timestamps: float64s(row.timestamps),
     };
-    if (!whole) visitPiece(piece, points, piece.lo);
-    else {
+    const lens = integers(row.lens);
+    let at = 0;
+    integers(row.ords).forEach((ord, i) => {
+      const { piece, whole } = fetches[ord - 1];
+      // A whole chunk may be shorter than asked (the series' last).
+      const start = at;
+      at += lens[i] / 8;
+      const part = (column: Float64Array) => column.subarray(start, at);
+      if (!whole) {
+        visitPiece(
+          piece,
+          { steps: part(joined.steps), values: part(joined.values), timestamps: part(joined.timestamps) },
+          piece.lo,
+        );
+        return;
+      }
+      // Copies: the cache keeps them, not the other pieces' bytes around them.
+      const points = {
+        steps: part(joined.steps).slice(),
+        values: part(joined.values).slice(),
+        timestamps: part(joined.timestamps).slice(),
+      };
       cache?.keep(piece.trialId, key, piece.chunk, points);
       for (const p of whole) visitPiece(p, points, 0);
-    }
+    });
   }
+}
+
+/** An int[] column as numbers (drivers give an array, or its text form "{1,2}"). */
+function integers(value: number[] | string): number[] {
+  return typeof value === 'string' ? value.slice(1, -1).split(',').map(Number) : value;
 }
 
 /** The merged ranges cut at chunk boundaries. */
