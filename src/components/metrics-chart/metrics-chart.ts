@@ -449,6 +449,8 @@ export class MetricsChart extends LitElement {
     full ||= ticksChanged || this.painter.densityChanged(this.views);
     const shown = this.frame;
     this.frame = frame;
+    // The plot's width changed (a resize): windows at the new width are asked at the next commit.
+    if (frame.plot.width !== pixels) this.requestCommit();
     if (grouped) {
       // The groups are known once the frame is: their legend is rendered from here.
       const log = this.yScale === 'log';

@@ -37,6 +37,14 @@ export interface WindowControllerOptions {
 /** Overview widths are rounded down to this many pixels, so small layout shifts reuse the overview. */
 const PIXEL_STEP = 32;
 
+/**
+ * Above this many columns over all curves (trials x columns), a chart with nothing drawn yet asks
+ * first for an overview at fewer columns — about this many in all, so the first picture of a
+ * large study is a few MB, not tens — then for the one at the plot's width, which replaces it.
+ * Both are exact M4 of their columns: every spike shows in either.
+ */
+export const FIRST_PICTURE_COLUMNS = 100_000;
+
 /** A live extent this much wider than the overview's (as a share of it) has the overview fetched again. */
 const OUTGROWN = 0.25;
 
@@ -59,6 +67,8 @@ export class WindowController implements ReactiveController {
   private trialsSeen?: { set: ReadonlySet<string>; key: string };
   private zoomFor?: Domain;
   private overview?: Fetch;
+  /** The fewer-column overview asked before the first (see {@link FIRST_PICTURE_COLUMNS}). */
+  private firstPicture?: Fetch;
   private zoom?: Fetch;
   private zoomTimer?: ReturnType<typeof setTimeout>;
   private shownKey?: string;
@@ -141,7 +151,28 @@ export class WindowController implements ReactiveController {
       ...aligned,
       trialIds: trialList(scope),
     };
-    this.overview = this.start(query, this.overview, (window) => this.windowed?.setOverview(window));
+    const curves = scope.trials.size;
+    if (!this.windowed!.overview && curves * aligned.columns > FIRST_PICTURE_COLUMNS) {
+      const fewer = overviewRange(
+        range[0],
+        range[1],
+        Math.max(1, Math.floor(FIRST_PICTURE_COLUMNS / curves)),
+      );
+      if (fewer.columns < aligned.columns)
+        this.firstPicture = this.start({ ...query, ...fewer }, this.firstPicture, (window) =>
+          this.windowed?.setOverview(window),
+        );
+    }
+    this.overview = this.start(query, this.overview, (window) => {
+      this.dropFirstPicture();
+      this.windowed?.setOverview(window);
+    });
+  }
+
+  /** The overview at the plot's width arrived (or the chart moved on): the first picture's is done with. */
+  private dropFirstPicture(): void {
+    if (this.firstPicture) this.cancel(this.firstPicture);
+    this.firstPicture = undefined;
   }
 
   private updateZoom(scope: WindowScope): void {
@@ -265,6 +296,7 @@ export class WindowController implements ReactiveController {
     clearTimeout(this.zoomTimer);
     this.zoomTimer = undefined;
     for (const fetch of [this.overview, this.zoom]) if (fetch) this.cancel(fetch);
+    this.dropFirstPicture();
     this.overview = this.zoom = undefined;
     this.overviewFor = this.zoomFor = undefined;
     this.overviewExtent = undefined;

@@ -4,7 +4,8 @@ import { TrialStore } from '../../../src/client/store.js';
 import type { ZoomChangeEvent } from '../../../src/components/events/index.js';
 import { trialStyle } from '../../../src/components/internal/theme.js';
 import { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
-import type { Trial } from '../../../src/protocol/index.js';
+import { FIRST_PICTURE_COLUMNS } from '../../../src/components/metrics-chart/window-controller.js';
+import type { SeriesWindow, Trial } from '../../../src/protocol/index.js';
 import { WindowProducer } from '../../fixtures/window-producer.js';
 import { paintedCount, paintedNear, pointer } from './canvas-probe.js';
 
@@ -176,6 +177,50 @@ describe('<trial-metrics-chart> with level-of-detail windows', () => {
     p.append('a', 'loss', tail(POINTS + 1000, 2000), tail(POINTS + 1000, 2000).map(valueAt));
     await waitUntil(() => p.requests.length === 2, 'the overview is fetched again');
     expect(p.requests[1].to).to.be.at.least(POINTS + 2999);
+    close();
+  });
+
+  it('draws a large study first from an overview of fewer columns, then at the plot width', async () => {
+    // 400 trials at 500 columns are over FIRST_PICTURE_COLUMNS: the first picture asks for fewer.
+    const trials = Array.from({ length: 400 }, (_, i) => trial(`t${i}`, i));
+    const p = new WindowProducer(
+      { id: 's1', name: 'study', status: 'running', createdAt: 0, tags: {} },
+      trials,
+    );
+    const steps = Array.from({ length: 800 }, (_, i) => i);
+    for (const [i, t] of trials.entries())
+      p.append(
+        t.id,
+        'loss',
+        steps,
+        steps.map((s) => (i === 0 && s === 613 ? SPIKE : 1 + ((i * 7 + s) % 10) / 10)),
+      );
+    const release = p.hold((query) => query.columns > FIRST_PICTURE_COLUMNS / trials.length + 1);
+    const { el, store, close } = await chartOn(p);
+    const shown = () =>
+      (el as unknown as { windows: { windowed?: { overview?: SeriesWindow } } }).windows.windowed?.overview;
+    // Drawn from the fewer columns while the full overview is held: every curve, and the spike.
+    const [first] = p.requests;
+    expect(first.columns).to.be.at.most(FIRST_PICTURE_COLUMNS / trials.length);
+    await waitUntil(() => shown()?.columns === first.columns, 'the first picture is shown');
+    await nextFrame();
+    const spike = el.positionOf(613, SPIKE)!;
+    expect(paintedNear(el, spike.left, spike.top, color0, 3)).to.equal(true);
+    // The full overview (asked again if the plot's width settled meanwhile) is asked once each.
+    const full = p.requests[p.requests.length - 1];
+    expect(full.columns).to.be.above(first.columns);
+    expect(p.requests.filter((q) => q.columns === first.columns)).to.have.length(1);
+    const asked = p.requests.length;
+    release();
+    await waitUntil(() => shown()?.columns === full.columns, 'the full overview replaces it');
+    await nextFrame();
+    expect(paintedNear(el, spike.left, spike.top, color0, 3)).to.equal(true);
+    expect(p.requests.length).to.equal(asked);
+    // Only the first overview of a chart: a new width asks for the full one alone.
+    el.style.width = '700px';
+    await waitUntil(() => p.requests.length === asked + 1, 'the overview at the new width is fetched');
+    expect(p.requests[asked].columns).to.be.above(full.columns);
+    expect(store.windowBytes).to.be.above(0);
     close();
   });
 });
