@@ -151,22 +151,31 @@ export class WindowController implements ReactiveController {
       ...aligned,
       trialIds: trialList(scope),
     };
+    const full = () => {
+      this.overview = this.start(query, this.overview, (window) => {
+        this.dropFirstPicture();
+        this.windowed?.setOverview(window);
+      });
+    };
     const curves = scope.trials.size;
-    if (!this.windowed!.overview && curves * aligned.columns > FIRST_PICTURE_COLUMNS) {
-      const fewer = overviewRange(
-        range[0],
-        range[1],
-        Math.max(1, Math.floor(FIRST_PICTURE_COLUMNS / curves)),
-      );
-      if (fewer.columns < aligned.columns)
-        this.firstPicture = this.start({ ...query, ...fewer }, this.firstPicture, (window) =>
-          this.windowed?.setOverview(window),
-        );
+    const fewer =
+      !this.windowed!.overview && curves * aligned.columns > FIRST_PICTURE_COLUMNS
+        ? overviewRange(range[0], range[1], Math.max(1, Math.floor(FIRST_PICTURE_COLUMNS / curves)))
+        : undefined;
+    if (!fewer || fewer.columns >= aligned.columns) {
+      full();
+      return;
     }
-    this.overview = this.start(query, this.overview, (window) => {
-      this.dropFirstPicture();
-      this.windowed?.setOverview(window);
-    });
+    // The full overview is asked once the first is in: asked together, a server answering one
+    // statement at a time (PGlite) would interleave them, and the first would wait for the full one.
+    if (this.overview) this.cancel(this.overview);
+    this.overview = undefined;
+    this.firstPicture = this.start(
+      { ...query, ...fewer },
+      this.firstPicture,
+      (window) => this.windowed?.setOverview(window),
+      full,
+    );
   }
 
   /** The overview at the plot's width arrived (or the chart moved on): the first picture's is done with. */
@@ -220,11 +229,15 @@ export class WindowController implements ReactiveController {
     } else fetchZoom();
   }
 
-  /** Fetches `query` through the store; once it arrives, `show` it and release `previous`. */
+  /**
+   * Fetches `query` through the store; once it arrives, `show` it and release `previous`. `then`
+   * runs after it was shown, or failed, unless the chart moved past it.
+   */
   private start(
     query: SeriesWindowQuery,
     previous: Fetch | undefined,
     show: (w: SeriesWindow) => void,
+    then?: () => void,
   ): Fetch {
     const store = this.store!;
     const fetch: Fetch = { query, abort: new AbortController(), done: false };
@@ -236,6 +249,7 @@ export class WindowController implements ReactiveController {
         if (previous?.done) store.releaseWindow(previous.query);
         show(window);
         this.options.onCurves();
+        then?.();
       },
       (error: unknown) => {
         fetch.done = true;
@@ -245,6 +259,7 @@ export class WindowController implements ReactiveController {
           'source_error',
           `series window for ${query.key}: ${(error as Error).message ?? error}`,
         );
+        then?.();
       },
     );
     return fetch;
