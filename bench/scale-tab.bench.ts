@@ -4,7 +4,7 @@
 // `/series`); a new headless-Chromium tab opens the dashboard on it. Reported: time until the table
 // and every curve are drawn, bytes over the wire for that first picture, the tab's JS heap, zoom to
 // exact pixels p50/p95 (ZOOM_DETAIL=1: each zoom's parts; ZOOM_PROFILE=file: a CPU profile of the page
-// during the zooms), event to pixel p50/p95 while APPENDERS trials append 10 points/s each, and
+// during the zooms; FIRST_PROFILE=file: one while it opens), event to pixel p50/p95 while APPENDERS trials append 10 points/s each, and
 // screenshots of our chart and of a 320-points-per-curve sampling (like MLflow's) of the same data
 // with one planted spike. DB_DIR=dir keeps the study there, and a later run opens it instead of
 // writing it again (the appenders' points stay in it too).
@@ -77,36 +77,42 @@ async function firstPicture(page: Page, url: string) {
     entry.bytes += e.encodedDataLength;
     fetched.set(path, entry);
   });
-  const start = Date.now();
   await page.goto(url);
-  await page.waitForFunction(
-    ({ state, trials }) => {
-      // biome-ignore lint/security/noGlobalEval: the bench's page probe is a string.
-      const { chart, store } = eval(state);
-      if (!chart || !store || store.trialsOf('scale').length < trials) return false;
-      const views = chart.views ?? [];
-      return (
-        chart.domains !== undefined &&
-        views.length >= trials &&
-        views.every((v: { length: number }) => v.length > 0)
-      );
-    },
-    { state: chartState, trials: size.trials },
-    { timeout: 120_000, polling: 'raf' },
-  );
-  const elapsed = Date.now() - start;
+  // Times are the page's (ms since navigation), read when the page sees the picture: this
+  // process also runs the server, whose database queries may hold its event loop for seconds.
+  const elapsed = (await (
+    await page.waitForFunction(
+      ({ state, trials }) => {
+        // biome-ignore lint/security/noGlobalEval: the bench's page probe is a string.
+        const { chart, store } = eval(state);
+        if (!chart || !store || store.trialsOf('scale').length < trials) return false;
+        const views = chart.views ?? [];
+        const drawn =
+          chart.domains !== undefined &&
+          views.length >= trials &&
+          views.every((v: { length: number }) => v.length > 0);
+        return drawn && performance.now();
+      },
+      { state: chartState, trials: size.trials },
+      { timeout: 120_000, polling: 'raf' },
+    )
+  ).jsonValue()) as number;
   const wire = [...received.values()].reduce((a, b) => a + b, 0);
   // A large study's first picture comes from an overview of fewer columns: then the one at the
-  // plot's width (the widest asked) replaces it.
-  const widest = Math.max(...columns.map(Number));
-  await page.waitForFunction(
-    ({ state, widest }) =>
-      // biome-ignore lint/security/noGlobalEval: the bench's page probe is a string.
-      eval(state).chart?.windows?.windowed?.overview?.columns === widest,
-    { state: chartState, widest },
-    { timeout: 300_000, polling: 'raf' },
-  );
-  const fullElapsed = Date.now() - start;
+  // plot's width replaces it.
+  const fullElapsed = (await (
+    await page.waitForFunction(
+      (state) => {
+        // biome-ignore lint/security/noGlobalEval: the bench's page probe is a string.
+        const windows = eval(state).chart?.windows;
+        const full = windows?.overview;
+        const shown = windows?.windowed?.overview;
+        return !!full?.done && shown?.columns === full.query.columns && performance.now();
+      },
+      chartState,
+      { timeout: 300_000, polling: 'raf' },
+    )
+  ).jsonValue()) as number;
   const fullWire = [...received.values()].reduce((a, b) => a + b, 0);
   await cdp.send('HeapProfiler.collectGarbage');
   const heap = await page.evaluate(
@@ -258,7 +264,19 @@ async function main() {
     // tsx names the functions this script hands to the page with a helper the page lacks.
     await page.addInitScript('globalThis.__name = (f) => f;');
     page.on('pageerror', (error) => console.error('page error:', error));
+    // FIRST_PROFILE=file: a CPU profile of the page while it opens (started on a page of the same
+    // origin, so the navigation keeps the renderer and its profiler).
+    const firstProfiler = process.env.FIRST_PROFILE ? await page.context().newCDPSession(page) : undefined;
+    if (firstProfiler) {
+      await page.goto(new URL('/profile-start', server.url).href);
+      await firstProfiler.send('Profiler.enable');
+      await firstProfiler.send('Profiler.start');
+    }
     const first = await firstPicture(page, server.url);
+    if (firstProfiler) {
+      const { profile } = await firstProfiler.send('Profiler.stop');
+      writeFileSync(process.env.FIRST_PROFILE as string, JSON.stringify(profile));
+    }
     console.log(
       `  new tab: table and every curve drawn in ${ms(first.elapsed)}; ${(first.wire / 1e6).toFixed(2)} MB over the wire (page, bundle, events, windows); JS heap ${(first.heap / 2 ** 20).toFixed(0)} MB after a GC once every overview is in`,
     );

@@ -8,7 +8,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { MetricSeries, TrialStore } from '../../client/index.js';
-import { overviewRange } from '../../client/lod/overview-query.js';
+import { type OverviewRange, overviewRange } from '../../client/lod/overview-query.js';
 import { WindowedSeries } from '../../client/lod/windowed-series.js';
 import type { SeriesWindow, SeriesWindowQuery, SeriesWindowX } from '../../protocol/index.js';
 import type { Domain, XAxis } from './scales.js';
@@ -38,12 +38,13 @@ export interface WindowControllerOptions {
 const PIXEL_STEP = 32;
 
 /**
- * Above this many columns over all curves (trials x columns), a chart with nothing drawn yet asks
- * first for an overview at fewer columns — about this many in all, so the first picture of a
- * large study is a few MB, not tens — then for the one at the plot's width, which replaces it.
- * Both are exact M4 of their columns: every spike shows in either.
+ * A chart with nothing drawn yet whose overview would bring more points than this (an M4 column
+ * brings up to 4 of a series) asks first for one of fewer columns that brings about this many —
+ * a few MB even for 1,000 curves — then for the one at the plot's width, which replaces it. Both
+ * are exact M4 of their columns: every spike shows in either. Only when the first is at most half
+ * the full one: else the full one alone is about as quick.
  */
-export const FIRST_PICTURE_COLUMNS = 100_000;
+export const FIRST_PICTURE_POINTS = 400_000;
 
 /** A live extent this much wider than the overview's (as a share of it) has the overview fetched again. */
 const OUTGROWN = 0.25;
@@ -67,7 +68,7 @@ export class WindowController implements ReactiveController {
   private trialsSeen?: { set: ReadonlySet<string>; key: string };
   private zoomFor?: Domain;
   private overview?: Fetch;
-  /** The fewer-column overview asked before the first (see {@link FIRST_PICTURE_COLUMNS}). */
+  /** The fewer-column overview asked before the first (see {@link FIRST_PICTURE_POINTS}). */
   private firstPicture?: Fetch;
   private zoom?: Fetch;
   private zoomTimer?: ReturnType<typeof setTimeout>;
@@ -157,12 +158,8 @@ export class WindowController implements ReactiveController {
         this.windowed?.setOverview(window);
       });
     };
-    const curves = scope.trials.size;
-    const fewer =
-      !this.windowed!.overview && curves * aligned.columns > FIRST_PICTURE_COLUMNS
-        ? overviewRange(range[0], range[1], Math.max(1, Math.floor(FIRST_PICTURE_COLUMNS / curves)))
-        : undefined;
-    if (!fewer || fewer.columns >= aligned.columns) {
+    const fewer = this.windowed!.overview ? undefined : firstPicture(scope, range, aligned.columns);
+    if (!fewer) {
       full();
       return;
     }
@@ -320,6 +317,24 @@ export class WindowController implements ReactiveController {
     this.releasePoints = undefined;
     this.shownKey = undefined;
   }
+}
+
+/**
+ * The range and columns of a first picture for an overview of `columns` columns over `range`, or
+ * undefined when that overview is small enough to come first itself (see {@link FIRST_PICTURE_POINTS}).
+ */
+function firstPicture(scope: WindowScope, range: Domain, columns: number): OverviewRange | undefined {
+  const counts = [...scope.trials].map((id) => scope.store.summaryOf(id, scope.key)?.count ?? 0);
+  /** Points an overview of `c` columns brings: up to 4 a column of each series, and no more than it has. */
+  const points = (c: number) => counts.reduce((sum, n) => sum + Math.min(n, 4 * c), 0);
+  const full = points(columns);
+  if (full <= FIRST_PICTURE_POINTS) return undefined;
+  const fewer = overviewRange(
+    range[0],
+    range[1],
+    Math.max(1, Math.floor(FIRST_PICTURE_POINTS / 4 / counts.length)),
+  );
+  return points(fewer.columns) * 2 <= full ? fewer : undefined;
 }
 
 /** The trials of a window request: omitted when they are every trial of the study. */

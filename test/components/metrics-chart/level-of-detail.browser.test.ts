@@ -4,7 +4,7 @@ import { TrialStore } from '../../../src/client/store.js';
 import type { ZoomChangeEvent } from '../../../src/components/events/index.js';
 import { trialStyle } from '../../../src/components/internal/theme.js';
 import { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
-import { FIRST_PICTURE_COLUMNS } from '../../../src/components/metrics-chart/window-controller.js';
+import { FIRST_PICTURE_POINTS } from '../../../src/components/metrics-chart/window-controller.js';
 import type { SeriesWindow, Trial } from '../../../src/protocol/index.js';
 import { WindowProducer } from '../../fixtures/window-producer.js';
 import { paintedCount, paintedNear, pointer } from './canvas-probe.js';
@@ -181,13 +181,14 @@ describe('<trial-metrics-chart> with level-of-detail windows', () => {
   });
 
   it('draws a large study first from an overview of fewer columns, then at the plot width', async () => {
-    // 400 trials at 500 columns are over FIRST_PICTURE_COLUMNS: the first picture asks for fewer.
-    const trials = Array.from({ length: 400 }, (_, i) => trial(`t${i}`, i));
+    // 800 trials of 1,000 points: at the plot's width the overview would bring every point, over
+    // FIRST_PICTURE_POINTS; the first picture asks for fewer columns (FIRST_PICTURE_POINTS / 4 in all).
+    const trials = Array.from({ length: 800 }, (_, i) => trial(`t${i}`, i));
     const p = new WindowProducer(
       { id: 's1', name: 'study', status: 'running', createdAt: 0, tags: {} },
       trials,
     );
-    const steps = Array.from({ length: 800 }, (_, i) => i);
+    const steps = Array.from({ length: 1000 }, (_, i) => i);
     for (const [i, t] of trials.entries())
       p.append(
         t.id,
@@ -195,13 +196,14 @@ describe('<trial-metrics-chart> with level-of-detail windows', () => {
         steps,
         steps.map((s) => (i === 0 && s === 613 ? SPIKE : 1 + ((i * 7 + s) % 10) / 10)),
       );
-    const release = p.hold((query) => query.columns > FIRST_PICTURE_COLUMNS / trials.length + 1);
+    const fewer = FIRST_PICTURE_POINTS / 4 / trials.length;
+    const release = p.hold((query) => query.columns > fewer);
     const { el, store, close } = await chartOn(p);
     const shown = () =>
       (el as unknown as { windows: { windowed?: { overview?: SeriesWindow } } }).windows.windowed?.overview;
     // Drawn from the fewer columns while the full overview is held: every curve, and the spike.
     const [first] = p.requests;
-    expect(first.columns).to.be.at.most(FIRST_PICTURE_COLUMNS / trials.length);
+    expect(first.columns).to.be.at.most(fewer);
     await waitUntil(() => shown()?.columns === first.columns, 'the first picture is shown');
     await nextFrame();
     const spike = el.positionOf(613, SPIKE)!;

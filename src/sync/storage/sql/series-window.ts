@@ -91,7 +91,7 @@ export async function readSeriesWindow(
   const window =
     query.x === 'step'
       ? await stepWindow(db, query, series, signal, caches)
-      : await timeWindow(db, query, series, caches);
+      : await timeWindow(db, query, series, caches, signal);
   return { key: query.key, x: query.x, columns: query.columns, ...window };
 }
 
@@ -181,6 +181,7 @@ async function timeWindow(
   query: SeriesWindowQuery,
   series: WindowSeries[],
   { chunks: cache }: WindowCaches = {},
+  signal?: AbortSignal,
 ): Promise<Resolved> {
   const stored = series.filter((s) => s.header);
   // Every point of every series: those below `summarized` from whole chunks (the cache's where it
@@ -207,6 +208,7 @@ async function timeWindow(
       p.timestamps[index] = timestamp;
     },
     cache,
+    signal,
   );
   const points = new Map(
     stored.map((s) => {
@@ -332,6 +334,20 @@ class RowRanges {
   }
 }
 
+/**
+ * Summary rows one statement reads at most (~7 MB): PGlite answers a statement at once, holding
+ * its process — the server's event loop, other requests, writes — until it is done.
+ */
+const ROWS_PER_STATEMENT = 512;
+/** Raw points one statement reads at most (~6 MB), for the same reason. */
+const RAW_POINTS_PER_STATEMENT = 262_144;
+
+/** Lets the process's other work (requests, writes) run between two statements of a long read. */
+async function otherWorkFirst(signal?: AbortSignal): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  signal?.throwIfAborted();
+}
+
 /** Above this many rows per series a request is not cached (a sparse series over a vast step range). */
 const MAX_CACHED_ROWS_PER_SERIES = 4096;
 
@@ -341,6 +357,7 @@ async function readRows(
   series: WindowSeries[],
   ranges: RowRanges,
   cache: SummaryRowCache | undefined,
+  signal?: AbortSignal,
 ): Promise<RowsByTrial> {
   const out: RowsByTrial = new Map();
   const { levels, los, his } = ranges.columns();
@@ -370,13 +387,18 @@ async function readRows(
       put(s.trialId, level, { block, buckets });
     }
   }
-  if (toRead.length > 0) {
+  // Series in batches of about ROWS_PER_STATEMENT rows (rows per series: the ranges' blocks).
+  const perSeries = levels.reduce((sum, _, i) => sum + his[i] - los[i] + 1, 0);
+  const batch = Math.max(1, Math.floor(ROWS_PER_STATEMENT / perSeries));
+  for (let first = 0; first < toRead.length; first += batch) {
+    if (first > 0) await otherWorkFirst(signal);
+    const some = toRead.slice(first, first + batch);
     const { rows } = await db.query<{ trial_id: string; level: number; block: number; buckets: Uint8Array }>(
       `SELECT s.trial_id, s.level, s.block::float8 AS block, s.buckets FROM series_summary s
        JOIN unnest($3::smallint[], $4::bigint[], $5::bigint[]) AS r(level, lo, hi)
          ON s.level = r.level AND s.block BETWEEN r.lo AND r.hi
        WHERE s.key = $1 AND s.trial_id = ANY($2::text[])`,
-      [key, toRead.map((s) => s.trialId), levels, los, his],
+      [key, some.map((s) => s.trialId), levels, los, his],
     );
     const read = new Map<string, Map<string, CachedRow>>();
     for (const r of rows) {
@@ -385,7 +407,7 @@ async function readRows(
       entry(read, r.trial_id, () => new Map()).set(`${r.level}:${r.block}`, buckets);
     }
     if (cached) {
-      for (const s of toRead) {
+      for (const s of some) {
         if (!s.stored) continue;
         const got = read.get(s.trialId);
         cached.keep(s.trialId, key, s.stored, new Map(wanted.map((at) => [at, got?.get(at) ?? null])));
@@ -448,7 +470,7 @@ async function stepWindow(
   const hi = bucketOf(Math.floor(to), COARSEST_LEVEL);
   const coarse = new RowRanges();
   coarse.add(COARSEST_LEVEL, lo, hi);
-  const coarseRows = await readRows(db, query.key, stored, coarse, cache);
+  const coarseRows = await readRows(db, query.key, stored, coarse, cache, signal);
   signal?.throwIfAborted();
   const rawRanges: IndexRanges = new Map();
   const summarised: string[] = [];
@@ -474,6 +496,7 @@ async function stepWindow(
       stored.filter((s) => rawIds.has(s.trialId)),
       finest,
       cache,
+      signal,
     );
     signal?.throwIfAborted();
     for (const id of rawIds) {
@@ -495,6 +518,7 @@ async function stepWindow(
     stored.filter((s) => summarisedIds.has(s.trialId)),
     fine,
     cache,
+    signal,
   );
   signal?.throwIfAborted();
   const accumulators = new Map(ids.map((id) => [id, new M4Accumulator(columns)]));
@@ -527,6 +551,7 @@ async function stepWindow(
       acc.tally(1);
     },
     chunks,
+    signal,
   );
   // The tails: points in no bucket yet, offered one by one.
   for (const s of stored) {
@@ -571,6 +596,7 @@ export async function readRawPoints(
   ranges: IndexRanges,
   visit: (trialId: string, index: number, step: number, value: number, timestamp: number) => void,
   cache?: ChunkCache,
+  signal?: AbortSignal,
 ): Promise<void> {
   const visitPiece = (p: ChunkPiece, points: ColumnarPoints, first: number) => {
     const start = p.chunk * CHUNK_POINTS;
@@ -600,9 +626,55 @@ export async function readRawPoints(
       pieces.push(piece);
     } else fetches.push({ piece });
   }
-  if (fetches.length === 0) return;
-  // One row per chunk, its pieces' bytes joined in fetch order: a zoom's column edges are
-  // hundreds of 16-point pieces per series, and a row each cost more than their bytes.
+  // In statements of about RAW_POINTS_PER_STATEMENT points.
+  for (let first = 0; first < fetches.length; ) {
+    if (first > 0) await otherWorkFirst(signal);
+    let end = first;
+    for (let points = 0; end < fetches.length && (end === first || points < RAW_POINTS_PER_STATEMENT); end++)
+      points += fetches[end].piece.hi - fetches[end].piece.lo + 1;
+    const batch = fetches.slice(first, end);
+    first = end;
+    for (const row of await readPieces(db, key, batch)) {
+      const joined = {
+        steps: float64s(row.steps),
+        values: float64s(row.vals),
+        timestamps: float64s(row.timestamps),
+      };
+      const lens = integers(row.lens);
+      let at = 0;
+      integers(row.ords).forEach((ord, i) => {
+        const { piece, whole } = batch[ord - 1];
+        // A whole chunk may be shorter than asked (the series' last).
+        const start = at;
+        at += lens[i] / 8;
+        const part = (column: Float64Array) => column.subarray(start, at);
+        if (!whole) {
+          visitPiece(
+            piece,
+            { steps: part(joined.steps), values: part(joined.values), timestamps: part(joined.timestamps) },
+            piece.lo,
+          );
+          return;
+        }
+        // Copies: the cache keeps them, not the other pieces' bytes around them.
+        const points = {
+          steps: part(joined.steps).slice(),
+          values: part(joined.values).slice(),
+          timestamps: part(joined.timestamps).slice(),
+        };
+        cache?.keep(piece.trialId, key, piece.chunk, points);
+        for (const p of whole) visitPiece(p, points, 0);
+      });
+    }
+  }
+}
+
+/**
+ * The pieces' points, one row per chunk with its pieces' bytes joined in their order (`ords`: their
+ * 1-based positions in `pieces`; `lens`: their byte lengths): a zoom's column edges are hundreds
+ * of 16-point pieces per series, and a row each cost more than their bytes.
+ */
+async function readPieces(db: Queryable, key: string, pieces: { piece: ChunkPiece }[]) {
   const { rows } = await db.query<{
     ords: number[] | string;
     lens: number[] | string;
@@ -620,44 +692,13 @@ export async function readRawPoints(
      GROUP BY r.trial_id, r.chunk`,
     [
       key,
-      fetches.map((f) => f.piece.trialId),
-      fetches.map((f) => f.piece.chunk),
-      fetches.map((f) => f.piece.lo * 8 + 1),
-      fetches.map((f) => (f.piece.hi - f.piece.lo + 1) * 8),
+      pieces.map((f) => f.piece.trialId),
+      pieces.map((f) => f.piece.chunk),
+      pieces.map((f) => f.piece.lo * 8 + 1),
+      pieces.map((f) => (f.piece.hi - f.piece.lo + 1) * 8),
     ],
   );
-  for (const row of rows) {
-    const joined = {
-      steps: float64s(row.steps),
-      values: float64s(row.vals),
-      timestamps: float64s(row.timestamps),
-    };
-    const lens = integers(row.lens);
-    let at = 0;
-    integers(row.ords).forEach((ord, i) => {
-      const { piece, whole } = fetches[ord - 1];
-      // A whole chunk may be shorter than asked (the series' last).
-      const start = at;
-      at += lens[i] / 8;
-      const part = (column: Float64Array) => column.subarray(start, at);
-      if (!whole) {
-        visitPiece(
-          piece,
-          { steps: part(joined.steps), values: part(joined.values), timestamps: part(joined.timestamps) },
-          piece.lo,
-        );
-        return;
-      }
-      // Copies: the cache keeps them, not the other pieces' bytes around them.
-      const points = {
-        steps: part(joined.steps).slice(),
-        values: part(joined.values).slice(),
-        timestamps: part(joined.timestamps).slice(),
-      };
-      cache?.keep(piece.trialId, key, piece.chunk, points);
-      for (const p of whole) visitPiece(p, points, 0);
-    });
-  }
+  return rows;
 }
 
 /** An int[] column as numbers (drivers give an array, or its text form "{1,2}"). */

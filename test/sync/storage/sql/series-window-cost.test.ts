@@ -4,6 +4,7 @@
 // WINDOW_COST_TRIALS x WINDOW_COST_POINTS (1,000 x 100,000 for the full check; smaller by default).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { overviewRange } from '../../../../src/client/lod/overview-query.js';
+import { m4Columns } from '../../../../src/protocol/index.js';
 import type { Storage } from '../../../../src/sync/index.js';
 import { openPglite } from '../../../../src/sync/storage/pglite.js';
 import { planStepColumns } from '../../../../src/sync/storage/sql/series-window.js';
@@ -18,11 +19,14 @@ const POINTS = Number(process.env.WINDOW_COST_POINTS ?? 20_000);
 let rawPointsRead = 0;
 /** Summary buckets read since the last reset (rows store their non-empty buckets, each with its position). */
 let bucketsRead = 0;
+/** Statements that read summaries or chunks since the last reset. */
+let reads = 0;
 function counting(q: Queryable): Queryable {
   return {
     async query(text, params) {
       const result = await q.query(text, params);
       if (!text.trimStart().startsWith('SELECT')) return result as never;
+      if (/FROM (series_summary|unnest)/.test(text)) reads++;
       if (text.includes('metric_chunk'))
         for (const row of result.rows as { steps?: Uint8Array }[])
           rawPointsRead += (row.steps?.byteLength ?? 0) / 8;
@@ -91,6 +95,27 @@ describe(`window cost over ${TRIALS} trials x ${POINTS} points`, () => {
       expect(rawPointsRead).toBe(0);
       // At most 3 buckets a column, plus whole rows at the range's ends and the coarse level's rows.
       expect(bucketsRead).toBeLessThanOrEqual(TRIALS * (3 * range.columns + 3 * BUCKETS_PER_ROW));
+    }
+  });
+
+  it('reads a window of many series in several statements, exactly', async () => {
+    // Every trial holds the same series: each part must be M4 over it, whichever statement read it.
+    const series = points(POINTS);
+    const windows = [
+      { ...overviewRange(0, POINTS - 1, Math.ceil(POINTS / 64)) }, // summary rows, batched
+      { from: 0, to: POINTS / 2 - 1, columns: Math.ceil(POINTS / 2 / 25) }, // raw points, batched
+      { from: POINTS * 0.25 + 3.5, to: POINTS * 0.75 - 2.2, columns: Math.floor(POINTS / 50) }, // edges
+    ];
+    for (const w of windows) {
+      reads = 0;
+      const window = await store.getSeriesWindow({ studyId: s.id, key: 'loss', x: 'step', ...w });
+      const expected = m4Columns(series, 'step', window.from, window.to, w.columns);
+      expect(reads).toBeGreaterThan(2);
+      for (const part of window.series) {
+        expect(part.steps).toEqual(expected.steps);
+        expect(part.values).toEqual(expected.values);
+        expect(part.timestamps).toEqual(expected.timestamps);
+      }
     }
   });
 
