@@ -34,8 +34,12 @@ export interface WindowControllerOptions {
   debounceMs?: number;
 }
 
-/** Overview widths are rounded down to this many pixels, so small layout shifts reuse the overview. */
-const PIXEL_STEP = 32;
+/**
+ * An overview is kept while the plot's width stays within this share of the width it was asked
+ * for: a layout that settles (the y axis' labels take their width once the data is in) or a small
+ * resize reuses it, redrawn from the same columns.
+ */
+const WIDTH_SLACK = 0.1;
 
 /**
  * A chart with nothing drawn yet whose overview would bring more points than this (an M4 column
@@ -61,8 +65,9 @@ interface Fetch {
 export class WindowController implements ReactiveController {
   private windowed?: WindowedSeries;
   private store?: TrialStore;
-  /** What the overview was asked for: the study, trial ids and width. */
+  /** What the overview was asked for: the study and trial ids, and the width in device pixels. */
   private overviewFor?: string;
+  private overviewPixels = 0;
   /** The x extent the overview was fetched for. */
   private overviewExtent?: Domain;
   private trialsSeen?: { set: ReadonlySet<string>; key: string };
@@ -133,15 +138,17 @@ export class WindowController implements ReactiveController {
   }
 
   private updateOverview(scope: WindowScope): void {
-    // Never more columns than the plot has device pixels: more would be bytes no pixel shows.
-    const pixels = Math.max(
-      Math.floor(scope.pixels / PIXEL_STEP) * PIXEL_STEP,
-      Math.min(scope.pixels, PIXEL_STEP),
-    );
-    const wanted = `${scope.studyId}\u0000${pixels}\u0000${this.trialsKey(scope.trials)}`;
-    const range = wanted === this.overviewFor ? this.outgrown(scope) : this.extentOf(scope);
-    if (wanted === this.overviewFor && !range) return;
+    // Never more columns than the plot has device pixels (but for a small shrink within the
+    // slack): more would be bytes no pixel shows.
+    const pixels = Math.max(1, Math.floor(scope.pixels));
+    const wanted = `${scope.studyId}\u0000${this.trialsKey(scope.trials)}`;
+    const same =
+      wanted === this.overviewFor &&
+      Math.abs(pixels - this.overviewPixels) <= this.overviewPixels * WIDTH_SLACK;
+    const range = same ? this.outgrown(scope) : this.extentOf(scope);
+    if (same && !range) return;
     this.overviewFor = wanted;
+    this.overviewPixels = pixels;
     this.overviewExtent = range;
     if (!range) return;
     const aligned = overviewRange(range[0], range[1], pixels);
