@@ -1,7 +1,8 @@
 /**
  * Window queries: the exact M4 points of many trials' series in a few statements per request,
- * whatever the number of trials (one each for the series, the coarse buckets, the buckets the
- * columns need, and the raw points of the column edges).
+ * not one per trial (one each for the series, the coarse buckets, the buckets the columns need,
+ * and the raw points of the column edges — each cut in several when it would read many MB, so
+ * other work runs in between: see `raw-points.ts`).
  *
  * Cost, x = 'step': each column's integer step range splits into whole buckets at the coarsest
  * levels that fit, plus edges narrower than the finest bucket (16 steps), whose raw points are
@@ -35,9 +36,9 @@ import {
 } from '../../../protocol/index.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import type { ColumnarPoints } from '../../model.js';
-import { CHUNK_POINTS } from '../schema.js';
 import type { ChunkCache } from './chunk-cache.js';
 import type { Queryable } from './driver.js';
+import { type IndexRanges, merged, otherWorkFirst, readRawPoints } from './raw-points.js';
 import { type SeriesTail, TAIL_COLUMNS, tailPoints } from './series-tail.js';
 import {
   BUCKET_FIELDS,
@@ -46,7 +47,6 @@ import {
   bucketOf,
   decodeRow,
   FINEST_LEVEL,
-  float64s,
   KEPT,
   SERIES_LEVEL,
   SUMMARY_LEVELS,
@@ -334,19 +334,8 @@ class RowRanges {
   }
 }
 
-/**
- * Summary rows one statement reads at most (~7 MB): PGlite answers a statement at once, holding
- * its process — the server's event loop, other requests, writes — until it is done.
- */
+/** Summary rows one statement reads at most (~7 MB; see `otherWorkFirst`). */
 const ROWS_PER_STATEMENT = 512;
-/** Raw points one statement reads at most (~6 MB), for the same reason. */
-const RAW_POINTS_PER_STATEMENT = 262_144;
-
-/** Lets the process's other work (requests, writes) run between two statements of a long read. */
-async function otherWorkFirst(signal?: AbortSignal): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  signal?.throwIfAborted();
-}
 
 /** Above this many rows per series a request is not cached (a sparse series over a vast step range). */
 const MAX_CACHED_ROWS_PER_SERIES = 4096;
@@ -443,9 +432,6 @@ function eachBucket(
     }
   }
 }
-
-/** Append-index ranges of raw points to read, per trial. */
-type IndexRanges = Map<string, [number, number][]>;
 
 function addRange(ranges: IndexRanges, trialId: string, buckets: Float64Array, o: number): void {
   entry(ranges, trialId, () => []).push([buckets[o + 1], buckets[o + 2]]);
@@ -572,166 +558,6 @@ async function stepWindow(
       return acc ? part(s.trialId, acc.result()) : emptyPart(s.trialId);
     }),
   };
-}
-
-/** Raw reads of at least this many points of one chunk fetch the whole chunk into the cache. */
-const WHOLE_CHUNK_POINTS = 256;
-
-/** Points `lo…hi` (inclusive, chunk offsets) of one chunk of a trial's series. */
-interface ChunkPiece {
-  trialId: string;
-  chunk: number;
-  lo: number;
-  hi: number;
-}
-
-/**
- * Reads the raw points at the given append-index ranges (inclusive; overlaps merged) and visits
- * each point once: from the chunk cache where it holds them, else in one statement that slices
- * small pieces out of their chunks and fetches (and caches) whole chunks for large ones.
- */
-export async function readRawPoints(
-  db: Queryable,
-  key: string,
-  ranges: IndexRanges,
-  visit: (trialId: string, index: number, step: number, value: number, timestamp: number) => void,
-  cache?: ChunkCache,
-  signal?: AbortSignal,
-): Promise<void> {
-  const visitPiece = (p: ChunkPiece, points: ColumnarPoints, first: number) => {
-    const start = p.chunk * CHUNK_POINTS;
-    for (let k = p.lo; k <= p.hi; k++)
-      visit(
-        p.trialId,
-        start + k,
-        points.steps[k - first],
-        points.values[k - first],
-        points.timestamps[k - first],
-      );
-  };
-  // One fetch per slice, or per whole chunk with the pieces it answers.
-  const fetches: { piece: ChunkPiece; whole?: ChunkPiece[] }[] = [];
-  const wholes = new Map<string, ChunkPiece[]>();
-  for (const piece of chunkPieces(ranges)) {
-    const held = cache?.get(piece.trialId, key, piece.chunk, piece.hi + 1);
-    if (held) visitPiece(piece, held, 0);
-    else if (cache && piece.hi - piece.lo + 1 >= WHOLE_CHUNK_POINTS) {
-      const id = `${piece.trialId}\u0000${piece.chunk}`;
-      let pieces = wholes.get(id);
-      if (!pieces) {
-        pieces = [];
-        wholes.set(id, pieces);
-        fetches.push({ piece: { ...piece, lo: 0, hi: CHUNK_POINTS - 1 }, whole: pieces });
-      }
-      pieces.push(piece);
-    } else fetches.push({ piece });
-  }
-  // In statements of about RAW_POINTS_PER_STATEMENT points.
-  for (let first = 0; first < fetches.length; ) {
-    if (first > 0) await otherWorkFirst(signal);
-    let end = first;
-    for (let points = 0; end < fetches.length && (end === first || points < RAW_POINTS_PER_STATEMENT); end++)
-      points += fetches[end].piece.hi - fetches[end].piece.lo + 1;
-    const batch = fetches.slice(first, end);
-    first = end;
-    for (const row of await readPieces(db, key, batch)) {
-      const joined = {
-        steps: float64s(row.steps),
-        values: float64s(row.vals),
-        timestamps: float64s(row.timestamps),
-      };
-      const lens = integers(row.lens);
-      let at = 0;
-      integers(row.ords).forEach((ord, i) => {
-        const { piece, whole } = batch[ord - 1];
-        // A whole chunk may be shorter than asked (the series' last).
-        const start = at;
-        at += lens[i] / 8;
-        const part = (column: Float64Array) => column.subarray(start, at);
-        if (!whole) {
-          visitPiece(
-            piece,
-            { steps: part(joined.steps), values: part(joined.values), timestamps: part(joined.timestamps) },
-            piece.lo,
-          );
-          return;
-        }
-        // Copies: the cache keeps them, not the other pieces' bytes around them.
-        const points = {
-          steps: part(joined.steps).slice(),
-          values: part(joined.values).slice(),
-          timestamps: part(joined.timestamps).slice(),
-        };
-        cache?.keep(piece.trialId, key, piece.chunk, points);
-        for (const p of whole) visitPiece(p, points, 0);
-      });
-    }
-  }
-}
-
-/**
- * The pieces' points, one row per chunk with its pieces' bytes joined in their order (`ords`: their
- * 1-based positions in `pieces`; `lens`: their byte lengths): a zoom's column edges are hundreds
- * of 16-point pieces per series, and a row each cost more than their bytes.
- */
-async function readPieces(db: Queryable, key: string, pieces: { piece: ChunkPiece }[]) {
-  const { rows } = await db.query<{
-    ords: number[] | string;
-    lens: number[] | string;
-    steps: Uint8Array;
-    vals: Uint8Array;
-    timestamps: Uint8Array;
-  }>(
-    `SELECT array_agg(r.ord::int ORDER BY r.ord) AS ords,
-       array_agg(least(r.len, octet_length(c.steps) - r.off + 1) ORDER BY r.ord) AS lens,
-       string_agg(substring(c.steps FROM r.off FOR r.len), ''::bytea ORDER BY r.ord) AS steps,
-       string_agg(substring(c.vals FROM r.off FOR r.len), ''::bytea ORDER BY r.ord) AS vals,
-       string_agg(substring(c.timestamps FROM r.off FOR r.len), ''::bytea ORDER BY r.ord) AS timestamps
-     FROM unnest($2::text[], $3::int[], $4::int[], $5::int[]) WITH ORDINALITY AS r(trial_id, chunk, off, len, ord)
-     JOIN metric_chunk c ON c.trial_id = r.trial_id AND c.key = $1 AND c.chunk = r.chunk
-     GROUP BY r.trial_id, r.chunk`,
-    [
-      key,
-      pieces.map((f) => f.piece.trialId),
-      pieces.map((f) => f.piece.chunk),
-      pieces.map((f) => f.piece.lo * 8 + 1),
-      pieces.map((f) => (f.piece.hi - f.piece.lo + 1) * 8),
-    ],
-  );
-  return rows;
-}
-
-/** An int[] column as numbers (drivers give an array, or its text form "{1,2}"). */
-function integers(value: number[] | string): number[] {
-  return typeof value === 'string' ? value.slice(1, -1).split(',').map(Number) : value;
-}
-
-/** The merged ranges cut at chunk boundaries. */
-function chunkPieces(ranges: IndexRanges): ChunkPiece[] {
-  const pieces: ChunkPiece[] = [];
-  for (const [trialId, list] of ranges) {
-    for (const [lo, hi] of merged(list)) {
-      for (let i = lo; i <= hi; ) {
-        const chunk = Math.floor(i / CHUNK_POINTS);
-        const end = Math.min(hi, (chunk + 1) * CHUNK_POINTS - 1);
-        pieces.push({ trialId, chunk, lo: i - chunk * CHUNK_POINTS, hi: end - chunk * CHUNK_POINTS });
-        i = end + 1;
-      }
-    }
-  }
-  return pieces;
-}
-
-/** Inclusive ranges sorted and merged where they overlap or touch. */
-function merged(list: [number, number][]): [number, number][] {
-  const sorted = [...list].sort((a, b) => a[0] - b[0]);
-  const out: [number, number][] = [];
-  for (const [lo, hi] of sorted) {
-    const last = out[out.length - 1];
-    if (last && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
-    else out.push([lo, hi]);
-  }
-  return out;
 }
 
 /** The value of `key` in `map`, created first if missing. */
