@@ -99,6 +99,7 @@ async function firstPicture(page: Page, url: string) {
     )
   ).jsonValue()) as [number, boolean];
   const wire = [...received.values()].reduce((a, b) => a + b, 0);
+  if (firstPicture) await page.screenshot({ path: join(OUT, 'first-picture.png') });
   // A large study's first picture comes from an overview of fewer columns: then the one at the
   // plot's width replaces it.
   const fullElapsed = (await (
@@ -284,7 +285,7 @@ async function main() {
     );
     if (first.firstPicture)
       console.log(
-        `  then the overview at the plot's width replaced it at ${ms(first.fullElapsed)}; ${(first.fullWire / 1e6).toFixed(2)} MB over the wire by then`,
+        `  then the overview at the plot's width replaced it at ${ms(first.fullElapsed)}; ${(first.fullWire / 1e6).toFixed(2)} MB over the wire by then (first picture: ${join(OUT, 'first-picture.png')})`,
       );
     console.log(`  fetched: ${first.byPath} (the event stream stays open: not listed)`);
     console.log(`  timeline (ms from navigation): ${first.timeline}`);
