@@ -38,8 +38,8 @@ interface ChunkPiece {
 
 /**
  * Reads the raw points at the given append-index ranges (inclusive; overlaps merged) and visits
- * each point once: from the chunk cache where it holds them, else in one statement that slices
- * small pieces out of their chunks and fetches (and caches) whole chunks for large ones.
+ * each point once: from the chunk cache where it holds them, else in statements of bounded size
+ * that slice small pieces out of their chunks and fetch (and cache) whole chunks for large ones.
  */
 export async function readRawPoints(
   db: Queryable,
@@ -91,13 +91,12 @@ export async function readRawPoints(
         values: float64s(row.vals),
         timestamps: float64s(row.timestamps),
       };
-      const lens = integers(row.lens);
       let at = 0;
-      integers(row.ords).forEach((ord, i) => {
+      row.ords.forEach((ord, i) => {
         const { piece, whole } = batch[ord - 1];
         // A whole chunk may be shorter than asked (the series' last).
         const start = at;
-        at += lens[i] / 8;
+        at += row.lens[i] / 8;
         const part = (column: Float64Array) => column.subarray(start, at);
         if (!whole) {
           visitPiece(
@@ -127,8 +126,8 @@ export async function readRawPoints(
  */
 async function readPieces(db: Queryable, key: string, pieces: { piece: ChunkPiece }[]) {
   const { rows } = await db.query<{
-    ords: number[] | string;
-    lens: number[] | string;
+    ords: number[];
+    lens: number[];
     steps: Uint8Array;
     vals: Uint8Array;
     timestamps: Uint8Array;
@@ -150,11 +149,6 @@ async function readPieces(db: Queryable, key: string, pieces: { piece: ChunkPiec
     ],
   );
   return rows;
-}
-
-/** An int[] column as numbers (drivers give an array, or its text form "{1,2}"). */
-function integers(value: number[] | string): number[] {
-  return typeof value === 'string' ? value.slice(1, -1).split(',').map(Number) : value;
 }
 
 /** The merged ranges cut at chunk boundaries. */
