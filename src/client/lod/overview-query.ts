@@ -1,9 +1,10 @@
 /**
  * The x range and column count of an overview request, aligned so storage answers it from a few
  * of its bucket summaries per column: storage keeps buckets 16, 64, 256, … (16·4^k) units wide,
- * each aligned to its width, so a column that starts on a multiple of such a width and is a
- * small multiple of it (1 to 3; 4 is one bucket of the next level) is that many whole buckets — no raw point, and no finer bucket,
- * is read. Columns come out between half the plot's width in device pixels and all of it.
+ * each aligned to its width, so a column that starts on a multiple of such a width and is a small
+ * multiple of it (1 to 3; 4 is one bucket of the next level) is that many whole buckets: no raw
+ * point, and no finer bucket, is read. Columns come out between half the plot's width in device
+ * pixels and all of it.
  */
 
 /** The narrowest bucket storage keeps, in x units; bucket widths grow by {@link OVERVIEW_LEVEL_RATIO}. */

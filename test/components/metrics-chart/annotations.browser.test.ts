@@ -1,11 +1,12 @@
 // Step annotations on the chart: markers at the step on the curves of the trials they belong to,
 // and a click on a curve point asking to annotate that step.
-import { expect, fixture, html, nextFrame, oneEvent } from '@open-wc/testing';
+import { expect, nextFrame, oneEvent } from '@open-wc/testing';
 import { TrialStore } from '../../../src/client/store.js';
 import type { AnnotationRequestEvent } from '../../../src/components/events/index.js';
 import { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
 import type { Trial } from '../../../src/protocol/index.js';
 import { pointer } from './canvas-probe.js';
+import { mountChart } from './chart-store.js';
 
 MetricsChart.define();
 
@@ -37,13 +38,7 @@ async function chart(extra: Partial<MetricsChart> = {}): Promise<MetricsChart> {
     times,
   );
   store.flush();
-  const el = await fixture<MetricsChart>(
-    html`<trial-metrics-chart style="width: 500px; height: 300px" theme="light"></trial-metrics-chart>`,
-  );
-  Object.assign(el, { store, metric: 'loss', ...extra });
-  await el.updateComplete;
-  await nextFrame();
-  return el;
+  return mountChart(store, extra);
 }
 
 const markers = (el: MetricsChart) => [

@@ -51,6 +51,30 @@ interface Locked extends SeriesTail {
 
 const seriesId = (trialId: string, key: string) => `${trialId}\u0000${key}`;
 
+/** A stored chunk of a series: its number and the bytes of its float64 columns. */
+export interface ChunkRow {
+  chunk: number;
+  steps: Uint8Array;
+  vals: Uint8Array;
+  timestamps: Uint8Array;
+}
+
+/** Chunks `first…last` of a series, in order. */
+export async function readChunks(
+  q: Queryable,
+  trialId: string,
+  key: string,
+  first: number,
+  last: number,
+): Promise<ChunkRow[]> {
+  const { rows } = await q.query<ChunkRow>(
+    `SELECT chunk, steps, vals, timestamps FROM metric_chunk
+     WHERE trial_id = $1 AND key = $2 AND chunk BETWEEN $3 AND $4 ORDER BY chunk`,
+    [trialId, key, first, last],
+  );
+  return rows;
+}
+
 export function seriesQueries(db: Db, options: SeriesOptions): SeriesQueries {
   const q = rowsOf(db);
   /** Appends in one transaction; hands what they wrote to the summaries on once it is committed. */
@@ -92,16 +116,9 @@ export function seriesQueries(db: Db, options: SeriesOptions): SeriesQueries {
       // From the chunks up to `summarized`, then from the tail.
       const chunked = Math.min(end, info.summarized);
       if (from < chunked) {
-        const chunks = await q<{
-          chunk: number;
-          steps: Uint8Array;
-          vals: Uint8Array;
-          timestamps: Uint8Array;
-        }>(
-          `SELECT chunk, steps, vals, timestamps FROM metric_chunk
-           WHERE trial_id = $1 AND key = $2 AND chunk BETWEEN $3 AND $4 ORDER BY chunk`,
-          [trialId, key, Math.floor(from / CHUNK_POINTS), Math.floor((chunked - 1) / CHUNK_POINTS)],
-        );
+        const first = Math.floor(from / CHUNK_POINTS);
+        const last = Math.floor((chunked - 1) / CHUNK_POINTS);
+        const chunks = await db.one((r) => readChunks(r, trialId, key, first, last));
         for (const c of chunks) {
           const start = c.chunk * CHUNK_POINTS;
           const lo = Math.max(from, start) - start;

@@ -21,8 +21,8 @@ import { type SeriesTail, TAIL_COLUMNS, tailPoints } from './series-tail.js';
 
 /**
  * Bucket widths, as powers of two of steps, coarsest first. Levels two apart: a column of an
- * overview (a power of two wide, see `client/lod/overview-query.ts`) is at most 4 buckets of the
- * level below it, so an overview reads about two buckets per column, not up to sixteen.
+ * overview is 1 to 3 whole buckets of one level (see `client/lod/overview-query.ts`), so an
+ * overview reads about two buckets per column, not up to sixteen.
  */
 export const SUMMARY_LEVELS = [16, 14, 12, 10, 8, 6, 4] as const;
 /** The levels a later migration added to stores written with levels four apart (`summary-backfill.ts`). */

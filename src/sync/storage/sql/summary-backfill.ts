@@ -6,6 +6,7 @@
  */
 import { CHUNK_POINTS } from '../schema.js';
 import type { Queryable } from './driver.js';
+import { readChunks } from './series.js';
 import { ADDED_LEVELS, float64s, SERIES_LEVEL, SUMMARY_LEVELS, updateSeriesSummaries } from './summaries.js';
 
 /** Chunks summarised together: bounds the memory a long series needs. */
@@ -50,17 +51,7 @@ async function summariseChunks(
   levels: readonly number[],
 ): Promise<void> {
   for (let first = 0; first < chunks; first += CHUNKS_PER_RUN) {
-    const { rows } = await q.query<{
-      chunk: number;
-      steps: Uint8Array;
-      vals: Uint8Array;
-      timestamps: Uint8Array;
-    }>(
-      `SELECT chunk, steps, vals, timestamps FROM metric_chunk
-       WHERE trial_id = $1 AND key = $2 AND chunk BETWEEN $3 AND $4 ORDER BY chunk`,
-      [trialId, key, first, first + CHUNKS_PER_RUN - 1],
-    );
-    for (const row of rows) {
+    for (const row of await readChunks(q, trialId, key, first, first + CHUNKS_PER_RUN - 1)) {
       const points = {
         steps: float64s(row.steps),
         values: float64s(row.vals),
