@@ -1,5 +1,5 @@
 /**
- * The x range and column count of an overview request, aligned so storage answers it from a few
+ * The x range and column count of an overview or zoom request, aligned so storage answers it from a few
  * of its bucket summaries per column: storage keeps buckets 16, 64, 256, … (16·4^k) units wide,
  * each aligned to its width, so a column that starts on a multiple of such a width and is a small
  * multiple of it (1 to 3; 4 is one bucket of the next level) is that many whole buckets: no raw
@@ -28,11 +28,27 @@ export function overviewRange(min: number, max: number, pixels: number): Overvie
   const perColumn = (max - min) / columns;
   if (perColumn < OVERVIEW_ALIGNMENT) return { from: min, to: max, columns };
   // The widest bucket no wider than a pixel's share, and the fewest of them that cover that share.
+  const bucket = widestBucket(perColumn);
+  const width = Math.ceil((max - Math.floor(min / bucket) * bucket) / columns / bucket) * bucket;
+  // Four buckets are one of the next level: start on that level's grid, so it is read as one.
+  const grid = width % (bucket * OVERVIEW_LEVEL_RATIO) === 0 ? width : bucket;
+  const from = Math.floor(min / grid) * grid;
+  const count = Math.floor((max - from) / width) + 1;
+  return { from, to: lastStep(from, count, width), columns: count };
+}
+
+/** The widest bucket storage keeps that is no wider than `perColumn` (at least 16) units. */
+function widestBucket(perColumn: number): number {
   let bucket = OVERVIEW_ALIGNMENT;
   while (bucket * OVERVIEW_LEVEL_RATIO <= perColumn) bucket *= OVERVIEW_LEVEL_RATIO;
-  const from = Math.floor(min / bucket) * bucket;
-  const width = Math.ceil((max - from) / columns / bucket) * bucket;
-  // `to` is inclusive: one column more when max sits on the last boundary.
-  const count = Math.floor((max - from) / width) + 1;
-  return { from, to: from + count * width, columns: count };
+  return bucket;
+}
+
+/**
+ * The inclusive end of `count` columns `width` wide from `from`: the last step before the next
+ * column would start, so column j holds exactly the steps [from + j·width, from + (j+1)·width)
+ * (steps are whole numbers) and no bucket past the last is touched.
+ */
+function lastStep(from: number, count: number, width: number): number {
+  return from + count * width - 1;
 }

@@ -1,16 +1,22 @@
 /**
  * Level of detail for `<trial-metrics-chart>`: when the store can fetch windows, the curves come
- * from the overview of the whole x range at the plot's width and, once zoomed, from the exact
- * window of the view, with the live tail after them. A lone zoom is fetched at once, a gesture
+ * from the overview of the whole x range at the plot's width and, once zoomed, from the window of
+ * the view at that width (both exact M4 of whole storage buckets per column, see
+ * `overview-query.ts`), with the live tail after them. A lone zoom is fetched at once, a gesture
  * (wheel, pan) once it pauses; a fetch the user moved past is aborted. What is drawn stays until
- * its replacement arrives, so the chart never goes blank. The chart asks the store for windows; it fetches nothing itself. Stores without a window
- * fetcher keep the raw path: every curve is the store's series.
- */
+ * its replacement arrives, so the chart never goes blank. The chart asks the store for windows;
+ * it fetches nothing itself. Stores without a window fetcher keep the raw path: every curve is
+ * the store's series. */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { MetricSeries, TrialStore } from '../../client/index.js';
 import { type OverviewRange, overviewRange } from '../../client/lod/overview-query.js';
 import { WindowedSeries } from '../../client/lod/windowed-series.js';
-import type { SeriesWindow, SeriesWindowQuery, SeriesWindowX } from '../../protocol/index.js';
+import {
+  SERIES_WINDOW_LIMITS,
+  type SeriesWindow,
+  type SeriesWindowQuery,
+  type SeriesWindowX,
+} from '../../protocol/index.js';
 import type { Domain, XAxis } from './scales.js';
 
 /** What the chart shows, read at every commit. */
@@ -209,13 +215,15 @@ export class WindowController implements ReactiveController {
       return;
     }
     const factor = scope.xAxis === 'relative' ? 1000 : 1;
+    // Aligned as the overview is: whole buckets per column (one more column than pixels at most,
+    // and never more than the server answers).
+    const pixels = Math.min(SERIES_WINDOW_LIMITS.maxColumns - 1, scope.pixels);
+    const range = overviewRange(zoom[0] * factor, zoom[1] * factor, pixels);
     const query: SeriesWindowQuery = {
       studyId: scope.studyId,
       key: scope.key,
       x: this.windowed!.x,
-      from: zoom[0] * factor,
-      to: zoom[1] * factor,
-      columns: Math.max(1, Math.min(8192, Math.round(scope.pixels))),
+      ...range,
       trialIds: trialList(scope),
     };
     const fetchZoom = () => {

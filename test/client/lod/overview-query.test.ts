@@ -8,27 +8,31 @@ function bucketOf(n: number): number {
   return b;
 }
 
+const CASES = [
+  [3, 100_000, 1000],
+  [0, 100_000, 893],
+  [1_000_017, 1_990_003, 937],
+  [0, 16_000, 1000],
+  [0, 1_000_000, 893],
+  [0, 20_000, 893],
+  [12, 50_000, 640],
+  [25_119.5, 75_119.5, 893],
+  [61_000, 63_000.25, 100],
+];
+
 describe('overviewRange', () => {
   it('covers the extent with columns of at most three whole buckets, starting on their grid', () => {
-    const cases = [
-      [3, 100_000, 1000],
-      [0, 100_000, 893],
-      [1_000_017, 1_990_003, 937],
-      [0, 16_000, 1000],
-      [0, 1_000_000, 893],
-      [0, 20_000, 893],
-      [12, 50_000, 640],
-    ];
-    for (const [min, max, pixels] of cases) {
+    for (const [min, max, pixels] of CASES) {
       const r = overviewRange(min, max, pixels);
-      const width = (r.to - r.from) / r.columns;
+      const width = (r.to + 1 - r.from) / r.columns;
       expect(Number.isInteger(width)).toBe(true);
       const bucket = bucketOf(width);
       // A column is 1 to 3 buckets of one level (4 would be one bucket of the next).
       expect(width / bucket).toBeLessThanOrEqual(3);
       expect(r.from % bucket).toBe(0);
       expect(r.from).toBeLessThanOrEqual(min);
-      expect(r.to).toBeGreaterThan(max);
+      // Inclusive: every whole step up to max.
+      expect(r.to).toBeGreaterThanOrEqual(Math.floor(max));
       expect(r.columns).toBeGreaterThan(pixels / 2);
       expect(r.columns).toBeLessThanOrEqual(pixels + 1);
     }

@@ -86,7 +86,7 @@ describe('<trial-metrics-chart> with level-of-detail windows', () => {
     expect(store.summaryOf('a', 'loss')!.max!.value).to.equal(SPIKE);
     const [overview] = p.requests;
     expect(overview.from! % 16).to.equal(0);
-    expect(((overview.to! - overview.from!) / overview.columns) % 16).to.equal(0);
+    expect(((overview.to! + 1 - overview.from!) / overview.columns) % 16).to.equal(0);
     const plotPixels = 500 * devicePixelRatio;
     expect(overview.columns).to.be.within(plotPixels / 4, plotPixels);
     expect(el.domains!.y[1]).to.be.at.least(SPIKE);

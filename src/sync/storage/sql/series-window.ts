@@ -8,10 +8,10 @@
  * levels that fit, plus edges narrower than the finest bucket (16 steps), whose raw points are
  * read by append-index range (for a series appended in step order, exactly the edge's points).
  * A request whose column bounds fall on a multiple of 16 (from a multiple of 16, column width a
- * multiple of 16) reads no raw point at all. Where the coarse (2^16-step) buckets over the range
- * hold at most {@link RAW_POINTS_PER_COLUMN} points per column, the raw points of those buckets
- * are read instead (at most that many per column; for a series appended out of step order, the
- * index span of those buckets, which may hold more).
+ * multiple of 16) reads no raw point at all. Per series, the raw points of the whole range are
+ * read instead when that reads fewer bytes (few points per column, judged from the series'
+ * header): located by the index spans of a row or two of buckets (for a series appended out of
+ * step order, those spans may hold more).
  * x = 'time' and 'relative' read every raw point of the requested series: O(points), exact.
  *
  * A series' newest points, its tail (see `series.ts`), are in no bucket yet: they come with the
@@ -59,9 +59,6 @@ export interface WindowCaches {
   rows?: SummaryRowCache;
   chunks?: ChunkCache;
 }
-
-/** Up to this many points per column, a range is reduced from its raw points. */
-export const RAW_POINTS_PER_COLUMN = 32;
 
 const COARSEST_LEVEL = SUMMARY_LEVELS[0];
 
@@ -320,6 +317,12 @@ class RowRanges {
     entry(this.byLevel, level, () => []).push([blockOf(loBucket), blockOf(hiBucket)]);
   }
 
+  /** How many rows the merged ranges hold. */
+  count(): number {
+    const { los, his } = this.columns();
+    return los.reduce((sum, lo, i) => sum + his[i] - lo + 1, 0);
+  }
+
   /** The merged ranges as the query's three arrays. */
   columns(): { levels: number[]; los: number[]; his: number[] } {
     const out = { levels: [] as number[], los: [] as number[], his: [] as number[] };
@@ -433,6 +436,38 @@ function eachBucket(
   }
 }
 
+/** Bytes of one stored row of buckets, and of one raw point (step, value, timestamp). */
+const ROW_BYTES = BUCKETS_PER_ROW * BUCKET_FIELDS * 8;
+const POINT_BYTES = 24;
+
+/**
+ * The buckets whose index spans locate the raw points of steps `[from, to]`: of the widest level
+ * at most an eighth of the range (at least the finest), so they are a row or two and add at most
+ * a quarter of the range's points (for a series appended in step order).
+ */
+function rawSpans(from: number, to: number): { level: number; lo: number; hi: number; ranges: RowRanges } {
+  const level = SUMMARY_LEVELS.find((l) => 2 ** l <= (to - from) / 8) ?? FINEST_LEVEL;
+  const lo = bucketOf(Math.ceil(from), level);
+  const hi = bucketOf(Math.floor(to), level);
+  const ranges = new RowRanges();
+  ranges.add(level, lo, hi);
+  return { level, lo, hi, ranges };
+}
+
+/** A header's lowest and highest step: its first and last kept points' steps (each point: x, step, …). */
+const firstStep = (header: Float64Array) => header[KEPT + 1];
+const lastStep = (header: Float64Array) => header[KEPT + 5 + 1];
+
+/** About how many of a series' points lie in steps `[from, to]`, from its header (points spread evenly). */
+function pointsWithin(header: Float64Array, from: number, to: number): number {
+  const count = header[0];
+  const first = firstStep(header);
+  const last = lastStep(header);
+  const overlap = Math.min(to, last) - Math.max(from, first);
+  if (overlap < 0) return 0;
+  return last > first ? (count * overlap) / (last - first) : count;
+}
+
 function addRange(ranges: IndexRanges, trialId: string, buckets: Float64Array, o: number): void {
   entry(ranges, trialId, () => []).push([buckets[o + 1], buckets[o + 2]]);
 }
@@ -445,48 +480,41 @@ async function stepWindow(
   { rows: cache, chunks }: WindowCaches = {},
 ): Promise<Resolved> {
   const stored = series.filter((s) => s.header);
-  const from = query.from ?? Math.min(...stored.map((s) => (s.header as Float64Array)[KEPT + 1]));
-  const to = query.to ?? Math.max(...stored.map((s) => (s.header as Float64Array)[KEPT + 5 + 1]));
+  const from = query.from ?? Math.min(...stored.map((s) => firstStep(s.header as Float64Array)));
+  const to = query.to ?? Math.max(...stored.map((s) => lastStep(s.header as Float64Array)));
   if (!(from <= to) || stored.length === 0) return emptyWindow(query, series);
   const { columns } = query;
   const ids = stored.map((s) => s.trialId);
 
-  // The coarse buckets over the range tell, per trial, whether few enough points lie in it to read them raw.
-  const lo = bucketOf(Math.ceil(from), COARSEST_LEVEL);
-  const hi = bucketOf(Math.floor(to), COARSEST_LEVEL);
-  const coarse = new RowRanges();
-  coarse.add(COARSEST_LEVEL, lo, hi);
-  const coarseRows = await readRows(db, query.key, stored, coarse, cache, signal);
-  signal?.throwIfAborted();
-  const rawRanges: IndexRanges = new Map();
+  // Per trial, whichever reads fewer bytes: the buckets the columns need (with raw points at
+  // edges inside a finest bucket), or every raw point in the range (with the rows that say where).
+  const plan = planStepColumns(from, to, columns);
+  const fine = new RowRanges();
+  for (const p of plan.pieces) fine.add(p.level, p.lo, p.hi);
+  for (const e of plan.edges) fine.add(FINEST_LEVEL, e, e);
+  const spans = rawSpans(from, to);
+  const summaryBytes = fine.count() * ROW_BYTES + plan.edges.length * 2 ** FINEST_LEVEL * POINT_BYTES;
+  const rawBytes = spans.ranges.count() * ROW_BYTES;
   const summarised: string[] = [];
   const rawIds = new Set<string>();
-  for (const id of ids) {
-    let count = 0;
-    eachBucket(coarseRows.get(id)?.get(COARSEST_LEVEL), lo, hi, (b, o) => {
-      count += b[o];
-    });
-    if (count <= RAW_POINTS_PER_COLUMN * columns) rawIds.add(id);
-    else summarised.push(id);
+  for (const s of stored) {
+    if (rawBytes + pointsWithin(s.header as Float64Array, from, to) * POINT_BYTES <= summaryBytes)
+      rawIds.add(s.trialId);
+    else summarised.push(s.trialId);
   }
-  // Their raw points by the index spans of the finest buckets over the range, not of the coarse
-  // ones: a narrow zoom into a long series reads the points it shows, not the whole series.
+  const rawRanges: IndexRanges = new Map();
   if (rawIds.size > 0) {
-    const fineLo = bucketOf(Math.ceil(from), FINEST_LEVEL);
-    const fineHi = bucketOf(Math.floor(to), FINEST_LEVEL);
-    const finest = new RowRanges();
-    finest.add(FINEST_LEVEL, fineLo, fineHi);
-    const finestRows = await readRows(
+    const spanRows = await readRows(
       db,
       query.key,
       stored.filter((s) => rawIds.has(s.trialId)),
-      finest,
+      spans.ranges,
       cache,
       signal,
     );
     signal?.throwIfAborted();
     for (const id of rawIds) {
-      eachBucket(finestRows.get(id)?.get(FINEST_LEVEL), fineLo, fineHi, (b, o) =>
+      eachBucket(spanRows.get(id)?.get(spans.level), spans.lo, spans.hi, (b, o) =>
         addRange(rawRanges, id, b, o),
       );
     }
@@ -494,10 +522,6 @@ async function stepWindow(
 
   // The other trials: whole buckets per column, raw points at the edges.
   const summarisedIds = new Set(summarised);
-  const plan = planStepColumns(from, to, columns);
-  const fine = new RowRanges();
-  for (const p of plan.pieces) if (p.level !== COARSEST_LEVEL) fine.add(p.level, p.lo, p.hi);
-  for (const e of plan.edges) fine.add(FINEST_LEVEL, e, e);
   const rows = await readRows(
     db,
     query.key,
@@ -512,8 +536,7 @@ async function stepWindow(
     const acc = accumulators.get(id) as M4Accumulator;
     const levels = rows.get(id);
     for (const p of plan.pieces) {
-      const ofLevel = p.level === COARSEST_LEVEL ? coarseRows.get(id)?.get(p.level) : levels?.get(p.level);
-      eachBucket(ofLevel, p.lo, p.hi, (b, o) => {
+      eachBucket(levels?.get(p.level), p.lo, p.hi, (b, o) => {
         acc.offerKept(p.column, b, o + KEPT);
         acc.tally(b[o]);
       });

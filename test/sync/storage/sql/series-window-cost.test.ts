@@ -67,7 +67,7 @@ describe(`window cost over ${TRIALS} trials x ${POINTS} points`, () => {
   afterAll(() => store?.close());
 
   it('reads no raw point for an overview aligned to the 16-step grid', async () => {
-    // Over 32 points per column: fewer are read raw, by design.
+    // 64 points per column: far fewer are read raw, by design.
     const columns = Math.min(1000, Math.floor(POINTS / 64));
     const width = Math.ceil(POINTS / columns / 16) * 16;
     rawPointsRead = 0;
@@ -85,7 +85,7 @@ describe(`window cost over ${TRIALS} trials x ${POINTS} points`, () => {
   });
 
   it("reads a few buckets per column for the chart's overview, whatever the plot's width", async () => {
-    // Over 32 points per column (fewer are read raw, by design), at widths that need 1, 2 and 3 buckets.
+    // At least 64 points per column (far fewer are read raw, by design), at widths that need 1, 2 and 3 buckets.
     for (const pixels of [Math.ceil(POINTS / 64), Math.floor(POINTS / 100), Math.floor(POINTS / 40)]) {
       const range = overviewRange(0, POINTS - 1, pixels);
       rawPointsRead = 0;
@@ -93,8 +93,8 @@ describe(`window cost over ${TRIALS} trials x ${POINTS} points`, () => {
       const window = await store.getSeriesWindow({ studyId: s.id, key: 'loss', x: 'step', ...range });
       expect(window.series.every((part) => part.steps.length > 0)).toBe(true);
       expect(rawPointsRead).toBe(0);
-      // At most 3 buckets a column, plus whole rows at the range's ends and the coarse level's rows.
-      expect(bucketsRead).toBeLessThanOrEqual(TRIALS * (3 * range.columns + 3 * BUCKETS_PER_ROW));
+      // At most 3 buckets a column, plus whole rows at the range's ends.
+      expect(bucketsRead).toBeLessThanOrEqual(TRIALS * (3 * range.columns + 2 * BUCKETS_PER_ROW));
     }
   });
 
@@ -102,7 +102,7 @@ describe(`window cost over ${TRIALS} trials x ${POINTS} points`, () => {
     // Every trial holds the same series: each part must be M4 over it, whichever statement read it.
     const series = points(POINTS);
     const windows = [
-      { ...overviewRange(0, POINTS - 1, Math.ceil(POINTS / 64)) }, // summary rows, batched
+      { ...overviewRange(0, POINTS - 1, POINTS / 16) }, // summary rows, batched
       { from: 0, to: POINTS / 2 - 1, columns: Math.ceil(POINTS / 2 / 25) }, // raw points, batched
       { from: POINTS * 0.25 + 3.5, to: POINTS * 0.75 - 2.2, columns: Math.floor(POINTS / 50) }, // edges
     ];
@@ -117,6 +117,36 @@ describe(`window cost over ${TRIALS} trials x ${POINTS} points`, () => {
         expect(part.timestamps).toEqual(expected.timestamps);
       }
     }
+  });
+
+  it("reads no raw point for the chart's zooms of 16 steps a pixel or more, and each is exact", async () => {
+    const series = points(POINTS);
+    for (const [share, pixels] of [
+      [0.5, POINTS / 64],
+      [0.3, POINTS / 100],
+      [0.1, POINTS / 160],
+    ]) {
+      const from = POINTS * 0.21 + 0.5;
+      const range = overviewRange(from, from + POINTS * share, pixels);
+      rawPointsRead = 0;
+      const window = await store.getSeriesWindow({ studyId: s.id, key: 'loss', x: 'step', ...range });
+      expect(rawPointsRead).toBe(0);
+      const expected = m4Columns(series, 'step', window.from, window.to, range.columns);
+      for (const part of window.series) expect(part.steps).toEqual(expected.steps);
+    }
+  });
+
+  it('reads the raw points of a narrow zoom through a row or two of buckets, not the finest ones', async () => {
+    const [from, to, columns] = [POINTS * 0.4 + 0.5, POINTS * 0.4 + 4_000.5, 900];
+    rawPointsRead = 0;
+    bucketsRead = 0;
+    const window = await store.getSeriesWindow({ studyId: s.id, key: 'loss', x: 'step', from, to, columns });
+    const expected = m4Columns(points(POINTS), 'step', from, to, columns);
+    for (const part of window.series) expect(part.values).toEqual(expected.values);
+    // The range's points and at most two of the locating buckets (an eighth of the range each) more.
+    expect(rawPointsRead).toBeGreaterThanOrEqual(TRIALS * 4_000);
+    expect(rawPointsRead).toBeLessThanOrEqual(TRIALS * 4_001 * 1.25);
+    expect(bucketsRead).toBeLessThanOrEqual(TRIALS * 2 * BUCKETS_PER_ROW);
   });
 
   it('reads raw points of a zoomed window only in the buckets at its column edges', async () => {
