@@ -50,11 +50,11 @@ const WIDTH_SLACK = 0.1;
 /**
  * A chart with nothing drawn yet whose overview would bring more points than this (an M4 column
  * brings up to 4 of a series) asks first for one of fewer columns that brings about this many —
- * a few MB even for 1,000 curves — then for the one at the plot's width, which replaces it. Both
+ * about 4 MB for 1,000 curves — then for the one at the plot's width, which replaces it. Both
  * are exact M4 of their columns: every spike shows in either. Only when the first is at most half
  * the full one: else the full one alone is about as quick.
  */
-export const FIRST_PICTURE_POINTS = 400_000;
+export const FIRST_PICTURE_POINTS = 200_000;
 
 /** A live extent this much wider than the overview's (as a share of it) has the overview fetched again. */
 const OUTGROWN = 0.25;
