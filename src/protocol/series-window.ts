@@ -5,13 +5,13 @@
  */
 import * as z from 'zod/mini';
 import { metricValueSchema } from './events.js';
+import { SERIES_WINDOW_LIMITS } from './series-window-limits.js';
 
 /** The x axes a window can be asked on; `relative` is milliseconds since the trial's start. */
 export const SeriesWindowX = { Step: 'step', Time: 'time', Relative: 'relative' } as const;
 export type SeriesWindowX = (typeof SeriesWindowX)[keyof typeof SeriesWindowX];
 
-/** Bounds beyond which a window request is refused as absurd. */
-export const SERIES_WINDOW_LIMITS = { maxColumns: 8192, maxTrials: 10_000 } as const;
+export { SERIES_WINDOW_LIMITS };
 
 const finite = z.number({ error: 'expected a finite number' });
 

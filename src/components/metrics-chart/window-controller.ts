@@ -11,12 +11,8 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { MetricSeries, TrialStore } from '../../client/index.js';
 import { type OverviewRange, overviewRange } from '../../client/lod/overview-query.js';
 import { WindowedSeries } from '../../client/lod/windowed-series.js';
-import {
-  SERIES_WINDOW_LIMITS,
-  type SeriesWindow,
-  type SeriesWindowQuery,
-  type SeriesWindowX,
-} from '../../protocol/index.js';
+import type { SeriesWindow, SeriesWindowQuery, SeriesWindowX } from '../../protocol/index.js';
+import { SERIES_WINDOW_LIMITS } from '../../protocol/series-window-limits.js';
 import type { Domain, XAxis } from './scales.js';
 
 /** What the chart shows, read at every commit. */
