@@ -4,7 +4,7 @@
 // `/series`); a new headless-Chromium tab opens the dashboard on it. Reported: time until the table
 // and every curve are drawn, bytes over the wire for that first picture, the tab's JS heap, zoom until
 // drawn from its window (whole buckets per column; raw under 16 steps a pixel) p50/p95 (ZOOM_DETAIL=1: each zoom's parts; ZOOM_PROFILE=file: a CPU profile of the page
-// during the zooms; FIRST_PROFILE=file: one while it opens), event to pixel p50/p95 while APPENDERS trials append 10 points/s each, and
+// during the zooms; FIRST_PROFILE=file: one while it opens; APPEND_PROFILE=file: one while trials append), event to pixel p50/p95 while APPENDERS trials append 10 points/s each, and
 // screenshots of our chart and of a 320-points-per-curve sampling (like MLflow's) of the same data
 // with one planted spike. DB_DIR=dir keeps the study there, and a later run opens it instead of
 // writing it again (the appenders' points stay in it too).
@@ -210,6 +210,18 @@ async function zooms(page: Page): Promise<ZoomTime[]> {
   return times;
 }
 
+/** Runs `fn`; with a `file`, writes a CPU profile of the page during it there. */
+async function profiled<T>(page: Page, file: string | undefined, fn: () => Promise<T>): Promise<T> {
+  if (!file) return fn();
+  const profiler = await page.context().newCDPSession(page);
+  await profiler.send('Profiler.enable');
+  await profiler.send('Profiler.start');
+  const result = await fn();
+  const { profile } = await profiler.send('Profiler.stop');
+  writeFileSync(file, JSON.stringify(profile));
+  return result;
+}
+
 /** Starts recording, in the page, ms from a point's timestamp to the frame after it reached the store. */
 async function watchLatency(page: Page): Promise<void> {
   await page.evaluate((state) => {
@@ -293,16 +305,7 @@ async function main() {
     console.log(`  timeline (ms from navigation): ${first.timeline}`);
     await page.screenshot({ path: join(OUT, 'ours.png') });
 
-    const profiler = process.env.ZOOM_PROFILE ? await page.context().newCDPSession(page) : undefined;
-    if (profiler) {
-      await profiler.send('Profiler.enable');
-      await profiler.send('Profiler.start');
-    }
-    const zoomed = await zooms(page);
-    if (profiler) {
-      const { profile } = await profiler.send('Profiler.stop');
-      writeFileSync(process.env.ZOOM_PROFILE as string, JSON.stringify(profile));
-    }
+    const zoomed = await profiled(page, process.env.ZOOM_PROFILE, () => zooms(page));
     if (process.env.ZOOM_DETAIL)
       for (const z of zoomed)
         console.log(
@@ -321,6 +324,13 @@ async function main() {
     );
 
     await watchLatency(page);
+    // The server's part: from a point's timestamp to its event leaving the engine (committed).
+    const serverLatencies: number[] = [];
+    const unsubscribe = engine.subscribe((event) => {
+      if (event.type !== 'metrics.append') return;
+      const now = Date.now();
+      for (const batch of event.batches) for (const t of batch.timestamps) serverLatencies.push(now - t);
+    });
     let next = size.points + 1;
     appending = setInterval(() => {
       const step = next++;
@@ -329,11 +339,13 @@ async function main() {
           { step, value: Math.exp(-step / 20_000), timestamp: Date.now() },
         ]);
     }, 100);
-    await page.waitForTimeout(15_000);
+    await profiled(page, process.env.APPEND_PROFILE, () => page.waitForTimeout(15_000));
     clearInterval(appending);
     appending = undefined;
     const latencies = await page.evaluate(() => (window as unknown as { latencies: number[] }).latencies);
+    unsubscribe();
     console.log(`  event to pixel while ${APPENDERS} trials append 10 points/s each: ${spread(latencies)}`);
+    console.log(`    of which the server, append to event: ${spread(serverLatencies)}`);
 
     // The sampling baseline: SAMPLED evenly spaced points per curve of the same data.
     const sampled: MetricBatch[] = [];

@@ -4,9 +4,11 @@
  *
  * A series' newest points (fewer than `tailPoints`) wait in a tail on the series' own row: a small
  * append rewrites that row alone, not the series' last chunk (up to 3 x 32 KiB) nor its summary
- * rows. Once the tail would reach `tailPoints`, the tail and the new points go to the chunks and
- * the summaries together ("flush"). Points `[0, summarized)` are in the chunks and summaries,
- * `[summarized, points)` in the tail; readers merge the tail in (see {@link SeriesTail}).
+ * rows. Once the tail reaches `tailPoints`, the tail goes to the chunks and the summaries
+ * ("flush"): with `onFull`, in a transaction of its own after the append's ({@link flushTail}), so an
+ * append waits for no flush; else, or once a tail reaches twice that (flushes fall behind), in the
+ * append's. Points `[0, summarized)` are in the chunks and summaries, `[summarized, points)` in the
+ * tail; readers merge the tail in (see {@link SeriesTail}).
  */
 import type { ColumnarPoints, SeriesInfo } from '../../model.js';
 import type { SeriesAppend, StorageOps } from '../../storage.js';
@@ -31,6 +33,17 @@ export interface SeriesOptions {
   tailPoints: number;
   /** Told, once committed, of the chunks and summary rows each flush wrote (the window caches keep them). */
   onFlushed?: (flushed: Flushed) => void;
+  /**
+   * Told, once committed, of series whose tail is full: flush each with {@link flushTail} soon.
+   * Without it, full tails are flushed in the append's transaction.
+   */
+  onFull?: (series: SeriesKey[]) => void;
+}
+
+/** One series of a trial. */
+export interface SeriesKey {
+  trialId: string;
+  key: string;
 }
 
 /** What one flush wrote to a series: points at chunk offsets, and its summary rows. */
@@ -80,12 +93,11 @@ export function seriesQueries(db: Db, options: SeriesOptions): SeriesQueries {
   /** Appends in one transaction; hands what they wrote to the summaries on once it is committed. */
   const append = async (appends: readonly SeriesAppend[], checkTrial: boolean) => {
     const written: Flushed[] = [];
-    const totals = await db.atomic((q) => appendMany(q, appends, checkTrial, options, written));
-    const tell = options.onFlushed;
-    if (tell && written.length > 0)
-      db.afterCommit(() => {
-        for (const w of written) tell(w);
-      });
+    const full: SeriesKey[] = [];
+    const totals = await db.atomic((q) => appendMany(q, appends, checkTrial, options, written, full));
+    tellFlushed(db, options, written);
+    const onFull = options.onFull;
+    if (onFull && full.length > 0) db.afterCommit(() => onFull(full));
     return totals;
   };
   return {
@@ -169,6 +181,7 @@ async function appendMany(
   checkTrial: boolean,
   options: SeriesOptions,
   written: Flushed[],
+  full: SeriesKey[],
 ): Promise<(number | undefined)[]> {
   // Appends to one series are merged, in order: a statement may change a row only once.
   const merged = new Map<string, { trialId: string; key: string; parts: ColumnarPoints[] }>();
@@ -187,11 +200,15 @@ async function appendMany(
   let rest = series;
   if (options.tailPoints > 0) {
     const small = series.filter((s) => s.points.steps.length > 0);
-    const rows = await extendTails(q, small, options.tailPoints);
+    // With someone to flush full tails later, a tail may grow past its limit meanwhile (to twice it).
+    const room = options.onFull ? 2 : 1;
+    const rows = await extendTails(q, small, options.tailPoints, room);
     const counts = new Map(small.map((s) => [seriesId(s.trialId, s.key), s.points.steps.length]));
     for (const r of rows) {
       const id = seriesId(r.trial_id, r.key);
       before.set(id, r.points - (counts.get(id) as number));
+      if (r.points - r.summarized >= tailLimit(r.trial_id, r.key, options.tailPoints))
+        full.push({ trialId: r.trial_id, key: r.key });
     }
     rest = series.filter((s) => !before.has(seriesId(s.trialId, s.key)));
   }
@@ -236,17 +253,18 @@ async function extendTails(
   q: Queryable,
   series: readonly { trialId: string; key: string; points: ColumnarPoints }[],
   tailPoints: number,
-): Promise<{ trial_id: string; key: string; points: number }[]> {
+  room = 1,
+): Promise<{ trial_id: string; key: string; points: number; summarized: number }[]> {
   if (series.length === 0) return [];
-  const limit = (s: { trialId: string; key: string }) =>
-    Number.isFinite(tailPoints) ? tailLimit(s.trialId, s.key, tailPoints) : 2 ** 31 - 1;
-  const { rows } = await q.query<{ trial_id: string; key: string; points: number }>(
+  const limit = (s: SeriesKey) =>
+    Number.isFinite(tailPoints) ? room * tailLimit(s.trialId, s.key, tailPoints) : 2 ** 31 - 1;
+  const { rows } = await q.query<{ trial_id: string; key: string; points: number; summarized: number }>(
     `UPDATE metric_series m SET points = m.points + u.n, tail_steps = m.tail_steps || u.steps,
        tail_vals = m.tail_vals || u.vals, tail_timestamps = m.tail_timestamps || u.timestamps
      FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::bytea[], $6::bytea[], $7::bytea[])
        AS u(trial_id, key, n, lim, steps, vals, timestamps)
      WHERE m.trial_id = u.trial_id AND m.key = u.key AND m.points + u.n - m.summarized < u.lim
-     RETURNING m.trial_id, m.key, m.points`,
+     RETURNING m.trial_id, m.key, m.points, m.summarized`,
     [
       series.map((s) => s.trialId),
       series.map((s) => s.key),
@@ -271,6 +289,40 @@ function tailLimit(trialId: string, key: string, tailPoints: number): number {
     for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
   const half = Math.floor(tailPoints / 2);
   return tailPoints - ((hash >>> 0) % half);
+}
+
+/**
+ * Flushes a series' tail if it is (still) full, in a transaction of its own: what
+ * {@link SeriesOptions.onFull} asks for. Another flush or an append flushing may have come first.
+ */
+export async function flushTail(db: Db, series: SeriesKey, options: SeriesOptions): Promise<void> {
+  const written: Flushed[] = [];
+  await db.atomic(async (q) => {
+    const { rows } = await q.query<Locked>(
+      `SELECT m.trial_id, m.key, m.chunks, ${TAIL_COLUMNS} FROM metric_series m
+       WHERE m.trial_id = $1 AND m.key = $2 FOR UPDATE`,
+      [series.trialId, series.key],
+    );
+    const row = rows[0];
+    if (row && row.points - row.summarized >= tailLimit(row.trial_id, row.key, options.tailPoints))
+      await flush(q, row, NO_POINTS, options, written);
+  });
+  tellFlushed(db, options, written);
+}
+
+const NO_POINTS: ColumnarPoints = {
+  steps: new Float64Array(0),
+  values: new Float64Array(0),
+  timestamps: new Float64Array(0),
+};
+
+/** Tells `onFlushed` what flushes wrote, once committed. */
+function tellFlushed(db: Db, options: SeriesOptions, written: Flushed[]): void {
+  const tell = options.onFlushed;
+  if (tell && written.length > 0)
+    db.afterCommit(() => {
+      for (const w of written) tell(w);
+    });
 }
 
 /** Writes a locked series' tail and `points` to its chunks and summaries; the tail is left empty. */

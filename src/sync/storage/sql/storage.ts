@@ -7,11 +7,12 @@ import { ChunkCache } from './chunk-cache.js';
 import { bound, type Db, rowsOf, type SqlDriver } from './driver.js';
 import { jobQueries } from './jobs.js';
 import { migrate } from './migrate.js';
-import { seriesQueries, TAIL_POINTS } from './series.js';
+import { flushTail, type SeriesOptions, seriesQueries, TAIL_POINTS } from './series.js';
 import { readSeriesWindow } from './series-window.js';
 import { readSeriesSummaries } from './summaries.js';
 import { SummaryRowCache } from './summary-cache.js';
 import { syncStateQueries } from './sync-state.js';
+import { TailFlusher } from './tail-flusher.js';
 import { trialQueries } from './trials.js';
 
 export type { Queryable, SqlDriver } from './driver.js';
@@ -45,27 +46,33 @@ function cachesFor(options: SqlStorageOptions): Caches {
   };
 }
 
+/** How series are written: summaries, tails and who hears of flushes. */
+function seriesOptions(options: SqlStorageOptions, caches: Caches, flusher: TailFlusher): SeriesOptions {
+  return {
+    summaries: options.summaries !== false,
+    tailPoints: options.tailPoints ?? TAIL_POINTS,
+    onFlushed:
+      caches.rows || caches.chunks
+        ? ({ trialId, key, chunks, summaries }) => {
+            if (summaries) caches.rows?.written(trialId, key, summaries);
+            for (const c of chunks) caches.chunks?.written(trialId, key, c.chunk, c.offset, c.points);
+          }
+        : undefined,
+    onFull: (series) => flusher.add(series),
+  };
+}
+
 /** Every operation of a store on `db`; `channel()` is where change notices go, if anywhere. */
 function sqlOps(
   db: Db,
   channel: () => string | undefined,
-  options: SqlStorageOptions,
+  series: SeriesOptions,
   caches: Caches,
 ): StorageOps {
   const q = rowsOf(db);
   return {
     ...trialQueries(db),
-    ...seriesQueries(db, {
-      summaries: options.summaries !== false,
-      tailPoints: options.tailPoints ?? TAIL_POINTS,
-      onFlushed:
-        caches.rows || caches.chunks
-          ? ({ trialId, key, chunks, summaries }) => {
-              if (summaries) caches.rows?.written(trialId, key, summaries);
-              for (const c of chunks) caches.chunks?.written(trialId, key, c.chunk, c.offset, c.points);
-            }
-          : undefined,
-    }),
+    ...seriesQueries(db, series),
     getSeriesWindow: (query, signal) => db.one((q) => readSeriesWindow(q, query, signal, caches)),
     getSeriesSummaries: (studyId) => db.one((q) => readSeriesSummaries(q, studyId)),
     ...syncStateQueries(db),
@@ -101,9 +108,12 @@ export function createSqlStorage(
     atomic: async (fn) => (await driver).transaction(fn),
     afterCommit: (fn) => fn(),
   };
+  // Full tails are flushed on the pool, after the append (or the transaction it was in) committed.
+  const flusher: TailFlusher = new TailFlusher((s) => flushTail(pooled, s, series));
+  const series = seriesOptions(options, caches, flusher);
   return {
     kind,
-    ...sqlOps(pooled, channelOf, options, caches),
+    ...sqlOps(pooled, channelOf, series, caches),
     async ready() {
       await driver;
     },
@@ -114,7 +124,7 @@ export function createSqlStorage(
         committed.push(f);
       };
       const result = await (await driver).transaction((q) =>
-        fn(sqlOps({ one: bound(q), atomic: bound(q), afterCommit }, channelOf, options, caches)),
+        fn(sqlOps({ one: bound(q), atomic: bound(q), afterCommit }, channelOf, series, caches)),
       );
       for (const f of committed) f();
       return result;
@@ -123,6 +133,7 @@ export function createSqlStorage(
       return (await driver).changes?.listen(onChange);
     },
     async close() {
+      await flusher.idle();
       const opened = await driver.catch(() => undefined);
       await opened?.close();
     },
