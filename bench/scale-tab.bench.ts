@@ -331,7 +331,9 @@ async function main() {
       const now = Date.now();
       for (const batch of event.batches) for (const t of batch.timestamps) serverLatencies.push(now - t);
     });
-    let next = size.points + 1;
+    // Past every step stored: a kept study holds earlier runs' appended points.
+    const stored = (await engine.getSeriesSummaries(STUDY_ID)).filter((summary) => summary.key === KEY);
+    let next = Math.max(size.points, ...stored.map((summary) => summary.last.step)) + 1;
     appending = setInterval(() => {
       const step = next++;
       for (let t = 0; t < APPENDERS; t++)
