@@ -27,6 +27,14 @@ export class NotFoundError extends SyncError {
   }
 }
 
+/** A store used once `close()` began: the operation did nothing. */
+export class StorageClosedError extends SyncError {
+  override name = 'StorageClosedError';
+  constructor() {
+    super('the store is closed');
+  }
+}
+
 /** A job names an action the engine does not know; rejected before it is queued. */
 export class UnknownActionError extends SyncError {
   override name = 'UnknownActionError';

@@ -15,6 +15,7 @@ export {
 export {
   NotFoundError,
   PermanentJobError,
+  StorageClosedError,
   SyncError,
   UnknownActionError,
   ValidationError,

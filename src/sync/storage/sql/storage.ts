@@ -7,6 +7,7 @@ import { ChunkCache } from './chunk-cache.js';
 import { bound, type Db, rowsOf, type SqlDriver } from './driver.js';
 import { jobQueries } from './jobs.js';
 import { migrate } from './migrate.js';
+import { Running } from './running.js';
 import { flushTail, type SeriesOptions, seriesQueries, TAIL_POINTS } from './series.js';
 import { readSeriesWindow } from './series-window.js';
 import { readSeriesSummaries } from './summaries.js';
@@ -103,9 +104,10 @@ export function createSqlStorage(
   });
   driver.catch(() => {}); // surfaced by the first operation
   const caches = cachesFor(options);
+  const running = new Running();
   const pooled: Db = {
-    one: async (fn) => fn(await driver),
-    atomic: async (fn) => (await driver).transaction(fn),
+    one: (fn) => running.run(async () => fn(await driver)),
+    atomic: (fn) => running.run(async () => (await driver).transaction(fn)),
     afterCommit: (fn) => fn(),
   };
   // Full tails are flushed on the pool, after the append (or the transaction it was in) committed.
@@ -123,8 +125,10 @@ export function createSqlStorage(
       const afterCommit = (f: () => void) => {
         committed.push(f);
       };
-      const result = await (await driver).transaction((q) =>
-        fn(sqlOps({ one: bound(q), atomic: bound(q), afterCommit }, channelOf, series, caches)),
+      const result = await running.run(async () =>
+        (await driver).transaction((q) =>
+          fn(sqlOps({ one: bound(q), atomic: bound(q), afterCommit }, channelOf, series, caches)),
+        ),
       );
       for (const f of committed) f();
       return result;
@@ -133,6 +137,8 @@ export function createSqlStorage(
       return (await driver).changes?.listen(onChange);
     },
     async close() {
+      // Refused from this call on (flushes too: their points stay in the tails); what runs finishes.
+      await running.close();
       await flusher.idle();
       const opened = await driver.catch(() => undefined);
       await opened?.close();
