@@ -38,12 +38,9 @@ import { NotFoundError, ValidationError } from '../../errors.js';
 import type { ColumnarPoints } from '../../model.js';
 import type { ChunkCache } from './chunk-cache.js';
 import type { Queryable } from './driver.js';
-import { type IndexRanges, merged, otherWorkFirst, readRawPoints } from './raw-points.js';
+import { type IndexRanges, readRawPoints } from './raw-points.js';
 import { type SeriesTail, TAIL_COLUMNS, tailPoints } from './series-tail.js';
 import {
-  BUCKET_FIELDS,
-  BUCKETS_PER_ROW,
-  blockOf,
   bucketOf,
   decodeRow,
   FINEST_LEVEL,
@@ -52,7 +49,8 @@ import {
   SUMMARY_LEVELS,
   withTail,
 } from './summaries.js';
-import type { CachedRow, SummaryRowCache } from './summary-cache.js';
+import type { SummaryRowCache } from './summary-cache.js';
+import { eachBucket, entry, ROW_BYTES, RowRanges, readRows } from './summary-rows.js';
 
 /** What a window read may reuse from earlier ones. */
 export interface WindowCaches {
@@ -301,143 +299,7 @@ function coverAligned(column: number, a: number, b: number, pieces: Piece[]): vo
   }
 }
 
-/** One stored row of buckets. */
-interface BucketRow {
-  block: number;
-  buckets: Float64Array;
-}
-/** Rows by trial, then level, sorted by block. */
-type RowsByTrial = Map<string, Map<number, BucketRow[]>>;
-
-/** Row ranges per level, for one query: added in any order, merged where they overlap or touch. */
-class RowRanges {
-  private readonly byLevel = new Map<number, [number, number][]>();
-
-  add(level: number, loBucket: number, hiBucket: number): void {
-    entry(this.byLevel, level, () => []).push([blockOf(loBucket), blockOf(hiBucket)]);
-  }
-
-  /** How many rows the merged ranges hold. */
-  count(): number {
-    const { los, his } = this.columns();
-    return los.reduce((sum, lo, i) => sum + his[i] - lo + 1, 0);
-  }
-
-  /** The merged ranges as the query's three arrays. */
-  columns(): { levels: number[]; los: number[]; his: number[] } {
-    const out = { levels: [] as number[], los: [] as number[], his: [] as number[] };
-    for (const [level, list] of this.byLevel) {
-      for (const [lo, hi] of merged(list)) {
-        out.levels.push(level);
-        out.los.push(lo);
-        out.his.push(hi);
-      }
-    }
-    return out;
-  }
-}
-
-/** Summary rows one statement reads at most (~7 MB; see `otherWorkFirst`). */
-const ROWS_PER_STATEMENT = 512;
-
-/** Above this many rows per series a request is not cached (a sparse series over a vast step range). */
-const MAX_CACHED_ROWS_PER_SERIES = 4096;
-
-async function readRows(
-  db: Queryable,
-  key: string,
-  series: WindowSeries[],
-  ranges: RowRanges,
-  cache: SummaryRowCache | undefined,
-  signal?: AbortSignal,
-): Promise<RowsByTrial> {
-  const out: RowsByTrial = new Map();
-  const { levels, los, his } = ranges.columns();
-  if (levels.length === 0 || series.length === 0) return out;
-  const put = (trialId: string, level: number, row: BucketRow) =>
-    entry(
-      entry(out, trialId, () => new Map<number, BucketRow[]>()),
-      level,
-      () => [],
-    ).push(row);
-  const wanted: string[] = [];
-  for (let i = 0; i < levels.length && wanted.length <= MAX_CACHED_ROWS_PER_SERIES; i++)
-    for (let b = los[i]; b <= his[i] && wanted.length <= MAX_CACHED_ROWS_PER_SERIES; b++)
-      wanted.push(`${levels[i]}:${b}`);
-  const cached = cache && wanted.length <= MAX_CACHED_ROWS_PER_SERIES ? cache : undefined;
-  const toRead: WindowSeries[] = [];
-  for (const s of series) {
-    const rows = cached && s.stored ? cached.rows(s.trialId, key, s.stored, wanted) : undefined;
-    if (!rows) {
-      toRead.push(s);
-      continue;
-    }
-    for (const at of wanted) {
-      const buckets = rows.get(at);
-      if (!buckets) continue;
-      const [level, block] = at.split(':').map(Number);
-      put(s.trialId, level, { block, buckets });
-    }
-  }
-  // Series in batches of about ROWS_PER_STATEMENT rows (rows per series: the ranges' blocks).
-  const perSeries = levels.reduce((sum, _, i) => sum + his[i] - los[i] + 1, 0);
-  const batch = Math.max(1, Math.floor(ROWS_PER_STATEMENT / perSeries));
-  for (let first = 0; first < toRead.length; first += batch) {
-    if (first > 0) await otherWorkFirst(signal);
-    const some = toRead.slice(first, first + batch);
-    const { rows } = await db.query<{ trial_id: string; level: number; block: number; buckets: Uint8Array }>(
-      `SELECT s.trial_id, s.level, s.block::float8 AS block, s.buckets FROM series_summary s
-       JOIN unnest($3::smallint[], $4::bigint[], $5::bigint[]) AS r(level, lo, hi)
-         ON s.level = r.level AND s.block BETWEEN r.lo AND r.hi
-       WHERE s.key = $1 AND s.trial_id = ANY($2::text[])`,
-      [key, some.map((s) => s.trialId), levels, los, his],
-    );
-    const read = new Map<string, Map<string, CachedRow>>();
-    for (const r of rows) {
-      const buckets = decodeRow(r.buckets);
-      put(r.trial_id, r.level, { block: r.block, buckets });
-      entry(read, r.trial_id, () => new Map()).set(`${r.level}:${r.block}`, buckets);
-    }
-    if (cached) {
-      for (const s of some) {
-        if (!s.stored) continue;
-        const got = read.get(s.trialId);
-        cached.keep(s.trialId, key, s.stored, new Map(wanted.map((at) => [at, got?.get(at) ?? null])));
-      }
-    }
-  }
-  for (const levels of out.values())
-    for (const list of levels.values()) list.sort((a, b) => a.block - b.block);
-  return out;
-}
-
-/** Calls `visit(row, offset)` for every non-empty bucket `lo..hi` of a level held in `rows`. */
-function eachBucket(
-  rows: BucketRow[] | undefined,
-  lo: number,
-  hi: number,
-  visit: (buckets: Float64Array, offset: number) => void,
-): void {
-  if (!rows) return;
-  const first = blockOf(lo);
-  let i = 0;
-  for (let h = rows.length; i < h; ) {
-    const mid = (i + h) >>> 1;
-    if (rows[mid].block < first) i = mid + 1;
-    else h = mid;
-  }
-  for (; i < rows.length && rows[i].block <= blockOf(hi); i++) {
-    const { block, buckets } = rows[i];
-    const start = Math.max(lo, block * BUCKETS_PER_ROW) - block * BUCKETS_PER_ROW;
-    const end = Math.min(hi, block * BUCKETS_PER_ROW + BUCKETS_PER_ROW - 1) - block * BUCKETS_PER_ROW;
-    for (let b = start; b <= end; b++) {
-      if (buckets[b * BUCKET_FIELDS] > 0) visit(buckets, b * BUCKET_FIELDS);
-    }
-  }
-}
-
-/** Bytes of one stored row of buckets, and of one raw point (step, value, timestamp). */
-const ROW_BYTES = BUCKETS_PER_ROW * BUCKET_FIELDS * 8;
+/** Bytes of one raw point (step, value, timestamp). */
 const POINT_BYTES = 24;
 
 /**
@@ -581,14 +443,4 @@ async function stepWindow(
       return acc ? part(s.trialId, acc.result()) : emptyPart(s.trialId);
     }),
   };
-}
-
-/** The value of `key` in `map`, created first if missing. */
-function entry<K, V>(map: Map<K, V>, key: K, create: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = create();
-    map.set(key, value);
-  }
-  return value;
 }
