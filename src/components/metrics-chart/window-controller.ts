@@ -6,7 +6,8 @@
  * (wheel, pan) once it pauses; a fetch the user moved past is aborted. What is drawn stays until
  * its replacement arrives, so the chart never goes blank. The chart asks the store for windows;
  * it fetches nothing itself. Stores without a window fetcher keep the raw path: every curve is
- * the store's series. */
+ * the store's series.
+ */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { MetricSeries, TrialStore } from '../../client/index.js';
 import { type OverviewRange, overviewRange } from '../../client/lod/overview-query.js';

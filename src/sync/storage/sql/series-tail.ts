@@ -16,6 +16,13 @@ export interface SeriesTail {
 /** The columns a query selects for a {@link SeriesTail} of `metric_series` aliased `m`. */
 export const TAIL_COLUMNS = 'm.points, m.summarized, m.tail_steps, m.tail_vals, m.tail_timestamps';
 
+/** No points: a series with no tail, or a flush with nothing to add to the tail. */
+export const NO_POINTS: ColumnarPoints = {
+  steps: new Float64Array(0),
+  values: new Float64Array(0),
+  timestamps: new Float64Array(0),
+};
+
 /** The tail points of a series row (append positions `summarized…`), decoded. */
 export function tailPoints(row: SeriesTail): ColumnarPoints {
   const n = row.points - row.summarized;

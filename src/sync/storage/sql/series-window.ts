@@ -39,7 +39,7 @@ import type { ColumnarPoints } from '../../model.js';
 import type { ChunkCache } from './chunk-cache.js';
 import type { Queryable } from './driver.js';
 import { type IndexRanges, readRawPoints } from './raw-points.js';
-import { type SeriesTail, TAIL_COLUMNS, tailPoints } from './series-tail.js';
+import { NO_POINTS, type SeriesTail, TAIL_COLUMNS, tailPoints } from './series-tail.js';
 import {
   bucketOf,
   decodeRow,
@@ -155,12 +155,6 @@ async function requestedSeries(db: Queryable, query: SeriesWindowQuery): Promise
 }
 
 type Resolved = Pick<SeriesWindow, 'from' | 'to' | 'series'>;
-
-const NO_POINTS: ColumnarPoints = {
-  steps: new Float64Array(0),
-  values: new Float64Array(0),
-  timestamps: new Float64Array(0),
-};
 
 function part(trialId: string, points: M4Points): SeriesWindowPart {
   const { steps, values, timestamps, raw } = points;

@@ -14,7 +14,7 @@ import type { ColumnarPoints, SeriesInfo } from '../../model.js';
 import type { SeriesAppend, StorageOps } from '../../storage.js';
 import { CHUNK_POINTS } from '../schema.js';
 import { type Db, type Queryable, rowsOf } from './driver.js';
-import { floats, type SeriesTail, TAIL_COLUMNS, tailPoints } from './series-tail.js';
+import { floats, NO_POINTS, type SeriesTail, TAIL_COLUMNS, tailPoints } from './series-tail.js';
 import { type SummariesWritten, updateSeriesSummaries } from './summaries.js';
 
 /** Default most points a series keeps in its tail before they go to its chunks and summaries. */
@@ -62,7 +62,8 @@ interface Locked extends SeriesTail {
   chunks: number;
 }
 
-const seriesId = (trialId: string, key: string) => `${trialId}\u0000${key}`;
+/** One string per series, for maps and sets. */
+export const seriesId = (trialId: string, key: string) => `${trialId}\u0000${key}`;
 
 /** A stored chunk of a series: its number and the bytes of its float64 columns. */
 export interface ChunkRow {
@@ -309,12 +310,6 @@ export async function flushTail(db: Db, series: SeriesKey, options: SeriesOption
   });
   tellFlushed(db, options, written);
 }
-
-const NO_POINTS: ColumnarPoints = {
-  steps: new Float64Array(0),
-  values: new Float64Array(0),
-  timestamps: new Float64Array(0),
-};
 
 /** Tells `onFlushed` what flushes wrote, once committed. */
 function tellFlushed(db: Db, options: SeriesOptions, written: Flushed[]): void {

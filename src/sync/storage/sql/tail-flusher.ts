@@ -3,7 +3,7 @@
  * an append never waits for a flush (its chunk and summary rows are tens of ms at scale, and
  * series appended in step flush together) — only, at most, for the one flush running.
  */
-import type { SeriesKey } from './series.js';
+import { type SeriesKey, seriesId } from './series.js';
 
 export class TailFlusher {
   private readonly queue = new Map<string, SeriesKey>();
@@ -14,7 +14,7 @@ export class TailFlusher {
 
   /** Queues series whose tail is full (each once, however often told). */
   add(series: readonly SeriesKey[]): void {
-    for (const s of series) this.queue.set(`${s.trialId}\u0000${s.key}`, s);
+    for (const s of series) this.queue.set(seriesId(s.trialId, s.key), s);
     this.running ??= this.drain();
   }
 
