@@ -5,6 +5,9 @@
 import { css } from 'lit';
 import { modelVersionStyles } from '../internal/model-versions.js';
 import { srOnlyStyles, themeTokens } from '../internal/theme.js';
+import { compareStyles } from './compare.styles.js';
+import { curvesStyles } from './curves.styles.js';
+import { skeletonStyles } from './skeleton.styles.js';
 
 export const dashboardStyles = [
   themeTokens,
@@ -206,173 +209,6 @@ export const dashboardStyles = [
       overflow-wrap: anywhere;
     }
 
-    .toolbar {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      justify-content: space-between;
-      gap: 8px 16px;
-    }
-    .picker {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      gap: 6px;
-      border: none;
-      margin: 0;
-      padding: 0;
-      min-width: 0;
-    }
-    .picker legend {
-      float: left;
-      margin-right: 4px;
-      color: var(--_muted);
-    }
-    .chip {
-      display: inline-flex;
-      align-items: center;
-      gap: 4px;
-      border: 1px solid var(--_border);
-      border-radius: 999px;
-      padding: 2px 10px 2px 6px;
-      cursor: pointer;
-      font-family: var(--_mono);
-      font-size: 0.92em;
-    }
-    .chip:has(input:checked) {
-      border-color: var(--_accent);
-      background: var(--_selection);
-    }
-    .chip input {
-      margin: 0;
-      accent-color: var(--_accent);
-    }
-    .actions {
-      display: flex;
-      gap: 8px;
-    }
-    .smoothing,
-    .grouping {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      gap: 6px 8px;
-    }
-    .x-axis,
-    .smoothing label,
-    .grouping label {
-      display: inline-flex;
-      align-items: center;
-      gap: 6px;
-      color: var(--_muted);
-    }
-    .smoothing input {
-      width: 7em;
-      accent-color: var(--_accent);
-    }
-    .x-axis select,
-    .smoothing select,
-    .grouping select {
-      font: inherit;
-      color: var(--_fg);
-      background: var(--_surface);
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
-      padding: 2px 4px;
-    }
-    .smoothing output {
-      min-width: 2.5em;
-      font-family: var(--_mono);
-      color: var(--_fg);
-    }
-
-    .charts {
-      display: grid;
-      grid-template-columns: repeat(auto-fit, minmax(min(100%, 360px), 1fr));
-      gap: 12px;
-    }
-    .chart {
-      margin: 0;
-      background: var(--_surface);
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
-      padding: 8px;
-      min-width: 0;
-    }
-    .chart figcaption {
-      display: flex;
-      align-items: center;
-      justify-content: space-between;
-      gap: 8px;
-      font-family: var(--_mono);
-      font-weight: 600;
-      margin: 0 0 4px 4px;
-    }
-    .chart figcaption > span {
-      overflow-wrap: anywhere;
-      min-width: 0;
-    }
-    .export {
-      display: flex;
-      gap: 4px;
-      flex: none;
-    }
-    .export button {
-      font: inherit;
-      font-weight: 400;
-      font-size: 0.8em;
-      padding: 1px 6px;
-    }
-    trial-metrics-chart {
-      height: var(--_chart-height);
-    }
-    /* The figure's caption names the metric already. */
-    trial-metrics-chart::part(axis-title) {
-      display: none;
-    }
-
-    .compare {
-      overflow-x: auto;
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
-    }
-    .compare table {
-      border-collapse: collapse;
-      width: 100%;
-    }
-    .compare caption {
-      text-align: left;
-      padding: 8px 10px;
-      color: var(--_muted);
-    }
-    .compare th,
-    .compare td {
-      text-align: left;
-      padding: 4px 10px;
-      border-top: 1px solid var(--_border);
-      white-space: nowrap;
-    }
-    .compare thead th {
-      background: var(--_surface);
-    }
-    .compare tr.differs {
-      background: var(--_selection);
-    }
-    .compare tr.differs th {
-      box-shadow: inset 3px 0 0 var(--_accent);
-    }
-    .swatch {
-      display: inline-block;
-      width: 10px;
-      height: 10px;
-      border-radius: 2px;
-      margin-right: 6px;
-    }
-    .diff-mark {
-      color: var(--_accent);
-      font-weight: 700;
-    }
-
     .lower {
       display: grid;
       grid-template-columns: minmax(0, 1fr);
@@ -425,37 +261,6 @@ export const dashboardStyles = [
       gap: 12px;
       min-width: 0;
     }
-    .compare .tags {
-      display: inline-flex;
-      flex-wrap: wrap;
-      gap: 4px;
-    }
-    .compare .tag {
-      display: inline-flex;
-      align-items: center;
-      border: 1px solid var(--_border);
-      border-radius: 999px;
-      padding-inline-start: 6px;
-      font-size: 0.9em;
-    }
-    .compare .star,
-    .compare .tag-add,
-    .compare .tag-remove {
-      font: inherit;
-      color: var(--_fg);
-      background: none;
-      border: 1px solid transparent;
-      border-radius: 4px;
-      padding: 0 4px;
-      cursor: pointer;
-    }
-    .compare .star[aria-pressed='true'] {
-      color: var(--trialkit-star, #b7791f);
-    }
-    .compare [aria-disabled='true'] {
-      cursor: not-allowed;
-      opacity: 0.55;
-    }
 
     .empty {
       border: 1px dashed var(--_border);
@@ -471,53 +276,8 @@ export const dashboardStyles = [
       font-size: 1.1em;
       margin-bottom: 4px !important;
     }
-
-    .skeleton {
-      display: flex;
-      flex-direction: column;
-      gap: 12px;
-    }
-    .bone {
-      background: linear-gradient(90deg, var(--_surface) 25%, var(--_grid) 50%, var(--_surface) 75%);
-      background-size: 200% 100%;
-      border-radius: var(--_radius);
-      height: 56px;
-      flex: 1;
-      animation: shimmer 1.4s ease-in-out infinite;
-    }
-    .bone-title {
-      flex: none;
-      height: 28px;
-      width: min(320px, 60%);
-    }
-    .bone-row,
-    .bone-grid {
-      display: flex;
-      gap: 12px;
-    }
-    .bone-grid {
-      flex-wrap: wrap;
-    }
-    .bone-chart {
-      height: var(--_chart-height);
-      min-width: min(100%, 360px);
-    }
-    .bone-table {
-      height: 240px;
-      flex: none;
-    }
-    @keyframes shimmer {
-      from {
-        background-position: 200% 0;
-      }
-      to {
-        background-position: -200% 0;
-      }
-    }
-    @media (prefers-reduced-motion: reduce) {
-      .bone {
-        animation: none;
-      }
-    }
   `,
+  curvesStyles,
+  compareStyles,
+  skeletonStyles,
 ];
