@@ -19,10 +19,11 @@ import {
   type TrialEvent,
 } from '../protocol/index.js';
 import { type PointKeysListener, ShownWindows } from './lod/shown-windows.js';
-import { mergeSummary, summarizePoints } from './lod/summary.js';
 import type { SeriesWindowFetcher } from './lod/window-fetcher.js';
 import { PresenceState } from './presence.js';
-import { MetricSeries, seriesId } from './series.js';
+import type { MetricSeries } from './series.js';
+import { seriesId } from './series.js';
+import { getOrCreate, SeriesState } from './series-state.js';
 import { PendingChange, type StoreChange } from './store-change.js';
 
 export type { PointKeysListener } from './lod/shown-windows.js';
@@ -61,10 +62,7 @@ export class TrialStore {
   private readonly _studies = new Map<string, Study>();
   private readonly _trials = new Map<string, Trial>();
   private readonly _trialsByStudy = new Map<string, Set<string>>();
-  /** trialId -> metric key -> series */
-  private readonly _series = new Map<string, Map<string, MetricSeries>>();
-  /** trialId -> metric key -> summary, for series a producer summarised instead of sending points. */
-  private readonly _summaries = new Map<string, Map<string, SeriesSummary>>();
+  private readonly _series = new SeriesState();
   private readonly _sync = new Map<string, TrialSyncStatus>();
   private readonly windows: ShownWindows;
   private readonly listeners = new Set<StoreListener>();
@@ -245,19 +243,17 @@ export class TrialStore {
     return ids ? [...ids].map((id) => this._trials.get(id)!) : [];
   }
   getSeries(trialId: string, key: string): MetricSeries | undefined {
-    return this._series.get(trialId)?.get(key);
+    return this._series.get(trialId, key);
   }
   /** Every series of a trial, by metric key. */
   seriesOf(trialId: string): ReadonlyMap<string, MetricSeries> {
-    return this._series.get(trialId) ?? new Map();
+    return this._series.of(trialId);
   }
   /** The metric keys any trial of the study has logged, sorted. */
   metricKeys(studyId: string): string[] {
     const keys = new Set<string>();
-    for (const id of this._trialsByStudy.get(studyId) ?? []) {
-      for (const key of this._series.get(id)?.keys() ?? []) keys.add(key);
-      for (const key of this._summaries.get(id)?.keys() ?? []) keys.add(key);
-    }
+    for (const id of this._trialsByStudy.get(studyId) ?? [])
+      for (const key of this._series.keysOf(id)) keys.add(key);
     return [...keys].sort();
   }
 
@@ -266,26 +262,17 @@ export class TrialStore {
    * since, or (v1 producers) the summary of the raw points held. Undefined for an unknown series.
    */
   summaryOf(trialId: string, key: string): SeriesSummary | undefined {
-    const summary = this._summaries.get(trialId)?.get(key);
-    if (summary) return summary;
-    const series = this._series.get(trialId)?.get(key);
-    return series && summarizePoints(trialId, key, series);
+    return this._series.summaryOf(trialId, key);
   }
 
   /** The value at the series' highest step, or undefined when it has none. O(1): tables sort by it. */
   lastValue(trialId: string, key: string): number | undefined {
-    const summary = this._summaries.get(trialId)?.get(key);
-    if (summary) return summary.last.value;
-    return this._series.get(trialId)?.get(key)?.last;
+    return this._series.lastValue(trialId, key);
   }
 
   /** The smallest (`minimize`) or largest value of the series, or undefined when it has none. O(1). */
   bestValue(trialId: string, key: string, direction: 'minimize' | 'maximize'): number | undefined {
-    const summary = this._summaries.get(trialId)?.get(key);
-    if (summary) return (direction === 'maximize' ? summary.max : summary.min)?.value;
-    const series = this._series.get(trialId)?.get(key);
-    const best = direction === 'maximize' ? series?.max : series?.min;
-    return best === undefined || Number.isNaN(best) ? undefined : best;
+    return this._series.bestValue(trialId, key, direction);
   }
 
   /** Whether windows can be fetched (the source serves them): charts then draw from windows. */
@@ -366,7 +353,6 @@ export class TrialStore {
     this._trials.clear();
     this._trialsByStudy.clear();
     this._series.clear();
-    this._summaries.clear();
     this._sync.clear();
     this.windows.clear();
     const { errors, connection, presence } = this.pending;
@@ -398,10 +384,7 @@ export class TrialStore {
     this._trials.delete(trialId);
     this._trialsByStudy.get(trial.studyId)?.delete(trialId);
     // Subscribers must not be told about points of series that no longer exist.
-    for (const key of this._series.get(trialId)?.keys() ?? [])
-      this.pending.series.delete(seriesId(trialId, key));
-    this._series.delete(trialId);
-    this._summaries.delete(trialId);
+    for (const key of this._series.removeTrial(trialId)) this.pending.series.delete(seriesId(trialId, key));
     this._sync.delete(trialId);
     this.pending.trials.add(trialId);
   }
@@ -414,24 +397,12 @@ export class TrialStore {
   }
 
   private appendBatch(batch: MetricBatch): void {
-    const byKey = getOrCreate(this._series, batch.trialId, () => new Map<string, MetricSeries>());
-    const series = getOrCreate(byKey, batch.key, () => new MetricSeries(batch.trialId, batch.key));
-    const from = series.append(batch.steps, batch.values, batch.timestamps);
-    // A summarised series keeps its summary whole: the batch's points count too.
-    const summaries = this._summaries.get(batch.trialId);
-    const held = summaries?.get(batch.key);
-    const added = held && summarizePoints(batch.trialId, batch.key, batch);
-    if (held && added) summaries!.set(batch.key, mergeSummary(held, added));
-    this.noteSeriesChange(batch.trialId, batch.key, from);
+    this.noteSeriesChange(batch.trialId, batch.key, this._series.append(batch));
   }
 
   /** Merges a producer's summary of a series (a snapshot's, or a batch's from `metrics.summary`). */
   private mergeSummary(summary: SeriesSummary): void {
-    const byKey = getOrCreate(this._summaries, summary.trialId, () => new Map<string, SeriesSummary>());
-    const held = byKey.get(summary.key);
-    byKey.set(summary.key, held ? mergeSummary(held, summary) : summary);
-    const length = this._series.get(summary.trialId)?.get(summary.key)?.length ?? 0;
-    this.noteSeriesChange(summary.trialId, summary.key, length);
+    this.noteSeriesChange(summary.trialId, summary.key, this._series.mergeSummary(summary));
   }
 
   private noteSeriesChange(trialId: string, key: string, from: number): void {
@@ -455,13 +426,4 @@ export class TrialStore {
       return;
     this.putTrial({ ...trial, mlflow });
   }
-}
-
-function getOrCreate<K, V>(map: Map<K, V>, key: K, make: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = make();
-    map.set(key, value);
-  }
-  return value;
 }
