@@ -3,8 +3,8 @@
  * (by decades) or categorical (one band per category). NaN means the value has no place on the
  * axis; views draw such values apart, in a "missing" band.
  */
-import { scaleLinear, scaleLog } from 'd3-scale';
 import { formatNumber } from '../internal/format.js';
+import { linearScale, logScale } from '../internal/scale.js';
 import type { ParamScale } from './analysis-data.js';
 
 /** What an axis needs of its column. */
@@ -55,10 +55,8 @@ export function ticksOf(axis: AxisDomain, count = 5): Tick[] {
       .filter((_, i) => i % every === 0);
   }
   if (axis.min === axis.max) return [{ at: 0.5, label: formatNumber(axis.min) }];
-  const scale =
-    axis.scale === 'log'
-      ? scaleLog().domain([axis.min, axis.max])
-      : scaleLinear().domain([axis.min, axis.max]);
+  const domain = [axis.min, axis.max] as const;
+  const scale = axis.scale === 'log' ? logScale(domain, [0, 1]) : linearScale(domain, [0, 1]);
   const values = scale.ticks(count);
   const shown = axis.scale === 'log' && values.length > count ? values.filter((v) => isDecade(v)) : values;
   return shown.map((v) => ({ at: positionOf(axis, v), label: formatNumber(v) }));

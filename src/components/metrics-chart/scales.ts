@@ -1,10 +1,17 @@
 /**
- * Axis scales for the metrics chart: which d3 scale each axis mode uses, auto domains that stay
+ * Axis scales for the metrics chart: which scale each axis mode uses, auto domains that stay
  * put while data streams in (nice bounds change rarely, so most frames can draw only what is new),
  * ticks with labels, and the linear pixel map the M4 reduction needs.
  */
-import { type ScaleLinear, type ScaleLogarithmic, scaleLinear, scaleLog } from 'd3-scale';
 import { formatNumber } from '../internal/format.js';
+import {
+  type Domain,
+  linearScale,
+  logScale,
+  niceLinearDomain,
+  niceLogDomain,
+  type Scale,
+} from '../internal/scale.js';
 import type { PixelMap } from './m4.js';
 import { niceTimeDomain, timeTickLabels, timeTicks } from './time-ticks.js';
 
@@ -26,11 +33,11 @@ export function xAxisSpec(axis: XAxis, metric?: string): XAxisSpec {
   return metric ? { kind: 'metric', name: metric } : { kind: axis, name: X_AXIS_NAMES[axis] ?? axis };
 }
 export type YScale = 'linear' | 'log';
-export type Domain = readonly [number, number];
+export type { Domain };
 
 /** Every x axis is linear in its units (steps, epoch ms, seconds); wall-clock ticks come from `time-ticks.ts`. */
-export type XScale = ScaleLinear<number, number>;
-export type YScaleFn = ScaleLinear<number, number> | ScaleLogarithmic<number, number>;
+export type XScale = Scale;
+export type YScaleFn = Scale;
 
 /** A running minimum and maximum; `min > max` while empty. */
 export class Extent {
@@ -57,15 +64,15 @@ export class Extent {
 
 /** The x scale for an axis mode over `domain` (axis units: steps, epoch ms, or seconds). */
 export function makeXScale(_axis: XKind, domain: Domain, range: Domain): XScale {
-  return scaleLinear().domain(domain).range(range);
+  return linearScale(domain, range);
 }
 
 export function makeYScale(kind: YScale, domain: Domain, range: Domain): YScaleFn {
-  return kind === 'log' ? scaleLog().domain(domain).range(range) : scaleLinear().domain(domain).range(range);
+  return kind === 'log' ? logScale(domain, range) : linearScale(domain, range);
 }
 
 /**
- * A domain that covers `extent` with round bounds (d3's `nice`), widened around a single value
+ * A domain that covers `extent` with round bounds (d3-array's `nice`), widened around a single value
  * or set to a default when there is none. Log domains must be positive:
  * the caller only feeds positive values.
  */
@@ -74,13 +81,9 @@ export function autoDomain(extent: Extent, kind: YScale | XKind, tickCount = 10)
   // Half a step either side: the step sits mid-axis on its own tick, with no other step in view.
   if (kind === 'step' && extent.min === extent.max) return [extent.min - 0.5, extent.max + 0.5];
   const [min, max] = extent.min === extent.max ? padSingle(extent.min, kind) : [extent.min, extent.max];
-  if (kind === 'log') {
-    const [a, b] = scaleLog().domain([min, max]).nice().domain();
-    return [a, b];
-  }
+  if (kind === 'log') return niceLogDomain([min, max]);
   if (kind === 'wall') return niceTimeDomain(min, max, tickCount);
-  const [a, b] = scaleLinear().domain([min, max]).nice(tickCount).domain();
-  return [a, b];
+  return niceLinearDomain([min, max], tickCount);
 }
 
 /** The smallest share of the data's span left free right of live data. */
@@ -157,8 +160,8 @@ export function xTicks(axis: XKind, scale: XScale, count: number): Tick[] {
 }
 
 /** Steps are whole numbers: no tick between two steps (it would name a step that cannot be). */
-function stepTicks(scale: ScaleLinear<number, number>, count: number): Tick[] {
-  const format = scale.tickFormat(count, ',d');
+function stepTicks(scale: XScale, count: number): Tick[] {
+  const format = scale.tickFormat(count, true);
   return scale
     .ticks(count)
     .filter(Number.isInteger)
@@ -177,11 +180,11 @@ const DURATION_UNITS = [
   { seconds: 1, suffix: 's' },
 ] as const;
 
-function durationTicks(scale: ScaleLinear<number, number>, count: number): Tick[] {
+function durationTicks(scale: XScale, count: number): Tick[] {
   const [d0, d1] = scale.domain();
   const span = Math.abs(d1 - d0);
   const unit = DURATION_UNITS.find((u) => span >= 2 * u.seconds) ?? DURATION_UNITS[2];
-  const inUnits = scaleLinear().domain([d0 / unit.seconds, d1 / unit.seconds]);
+  const inUnits = linearScale([d0 / unit.seconds, d1 / unit.seconds], [0, 1]);
   return inUnits.ticks(count).map((v) => ({
     position: scale(v * unit.seconds),
     label: `${formatNumber(v)} ${unit.suffix}`,

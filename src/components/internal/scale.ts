@@ -1,0 +1,155 @@
+/**
+ * The two continuous scales the components draw with — linear and log (base 10) — mapping a
+ * domain onto a range, with round ticks and their labels. d3-array supplies the tick arithmetic;
+ * the rest is a few lines, so a page does not load d3-scale's interpolators and colour parsing
+ * (a third of the chart's upfront code) for two straight-line maps.
+ */
+import { ticks as linearTicks, tickIncrement, tickStep } from 'd3-array';
+import { formatNumber } from './format.js';
+
+export type Domain = readonly [number, number];
+
+/** A map from domain values to range positions, and back. */
+export interface Scale {
+  (value: number): number;
+  readonly kind: 'linear' | 'log';
+  invert(position: number): number;
+  domain(): Domain;
+  range(): Domain;
+  /** About `count` round values within the domain, ascending. */
+  ticks(count?: number): number[];
+  /**
+   * A label for each of `ticks(count)`: as many decimals as the ticks' spacing needs (`integers`:
+   * none). A log scale with many ticks labels the first few of each decade and gives the others ''.
+   */
+  tickFormat(count?: number, integers?: boolean): (value: number) => string;
+}
+
+/** A linear scale from `domain` to `range`. A domain of one value maps to the middle of the range. */
+export function linearScale(domain: Domain, range: Domain): Scale {
+  return continuous('linear', domain, range, identity, identity, {
+    ticks: (count) => linearTicks(domain[0], domain[1], count),
+    tickFormat: (count, integers) => fixedFormat(integers ? 0 : decimalsFor(domain, count)),
+  });
+}
+
+/** A log (base 10) scale from `domain` (positive) to `range`. */
+export function logScale(domain: Domain, range: Domain): Scale {
+  const ticks = (count: number) => logTicks(domain, count);
+  return continuous('log', domain, range, Math.log10, (v) => 10 ** v, {
+    ticks,
+    tickFormat: (count) => {
+      // Label mantissas up to `shown` in each decade: 1, 2 and 5 when a decade has all nine ticks.
+      const all = ticks(count);
+      const shown = Math.max(1, (10 * count) / Math.max(1, all.length));
+      return (value) => {
+        const mantissa = value / power(Math.floor(Math.log10(value) + 1e-9));
+        return mantissa <= shown + 1e-9 ? formatNumber(value) : '';
+      };
+    },
+  });
+}
+
+/**
+ * `domain` widened to multiples of its tick step for about `count` ticks. Widening can change the
+ * step, so it repeats until the step holds; a domain whose step never settles (a tiny one around
+ * zero doubles each round) is kept as it is.
+ */
+export function niceLinearDomain(domain: Domain, count = 10): Domain {
+  let [lo, hi] = domain;
+  let previous: number | undefined;
+  for (let round = 0; round < 10; round++) {
+    const step = tickIncrement(lo, hi, count);
+    if (step === previous) return [lo, hi];
+    if (!Number.isFinite(step) || step === 0) break;
+    // A negative increment is the reciprocal of a step below one: dividing keeps 0.1 exact.
+    if (step > 0) [lo, hi] = [Math.floor(lo / step) * step, Math.ceil(hi / step) * step];
+    else [lo, hi] = [Math.ceil(lo * step) / step, Math.floor(hi * step) / step];
+    previous = step;
+  }
+  return domain;
+}
+
+/** `domain` (positive) widened to whole decades. */
+export function niceLogDomain(domain: Domain): Domain {
+  return [power(Math.floor(Math.log10(domain[0]))), power(Math.ceil(Math.log10(domain[1])))];
+}
+
+/** 10^e for a whole e, exact for negative e too (1 / 1000 is 0.001; 10 ** -3 may not be). */
+const power = (e: number) => (e < 0 ? 1 / 10 ** -e : 10 ** e);
+
+const identity = (v: number) => v;
+
+/** How a scale picks its ticks and labels them. */
+interface TickRules {
+  ticks(count: number): number[];
+  tickFormat(count: number, integers: boolean): (value: number) => string;
+}
+
+function continuous(
+  kind: Scale['kind'],
+  domain: Domain,
+  range: Domain,
+  transform: (v: number) => number,
+  untransform: (v: number) => number,
+  rules: TickRules,
+): Scale {
+  const t0 = transform(domain[0]);
+  const span = transform(domain[1]) - t0;
+  const [r0, r1] = range;
+  const scale = ((value: number) =>
+    span ? r0 + ((transform(value) - t0) / span) * (r1 - r0) : (r0 + r1) / 2) as Scale;
+  return Object.assign(scale, {
+    kind,
+    invert: (position: number) => untransform(r1 === r0 ? t0 : t0 + ((position - r0) / (r1 - r0)) * span),
+    domain: () => domain,
+    range: () => range,
+    ticks: (count = 10) => rules.ticks(count),
+    tickFormat: (count = 10, integers = false) => rules.tickFormat(count, integers),
+  });
+}
+
+/** Decimals that tell apart ticks `tickStep` apart (0.05 → 2, 0.2 → 1, 5 → 0). */
+function decimalsFor([a, b]: Domain, count: number): number {
+  const step = Math.abs(tickStep(a, b, count));
+  return step > 0 && Number.isFinite(step) ? Math.max(0, -Math.floor(Math.log10(step) + 1e-9)) : 0;
+}
+
+const formats = new Map<number, Intl.NumberFormat>();
+
+/** Numbers with exactly `decimals` decimals and thousands separators (`1,000`, `0.50`). */
+function fixedFormat(decimals: number): (value: number) => string {
+  const digits = Math.min(decimals, 20);
+  let format = formats.get(digits);
+  if (!format) {
+    format = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    formats.set(digits, format);
+  }
+  const f = format;
+  // `-0` and values rounding to zero read "0", not "-0".
+  return (value) => f.format(value).replace(/^-(?=0(\.0*)?$)/, '');
+}
+
+/**
+ * Log ticks: when the domain spans fewer decades than `count`, every 1–9 multiple of each decade
+ * within it (or linear ticks when that gives too few); else whole decades, spaced to about `count`.
+ */
+function logTicks([lo, hi]: Domain, count: number): number[] {
+  if (!(lo > 0 && hi >= lo)) return [];
+  const first = Math.log10(lo);
+  const last = Math.log10(hi);
+  if (last - first < count) {
+    const out: number[] = [];
+    for (let decade = Math.floor(first); decade <= Math.ceil(last); decade++) {
+      for (let mantissa = 1; mantissa < 10; mantissa++) {
+        // Dividing by a power of ten keeps 0.3 exact where 3 * 0.1 would not be.
+        const value = decade < 0 ? mantissa / 10 ** -decade : mantissa * 10 ** decade;
+        if (value >= lo && value <= hi) out.push(value);
+      }
+    }
+    return out.length * 2 < count ? linearTicks(lo, hi, count) : out;
+  }
+  return linearTicks(first, last, Math.min(last - first, count))
+    .filter(Number.isInteger)
+    .map(power);
+}
