@@ -71,7 +71,7 @@ describe('log scale', () => {
         const mine = ours.ticks(n);
         const theirs = d3.ticks(n);
         expect(mine.length).toBe(theirs.length);
-        mine.forEach((t, i) => expect(close(t, theirs[i])).toBe(true));
+        expect(mine.every((t, i) => close(t, theirs[i]))).toBe(true);
         const [lo, hi] = niceLogDomain([a, b]);
         const [dlo, dhi] = scaleLog().domain([a, b]).nice().domain();
         expect(close(lo, dlo) && close(hi, dhi)).toBe(true);
@@ -87,6 +87,17 @@ describe('log scale', () => {
     expect(labels).toContain('1000');
     expect(labels).not.toContain('9');
     const few = logScale([1, 10], [0, 1]);
-    expect(few.ticks(10).map(few.tickFormat(10))).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+    expect(few.ticks(10).map(few.tickFormat(10))).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      '8',
+      '9',
+      '10',
+    ]);
   });
 });
