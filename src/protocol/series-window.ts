@@ -83,7 +83,11 @@ export function parseSeriesWindowQuery(input: unknown): SeriesWindowQuery {
 /** One trial's share of a window: its M4 points in x order, columnar. */
 export const seriesWindowPartSchema = z.object({
   trialId: z.string(),
-  /** Every column is the exact reduction of the raw points (false only for sampled sources). */
+  /**
+   * Every column is the exact reduction of the raw points. False for sampled sources, and for a
+   * window by time of a series read from its summaries: every point real, each column's extremes
+   * within a column of it.
+   */
   exact: z.boolean(),
   /** These are all the raw points in the range: nothing was reduced away. */
   raw: z.boolean(),

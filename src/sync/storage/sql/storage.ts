@@ -9,7 +9,7 @@ import { jobQueries } from './jobs.js';
 import { migrate } from './migrate.js';
 import { Running } from './running.js';
 import { flushTail, type SeriesOptions, seriesQueries, TAIL_POINTS } from './series.js';
-import { readSeriesWindow } from './series-window.js';
+import { readSeriesWindow, TIME_WINDOW_RAW_BYTES } from './series-window.js';
 import { readSeriesSummaries } from './summaries.js';
 import { SummaryRowCache } from './summary-cache.js';
 import { syncStateQueries } from './sync-state.js';
@@ -30,12 +30,21 @@ export interface SqlStorageOptions {
   summaryCacheBytes?: number;
   /** Bytes of decoded raw points kept for repeated close zooms (default 128 MiB; 0: none). */
   chunkCacheBytes?: number;
+  /**
+   * Bytes of raw points a window by time reads at most, the rest of its series coming from their
+   * summaries (default {@link TIME_WINDOW_RAW_BYTES}, 8 MiB; 0: summaries for every series).
+   */
+  timeWindowRawBytes?: number;
 }
 
-/** The window caches of one storage, shared by its operations in and out of transactions. */
+/**
+ * The window caches of one storage, shared by its operations in and out of transactions, and the
+ * raw bytes its windows by time may read.
+ */
 interface Caches {
   rows?: SummaryRowCache;
   chunks?: ChunkCache;
+  timeRawBytes: number;
 }
 
 function cachesFor(options: SqlStorageOptions): Caches {
@@ -44,6 +53,7 @@ function cachesFor(options: SqlStorageOptions): Caches {
   return {
     rows: cacheBytes > 0 ? new SummaryRowCache(cacheBytes) : undefined,
     chunks: chunkBytes > 0 ? new ChunkCache(chunkBytes) : undefined,
+    timeRawBytes: options.timeWindowRawBytes ?? TIME_WINDOW_RAW_BYTES,
   };
 }
 
@@ -74,7 +84,8 @@ function sqlOps(
   return {
     ...trialQueries(db),
     ...seriesQueries(db, series),
-    getSeriesWindow: (query, signal) => db.one((q) => readSeriesWindow(q, query, signal, caches)),
+    getSeriesWindow: (query, signal) =>
+      db.one((q) => readSeriesWindow(q, query, signal, caches, caches.timeRawBytes)),
     getSeriesSummaries: (studyId) => db.one((q) => readSeriesSummaries(q, studyId)),
     ...syncStateQueries(db),
     ...jobQueries(db),

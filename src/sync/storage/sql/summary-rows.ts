@@ -59,7 +59,8 @@ const ROWS_PER_STATEMENT = 512;
 /** Above this many rows per series a request is not cached (a sparse series over a vast step range). */
 const MAX_CACHED_ROWS_PER_SERIES = 4096;
 
-export async function readRows(
+/** The rows of every series in `series` that `ranges` name. */
+export function readRows(
   db: Queryable,
   key: string,
   series: readonly RowSeries[],
@@ -67,25 +68,47 @@ export async function readRows(
   cache: SummaryRowCache | undefined,
   signal?: AbortSignal,
 ): Promise<RowsByTrial> {
+  return readEachSeriesRows(
+    db,
+    key,
+    series.map((s) => ({ series: s, ranges })),
+    cache,
+    signal,
+  );
+}
+
+/** One series and the rows of it to read. */
+export interface SeriesRowRequest {
+  series: RowSeries;
+  ranges: RowRanges;
+}
+
+/** Every request's own rows: each series its own ranges (a time window's step ranges differ per trial). */
+export async function readEachSeriesRows(
+  db: Queryable,
+  key: string,
+  requests: readonly SeriesRowRequest[],
+  cache: SummaryRowCache | undefined,
+  signal?: AbortSignal,
+): Promise<RowsByTrial> {
   const out: RowsByTrial = new Map();
-  const { levels, los, his } = ranges.columns();
-  if (levels.length === 0 || series.length === 0) return out;
   const put = (trialId: string, level: number, row: BucketRow) =>
     entry(
       entry(out, trialId, () => new Map<number, BucketRow[]>()),
       level,
       () => [],
     ).push(row);
-  const wanted: string[] = [];
-  for (let i = 0; i < levels.length && wanted.length <= MAX_CACHED_ROWS_PER_SERIES; i++)
-    for (let b = los[i]; b <= his[i] && wanted.length <= MAX_CACHED_ROWS_PER_SERIES; b++)
-      wanted.push(`${levels[i]}:${b}`);
-  const cached = cache && wanted.length <= MAX_CACHED_ROWS_PER_SERIES ? cache : undefined;
-  const toRead: RowSeries[] = [];
-  for (const s of series) {
-    const rows = cached && s.stored ? cached.rows(s.trialId, key, s.stored, wanted) : undefined;
+  const toRead: { series: RowSeries; wanted: string[]; columns: ReturnType<RowRanges['columns']> }[] = [];
+  for (const { series: s, ranges } of requests) {
+    const columns = ranges.columns();
+    if (columns.levels.length === 0) continue;
+    const wanted = wantedRows(columns);
+    const rows =
+      cache && s.stored && wanted.length <= MAX_CACHED_ROWS_PER_SERIES
+        ? cache.rows(s.trialId, key, s.stored, wanted)
+        : undefined;
     if (!rows) {
-      toRead.push(s);
+      toRead.push({ series: s, wanted, columns });
       continue;
     }
     for (const at of wanted) {
@@ -95,18 +118,31 @@ export async function readRows(
       put(s.trialId, level, { block, buckets });
     }
   }
-  // Series in batches of about ROWS_PER_STATEMENT rows (rows per series: the ranges' blocks).
-  const perSeries = levels.reduce((sum, _, i) => sum + his[i] - los[i] + 1, 0);
-  const batch = Math.max(1, Math.floor(ROWS_PER_STATEMENT / perSeries));
-  for (let first = 0; first < toRead.length; first += batch) {
+  // Series in batches of about ROWS_PER_STATEMENT rows (a series' rows: the blocks of its ranges).
+  for (let first = 0; first < toRead.length; ) {
     if (first > 0) await otherWorkFirst(signal);
-    const some = toRead.slice(first, first + batch);
+    const ids: string[] = [];
+    const levels: number[] = [];
+    const los: number[] = [];
+    const his: number[] = [];
+    let rowCount = 0;
+    let last = first;
+    for (; last < toRead.length && (last === first || rowCount < ROWS_PER_STATEMENT); last++) {
+      const { series: s, columns } = toRead[last];
+      for (let i = 0; i < columns.levels.length; i++) {
+        ids.push(s.trialId);
+        levels.push(columns.levels[i]);
+        los.push(columns.los[i]);
+        his.push(columns.his[i]);
+        rowCount += columns.his[i] - columns.los[i] + 1;
+      }
+    }
     const { rows } = await db.query<{ trial_id: string; level: number; block: number; buckets: Uint8Array }>(
       `SELECT s.trial_id, s.level, s.block::float8 AS block, s.buckets FROM series_summary s
-       JOIN unnest($3::smallint[], $4::bigint[], $5::bigint[]) AS r(level, lo, hi)
-         ON s.level = r.level AND s.block BETWEEN r.lo AND r.hi
-       WHERE s.key = $1 AND s.trial_id = ANY($2::text[])`,
-      [key, some.map((s) => s.trialId), levels, los, his],
+       JOIN unnest($2::text[], $3::smallint[], $4::bigint[], $5::bigint[]) AS r(trial_id, level, lo, hi)
+         ON s.trial_id = r.trial_id AND s.level = r.level AND s.block BETWEEN r.lo AND r.hi
+       WHERE s.key = $1`,
+      [key, ids, levels, los, his],
     );
     const read = new Map<string, Map<string, CachedRow>>();
     for (const r of rows) {
@@ -114,17 +150,27 @@ export async function readRows(
       put(r.trial_id, r.level, { block: r.block, buckets });
       entry(read, r.trial_id, () => new Map()).set(`${r.level}:${r.block}`, buckets);
     }
-    if (cached) {
-      for (const s of some) {
-        if (!s.stored) continue;
+    if (cache) {
+      for (const { series: s, wanted } of toRead.slice(first, last)) {
+        if (!s.stored || wanted.length > MAX_CACHED_ROWS_PER_SERIES) continue;
         const got = read.get(s.trialId);
-        cached.keep(s.trialId, key, s.stored, new Map(wanted.map((at) => [at, got?.get(at) ?? null])));
+        cache.keep(s.trialId, key, s.stored, new Map(wanted.map((at) => [at, got?.get(at) ?? null])));
       }
     }
+    first = last;
   }
   for (const levels of out.values())
     for (const list of levels.values()) list.sort((a, b) => a.block - b.block);
   return out;
+}
+
+/** The `level:block` names of the rows in `columns`, up to one past the cacheable count. */
+function wantedRows({ levels, los, his }: ReturnType<RowRanges['columns']>): string[] {
+  const wanted: string[] = [];
+  for (let i = 0; i < levels.length && wanted.length <= MAX_CACHED_ROWS_PER_SERIES; i++)
+    for (let b = los[i]; b <= his[i] && wanted.length <= MAX_CACHED_ROWS_PER_SERIES; b++)
+      wanted.push(`${levels[i]}:${b}`);
+  return wanted;
 }
 
 /** Calls `visit(row, offset)` for every non-empty bucket `lo..hi` of a level held in `rows`. */

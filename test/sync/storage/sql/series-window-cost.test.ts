@@ -4,10 +4,10 @@
 // WINDOW_COST_TRIALS x WINDOW_COST_POINTS (1,000 x 100,000 for the full check; smaller by default).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { overviewRange } from '../../../../src/client/lod/overview-query.js';
-import { m4Columns } from '../../../../src/protocol/index.js';
+import { columnOf, m4Columns, type SeriesWindowPart } from '../../../../src/protocol/index.js';
 import type { Storage } from '../../../../src/sync/index.js';
 import { openPglite } from '../../../../src/sync/storage/pglite.js';
-import { planStepColumns } from '../../../../src/sync/storage/sql/series-window.js';
+import { planStepColumns, TIME_WINDOW_RAW_BYTES } from '../../../../src/sync/storage/sql/series-window.js';
 import { createSqlStorage, type Queryable } from '../../../../src/sync/storage/sql/storage.js';
 import { BUCKET_FIELDS, BUCKETS_PER_ROW } from '../../../../src/sync/storage/sql/summaries.js';
 import { points, study, trial } from '../conformance.js';
@@ -158,4 +158,85 @@ describe(`window cost over ${TRIALS} trials x ${POINTS} points`, () => {
     expect(rawPointsRead).toBeLessThanOrEqual(TRIALS * edges * 16);
     expect(rawPointsRead).toBeLessThan((TRIALS * (to - from)) / 5);
   });
+
+  it('reads a time overview from a row of coarse buckets and buckets a column wide, past its raw budget', async () => {
+    const series = points(POINTS);
+    const columns = Math.min(1000, Math.floor(POINTS / 64));
+    rawPointsRead = 0;
+    bucketsRead = 0;
+    const window = await store.getSeriesWindow({ studyId: s.id, key: 'loss', x: 'time', columns });
+    expect([window.from, window.to]).toEqual([series.timestamps[0], series.timestamps[POINTS - 1]]);
+    // Whole series read raw, smallest first, within the budget; the others from their summaries.
+    const rawSeries = Math.min(TRIALS, Math.floor(TIME_WINDOW_RAW_BYTES / 24 / POINTS));
+    expect(rawPointsRead).toBeLessThanOrEqual(rawSeries * POINTS);
+    expect(window.series.filter((part) => part.exact)).toHaveLength(rawSeries);
+    // Per summarised series a row or two of coarse buckets, then at most two buckets a column and a row at either end.
+    expect(bucketsRead).toBeLessThanOrEqual(
+      (TRIALS - rawSeries) * (2 * BUCKETS_PER_ROW + 2 * columns + 2 * BUCKETS_PER_ROW),
+    );
+    const exact = m4Columns(series, 'time', window.from, window.to, columns);
+    for (const part of window.series) {
+      if (part.exact) expect(part.values).toEqual(exact.values);
+      else expectNearlyExact(part, exact, series, window.from, window.to, columns);
+    }
+  });
+
+  it('reads a narrow time zoom of summarised series raw, exactly, through a row of coarse buckets', async () => {
+    const series = points(POINTS);
+    const [from, to, columns] = [
+      series.timestamps[0] + POINTS * 0.4 + 0.5,
+      series.timestamps[0] + POINTS * 0.4 + 2_000.5,
+      900,
+    ];
+    rawPointsRead = 0;
+    const window = await store.getSeriesWindow({ studyId: s.id, key: 'loss', x: 'time', from, to, columns });
+    const exact = m4Columns(series, 'time', from, to, columns);
+    for (const part of window.series) {
+      expect(part.exact).toBe(true);
+      expect(part.values).toEqual(exact.values);
+      expect(part.timestamps).toEqual(exact.timestamps);
+    }
+    // Whole series within the raw budget, and for the others the points of the coarse buckets the range meets.
+    const rawSeries = Math.min(TRIALS, Math.floor(TIME_WINDOW_RAW_BYTES / 24 / POINTS));
+    expect(rawPointsRead).toBeLessThanOrEqual(rawSeries * POINTS + (TRIALS - rawSeries) * (2_001 + 2 * 1024));
+  });
 });
+
+/**
+ * A window part from summaries, against the exact M4 of `series` (steps 0, 1, …, so a step is its
+ * index): every point a real one, in x order within the range, at most five per column, and each
+ * exact column's extremes met or passed by the part within one column of it.
+ */
+function expectNearlyExact(
+  part: SeriesWindowPart,
+  exact: ReturnType<typeof m4Columns>,
+  series: ReturnType<typeof points>,
+  from: number,
+  to: number,
+  columns: number,
+): void {
+  expect(part.raw).toBe(false);
+  expect(part.steps.length).toBeLessThanOrEqual(5 * columns);
+  const high = new Float64Array(columns).fill(Number.NEGATIVE_INFINITY);
+  const low = new Float64Array(columns).fill(Number.POSITIVE_INFINITY);
+  part.steps.forEach((step, i) => {
+    expect(
+      Object.is(part.values[i], series.values[step]) && part.timestamps[i] === series.timestamps[step],
+    ).toBe(true);
+    if (i > 0) expect(part.timestamps[i]).toBeGreaterThanOrEqual(part.timestamps[i - 1]);
+    const c = columnOf(part.timestamps[i], from, to, columns);
+    expect(c).toBeGreaterThanOrEqual(0);
+    if (Number.isNaN(part.values[i])) return;
+    high[c] = Math.max(high[c], part.values[i]);
+    low[c] = Math.min(low[c], part.values[i]);
+  });
+  const near = (a: Float64Array, c: number, pick: (...v: number[]) => number) =>
+    pick(a[Math.max(0, c - 1)], a[c], a[Math.min(columns - 1, c + 1)]);
+  exact.steps.forEach((step, i) => {
+    const v = exact.values[i];
+    if (Number.isNaN(v)) return;
+    const c = columnOf(exact.timestamps[i], from, to, columns);
+    expect(near(high, c, Math.max), `step ${step}`).toBeGreaterThanOrEqual(v);
+    expect(near(low, c, Math.min), `step ${step}`).toBeLessThanOrEqual(v);
+  });
+}
