@@ -386,6 +386,7 @@ async function summarisedTimeParts(
     let last = Number.NEGATIVE_INFINITY;
     let points = 0;
     const spans: [number, number][] = [];
+    const shown = { min: to, max: from };
     eachBucket(rows?.get(level), lo, hi, (b, o) => {
       let min = Number.POSITIVE_INFINITY;
       let max = Number.NEGATIVE_INFINITY;
@@ -399,12 +400,16 @@ async function summarisedTimeParts(
       last = Math.max(last, bucket);
       points += b[o];
       spans.push([b[o + 1], b[o + 2]]);
+      shown.min = Math.min(shown.min, Math.max(min, from));
+      shown.max = Math.max(shown.max, Math.min(max, to));
     });
     if (first > last) continue;
     const steps = (last - first + 1) * 2 ** level;
-    // Raw when even the finest buckets are wider than a column (fewer than 16 steps a column) or
-    // when the points weigh less than the buckets' rows.
-    const finer = SUMMARY_LEVELS.find((l) => 2 ** l <= steps / columns);
+    // The columns the series' times reach: a trial that ran for a tenth of the range fills a tenth
+    // of them. Raw when even the finest buckets are wider than one of those columns (fewer than 16
+    // steps a column) or when the points weigh less than the buckets' rows.
+    const reached = Math.min(columns, 1 + Math.ceil(((shown.max - shown.min) / (to - from || 1)) * columns));
+    const finer = SUMMARY_LEVELS.find((l) => 2 ** l <= steps / reached);
     const rowBytes = finer === undefined ? 0 : (steps / 2 ** finer / BUCKETS_PER_ROW + 1) * ROW_BYTES;
     if (finer === undefined || points * POINT_BYTES <= rowBytes) rawRanges.set(outline.series.trialId, spans);
     else if (finer >= level) fine.push({ outline, level, lo: first, hi: last });

@@ -202,6 +202,63 @@ describe(`window cost over ${TRIALS} trials x ${POINTS} points`, () => {
   });
 });
 
+describe('window cost by time of trials that ran one after another', () => {
+  let store: Storage;
+  const s = study();
+  const TRIALS = 20;
+  const POINTS = 20_000;
+  // Trial i logs steps 0… at times i·POINTS…: each fills a twentieth of the wall-clock axis.
+  const seriesOf = (i: number) => {
+    const p = points(POINTS);
+    for (let j = 0; j < POINTS; j++) p.timestamps[j] += i * POINTS;
+    return p;
+  };
+  beforeAll(async () => {
+    store = createSqlStorage(
+      'memory',
+      async () => {
+        const driver = await openPglite();
+        return {
+          ...driver,
+          ...counting(driver),
+          transaction: (fn) => driver.transaction((q) => fn(counting(q))),
+        };
+      },
+      { chunkCacheBytes: 0, summaryCacheBytes: 0, timeWindowRawBytes: 0 },
+    );
+    await store.upsertStudy(s);
+    for (let i = 0; i < TRIALS; i++) {
+      const t = trial(s.id, i);
+      await store.upsertTrial(t);
+      await store.appendPoints(t.id, 'loss', seriesOf(i));
+    }
+  }, 600_000);
+  afterAll(() => store?.close());
+
+  it('reads buckets for the columns each trial reaches, not for the whole width', async () => {
+    const columns = 1000;
+    bucketsRead = 0;
+    const window = await store.getSeriesWindow({ studyId: s.id, key: 'loss', x: 'time', columns });
+    // Each trial reaches about 50 columns: a row or two of coarse buckets, two buckets a column, a row at either end.
+    const reached = columns / TRIALS + 1;
+    expect(bucketsRead).toBeLessThanOrEqual(
+      TRIALS * (2 * BUCKETS_PER_ROW + 2 * reached + 2 * BUCKETS_PER_ROW),
+    );
+    window.series.forEach((part, i) => {
+      const series = seriesOf(i);
+      expect(part.exact).toBe(false);
+      expectNearlyExact(
+        part,
+        m4Columns(series, 'time', window.from, window.to, columns),
+        series,
+        window.from,
+        window.to,
+        columns,
+      );
+    });
+  });
+});
+
 /**
  * A window part from summaries, against the exact M4 of `series` (steps 0, 1, …, so a step is its
  * index): every point a real one, in x order within the range, at most five per column, and each
