@@ -8,7 +8,11 @@ import { columnOf, m4Columns, type SeriesWindowPart } from '../../../../src/prot
 import type { Storage } from '../../../../src/sync/index.js';
 import { openPglite } from '../../../../src/sync/storage/pglite.js';
 import { planStepColumns, TIME_WINDOW_RAW_BYTES } from '../../../../src/sync/storage/sql/series-window.js';
-import { createSqlStorage, type Queryable } from '../../../../src/sync/storage/sql/storage.js';
+import {
+  createSqlStorage,
+  type Queryable,
+  type SqlStorageOptions,
+} from '../../../../src/sync/storage/sql/storage.js';
 import { BUCKET_FIELDS, BUCKETS_PER_ROW } from '../../../../src/sync/storage/sql/summaries.js';
 import { points, study, trial } from '../conformance.js';
 
@@ -38,24 +42,30 @@ function counting(q: Queryable): Queryable {
   };
 }
 
+/**
+ * A store in PGlite whose reads are counted, without caches: they would hold every chunk and
+ * summary row just written, and this measures what a read costs the database.
+ */
+function countingStore(options: SqlStorageOptions = {}): Storage {
+  return createSqlStorage(
+    'memory',
+    async () => {
+      const driver = await openPglite();
+      return {
+        ...driver,
+        ...counting(driver),
+        transaction: (fn) => driver.transaction((q) => fn(counting(q))),
+      };
+    },
+    { chunkCacheBytes: 0, summaryCacheBytes: 0, ...options },
+  );
+}
+
 describe(`window cost over ${TRIALS} trials x ${POINTS} points`, () => {
   let store: Storage;
   const s = study();
   beforeAll(async () => {
-    // No caches: they would hold every chunk and summary row just written, and this measures what a
-    // read costs the database.
-    store = createSqlStorage(
-      'memory',
-      async () => {
-        const driver = await openPglite();
-        return {
-          ...driver,
-          ...counting(driver),
-          transaction: (fn) => driver.transaction((q) => fn(counting(q))),
-        };
-      },
-      { chunkCacheBytes: 0, summaryCacheBytes: 0 },
-    );
+    store = countingStore();
     await store.upsertStudy(s);
     const series = points(POINTS);
     for (let i = 0; i < TRIALS; i++) {
@@ -214,18 +224,7 @@ describe('window cost by time of trials that ran one after another', () => {
     return p;
   };
   beforeAll(async () => {
-    store = createSqlStorage(
-      'memory',
-      async () => {
-        const driver = await openPglite();
-        return {
-          ...driver,
-          ...counting(driver),
-          transaction: (fn) => driver.transaction((q) => fn(counting(q))),
-        };
-      },
-      { chunkCacheBytes: 0, summaryCacheBytes: 0, timeWindowRawBytes: 0 },
-    );
+    store = countingStore({ timeWindowRawBytes: 0 });
     await store.upsertStudy(s);
     for (let i = 0; i < TRIALS; i++) {
       const t = trial(s.id, i);
