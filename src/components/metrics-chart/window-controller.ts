@@ -129,7 +129,7 @@ export class WindowController implements ReactiveController {
       this.reset();
       this.store = scope.store;
       const store = scope.store;
-      this.windowed = new WindowedSeries(scope.key, x, (id) => store.getTrial(id)?.startedAt ?? 0);
+      this.windowed = new WindowedSeries(scope.key, x, (id) => startOf(store, id, scope.key));
     }
     if (this.shownKey !== scope.key) {
       this.releasePoints?.();
@@ -298,7 +298,7 @@ export class WindowController implements ReactiveController {
     for (const id of scope.trials) {
       const summary = scope.store.summaryOf(id, scope.key);
       if (!summary) continue;
-      const offset = scope.xAxis === 'relative' ? (scope.store.getTrial(id)?.startedAt ?? 0) : 0;
+      const offset = scope.xAxis === 'relative' ? startOf(scope.store, id, scope.key) : 0;
       const points = [summary.first, summary.last, summary.min, summary.max];
       for (const point of points) {
         if (!point) continue;
@@ -353,4 +353,12 @@ function firstPicture(scope: WindowScope, range: Domain, columns: number): Overv
 function trialList(scope: WindowScope): string[] | undefined {
   const ofStudy = scope.store.trialsOf(scope.studyId).length;
   return scope.trials.size === ofStudy ? undefined : [...scope.trials];
+}
+
+/**
+ * Where a trial's relative time starts: its start, or without one its first point's time (as the
+ * server and the raw curves count it).
+ */
+function startOf(store: TrialStore, trialId: string, key: string): number {
+  return store.getTrial(trialId)?.startedAt ?? store.summaryOf(trialId, key)?.first?.timestamp ?? 0;
 }

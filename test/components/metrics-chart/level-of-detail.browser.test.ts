@@ -225,4 +225,25 @@ describe('<trial-metrics-chart> with level-of-detail windows', () => {
     expect(store.windowBytes).to.be.above(0);
     close();
   });
+
+  it('draws relative time from the first point of trials that carry no start', async () => {
+    const p = producer();
+    for (const t of p.trials) delete (t as { startedAt?: number }).startedAt;
+    const store = new TrialStore();
+    const handle = connectEngine(store, p, { windows: true });
+    const el = await fixture<MetricsChart>(
+      html`<trial-metrics-chart style="width: 500px; height: 300px" theme="light" x-axis="relative"></trial-metrics-chart>`,
+    );
+    Object.assign(el, { store, study: 's1' });
+    await waitUntil(() => el.domains !== undefined && p.requests.length > 0, 'the overview is asked');
+    // Points are 1 s apart from the first: the window is asked from 0, not from the epoch.
+    const [overview] = p.requests;
+    expect(overview.x).to.equal('relative');
+    expect(overview.from).to.be.at.most(0);
+    expect(overview.to).to.be.within((POINTS - 1) * 1000, POINTS * 1000 * 1.1);
+    await waitUntil(() => paintedCount(el, color0) > 0, 'the curves are drawn');
+    const spike = el.positionOf(SPIKE_STEP, SPIKE)!;
+    expect(paintedNear(el, spike.left, spike.top, color0, 2)).to.equal(true);
+    handle.close();
+  });
 });

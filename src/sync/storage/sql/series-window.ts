@@ -288,7 +288,7 @@ interface TimeOutline {
   /** Lowest and highest bucket of `level` the series' steps reach. */
   lo: number;
   hi: number;
-  /** x offset: the trial's start for relative time (else the earliest time its summary shows). */
+  /** x offset: the trial's start for relative time (else its first point's time). */
   offset: number;
   /** The lowest and highest x of its kept points and tail. */
   times: Extent;
@@ -342,7 +342,7 @@ async function timeOutlines(
       };
       eachBucket(own?.get(level), lo, hi, (b, o) => eachKept(b, o + KEPT, (k) => seeTime(b[k + 3])));
       for (const t of s.tail.timestamps) seeTime(t);
-      const offset = query.x === 'relative' ? (s.startedAt ?? times.min) : 0;
+      const offset = query.x === 'relative' ? (s.startedAt ?? firstTime(s.header as Float64Array)) : 0;
       const shifted = { min: times.min - offset, max: times.max - offset };
       return [s.trialId, { series: s, level, rows: own, lo, hi, offset, times: shifted }];
     }),
@@ -566,6 +566,9 @@ function rawSpans(from: number, to: number): { level: number; lo: number; hi: nu
   ranges.add(level, lo, hi);
   return { level, lo, hi, ranges };
 }
+
+/** A header's first point's time (the first kept point: x, step, value, timestamp, …). */
+const firstTime = (header: Float64Array) => header[KEPT + 3];
 
 /** A header's lowest and highest step: its first and last kept points' steps (each point: x, step, …). */
 const firstStep = (header: Float64Array) => header[KEPT + 1];
