@@ -75,8 +75,13 @@ export class PresenceState {
     this.changed();
   }
 
-  /** Applies a server's `presence` event: the whole picture, replacing the last one. */
+  /**
+   * Applies a server's `presence` event: the whole picture, replacing the last one. Not once the
+   * source said presence is unavailable (the server has no heartbeat route, so its picture of this
+   * tab would go stale): an event racing that answer on the stream does not undo it.
+   */
   apply(event: PresenceEvent): void {
+    if (this._status.state === 'unavailable') return;
     this.studies = new Map(event.studies.map((s) => [s.studyId, s]));
     this._status = { state: 'live' };
     this.changed();

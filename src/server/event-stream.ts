@@ -4,6 +4,7 @@
  * client that reconnects with `Last-Event-ID` catch up without a new snapshot.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { constants, createGzip } from 'node:zlib';
 import {
   type EventProducer,
   encodeEvent,
@@ -47,6 +48,12 @@ export interface EventStreamOptions {
    * default; `false` turns it off. Heartbeats reach it through `createPresenceHandler(stream.presence)`.
    */
   presence?: PresenceOptions | false;
+  /**
+   * Gzip the stream for clients that accept it (Node's `http` handler; default true): a new tab's
+   * snapshot of a large study shrinks about six times. Each write is flushed at once, so no event
+   * waits for the next; each such client costs about 160 KB of compressor state.
+   */
+  compress?: boolean;
 }
 
 /** Where the stream writes one client's events; how the events are framed is the sink's business. */
@@ -103,7 +110,14 @@ const defaults = {
   replayBufferBytes: 32 * 1024 * 1024,
   maxClients: 1_000,
   maxBufferedBytes: 16 * 1024 * 1024,
+  compress: true,
 };
+
+/**
+ * A stream's compressor: level 3 (a 1.9 MB snapshot in ~15 ms, within a tenth of level 6's size at
+ * half its time) and memory level 6 (160 KB of state with the default 32 KB window; 8 would be 256 KB).
+ */
+const GZIP = { level: 3, memLevel: 6 };
 
 /** Seconds a client turned away for being one too many is asked to wait. */
 const RETRY_AFTER_S = 5;
@@ -172,8 +186,10 @@ export function createEventStream(producer: EventProducer, options: EventStreamO
       res.writeHead(503, { 'Content-Type': 'text/plain', 'Retry-After': String(RETRY_AFTER_S) }).end(busy);
       return;
     }
+    const gzip = opts.compress && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
+    const head = gzip ? { ...headers, 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' } : headers;
     // `Connection` is an HTTP/1 header; HTTP/2 forbids it.
-    res.writeHead(200, req.httpVersionMajor < 2 ? { ...headers, Connection: 'keep-alive' } : headers);
+    res.writeHead(200, req.httpVersionMajor < 2 ? { ...head, Connection: 'keep-alive' } : head);
     res.flushHeaders();
     if (req.method === 'HEAD') {
       res.end();
@@ -181,15 +197,22 @@ export function createEventStream(producer: EventProducer, options: EventStreamO
     }
     const url = new URL(req.url ?? '/', 'http://x');
     const lastSeq = parseLastEventId(req.headers['last-event-id'], url);
+    const out = gzip ? createGzip({ ...GZIP, flush: constants.Z_SYNC_FLUSH }) : undefined;
+    // A compressor that fails ends the response; one whose client left is freed with it.
+    out?.on('error', () => res.destroy());
+    out?.pipe(res);
     const write = (chunk: string) => {
-      if (res.writableLength > opts.maxBufferedBytes) return false;
-      res.write(chunk);
+      if (res.writableLength + (out?.writableLength ?? 0) > opts.maxBufferedBytes) return false;
+      (out ?? res).write(chunk);
       return true;
     };
     const announcement = announcementFromQuery(url);
     const viewer = announcement && { announcement, req };
-    const stop = serve(write, () => res.end(), lastSeq, parseClientView(url), viewer);
-    res.on('close', stop);
+    const stop = serve(write, () => (out ?? res).end(), lastSeq, parseClientView(url), viewer);
+    res.on('close', () => {
+      stop();
+      out?.destroy();
+    });
   };
 
   const handleRequest = (request: Request): Response => {

@@ -1,5 +1,8 @@
+import { get, type IncomingMessage } from 'node:http';
 import { connect, createServer as createHttp2Server } from 'node:http2';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEventStream, type EventStream, type EventStreamOptions } from '../../src/server/index.js';
 import { batch, study, TestProducer, trial, until } from '../client/fixtures.js';
@@ -45,6 +48,31 @@ describe('createEventStream over Node http', () => {
     expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(response.headers.get('cache-control')).toMatch(/^no-cache/);
     expect(response.headers.get('x-accel-buffering')).toBe('no');
+  });
+
+  it('gzips the stream for a client that accepts it, each event flushed at once', async () => {
+    const { server, producer } = await setup();
+    const raw = (headers: Record<string, string>) =>
+      new Promise<IncomingMessage>((resolve, reject) => {
+        const req = get(server.url, { headers }, resolve).on('error', reject);
+        cleanup.push(() => req.destroy());
+      });
+    const zipped = await raw({ 'accept-encoding': 'gzip, deflate' });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toBe('Accept-Encoding');
+    // Read through a gunzip: the snapshot, then a live event without any later write to push it out.
+    const reader = new SseReader(Readable.toWeb(zipped.pipe(createGunzip())) as ReadableStream<Uint8Array>);
+    expect((await reader.nextEvent()).event.type).toBe('snapshot');
+    producer.upsertTrial(trial('t2', 's1'));
+    expect((await reader.nextEvent(2000)).event).toMatchObject({ type: 'trial.upsert', seq: 4 });
+    // Without gzip in Accept-Encoding, or with compression off, the stream goes as it is.
+    expect((await raw({})).headers['content-encoding']).toBeUndefined();
+    const plain = await setup({ compress: false });
+    const res = await new Promise<IncomingMessage>((resolve) => {
+      const req = get(plain.server.url, { headers: { 'accept-encoding': 'gzip' } }, resolve);
+      cleanup.push(() => req.destroy());
+    });
+    expect(res.headers['content-encoding']).toBeUndefined();
   });
 
   it('sends a new client a snapshot, then live events, each with its seq as id', async () => {
