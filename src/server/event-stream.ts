@@ -201,14 +201,29 @@ export function createEventStream(producer: EventProducer, options: EventStreamO
     // A compressor that fails ends the response; one whose client left is freed with it.
     out?.on('error', () => res.destroy());
     out?.pipe(res);
+    // Through the compressor, the writes of one turn of the event loop go as one: each write is
+    // compressed and flushed on zlib's threads, and a burst of events (a group of appends) would
+    // queue one such job per event.
+    let pending: string[] = [];
+    const compressPending = () => {
+      if (pending.length === 0 || !out || out.writableEnded) return;
+      const chunk = pending.join('');
+      pending = [];
+      out.write(chunk);
+    };
     const write = (chunk: string) => {
       if (res.writableLength + (out?.writableLength ?? 0) > opts.maxBufferedBytes) return false;
-      (out ?? res).write(chunk);
+      if (!out) res.write(chunk);
+      else if (pending.push(chunk) === 1) setImmediate(compressPending);
       return true;
     };
     const announcement = announcementFromQuery(url);
     const viewer = announcement && { announcement, req };
-    const stop = serve(write, () => (out ?? res).end(), lastSeq, parseClientView(url), viewer);
+    const end = () => {
+      compressPending();
+      (out ?? res).end();
+    };
+    const stop = serve(write, end, lastSeq, parseClientView(url), viewer);
     res.on('close', () => {
       stop();
       out?.destroy();
