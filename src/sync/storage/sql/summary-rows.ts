@@ -22,8 +22,10 @@ interface BucketRow {
   block: number;
   buckets: Float64Array;
 }
+/** One series' rows by level, sorted by block. */
+export type RowsByLevel = Map<number, BucketRow[]>;
 /** Rows by trial, then level, sorted by block. */
-export type RowsByTrial = Map<string, Map<number, BucketRow[]>>;
+export type RowsByTrial = Map<string, RowsByLevel>;
 
 /** Row ranges per level, for one query: added in any order, merged where they overlap or touch. */
 export class RowRanges {

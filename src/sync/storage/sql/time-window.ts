@@ -23,7 +23,7 @@ import {
   entry,
   ROW_BYTES,
   RowRanges,
-  type RowsByTrial,
+  type RowsByLevel,
   readEachSeriesRows,
 } from './summary-rows.js';
 import {
@@ -145,7 +145,7 @@ async function rawTimePoints(
 interface TimeOutline {
   series: WindowSeries;
   level: number;
-  rows: RowsByTrial extends Map<string, infer V> ? V | undefined : never;
+  rows: RowsByLevel | undefined;
   /** Lowest and highest bucket of `level` the series' steps reach. */
   lo: number;
   hi: number;
