@@ -50,8 +50,9 @@ export interface EventStreamOptions {
   presence?: PresenceOptions | false;
   /**
    * Gzip the stream for clients that accept it (Node's `http` handler; default true): a new tab's
-   * snapshot of a large study shrinks about six times. Each write is flushed at once, so no event
-   * waits for the next; each such client costs about 160 KB of compressor state.
+   * snapshot of a large study shrinks about six times. The events of one turn of the event loop
+   * are compressed and flushed together as it ends, so none waits for a later one; each such client
+   * costs about 160 KB of compressor state.
    */
   compress?: boolean;
 }
