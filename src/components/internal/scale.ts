@@ -39,7 +39,7 @@ export function logScale(domain: Domain, range: Domain): Scale {
   return continuous('log', domain, range, Math.log10, (v) => 10 ** v, {
     ticks,
     tickFormat: (count) => {
-      // Label mantissas up to `shown` in each decade: 1, 2 and 5 when a decade has all nine ticks.
+      // Label the mantissas up to `shown` in each decade (1 and 2 when decades are crowded).
       const all = ticks(count);
       const shown = Math.max(1, (10 * count) / Math.max(1, all.length));
       return (value) => {
