@@ -120,6 +120,11 @@ const defaults = {
  */
 const GZIP = { level: 3, memLevel: 6 };
 
+/** A kept snapshot is served with at most this many events after it; past that a new one is taken. */
+const KEPT_SNAPSHOT_REPLAY = 1_000;
+/** Snapshots longer than this (characters of JSON) are not kept: raw points of a large study. */
+const KEPT_SNAPSHOT_CHARS = 16 * 1024 * 1024;
+
 /** Seconds a client turned away for being one too many is asked to wait. */
 const RETRY_AFTER_S = 5;
 
@@ -339,6 +344,12 @@ class ClientFanout {
   private latestSeq = -1;
   /** One snapshot serves every client that connects while it is being taken (by points, then summaries). */
   private readonly pendingSnapshots = new Map<boolean, Promise<Entry>>();
+  /**
+   * The last snapshot taken (by points, then summaries): a client that connects later gets it and
+   * the events since from the buffer, as a resuming client would, while they are few — a study that
+   * is not changing opens every tab but the first without a new snapshot.
+   */
+  private readonly lastSnapshots = new Map<boolean, Entry>();
   private closed = false;
   /** The last published presence; sent to a viewer as it goes live, then on every change. */
   private presence: StudyPresence[] = [];
@@ -466,6 +477,9 @@ class ClientFanout {
   private snapshot(points: boolean): Promise<Entry> {
     const pending = this.pendingSnapshots.get(points);
     if (pending) return pending;
+    const kept = this.lastSnapshots.get(points);
+    if (kept && this.canReplayAfter(kept.seq) && this.latestSeq - kept.seq <= KEPT_SNAPSHOT_REPLAY)
+      return Promise.resolve(kept);
     const taken = this.producer.snapshot(points ? undefined : { points: false }).then(
       (event) => {
         this.pendingSnapshots.delete(points);
@@ -474,7 +488,10 @@ class ClientFanout {
         const covered = Math.max(event.seq, this.ring.lastEvictedSeq);
         this.coveredAfter = Math.min(this.coveredAfter ?? covered, covered);
         this.latestSeq = Math.max(this.latestSeq, event.seq);
-        return { seq: event.seq, json: encodeEvent(event) };
+        const entry = { seq: event.seq, json: encodeEvent(event) };
+        if (entry.json.length <= KEPT_SNAPSHOT_CHARS) this.lastSnapshots.set(points, entry);
+        else this.lastSnapshots.delete(points);
+        return entry;
       },
       (err) => {
         this.pendingSnapshots.delete(points);

@@ -257,6 +257,36 @@ describe('createEventStream over Node http', () => {
     expect(stream.clientCount).toBe(3);
   });
 
+  it('serves a later client the last snapshot and the events since, until they are many', async () => {
+    const producer = seededProducer();
+    let taken = 0;
+    const take = producer.snapshot.bind(producer);
+    producer.snapshot = () => {
+      taken++;
+      return take();
+    };
+    const stream = createEventStream(producer);
+    const server = await serve(stream);
+    cleanup.push(
+      () => server.stop(),
+      () => stream.close(),
+    );
+    const first = await (await open(server, {}, '?v=2')).reader.nextEvent();
+    expect(first.event.type).toBe('snapshot');
+    producer.upsertTrial(trial('t2', 's1'));
+    // A second tab: the same snapshot, then the event since from the buffer; no new snapshot taken.
+    const { reader } = await open(server, {}, '?v=2');
+    const second = await reader.nextEvent();
+    expect(second).toMatchObject({ id: first.id, event: { type: 'snapshot' } });
+    expect(await reader.nextEvent()).toMatchObject({ event: { type: 'trial.upsert', seq: first.id + 1 } });
+    expect(taken).toBe(1);
+    // Past a thousand events since, a new snapshot is taken: it holds them all.
+    for (let i = 0; i < 1_001; i++) producer.append(batch('t1', 'loss', [10 + i]));
+    const third = await (await open(server, {}, '?v=2')).reader.nextEvent();
+    expect(third).toMatchObject({ id: first.id + 1_002, event: { type: 'snapshot' } });
+    expect(taken).toBe(2);
+  });
+
   it('ends a client when the snapshot fails', async () => {
     const producer = seededProducer();
     producer.snapshot = () => Promise.reject(new Error('storage down'));
