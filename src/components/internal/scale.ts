@@ -12,10 +12,8 @@ export type Domain = readonly [number, number];
 /** A map from domain values to range positions, and back. */
 export interface Scale {
   (value: number): number;
-  readonly kind: 'linear' | 'log';
   invert(position: number): number;
   domain(): Domain;
-  range(): Domain;
   /** About `count` round values within the domain, ascending. */
   ticks(count?: number): number[];
   /**
@@ -27,7 +25,7 @@ export interface Scale {
 
 /** A linear scale from `domain` to `range`. A domain of one value maps to the middle of the range. */
 export function linearScale(domain: Domain, range: Domain): Scale {
-  return continuous('linear', domain, range, identity, identity, {
+  return continuous(domain, range, identity, identity, {
     ticks: (count) => linearTicks(domain[0], domain[1], count),
     tickFormat: (count, integers) => fixedFormat(integers ? 0 : decimalsFor(domain, count)),
   });
@@ -36,7 +34,7 @@ export function linearScale(domain: Domain, range: Domain): Scale {
 /** A log (base 10) scale from `domain` (positive) to `range`. */
 export function logScale(domain: Domain, range: Domain): Scale {
   const ticks = (count: number) => logTicks(domain, count);
-  return continuous('log', domain, range, Math.log10, (v) => 10 ** v, {
+  return continuous(domain, range, Math.log10, (v) => 10 ** v, {
     ticks,
     tickFormat: (count) => {
       // Label the mantissas up to `shown` in each decade (1 and 2 when decades are crowded).
@@ -87,7 +85,6 @@ interface TickRules {
 }
 
 function continuous(
-  kind: Scale['kind'],
   domain: Domain,
   range: Domain,
   transform: (v: number) => number,
@@ -100,10 +97,8 @@ function continuous(
   const scale = ((value: number) =>
     span ? r0 + ((transform(value) - t0) / span) * (r1 - r0) : (r0 + r1) / 2) as Scale;
   return Object.assign(scale, {
-    kind,
     invert: (position: number) => untransform(r1 === r0 ? t0 : t0 + ((position - r0) / (r1 - r0)) * span),
     domain: () => domain,
-    range: () => range,
     ticks: (count = 10) => rules.ticks(count),
     tickFormat: (count = 10, integers = false) => rules.tickFormat(count, integers),
   });
