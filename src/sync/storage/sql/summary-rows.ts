@@ -27,6 +27,13 @@ export type RowsByLevel = Map<number, BucketRow[]>;
 /** Rows by trial, then level, sorted by block. */
 export type RowsByTrial = Map<string, RowsByLevel>;
 
+/** Merged row ranges as a query takes them: level, first and last block of each. */
+export interface RangeColumns {
+  levels: number[];
+  los: number[];
+  his: number[];
+}
+
 /** Row ranges per level, for one query: added in any order, merged where they overlap or touch. */
 export class RowRanges {
   private readonly byLevel = new Map<number, [number, number][]>();
@@ -42,7 +49,7 @@ export class RowRanges {
   }
 
   /** The merged ranges as the query's three arrays. */
-  columns(): { levels: number[]; los: number[]; his: number[] } {
+  columns(): RangeColumns {
     const out = { levels: [] as number[], los: [] as number[], his: [] as number[] };
     for (const [level, list] of this.byLevel) {
       for (const [lo, hi] of merged(list)) {
@@ -100,11 +107,16 @@ export async function readEachSeriesRows(
       level,
       () => [],
     ).push(row);
-  const toRead: { series: RowSeries; wanted: string[]; columns: ReturnType<RowRanges['columns']> }[] = [];
+  const toRead: { series: RowSeries; wanted: string[]; columns: RangeColumns }[] = [];
+  // Requests often share one RowRanges (a window by step asks every series for the same rows):
+  // merged and named once per object.
+  const planned = new Map<RowRanges, { columns: RangeColumns; wanted: string[] }>();
   for (const { series: s, ranges } of requests) {
-    const columns = ranges.columns();
+    const { columns, wanted } = entry(planned, ranges, () => {
+      const merged = ranges.columns();
+      return { columns: merged, wanted: wantedRows(merged) };
+    });
     if (columns.levels.length === 0) continue;
-    const wanted = wantedRows(columns);
     const rows =
       cache && s.stored && wanted.length <= MAX_CACHED_ROWS_PER_SERIES
         ? cache.rows(s.trialId, key, s.stored, wanted)
@@ -167,7 +179,7 @@ export async function readEachSeriesRows(
 }
 
 /** The `level:block` names of the rows in `columns`, up to one past the cacheable count. */
-function wantedRows({ levels, los, his }: ReturnType<RowRanges['columns']>): string[] {
+function wantedRows({ levels, los, his }: RangeColumns): string[] {
   const wanted: string[] = [];
   for (let i = 0; i < levels.length && wanted.length <= MAX_CACHED_ROWS_PER_SERIES; i++)
     for (let b = los[i]; b <= his[i] && wanted.length <= MAX_CACHED_ROWS_PER_SERIES; b++)
