@@ -294,11 +294,14 @@ async function summarisedTimeParts(
   signal?.throwIfAborted();
 
   const accumulators = new Map<string, M4Accumulator>();
+  // Each point placed is tallied: for a part read raw, `raw` then says whether nothing was reduced away.
   const offer = (trialId: string, offset: number, step: number, value: number, t: number, index: number) => {
     const x = t - offset;
     const column = columnOf(x, from, to, columns);
     if (column < 0) return;
-    entry(accumulators, trialId, () => new M4Accumulator(columns)).offer(column, x, step, value, t, index);
+    const acc = entry(accumulators, trialId, () => new M4Accumulator(columns));
+    acc.offer(column, x, step, value, t, index);
+    acc.tally(1);
   };
   for (const { outline, level, lo, hi } of fine) {
     const { trialId } = outline.series;
@@ -309,7 +312,6 @@ async function summarisedTimeParts(
   }
   // Ranges read raw: every point in them, exact (a bucket's index span may hold others': kept only in range).
   const rawIds = new Set(rawRanges.keys());
-  const rawTally = new Map<string, number>();
   await readRawPoints(
     db,
     query.key,
@@ -317,10 +319,7 @@ async function summarisedTimeParts(
     (trialId, index, step, value, t) => {
       const outline = outlines.get(trialId) as TimeOutline;
       if (index >= outline.series.summarized) return;
-      const x = t - outline.offset;
-      if (columnOf(x, from, to, columns) < 0) return;
       offer(trialId, outline.offset, step, value, t, index);
-      rawTally.set(trialId, (rawTally.get(trialId) ?? 0) + 1);
     },
     chunks,
     signal,
@@ -330,16 +329,12 @@ async function summarisedTimeParts(
     const { steps, values, timestamps } = s.tail;
     for (let i = 0; i < steps.length; i++) {
       offer(s.trialId, offset, steps[i], values[i], timestamps[i], s.summarized + i);
-      if (columnOf(timestamps[i] - offset, from, to, columns) >= 0 && rawIds.has(s.trialId))
-        rawTally.set(s.trialId, (rawTally.get(s.trialId) ?? 0) + 1);
     }
   }
   const out = new Map<string, SeriesWindowPart>();
   for (const [trialId, acc] of accumulators) {
-    if (rawIds.has(trialId)) {
-      acc.tally(rawTally.get(trialId) ?? 0);
-      out.set(trialId, part(trialId, acc.result()));
-    } else out.set(trialId, { ...part(trialId, acc.result()), exact: false, raw: false });
+    const own = part(trialId, acc.result());
+    out.set(trialId, rawIds.has(trialId) ? own : { ...own, exact: false, raw: false });
   }
   return out;
 }
