@@ -3,21 +3,22 @@
  * series, fed by protocol events from any source. Subscribers hear at most once per animation
  * frame, with what changed since they last heard, so a flood of events costs a few renders.
  */
-import {
-  applyTeamEdit,
-  type ErrorEvent,
-  type MetricBatch,
-  parseEvent,
-  type SeriesSummary,
-  type SeriesWindow,
-  type SeriesWindowQuery,
-  type Study,
-  type SyncState,
-  TeamEditError,
-  type TeamEvent,
-  type Trial,
-  type TrialEvent,
+// Runtime imports name their modules, not the protocol's index: a bundler splitting code follows
+// the index's every re-export (the schemas, zod) into a dashboard's connection.
+import { parseEvent } from '../protocol/codec.js';
+import type {
+  ErrorEvent,
+  MetricBatch,
+  SeriesSummary,
+  SeriesWindow,
+  SeriesWindowQuery,
+  Study,
+  SyncState,
+  TeamEvent,
+  Trial,
+  TrialEvent,
 } from '../protocol/index.js';
+import { applyTeamEdit, TeamEditError } from '../protocol/team-edits.js';
 import { type PointKeysListener, ShownWindows } from './lod/shown-windows.js';
 import type { SeriesWindowFetcher } from './lod/window-fetcher.js';
 import { PresenceState } from './presence.js';

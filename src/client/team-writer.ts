@@ -3,7 +3,9 @@
  * in-process producer that applies events (the sync engine), or to a server's `POST /events`.
  * Edits are validated here first, so a bad one fails with the protocol's error naming the field.
  */
-import { PROTOCOL_VERSION, parseEvent, type TeamEvent, type TrialEvent } from '../protocol/index.js';
+import { parseEvent } from '../protocol/codec.js';
+import type { TeamEvent, TrialEvent } from '../protocol/index.js';
+import { PROTOCOL_VERSION } from '../protocol/limits.js';
 
 /** A team edit without its envelope: the writer adds `v` and `seq`. */
 export type TeamEdit = TeamEvent extends infer E

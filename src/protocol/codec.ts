@@ -1,10 +1,7 @@
 /** Reading untrusted events (validate, name what is wrong) and writing them as JSON. */
-import {
-  PROTOCOL_VERSION,
-  SUPPORTED_PROTOCOL_VERSIONS,
-  type TrialEvent,
-  trialEventSchema,
-} from './events.js';
+import { EventIssue, readEvent } from './event-reader.js';
+import type { TrialEvent } from './events.js';
+import { PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from './limits.js';
 
 /** An event that does not match the protocol. `path` names the offending field. */
 export class ProtocolError extends Error {
@@ -34,7 +31,7 @@ export function parseEvent(input: unknown): ParseResult {
     }
   }
   const version = (value as { v?: unknown } | null)?.v;
-  // A missing `v` is a malformed event (zod names it below); another `v` is a newer or older protocol.
+  // A missing `v` is a malformed event (the reader names it below); another `v` is a newer or older protocol.
   if (
     typeof value === 'object' &&
     value !== null &&
@@ -50,16 +47,20 @@ export function parseEvent(input: unknown): ParseResult {
       ),
     };
   }
-  const result = trialEventSchema.safeParse(value);
-  if (result.success) return { ok: true, event: result.data };
-  const issue = result.error.issues[0];
-  const path = issue?.path.join('.') || undefined;
+  let issue: EventIssue;
+  try {
+    return { ok: true, event: readEvent(value) as TrialEvent };
+  } catch (err) {
+    if (!(err instanceof EventIssue)) throw err;
+    issue = err;
+  }
+  const path = issue.path.join('.') || undefined;
   const type = (value as { type?: unknown } | null)?.type;
   const what = typeof type === 'string' ? `${type} event` : 'event';
   return {
     ok: false,
     error: new ProtocolError(
-      `malformed ${what}${path ? ` at ${path}` : ''}: ${issue?.message}`,
+      `malformed ${what}${path ? ` at ${path}` : ''}: ${issue.message}`,
       'malformed_event',
       path,
     ),

@@ -6,6 +6,7 @@
  */
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { COMMENT_LIMITS, MAX_TRIAL_NUMBER, PROTOCOL_VERSION, TAG_LIMITS } from './limits.js';
 import { presenceFields } from './presence.js';
 import { StudyStatus, SyncState, TrialStatus } from './status.js';
 
@@ -15,21 +16,17 @@ export { StudyStatus, SyncState, TrialStatus } from './status.js';
 // ships no messages of its own; English ones keep errors readable (classic zod sets the same).
 z.config(en());
 
-/**
- * The protocol version this module writes. v2 adds `metrics.summary` and the snapshot's
- * `summaries`; v3 adds `presence`, a trial's star and comments and the `trial.patch`, `comment.upsert`
- * and `comment.remove` events. Every older event is still a valid newer one, so older producers keep working.
- */
-export const PROTOCOL_VERSION = 3;
-
-/** The protocol versions this module reads. */
-export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2, PROTOCOL_VERSION];
+export {
+  COMMENT_LIMITS,
+  MAX_TRIAL_NUMBER,
+  PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  TAG_LIMITS,
+} from './limits.js';
 
 /** Milliseconds since the Unix epoch. */
 const epochMs = z.number().check(z.nonnegative());
 const id = z.string().check(z.minLength(1), z.maxLength(512));
-/** The largest trial number: SQL stores keep numbers in 32-bit integer columns. */
-export const MAX_TRIAL_NUMBER = 2_147_483_647;
 
 export const trialStatusSchema = z.enum(Object.values(TrialStatus) as [TrialStatus, ...TrialStatus[]]);
 export const studyStatusSchema = z.enum(Object.values(StudyStatus) as [StudyStatus, ...StudyStatus[]]);
@@ -52,14 +49,6 @@ export const registeredModelVersionSchema = z.object({
   aliases: z._default(z.array(z.string().check(z.minLength(1), z.maxLength(1000))), []),
 });
 export type RegisteredModelVersion = z.infer<typeof registeredModelVersionSchema>;
-
-/**
- * MLflow's limits on a run tag (mlflow/utils/validation.py: `MAX_ENTITY_KEY_LENGTH`,
- * `MAX_TAG_VAL_LENGTH`), which bound what a team writes since it is mirrored to the run as tags.
- */
-export const TAG_LIMITS = { key: 250, value: 8000 } as const;
-/** Limits of a comment: its text and author fit, as JSON, in one MLflow tag value. */
-export const COMMENT_LIMITS = { text: 5000, author: 100, perTrial: 500 } as const;
 
 /** Tags a team sets (a string) or removes (`null`): keys within MLflow's length, and not trialkit's or MLflow's own. */
 const teamTagsSchema = z

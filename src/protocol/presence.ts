@@ -6,8 +6,9 @@
  */
 import * as z from 'zod/mini';
 
-/** The most named viewers a study lists; the rest are counted in `more`. */
-export const MAX_LISTED_VIEWERS = 100;
+import { MAX_LISTED_VIEWERS } from './limits.js';
+
+export { MAX_LISTED_VIEWERS } from './limits.js';
 
 /** A viewer id: chosen by the tab, opaque, safe in a URL. */
 export const viewerIdSchema = z

@@ -5,13 +5,9 @@
  */
 import * as z from 'zod/mini';
 import { metricValueSchema } from './events.js';
-import { SERIES_WINDOW_LIMITS } from './series-window-limits.js';
+import { SERIES_WINDOW_LIMITS, SeriesWindowX } from './series-window-limits.js';
 
-/** The x axes a window can be asked on; `relative` is milliseconds since the trial's start. */
-export const SeriesWindowX = { Step: 'step', Time: 'time', Relative: 'relative' } as const;
-export type SeriesWindowX = (typeof SeriesWindowX)[keyof typeof SeriesWindowX];
-
-export { SERIES_WINDOW_LIMITS };
+export { SERIES_WINDOW_LIMITS, SeriesWindowX };
 
 const finite = z.number({ error: 'expected a finite number' });
 

@@ -4,7 +4,7 @@
  * events a producer streams directly) share, so both read an edit the same way.
  */
 import type { Comment, TeamEvent, Trial } from './events.js';
-import { COMMENT_LIMITS } from './events.js';
+import { COMMENT_LIMITS } from './limits.js';
 
 /** An edit that cannot be applied to the trial as it is: `path` names the field at fault. */
 export class TeamEditError extends Error {

@@ -9,7 +9,8 @@
  * flags u8 (1 = exact, 2 = raw), point count u32, then the columns of steps, values and timestamps.
  */
 import { ByteReader, ByteWriter, readNumberColumn, writeNumberColumn } from './number-columns.js';
-import { type SeriesWindow, type SeriesWindowPart, SeriesWindowX } from './series-window.js';
+import type { SeriesWindow, SeriesWindowPart } from './series-window.js';
+import { SeriesWindowX } from './series-window-limits.js';
 
 /** The HTTP content type of an encoded window; `application/json` is the other encoding. */
 export const SERIES_WINDOW_CONTENT_TYPE = 'application/vnd.trialkit.series-window';

@@ -2,13 +2,8 @@
  * How a store gets series windows: from the producer in-process, or over HTTP from the server that
  * streams the events (`trialkit/server`'s series-window handler, at `new URL('series', sseUrl)`).
  */
-import {
-  decodeSeriesWindow,
-  type EventProducer,
-  SERIES_WINDOW_CONTENT_TYPE,
-  type SeriesWindow,
-  type SeriesWindowQuery,
-} from '../../protocol/index.js';
+import type { EventProducer, SeriesWindow, SeriesWindowQuery } from '../../protocol/index.js';
+import { decodeSeriesWindow, SERIES_WINDOW_CONTENT_TYPE } from '../../protocol/window-codec.js';
 
 /** Answers a window request; rejects with an `AbortError` when `signal` aborts. */
 export type SeriesWindowFetcher = (query: SeriesWindowQuery, signal?: AbortSignal) => Promise<SeriesWindow>;

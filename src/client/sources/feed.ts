@@ -2,7 +2,8 @@
  * Applies one producer's events to a store in `seq` order. Shared by every source, so that a
  * replay after a reconnect (or an event that raced a snapshot) is applied once, never twice.
  */
-import { parseEvent, type TrialEvent } from '../../protocol/index.js';
+import { parseEvent } from '../../protocol/codec.js';
+import type { TrialEvent } from '../../protocol/index.js';
 import type { TrialStore } from '../store.js';
 
 export class EventFeed {

@@ -6,7 +6,8 @@
  * what it left out and why.
  */
 import type { TrialStore } from '../../client/index.js';
-import { ownValue, type ParamValue, type Study, type Trial } from '../../protocol/index.js';
+import type { ParamValue, Study, Trial } from '../../protocol/index.js';
+import { ownValue } from '../../protocol/own.js';
 import { paramNumber } from '../internal/param-number.js';
 import { logParamsOf, spreadSuggestsLog } from './log-params.js';
 
