@@ -118,8 +118,15 @@ export class MetricSeries {
     const old = this._data;
     const oldCap = this._capacity;
     const next = columnsBuffer(size);
-    for (let c = 0; c < 3; c++)
-      for (let i = 0; i < this._length; i++) next[c * size + i] = old[c * oldCap + i];
+    const n = this._length;
+    for (let c = 0; c < 3; c++) {
+      // Typed to typed (every growth past a short series): one block copy per column. An element
+      // loop over both kinds of buffer was megamorphic in Chromium: half a second of a busy tab's
+      // main thread each 15 s of live appends.
+      if (old instanceof Float64Array && next instanceof Float64Array)
+        next.set(old.subarray(c * oldCap, c * oldCap + n), c * size);
+      else for (let i = 0; i < n; i++) next[c * size + i] = old[c * oldCap + i];
+    }
     this._data = next;
     this._capacity = size;
   }
