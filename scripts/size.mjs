@@ -1,5 +1,5 @@
 // The size budget: what a page pays for `import 'trialkit/define'` — the entry bundled with its
-// dependencies (lit, d3-array, zod), minified and gzipped — and what dominates it. Fails above the budget.
+// dependencies (lit, d3-array), minified and gzipped — and what dominates it. Fails above the budget.
 //
 //   node scripts/size.mjs [entry] [--budget=KB] [--connection-budget=KB] [--top=N] [--files]
 //
