@@ -12,6 +12,9 @@ import { paramNumber } from '../internal/param-number.js';
 import { type EditAccess, type EditHandler, starToggle, tagChips } from '../internal/team-controls.js';
 import { trialStyle } from '../internal/theme.js';
 
+/** Adopted by the dashboard when this module loads (see `lazy-part.ts`). */
+export { compareStyles as styles } from './compare.styles.js';
+
 /** The star and tag controls of the compare view: who may edit, where edits go, which tag input is open. */
 export interface CompareEdits {
   readonly access: EditAccess;

@@ -5,7 +5,6 @@
 import { css } from 'lit';
 import { modelVersionStyles } from '../internal/model-versions.js';
 import { srOnlyStyles, themeTokens } from '../internal/theme.js';
-import { compareStyles } from './compare.styles.js';
 import { curvesStyles } from './curves.styles.js';
 import { skeletonStyles } from './skeleton.styles.js';
 
@@ -278,6 +277,5 @@ export const dashboardStyles = [
     }
   `,
   curvesStyles,
-  compareStyles,
   skeletonStyles,
 ];

@@ -31,12 +31,14 @@ import type { TrialFilters } from '../trial-table/filter.js';
 import type { SortSpec } from '../trial-table/sort.js';
 import { TrialTable } from '../trial-table/trial-table.js';
 import { AlertWatcher, describeAlert } from './alerts.js';
-import { analysisPanelStyles, analysisView, filteredIds, MainView, viewTabs } from './analysis.js';
+import { filteredIds, MainView, viewTabStyles, viewTabs } from './analysis.js';
+import type * as AnalysisPanel from './analysis-panel.js';
 import { banner, type IgnoredErrors } from './banner.js';
 import { chartGrid, toolbar } from './charts.js';
 import type * as ComparePanel from './compare.js';
 import { CopyLinkController } from './copy-link.js';
 import { httpBase } from './http-base.js';
+import { LazyPart } from './lazy-part.js';
 import { defaultMetrics, metricListConverter } from './metrics.js';
 import { NotesPanel } from './notes-panel.js';
 import { PresenceController } from './presence.js';
@@ -110,7 +112,7 @@ import { DEFAULT_VIEW, toQuery, type ViewState } from './view-state.js';
  * @cssproperty [--trialkit-viewer-size=26px] - Diameter of a viewer's chip in the presence area.
  */
 export class TrialDashboard extends LitElement {
-  static override styles = [dashboardStyles, presenceStyles, analysisPanelStyles];
+  static override styles = [dashboardStyles, presenceStyles, viewTabStyles];
 
   /**
    * Registers `<trial-dashboard>` (and the run list, table and chart it uses) unless already
@@ -442,9 +444,10 @@ export class TrialDashboard extends LitElement {
     return this.cache;
   }
 
-  /** The comparison code, loaded when trials are first compared (most visits never compare). */
-  private comparePanel?: typeof ComparePanel;
-  private comparePanelLoad?: Promise<void>;
+  /** The comparison, loaded when trials are first compared (most visits never compare). */
+  private readonly comparePanel = new LazyPart(this, () => import('./compare.js'));
+  /** The Analysis panel and its views, loaded when the tab first opens. */
+  private readonly analysisPanel = new LazyPart(this, () => import('./analysis-panel.js'));
 
   private renderCompare(
     store: TrialStore,
@@ -452,19 +455,23 @@ export class TrialDashboard extends LitElement {
     mlflowUiUrl: string | undefined,
     edits: ComparePanel.CompareEdits,
   ): TemplateResult {
-    if (this.comparePanel) return this.comparePanel.compareSelected(store, selected, mlflowUiUrl, edits);
-    this.comparePanelLoad ??= import('./compare.js').then((module) => {
-      this.comparePanel = module;
-      this.requestUpdate();
-    });
+    const panel = this.comparePanel.get();
+    if (panel) return panel.compareSelected(store, selected, mlflowUiUrl, edits);
     return html`<div class="compare" part="compare" role="status">Loading the comparison…</div>`;
   }
 
-  /** Also waits for the comparison code once asked for, and the render that follows. */
+  private renderAnalysis(options: AnalysisPanel.AnalysisViewOptions): TemplateResult {
+    const panel = this.analysisPanel.get();
+    if (panel) return panel.analysisView(options);
+    return html`<div class="analysis" part="analysis" role="status">Loading the analysis…</div>`;
+  }
+
+  /** Also waits for a lazy part's code once asked for, and the render that follows. */
   protected override async getUpdateComplete(): Promise<boolean> {
     const done = await super.getUpdateComplete();
-    if (!this.comparePanelLoad || this.comparePanel) return done;
-    await this.comparePanelLoad;
+    const arriving = [this.comparePanel.arriving, this.analysisPanel.arriving].filter((p) => p !== undefined);
+    if (arriving.length === 0) return done;
+    await Promise.all(arriving);
     return super.getUpdateComplete();
   }
 
@@ -538,7 +545,7 @@ export class TrialDashboard extends LitElement {
       <div role="tabpanel" id="panel-${this.mainView}" aria-labelledby="tab-${this.mainView}">
       ${
         analysing
-          ? analysisView({
+          ? this.renderAnalysis({
               store,
               study,
               keys,

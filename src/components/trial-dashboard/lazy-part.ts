@@ -1,0 +1,41 @@
+/**
+ * Code a dashboard loads the first time a part of it shows (the comparison, the Analysis panel),
+ * with the styles that part needs: most visits never show it, so the page does not pay for it up
+ * front. Until the module arrives the part renders a status line; then the host renders again,
+ * its shadow root having adopted the module's styles.
+ */
+import { adoptStyles, type CSSResult, type LitElement } from 'lit';
+
+/** What a lazily loaded part exports besides its templates. */
+export interface PartModule {
+  readonly styles: CSSResult;
+}
+
+export class LazyPart<M extends PartModule> {
+  private module?: M;
+  private loading?: Promise<void>;
+
+  constructor(
+    private readonly host: LitElement,
+    private readonly load: () => Promise<M>,
+  ) {}
+
+  /** The module, or undefined while it loads (the first call starts loading it). */
+  get(): M | undefined {
+    this.loading ??= this.load().then((module) => {
+      const root = this.host.renderRoot;
+      const sheet = module.styles.styleSheet;
+      if (sheet && root instanceof ShadowRoot) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+      // Without constructable style sheets Lit appends a <style> (carrying the page's nonce).
+      else if (root instanceof ShadowRoot) adoptStyles(root, [module.styles]);
+      this.module = module;
+      this.host.requestUpdate();
+    });
+    return this.module;
+  }
+
+  /** Resolves once a load that was asked for has arrived (undefined when none is under way). */
+  get arriving(): Promise<void> | undefined {
+    return this.module ? undefined : this.loading;
+  }
+}
