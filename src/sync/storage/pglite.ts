@@ -4,11 +4,16 @@
  */
 import type { PGlite } from '@electric-sql/pglite';
 import type { Storage } from '../storage.js';
+import { isFileSystemDir, lockDataDir } from './data-dir-lock.js';
 import { BYTEA_QUERY_OPTIONS } from './pglite-bytea.js';
 import { createSqlStorage, type SqlDriver } from './sql/storage.js';
 
 export interface PgliteStorageOptions {
-  /** A directory to keep the database in; omitted, it lives in memory and ends with the process. */
+  /**
+   * A directory to keep the database in; omitted, it lives in memory and ends with the process.
+   * One store at a time opens a directory: a second opener, in any process, gets a
+   * `DataDirInUseError` (two writers would corrupt it).
+   */
   dataDir?: string;
   /** An already open PGlite to use instead (it is closed by `close()`). */
   pglite?: PGlite;
@@ -21,10 +26,18 @@ export function createPgliteStorage(options: PgliteStorageOptions = {}): Storage
 
 /** PGlite as a {@link SqlDriver}; exported for the memory adapter, which is PGlite in memory. */
 export async function openPglite(options: PgliteStorageOptions = {}): Promise<SqlDriver> {
-  const db: PGlite =
-    options.pglite ??
-    (await import('@electric-sql/pglite').then(({ PGlite }) => new PGlite(options.dataDir)));
-  await db.waitReady;
+  const unlock =
+    !options.pglite && isFileSystemDir(options.dataDir) ? await lockDataDir(options.dataDir) : undefined;
+  let db: PGlite;
+  try {
+    db =
+      options.pglite ??
+      (await import('@electric-sql/pglite').then(({ PGlite }) => new PGlite(options.dataDir)));
+    await db.waitReady;
+  } catch (err) {
+    unlock?.();
+    throw err;
+  }
   return {
     query: (text, params) => db.query(text, params, BYTEA_QUERY_OPTIONS) as Promise<{ rows: never[] }>,
     transaction: (fn) =>
@@ -33,8 +46,9 @@ export async function openPglite(options: PgliteStorageOptions = {}): Promise<Sq
           query: (text, params) => tx.query(text, params, BYTEA_QUERY_OPTIONS) as Promise<{ rows: never[] }>,
         }),
       ),
-    close: () => db.close(),
+    close: () => db.close().finally(unlock),
   };
 }
 
+export { DataDirInUseError } from './data-dir-lock.js';
 export type { Storage };
