@@ -39,8 +39,17 @@ export class VirtualRowsController implements ReactiveController {
   private viewportWidth = 0;
   /** `options.offset()` as of the last measure: reading it on every scroll would force layout. */
   private offset = 0;
+  /**
+   * The scroller's position as of its last scroll event or measure. Read in the host's update it
+   * would force a layout of the page on every render (a live table renders each frame points stream in).
+   */
+  private scrollTop = 0;
+  private scrollLeft = 0;
   private readonly resizeObserver = new ResizeObserver(() => this.measure());
-  private readonly onScroll = () => this.update();
+  private readonly onScroll = () => {
+    this.readScroll();
+    this.update();
+  };
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -69,6 +78,7 @@ export class VirtualRowsController implements ReactiveController {
     if (top - offset < scroller.scrollTop) scroller.scrollTop = top - offset;
     else if (bottom > scroller.scrollTop + scroller.clientHeight)
       scroller.scrollTop = bottom - scroller.clientHeight;
+    this.readScroll();
     this.update();
   }
 
@@ -78,6 +88,7 @@ export class VirtualRowsController implements ReactiveController {
     this.scroller?.removeEventListener('scroll', this.onScroll);
     this.resizeObserver.disconnect();
     this.scroller = scroller;
+    this.readScroll();
     if (!scroller) return;
     scroller.addEventListener('scroll', this.onScroll, { passive: true });
     // The observer reports the first size asynchronously: measuring then keeps this update pure.
@@ -96,7 +107,13 @@ export class VirtualRowsController implements ReactiveController {
     this.viewportHeight = this.scroller?.clientHeight ?? 0;
     this.viewportWidth = this.scroller?.clientWidth ?? 0;
     this.offset = this.options.offset?.() ?? 0;
+    this.readScroll();
     this.update();
+  }
+
+  private readScroll(): void {
+    this.scrollTop = this.scroller?.scrollTop ?? 0;
+    this.scrollLeft = this.scroller?.scrollLeft ?? 0;
   }
 
   /** Asks for a render only when the window moved. */
@@ -109,7 +126,7 @@ export class VirtualRowsController implements ReactiveController {
 
   private computeWindow(): void {
     const overscan = this.options.overscan ?? 8;
-    const scrollTop = (this.scroller?.scrollTop ?? 0) - this.offset;
+    const scrollTop = this.scrollTop - this.offset;
     // Before the first layout, render a screenful so that the first paint is not empty.
     const height = this.viewportHeight || 800;
     const first = Math.floor(Math.max(0, scrollTop) / this.rowHeight);
@@ -123,7 +140,7 @@ export class VirtualRowsController implements ReactiveController {
   private computeColumns(): void {
     const edges = this.options.columnEdges?.();
     if (!edges || edges.length < 2) return;
-    const left = this.scroller?.scrollLeft ?? 0;
+    const left = this.scrollLeft;
     const right = left + (this.viewportWidth || 2000);
     let first = 0;
     while (first < edges.length - 2 && edges[first + 1] <= left) first++;

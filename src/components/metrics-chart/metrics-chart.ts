@@ -166,6 +166,8 @@ export class MetricsChart extends LitElement {
   private zoomX?: Domain;
   private zoomY?: Domain;
   private summaryAt = 0;
+  /** The update pending only refreshes the legend's and summary's values (see `updated`). */
+  private refreshingValues = false;
   /** The annotations changed: their markers are rendered again at the next commit. */
   private annotationsDirty = false;
   private commitQueued = false;
@@ -298,6 +300,7 @@ export class MetricsChart extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.size > 0) this.refreshingValues = false;
     if (changed.has('store')) this.storeController.store = this.store;
     if (
       changed.has('store') ||
@@ -329,8 +332,12 @@ export class MetricsChart extends LitElement {
 
   protected override updated(): void {
     // A render may have resized the plot (the legend's rows): measure now rather than paint at the
-    // old size and again when the resize observer reports it a frame later.
-    this.commit(true);
+    // old size and again when the resize observer reports it a frame later. Not after the periodic
+    // refresh of values while points stream in: measuring forces a layout of the whole page (a
+    // dashboard's table just changed), the longest part of a live frame, for a size that stays.
+    const remeasure = !this.refreshingValues || this.dirty.views;
+    this.refreshingValues = false;
+    this.commit(remeasure);
   }
 
   private readonly onSchemeChange = () => this.refreshTheme();
@@ -474,7 +481,10 @@ export class MetricsChart extends LitElement {
       );
     }
     if (this.pointer.pointer && (appended || full)) this.pointer.update(false);
-    if (appended && performance.now() - this.summaryAt > SUMMARY_INTERVAL_MS) this.requestUpdate();
+    if (appended && performance.now() - this.summaryAt > SUMMARY_INTERVAL_MS) {
+      if (!this.isUpdatePending) this.refreshingValues = true;
+      this.requestUpdate();
+    }
   }
 
   /** Strokes the next part of a full paint spread over frames, one part a frame until it is whole. */
@@ -643,10 +653,12 @@ export class MetricsChart extends LitElement {
     },
     onQuery: (query: string) => {
       this.legendQuery = query;
+      this.refreshingValues = false;
       this.requestUpdate();
     },
     onExpand: (expanded: boolean) => {
       this.legendExpanded = expanded;
+      this.refreshingValues = false;
       this.requestUpdate();
     },
   };
