@@ -94,7 +94,7 @@ export class WindowedSeries {
     const curve = new MetricSeries(
       trialId,
       this.key,
-      pieces.reduce((sum, [, from, to]) => sum + Math.max(0, to - from), 0),
+      pieces.reduce((sum, [, from, to]) => sum + Math.max(0, to - from), LIVE_HEADROOM),
     );
     for (const [part, from, to] of pieces)
       if (to > from)
@@ -123,6 +123,13 @@ export class WindowedSeries {
     return curve.append(live.steps.subarray(i), live.values.subarray(i), live.timestamps.subarray(i));
   }
 }
+
+/**
+ * Room for live points in a curve composed from windows. Sized exactly, every curve reallocated at
+ * its first live point, all of them in one frame after each new window (a long task as a study
+ * of hundreds of trials streams); 256 points cost 6 KB a curve.
+ */
+const LIVE_HEADROOM = 256;
 
 function fill(parts: Map<string, SeriesWindowPart>, window: SeriesWindow | undefined): void {
   parts.clear();
