@@ -232,7 +232,7 @@ const strings = record(string());
 const mlflowLink = object({ experimentId: string(1), runId: optional(string(1)) });
 
 const commentId = matching(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1 to 64 letters, digits, _ or -');
-const commentAuthor = string(1, 100, true);
+const commentAuthor = string(1, COMMENT_LIMITS.author, true);
 const comment = object({
   id: commentId,
   author: commentAuthor,
