@@ -287,6 +287,29 @@ describe('createEventStream over Node http', () => {
     expect(taken).toBe(2);
   });
 
+  it('takes the summaries snapshot as it is created, which the first tab gets without another', async () => {
+    const counted = (warm?: boolean) => {
+      const producer = seededProducer();
+      const calls = { count: 0 };
+      const take = producer.snapshot.bind(producer);
+      producer.snapshot = () => {
+        calls.count++;
+        return take();
+      };
+      const stream = createEventStream(producer, warm === undefined ? {} : { warm });
+      cleanup.push(() => stream.close());
+      return { stream, calls };
+    };
+    const cold = counted(false);
+    expect(cold.calls.count).toBe(0);
+    const { stream, calls } = counted();
+    expect(calls.count).toBe(1);
+    const server = await serve(stream);
+    cleanup.push(() => server.stop());
+    expect((await (await open(server, {}, '?v=2')).reader.nextEvent()).event.type).toBe('snapshot');
+    expect(calls.count).toBe(1);
+  });
+
   it('ends a client when the snapshot fails', async () => {
     const producer = seededProducer();
     producer.snapshot = () => Promise.reject(new Error('storage down'));
