@@ -47,24 +47,24 @@ export function parseEvent(input: unknown): ParseResult {
       ),
     };
   }
-  let issue: EventIssue;
   try {
     return { ok: true, event: readEvent(value) as TrialEvent };
   } catch (err) {
     if (!(err instanceof EventIssue)) throw err;
-    issue = err;
+    return { ok: false, error: malformed(value, err) };
   }
+}
+
+/** The protocol's error for an event the reader found a problem in, naming the event and the field. */
+function malformed(value: unknown, issue: EventIssue): ProtocolError {
   const path = issue.path.join('.') || undefined;
   const type = (value as { type?: unknown } | null)?.type;
   const what = typeof type === 'string' ? `${type} event` : 'event';
-  return {
-    ok: false,
-    error: new ProtocolError(
-      `malformed ${what}${path ? ` at ${path}` : ''}: ${issue.message}`,
-      'malformed_event',
-      path,
-    ),
-  };
+  return new ProtocolError(
+    `malformed ${what}${path ? ` at ${path}` : ''}: ${issue.message}`,
+    'malformed_event',
+    path,
+  );
 }
 
 /** JSON text of an event; NaN and ±Infinity become "NaN", "Infinity", "-Infinity". */

@@ -11,7 +11,7 @@
 import { columnOf, columnStart, M4Accumulator, type SeriesWindowQuery } from '../../../protocol/index.js';
 import type { Queryable } from './driver.js';
 import { type IndexRanges, readRawPoints } from './raw-points.js';
-import { bucketOf, FINEST_LEVEL, KEPT, SUMMARY_LEVELS } from './summaries.js';
+import { bucketOf, COARSEST_LEVEL, FINEST_LEVEL, KEPT, SUMMARY_LEVELS } from './summaries.js';
 import { eachBucket, entry, ROW_BYTES, RowRanges, readRows } from './summary-rows.js';
 import {
   emptyPart,
@@ -24,8 +24,6 @@ import {
   type WindowCaches,
   type WindowSeries,
 } from './window-parts.js';
-
-const COARSEST_LEVEL = SUMMARY_LEVELS[0];
 
 /** A run of whole buckets `[lo, hi]` of one level inside one column. */
 interface Piece {

@@ -29,6 +29,8 @@ export const SUMMARY_LEVELS = [16, 14, 12, 10, 8, 6, 4] as const;
 export const ADDED_LEVELS = [14, 10, 6] as const;
 /** The finest level: window edges narrower than its buckets are read from raw points. */
 export const FINEST_LEVEL = 4;
+/** The widest buckets kept below the whole-series header. */
+export const COARSEST_LEVEL = SUMMARY_LEVELS[0];
 /** The level whose one bucket (block 0, bucket 0) summarises the whole series. */
 export const SERIES_LEVEL = 64;
 /** Buckets per stored row: small rows keep the rewrite per append small. */

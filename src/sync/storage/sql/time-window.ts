@@ -17,7 +17,7 @@ import {
 import type { ColumnarPoints } from '../../model.js';
 import type { Queryable } from './driver.js';
 import { type IndexRanges, readRawPoints } from './raw-points.js';
-import { BUCKETS_PER_ROW, bucketOf, KEPT, SUMMARY_LEVELS } from './summaries.js';
+import { BUCKETS_PER_ROW, bucketOf, COARSEST_LEVEL, KEPT, SUMMARY_LEVELS } from './summaries.js';
 import {
   eachBucket,
   entry,
@@ -38,8 +38,6 @@ import {
   type WindowCaches,
   type WindowSeries,
 } from './window-parts.js';
-
-const COARSEST_LEVEL = SUMMARY_LEVELS[0];
 
 /**
  * Raw points a time window reads at most by default, in bytes (~350,000 points): series read
