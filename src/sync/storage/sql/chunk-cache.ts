@@ -8,6 +8,9 @@
  */
 import type { ColumnarPoints } from '../../model.js';
 
+/** Bytes a cached point takes: step, value and timestamp as float64. */
+export const CHUNK_POINT_BYTES = 24;
+
 export class ChunkCache {
   private readonly chunks = new Map<string, ColumnarPoints>();
   private bytes = 0;
@@ -80,5 +83,5 @@ function joined(a: Float64Array, b: Float64Array): Float64Array {
 }
 
 function bytesOf(points: ColumnarPoints): number {
-  return points.steps.byteLength * 3;
+  return points.steps.length * CHUNK_POINT_BYTES;
 }

@@ -5,7 +5,7 @@
  */
 import type { ColumnarPoints } from '../../model.js';
 import { CHUNK_POINTS } from '../schema.js';
-import type { ChunkCache } from './chunk-cache.js';
+import { CHUNK_POINT_BYTES, type ChunkCache } from './chunk-cache.js';
 import type { Queryable } from './driver.js';
 import { float64s } from './summaries.js';
 
@@ -27,6 +27,13 @@ export async function otherWorkFirst(signal?: AbortSignal): Promise<void> {
 
 /** Raw reads of at least this many points of one chunk fetch the whole chunk into the cache. */
 const WHOLE_CHUNK_POINTS = 256;
+
+/**
+ * The share of the chunk cache one read may fill with whole chunks. A read wider than that (a zoom
+ * over a thousand trials) would evict its own chunks before a later read could use them, and
+ * moves up to 16 times the bytes it needs: it slices instead.
+ */
+const WHOLE_CHUNKS_CACHE_SHARE = 0.5;
 
 /** Points `lo…hi` (inclusive, chunk offsets) of one chunk of a trial's series. */
 interface ChunkPiece {
@@ -63,10 +70,12 @@ export async function readRawPoints(
   // One fetch per slice, or per whole chunk with the pieces it answers.
   const fetches: { piece: ChunkPiece; whole?: ChunkPiece[] }[] = [];
   const wholes = new Map<string, ChunkPiece[]>();
-  for (const piece of chunkPieces(ranges)) {
+  const pieces = chunkPieces(ranges);
+  const wholeCache = cache && fitsWhole(pieces, cache) ? cache : undefined;
+  for (const piece of pieces) {
     const held = cache?.get(piece.trialId, key, piece.chunk, piece.hi + 1);
     if (held) visitPiece(piece, held, 0);
-    else if (cache && piece.hi - piece.lo + 1 >= WHOLE_CHUNK_POINTS) {
+    else if (wholeCache && piece.hi - piece.lo + 1 >= WHOLE_CHUNK_POINTS) {
       const id = `${piece.trialId}\u0000${piece.chunk}`;
       let pieces = wholes.get(id);
       if (!pieces) {
@@ -117,6 +126,13 @@ export async function readRawPoints(
       });
     }
   }
+}
+
+/** Whether the whole chunks `pieces` would fetch fit in the cache's share for one read. */
+function fitsWhole(pieces: ChunkPiece[], cache: ChunkCache): boolean {
+  let chunks = 0;
+  for (const p of pieces) if (p.hi - p.lo + 1 >= WHOLE_CHUNK_POINTS) chunks++;
+  return chunks * CHUNK_POINTS * CHUNK_POINT_BYTES <= cache.maxBytes * WHOLE_CHUNKS_CACHE_SHARE;
 }
 
 /**
