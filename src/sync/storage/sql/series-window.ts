@@ -23,7 +23,8 @@ import { NotFoundError, ValidationError } from '../../errors.js';
 import type { Queryable } from './driver.js';
 import { NO_POINTS, type SeriesTail, TAIL_COLUMNS, tailPoints } from './series-tail.js';
 import { stepWindow } from './step-window.js';
-import { decodeRow, SERIES_LEVEL, withTail } from './summaries.js';
+import { SERIES_LEVEL, withTail } from './summaries.js';
+import { decodeRow } from './summary-row-codec.js';
 import { TIME_WINDOW_RAW_BYTES, timeWindow } from './time-window.js';
 import type { WindowCaches, WindowSeries } from './window-parts.js';
 

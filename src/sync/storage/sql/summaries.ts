@@ -8,16 +8,11 @@
  * of one level as float64; level {@link SERIES_LEVEL} is the whole series in one bucket, the
  * series' header. Appends update the buckets their points fall in, whatever their order.
  */
-import {
-  keepPoint,
-  keptPoint,
-  M4_KEPT_FIELDS,
-  type SeriesPoint,
-  type SeriesSummary,
-} from '../../../protocol/index.js';
+import { keepPoint, keptPoint, type SeriesPoint, type SeriesSummary } from '../../../protocol/index.js';
 import type { ColumnarPoints } from '../../model.js';
 import type { Queryable } from './driver.js';
 import { type SeriesTail, TAIL_COLUMNS, tailPoints } from './series-tail.js';
+import { BUCKET_FIELDS, decodeRow, emptyBuckets, encodeRow, KEPT } from './summary-row-codec.js';
 
 /**
  * Bucket widths, as powers of two of steps, coarsest first. Levels two apart: a column of an
@@ -35,10 +30,7 @@ export const COARSEST_LEVEL = SUMMARY_LEVELS[0];
 export const SERIES_LEVEL = 64;
 /** Buckets per stored row: small rows keep the rewrite per append small. */
 export const BUCKETS_PER_ROW = 64;
-/** Float64 fields per bucket: count, lowest index, highest index, then the kept points. */
-export const BUCKET_FIELDS = 3 + M4_KEPT_FIELDS;
-/** Offset of the kept points in a bucket. */
-export const KEPT = 3;
+export { BUCKET_FIELDS, KEPT } from './summary-row-codec.js';
 
 /** 2^-level by level: multiplying by it is dividing by 2^level, exactly, and cheaper. */
 const INVERSE_WIDTH = Array.from({ length: SERIES_LEVEL + 1 }, (_, level) => 2 ** -level);
@@ -51,13 +43,6 @@ export function bucketOf(step: number, level: number): number {
 /** The row (block) holding bucket `bucket`. */
 export function blockOf(bucket: number): number {
   return Math.floor(bucket / BUCKETS_PER_ROW);
-}
-
-/** Buckets with no points yet. */
-function emptyBuckets(count: number): Float64Array {
-  const a = new Float64Array(count * BUCKET_FIELDS).fill(Number.NaN);
-  for (let b = 0; b < count; b++) a[b * BUCKET_FIELDS] = 0;
-  return a;
 }
 
 /** Adds one point (at append position `index`) to bucket `bucket` of a row. */
@@ -79,32 +64,6 @@ function addPoint(
   }
   row[o]++;
   keepPoint(row, o + KEPT, step, step, value, timestamp, index);
-}
-
-/** Float64 fields of a stored bucket: its position in the row, then the bucket. */
-const STORED_BUCKET = 1 + BUCKET_FIELDS;
-
-/**
- * A stored row as `buckets` buckets (empty ones included). Rows store only their non-empty
- * buckets, so a series with sparse steps does not pay for the empty ones.
- */
-export function decodeRow(bytes: Uint8Array, buckets = BUCKETS_PER_ROW): Float64Array {
-  const stored = float64s(bytes);
-  const row = emptyBuckets(buckets);
-  for (let o = 0; o < stored.length; o += STORED_BUCKET)
-    row.set(stored.subarray(o + 1, o + STORED_BUCKET), stored[o] * BUCKET_FIELDS);
-  return row;
-}
-
-function encodeRow(row: Float64Array): Float64Array {
-  const filled: number[] = [];
-  for (let b = 0; b * BUCKET_FIELDS < row.length; b++) if (row[b * BUCKET_FIELDS] > 0) filled.push(b);
-  const out = new Float64Array(filled.length * STORED_BUCKET);
-  filled.forEach((b, i) => {
-    out[i * STORED_BUCKET] = b;
-    out.set(row.subarray(b * BUCKET_FIELDS, (b + 1) * BUCKET_FIELDS), i * STORED_BUCKET + 1);
-  });
-  return out;
 }
 
 /**
@@ -218,10 +177,7 @@ async function writeRows(
   blocks: number[],
   stored: Map<string, Float64Array>,
 ): Promise<void> {
-  const rows = levels.map((level, i) => {
-    const packed = encodeRow(stored.get(`${level}:${blocks[i]}`) as Float64Array);
-    return new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength);
-  });
+  const rows = levels.map((level, i) => encodeRow(stored.get(`${level}:${blocks[i]}`) as Float64Array));
   await q.query(
     `INSERT INTO series_summary (trial_id, key, level, block, buckets)
      SELECT $1, $2, r.level, r.block, r.buckets FROM unnest($3::smallint[], $4::bigint[], $5::bytea[]) AS r(level, block, buckets)

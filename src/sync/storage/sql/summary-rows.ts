@@ -5,8 +5,9 @@
  */
 import type { Queryable } from './driver.js';
 import { merged, otherWorkFirst } from './raw-points.js';
-import { BUCKET_FIELDS, BUCKETS_PER_ROW, blockOf, decodeRow } from './summaries.js';
+import { BUCKETS_PER_ROW, blockOf } from './summaries.js';
 import type { CachedRow, SummaryRowCache } from './summary-cache.js';
+import { BUCKET_FIELDS, decodeRow } from './summary-row-codec.js';
 
 /** Bytes of one stored row of buckets. */
 export const ROW_BYTES = BUCKETS_PER_ROW * BUCKET_FIELDS * 8;
@@ -160,7 +161,7 @@ export async function readEachSeriesRows(
     );
     const read = new Map<string, Map<string, CachedRow>>();
     for (const r of rows) {
-      const buckets = decodeRow(r.buckets);
+      const buckets = decodeRow(r.buckets, BUCKETS_PER_ROW);
       put(r.trial_id, r.level, { block: r.block, buckets });
       entry(read, r.trial_id, () => new Map()).set(`${r.level}:${r.block}`, buckets);
     }

@@ -13,7 +13,8 @@ import {
   type Queryable,
   type SqlStorageOptions,
 } from '../../../../src/sync/storage/sql/storage.js';
-import { BUCKET_FIELDS, BUCKETS_PER_ROW } from '../../../../src/sync/storage/sql/summaries.js';
+import { BUCKETS_PER_ROW } from '../../../../src/sync/storage/sql/summaries.js';
+import { storedBuckets } from '../../../../src/sync/storage/sql/summary-row-codec.js';
 import { points, study, trial } from '../conformance.js';
 
 const TRIALS = Number(process.env.WINDOW_COST_TRIALS ?? 100);
@@ -36,7 +37,7 @@ function counting(q: Queryable): Queryable {
           rawPointsRead += (row.steps?.byteLength ?? 0) / 8;
       if (text.includes('FROM series_summary'))
         for (const row of result.rows as { buckets?: Uint8Array }[])
-          bucketsRead += (row.buckets?.byteLength ?? 0) / 8 / (1 + BUCKET_FIELDS);
+          bucketsRead += row.buckets ? storedBuckets(row.buckets) : 0;
       return result as never;
     },
   };

@@ -6,11 +6,13 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { m4Columns } from '../../../../src/protocol/index.js';
 import { seededRandom } from '../../../../src/server/seeded-random.js';
+import type { ColumnarPoints } from '../../../../src/sync/model.js';
 import { openPglite } from '../../../../src/sync/storage/pglite.js';
 import { ADDED_LEVELS_VERSION, BACKFILL_SUMMARIES_VERSION } from '../../../../src/sync/storage/schema.js';
 import { MIGRATION_CODE } from '../../../../src/sync/storage/sql/migrate.js';
 import { createSqlStorage, type Queryable } from '../../../../src/sync/storage/sql/storage.js';
-import { ADDED_LEVELS } from '../../../../src/sync/storage/sql/summaries.js';
+import { ADDED_LEVELS, BUCKETS_PER_ROW, SERIES_LEVEL } from '../../../../src/sync/storage/sql/summaries.js';
+import { BUCKET_FIELDS, decodeRow } from '../../../../src/sync/storage/sql/summary-row-codec.js';
 import { study, trial } from '../conformance.js';
 import { randomSeries } from '../series-window-conformance.js';
 
@@ -113,3 +115,74 @@ it('adds the levels in between to series summarised at levels four apart, as app
     rmSync(at, { recursive: true, force: true });
   }
 });
+
+it('reads summary rows stored as float64s before rows were compact, and rewrites them compact on append', async () => {
+  const at = mkdtempSync(join(tmpdir(), 'trialkit-legacy-rows-'));
+  try {
+    const s = study();
+    const t = trial(s.id, 0);
+    // A series long enough to fill several rows (random ones may be empty).
+    const points = Array.from({ length: 40 }, (_, i) => 90 + i)
+      .map((seed) => randomSeries(seededRandom(seed)))
+      .find((p) => p.steps.length >= 3000) as ColumnarPoints;
+    const half = Math.floor(points.steps.length / 2);
+    const part = (from: number, to: number) => ({
+      steps: points.steps.subarray(from, to),
+      values: points.values.subarray(from, to),
+      timestamps: points.timestamps.subarray(from, to),
+    });
+    const store = createSqlStorage('pglite', () => openPglite({ dataDir: at }), { tailPoints: 0 });
+    await store.upsertStudy(s);
+    await store.upsertTrial(t);
+    await store.appendPoints(t.id, 'loss', part(0, half));
+    await store.close();
+    // Every row rewritten as a store before compact rows wrote it.
+    const db = await openPglite({ dataDir: at });
+    const { rows } = await db.query<{ level: number; block: number; buckets: Uint8Array }>(
+      'SELECT level, block::float8 AS block, buckets FROM series_summary',
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      const row = decodeRow(r.buckets, BUCKETS_PER_ROW);
+      await db.query('UPDATE series_summary SET buckets = $1 WHERE level = $2 AND block = $3', [
+        legacyBytes(row),
+        r.level,
+        r.block,
+      ]);
+    }
+    await db.close();
+
+    const reopened = createSqlStorage('pglite', () => openPglite({ dataDir: at }), { tailPoints: 0 });
+    try {
+      const exact = async (n: number) => {
+        const window = await reopened.getSeriesWindow({ studyId: s.id, key: 'loss', x: 'step', columns: 61 });
+        const expected = m4Columns(part(0, n), 'step', window.from, window.to, 61);
+        expect(window.series[0].steps).toEqual(expected.steps);
+        expect(window.series[0].values).toEqual(expected.values);
+        expect(window.series[0].timestamps).toEqual(expected.timestamps);
+      };
+      await exact(half);
+      await reopened.appendPoints(t.id, 'loss', part(half, points.steps.length));
+      await exact(points.steps.length);
+    } finally {
+      await reopened.close();
+    }
+    // The rows the append touched are compact now (the whole-series row always is).
+    const after = await openPglite({ dataDir: at });
+    const header = await after.query<{ first: number }>(
+      `SELECT get_byte(buckets, 0) AS first FROM series_summary WHERE level = ${SERIES_LEVEL}`,
+    );
+    await after.close();
+    expect(header.rows.map((r) => r.first)).toEqual([2]);
+  } finally {
+    rmSync(at, { recursive: true, force: true });
+  }
+});
+
+/** A row's bytes as stores wrote them before compact rows: per non-empty bucket its position, then its fields. */
+function legacyBytes(row: Float64Array): Uint8Array {
+  const out: number[] = [];
+  for (let o = 0; o < row.length; o += BUCKET_FIELDS)
+    if (row[o] > 0) out.push(o / BUCKET_FIELDS, ...row.subarray(o, o + BUCKET_FIELDS));
+  return new Uint8Array(Float64Array.from(out).buffer);
+}
