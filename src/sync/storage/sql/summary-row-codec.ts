@@ -199,20 +199,26 @@ class Writer {
   constructor(buckets: number) {
     this.view = new DataView(new ArrayBuffer(1 + buckets * MAX_BUCKET_BYTES));
   }
+  /** The offset of the next `bytes` bytes, which it moves past. */
+  private next(bytes: number): number {
+    const at = this.at;
+    this.at += bytes;
+    return at;
+  }
   u8(n: number): void {
-    this.view.setUint8(this.at++, n);
+    this.view.setUint8(this.next(1), n);
   }
   u16(n: number): void {
-    this.view.setUint16((this.at += 2) - 2, n, true);
+    this.view.setUint16(this.next(2), n, true);
   }
   u32(n: number): void {
-    this.view.setUint32((this.at += 4) - 4, n, true);
+    this.view.setUint32(this.next(4), n, true);
   }
   i32(n: number): void {
-    this.view.setInt32((this.at += 4) - 4, n, true);
+    this.view.setInt32(this.next(4), n, true);
   }
   f64(n: number): void {
-    this.view.setFloat64((this.at += 8) - 8, n, true);
+    this.view.setFloat64(this.next(8), n, true);
   }
   bytes(): Uint8Array {
     return new Uint8Array(this.view.buffer, 0, this.at);
