@@ -61,6 +61,15 @@ export class MetricSeries {
     const data = this._data;
     const cap = this._capacity;
     const order = sortedOrder(steps);
+    // In order past the last point (live tails, windows composed into curves): one copy per column.
+    if (!order && (start === 0 || steps[0] >= data[start - 1]) && data instanceof Float64Array) {
+      data.set(steps, start);
+      data.set(values, cap + start);
+      data.set(timestamps, 2 * cap + start);
+      this._length = start + n;
+      this._views = undefined;
+      return start;
+    }
     const from = this.upperBound(steps[order ? order[0] : 0], start);
     // Merge from the back: each run of old points moves up once, in one copy per column, to its
     // final slot, so a late point costs O(log n + points after it), not a re-sort.
