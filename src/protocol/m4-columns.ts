@@ -143,6 +143,12 @@ export class M4Accumulator {
 
   /** Offers the kept points of a part (`kept[base..base + M4_KEPT_FIELDS)`) to column `column`. */
   offerKept(column: number, kept: Float64Array, base: number): void {
+    const at = column * M4_KEPT_FIELDS;
+    // Into an empty column the part's kept points go as they are (they won the same orders).
+    if (Number.isNaN(this.slots[at + FIRST * FIELDS + 4])) {
+      for (let f = 0; f < M4_KEPT_FIELDS; f++) this.slots[at + f] = kept[base + f];
+      return;
+    }
     for (let o = base; o < base + M4_KEPT_FIELDS; o += FIELDS) {
       if (!Number.isNaN(kept[o + 4]))
         this.offer(column, kept[o], kept[o + 1], kept[o + 2], kept[o + 3], kept[o + 4]);
