@@ -16,6 +16,9 @@ export const BUCKET_FIELDS = 3 + M4_KEPT_FIELDS;
 /** Offset of the kept points in a bucket. */
 export const KEPT = 3;
 
+/** About the bytes a full bucket takes stored: four distinct points, 32-bit differences (measured: 102). */
+export const STORED_BUCKET_BYTES = 104;
+
 /** The first byte of a compact row; a legacy row's first byte is the low byte of a small float64 integer, 0. */
 const COMPACT = 2;
 /** Float64 fields of a legacy stored bucket: its position in the row, then the bucket. */

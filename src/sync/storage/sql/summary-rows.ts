@@ -7,10 +7,10 @@ import type { Queryable } from './driver.js';
 import { merged, otherWorkFirst } from './raw-points.js';
 import { BUCKETS_PER_ROW, blockOf } from './summaries.js';
 import type { CachedRow, SummaryRowCache } from './summary-cache.js';
-import { BUCKET_FIELDS, decodeRow } from './summary-row-codec.js';
+import { BUCKET_FIELDS, decodeRow, STORED_BUCKET_BYTES } from './summary-row-codec.js';
 
-/** Bytes of one stored row of buckets. */
-export const ROW_BYTES = BUCKETS_PER_ROW * BUCKET_FIELDS * 8;
+/** About the bytes of one stored row of buckets (what reading it costs the database). */
+export const ROW_BYTES = BUCKETS_PER_ROW * STORED_BUCKET_BYTES;
 
 /** A series whose rows are read: its trial, and its stored whole-series bucket (what cached rows are checked against). */
 export interface RowSeries {

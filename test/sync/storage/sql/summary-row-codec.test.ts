@@ -10,6 +10,7 @@ import {
   emptyBuckets,
   encodeRow,
   KEPT,
+  STORED_BUCKET_BYTES,
   storedBuckets,
 } from '../../../../src/sync/storage/sql/summary-row-codec.js';
 
@@ -121,5 +122,8 @@ describe('summary row bytes', () => {
     }
     const legacy = BUCKETS_PER_ROW * (1 + BUCKET_FIELDS) * 8;
     expect(encodeRow(row).byteLength).toBeLessThan(legacy / 2);
+    // The figure window reads plan with stays true.
+    expect(encodeRow(row).byteLength / BUCKETS_PER_ROW).toBeGreaterThan(STORED_BUCKET_BYTES * 0.9);
+    expect(encodeRow(row).byteLength / BUCKETS_PER_ROW).toBeLessThan(STORED_BUCKET_BYTES * 1.1);
   });
 });
