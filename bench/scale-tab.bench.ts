@@ -87,10 +87,15 @@ async function firstPicture(page: Page, url: string) {
         const { chart, store } = eval(state);
         if (!chart || !store || store.trialsOf('scale').length < trials) return false;
         const views = chart.views ?? [];
-        const drawn =
+        const ready =
           chart.domains !== undefined &&
           views.length >= trials &&
           views.every((v: { length: number }) => v.length > 0);
+        // Then painted: a paint of many points is spread over frames (the old picture shows
+        // meanwhile), begun within a frame or two of the data.
+        const seen = ready ? ((globalThis as { readyFrames?: number }).readyFrames ?? 0) + 1 : 0;
+        (globalThis as { readyFrames?: number }).readyFrames = seen;
+        const drawn = seen > 2 && !chart.painter?.repainting;
         // Drawn from a first picture while the full overview is on its way?
         return drawn && [performance.now(), chart.windows?.firstPicture !== undefined];
       },
@@ -106,10 +111,15 @@ async function firstPicture(page: Page, url: string) {
     await page.waitForFunction(
       (state) => {
         // biome-ignore lint/security/noGlobalEval: the bench's page probe is a string.
-        const windows = eval(state).chart?.windows;
+        const chart = eval(state).chart;
+        const windows = chart?.windows;
         const full = windows?.overview;
         const shown = windows?.windowed?.overview;
-        return !!full?.done && shown?.columns === full.query.columns && performance.now();
+        const ready = !!full?.done && shown?.columns === full.query.columns;
+        // Then painted (see the first picture's probe).
+        const seen = ready ? ((globalThis as { fullFrames?: number }).fullFrames ?? 0) + 1 : 0;
+        (globalThis as { fullFrames?: number }).fullFrames = seen;
+        return seen > 2 && !chart?.painter?.repainting && performance.now();
       },
       chartState,
       { timeout: 300_000, polling: 'raf' },
@@ -193,10 +203,14 @@ async function zooms(page: Page): Promise<ZoomTime[]> {
             const check = () => {
               // The chart asks whole buckets per column: a window at least as wide as the zoom.
               const zoom = chart.windows.windowed?.zoom;
-              if (zoom && zoom !== before && zoom.from <= from && zoom.to >= Math.floor(to)) {
-                requestAnimationFrame(() => requestAnimationFrame(done));
-              } else requestAnimationFrame(check);
+              if (zoom && zoom !== before && zoom.from <= from && zoom.to >= Math.floor(to)) settle();
+              else requestAnimationFrame(check);
             };
+            // Then painted: a paint of many points is spread over frames, begun within two of the data.
+            const settle = () =>
+              requestAnimationFrame(() =>
+                requestAnimationFrame(() => (chart.painter.repainting ? settle() : done())),
+              );
             check();
           }),
         { state: chartState, from, to: from + width },
