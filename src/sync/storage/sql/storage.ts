@@ -26,7 +26,7 @@ export interface SqlStorageOptions {
    * (default {@link TAIL_POINTS}); 0 writes every append through at once (to measure the tail's gain).
    */
   tailPoints?: number;
-  /** Bytes of summary rows (as stored, compact) kept for repeated windows (default 256 MiB; 0: none). */
+  /** Bytes of decoded summary rows kept for repeated windows (default 256 MiB; 0: none). */
   summaryCacheBytes?: number;
   /** Bytes of decoded raw points kept for repeated close zooms (default 128 MiB; 0: none). */
   chunkCacheBytes?: number;

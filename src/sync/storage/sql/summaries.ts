@@ -79,12 +79,12 @@ export function float64s(b: Uint8Array): Float64Array {
 
 /**
  * What an update wrote to a series' summaries: its header (whole-series bucket) before and after,
- * and every bucket row it rewrote, as stored, by `level:block`. Rows it did not touch are as they were.
+ * and every bucket row it rewrote, decoded, by `level:block`. Rows it did not touch are as they were.
  */
 export interface SummariesWritten {
   before?: Float64Array;
   header: Float64Array;
-  rows: Map<string, Uint8Array>;
+  rows: Map<string, Float64Array>;
 }
 
 /**
@@ -163,12 +163,12 @@ export async function updateSeriesSummaries(
   const header = row(SERIES_LEVEL, 0);
   for (let i = 0; i < n; i++)
     addPoint(header, 0, points.steps[i], points.values[i], points.timestamps[i], firstIndex + i);
-  const written = await writeRows(q, trialId, key, levels, blocks, stored);
-  written.delete(`${SERIES_LEVEL}:0`);
-  return { before, header, rows: written };
+  await writeRows(q, trialId, key, levels, blocks, stored);
+  stored.delete(`${SERIES_LEVEL}:0`);
+  return { before, header, rows: stored };
 }
 
-/** Upserts the touched rows in one statement; returns their stored bytes by `level:block`. */
+/** Upserts the touched rows in one statement. */
 async function writeRows(
   q: Queryable,
   trialId: string,
@@ -176,16 +176,14 @@ async function writeRows(
   levels: number[],
   blocks: number[],
   stored: Map<string, Float64Array>,
-): Promise<Map<string, Uint8Array>> {
-  const names = levels.map((level, i) => `${level}:${blocks[i]}`);
-  const rows = names.map((name) => encodeRow(stored.get(name) as Float64Array));
+): Promise<void> {
+  const rows = levels.map((level, i) => encodeRow(stored.get(`${level}:${blocks[i]}`) as Float64Array));
   await q.query(
     `INSERT INTO series_summary (trial_id, key, level, block, buckets)
      SELECT $1, $2, r.level, r.block, r.buckets FROM unnest($3::smallint[], $4::bigint[], $5::bytea[]) AS r(level, block, buckets)
      ON CONFLICT (trial_id, key, level, block) DO UPDATE SET buckets = EXCLUDED.buckets`,
     [trialId, key, levels, blocks, rows],
   );
-  return new Map(names.map((name, i) => [name, rows[i]]));
 }
 
 /**

@@ -1,6 +1,5 @@
 /**
- * Summary rows of the series windows asked for lately, as stored (compact: about half their decoded
- * size, so twice as many are held; decoding one costs microseconds, reading it again milliseconds), so a repeated overview or zoom
+ * Decoded summary rows of the series windows asked for lately, so a repeated overview or zoom
  * does not move the same bytes out of the database again. An entry is one series' rows together
  * with the series' header (its whole-series bucket) as read beside them: a window query reads the
  * headers first anyway, and any append, by this process or another sharing the database, changes
@@ -9,10 +8,10 @@
  * first window after an ingest does not read back what was just written.
  * Bounded by bytes, least recently used first out.
  */
-import type { SummariesWritten } from './summaries.js';
+import { BUCKET_FIELDS, BUCKETS_PER_ROW, type SummariesWritten } from './summaries.js';
 
-/** A row's stored bytes, or null where the database has no such row (a gap in the steps). */
-export type CachedRow = Uint8Array | null;
+/** A row of buckets, or null where the database has no such row (a gap in the steps). */
+export type CachedRow = Float64Array | null;
 
 interface Entry {
   header: Float64Array;
@@ -22,11 +21,7 @@ interface Entry {
   complete: boolean;
 }
 
-/** What holding a row costs besides its bytes (its name and map entry), so gaps count too. */
-const ROW_OVERHEAD = 64;
-
-const costOf = (row: CachedRow | undefined) =>
-  row === undefined ? 0 : ROW_OVERHEAD + (row?.byteLength ?? 0);
+const ROW_BYTES = BUCKETS_PER_ROW * BUCKET_FIELDS * 8;
 
 export class SummaryRowCache {
   private readonly entries = new Map<string, Entry>();
@@ -78,7 +73,7 @@ export class SummaryRowCache {
     for (const [at, row] of rows) {
       if (entry.rows.has(at)) continue;
       entry.rows.set(at, row);
-      const added = costOf(row);
+      const added = row ? ROW_BYTES : 0;
       entry.bytes += added;
       this.bytes += added;
     }
@@ -107,7 +102,7 @@ export class SummaryRowCache {
     this.entries.set(id, entry);
     entry.header = header;
     for (const [at, row] of rows) {
-      const added = costOf(row) - costOf(entry.rows.get(at));
+      const added = ROW_BYTES - (entry.rows.get(at) ? ROW_BYTES : 0);
       entry.rows.set(at, row);
       entry.bytes += added;
       this.bytes += added;

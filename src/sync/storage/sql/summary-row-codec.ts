@@ -223,8 +223,7 @@ class Writer {
   f64(n: number): void {
     this.view.setFloat64(this.next(8), n, true);
   }
-  /** The bytes written, in a buffer of their own (caches keep them). */
   bytes(): Uint8Array {
-    return new Uint8Array(this.view.buffer.slice(0, this.at));
+    return new Uint8Array(this.view.buffer, 0, this.at);
   }
 }

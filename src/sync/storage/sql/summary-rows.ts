@@ -127,10 +127,10 @@ export async function readEachSeriesRows(
       continue;
     }
     for (const at of wanted) {
-      const bytes = rows.get(at);
-      if (!bytes) continue;
+      const buckets = rows.get(at);
+      if (!buckets) continue;
       const [level, block] = at.split(':').map(Number);
-      put(s.trialId, level, { block, buckets: decodeRow(bytes, BUCKETS_PER_ROW) });
+      put(s.trialId, level, { block, buckets });
     }
   }
   // Series in batches of about ROWS_PER_STATEMENT rows (a series' rows: the blocks of its ranges).
@@ -161,8 +161,9 @@ export async function readEachSeriesRows(
     );
     const read = new Map<string, Map<string, CachedRow>>();
     for (const r of rows) {
-      put(r.trial_id, r.level, { block: r.block, buckets: decodeRow(r.buckets, BUCKETS_PER_ROW) });
-      if (cache) entry(read, r.trial_id, () => new Map()).set(`${r.level}:${r.block}`, ownBytes(r.buckets));
+      const buckets = decodeRow(r.buckets, BUCKETS_PER_ROW);
+      put(r.trial_id, r.level, { block: r.block, buckets });
+      entry(read, r.trial_id, () => new Map()).set(`${r.level}:${r.block}`, buckets);
     }
     if (cache) {
       for (const { series: s, wanted } of toRead.slice(first, last)) {
@@ -176,11 +177,6 @@ export async function readEachSeriesRows(
   for (const levels of out.values())
     for (const list of levels.values()) list.sort((a, b) => a.block - b.block);
   return out;
-}
-
-/** `bytes` in a buffer of their own: a driver's slice of a shared one would keep all of it alive in a cache. */
-function ownBytes(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength ? bytes : bytes.slice();
 }
 
 /** The `level:block` names of the rows in `columns`, up to one past the cacheable count. */
