@@ -11,7 +11,8 @@
 import { columnOf, columnStart, M4Accumulator, type SeriesWindowQuery } from '../../../protocol/index.js';
 import type { Queryable } from './driver.js';
 import { type IndexRanges, readRawPoints } from './raw-points.js';
-import { bucketOf, COARSEST_LEVEL, FINEST_LEVEL, KEPT, SUMMARY_LEVELS } from './summaries.js';
+import { bucketOf, COARSEST_LEVEL, FINEST_LEVEL, SUMMARY_LEVELS } from './summaries.js';
+import { KEPT } from './summary-row-codec.js';
 import { eachBucket, entry, ROW_BYTES, RowRanges, readRows } from './summary-rows.js';
 import {
   emptyPart,

@@ -30,7 +30,6 @@ export const COARSEST_LEVEL = SUMMARY_LEVELS[0];
 export const SERIES_LEVEL = 64;
 /** Buckets per stored row: small rows keep the rewrite per append small. */
 export const BUCKETS_PER_ROW = 64;
-export { BUCKET_FIELDS, KEPT } from './summary-row-codec.js';
 
 /** 2^-level by level: multiplying by it is dividing by 2^level, exactly, and cheaper. */
 const INVERSE_WIDTH = Array.from({ length: SERIES_LEVEL + 1 }, (_, level) => 2 ** -level);

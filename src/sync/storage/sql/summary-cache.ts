@@ -8,7 +8,8 @@
  * first window after an ingest does not read back what was just written.
  * Bounded by bytes, least recently used first out.
  */
-import { BUCKET_FIELDS, BUCKETS_PER_ROW, type SummariesWritten } from './summaries.js';
+import { BUCKETS_PER_ROW, type SummariesWritten } from './summaries.js';
+import { BUCKET_FIELDS } from './summary-row-codec.js';
 
 /** A row of buckets, or null where the database has no such row (a gap in the steps). */
 export type CachedRow = Float64Array | null;

@@ -68,6 +68,7 @@ export function decodeRow(bytes: Uint8Array, buckets: number): Float64Array {
 export function storedBuckets(bytes: Uint8Array): number {
   if (bytes.byteLength === 0) return 0;
   if (bytes[0] !== COMPACT) return bytes.byteLength / (LEGACY_BUCKET * 8);
+  // Room for any row: a bucket's position is one byte.
   const row = decodeRow(bytes, 256);
   let n = 0;
   for (let o = 0; o < row.length; o += BUCKET_FIELDS) if (row[o] > 0) n++;

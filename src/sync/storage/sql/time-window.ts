@@ -17,7 +17,8 @@ import {
 import type { ColumnarPoints } from '../../model.js';
 import type { Queryable } from './driver.js';
 import { type IndexRanges, readRawPoints } from './raw-points.js';
-import { BUCKETS_PER_ROW, bucketOf, COARSEST_LEVEL, KEPT, SUMMARY_LEVELS } from './summaries.js';
+import { BUCKETS_PER_ROW, bucketOf, COARSEST_LEVEL, SUMMARY_LEVELS } from './summaries.js';
+import { KEPT } from './summary-row-codec.js';
 import {
   eachBucket,
   entry,

@@ -11,8 +11,8 @@ import {
 } from '../../../protocol/index.js';
 import type { ColumnarPoints } from '../../model.js';
 import type { ChunkCache } from './chunk-cache.js';
-import { KEPT } from './summaries.js';
 import type { SummaryRowCache } from './summary-cache.js';
+import { KEPT } from './summary-row-codec.js';
 
 /** What a window read may reuse from earlier ones. */
 export interface WindowCaches {
