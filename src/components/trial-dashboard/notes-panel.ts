@@ -1,11 +1,34 @@
 /**
- * The dashboard's notes panel: the notes of the trial the user last acted on, editable when the
- * source can store notes. It keeps the unsaved draft and the state of the last save, and asks the
- * host to render when either changes.
+ * The dashboard's notes panel for a selected trial: its notes, editable when the source can store
+ * notes. It keeps the unsaved draft and the state of the last save, and asks the host to render
+ * when either changes. Loaded with the first trial shown (the dashboard says "Select a trial"
+ * until then), with the styles of the editor.
  */
-import { html, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import type { TrialStore } from '../../client/index.js';
+import { css, html, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import type { Trial } from '../../protocol/index.js';
 import { trialLabel } from '../internal/format.js';
+
+export const styles = css`
+  .notes-text {
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+  .notes textarea {
+    font: inherit;
+    color: var(--_fg);
+    background: var(--_bg);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    min-height: 120px;
+    resize: vertical;
+    padding: 6px 8px;
+  }
+  .notes-actions {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+  }
+`;
 
 /** A producer that can also write a trial's notes (the in-process sync engine can). */
 export interface NotesWriter {
@@ -24,8 +47,6 @@ type NotesSave = { trialId: string; state: 'saving' | 'saved' | 'failed'; messag
 export class NotesPanel {
   private draft?: { trialId: string; text: string };
   private save?: NotesSave;
-  /** The trial the user last clicked in the table: its notes are shown while it stays selected. */
-  lastActed?: string;
 
   /**
    * `source` is the dashboard's producer (its `setTrialNotes` is used when it has one); `fallback`
@@ -43,21 +64,8 @@ export class NotesPanel {
     return canWriteNotes(source) ? source : this.fallback();
   }
 
-  /** The trial the panels show: the one last acted on, if still selected; else the last selected. */
-  shownTrialId(selected: readonly string[]): string | undefined {
-    return this.lastActed && selected.includes(this.lastActed) ? this.lastActed : selected.at(-1);
-  }
-
-  /** The panel for {@link shownTrialId}. */
-  render(store: TrialStore, selected: readonly string[]): TemplateResult {
-    const id = this.shownTrialId(selected);
-    const trial = id === undefined ? undefined : store.getTrial(id);
-    if (!trial) {
-      return html`<aside class="notes" part="notes" aria-label="Notes">
-        <h3>Notes</h3>
-        <p class="muted">Select a trial to see its notes.</p>
-      </aside>`;
-    }
+  /** The panel for `trial`. */
+  render(trial: Trial): TemplateResult {
     const writable = this.writer() !== undefined;
     const draft = this.draft?.trialId === trial.id ? this.draft.text : undefined;
     const save = this.save?.trialId === trial.id ? this.save : undefined;

@@ -2,11 +2,14 @@
  * The header's presence area: who else is looking at this study (a chip per named viewer, a count
  * of anonymous ones), or why that cannot be known. It tells the store which study this tab shows
  * and as whom, and says politely in a live region when a named viewer joins or leaves — never for
- * the first picture of a study, and never for this tab itself.
+ * the first picture of a study, and never for this tab itself. Loaded once the source has said
+ * whether it shares presence (the dashboard announces the tab itself until then).
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { TrialStore } from '../../client/index.js';
 import type { StudyPresence, Viewer } from '../../protocol/index.js';
+
+export { presenceStyles as styles } from './presence.styles.js';
 
 /** Chips shown before the rest are folded into "+N more". */
 const MAX_CHIPS = 5;

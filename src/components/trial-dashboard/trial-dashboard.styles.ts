@@ -235,25 +235,6 @@ export const dashboardStyles = [
     .notes p {
       margin: 0;
     }
-    .notes-text {
-      white-space: pre-wrap;
-      overflow-wrap: anywhere;
-    }
-    .notes textarea {
-      font: inherit;
-      color: var(--_fg);
-      background: var(--_bg);
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
-      min-height: 120px;
-      resize: vertical;
-      padding: 6px 8px;
-    }
-    .notes-actions {
-      display: flex;
-      align-items: center;
-      gap: 8px;
-    }
     .side {
       display: flex;
       flex-direction: column;

@@ -18,6 +18,8 @@ import type { TrialLinkRequestEvent } from '../events/trial-link-request-event.j
 import type { TrialSelectEvent } from '../events/trial-select-event.js';
 import type { ZoomChangeEvent } from '../events/zoom-change-event.js';
 import { defineElement } from '../internal/define-element.js';
+import { trialLabel } from '../internal/format.js';
+import { LazyPart } from '../internal/lazy-part.js';
 import { StoreController } from '../internal/store-controller.js';
 import { type StudySummary, summarizeStudy } from '../internal/study-summary.js';
 import type { EditAccess } from '../internal/team-controls.js';
@@ -38,11 +40,9 @@ import { chartGrid, toolbar } from './charts.js';
 import type * as ComparePanel from './compare.js';
 import { CopyLinkController } from './copy-link.js';
 import { httpBase } from './http-base.js';
-import { LazyPart } from './lazy-part.js';
 import { defaultMetrics, metricListConverter } from './metrics.js';
-import { NotesPanel } from './notes-panel.js';
-import { PresenceController } from './presence.js';
-import { presenceStyles } from './presence.styles.js';
+import type * as Notes from './notes-panel.js';
+import type * as Presence from './presence.js';
 import { SourceController } from './source-controller.js';
 import { empty, skeleton, studyHeader } from './study-header.js';
 import { findStudy, touchesStudy } from './study-lookup.js';
@@ -112,7 +112,7 @@ import { DEFAULT_VIEW, toQuery, type ViewState } from './view-state.js';
  * @cssproperty [--trialkit-viewer-size=26px] - Diameter of a viewer's chip in the presence area.
  */
 export class TrialDashboard extends LitElement {
-  static override styles = [dashboardStyles, presenceStyles, viewTabStyles];
+  static override styles = [dashboardStyles, viewTabStyles];
 
   /**
    * Registers `<trial-dashboard>` (and the run list, table and chart it uses) unless already
@@ -228,11 +228,11 @@ export class TrialDashboard extends LitElement {
     },
   });
   private readonly copyLink = new CopyLinkController(this, () => viewUrl(toQuery(this.view)));
-  private readonly notes = new NotesPanel(
-    this,
-    () => this.source,
-    () => (this.team.access.writable ? this.notesByPatch : undefined),
-  );
+  /** The notes panel, loaded with the first trial shown. */
+  private readonly notesPart = new LazyPart(this, () => import('./notes-panel.js'));
+  private notes?: Notes.NotesPanel;
+  /** The trial the user last acted on (clicked in the table, a chart, an alert): shown while it stays selected. */
+  private lastActed?: string;
   /** Notes written as a `trial.patch`, where the source has no `setTrialNotes` but takes edits. */
   private readonly notesByPatch = {
     setTrialNotes: async (trialId: string, notes: string) => {
@@ -262,7 +262,9 @@ export class TrialDashboard extends LitElement {
     onChange: (change, store) => this.onStoreChange(change, store),
   });
   private readonly alerts = new AlertWatcher();
-  private readonly presence = new PresenceController();
+  /** The header's presence area, loaded once the source says whether it shares presence. */
+  private readonly presencePart = new LazyPart(this, () => import('./presence.js'));
+  private presence?: Presence.PresenceController;
   /** True when `metrics` was set by the picker rather than by the host: a study switch resets it. */
   private metricsPicked = false;
   /** Derived from the store for the shown study; rebuilt only when a change touches that study. */
@@ -352,16 +354,25 @@ export class TrialDashboard extends LitElement {
       this.hoveredTrial = undefined;
     }
     if ((changed.has('xAxis') || changed.has('xMetric')) && !changed.has('zoom')) this.zoom = undefined;
-    this.presence.update(
-      store,
-      store && this.currentStudy(store)?.id,
-      this.viewerName ?? this.viewer?.name,
-      this.viewerColor ?? this.viewer?.color,
-    );
+    this.updatePresence(store);
     if (store?.loaded && this.selected.some((id) => !store.getTrial(id))) {
       // A linked trial was removed (or never existed): show the others.
       this.select(this.selected.filter((id) => store.getTrial(id)));
     }
+  }
+
+  /** Tells the store which study this tab shows and as whom; the presence area follows who joins or leaves. */
+  private updatePresence(store: TrialStore | undefined): void {
+    if (!store) return;
+    const self = {
+      studyId: this.currentStudy(store)?.id,
+      name: this.viewerName ?? this.viewer?.name,
+      color: this.viewerColor ?? this.viewer?.color,
+    };
+    store.presence.announce(self);
+    const module = store.presence.status.state === 'pending' ? undefined : this.presencePart.get();
+    if (module) this.presence ??= new module.PresenceController();
+    this.presence?.update(store, self.studyId, self.name, self.color);
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -420,7 +431,7 @@ export class TrialDashboard extends LitElement {
   /** Shows `trial`'s study with that trial selected (a study change, so url-state adds a history entry). */
   private showTrial(trial: Trial): void {
     this.study = trial.studyId;
-    this.notes.lastActed = trial.id;
+    this.lastActed = trial.id;
     this.select([trial.id]);
   }
 
@@ -514,7 +525,7 @@ export class TrialDashboard extends LitElement {
     }
     const { summary, keys, annotations } = this.derived(store, study);
     return html`
-      ${studyHeader(study, summary, (trialId) => this.select([trialId]), html`${this.presence.render(store, study.id)}${this.copyLink.render()}`)}
+      ${studyHeader(study, summary, (trialId) => this.select([trialId]), html`${this.presence?.render(store, study.id) ?? nothing}${this.copyLink.render()}`)}
       ${summary.total === 0 ? empty('No trials yet', 'Trials of this study appear here as they start.') : this.renderTrials(store, study, keys, annotations)}
     `;
   }
@@ -538,7 +549,8 @@ export class TrialDashboard extends LitElement {
       addingTagTo: this.team.addingTagTo,
       setAddingTag: this.team.setAddingTag,
     };
-    const shown = this.notes.shownTrialId(selected);
+    const shown = this.lastActed && selected.includes(this.lastActed) ? this.lastActed : selected.at(-1);
+    const shownTrial = shown === undefined ? undefined : store.getTrial(shown);
     const analysing = this.mainView === MainView.analysis;
     return html`
       ${viewTabs(this.mainView, (view) => this.showView(view))}
@@ -636,8 +648,8 @@ export class TrialDashboard extends LitElement {
           @trial-edit=${this.onTrialEdit}
         ></trial-table>
         <div class="side">
-          ${this.notes.render(store, selected)}
-          ${this.renderComments(shown === undefined ? undefined : store.getTrial(shown), access)}
+          ${this.renderNotes(shownTrial)}
+          ${this.renderComments(shownTrial, access)}
           <p class="muted small edit-status" role="status">${this.team.last?.message ?? ''}</p>
         </div>
       </div>
@@ -703,6 +715,21 @@ export class TrialDashboard extends LitElement {
     void this.team.write(edit);
   };
 
+  private renderNotes(trial: Trial | undefined): TemplateResult {
+    const module = trial && this.notesPart.get();
+    if (module)
+      this.notes ??= new module.NotesPanel(
+        this,
+        () => this.source,
+        () => (this.team.access.writable ? this.notesByPatch : undefined),
+      );
+    if (trial && this.notes) return this.notes.render(trial);
+    return html`<aside class="notes" part="notes" aria-label="Notes">
+      <h3>Notes${trial ? html` · trial ${trialLabel(trial)}` : nothing}</h3>
+      <p class="muted">${trial ? 'Loading…' : 'Select a trial to see its notes.'}</p>
+    </aside>`;
+  }
+
   private renderComments(trial: Trial | undefined, access: EditAccess): TemplateResult {
     this.commentsLoad ??= import('../trial-comments/trial-comments.js').then(({ TrialComments }) =>
       TrialComments.define(),
@@ -723,7 +750,7 @@ export class TrialDashboard extends LitElement {
   private async onAnnotationRequest(event: AnnotationRequestEvent): Promise<void> {
     const { trialId, step, key } = event;
     if (!this.selected.includes(trialId)) this.select([...this.selected, trialId]);
-    this.notes.lastActed = trialId;
+    this.lastActed = trialId;
     this.requestUpdate();
     await this.commentsLoad;
     await this.updateComplete;
@@ -731,7 +758,7 @@ export class TrialDashboard extends LitElement {
   }
 
   private onTrialSelect(event: TrialSelectEvent): void {
-    this.notes.lastActed = event.trial?.id;
+    this.lastActed = event.trial?.id;
     this.select(event.trialIds);
   }
 

@@ -5,9 +5,10 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { STATUS_ORDER, statusIcon, statusLabel } from '../internal/status.js';
+import type * as AddFilter from './add-filter.js';
 import type { TableColumn } from './columns.js';
 import type { TrialFilters } from './filter.js';
-import { applyForm, filterChips, filterForm } from './filter-form.js';
+import { filterChips } from './filter-chips.js';
 
 /** What the toolbar shows. */
 export interface ToolbarState {
@@ -22,6 +23,8 @@ export interface ToolbarState {
   /** Trials that pass the filters, of all the study's. */
   count: number;
   total: number;
+  /** The "Add filter" form's module, once loaded (`loadAddFilter` asks for it). */
+  addFilter: typeof AddFilter | undefined;
 }
 
 /** What the toolbar asks of the element. */
@@ -30,6 +33,8 @@ export interface ToolbarActions {
   patchFilters(patch: Partial<TrialFilters>): void;
   toggleColumn(id: string): void;
   downloadCsv(): void;
+  /** Loads the "Add filter" form: on the menu's first hover, focus or opening. */
+  loadAddFilter(): void;
 }
 
 export function toolbar(state: ToolbarState, actions: ToolbarActions): TemplateResult {
@@ -111,12 +116,22 @@ export function toolbar(state: ToolbarState, actions: ToolbarActions): TemplateR
           ${chip.label} <span aria-hidden="true">✕</span>
         </button>`,
       )}
-      <details part="filter-menu" class="chooser filters">
+      <details
+        part="filter-menu"
+        class="chooser filters"
+        @pointerenter=${actions.loadAddFilter}
+        @focusin=${actions.loadAddFilter}
+        @toggle=${actions.loadAddFilter}
+      >
         <summary>Add filter</summary>
-        ${filterForm(state.available, (column, form) => {
-          const next = applyForm(state.filters, column, form);
-          if (next) actions.setFilters(next);
-        })}
+        ${
+          state.addFilter
+            ? state.addFilter.filterForm(state.available, (column, form) => {
+                const next = state.addFilter?.applyForm(state.filters, column, form);
+                if (next) actions.setFilters(next);
+              })
+            : html`<p class="menu" role="status">Loading…</p>`
+        }
       </details>
       <span part="count" class="count">${state.count.toLocaleString()} of ${state.total.toLocaleString()} trials</span>
       <details part="column-chooser" class="chooser">

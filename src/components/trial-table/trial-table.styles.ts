@@ -103,28 +103,6 @@ export const trialTableStyles = [
       left: 0;
       right: auto;
     }
-    .filter-form {
-      display: grid;
-      gap: 6px;
-      min-width: 16rem;
-    }
-    .filter-form label {
-      justify-content: space-between;
-      align-items: center;
-    }
-    .filter-form input,
-    .filter-form select {
-      font: inherit;
-      color: var(--_fg);
-      background: var(--_bg);
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
-      padding: 2px 6px;
-      width: 9rem;
-    }
-    .filter-form button {
-      justify-self: end;
-    }
     .active-filter {
       border-color: var(--_accent);
       background: var(--_selection);

@@ -13,6 +13,7 @@ import { TrialEditEvent } from '../events/trial-edit-event.js';
 import { TrialLinkRequestEvent } from '../events/trial-link-request-event.js';
 import { TrialSelectEvent } from '../events/trial-select-event.js';
 import { defineElement } from '../internal/define-element.js';
+import { LazyPart } from '../internal/lazy-part.js';
 import { StoreController } from '../internal/store-controller.js';
 import { VirtualRowsController } from '../internal/virtual-rows.js';
 import {
@@ -356,6 +357,7 @@ export class TrialTable extends LitElement {
           this.shown,
           this.view.length,
           this.view.total,
+          this.addFilter.loaded,
         ],
         () =>
           toolbar(
@@ -367,6 +369,7 @@ export class TrialTable extends LitElement {
               shown: this.shown,
               count: this.view.length,
               total: this.view.total,
+              addFilter: this.addFilter.loaded,
             },
             this.toolbarActions,
           ),
@@ -462,7 +465,12 @@ export class TrialTable extends LitElement {
     },
     toggleColumn: (id: string) => this.toggleColumn(id),
     downloadCsv: () => this.downloadCsv(),
+    loadAddFilter: () => {
+      this.addFilter.get();
+    },
   };
+  /** The "Add filter" form, loaded when its menu is first approached. */
+  private readonly addFilter = new LazyPart(this, () => import('./add-filter.js'));
 
   private toggleColumn(id: string): void {
     const chosen = new Set(this.shown.map((c) => c.id));

@@ -1,9 +1,11 @@
-import { aTimeout, expect, fixture, html } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { TrialStore } from '../../../src/client/store.js';
 import { TrialDashboard } from '../../../src/components/trial-dashboard/trial-dashboard.js';
 import { presenceStore, setViewers } from '../../fixtures/presence.js';
 
 TrialDashboard.define();
+
+const presence = (el: TrialDashboard) => el.shadowRoot!.querySelector<HTMLElement>('[part="presence"]');
 
 async function mount(store: TrialStore, props: Partial<TrialDashboard> = {}): Promise<TrialDashboard> {
   const wrapper = await fixture<HTMLDivElement>(html`<div style="width: 1200px"></div>`);
@@ -11,6 +13,9 @@ async function mount(store: TrialStore, props: Partial<TrialDashboard> = {}): Pr
   Object.assign(el, { store, ...props });
   wrapper.append(el);
   await el.updateComplete;
+  // The presence area's module loads once the source has said whether it shares presence.
+  if (store.presence.status.state !== 'pending')
+    await waitUntil(() => presence(el), 'the presence area loads');
   return el;
 }
 
@@ -19,7 +24,6 @@ async function settle(el: TrialDashboard, store: TrialStore): Promise<void> {
   await el.updateComplete;
 }
 
-const presence = (el: TrialDashboard) => el.shadowRoot!.querySelector<HTMLElement>('[part="presence"]');
 const chips = (el: TrialDashboard) =>
   [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part="viewer"]')].map((c) => c.title);
 const liveRegion = (el: TrialDashboard) =>

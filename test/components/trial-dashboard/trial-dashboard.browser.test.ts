@@ -373,6 +373,11 @@ describe('trial-dashboard', () => {
       const el = await mount({ store });
       expect($(el, '[part="notes"]')!.textContent).to.contain('Select a trial');
       await selectTrials(el, store, ['study-1-t0']);
+      // The panel's module loads with the first trial shown.
+      await waitUntil(
+        () => !$(el, '[part="notes"]')!.textContent!.includes('Loading'),
+        'the notes panel loads',
+      );
       const notes = $(el, '[part="notes"]')!;
       expect(notes.textContent).to.contain(store.getTrial('study-1-t0')!.notes!);
       expect(notes.querySelector('textarea')).to.equal(null);
@@ -384,6 +389,7 @@ describe('trial-dashboard', () => {
       const el = await mount({ source: producer });
       await waitUntil(() => $(el, 'trial-table'), 'the dashboard never showed the study', FIRST_LOAD);
       await selectTrials(el, el.activeStore!, ['study-1-t0']);
+      await waitUntil(() => $(el, '[part="notes"] textarea'), 'the notes panel loads');
       const textarea = $<HTMLTextAreaElement>(el, '[part="notes"] textarea')!;
       expect(textarea.value).to.equal(el.activeStore!.getTrial('study-1-t0')!.notes);
       textarea.value = 'diverged at step 12';

@@ -1,4 +1,4 @@
-import { expect, fixture, html, nextFrame } from '@open-wc/testing';
+import { expect, fixture, html, nextFrame, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type PapaType from 'papaparse';
 import { TrialStore } from '../../../src/client/store.js';
@@ -312,7 +312,13 @@ describe('<trial-table>', () => {
 
     it('adds a metric range and a param value from the filter form, and removes them from their chips', async () => {
       const el = await tableOf(smallStore());
-      const form = el.shadowRoot!.querySelector<HTMLFormElement>('[part="filter-menu"] form')!;
+      const menu = el.shadowRoot!.querySelector<HTMLDetailsElement>('[part="filter-menu"]')!;
+      // The form loads the first time its menu opens; until then the menu says so.
+      expect(menu.querySelector('form')).to.equal(null);
+      expect(menu.querySelector('[role="status"]')!.textContent).to.equal('Loading…');
+      menu.querySelector('summary')!.click();
+      await waitUntil(() => menu.querySelector('form'), 'the filter form loads');
+      const form = menu.querySelector<HTMLFormElement>('form')!;
       const fill = (column: string, fields: Record<string, string>) => {
         form.querySelector<HTMLSelectElement>('select[name="column"]')!.value = column;
         for (const [name, value] of Object.entries(fields))

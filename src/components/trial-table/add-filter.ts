@@ -1,44 +1,38 @@
 /**
- * The table's range and value filters as UI: a small form that adds a metric range or a param
- * filter, and one removable chip per active filter. Pure functions of the filters; the table owns
+ * The table's "Add filter" form: a metric range or a param filter (values, range) over the study's
+ * columns. Loaded the first time the menu opens, with its styles; pure functions, the table owns
  * the state.
  */
-import { html, type TemplateResult } from 'lit';
-import { ColumnKind, type TableColumn } from './columns.js';
+import { css, html, type TemplateResult } from 'lit';
+// Kinds are compared by their (type-checked) values: importing `ColumnKind` would split the
+// columns module into a chunk of its own, which the first picture would pay for.
+import type { TableColumn } from './columns.js';
 import type { MetricRange, ParamFilter, TrialFilters } from './filter.js';
 
-/** One active metric or param filter, described for a chip. */
-export interface FilterChip {
-  readonly label: string;
-  /** The filters without this one. */
-  readonly without: TrialFilters;
-}
-
-function rangeText(name: string, min?: number, max?: number): string {
-  if (min !== undefined && max !== undefined) return `${min} ≤ ${name} ≤ ${max}`;
-  return min !== undefined ? `${name} ≥ ${min}` : `${name} ≤ ${max}`;
-}
-
-/** The metric ranges and param filters, each with the filters that remain when it is removed. */
-export function filterChips(filters: TrialFilters): FilterChip[] {
-  const metrics = filters.metrics ?? [];
-  const params = filters.params ?? [];
-  return [
-    ...metrics.map((m, i) => ({
-      label: rangeText(m.key, m.min, m.max),
-      without: { ...filters, metrics: metrics.filter((_, j) => j !== i) },
-    })),
-    ...params.map((p, i) => ({
-      label: [
-        p.values?.length ? `${p.name} = ${p.values.join(' | ')}` : '',
-        p.min !== undefined || p.max !== undefined ? rangeText(p.name, p.min, p.max) : '',
-      ]
-        .filter(Boolean)
-        .join(', '),
-      without: { ...filters, params: params.filter((_, j) => j !== i) },
-    })),
-  ];
-}
+export const styles = css`
+  .filter-form {
+    display: grid;
+    gap: 6px;
+    min-width: 16rem;
+  }
+  .filter-form label {
+    justify-content: space-between;
+    align-items: center;
+  }
+  .filter-form input,
+  .filter-form select {
+    font: inherit;
+    color: var(--_fg);
+    background: var(--_bg);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    padding: 2px 6px;
+    width: 9rem;
+  }
+  .filter-form button {
+    justify-self: end;
+  }
+`;
 
 const numberOrUndefined = (text: FormDataEntryValue | null) =>
   typeof text === 'string' && text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : undefined;
@@ -59,7 +53,7 @@ export function applyForm(
     .split(',')
     .map((v) => v.trim())
     .filter(Boolean);
-  if (column.kind === ColumnKind.Metric) {
+  if (column.kind === 'metric') {
     if (min === undefined && max === undefined) return undefined;
     const range: MetricRange = { key: column.key, min, max };
     return { ...filters, metrics: [...(filters.metrics ?? []).filter((m) => m.key !== column.key), range] };
@@ -74,7 +68,7 @@ export function filterForm(
   columns: readonly TableColumn[],
   onSubmit: (column: TableColumn | undefined, form: FormData) => void,
 ): TemplateResult {
-  const choices = columns.filter((c) => c.kind === ColumnKind.Metric || c.kind === ColumnKind.Param);
+  const choices = columns.filter((c) => c.kind === 'metric' || c.kind === 'param');
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
@@ -89,7 +83,7 @@ export function filterForm(
   return html`<form class="menu filter-form" @submit=${submit}>
     <label>Column
       <select name="column">
-        ${choices.map((c) => html`<option value=${c.id}>${c.kind === ColumnKind.Metric ? 'metric' : 'param'}: ${c.label}</option>`)}
+        ${choices.map((c) => html`<option value=${c.id}>${c.kind}: ${c.label}</option>`)}
       </select>
     </label>
     <label>Minimum <input name="min" type="number" step="any" /></label>

@@ -1,8 +1,9 @@
 /**
- * Code a dashboard loads the first time a part of it shows (the comparison, the Analysis panel),
- * with the styles that part needs: most visits never show it, so the page does not pay for it up
- * front. Until the module arrives the part renders a status line; then the host renders again,
- * its shadow root having adopted the module's styles.
+ * Code a component loads the first time a part of it shows (the dashboard's comparison, Analysis
+ * panel, presence and notes, the table's "Add filter" form), with the styles that part needs: most
+ * visits never show it, so the page does not pay for it up front. Until the module arrives the
+ * part renders a status line; then the host renders again, its shadow root having adopted the
+ * module's styles.
  */
 import { adoptStyles, type CSSResult, type LitElement } from 'lit';
 
@@ -31,6 +32,11 @@ export class LazyPart<M extends PartModule> {
       this.module = module;
       this.host.requestUpdate();
     });
+    return this.module;
+  }
+
+  /** The module if it has arrived, without asking for it. */
+  get loaded(): M | undefined {
     return this.module;
   }
 
