@@ -4,7 +4,9 @@
  * each aligned to its width, so a column that starts on a multiple of such a width and is a small
  * multiple of it (1 to 3; 4 is one bucket of the next level) is that many whole buckets: no raw
  * point, and no finer bucket, is read. Columns come out between half the plot's width in device
- * pixels and all of it.
+ * pixels and all of it — also between 8 and 16 units a pixel, where one 16-unit bucket a column
+ * halves the columns but an unaligned column would read every raw point of the range (at 1,000
+ * trials, 12.5M points: seconds).
  */
 
 /** The narrowest bucket storage keeps, in x units; bucket widths grow by {@link OVERVIEW_LEVEL_RATIO}. */
@@ -20,13 +22,13 @@ export interface OverviewRange {
 
 /**
  * The aligned overview of x in `[min, max]` at `pixels` device pixels. A range too short to need
- * reducing (under 16 units a pixel) is asked as it is, one column a pixel: its answer is raw.
+ * reducing (under 8 units a pixel) is asked as it is, one column a pixel: its answer is raw.
  */
 export function overviewRange(min: number, max: number, pixels: number): OverviewRange {
   const columns = Math.max(1, Math.floor(pixels));
   if (!(max > min)) return { from: min, to: max, columns: 1 };
   const perColumn = (max - min) / columns;
-  if (perColumn < OVERVIEW_ALIGNMENT) return { from: min, to: max, columns };
+  if (perColumn < OVERVIEW_ALIGNMENT / 2) return { from: min, to: max, columns };
   // The widest bucket no wider than a pixel's share, and the fewest of them that cover that share.
   const bucket = widestBucket(perColumn);
   const width = Math.ceil((max - Math.floor(min / bucket) * bucket) / columns / bucket) * bucket;

@@ -18,6 +18,9 @@ const CASES = [
   [12, 50_000, 640],
   [25_119.5, 75_119.5, 893],
   [61_000, 63_000.25, 100],
+  // 8 to 16 units a pixel: one finest bucket a column.
+  [20_000, 32_500, 782],
+  [3, 8_003, 1000],
 ];
 
 describe('overviewRange', () => {
@@ -38,8 +41,9 @@ describe('overviewRange', () => {
     }
   });
 
-  it('asks a short extent as it is, a column a pixel', () => {
+  it('asks a short extent (under 8 units a pixel) as it is, a column a pixel', () => {
     expect(overviewRange(5, 900, 500)).toEqual({ from: 5, to: 900, columns: 500 });
+    expect(overviewRange(0, 7_990, 1000)).toEqual({ from: 0, to: 7_990, columns: 1000 });
     expect(overviewRange(7, 7, 500)).toEqual({ from: 7, to: 7, columns: 1 });
   });
 });
