@@ -15,6 +15,8 @@ export interface PartModule {
 export class LazyPart<M extends PartModule> {
   private module?: M;
   private loading?: Promise<void>;
+  /** Why the module could not be loaded; it is not asked for again (reloading the page does). */
+  private failure?: Error;
 
   constructor(
     private readonly host: LitElement,
@@ -31,9 +33,19 @@ export class LazyPart<M extends PartModule> {
       else if (root instanceof ShadowRoot) adoptStyles(root, [module.styles]);
       this.module = module;
       this.host.requestUpdate();
-    });
+    }, this.fail);
     return this.module;
   }
+
+  /** What the part shows until its module arrives: that it is loading `what`, or why it could not. */
+  status(what: string): string {
+    return this.failure ? `Could not load ${what}: ${this.failure.message}` : `Loading ${what}…`;
+  }
+
+  private readonly fail = (err: unknown): void => {
+    this.failure = err instanceof Error ? err : new Error(String(err));
+    this.host.requestUpdate();
+  };
 
   /** The module if it has arrived, without asking for it. */
   get loaded(): M | undefined {

@@ -468,19 +468,21 @@ export class TrialDashboard extends LitElement {
   ): TemplateResult {
     const panel = this.comparePanel.get();
     if (panel) return panel.compareSelected(store, selected, mlflowUiUrl, edits);
-    return html`<div class="compare" part="compare" role="status">Loading the comparison…</div>`;
+    return html`<div class="compare" part="compare" role="status">${this.comparePanel.status('the comparison')}</div>`;
   }
 
   private renderAnalysis(options: AnalysisPanel.AnalysisViewOptions): TemplateResult {
     const panel = this.analysisPanel.get();
     if (panel) return panel.analysisView(options);
-    return html`<div class="analysis" part="analysis" role="status">Loading the analysis…</div>`;
+    return html`<div class="analysis" part="analysis" role="status">${this.analysisPanel.status('the analysis')}</div>`;
   }
 
   /** Also waits for a lazy part's code once asked for, and the render that follows. */
   protected override async getUpdateComplete(): Promise<boolean> {
     const done = await super.getUpdateComplete();
-    const arriving = [this.comparePanel.arriving, this.analysisPanel.arriving].filter((p) => p !== undefined);
+    const arriving = [this.comparePanel, this.analysisPanel, this.notesPart, this.presencePart]
+      .map((part) => part.arriving)
+      .filter((p) => p !== undefined);
     if (arriving.length === 0) return done;
     await Promise.all(arriving);
     return super.getUpdateComplete();
@@ -726,7 +728,7 @@ export class TrialDashboard extends LitElement {
     if (trial && this.notes) return this.notes.render(trial);
     return html`<aside class="notes" part="notes" aria-label="Notes">
       <h3>Notes${trial ? html` · trial ${trialLabel(trial)}` : nothing}</h3>
-      <p class="muted">${trial ? 'Loading…' : 'Select a trial to see its notes.'}</p>
+      <p class="muted" role="status">${trial ? this.notesPart.status('the notes') : 'Select a trial to see its notes.'}</p>
     </aside>`;
   }
 

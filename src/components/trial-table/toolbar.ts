@@ -23,8 +23,9 @@ export interface ToolbarState {
   /** Trials that pass the filters, of all the study's. */
   count: number;
   total: number;
-  /** The "Add filter" form's module, once loaded (`loadAddFilter` asks for it). */
+  /** The "Add filter" form's module, once loaded (`loadAddFilter` asks for it); until then, what the menu says. */
   addFilter: typeof AddFilter | undefined;
+  addFilterStatus: string;
 }
 
 /** What the toolbar asks of the element. */
@@ -130,7 +131,7 @@ export function toolbar(state: ToolbarState, actions: ToolbarActions): TemplateR
                 const next = state.addFilter?.applyForm(state.filters, column, form);
                 if (next) actions.setFilters(next);
               })
-            : html`<p class="menu" role="status">Loading…</p>`
+            : html`<p class="menu" role="status">${state.addFilterStatus}</p>`
         }
       </details>
       <span part="count" class="count">${state.count.toLocaleString()} of ${state.total.toLocaleString()} trials</span>

@@ -358,6 +358,7 @@ export class TrialTable extends LitElement {
           this.view.length,
           this.view.total,
           this.addFilter.loaded,
+          this.addFilter.status('the filter form'),
         ],
         () =>
           toolbar(
@@ -370,6 +371,7 @@ export class TrialTable extends LitElement {
               count: this.view.length,
               total: this.view.total,
               addFilter: this.addFilter.loaded,
+              addFilterStatus: this.addFilter.status('the filter form'),
             },
             this.toolbarActions,
           ),
@@ -471,6 +473,15 @@ export class TrialTable extends LitElement {
   };
   /** The "Add filter" form, loaded when its menu is first approached. */
   private readonly addFilter = new LazyPart(this, () => import('./add-filter.js'));
+
+  /** Also waits for the "Add filter" form's code once asked for, and the render that follows. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    const arriving = this.addFilter.arriving;
+    if (!arriving) return done;
+    await arriving;
+    return super.getUpdateComplete();
+  }
 
   private toggleColumn(id: string): void {
     const chosen = new Set(this.shown.map((c) => c.id));

@@ -315,7 +315,7 @@ describe('<trial-table>', () => {
       const menu = el.shadowRoot!.querySelector<HTMLDetailsElement>('[part="filter-menu"]')!;
       // The form loads the first time its menu opens; until then the menu says so.
       expect(menu.querySelector('form')).to.equal(null);
-      expect(menu.querySelector('[role="status"]')!.textContent).to.equal('Loading…');
+      expect(menu.querySelector('[role="status"]')!.textContent).to.equal('Loading the filter form…');
       menu.querySelector('summary')!.click();
       await waitUntil(() => menu.querySelector('form'), 'the filter form loads');
       const form = menu.querySelector<HTMLFormElement>('form')!;
