@@ -1,5 +1,10 @@
 /** Brings the schema up to date, once per database even when several processes start together. */
-import { ADDED_LEVELS_VERSION, BACKFILL_SUMMARIES_VERSION, MIGRATIONS } from '../schema.js';
+import {
+  ADDED_LEVELS_VERSION,
+  BACKFILL_SUMMARIES_VERSION,
+  INLINE_SUMMARIES_VERSION,
+  MIGRATIONS,
+} from '../schema.js';
 import type { Queryable, SqlDriver } from './driver.js';
 import { backfillAddedLevels, backfillSeriesSummaries } from './summary-backfill.js';
 
@@ -12,7 +17,16 @@ export const MIGRATION_CODE: Record<number, (q: Queryable) => Promise<void>> = {
 /** Serialises migrations across processes sharing one database. */
 const MIGRATION_LOCK = 741_853_021;
 
+/**
+ * Migrations after which a table is vacuumed, once committed (VACUUM cannot run in a transaction):
+ * they rewrote every row, and PGlite runs no autovacuum to give the old rows' space back.
+ */
+const VACUUM_AFTER: Record<number, string> = {
+  [INLINE_SUMMARIES_VERSION]: 'series_summary',
+};
+
 export async function migrate(driver: SqlDriver): Promise<void> {
+  const applied: number[] = [];
   await driver.transaction(async (q) => {
     await q.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await q.query(
@@ -23,8 +37,10 @@ export async function migrate(driver: SqlDriver): Promise<void> {
       for (const statement of splitStatements(MIGRATIONS[v - 1])) await q.query(statement);
       await MIGRATION_CODE[v]?.(q);
       await q.query('INSERT INTO trialkit_migration (version) VALUES ($1)', [v]);
+      applied.push(v);
     }
   });
+  for (const v of applied) if (VACUUM_AFTER[v]) await driver.query(`VACUUM ${VACUUM_AFTER[v]}`);
 }
 
 /** Splits a migration into statements (extended-protocol queries take one statement each). */
