@@ -3,13 +3,13 @@
  * windows at `/series`): `GET /series?study=&key=&x=&from=&to=&columns=&trials=a,b`, or `POST`
  * with a JSON `SeriesWindowQuery` body for long trial lists. The answer is binary
  * (`SERIES_WINDOW_CONTENT_TYPE`: float64 columns, a third smaller than JSON and nothing to parse)
- * unless the request accepts only `application/json`; either is gzipped when the request accepts
- * it (browsers do, and inflate it themselves). Bad input gets 400 and unknown studies, trials or
- * keys 404, both as `{ error, field }`.
+ * unless the request accepts only `application/json`; either is compressed when the request
+ * accepts it (browsers do, and inflate it themselves): zstd, else brotli, else gzip. Bad input
+ * gets 400 and unknown studies, trials or keys 404, both as `{ error, field }`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
-import { constants, gzip } from 'node:zlib';
+import * as zlib from 'node:zlib';
 import {
   type EventProducer,
   encodeSeriesWindow,
@@ -35,20 +35,47 @@ export interface SeriesWindowHandler {
 /** POSTed queries larger than this are refused (10,000 trial ids fit). */
 const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Answers smaller than this go as they are: gzip would save less than its own framing costs. */
-const MIN_GZIP_BYTES = 1024;
+/** Answers smaller than this go as they are: compressing would save less than its own framing costs. */
+const MIN_COMPRESSED_BYTES = 1024;
 
-/** A fast level: the planes of `number-columns.ts` shrink nearly as much as at the default, in a third of the time. */
-const GZIP_LEVEL = 1;
+type Compress = (body: string | Uint8Array) => Promise<Buffer>;
 
-const gzipAsync = promisify(gzip);
+/**
+ * Content codings by preference, each at its fastest level: the byte planes of `number-columns.ts`
+ * shrink about as much at it as at the default. A 1,000-trial zoom (34 MB) takes zstd 76 ms, brotli
+ * 138 ms and gzip 576 ms, to within 3 % of the same size. zstd only where Node has it (22.15+).
+ */
+const CODINGS: { name: Coding; compress: Compress }[] = [
+  ...(typeof zlib.zstdCompress === 'function'
+    ? [
+        {
+          name: 'zstd' as const,
+          compress: (body: string | Uint8Array) =>
+            promisify(zlib.zstdCompress)(body, { params: { [zlib.constants.ZSTD_c_compressionLevel]: 1 } }),
+        },
+      ]
+    : []),
+  {
+    name: 'br',
+    compress: (body) =>
+      promisify(zlib.brotliCompress)(body, {
+        params: {
+          [zlib.constants.BROTLI_PARAM_QUALITY]: 1,
+          [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+        },
+      }),
+  },
+  { name: 'gzip', compress: (body) => promisify(zlib.gzip)(body, { level: 1 }) },
+];
+
+type Coding = 'zstd' | 'br' | 'gzip';
 
 interface Answer {
   status: number;
   type: string;
   body: string | Uint8Array;
-  /** `gzip` once {@link compress} has deflated the body. */
-  encoding?: 'gzip';
+  /** The content coding once {@link compress} has compressed the body. */
+  encoding?: Coding;
 }
 
 /** Creates the handler; the producer must offer `seriesWindow`. */
@@ -137,22 +164,30 @@ function failure(status: number, error: string, field: string): Answer {
   return { status, type: 'application/json', body: JSON.stringify({ error, field }) };
 }
 
-/** The answer gzipped when the request accepts gzip and the body is worth it. */
+/** The answer compressed with the first coding the request accepts, when the body is worth it. */
 async function compress(answer: Answer, acceptEncoding: string | null): Promise<Answer> {
-  if (!acceptsGzip(acceptEncoding) || answer.body.length < MIN_GZIP_BYTES) return answer;
-  const body = await gzipAsync(answer.body, { level: GZIP_LEVEL, strategy: constants.Z_DEFAULT_STRATEGY });
-  return { ...answer, body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength), encoding: 'gzip' };
+  if (answer.body.length < MIN_COMPRESSED_BYTES) return answer;
+  const coding = CODINGS.find((c) => accepts(acceptEncoding, c.name));
+  if (!coding) return answer;
+  const body = await coding.compress(answer.body);
+  return {
+    ...answer,
+    body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
+    encoding: coding.name,
+  };
 }
 
-/** Whether an `Accept-Encoding` header lists gzip (or `*`) without refusing it with `q=0`. */
-function acceptsGzip(header: string | null): boolean {
+/** Whether an `Accept-Encoding` header lists `coding` (or `*`) without refusing it with `q=0`. */
+function accepts(header: string | null, coding: Coding): boolean {
   if (!header) return false;
-  return header.split(',').some((item) => {
-    const [coding, ...params] = item.trim().toLowerCase().split(';');
-    if (coding.trim() !== 'gzip' && coding.trim() !== '*') return false;
+  const weights = new Map<string, number>();
+  for (const item of header.split(',')) {
+    const [name, ...params] = item.trim().toLowerCase().split(';');
     const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    return q === undefined || Number(q.slice(2)) > 0;
-  });
+    weights.set(name.trim(), q === undefined ? 1 : Number(q.slice(2)));
+  }
+  const q = weights.get(coding) ?? weights.get('*');
+  return q !== undefined && q > 0;
 }
 
 function headersOf(answer: Answer, extra: Record<string, string> | undefined): Record<string, string> {

@@ -1,6 +1,6 @@
 // Series windows over HTTP and protocol v2 over SSE, on the real sync engine (memory storage, sync off).
 import { get } from 'node:http';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, zstdDecompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSeriesWindow, SERIES_WINDOW_CONTENT_TYPE, type TrialEvent } from '../../src/protocol/index.js';
 import { createEventStream, createSeriesWindowHandler } from '../../src/server/index.js';
@@ -84,7 +84,7 @@ describe('series windows over HTTP', { timeout: 60_000 }, () => {
     expect(await notJson.json()).toMatchObject({ field: 'body' });
   });
 
-  it('gzips the answer for a request that accepts gzip, and only then', async () => {
+  it('compresses the answer with zstd, else brotli, else gzip, as the request accepts, and only then', async () => {
     const url = `${base}?study=s1&key=loss&x=step&from=0&to=499&columns=500`;
     const raw = (acceptEncoding?: string) =>
       new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
@@ -95,14 +95,28 @@ describe('series windows over HTTP', { timeout: 60_000 }, () => {
         }).on('error', reject);
       });
     const expected = await engine.getSeriesWindow({ ...query, columns: 500 });
-    const zipped = await raw('br, gzip;q=0.8');
-    expect(zipped.headers['content-encoding']).toBe('gzip');
-    expect(decodeSeriesWindow(gunzipSync(zipped.body))).toEqual(expected);
-    for (const refused of [undefined, 'gzip;q=0', 'br']) {
-      const plain = await raw(refused);
-      expect([refused, plain.headers['content-encoding']]).toEqual([refused, undefined]);
-      expect(decodeSeriesWindow(plain.body)).toEqual(expected);
-      expect(plain.body.length).toBeGreaterThan(zipped.body.length);
+    const inflate = { zstd: zstdDecompressSync, br: brotliDecompressSync, gzip: gunzipSync };
+    const plain = await raw(undefined);
+    expect(plain.headers['content-encoding']).toBe(undefined);
+    expect(decodeSeriesWindow(plain.body)).toEqual(expected);
+    const cases: [string, keyof typeof inflate | undefined][] = [
+      ['gzip, deflate, br, zstd', 'zstd'],
+      ['*', 'zstd'],
+      ['br, gzip;q=0.8', 'br'],
+      ['zstd;q=0, gzip', 'gzip'],
+      ['gzip', 'gzip'],
+      ['gzip;q=0', undefined],
+      ['deflate, identity', undefined],
+    ];
+    for (const [accepted, coding] of cases) {
+      const answer = await raw(accepted);
+      expect([accepted, answer.headers['content-encoding']]).toEqual([accepted, coding]);
+      if (!coding) {
+        expect(answer.body).toEqual(plain.body);
+        continue;
+      }
+      expect(answer.body.length).toBeLessThan(plain.body.length);
+      expect(decodeSeriesWindow(inflate[coding](answer.body))).toEqual(expected);
     }
     const handler = createSeriesWindowHandler(engine);
     const fetched = await handler.handleRequest(new Request(url, { headers: { 'accept-encoding': 'gzip' } }));
