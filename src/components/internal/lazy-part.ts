@@ -57,3 +57,18 @@ export class LazyPart<M extends PartModule> {
     return this.module ? undefined : this.loading;
   }
 }
+
+/**
+ * For a host's `getUpdateComplete`: once its update is `done`, waits for the code its lazy parts
+ * asked for (`arriving`) and then for the update that follows (`again`).
+ */
+export async function afterArrivals(
+  done: boolean,
+  arriving: readonly (Promise<unknown> | undefined)[],
+  again: () => Promise<boolean>,
+): Promise<boolean> {
+  const pending = arriving.filter((p) => p !== undefined);
+  if (pending.length === 0) return done;
+  await Promise.all(pending);
+  return again();
+}

@@ -13,6 +13,7 @@ import { TrialHoverEvent } from '../events/trial-hover-event.js';
 import { TrialPinEvent } from '../events/trial-pin-event.js';
 import { ZoomChangeEvent } from '../events/zoom-change-event.js';
 import { defineElement } from '../internal/define-element.js';
+import { afterArrivals } from '../internal/lazy-part.js';
 import { ResizeController } from '../internal/resize-controller.js';
 import { StoreController } from '../internal/store-controller.js';
 import { srOnlyStyles, themeTokens } from '../internal/theme.js';
@@ -610,11 +611,9 @@ export class MetricsChart extends LitElement {
 
   /** Also waits for the grouping code when a group key asked for it, and the paint that follows. */
   protected override async getUpdateComplete(): Promise<boolean> {
-    const done = await super.getUpdateComplete();
-    const loading = this.grouping.ready;
-    if (!loading) return done;
-    await loading;
-    return super.getUpdateComplete();
+    return afterArrivals(await super.getUpdateComplete(), [this.grouping.ready], () =>
+      super.getUpdateComplete(),
+    );
   }
 
   private redrawOverlay(): void {

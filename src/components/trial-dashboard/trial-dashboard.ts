@@ -19,7 +19,7 @@ import type { TrialSelectEvent } from '../events/trial-select-event.js';
 import type { ZoomChangeEvent } from '../events/zoom-change-event.js';
 import { defineElement } from '../internal/define-element.js';
 import { trialLabel } from '../internal/format.js';
-import { LazyPart } from '../internal/lazy-part.js';
+import { afterArrivals, LazyPart } from '../internal/lazy-part.js';
 import { StoreController } from '../internal/store-controller.js';
 import { type StudySummary, summarizeStudy } from '../internal/study-summary.js';
 import type { EditAccess } from '../internal/team-controls.js';
@@ -479,13 +479,12 @@ export class TrialDashboard extends LitElement {
 
   /** Also waits for a lazy part's code once asked for, and the render that follows. */
   protected override async getUpdateComplete(): Promise<boolean> {
-    const done = await super.getUpdateComplete();
-    const arriving = [this.comparePanel, this.analysisPanel, this.notesPart, this.presencePart]
-      .map((part) => part.arriving)
-      .filter((p) => p !== undefined);
-    if (arriving.length === 0) return done;
-    await Promise.all(arriving);
-    return super.getUpdateComplete();
+    const parts = [this.comparePanel, this.analysisPanel, this.notesPart, this.presencePart];
+    return afterArrivals(
+      await super.getUpdateComplete(),
+      parts.map((part) => part.arriving),
+      () => super.getUpdateComplete(),
+    );
   }
 
   protected override render(): TemplateResult {

@@ -13,7 +13,7 @@ import { TrialEditEvent } from '../events/trial-edit-event.js';
 import { TrialLinkRequestEvent } from '../events/trial-link-request-event.js';
 import { TrialSelectEvent } from '../events/trial-select-event.js';
 import { defineElement } from '../internal/define-element.js';
-import { LazyPart } from '../internal/lazy-part.js';
+import { afterArrivals, LazyPart } from '../internal/lazy-part.js';
 import { StoreController } from '../internal/store-controller.js';
 import { VirtualRowsController } from '../internal/virtual-rows.js';
 import {
@@ -476,11 +476,9 @@ export class TrialTable extends LitElement {
 
   /** Also waits for the "Add filter" form's code once asked for, and the render that follows. */
   protected override async getUpdateComplete(): Promise<boolean> {
-    const done = await super.getUpdateComplete();
-    const arriving = this.addFilter.arriving;
-    if (!arriving) return done;
-    await arriving;
-    return super.getUpdateComplete();
+    return afterArrivals(await super.getUpdateComplete(), [this.addFilter.arriving], () =>
+      super.getUpdateComplete(),
+    );
   }
 
   private toggleColumn(id: string): void {
