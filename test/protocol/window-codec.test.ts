@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { decodeSeriesWindow, encodeSeriesWindow, type SeriesWindow } from '../../src/protocol/index.js';
+import {
+  ByteReader,
+  ByteWriter,
+  readNumberColumn,
+  writeNumberColumn,
+} from '../../src/protocol/number-columns.js';
 
 const window: SeriesWindow = {
   key: 'val/loss ✓',
@@ -108,6 +114,23 @@ describe('series window codec', () => {
     const padded = new Uint8Array(bytes.length + 1);
     padded.set(bytes);
     expect(() => decodeSeriesWindow(padded)).toThrow(/trailing/);
+  });
+
+  it('reads deltas up to nine varint bytes, and refuses longer ones and deltas cut short', () => {
+    const column = (...bytes: number[]) => new ByteReader(new Uint8Array([0, ...bytes]));
+    // The widest deltas the writer uses (under 2^51 either way) come back exactly.
+    const wide = [0, 2 ** 51 - 1, 1, -(2 ** 50), 7];
+    const out = new ByteWriter();
+    writeNumberColumn(out, wide);
+    const written = out.finish();
+    expect(written[0], 'written as deltas').toBe(0);
+    expect(readNumberColumn(new ByteReader(written), wide.length)).toEqual(wide);
+    // Nine bytes, the last continuing none: still a number (zero high bits).
+    expect(readNumberColumn(column(0x82, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00), 1)).toEqual([1]);
+    expect(() => readNumberColumn(column(...Array(9).fill(0x80), 0x01), 1)).toThrow(/too long/);
+    expect(() => readNumberColumn(column(0x02, 0x84), 2)).toThrow(/truncated/);
+    // A count far past the bytes fails at once, without reading a number per count.
+    expect(() => readNumberColumn(column(0x02), 2 ** 31)).toThrow(/truncated/);
   });
 
   it('refuses a part whose columns differ in length', () => {
