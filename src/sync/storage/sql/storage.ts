@@ -15,6 +15,7 @@ import { SummaryRowCache } from './summary-cache.js';
 import { syncStateQueries } from './sync-state.js';
 import { TailFlusher } from './tail-flusher.js';
 import { trialQueries } from './trials.js';
+import { SeriesVacuum, VACUUM_EVERY } from './vacuum.js';
 
 export type { Queryable, SqlDriver } from './driver.js';
 
@@ -35,6 +36,11 @@ export interface SqlStorageOptions {
    * summaries (default {@link TIME_WINDOW_RAW_BYTES}, 8 MiB; 0: summaries for every series).
    */
   timeWindowRawBytes?: number;
+  /**
+   * Appends between vacuums of the series rows on PGlite, which has no autovacuum (default
+   * {@link VACUUM_EVERY}; 0: never). PostgreSQL's autovacuum does this there.
+   */
+  vacuumEvery?: number;
 }
 
 /**
@@ -97,6 +103,23 @@ function sqlOps(
   };
 }
 
+/** `ops` telling `appended` how many appends each of its append calls made, once it returned. */
+function counted(ops: StorageOps, appended: (n: number) => void): StorageOps {
+  return {
+    ...ops,
+    async appendPoints(trialId, key, points) {
+      const result = await ops.appendPoints(trialId, key, points);
+      appended(1);
+      return result;
+    },
+    async appendPointsMany(appends) {
+      const result = await ops.appendPointsMany(appends);
+      appended(appends.length);
+      return result;
+    },
+  };
+}
+
 /**
  * Builds a {@link Storage} on a driver that is still starting; every operation waits until the
  * driver is up and the schema migrated.
@@ -124,9 +147,12 @@ export function createSqlStorage(
   // Full tails are flushed on the pool, after the append (or the transaction it was in) committed.
   const flusher: TailFlusher = new TailFlusher((s) => flushTail(pooled, s, series));
   const series = seriesOptions(options, caches, flusher);
+  const every = kind === 'postgres' ? 0 : (options.vacuumEvery ?? VACUUM_EVERY);
+  const vacuum =
+    every > 0 ? new SeriesVacuum(() => pooled.one((q) => q.query('VACUUM metric_series')), every) : undefined;
   return {
     kind,
-    ...sqlOps(pooled, channelOf, series, caches),
+    ...counted(sqlOps(pooled, channelOf, series, caches), (n) => vacuum?.appended(n)),
     async ready() {
       await driver;
     },
@@ -136,12 +162,21 @@ export function createSqlStorage(
       const afterCommit = (f: () => void) => {
         committed.push(f);
       };
+      let appends = 0;
       const result = await running.run(async () =>
         (await driver).transaction((q) =>
-          fn(sqlOps({ one: bound(q), atomic: bound(q), afterCommit }, channelOf, series, caches)),
+          fn(
+            counted(
+              sqlOps({ one: bound(q), atomic: bound(q), afterCommit }, channelOf, series, caches),
+              (n) => {
+                appends += n;
+              },
+            ),
+          ),
         ),
       );
       for (const f of committed) f();
+      vacuum?.appended(appends);
       return result;
     },
     async listenChanges(onChange) {
@@ -151,6 +186,7 @@ export function createSqlStorage(
       // Refused from this call on (flushes too: their points stay in the tails); what runs finishes.
       await running.close();
       await flusher.idle();
+      await vacuum?.idle();
       const opened = await driver.catch(() => undefined);
       await opened?.close();
     },
