@@ -119,6 +119,9 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE series_summary SET (toast_tuple_target = 8160);
   UPDATE series_summary SET buckets = buckets || ''::bytea;
   `,
+  // PGlite stores now vacuum the tables appends rewrite as they go (sql/vacuum.ts); the space their
+  // old row versions hold from before is freed once, after this migration (see VACUUM_REWRITTEN_VERSION).
+  `SELECT 'vacuum the tables appends rewrite';`,
 ];
 
 /** The migration whose version has series without summaries get them (sql/summary-backfill.ts). */
@@ -127,3 +130,5 @@ export const BACKFILL_SUMMARIES_VERSION = 4;
 export const ADDED_LEVELS_VERSION = 6;
 /** The migration that moved summary rows inline: the table is vacuumed after it (sql/migrate.ts). */
 export const INLINE_SUMMARIES_VERSION = 7;
+/** The migration after which the tables appends rewrite are vacuumed once (sql/migrate.ts). */
+export const VACUUM_REWRITTEN_VERSION = 8;

@@ -4,6 +4,7 @@ import {
   BACKFILL_SUMMARIES_VERSION,
   INLINE_SUMMARIES_VERSION,
   MIGRATIONS,
+  VACUUM_REWRITTEN_VERSION,
 } from '../schema.js';
 import type { Queryable, SqlDriver } from './driver.js';
 import { backfillAddedLevels, backfillSeriesSummaries } from './summary-backfill.js';
@@ -18,11 +19,12 @@ export const MIGRATION_CODE: Record<number, (q: Queryable) => Promise<void>> = {
 const MIGRATION_LOCK = 741_853_021;
 
 /**
- * Migrations after which a table is vacuumed, once committed (VACUUM cannot run in a transaction):
- * they rewrote every row, and PGlite runs no autovacuum to give the old rows' space back.
+ * Migrations after which tables are vacuumed, once committed (VACUUM cannot run in a transaction):
+ * their old rows' space is given back, which PGlite's missing autovacuum never would.
  */
 const VACUUM_AFTER: Record<number, string> = {
   [INLINE_SUMMARIES_VERSION]: 'series_summary',
+  [VACUUM_REWRITTEN_VERSION]: 'metric_series, metric_chunk, series_summary',
 };
 
 export async function migrate(driver: SqlDriver): Promise<void> {

@@ -15,7 +15,7 @@ import { SummaryRowCache } from './summary-cache.js';
 import { syncStateQueries } from './sync-state.js';
 import { TailFlusher } from './tail-flusher.js';
 import { trialQueries } from './trials.js';
-import { SeriesVacuum, VACUUM_EVERY } from './vacuum.js';
+import { AppendVacuum, CHUNKS_VACUUM_EVERY, SERIES_VACUUM_EVERY } from './vacuum.js';
 
 export type { Queryable, SqlDriver } from './driver.js';
 
@@ -38,7 +38,8 @@ export interface SqlStorageOptions {
   timeWindowRawBytes?: number;
   /**
    * Appends between vacuums of the series rows on PGlite, which has no autovacuum (default
-   * {@link VACUUM_EVERY}; 0: never). PostgreSQL's autovacuum does this there.
+   * {@link SERIES_VACUUM_EVERY}; chunks and summaries ten times as many apart; 0: never).
+   * PostgreSQL's autovacuum does this there.
    */
   vacuumEvery?: number;
 }
@@ -147,9 +148,20 @@ export function createSqlStorage(
   // Full tails are flushed on the pool, after the append (or the transaction it was in) committed.
   const flusher: TailFlusher = new TailFlusher((s) => flushTail(pooled, s, series));
   const series = seriesOptions(options, caches, flusher);
-  const every = kind === 'postgres' ? 0 : (options.vacuumEvery ?? VACUUM_EVERY);
+  const every = kind === 'postgres' ? 0 : (options.vacuumEvery ?? SERIES_VACUUM_EVERY);
   const vacuum =
-    every > 0 ? new SeriesVacuum(() => pooled.one((q) => q.query('VACUUM metric_series')), every) : undefined;
+    every > 0
+      ? new AppendVacuum(
+          (tables) => pooled.one((q) => q.query(`VACUUM ${tables}`)),
+          [
+            { tables: 'metric_series', every },
+            {
+              tables: 'metric_chunk, series_summary',
+              every: every * (CHUNKS_VACUUM_EVERY / SERIES_VACUUM_EVERY),
+            },
+          ],
+        )
+      : undefined;
   return {
     kind,
     ...counted(sqlOps(pooled, channelOf, series, caches), (n) => vacuum?.appended(n)),

@@ -1,27 +1,48 @@
 /**
- * Vacuums the series rows appends rewrite, where nothing else does: PGlite runs no autovacuum. A
- * one-point append rewrites its series' row (the tail, up to a page), and without VACUUM no page
- * an old version freed is used again: 120,000 one-point appends to 200 series grew `metric_series`
- * to 148 MB for under 2 MB of rows (a live study of 200 trials at 10 points/s: gigabytes an hour).
- * Vacuumed after every `every` appends it stays within a few MB, each time a few ms (5-60 ms at
- * 1,000 trials x 5 metrics). One vacuum at a time; the pool's queue keeps it out of transactions.
+ * Vacuums the tables appends rewrite, where nothing else does: PGlite runs no autovacuum, and
+ * without VACUUM no page an old row version freed is used again. A one-point append rewrites its
+ * series' row (the tail); a flush of the tail rewrites the series' last chunk (up to 96 KiB) and
+ * summary rows. Unvacuumed, 120,000 one-point appends to 200 series grew `metric_series` to 148 MB
+ * for under 2 MB of rows, and 60,000 to 10 series grew `metric_chunk` to 30 MB for 1.4 MB of
+ * points. Series rows are vacuumed every {@link SERIES_VACUUM_EVERY} appends, chunks and summaries
+ * every {@link CHUNKS_VACUUM_EVERY} (fewer, larger tables, rewritten once a tail flush): a few ms
+ * each time, up to ~90 ms at 1,000 trials x 5 metrics. One vacuum at a time; the pool's queue
+ * keeps it out of transactions.
  */
-export class SeriesVacuum {
+
+/** Appends between two vacuums of `metric_series`. */
+export const SERIES_VACUUM_EVERY = 2000;
+/** Appends between two vacuums of `metric_chunk` and `series_summary`. */
+export const CHUNKS_VACUUM_EVERY = 20_000;
+
+export class AppendVacuum {
   private appends = 0;
   private running?: Promise<void>;
+  /** The appends counted at the last vacuum of each schedule. */
+  private readonly last: number[];
 
+  /**
+   * `schedules`: tables (a comma-separated list) and how many appends apart they are vacuumed,
+   * finest first; `run` vacuums them.
+   */
   constructor(
-    private readonly vacuum: () => Promise<unknown>,
-    private readonly every: number,
-  ) {}
+    private readonly run: (tables: string) => Promise<unknown>,
+    private readonly schedules: readonly { tables: string; every: number }[],
+  ) {
+    this.last = schedules.map(() => 0);
+  }
 
-  /** `n` appends committed: vacuums once `every` have since the last time. */
+  /** `n` appends committed: vacuums whatever tables are due, once no vacuum runs. */
   appended(n: number): void {
     this.appends += n;
-    if (this.appends < this.every || this.running) return;
-    this.appends = 0;
+    if (this.running) return;
+    const due = this.schedules.filter((s, i) => this.appends - this.last[i] >= s.every);
+    if (due.length === 0) return;
+    this.schedules.forEach((s, i) => {
+      if (due.includes(s)) this.last[i] = this.appends;
+    });
     // A vacuum refused (the store closing) or failed loses nothing: the next one frees the space.
-    this.running = this.vacuum()
+    this.running = this.run(due.map((s) => s.tables).join(', '))
       .then(
         () => {},
         () => {},
@@ -36,6 +57,3 @@ export class SeriesVacuum {
     await this.running;
   }
 }
-
-/** Appends between two vacuums of `metric_series` on PGlite. */
-export const VACUUM_EVERY = 2000;

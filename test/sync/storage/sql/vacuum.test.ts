@@ -1,15 +1,13 @@
-// PGlite runs no autovacuum: without the store's own vacuum, every one-point append would leave its
-// series' old row behind for good. With it, `metric_series` stays a small multiple of its rows.
+// PGlite runs no autovacuum: without the store's own vacuums, every one-point append would leave its
+// series' old row behind for good, and every flush of a tail its series' old last chunk. With them,
+// `metric_series` and `metric_chunk` stay a small multiple of what they hold.
 import { describe, expect, it } from 'vitest';
 import { openPglite } from '../../../../src/sync/storage/pglite.js';
 import { createSqlStorage, type SqlDriver } from '../../../../src/sync/storage/sql/storage.js';
 import { study, trial } from '../conformance.js';
 
-const SERIES = 20;
-const ROUNDS = 150;
-
-/** `metric_series`' size after SERIES x ROUNDS one-point appends, with a vacuum every `vacuumEvery`. */
-async function grownTo(vacuumEvery: number): Promise<number> {
+/** The tables' sizes after `rounds` one-point appends to each of `series` series, vacuumed every `vacuumEvery`. */
+async function grownTo(series: number, rounds: number, vacuumEvery: number) {
   let driver: SqlDriver | undefined;
   const store = createSqlStorage(
     'pglite',
@@ -22,9 +20,9 @@ async function grownTo(vacuumEvery: number): Promise<number> {
   try {
     const s = study();
     await store.upsertStudy(s);
-    const trials = Array.from({ length: SERIES }, (_, i) => trial(s.id, i));
+    const trials = Array.from({ length: series }, (_, i) => trial(s.id, i));
     for (const t of trials) await store.upsertTrial(t);
-    for (let step = 0; step < ROUNDS; step++) {
+    for (let step = 0; step < rounds; step++) {
       const point = {
         steps: new Float64Array([step]),
         values: new Float64Array([step / 7]),
@@ -37,22 +35,30 @@ async function grownTo(vacuumEvery: number): Promise<number> {
         );
     }
     const points = await Promise.all(trials.map((t) => store.readSeries(t.id, 'loss')));
-    expect(points.every((p) => p.steps.length === ROUNDS)).toBe(true);
-    const { rows } = await (driver as SqlDriver).query<{ bytes: number }>(
-      `SELECT pg_total_relation_size('metric_series')::float8 AS bytes`,
+    expect(points.every((p) => p.steps.length === rounds)).toBe(true);
+    const { rows } = await (driver as SqlDriver).query<{ series: number; chunks: number }>(
+      `SELECT pg_total_relation_size('metric_series')::float8 AS series,
+         pg_total_relation_size('metric_chunk')::float8 AS chunks`,
     );
-    return rows[0].bytes;
+    return rows[0];
   } finally {
     await store.close();
   }
 }
 
-describe('the vacuum of series rows on PGlite', () => {
-  it('keeps metric_series from growing with every append', async () => {
-    const without = await grownTo(0);
-    const withVacuum = await grownTo(200);
+describe('the vacuums of PGlite stores', () => {
+  it('keep metric_series from growing with every append', async () => {
+    const without = await grownTo(20, 150, 0);
+    const vacuumed = await grownTo(20, 150, 200);
     // 3,000 appends: about 1.1 MB without, 0.2 MB with (and without, it grows on with every append).
-    expect(withVacuum * 4, 'the old rows pile up without it').toBeLessThan(without);
-    expect(withVacuum).toBeLessThan(512 * 1024);
+    expect(vacuumed.series * 4, 'the old rows pile up without them').toBeLessThan(without.series);
+    expect(vacuumed.series).toBeLessThan(512 * 1024);
+  });
+
+  it('keep metric_chunk from growing with every flush of a tail', async () => {
+    // Each tail flush (128 points) rewrote the series' last chunk: 15 of them a series here.
+    const without = await grownTo(2, 2000, 0);
+    const vacuumed = await grownTo(2, 2000, 50);
+    expect(vacuumed.chunks * 2, 'the old chunks pile up without them').toBeLessThan(without.chunks);
   });
 });
