@@ -1,9 +1,8 @@
 /**
  * The header's presence area: who else is looking at this study (a chip per named viewer, a count
- * of anonymous ones), or why that cannot be known. It tells the store which study this tab shows
- * and as whom, and says politely in a live region when a named viewer joins or leaves — never for
- * the first picture of a study, and never for this tab itself. Loaded once the source has said
- * whether it shares presence (the dashboard announces the tab itself until then).
+ * of anonymous ones), or why that cannot be known. It says politely in a live region when a named
+ * viewer joins or leaves — never for the first picture of a study, and never for this tab itself.
+ * Loaded once the source has said whether it shares presence; the dashboard announces the tab.
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { TrialStore } from '../../client/index.js';
@@ -31,12 +30,10 @@ export class PresenceController {
   private message = '';
 
   /**
-   * Before each render: announces this tab (study shown, name, colour) and notes who joined or
-   * left since the last look at the same study.
+   * Before each render: notes who joined or left `studyId` since the last look at the same study
+   * (the dashboard has announced this tab already).
    */
-  update(store: TrialStore | undefined, studyId: string | undefined, name?: string, color?: string): void {
-    if (!store) return;
-    store.presence.announce({ studyId, name, color });
+  update(store: TrialStore, studyId: string | undefined): void {
     const presence = studyId ? store.presence.of(studyId) : undefined;
     const names = new Set(others(store, presence).map((v) => v.name));
     const before = this.seen?.studyId === studyId ? this.seen?.names : undefined;

@@ -372,7 +372,7 @@ export class TrialDashboard extends LitElement {
     store.presence.announce(self);
     const module = store.presence.status.state === 'pending' ? undefined : this.presencePart.get();
     if (module) this.presence ??= new module.PresenceController();
-    this.presence?.update(store, self.studyId, self.name, self.color);
+    this.presence?.update(store, self.studyId);
   }
 
   protected override updated(changed: PropertyValues): void {

@@ -347,6 +347,7 @@ export class TrialTable extends LitElement {
       addingTagTo: this.addingTagTo,
       setAddingTag: this.setAddingTag,
     };
+    const addFilterStatus = this.addFilter.status('the filter form');
     return html`
       ${guard(
         [
@@ -358,7 +359,7 @@ export class TrialTable extends LitElement {
           this.view.length,
           this.view.total,
           this.addFilter.loaded,
-          this.addFilter.status('the filter form'),
+          addFilterStatus,
         ],
         () =>
           toolbar(
@@ -371,7 +372,7 @@ export class TrialTable extends LitElement {
               count: this.view.length,
               total: this.view.total,
               addFilter: this.addFilter.loaded,
-              addFilterStatus: this.addFilter.status('the filter form'),
+              addFilterStatus,
             },
             this.toolbarActions,
           ),

@@ -15,7 +15,7 @@ import { SummaryRowCache } from './summary-cache.js';
 import { syncStateQueries } from './sync-state.js';
 import { TailFlusher } from './tail-flusher.js';
 import { trialQueries } from './trials.js';
-import { AppendVacuum, CHUNKS_VACUUM_EVERY, SERIES_VACUUM_EVERY } from './vacuum.js';
+import { AppendVacuum, SERIES_VACUUM_EVERY } from './vacuum.js';
 
 export type { Queryable, SqlDriver } from './driver.js';
 
@@ -151,16 +151,7 @@ export function createSqlStorage(
   const every = kind === 'postgres' ? 0 : (options.vacuumEvery ?? SERIES_VACUUM_EVERY);
   const vacuum =
     every > 0
-      ? new AppendVacuum(
-          (tables) => pooled.one((q) => q.query(`VACUUM ${tables}`)),
-          [
-            { tables: 'metric_series', every },
-            {
-              tables: 'metric_chunk, series_summary',
-              every: every * (CHUNKS_VACUUM_EVERY / SERIES_VACUUM_EVERY),
-            },
-          ],
-        )
+      ? new AppendVacuum((tables) => pooled.one((q) => q.query(`VACUUM ${tables}`)), every)
       : undefined;
   return {
     kind,

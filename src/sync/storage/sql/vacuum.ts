@@ -15,32 +15,44 @@ export const SERIES_VACUUM_EVERY = 2000;
 /** Appends between two vacuums of `metric_chunk` and `series_summary`. */
 export const CHUNKS_VACUUM_EVERY = 20_000;
 
+/** Tables vacuumed together, and how many appends apart. */
+interface Schedule {
+  readonly tables: string;
+  readonly every: number;
+  /** The appends counted at its last vacuum. */
+  last: number;
+}
+
 export class AppendVacuum {
   private appends = 0;
   private running?: Promise<void>;
-  /** The appends counted at the last vacuum of each schedule. */
-  private readonly last: number[];
+  private readonly schedules: Schedule[];
 
   /**
-   * `schedules`: tables (a comma-separated list) and how many appends apart they are vacuumed,
-   * finest first; `run` vacuums them.
+   * `run` vacuums the tables it is given; series rows are vacuumed every `every` appends, chunks
+   * and summaries {@link CHUNKS_VACUUM_EVERY} / {@link SERIES_VACUUM_EVERY} times as many apart.
    */
   constructor(
     private readonly run: (tables: string) => Promise<unknown>,
-    private readonly schedules: readonly { tables: string; every: number }[],
+    every = SERIES_VACUUM_EVERY,
   ) {
-    this.last = schedules.map(() => 0);
+    this.schedules = [
+      { tables: 'metric_series', every, last: 0 },
+      {
+        tables: 'metric_chunk, series_summary',
+        every: (every * CHUNKS_VACUUM_EVERY) / SERIES_VACUUM_EVERY,
+        last: 0,
+      },
+    ];
   }
 
   /** `n` appends committed: vacuums whatever tables are due, once no vacuum runs. */
   appended(n: number): void {
     this.appends += n;
     if (this.running) return;
-    const due = this.schedules.filter((s, i) => this.appends - this.last[i] >= s.every);
+    const due = this.schedules.filter((s) => this.appends - s.last >= s.every);
     if (due.length === 0) return;
-    this.schedules.forEach((s, i) => {
-      if (due.includes(s)) this.last[i] = this.appends;
-    });
+    for (const s of due) s.last = this.appends;
     // A vacuum refused (the store closing) or failed loses nothing: the next one frees the space.
     this.running = this.run(due.map((s) => s.tables).join(', '))
       .then(
