@@ -22,10 +22,19 @@ import type { SeriesView } from './series-view.js';
 const LINE_WIDTH = 1.5;
 const EMPHASIS_WIDTH = 2.5;
 /**
- * A full paint of more reduced points than this is spread over frames, this many a frame: about
- * 8 ms of hairline stroking on the machine the benchmark runs on (600,000 points take 62 ms).
+ * A full paint of more reduced points than this is spread over frames: about 8 ms of hairline
+ * stroking on the machine the benchmark runs on (600,000 points take 62 ms).
  */
-const PART_POINTS = 80_000;
+const SPREAD_POINTS = 80_000;
+/**
+ * What a frame of a spread paint strokes at most: points, and ms by the clock (checked every
+ * {@link PART_POINTS}, for slower machines). 80,000 points a frame left half of each frame idle: a
+ * zoom of a thousand curves (3.5M points) took 44 frames. The clock alone does not bound it: the
+ * canvas records strokes and rasterises them later, and unbounded frames made 55 ms tasks.
+ */
+const FRAME_POINTS = 160_000;
+const FRAME_MS = 10;
+const PART_POINTS = 20_000;
 
 /** A full paint spread over frames: its canvas and scales, the curves still to draw, those drawn. */
 interface Repaint {
@@ -95,7 +104,8 @@ export class ChartPainter {
     const canvas = ctx.canvas as HTMLCanvasElement;
     const size = `${canvas.width}x${canvas.height}`;
     // A resized canvas was cleared: there is no picture to stretch.
-    if (points <= PART_POINTS || !shown || shown.dpr !== frame.dpr || size !== this.paintedSize) return false;
+    if (points <= SPREAD_POINTS || !shown || shown.dpr !== frame.dpr || size !== this.paintedSize)
+      return false;
     this.back ??= document.createElement('canvas');
     const back = this.back;
     back.width = canvas.width;
@@ -126,25 +136,30 @@ export class ChartPainter {
   }
 
   /**
-   * Strokes the next part of a spread full paint on its canvas; with the last, copies the whole
-   * picture onto the main canvas. Returns whether it is done.
+   * Strokes the next parts of a spread full paint on its canvas (a frame's worth); with the last,
+   * copies the whole picture onto the main canvas. Returns whether it is done.
    */
   stepRepaint(ctx: CanvasRenderingContext2D): boolean {
     const repaint = this.repaint;
     if (!repaint) return true;
     const { frame, queue, drawn } = repaint;
-    const part: SeriesView[] = [];
-    let points = 0;
-    while (queue.length && (points === 0 || points + queue[0].reduced.length <= PART_POINTS)) {
-      const view = queue.shift()!;
-      points += view.reduced.length + view.rawReduced.length;
-      part.push(view);
-    }
-    for (const view of part) {
-      view.drawnLength = view.length;
-      drawn.add(view);
-    }
-    this.strokeWhole(repaint.ctx, frame, part, false);
+    const start = performance.now();
+    let stroked = 0;
+    do {
+      const part: SeriesView[] = [];
+      let points = 0;
+      while (queue.length && (points === 0 || points + queue[0].reduced.length <= PART_POINTS)) {
+        const view = queue.shift()!;
+        points += view.reduced.length + view.rawReduced.length;
+        part.push(view);
+      }
+      for (const view of part) {
+        view.drawnLength = view.length;
+        drawn.add(view);
+      }
+      this.strokeWhole(repaint.ctx, frame, part, false);
+      stroked += points;
+    } while (queue.length && stroked < FRAME_POINTS && performance.now() - start < FRAME_MS);
     if (queue.length) return false;
     clearCanvas(ctx);
     ctx.drawImage(repaint.ctx.canvas, 0, 0);
