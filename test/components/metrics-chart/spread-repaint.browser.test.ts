@@ -42,9 +42,10 @@ function grow(store: TrialStore, from: number, to: number): void {
   }
 }
 
+/** A chart wide enough that a full paint of the study takes several frames (~400,000 reduced points). */
 async function chartFor(store: TrialStore): Promise<MetricsChart> {
   const el = await fixture<MetricsChart>(
-    html`<trial-metrics-chart style="width: 500px; height: 300px" theme="light"></trial-metrics-chart>`,
+    html`<trial-metrics-chart style="width: 1000px; height: 300px" theme="light"></trial-metrics-chart>`,
   );
   Object.assign(el, { store, metric: 'loss' });
   await el.updateComplete;
