@@ -243,6 +243,7 @@ async function watchLatency(page: Page): Promise<void> {
     const { store } = eval(state);
     const latencies: number[] = [];
     (window as unknown as { latencies: number[] }).latencies = latencies;
+    (window as unknown as { arrivals: number[] }).arrivals = [];
     store.subscribe((change: { series: Map<string, { trialId: string; key: string }> }) => {
       const stamps: number[] = [];
       for (const { trialId, key } of change.series.values()) {
@@ -294,6 +295,20 @@ async function main() {
     const page = await browser.newPage({ viewport: VIEWPORT, bypassCSP: true });
     // tsx names the functions this script hands to the page with a helper the page lacks.
     await page.addInitScript('globalThis.__name = (f) => f;');
+    // Once `arrivals` is an array: ms from each appended point's timestamp to its SSE message.
+    await page.addInitScript(`globalThis.EventSource = class extends EventSource {
+      set onmessage(handle) {
+        super.onmessage = (message) => {
+          if (globalThis.arrivals && message.data.includes('"metrics.append"')) {
+            const now = Date.now();
+            for (const batch of JSON.parse(message.data).batches ?? [])
+              for (const t of batch.timestamps) globalThis.arrivals.push(now - t);
+          }
+          handle(message);
+        };
+      }
+      get onmessage() { return super.onmessage; }
+    };`);
     page.on('pageerror', (error) => console.error('page error:', error));
     // FIRST_PROFILE=file: a CPU profile of the page while it opens (started on a page of the same
     // origin, so the navigation keeps the renderer and its profiler).
@@ -358,10 +373,14 @@ async function main() {
     await profiled(page, process.env.APPEND_PROFILE, () => page.waitForTimeout(15_000));
     clearInterval(appending);
     appending = undefined;
-    const latencies = await page.evaluate(() => (window as unknown as { latencies: number[] }).latencies);
+    const { latencies, arrivals } = await page.evaluate(() => {
+      const { latencies, arrivals } = window as unknown as { latencies: number[]; arrivals: number[] };
+      return { latencies, arrivals };
+    });
     unsubscribe();
     console.log(`  event to pixel while ${APPENDERS} trials append 10 points/s each: ${spread(latencies)}`);
     console.log(`    of which the server, append to event: ${spread(serverLatencies)}`);
+    console.log(`    and append to the page's SSE message: ${spread(arrivals)}`);
 
     // The sampling baseline: SAMPLED evenly spaced points per curve of the same data.
     const sampled: MetricBatch[] = [];

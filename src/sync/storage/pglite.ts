@@ -39,16 +39,34 @@ export async function openPglite(options: PgliteStorageOptions = {}): Promise<Sq
     throw err;
   }
   return {
-    query: (text, params) => db.query(text, params, BYTEA_QUERY_OPTIONS) as Promise<{ rows: never[] }>,
+    query: async (text, params) => {
+      await afterPendingCallbacks();
+      return db.query(text, params, BYTEA_QUERY_OPTIONS) as Promise<{ rows: never[] }>;
+    },
     transaction: (fn) =>
       db.transaction((tx) =>
         fn({
-          query: (text, params) => tx.query(text, params, BYTEA_QUERY_OPTIONS) as Promise<{ rows: never[] }>,
+          query: async (text, params) => {
+            await afterPendingCallbacks();
+            return tx.query(text, params, BYTEA_QUERY_OPTIONS) as Promise<{ rows: never[] }>;
+          },
         }),
       ),
     close: () => db.close().finally(unlock),
   };
 }
+
+/**
+ * Lets the process's pending callbacks run before each statement (Node). PGlite runs a statement
+ * synchronously and settles its promise at once, so a chain of statements (a group of appends,
+ * then the flushes after it) ran as one stretch of microtasks, and what was written to sockets
+ * meanwhile waited for all of it: an event stream's writes are sent on the next tick. With 200
+ * trials appending, events reached a tab 66-77 ms after the append at p95 (12 ms to commit).
+ */
+const afterPendingCallbacks: () => Promise<void> | undefined =
+  typeof setImmediate === 'function'
+    ? () => new Promise((resolve) => setImmediate(resolve))
+    : () => undefined;
 
 export { DataDirInUseError } from './data-dir-lock.js';
 export type { Storage };
