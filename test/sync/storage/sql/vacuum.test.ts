@@ -50,8 +50,9 @@ describe('the vacuums of PGlite stores', () => {
   it('keep metric_series from growing with every append', async () => {
     const without = await grownTo(20, 150, 0);
     const vacuumed = await grownTo(20, 150, 200);
-    // 3,000 appends: about 1.1 MB without, 0.2 MB with (and without, it grows on with every append).
-    expect(vacuumed.series * 4, 'the old rows pile up without them').toBeLessThan(without.series);
+    // 3,000 appends: 0.9-1.3 MB without, 0.2-0.35 MB with (and without, it grows on with every
+    // append). With, the size depends on how many appends came since the last vacuum finished.
+    expect(vacuumed.series * 2.5, 'the old rows pile up without them').toBeLessThan(without.series);
     expect(vacuumed.series).toBeLessThan(512 * 1024);
   });
 
