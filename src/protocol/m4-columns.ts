@@ -131,6 +131,13 @@ export class M4Accumulator {
     this.slots = new Float64Array(columns * M4_KEPT_FIELDS).fill(Number.NaN);
   }
 
+  /** Empties every column, for the next series (a window of a thousand series need not hold a thousand). */
+  reset(): this {
+    this.slots.fill(Number.NaN);
+    this.points = 0;
+    return this;
+  }
+
   /** Counts points in range that were (or were summarised by what was) offered, for `raw`. */
   tally(points: number): void {
     this.points += points;

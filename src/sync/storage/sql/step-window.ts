@@ -8,7 +8,13 @@
  * header): located by the index spans of a row or two of buckets (for a series appended out of
  * step order, those spans may hold more).
  */
-import { columnOf, columnStart, M4Accumulator, type SeriesWindowQuery } from '../../../protocol/index.js';
+import {
+  columnOf,
+  columnStart,
+  M4Accumulator,
+  type SeriesWindowPart,
+  type SeriesWindowQuery,
+} from '../../../protocol/index.js';
 import type { Queryable } from './driver.js';
 import { type IndexRanges, readRawPoints } from './raw-points.js';
 import { bucketOf, COARSEST_LEVEL, FINEST_LEVEL, SUMMARY_LEVELS } from './summaries.js';
@@ -169,15 +175,28 @@ export async function stepWindow(
     signal,
   );
   signal?.throwIfAborted();
-  const accumulators = new Map(ids.map((id) => [id, new M4Accumulator(columns)]));
-  for (const id of summarised) {
-    const acc = accumulators.get(id) as M4Accumulator;
+  // Trials done from their buckets alone (no edges: columns on the bucket grid, as charts ask)
+  // share one accumulator, emptied for each: one each for 1,000 trials over 1,330 columns was
+  // 266 MB held at once (and 3-5% of the window's time to allocate and collect).
+  const done = new Map<string, SeriesWindowPart>();
+  const shared = plan.edges.length === 0 ? new M4Accumulator(columns) : undefined;
+  const accumulators = new Map(
+    ids.filter((id) => !shared || !summarisedIds.has(id)).map((id) => [id, new M4Accumulator(columns)]),
+  );
+  for (const s of stored) {
+    if (!summarisedIds.has(s.trialId)) continue;
+    const id = s.trialId;
+    const acc = shared ? shared.reset() : (accumulators.get(id) as M4Accumulator);
     const levels = rows.get(id);
     for (const p of plan.pieces) {
       eachBucket(levels?.get(p.level), p.lo, p.hi, (b, o) => {
         acc.offerKept(p.column, b, o + KEPT);
         acc.tally(b[o]);
       });
+    }
+    if (shared) {
+      offerTail(acc, s, from, to);
+      done.set(id, part(id, acc.result()));
     }
     for (const e of plan.edges)
       eachBucket(levels?.get(FINEST_LEVEL), e, e, (b, o) => addRange(rawRanges, id, b, o));
@@ -200,23 +219,27 @@ export async function stepWindow(
     chunks,
     signal,
   );
-  // The tails: points in no bucket yet, offered one by one.
   for (const s of stored) {
-    const acc = accumulators.get(s.trialId) as M4Accumulator;
-    const { steps, values, timestamps } = s.tail;
-    for (let i = 0; i < steps.length; i++) {
-      const column = columnOf(steps[i], from, to, columns);
-      if (column < 0) continue;
-      acc.offer(column, steps[i], steps[i], values[i], timestamps[i], s.summarized + i);
-      acc.tally(1);
-    }
+    const acc = accumulators.get(s.trialId);
+    if (acc) offerTail(acc, s, from, to);
   }
   return {
     from,
     to,
     series: series.map((s) => {
       const acc = accumulators.get(s.trialId);
-      return acc ? part(s.trialId, acc.result()) : emptyPart(s.trialId);
+      return done.get(s.trialId) ?? (acc ? part(s.trialId, acc.result()) : emptyPart(s.trialId));
     }),
   };
+}
+
+/** Offers a series' tail (points in no bucket yet) one by one. */
+function offerTail(acc: M4Accumulator, s: WindowSeries, from: number, to: number): void {
+  const { steps, values, timestamps } = s.tail;
+  for (let i = 0; i < steps.length; i++) {
+    const column = columnOf(steps[i], from, to, acc.columns);
+    if (column < 0) continue;
+    acc.offer(column, steps[i], steps[i], values[i], timestamps[i], s.summarized + i);
+    acc.tally(1);
+  }
 }
