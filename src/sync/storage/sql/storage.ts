@@ -150,9 +150,7 @@ export function createSqlStorage(
   const series = seriesOptions(options, caches, flusher);
   const every = kind === 'postgres' ? 0 : (options.vacuumEvery ?? SERIES_VACUUM_EVERY);
   const vacuum =
-    every > 0
-      ? new AppendVacuum((tables) => pooled.one((q) => q.query(`VACUUM ${tables}`)), every)
-      : undefined;
+    every > 0 ? new AppendVacuum((table) => pooled.one((q) => q.query(`VACUUM ${table}`)), every) : undefined;
   return {
     kind,
     ...counted(sqlOps(pooled, channelOf, series, caches), (n) => vacuum?.appended(n)),

@@ -6,8 +6,9 @@
  * for under 2 MB of rows, and 60,000 to 10 series grew `metric_chunk` to 30 MB for 1.4 MB of
  * points. Series rows are vacuumed every {@link SERIES_VACUUM_EVERY} appends, chunks and summaries
  * every {@link CHUNKS_VACUUM_EVERY} (fewer, larger tables, rewritten once a tail flush): a few ms
- * each time, up to ~90 ms at 1,000 trials x 5 metrics. One vacuum at a time; the pool's queue
- * keeps it out of transactions.
+ * each at 200 series; at 1,000 trials x 100,000 points, 3-11 ms for the series rows, ~175 ms for
+ * the chunks (their TOAST table) and ~110 ms for the summaries. One vacuum at a time, a table a
+ * statement; the pool's queue keeps it out of transactions.
  */
 
 /** Appends between two vacuums of `metric_series`. */
@@ -15,9 +16,9 @@ export const SERIES_VACUUM_EVERY = 2000;
 /** Appends between two vacuums of `metric_chunk` and `series_summary`. */
 export const CHUNKS_VACUUM_EVERY = 20_000;
 
-/** Tables vacuumed together, and how many appends apart. */
+/** Tables vacuumed on one schedule, and how many appends apart. */
 interface Schedule {
-  readonly tables: string;
+  readonly tables: readonly string[];
   readonly every: number;
   /** The appends counted at its last vacuum. */
   last: number;
@@ -29,17 +30,17 @@ export class AppendVacuum {
   private readonly schedules: Schedule[];
 
   /**
-   * `run` vacuums the tables it is given; series rows are vacuumed every `every` appends, chunks
+   * `run` vacuums the table it is given; series rows are vacuumed every `every` appends, chunks
    * and summaries {@link CHUNKS_VACUUM_EVERY} / {@link SERIES_VACUUM_EVERY} times as many apart.
    */
   constructor(
-    private readonly run: (tables: string) => Promise<unknown>,
+    private readonly run: (table: string) => Promise<unknown>,
     every = SERIES_VACUUM_EVERY,
   ) {
     this.schedules = [
-      { tables: 'metric_series', every, last: 0 },
+      { tables: ['metric_series'], every, last: 0 },
       {
-        tables: 'metric_chunk, series_summary',
+        tables: ['metric_chunk', 'series_summary'],
         every: (every * CHUNKS_VACUUM_EVERY) / SERIES_VACUUM_EVERY,
         last: 0,
       },
@@ -53,15 +54,18 @@ export class AppendVacuum {
     const due = this.schedules.filter((s) => this.appends - s.last >= s.every);
     if (due.length === 0) return;
     for (const s of due) s.last = this.appends;
-    // A vacuum refused (the store closing) or failed loses nothing: the next one frees the space.
-    this.running = this.run(due.map((s) => s.tables).join(', '))
-      .then(
-        () => {},
-        () => {},
-      )
-      .finally(() => {
-        this.running = undefined;
-      });
+    // A table a statement, so other statements run between them: the three in one statement
+    // held the store for 330-440 ms at 1,000 trials x 100,000 points.
+    this.running = this.vacuum(due.flatMap((s) => s.tables)).finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  private async vacuum(tables: readonly string[]): Promise<void> {
+    for (const table of tables) {
+      // A vacuum refused (the store closing) or failed loses nothing: the next one frees the space.
+      await this.run(table).catch(() => {});
+    }
   }
 
   /** Resolves once a vacuum under way has finished. */

@@ -58,8 +58,11 @@ describe('the vacuums of PGlite stores', () => {
 
   it('keep metric_chunk from growing with every flush of a tail', async () => {
     // Each tail flush (128 points) rewrote the series' last chunk: 15 of them a series here.
+    // Measured: 1.06-1.36 MB without, 0.44-0.54 MB with (both vary with when flushes and
+    // vacuums end among the appends).
     const without = await grownTo(2, 2000, 0);
     const vacuumed = await grownTo(2, 2000, 50);
-    expect(vacuumed.chunks * 2, 'the old chunks pile up without them').toBeLessThan(without.chunks);
+    expect(vacuumed.chunks * 1.5, 'the old chunks pile up without them').toBeLessThan(without.chunks);
+    expect(vacuumed.chunks).toBeLessThan(768 * 1024);
   });
 });
