@@ -62,7 +62,15 @@ const AXIS_X: Record<XAxis, SeriesWindowX> = { step: 'step', wall: 'time', relat
 interface Fetch {
   readonly query: SeriesWindowQuery;
   readonly abort: AbortController;
+  /** It arrived, failed or was aborted. */
   done: boolean;
+  /** It arrived and was shown. */
+  shown: boolean;
+  /**
+   * The fetch shown before it, released once this one is shown: kept across fetches aborted in
+   * between (a wheel's), which show nothing.
+   */
+  replaces?: Fetch;
 }
 
 export class WindowController implements ReactiveController {
@@ -201,7 +209,8 @@ export class WindowController implements ReactiveController {
     this.zoomFor = zoom;
     // The user moved past what was being fetched.
     const dropped = this.zoom !== undefined && !this.zoom.done;
-    if (dropped) this.cancel(this.zoom!);
+    // Its replacement takes over the window it was to replace, still drawn.
+    if (dropped) this.zoom!.abort.abort();
     if (!zoom) {
       clearTimeout(this.zoomTimer);
       this.zoomTimer = undefined;
@@ -239,8 +248,9 @@ export class WindowController implements ReactiveController {
   }
 
   /**
-   * Fetches `query` through the store; once it arrives, `show` it and release `previous`. `then`
-   * runs after it was shown, or failed, unless the chart moved past it.
+   * Fetches `query` through the store; once it arrives, `show` it and release the window shown
+   * before it (`previous`, or the one `previous` was to replace). `then` runs after it was shown,
+   * or failed, unless the chart moved past it.
    */
   private start(
     query: SeriesWindowQuery,
@@ -249,13 +259,21 @@ export class WindowController implements ReactiveController {
     then?: () => void,
   ): Fetch {
     const store = this.store!;
-    const fetch: Fetch = { query, abort: new AbortController(), done: false };
-    if (previous && !previous.done) this.cancel(previous);
+    const fetch: Fetch = {
+      query,
+      abort: new AbortController(),
+      done: false,
+      shown: false,
+      replaces: previous?.shown ? previous : previous?.replaces,
+    };
+    if (previous && !previous.done) previous.abort.abort();
     store.fetchWindow(query, fetch.abort.signal).then(
       (window) => {
         fetch.done = true;
         if (fetch.abort.signal.aborted || this.store !== store) return store.releaseWindow(query);
-        if (previous?.done) store.releaseWindow(previous.query);
+        fetch.shown = true;
+        if (fetch.replaces) store.releaseWindow(fetch.replaces.query);
+        fetch.replaces = undefined;
         show(window);
         this.options.onCurves();
         then?.();
@@ -274,9 +292,12 @@ export class WindowController implements ReactiveController {
     return fetch;
   }
 
+  /** Stops `fetch`, or releases its window once shown, and the one it was to replace. */
   private cancel(fetch: Fetch): void {
-    if (fetch.done) this.store?.releaseWindow(fetch.query);
+    if (fetch.shown) this.store?.releaseWindow(fetch.query);
     else fetch.abort.abort();
+    if (fetch.replaces) this.store?.releaseWindow(fetch.replaces.query);
+    fetch.replaces = undefined;
   }
 
   /**

@@ -1,4 +1,5 @@
 import { expect, fixture, html, nextFrame, oneEvent, waitUntil } from '@open-wc/testing';
+import { windowBytes } from '../../../src/client/lod/window-cache.js';
 import { connectEngine } from '../../../src/client/sources/engine.js';
 import { TrialStore } from '../../../src/client/store.js';
 import type { ZoomChangeEvent } from '../../../src/components/events/index.js';
@@ -50,8 +51,8 @@ function producer(): WindowProducer {
 
 async function chartOn(
   p: WindowProducer,
+  store = new TrialStore(),
 ): Promise<{ el: MetricsChart; store: TrialStore; close: () => void }> {
-  const store = new TrialStore();
   const handle = connectEngine(store, p, { windows: true });
   const el = await fixture<MetricsChart>(
     html`<trial-metrics-chart style="width: 500px; height: 300px" theme="light"></trial-metrics-chart>`,
@@ -141,6 +142,33 @@ describe('<trial-metrics-chart> with level-of-detail windows', () => {
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(p.requests.length).to.equal(4);
     expect([p.requests[3].from, p.requests[3].to]).to.deep.equal([2500, 4500]);
+    close();
+  });
+
+  it('releases every window it stops showing, across zooms dropped on their way', async () => {
+    // A budget of one byte: the store keeps only the windows a chart shows.
+    const p = producer();
+    const { el, store, close } = await chartOn(p, new TrialStore({ windowBudgetBytes: 1 }));
+    const windowed = () =>
+      (el as unknown as { windows: { windowed?: { overview?: SeriesWindow; zoom?: SeriesWindow } } }).windows
+        .windowed;
+    const shownBytes = () =>
+      windowBytes(windowed()!.overview!) + (windowed()!.zoom ? windowBytes(windowed()!.zoom!) : 0);
+    el.zoomToX([2000, 4000]);
+    await waitUntil(() => windowed()?.zoom?.from === 2000, 'the first zoom is shown');
+    expect(store.windowBytes).to.equal(shownBytes());
+    // A wheel on a slow server: the second zoom is dropped on its way, the third shown.
+    const release = p.hold();
+    el.zoomToX([2100, 4100]);
+    await nextFrame();
+    el.zoomToX([2208, 4208]);
+    await waitUntil(() => p.requests.length === 4, 'the end of the series is fetched');
+    release();
+    await waitUntil(() => windowed()?.zoom?.from === 2208, 'the last zoom is shown');
+    expect(store.windowBytes).to.equal(shownBytes(), 'the first zoom is released');
+    el.zoomToX(undefined);
+    await nextFrame();
+    expect(store.windowBytes).to.equal(windowBytes(windowed()!.overview!));
     close();
   });
 
