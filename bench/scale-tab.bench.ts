@@ -168,6 +168,8 @@ interface ZoomTime {
   transfer: number;
   /** From the last byte to the frame on screen (decoding, the store, the curves and the redraw). */
   after: number;
+  /** The window drawn: its columns and their width. */
+  window: string;
 }
 
 /** Zooms the chart to random x ranges; ms from the zoom to the frame drawn from its exact window. */
@@ -198,6 +200,9 @@ async function zooms(page: Page): Promise<ZoomTime[]> {
                 server: f.responseStart - f.startTime,
                 transfer: f.responseEnd - f.responseStart,
                 after: end - f.responseEnd,
+                window: ((w) => (w ? `${w.columns} columns of ${(w.to + 1 - w.from) / w.columns}` : ''))(
+                  chart.windows.windowed?.zoom,
+                ),
               });
             };
             const check = () => {
@@ -338,10 +343,10 @@ async function main() {
     if (process.env.ZOOM_DETAIL)
       for (const z of zoomed)
         console.log(
-          `    ${(['total', 'before', 'server', 'transfer', 'after'] as const).map((k) => `${k} ${ms(z[k])}`).join(', ')}`,
+          `    ${(['total', 'before', 'server', 'transfer', 'after'] as const).map((k) => `${k} ${ms(z[k])}`).join(', ')}: ${z.window}`,
         );
     console.log(`  zoom drawn from its window: ${spread(zoomed.map((z) => z.total))}`);
-    const part = (name: keyof ZoomTime) =>
+    const part = (name: Exclude<keyof ZoomTime, 'window'>) =>
       `${name} ${ms(
         pct(
           zoomed.map((z) => z[name]),

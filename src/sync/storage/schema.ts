@@ -122,6 +122,9 @@ export const MIGRATIONS: readonly string[] = [
   // PGlite stores now vacuum the tables appends rewrite as they go (sql/vacuum.ts); the space their
   // old row versions hold from before is freed once, after this migration (see VACUUM_REWRITTEN_VERSION).
   `SELECT 'vacuum the tables appends rewrite';`,
+  // Summary buckets of 32 steps too (sql/summaries.ts): computed from the chunks, in code, once this
+  // statement ran (see ADDED_32_STEP_LEVEL_VERSION); about 80 s for 100M points.
+  `SELECT 'summaries at 32 steps';`,
 ];
 
 /** The migration whose version has series without summaries get them (sql/summary-backfill.ts). */
@@ -132,3 +135,5 @@ export const ADDED_LEVELS_VERSION = 6;
 export const INLINE_SUMMARIES_VERSION = 7;
 /** The migration after which the tables appends rewrite are vacuumed once (sql/migrate.ts). */
 export const VACUUM_REWRITTEN_VERSION = 8;
+/** The migration whose version has series summarised at 32 steps too (sql/summary-backfill.ts). */
+export const ADDED_32_STEP_LEVEL_VERSION = 9;

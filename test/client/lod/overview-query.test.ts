@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { overviewRange } from '../../../src/client/lod/overview-query.js';
 
-/** The widest of storage's bucket widths (16·4^k) that divides `n`. */
+/** The widest of storage's bucket widths (16·4^k, and 32) that divides `n`. */
 function bucketOf(n: number): number {
   let b = 16;
   while (n % (b * 4) === 0) b *= 4;
-  return b;
+  return b === 16 && n % 32 === 0 ? 32 : b;
 }
 
 const CASES = [
@@ -21,17 +21,25 @@ const CASES = [
   // 8 to 16 units a pixel: one finest bucket a column.
   [20_000, 32_500, 782],
   [3, 8_003, 1000],
+  // 32 to 64 units a pixel: one 64-unit bucket a column, not three of 16.
+  [13_785, 63_785, 1330],
+  [0, 50_000, 1042],
+  // 16 to 32: one 32-unit bucket a column, on its grid.
+  [4_065, 29_065, 991],
+  [0, 10_000, 500],
 ];
 
 describe('overviewRange', () => {
-  it('covers the extent with columns of at most three whole buckets, starting on their grid', () => {
+  it('covers the extent with columns of one or two whole buckets, starting on their grid', () => {
     for (const [min, max, pixels] of CASES) {
       const r = overviewRange(min, max, pixels);
       const width = (r.to + 1 - r.from) / r.columns;
       expect(Number.isInteger(width)).toBe(true);
       const bucket = bucketOf(width);
-      // A column is 1 to 3 buckets of one level (4 would be one bucket of the next).
-      expect(width / bucket).toBeLessThanOrEqual(3);
+      // A column is 1 or 2 buckets of one level (4 would be one bucket of the next), a power of two
+      // of units, one to two pixels wide.
+      expect(width / bucket).toBeLessThanOrEqual(2);
+      expect(Math.log2(width) % 1).toBe(0);
       expect(r.from % bucket).toBe(0);
       expect(r.from).toBeLessThanOrEqual(min);
       // Inclusive: every whole step up to max.

@@ -1,5 +1,6 @@
 /** Brings the schema up to date, once per database even when several processes start together. */
 import {
+  ADDED_32_STEP_LEVEL_VERSION,
   ADDED_LEVELS_VERSION,
   BACKFILL_SUMMARIES_VERSION,
   INLINE_SUMMARIES_VERSION,
@@ -7,12 +8,14 @@ import {
   VACUUM_REWRITTEN_VERSION,
 } from '../schema.js';
 import type { Queryable, SqlDriver } from './driver.js';
+import { ADDED_32_STEP_LEVEL, ADDED_LEVELS } from './summaries.js';
 import { backfillAddedLevels, backfillSeriesSummaries } from './summary-backfill.js';
 
 /** What a migration needs beyond its SQL, by version: run in its transaction, after its statements. */
 export const MIGRATION_CODE: Record<number, (q: Queryable) => Promise<void>> = {
   [BACKFILL_SUMMARIES_VERSION]: backfillSeriesSummaries,
-  [ADDED_LEVELS_VERSION]: backfillAddedLevels,
+  [ADDED_LEVELS_VERSION]: backfillAddedLevels(ADDED_LEVELS),
+  [ADDED_32_STEP_LEVEL_VERSION]: backfillAddedLevels(ADDED_32_STEP_LEVEL),
 };
 
 /** Serialises migrations across processes sharing one database. */

@@ -2,12 +2,13 @@
  * Summaries for series written before the store kept them as it does now, computed from their
  * points in the chunks as if appended again, so their windows are exact like every other series':
  * - series written before migration 2 added summaries get them whole;
- * - series summarised at levels four apart get the levels in between ({@link ADDED_LEVELS}).
+ * - series summarised at levels four apart get the levels in between (`ADDED_LEVELS`), and
+ *   series summarised without 32-step buckets get those (`ADDED_32_STEP_LEVEL`).
  */
 import { CHUNK_POINTS } from '../schema.js';
 import type { Queryable } from './driver.js';
 import { readChunks } from './series.js';
-import { ADDED_LEVELS, float64s, SERIES_LEVEL, SUMMARY_LEVELS, updateSeriesSummaries } from './summaries.js';
+import { float64s, SERIES_LEVEL, SUMMARY_LEVELS, updateSeriesSummaries } from './summaries.js';
 
 /** Chunks summarised together: bounds the memory a long series needs. */
 const CHUNKS_PER_RUN = 16;
@@ -29,19 +30,24 @@ export async function backfillSeriesSummaries(q: Queryable): Promise<void> {
   for (const series of rows) await summariseChunks(q, series, SUMMARY_LEVELS);
 }
 
-/** Adds the levels in between to every summarised series that lacks them; runs inside the migration's transaction. */
-export async function backfillAddedLevels(q: Queryable): Promise<void> {
-  // Chunks hold the summarised points, [0, summarized): the tail's are summarised when it is flushed.
-  const { rows } = await q.query<ChunkedSeries>(
-    `SELECT s.trial_id, s.key, s.chunks FROM metric_series s
-     WHERE s.summarized > 0
-       AND EXISTS (SELECT 1 FROM series_summary m
-                   WHERE m.trial_id = s.trial_id AND m.key = s.key AND m.level = $1)
-       AND NOT EXISTS (SELECT 1 FROM series_summary m
-                       WHERE m.trial_id = s.trial_id AND m.key = s.key AND m.level = $2)`,
-    [SERIES_LEVEL, ADDED_LEVELS[0]],
-  );
-  for (const series of rows) await summariseChunks(q, series, ADDED_LEVELS);
+/**
+ * The migration step that adds `levels` to every summarised series that lacks them (it lacks them
+ * all when it lacks the first); runs inside the migration's transaction.
+ */
+export function backfillAddedLevels(levels: readonly number[]): (q: Queryable) => Promise<void> {
+  return async (q) => {
+    // Chunks hold the summarised points, [0, summarized): the tail's are summarised when it is flushed.
+    const { rows } = await q.query<ChunkedSeries>(
+      `SELECT s.trial_id, s.key, s.chunks FROM metric_series s
+       WHERE s.summarized > 0
+         AND EXISTS (SELECT 1 FROM series_summary m
+                     WHERE m.trial_id = s.trial_id AND m.key = s.key AND m.level = $1)
+         AND NOT EXISTS (SELECT 1 FROM series_summary m
+                         WHERE m.trial_id = s.trial_id AND m.key = s.key AND m.level = $2)`,
+      [SERIES_LEVEL, levels[0]],
+    );
+    for (const series of rows) await summariseChunks(q, series, levels);
+  };
 }
 
 /** Summarises the points of a series' chunks at `levels` (every level and the header: all of them). */

@@ -1,4 +1,5 @@
-// A store written before series summaries existed, or with summary levels four apart, is upgraded:
+// A store written before series summaries existed, with summary levels four apart, or without 32-step
+// buckets, is upgraded:
 // its series get the summaries they lack once, and their windows are exact like any other series'.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,10 +9,19 @@ import { m4Columns } from '../../../../src/protocol/index.js';
 import { seededRandom } from '../../../../src/server/seeded-random.js';
 import type { ColumnarPoints } from '../../../../src/sync/model.js';
 import { openPglite } from '../../../../src/sync/storage/pglite.js';
-import { ADDED_LEVELS_VERSION, BACKFILL_SUMMARIES_VERSION } from '../../../../src/sync/storage/schema.js';
+import {
+  ADDED_32_STEP_LEVEL_VERSION,
+  ADDED_LEVELS_VERSION,
+  BACKFILL_SUMMARIES_VERSION,
+} from '../../../../src/sync/storage/schema.js';
 import { MIGRATION_CODE } from '../../../../src/sync/storage/sql/migrate.js';
 import { createSqlStorage, type Queryable } from '../../../../src/sync/storage/sql/storage.js';
-import { ADDED_LEVELS, BUCKETS_PER_ROW, SERIES_LEVEL } from '../../../../src/sync/storage/sql/summaries.js';
+import {
+  ADDED_32_STEP_LEVEL,
+  ADDED_LEVELS,
+  BUCKETS_PER_ROW,
+  SERIES_LEVEL,
+} from '../../../../src/sync/storage/sql/summaries.js';
 import { BUCKET_FIELDS, decodeRow } from '../../../../src/sync/storage/sql/summary-row-codec.js';
 import { study, trial } from '../conformance.js';
 import { randomSeries } from '../series-window-conformance.js';
@@ -64,7 +74,10 @@ it('summarises the series written before summaries existed, once, so their windo
   }
 });
 
-it('adds the levels in between to series summarised at levels four apart, as appends would have', async () => {
+it.each([
+  ['the levels in between to series summarised at levels four apart', ADDED_LEVELS_VERSION, ADDED_LEVELS],
+  ['32-step buckets to series summarised without them', ADDED_32_STEP_LEVEL_VERSION, ADDED_32_STEP_LEVEL],
+])('adds %s, as appends would have', async (_, version, levels) => {
   const at = mkdtempSync(join(tmpdir(), 'trialkit-levels-'));
   try {
     const s = study();
@@ -94,19 +107,19 @@ it('adds the levels in between to series summarised at levels four apart, as app
         await q.query<{ trial_id: string; level: number; block: number; buckets: Uint8Array }>(
           `SELECT trial_id, level, block::float8 AS block, buckets FROM series_summary
            WHERE level = ANY($1::smallint[]) ORDER BY trial_id, level, block`,
-          [[...ADDED_LEVELS]],
+          [[...levels]],
         )
       ).rows.map((r) => ({ ...r, buckets: [...r.buckets] }));
     const db = await openPglite({ dataDir: at });
     try {
       const written = await rowsAt(db);
       expect(written.length).toBeGreaterThan(0);
-      // As a store with levels four apart left it; the migration's step then adds them back.
-      await db.query('DELETE FROM series_summary WHERE level = ANY($1::smallint[])', [[...ADDED_LEVELS]]);
-      await db.transaction((q) => MIGRATION_CODE[ADDED_LEVELS_VERSION](q));
+      // As a store without those levels left it; the migration's step then adds them back.
+      await db.query('DELETE FROM series_summary WHERE level = ANY($1::smallint[])', [[...levels]]);
+      await db.transaction((q) => MIGRATION_CODE[version](q));
       expect(await rowsAt(db)).toEqual(written);
       // Once: a second run finds nothing to add.
-      await db.transaction((q) => MIGRATION_CODE[ADDED_LEVELS_VERSION](q));
+      await db.transaction((q) => MIGRATION_CODE[version](q));
       expect(await rowsAt(db)).toEqual(written);
     } finally {
       await db.close();
