@@ -62,9 +62,12 @@ describe('npm start with level-of-detail windows', () => {
     await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.5, { steps: 4 });
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.7, { steps: 4 });
     await page.mouse.up();
+    // Narrower than half of any overview asked so far: the demo's trials grow meanwhile, and so do
+    // the overviews (asked again once outgrown), so the zoom is not compared with the first alone.
+    const widest = Math.max(...windows.slice(0, before).map(span));
     await expect
-      .poll(() => windows.slice(before).some((url) => span(url) < span(windows[0]) / 2), { timeout: 10_000 })
-      .toBe(true);
+      .poll(() => windows.slice(before).map(span), { timeout: 10_000 })
+      .toSatisfy((spans: number[]) => spans.some((s) => s < widest / 2));
     expect(errors).toEqual([]);
     await page.close();
   }, 180_000);
