@@ -3,7 +3,7 @@
 // is written to a sync engine on PGlite and served by the dashboard server (`/events` and
 // `/series`); a new headless-Chromium tab opens the dashboard on it. Reported: time until the table
 // and every curve are drawn, bytes over the wire for that first picture, the tab's JS heap, zoom until
-// drawn from its window (whole buckets per column; raw under 16 steps a pixel) p50/p95 (ZOOM_DETAIL=1: each zoom's parts; ZOOM_PROFILE=file: a CPU profile of the page
+// drawn from its window (whole buckets per column; raw under 8 steps a pixel) p50/p95 (ZOOM_DETAIL=1: each zoom's parts; ZOOM_PROFILE=file: a CPU profile of the page
 // during the zooms; FIRST_PROFILE=file: one while it opens; APPEND_PROFILE=file: one while trials append), event to pixel p50/p95 while APPENDERS trials append 10 points/s each, and
 // screenshots of our chart and of a 320-points-per-curve sampling (like MLflow's) of the same data
 // with one planted spike. DB_DIR=dir keeps the study there, and a later run opens it instead of
