@@ -123,7 +123,7 @@ export const MIGRATIONS: readonly string[] = [
   // old row versions hold from before is freed once, after this migration (see VACUUM_REWRITTEN_VERSION).
   `SELECT 'vacuum the tables appends rewrite';`,
   // Summary buckets of 32 steps too (sql/summaries.ts): computed from the chunks, in code, once this
-  // statement ran (see ADDED_32_STEP_LEVEL_VERSION); about 80 s for 100M points.
+  // statement ran (see ADDED_32_STEP_LEVEL_VERSION); about 90 s for 100M points on PGlite.
   `SELECT 'summaries at 32 steps';`,
 ];
 
