@@ -35,6 +35,23 @@ export class StorageClosedError extends SyncError {
   }
 }
 
+/**
+ * The store was migrated by a newer trialkit than this one: its schema or summaries may have
+ * changed in ways this version would not keep up (a newer summary level its appends would leave
+ * stale). Nothing was read or written; run the same version everywhere the store is opened.
+ */
+export class StoreTooNewError extends SyncError {
+  override name = 'StoreTooNewError';
+  constructor(
+    readonly storeVersion: number,
+    readonly knownVersion: number,
+  ) {
+    super(
+      `the store is at schema version ${storeVersion}, newer than the ${knownVersion} this trialkit knows: open it with the trialkit that upgraded it`,
+    );
+  }
+}
+
 /** A job names an action the engine does not know; rejected before it is queued. */
 export class UnknownActionError extends SyncError {
   override name = 'UnknownActionError';

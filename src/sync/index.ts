@@ -16,6 +16,7 @@ export {
   NotFoundError,
   PermanentJobError,
   StorageClosedError,
+  StoreTooNewError,
   SyncError,
   UnknownActionError,
   ValidationError,

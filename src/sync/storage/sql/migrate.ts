@@ -1,4 +1,6 @@
 /** Brings the schema up to date, once per database even when several processes start together. */
+
+import { StoreTooNewError } from '../../errors.js';
 import {
   ADDED_32_STEP_LEVEL_VERSION,
   ADDED_LEVELS_VERSION,
@@ -38,7 +40,9 @@ export async function migrate(driver: SqlDriver): Promise<void> {
       'CREATE TABLE IF NOT EXISTS trialkit_migration (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
     );
     const { rows } = await q.query<{ v: number | null }>('SELECT max(version) AS v FROM trialkit_migration');
-    for (let v = (rows[0]?.v ?? 0) + 1; v <= MIGRATIONS.length; v++) {
+    const current = rows[0]?.v ?? 0;
+    if (current > MIGRATIONS.length) throw new StoreTooNewError(current, MIGRATIONS.length);
+    for (let v = current + 1; v <= MIGRATIONS.length; v++) {
       for (const statement of splitStatements(MIGRATIONS[v - 1])) await q.query(statement);
       await MIGRATION_CODE[v]?.(q);
       await q.query('INSERT INTO trialkit_migration (version) VALUES ($1)', [v]);

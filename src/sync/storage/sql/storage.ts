@@ -133,7 +133,13 @@ export function createSqlStorage(
   let channel: string | undefined;
   const channelOf = () => channel;
   const driver = open().then(async (d) => {
-    await migrate(d);
+    try {
+      await migrate(d);
+    } catch (err) {
+      // Closed, so the database (a PGlite directory's lock) is free for a store that can open it.
+      await d.close().catch(() => {});
+      throw err;
+    }
     channel = d.changes?.channel;
     return d;
   });
