@@ -43,6 +43,9 @@ export interface DemoServerOptions extends AccessOptions {
   log: (line: string) => void;
 }
 
+/** How long opening the store may take before the demo says why it waits. */
+const SLOW_OPEN_MS = 5000;
+
 /** Starts the demo and its server; resolves once the page can be opened. */
 export async function runDemo(options: DemoServerOptions): Promise<Running> {
   const { log } = options;
@@ -51,6 +54,14 @@ export async function runDemo(options: DemoServerOptions): Promise<Running> {
   mkdirSync(dataDir, { recursive: true });
   log(`starting PGlite in ${dataDir}…`);
   const storage = createPgliteStorage({ dataDir });
+  // The first open after an upgrade may migrate a large store for a minute or more: say so.
+  const slow = setTimeout(
+    () =>
+      log(
+        'still opening the store (the first open after an upgrade computes its new summaries once: about 90 s for 100M points)…',
+      ),
+    SLOW_OPEN_MS,
+  );
   try {
     await storage.ready();
   } catch (err) {
@@ -62,6 +73,8 @@ export async function runDemo(options: DemoServerOptions): Promise<Running> {
       throw new Error('the demo needs PGlite: npm install @electric-sql/pglite');
     }
     throw err;
+  } finally {
+    clearTimeout(slow);
   }
 
   // What to undo, newest first, if start-up fails halfway or when the server stops: producers
