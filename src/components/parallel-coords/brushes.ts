@@ -4,7 +4,7 @@
  * param values (categorical axes) and a metric range (the metric axis) — read back the same way,
  * so brushes survive a round trip through the dashboard, the URL and the table's filter form.
  */
-import { positionOf, valueAt } from '../analysis/axis-scale.js';
+import { labelOf, positionOf, valueAt } from '../analysis/axis-scale.js';
 import type { MetricRange, ParamFilter, TrialFilters } from '../trial-table/filter.js';
 import { type Axis, METRIC_AXIS } from './axes.js';
 
@@ -109,4 +109,50 @@ function numericBrush(axis: Axis, min?: number, max?: number): Brush {
     return Number.isNaN(p) ? fallback : Math.max(0, Math.min(1, p));
   };
   return [at(min, 0), at(max, 1)];
+}
+
+/** A brush while it is dragged to `at`: moved by its grab point (`offset`), or spanning from `anchor`. */
+export function draggedBrush(
+  drag: { readonly anchor: number; readonly offset?: number },
+  held: Brush | undefined,
+  at: number,
+): Brush {
+  if (drag.offset !== undefined && held) {
+    const width = held[1] - held[0];
+    const start = Math.max(0, Math.min(1 - width, at - drag.offset));
+    return [start, start + width];
+  }
+  return [Math.min(drag.anchor, at), Math.max(drag.anchor, at)];
+}
+
+/** Brush steps of the arrow keys. */
+const KEY_STEP = 0.05;
+
+/**
+ * The brush after a key on its axis: Enter or Space brushes the middle half, Delete, Backspace or
+ * Escape clears (`next` undefined), the arrows move it (with Shift, move its top end). Undefined
+ * for a key that does nothing.
+ */
+export function brushAfterKey(
+  brush: Brush | undefined,
+  key: string,
+  shift: boolean,
+): { next: Brush | undefined } | undefined {
+  if (key === 'Enter' || key === ' ') return { next: brush ?? [0.25, 0.75] };
+  if (key === 'Delete' || key === 'Backspace' || key === 'Escape') return { next: undefined };
+  if (!brush || (key !== 'ArrowUp' && key !== 'ArrowDown')) return undefined;
+  const d = key === 'ArrowUp' ? KEY_STEP : -KEY_STEP;
+  if (shift) return { next: [brush[0], Math.max(brush[0] + 0.01, Math.min(1, brush[1] + d))] };
+  const by = Math.max(-brush[0], Math.min(1 - brush[1], d));
+  return { next: [brush[0] + by, brush[1] + by] };
+}
+
+/** A brush end as a value: categorical ends name the first (low) or last (high) category whose middle is inside. */
+export function brushLabel(axis: Axis, at: number, end: 'low' | 'high'): string {
+  if (axis.domain.scale === 'categorical') {
+    const n = axis.domain.categories.length;
+    const i = end === 'low' ? Math.ceil(at * n - 0.5) : Math.floor(at * n - 0.5);
+    return labelOf(axis.domain, Math.max(0, Math.min(n - 1, i)));
+  }
+  return labelOf(axis.domain, valueAt(axis.domain, at));
 }

@@ -19,6 +19,24 @@ export interface Geometry {
   readonly missingY: number;
 }
 
+/** Room above the axes (labels, buttons) and below them (the "missing" band). */
+const TOP = 52;
+const BOTTOM = 30;
+
+/** Where `axisCount` axes go in a plot `width` × `height`: evenly spread, padded at the sides. */
+export function layoutGeometry(axisCount: number, width: number, height: number): Geometry {
+  const pad = Math.min(60, width / axisCount / 2);
+  const step = axisCount > 1 ? (width - 2 * pad) / (axisCount - 1) : 0;
+  return {
+    width,
+    height,
+    xs: Array.from({ length: axisCount }, (_, k) => (axisCount > 1 ? pad + k * step : width / 2)),
+    top: TOP,
+    span: height - TOP - BOTTOM,
+    missingY: height - 12,
+  };
+}
+
 /** Lines ready to stroke: the trials drawn, their ys, and their rows by colour bin (no objective first). */
 export interface LineSet {
   /** Trial index of each row. */
@@ -152,4 +170,34 @@ export function paintAxes(
       ctx.strokeRect(x - 7, y0, 14, Math.max(2, y1 - y0));
     }
   }
+}
+
+/**
+ * The trial whose line passes nearest (x, y) (plot pixels), within `within` pixels; only trials
+ * `mask` keeps, when given. Needs two axes or more.
+ */
+export function nearestLine(
+  g: Geometry,
+  lines: LineSet,
+  mask: Uint8Array | undefined,
+  x: number,
+  y: number,
+  within: number,
+): number | undefined {
+  let k = 0;
+  while (k < g.xs.length - 2 && x > g.xs[k + 1]) k++;
+  const t = Math.max(0, Math.min(1, (x - g.xs[k]) / (g.xs[k + 1] - g.xs[k])));
+  let best = within;
+  let found: number | undefined;
+  for (let r = 0; r < lines.trials.length; r++) {
+    const i = lines.trials[r];
+    if (mask && !mask[i]) continue;
+    const base = r * lines.axes + k;
+    const d = Math.abs(lines.ys[base] + t * (lines.ys[base + 1] - lines.ys[base]) - y);
+    if (d < best) {
+      best = d;
+      found = i;
+    }
+  }
+  return found;
 }

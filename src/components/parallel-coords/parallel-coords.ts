@@ -9,7 +9,7 @@ import { property, query, state } from 'lit/decorators.js';
 import type { TrialStore } from '../../client/index.js';
 import { AnalysisController } from '../analysis/analysis-controller.js';
 import { type AnalysisData, count, leftOutNotes } from '../analysis/analysis-data.js';
-import { labelOf, ticksOf, valueAt } from '../analysis/axis-scale.js';
+import { ticksOf } from '../analysis/axis-scale.js';
 import { readColors, sizeCanvas, type ViewColors } from '../analysis/canvas-surface.js';
 import { filterMask } from '../analysis/filter-mask.js';
 import { leftOutDetails } from '../analysis/notes.js';
@@ -23,8 +23,26 @@ import { formatNumber, trialLabel } from '../internal/format.js';
 import { ResizeController } from '../internal/resize-controller.js';
 import type { TrialFilters } from '../trial-table/filter.js';
 import { type Axis, axesOf, drawnIndices, METRIC_AXIS, moved, ordered } from './axes.js';
-import { type Brush, brushesFrom, brushFilters, keptBy } from './brushes.js';
-import { type Geometry, type LineSet, lineSet, paintAxes, strokeLines, strokeTrial, yOf } from './paint.js';
+import {
+  type Brush,
+  brushAfterKey,
+  brushesFrom,
+  brushFilters,
+  brushLabel,
+  draggedBrush,
+  keptBy,
+} from './brushes.js';
+import {
+  type Geometry,
+  type LineSet,
+  layoutGeometry,
+  lineSet,
+  nearestLine,
+  paintAxes,
+  strokeLines,
+  strokeTrial,
+  yOf,
+} from './paint.js';
 import { parallelCoordsStyles } from './parallel-coords.styles.js';
 
 /** Past this many finished trials, an even sample of this many lines is drawn (counts use all). */
@@ -40,8 +58,6 @@ export const LINES_PER_FRAME = 1_500;
 const GREY_ALPHA = 0.33;
 /** The narrowest gap between two axes; a wider plot scrolls sideways. */
 const MIN_SPACING = 64;
-const TOP = 52;
-const BOTTOM = 30;
 /** How far (px) from a line the pointer may be to hover it. */
 const HOVER_PX = 5;
 
@@ -215,7 +231,7 @@ export class ParallelCoords extends LitElement {
             ? 'log'
             : 'cat';
     const valueText = brush
-      ? `${axis.label} brushed from ${this.brushLabel(axis, brush[0], 'low')} to ${this.brushLabel(axis, brush[1], 'high')}`
+      ? `${axis.label} brushed from ${brushLabel(axis, brush[0], 'low')} to ${brushLabel(axis, brush[1], 'high')}`
       : `${axis.label}, not brushed`;
     return html`
       <div class="header" style="left:${x - spacing / 2}px;width:${spacing}px">
@@ -277,19 +293,9 @@ export class ParallelCoords extends LitElement {
     const model = this.model!;
     const key = `${axes.map((a) => a.key).join('\u0000')}|${width}|${height}|${globalThis.devicePixelRatio}`;
     if (model.layoutKey !== key || !model.geometry) {
-      const pad = Math.min(60, width / axes.length / 2);
-      const step = axes.length > 1 ? (width - 2 * pad) / (axes.length - 1) : 0;
-      const geometry: Geometry = {
-        width,
-        height,
-        xs: axes.map((_, k) => (axes.length > 1 ? pad + k * step : width / 2)),
-        top: TOP,
-        span: height - TOP - BOTTOM,
-        missingY: height - 12,
-      };
       Object.assign(model, {
         layoutKey: key,
-        geometry,
+        geometry: layoutGeometry(axes.length, width, height),
         lines: undefined,
         colored: undefined,
         coloredParts: undefined,
@@ -445,16 +451,8 @@ export class ParallelCoords extends LitElement {
     if (!drag) return;
     if (Math.abs(event.clientY - drag.startY) < 3 && !drag.moved) return;
     drag.moved = true;
-    const at = this.fractionAt(event);
     const { key } = drag.axis;
-    if (drag.offset !== undefined) {
-      const [lo, hi] = this.brushes.get(key)!;
-      const width = hi - lo;
-      const start = Math.max(0, Math.min(1 - width, at - drag.offset));
-      this.brushes.set(key, [start, start + width]);
-    } else {
-      this.brushes.set(key, [Math.min(drag.anchor, at), Math.max(drag.anchor, at)]);
-    }
+    this.brushes.set(key, draggedBrush(drag, this.brushes.get(key), this.fractionAt(event)));
     this.brushed();
   }
 
@@ -468,20 +466,10 @@ export class ParallelCoords extends LitElement {
   }
 
   private onAxisKey(event: KeyboardEvent, axis: Axis): void {
-    const brush = this.brushes.get(axis.key);
-    const step = 0.05;
-    let next: Brush | undefined = brush;
-    if (event.key === 'Enter' || event.key === ' ') next = brush ?? [0.25, 0.75];
-    else if (event.key === 'Delete' || event.key === 'Backspace' || event.key === 'Escape') next = undefined;
-    else if (brush && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
-      const d = event.key === 'ArrowUp' ? step : -step;
-      if (event.shiftKey) next = [brush[0], Math.max(brush[0] + 0.01, Math.min(1, brush[1] + d))];
-      else {
-        const shift = Math.max(-brush[0], Math.min(1 - brush[1], d));
-        next = [brush[0] + shift, brush[1] + shift];
-      }
-    } else return;
+    const after = brushAfterKey(this.brushes.get(axis.key), event.key, event.shiftKey);
+    if (!after) return;
     event.preventDefault();
+    const { next } = after;
     if (next) this.brushes.set(axis.key, next);
     else this.brushes.delete(axis.key);
     this.brushed();
@@ -494,16 +482,6 @@ export class ParallelCoords extends LitElement {
       key,
       by,
     );
-  }
-
-  /** A brush end as a value: categorical ends name the first (low) or last (high) category whose middle is inside. */
-  private brushLabel(axis: Axis, at: number, end: 'low' | 'high'): string {
-    if (axis.domain.scale === 'categorical') {
-      const n = axis.domain.categories.length;
-      const i = end === 'low' ? Math.ceil(at * n - 0.5) : Math.floor(at * n - 0.5);
-      return labelOf(axis.domain, Math.max(0, Math.min(n - 1, i)));
-    }
-    return labelOf(axis.domain, valueAt(axis.domain, at));
   }
 
   private keptWhere(): string {
@@ -525,24 +503,7 @@ export class ParallelCoords extends LitElement {
     const lines = model?.lines;
     if (!model || !g || !lines || g.xs.length < 2) return undefined;
     const rect = this.plot!.getBoundingClientRect();
-    const x = event.clientX - rect.left;
-    const y = event.clientY - rect.top;
-    let k = 0;
-    while (k < g.xs.length - 2 && x > g.xs[k + 1]) k++;
-    const t = Math.max(0, Math.min(1, (x - g.xs[k]) / (g.xs[k + 1] - g.xs[k])));
-    let best = HOVER_PX;
-    let found: number | undefined;
-    for (let r = 0; r < lines.trials.length; r++) {
-      const i = lines.trials[r];
-      if (this.mask && !this.mask[i]) continue;
-      const base = r * lines.axes + k;
-      const d = Math.abs(lines.ys[base] + t * (lines.ys[base + 1] - lines.ys[base]) - y);
-      if (d < best) {
-        best = d;
-        found = i;
-      }
-    }
-    return found;
+    return nearestLine(g, lines, this.mask, event.clientX - rect.left, event.clientY - rect.top, HOVER_PX);
   }
 
   private onPlotMove(event: PointerEvent): void {

@@ -6,6 +6,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { Storage } from '../storage.js';
 import { isFileSystemDir, lockDataDir } from './data-dir-lock.js';
 import { BYTEA_QUERY_OPTIONS } from './pglite-bytea.js';
+import type { Queryable } from './sql/driver.js';
 import { createSqlStorage, type SqlDriver } from './sql/storage.js';
 
 export interface PgliteStorageOptions {
@@ -39,20 +40,17 @@ export async function openPglite(options: PgliteStorageOptions = {}): Promise<Sq
     throw err;
   }
   return {
-    query: async (text, params) => {
-      await afterPendingCallbacks();
-      return db.query(text, params, BYTEA_QUERY_OPTIONS) as Promise<{ rows: never[] }>;
-    },
-    transaction: (fn) =>
-      db.transaction((tx) =>
-        fn({
-          query: async (text, params) => {
-            await afterPendingCallbacks();
-            return tx.query(text, params, BYTEA_QUERY_OPTIONS) as Promise<{ rows: never[] }>;
-          },
-        }),
-      ),
+    query: queryOn(db),
+    transaction: (fn) => db.transaction((tx) => fn({ query: queryOn(tx) })),
     close: () => db.close().finally(unlock),
+  };
+}
+
+/** Statements on PGlite or one of its transactions, bytea converted natively, other work let in first. */
+function queryOn(target: Pick<PGlite, 'query'>): Queryable['query'] {
+  return async (text, params) => {
+    await afterPendingCallbacks();
+    return target.query(text, params, BYTEA_QUERY_OPTIONS) as Promise<{ rows: never[] }>;
   };
 }
 
