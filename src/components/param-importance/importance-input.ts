@@ -29,8 +29,12 @@ export interface ImportanceRows {
 export function importanceInput(data: AnalysisData, keep?: Uint8Array): ImportanceRows {
   const notes: string[] = [];
   const scored: number[] = [];
-  for (let i = 0; i < data.trials.length; i++)
-    if (!Number.isNaN(data.objective[i]) && (!keep || keep[i])) scored.push(i);
+  let filteredOut = 0;
+  for (let i = 0; i < data.trials.length; i++) {
+    if (Number.isNaN(data.objective[i])) continue;
+    if (!keep || keep[i]) scored.push(i);
+    else filteredOut++;
+  }
 
   const kept: ParamColumn[] = [];
   for (const column of data.params) {
@@ -68,7 +72,7 @@ export function importanceInput(data: AnalysisData, keep?: Uint8Array): Importan
   const unrankable = !params.length
     ? 'No params to rank.'
     : rows.length < 2
-      ? `Ranking needs two trials with ${data.metric} and every param; ${count(rows.length, 'trial')} here.`
+      ? `Ranking needs two trials with ${data.metric} and every param; ${count(rows.length, 'trial')} here${filteredOut ? `, with ${filteredOut.toLocaleString('en-US')} left out by the filters` : ''}.`
       : target.every((y) => y === target[0])
         ? `Every trial has the same ${data.metric}: no param explains any of it.`
         : undefined;

@@ -4,7 +4,12 @@ import { extractAnalysis, leftOutNotes } from '../../../src/components/analysis/
 import { logParamsOf } from '../../../src/components/analysis/log-params.js';
 import { bestSoFar, paretoFront } from '../../../src/components/analysis/pareto.js';
 import { axesOf } from '../../../src/components/parallel-coords/axes.js';
-import { brushesFrom, brushFilters, keptBy } from '../../../src/components/parallel-coords/brushes.js';
+import {
+  brushAfterKey,
+  brushesFrom,
+  brushFilters,
+  keptBy,
+} from '../../../src/components/parallel-coords/brushes.js';
 import type { Trial } from '../../../src/protocol/index.js';
 import { analysisStudy } from '../../fixtures/analysis-study.js';
 
@@ -180,5 +185,27 @@ describe('brushes as table filters', () => {
     ).length;
     expect(kept).toBe(expected);
     expect(mask!.reduce((s, v) => s + v, 0)).toBe(expected);
+  });
+
+  it('move a brush by keys onto exact ends, so the trials at an end stay kept', () => {
+    const axes = axesOf(data);
+    const dropout = data.params.find((p) => p.name === 'dropout')!;
+    const atBottom = [...dropout.values].filter((v) => v === dropout.min).length;
+    expect(atBottom).toBeGreaterThan(0);
+    const press = (brush: readonly [number, number], key: string, times: number, shift = false) => {
+      let next = brush;
+      for (let k = 0; k < times; k++) next = brushAfterKey(next, key, shift)!.next!;
+      return next;
+    };
+    // Five steps down from the middle half: the bottom end reaches 0 exactly, not 1e-17.
+    const down = press([0.25, 0.75], 'ArrowDown', 5);
+    expect(down).toEqual([0, 0.5]);
+    expect(press([0.25, 0.75], 'ArrowUp', 5)).toEqual([0.5, 1]);
+    const narrowed = press(down, 'ArrowDown', 9, true);
+    expect(narrowed).toEqual([0, 0.05]);
+    const { kept } = keptBy(axes, new Map([['param:dropout', narrowed]]), data.trials.length);
+    expect(kept).toBeGreaterThanOrEqual(atBottom);
+    const [filter] = brushFilters({}, axes, new Map([['param:dropout', narrowed]]), 'val_loss').params!;
+    expect(filter.min).toBe(dropout.min);
   });
 });

@@ -297,6 +297,10 @@ describe('importance input', () => {
     expect(importanceInput(storeWith([{ params: { x: 1 }, value: 1 }])).unrankable).toBe(
       'Ranking needs two trials with loss and every param; 1 trial here.',
     );
+    const three = storeWith([1, 2, 3].map((x) => ({ params: { x }, value: x })));
+    expect(importanceInput(three, Uint8Array.of(0, 1, 0)).unrankable).toBe(
+      'Ranking needs two trials with loss and every param; 1 trial here, with 2 left out by the filters.',
+    );
     const flat = importanceInput(
       storeWith([
         { params: { x: 1 }, value: 3 },
