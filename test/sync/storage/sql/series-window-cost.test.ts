@@ -26,12 +26,15 @@ let rawPointsRead = 0;
 let bucketsRead = 0;
 /** Statements that read summaries or chunks since the last reset. */
 let reads = 0;
+/** Trial rows read with their series' header and tail since the last reset. */
+let trialRowsRead = 0;
 function counting(q: Queryable): Queryable {
   return {
     async query(text, params) {
       const result = await q.query(text, params);
       if (!text.trimStart().startsWith('SELECT')) return result as never;
       if (/FROM (series_summary|unnest)/.test(text)) reads++;
+      if (/FROM trial t\s+LEFT JOIN metric_series/.test(text)) trialRowsRead += result.rows.length;
       if (text.includes('metric_chunk'))
         for (const row of result.rows as { steps?: Uint8Array }[])
           rawPointsRead += (row.steps?.byteLength ?? 0) / 8;
@@ -65,12 +68,14 @@ function countingStore(options: SqlStorageOptions = {}): Storage {
 describe(`window cost over ${TRIALS} trials x ${POINTS} points`, () => {
   let store: Storage;
   const s = study();
+  const trialIds: string[] = [];
   beforeAll(async () => {
     store = countingStore();
     await store.upsertStudy(s);
     const series = points(POINTS);
     for (let i = 0; i < TRIALS; i++) {
       const t = trial(s.id, i);
+      trialIds.push(t.id);
       await store.upsertTrial(t);
       await store.appendPoints(t.id, 'loss', series);
     }
@@ -107,6 +112,32 @@ describe(`window cost over ${TRIALS} trials x ${POINTS} points`, () => {
       // At most 3 buckets a column, plus whole rows at the range's ends.
       expect(bucketsRead).toBeLessThanOrEqual(TRIALS * (3 * range.columns + 2 * BUCKETS_PER_ROW));
     }
+  });
+
+  it('reads only the trials a window names, not the whole study', async () => {
+    const named = [trialIds[3], trialIds[1]];
+    trialRowsRead = 0;
+    bucketsRead = 0;
+    const window = await store.getSeriesWindow({
+      studyId: s.id,
+      key: 'loss',
+      x: 'step',
+      trialIds: named,
+      ...overviewRange(0, POINTS - 1, 500),
+    });
+    expect(window.series.map((part) => part.trialId)).toEqual(named);
+    expect(trialRowsRead).toBe(named.length);
+    const whole = bucketsRead;
+    trialRowsRead = 0;
+    bucketsRead = 0;
+    await store.getSeriesWindow({
+      studyId: s.id,
+      key: 'loss',
+      x: 'step',
+      ...overviewRange(0, POINTS - 1, 500),
+    });
+    expect(trialRowsRead).toBe(TRIALS);
+    expect(whole * TRIALS).toBe(bucketsRead * named.length);
   });
 
   it('reads a window of many series in several statements, exactly', async () => {
