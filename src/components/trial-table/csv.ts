@@ -2,17 +2,18 @@
  * CSV export: RFC 4180 (CRLF line ends; fields quoted when they hold a quote, comma, CR or LF, with
  * quotes doubled), and text cells that a spreadsheet would run as a formula (starting with `=`,
  * `+`, `-`, `@`, tab or CR) prefixed with `'` (OWASP's advice). Numbers are written raw, so a
- * negative number stays `-1.5` and reads back as a number.
+ * negative number stays `-1.5` and reads back as a number; NaN and ±Infinity as the protocol spells
+ * them (`NaN`, `Infinity`, `-Infinity`), which Python's `float` and pandas read back.
  */
 import type { CellValue } from './columns.js';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
 
-/** One field, escaped and quoted as needed. Missing values and non-finite numbers are empty. */
+/** One field, escaped and quoted as needed. Missing values are empty; a logged NaN is not missing. */
 export function csvField(value: CellValue): string {
   if (value === undefined) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  if (typeof value === 'number') return String(value);
   const text = FORMULA_START.test(value) ? `'${value}` : value;
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

@@ -21,7 +21,9 @@ describe('CSV', () => {
     expect(csvField('\tx')).to.equal("'\tx");
     expect(csvField('\rx')).to.equal('"\'\rx"');
     expect(csvField(-1.5)).to.equal('-1.5');
-    expect(csvField(Number.NaN)).to.equal('');
+    expect(csvField(Number.NaN)).to.equal('NaN');
+    expect(csvField(Number.POSITIVE_INFINITY)).to.equal('Infinity');
+    expect(csvField(Number.NEGATIVE_INFINITY)).to.equal('-Infinity');
     expect(csvField(undefined)).to.equal('');
   });
 });
