@@ -21,6 +21,8 @@ export class LazyPart<M extends PartModule> {
   constructor(
     private readonly host: LitElement,
     private readonly load: () => Promise<M>,
+    /** Runs once the module has arrived, before the host renders again (for parts drawn outside its render). */
+    private readonly arrived?: (module: M) => void,
   ) {}
 
   /** The module, or undefined while it loads (the first call starts loading it). */
@@ -32,6 +34,7 @@ export class LazyPart<M extends PartModule> {
       // Without constructable style sheets Lit appends a <style> (carrying the page's nonce).
       else if (root instanceof ShadowRoot) adoptStyles(root, [module.styles]);
       this.module = module;
+      this.arrived?.(module);
       this.host.requestUpdate();
     }, this.fail);
     return this.module;

@@ -3,9 +3,10 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { formatNumber } from '../internal/format.js';
 import type { GroupBand, GroupCurve, GroupStat } from './group-options.js';
 import type { Frame } from './layout.js';
-import { lineSwatch, tooltipPlace } from './legend.js';
+import { lineSwatch } from './legend.js';
 import type { OverlayScene } from './paint.js';
 import { formatX, type XAxisSpec } from './scales.js';
+import { tooltipPlace } from './tooltip.js';
 
 /** The legend while curves are grouped: one entry per group, its value and how many trials it holds. */
 export function groupLegend(groups: readonly GroupCurve[], key: string): TemplateResult | typeof nothing {

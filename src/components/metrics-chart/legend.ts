@@ -1,18 +1,13 @@
 /**
- * The chart's HTML around the canvas: the legend of trials, the hover tooltip, the visually
- * hidden table of latest values for screen readers, the chart's accessible name and its messages. Templates only; the element owns the state.
+ * The chart's HTML around the canvas: the legend of trials, the visually hidden table of latest
+ * values for screen readers, the chart's accessible name and its messages (the hover tooltip is in
+ * `tooltip.ts`). Templates only; the element owns the state.
  */
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import type { TrialStore } from '../../client/index.js';
 import { formatNumber, trialLabel } from '../internal/format.js';
-import type { HitPoint } from './hit-test.js';
-import { type Frame, MARGIN } from './layout.js';
-import type { OverlayScene } from './paint.js';
-import { formatX, type XAxisSpec } from './scales.js';
+import type { XAxisSpec } from './scales.js';
 import type { SeriesView } from './series-view.js';
-
-/** Rows shown in the tooltip; the rest are counted. */
-const TOOLTIP_ROWS = 10;
 
 /** A short line in the trial's colour and dash. */
 export function swatch(view: SeriesView): TemplateResult {
@@ -186,51 +181,6 @@ function moveLegendFocus(event: KeyboardEvent, handlers: LegendHandlers): void {
   handlers.onMove(to.dataset.trial!);
 }
 
-/** The values under the pointer, nearest curves first, beside the pointer (flipped past the middle). */
-export function tooltip(
-  frame: Frame | undefined,
-  { hit, pointer: p }: OverlayScene,
-  xAxis: XAxisSpec,
-  smoothing: number,
-): TemplateResult | typeof nothing {
-  if (!hit || !frame || !p || hit.points.length === 0) return nothing;
-  const near = hit.nearest ?? hit.points[0];
-  const rows = [...hit.points]
-    .filter((pt) => pt === near || Number.isFinite(pt.value))
-    .sort((a, b) => Math.abs(a.top - p.top) - Math.abs(b.top - p.top))
-    .slice(0, TOOLTIP_ROWS)
-    .sort((a, b) => (b.value || 0) - (a.value || 0));
-  const more = hit.points.length - rows.length;
-  return html`
-    <div part="tooltip" class="tooltip" role="status" style=${tooltipPlace(frame, p)}>
-      <div class="tooltip-title">${xAxis.name} ${formatX(xAxis.kind, near.x)}${
-        // Against another metric, the step says where in training the point is.
-        xAxis.kind === 'metric' ? ` · step ${formatX('step', near.view.series.steps[near.index])}` : ''
-      }</div>
-      ${rows.map((pt) => tooltipRow(pt, pt === hit.nearest, smoothing))}
-      ${more > 0 ? html`<div class="tooltip-title">+${more} more</div>` : nothing}
-    </div>
-  `;
-}
-
-/** Where a tooltip stands: beside the pointer, on its left past the plot's middle. */
-export function tooltipPlace(frame: Frame, pointer: NonNullable<OverlayScene['pointer']>): string {
-  const plotLeft = frame.plot.left / frame.dpr;
-  const plotTop = frame.plot.top / frame.dpr;
-  const flip = pointer.left > frame.plot.width / frame.dpr / 2;
-  return flip
-    ? `right:${frame.plot.width / frame.dpr - pointer.left + 14 + MARGIN.right}px;top:${plotTop + 4}px`
-    : `left:${plotLeft + pointer.left + 14}px;top:${plotTop + 4}px`;
-}
-
-function tooltipRow(point: HitPoint, nearest: boolean, smoothing: number): TemplateResult {
-  const smoothed = smoothing > 0 && Number.isFinite(point.raw) ? ` (${formatNumber(point.raw)})` : '';
-  return html`<div class="tooltip-row ${nearest ? 'nearest' : ''}" data-trial=${point.view.trial.id}>
-    ${swatch(point.view)}<span>${trialLabel(point.view.trial)}</span
-    ><span class="value">${formatNumber(point.value)}${smoothed}</span>
-  </div>`;
-}
-
 /** A visually hidden table of each trial's latest value, for screen readers. */
 export function latestValues(
   views: readonly SeriesView[],
@@ -276,10 +226,11 @@ export function stateMessage(
   store: TrialStore | undefined,
   metricKey: string | undefined,
   views: readonly SeriesView[],
+  waiting = false,
 ): string | undefined {
   if (!store) return 'No data source';
   if (!store.loaded) return 'Loading…';
   if (metricKey === undefined) return 'No metrics logged yet';
-  if (!views.some((v) => v.length > 0)) return `No data for ${metricKey}`;
+  if (!views.some((v) => v.length > 0)) return waiting ? 'Loading…' : `No data for ${metricKey}`;
   return undefined;
 }

@@ -107,37 +107,6 @@ export const metricsChartStyles = css`
     color: var(--_muted);
     pointer-events: none;
   }
-  .tooltip {
-    position: absolute;
-    pointer-events: none;
-    background: var(--_tooltip-bg);
-    color: var(--_fg);
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    padding: 6px 8px;
-    font-size: 0.9em;
-    box-shadow: 0 2px 10px rgb(0 0 0 / 0.18);
-    max-width: 18em;
-    z-index: 1;
-  }
-  .tooltip-title {
-    color: var(--_muted);
-    margin-bottom: 4px;
-  }
-  .tooltip-row {
-    display: grid;
-    grid-template-columns: auto 1fr auto;
-    gap: 6px;
-    align-items: center;
-    white-space: nowrap;
-  }
-  .tooltip-row.nearest {
-    font-weight: 600;
-  }
-  .tooltip-row .value {
-    font-variant-numeric: tabular-nums;
-    text-align: right;
-  }
   .legend-box {
     display: flex;
     align-items: flex-start;

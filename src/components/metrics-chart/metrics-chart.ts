@@ -13,7 +13,7 @@ import { TrialHoverEvent } from '../events/trial-hover-event.js';
 import { TrialPinEvent } from '../events/trial-pin-event.js';
 import { ZoomChangeEvent } from '../events/zoom-change-event.js';
 import { defineElement } from '../internal/define-element.js';
-import { afterArrivals } from '../internal/lazy-part.js';
+import { afterArrivals, LazyPart } from '../internal/lazy-part.js';
 import { ResizeController } from '../internal/resize-controller.js';
 import { StoreController } from '../internal/store-controller.js';
 import { srOnlyStyles, themeTokens } from '../internal/theme.js';
@@ -24,7 +24,7 @@ import { ChartExportError } from './export-error.js';
 import type { GroupBand, GroupStat } from './group-options.js';
 import type { Hit } from './hit-test.js';
 import { axisLabels, type Frame, fitCanvases, layoutFrame, plotWidthGuess, sameFrame } from './layout.js';
-import { chartLabel, latestValues, legend, legendOrder, stateMessage, tooltip } from './legend.js';
+import { chartLabel, latestValues, legend, legendOrder, stateMessage } from './legend.js';
 import { metricsChartStyles } from './metrics-chart.styles.js';
 import { type CanvasColors, drawOverlay, readCanvasColors } from './paint.js';
 import { PointerController } from './pointer-controller.js';
@@ -167,6 +167,14 @@ export class MetricsChart extends LitElement {
   private zoomX?: Domain;
   private zoomY?: Domain;
   private summaryAt = 0;
+  /** The state message the last render showed. */
+  private renderedState?: string;
+  /** The hover tooltip's code, asked for after the first paint (or at a hover that comes sooner). */
+  private readonly tooltip = new LazyPart(
+    this,
+    () => import('./tooltip.js'),
+    () => this.renderTooltip(),
+  );
   /** The update pending only refreshes the legend's and summary's values (see `updated`). */
   private refreshingValues = false;
   /** The annotations changed: their markers are rendered again at the next commit. */
@@ -426,7 +434,10 @@ export class MetricsChart extends LitElement {
     let emphasisChanged = dirty.emphasis;
     dirty.mode = dirty.full = dirty.emphasis = dirty.colors = false;
     dirty.appended.clear();
-    if (stateMessage(this.store, this.metricKey, this.views)) {
+    const state = this.stateMessage();
+    // The message is rendered by Lit: a first window asked for (or answered) here changes it.
+    if (state !== this.renderedState) this.requestUpdate();
+    if (state) {
       // Nothing to draw: no grid behind the empty or loading message.
       ctx.clearRect(0, 0, canvas.width, canvas.height);
       this.painter.clearEmphasis(emphasisCanvas);
@@ -435,6 +446,8 @@ export class MetricsChart extends LitElement {
       this.renderInto('.annotation-layer', nothing);
       return;
     }
+    // Curves to draw: the tooltip's code is asked for now, after this paint, not with the page.
+    queueMicrotask(() => this.tooltip.get());
     fitCanvases(this.renderRoot.querySelectorAll('canvas'), size, dpr);
     const frame = layoutFrame({
       size,
@@ -596,11 +609,15 @@ export class MetricsChart extends LitElement {
   }
 
   private renderTooltip(): void {
+    // Until its code (and styles) arrive, there is no tooltip; the chart still reports hovers.
+    const code = this.tooltip.get();
     this.renderInto(
       '.tooltip-layer',
-      this.grouped()
-        ? this.grouping.tooltip(this.frame, this.pointer.pointer, this.xSpec())
-        : tooltip(this.frame, this.pointer, this.xSpec(), this.smoothing),
+      !code
+        ? nothing
+        : this.grouped()
+          ? this.grouping.tooltip(this.frame, this.pointer.pointer, this.xSpec())
+          : code.tooltip(this.frame, this.pointer, this.xSpec(), this.smoothing),
     );
   }
 
@@ -609,9 +626,9 @@ export class MetricsChart extends LitElement {
     return this.grouping.active(this.groupBy, this.groupStat, this.groupBand);
   }
 
-  /** Also waits for the grouping code when a group key asked for it, and the paint that follows. */
+  /** Also waits for the grouping and tooltip code asked for, and the paint that follows. */
   protected override async getUpdateComplete(): Promise<boolean> {
-    return afterArrivals(await super.getUpdateComplete(), [this.grouping.ready], () =>
+    return afterArrivals(await super.getUpdateComplete(), [this.grouping.ready, this.tooltip.arriving], () =>
       super.getUpdateComplete(),
     );
   }
@@ -662,8 +679,19 @@ export class MetricsChart extends LitElement {
     },
   };
 
+  /** The loading or empty message, if any: "Loading…" while the first windows are on their way. */
+  private stateMessage(): string | undefined {
+    const { store, metricKey: key, xMetricKey: xKey } = this;
+    const waiting =
+      !!store &&
+      key !== undefined &&
+      (this.windows.waitingFor(store, key) || (xKey !== undefined && this.xWindows.waitingFor(store, xKey)));
+    return stateMessage(store, key, this.views, waiting);
+  }
+
   protected override render() {
-    const state = stateMessage(this.store, this.metricKey, this.views);
+    const state = this.stateMessage();
+    this.renderedState = state;
     this.summaryAt = performance.now();
     return html`
       <div part="base" class="base">

@@ -120,6 +120,17 @@ export class WindowController implements ReactiveController {
     return live && windowed.grow(trialId, live);
   }
 
+  /**
+   * Whether the curves of `key` wait for their first window: the store serves windows and none is
+   * shown yet, with one on its way or not asked for yet (the chart has not committed this key).
+   */
+  waitingFor(store: TrialStore, key: string): boolean {
+    if (!store.canFetchWindows) return false;
+    if (this.store !== store || this.windowed?.key !== key) return true;
+    if (this.windowed.overview) return false;
+    return [this.firstPicture, this.overview].some((fetch) => fetch !== undefined && !fetch.done);
+  }
+
   /** Windows fetched so far are stale (the source reconnected): fetch what is shown again. */
   invalidate(): void {
     this.overviewFor = undefined;
@@ -286,6 +297,8 @@ export class WindowController implements ReactiveController {
           'source_error',
           `series window for ${query.key}: ${(error as Error).message ?? error}`,
         );
+        // The chart stops saying it is loading.
+        this.options.onCurves();
         then?.();
       },
     );

@@ -96,6 +96,31 @@ describe('<trial-metrics-chart> with level-of-detail windows', () => {
     close();
   });
 
+  it('says it is loading, not that there is no data, while its first window is on its way', async () => {
+    const p = producer();
+    const release = p.hold();
+    const store = new TrialStore();
+    const handle = connectEngine(store, p, { windows: true });
+    const el = await fixture<MetricsChart>(
+      html`<trial-metrics-chart style="width: 500px; height: 300px" theme="light"></trial-metrics-chart>`,
+    );
+    const message = () => el.shadowRoot!.querySelector('[part="message"]')?.textContent?.trim();
+    const seen = new Set<string | undefined>();
+    const watch = new MutationObserver(() => seen.add(message()));
+    watch.observe(el.shadowRoot!, { subtree: true, childList: true, characterData: true });
+    Object.assign(el, { store, study: 's1' });
+    await waitUntil(() => p.requests.length > 0, 'the overview is asked for');
+    await nextFrame();
+    expect(message()).to.equal('Loading…');
+    release();
+    await waitUntil(() => el.domains !== undefined, 'the overview is drawn');
+    await el.updateComplete;
+    expect(message()).to.equal(undefined);
+    watch.disconnect();
+    expect([...seen].filter((m) => m?.startsWith('No data'))).to.deep.equal([]);
+    handle.close();
+  });
+
   it('fetches the exact window after a zoom, drawing the overview meanwhile, and drops a fetch moved past', async () => {
     const p = producer();
     const { el, close } = await chartOn(p);

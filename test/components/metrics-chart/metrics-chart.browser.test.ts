@@ -1,4 +1,4 @@
-import { expect, fixture, html, nextFrame, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html, nextFrame, oneEvent, waitUntil } from '@open-wc/testing';
 import { TrialStore } from '../../../src/client/store.js';
 import type {
   TrialHoverEvent,
@@ -197,6 +197,49 @@ describe('<trial-metrics-chart>', () => {
     pointer(el, 'pointerleave', p.left, p.top);
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('[part="tooltip"]')).to.equal(null);
+  });
+
+  it('lists a trial that logged NaN or Infinity at the step in its tooltip, and keeps the tooltip inside the chart', async () => {
+    const store = storeWith([trial('a', 0), trial('b', 1), trial('c', 2)]);
+    append(store, 'a', range(0, 101), range(0, 101));
+    append(
+      store,
+      'b',
+      range(0, 101),
+      range(0, 101).map((v) => (v === 40 ? Number.NaN : 50)),
+    );
+    append(
+      store,
+      'c',
+      range(0, 101),
+      range(0, 101).map((v) => (v === 40 ? Number.POSITIVE_INFINITY : 20)),
+    );
+    const el = await fixture<MetricsChart>(
+      html`<trial-metrics-chart style="width: 300px; height: 300px" theme="light"></trial-metrics-chart>`,
+    );
+    Object.assign(el, { store, metric: 'loss' });
+    await el.updateComplete;
+    const p = el.positionOf(40, 40)!;
+    pointer(el, 'pointermove', p.left, p.top);
+    await waitUntil(() => el.shadowRoot!.querySelector('[part="tooltip"]'), 'the tooltip shows');
+    const tooltip = el.shadowRoot!.querySelector<HTMLElement>('[part="tooltip"]')!;
+    const rows = [...tooltip.querySelectorAll('.tooltip-row')].map((r) =>
+      r.textContent!.replace(/\s+/g, ' ').trim(),
+    );
+    expect(rows).to.have.length(3);
+    expect(rows[0]).to.contain('Infinity');
+    expect(rows[2]).to.contain('NaN');
+    expect(tooltip.textContent).not.to.contain('more');
+    // Just left of the middle, where the tooltip opens rightwards: it stays within the chart.
+    for (const x of [0.3, 0.49, 0.51, 0.9]) {
+      const at = el.positionOf(x * 100, 40)!;
+      pointer(el, 'pointermove', at.left, at.top);
+      await el.updateComplete;
+      const box = el.shadowRoot!.querySelector('[part="tooltip"]')!.getBoundingClientRect();
+      const chart = el.getBoundingClientRect();
+      expect(box.right).to.be.at.most(chart.right + 0.5);
+      expect(box.left).to.be.at.least(chart.left - 0.5);
+    }
   });
 
   it('draws trials with the highlight flag dashed and the others solid', async () => {
