@@ -50,7 +50,7 @@ export const TrialDashboard = wrap(
 export const TrialTable = wrap(
   TrialTableElement,
   'trial-table',
-  events('trial-select', 'trial-link-request', 'trial-edit'),
+  events('trial-select', 'trial-link-request', 'trial-edit', 'trial-filter-change'),
 );
 export const TrialRunList = wrap(RunList, 'trial-run-list', events('study-select'));
 export const TrialMetricsChart = wrap(

@@ -640,6 +640,7 @@ export class TrialDashboard extends LitElement {
           @input=${this.onTableInput}
           @change=${this.onTableInput}
           @keydown=${this.onTableInput}
+          @trial-filter-change=${this.onFilterChange}
           .mlflowUiUrl=${mlflowUiUrl}
           trial-links
           ?editable=${access.writable}
@@ -679,7 +680,7 @@ export class TrialDashboard extends LitElement {
     this.analysisMetric = metric;
   }
 
-  /** Brushes in the parallel coordinates: the table (and the charts' emphasis) take their filters. */
+  /** The table's filters changed, or brushes in the parallel coordinates: the table (and the charts' emphasis) take them. */
   private onFilterChange(event: TrialFilterChangeEvent): void {
     this.tableFilters = event.filters;
   }
@@ -701,11 +702,11 @@ export class TrialDashboard extends LitElement {
    * The table raises no event for its sort and filters (they are its own properties): after any
    * input in it, read them back once it has updated.
    */
+  /** A header click or key may have sorted the table (its filters come as `trial-filter-change`). */
   private async onTableInput(event: Event): Promise<void> {
     const table = event.currentTarget as TrialTable;
     await table.updateComplete;
     if (table.sort !== this.tableSort) this.tableSort = table.sort;
-    if (table.filters !== this.tableFilters) this.tableFilters = table.filters;
   }
 
   private onTrialEdit(event: TrialEditEvent): void {

@@ -10,6 +10,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { StoreChange, TeamEdit, TrialStore } from '../../client/index.js';
 import type { Study, Trial } from '../../protocol/index.js';
 import { TrialEditEvent } from '../events/trial-edit-event.js';
+import { TrialFilterChangeEvent } from '../events/trial-filter-change-event.js';
 import { TrialLinkRequestEvent } from '../events/trial-link-request-event.js';
 import { TrialSelectEvent } from '../events/trial-select-event.js';
 import { defineElement } from '../internal/define-element.js';
@@ -49,6 +50,7 @@ declare global {
  * @event trial-select - {TrialSelectEvent} The user changed the selection; `.trialIds`, `.trial`.
  * @event trial-link-request - {TrialLinkRequestEvent} With `trial-links`: the user asked for a link to a trial (`.trial`).
  * @event trial-edit - {TrialEditEvent} With `editable`: the user starred a trial or added or removed a tag (`.edit`, a `trial.patch`).
+ * @event trial-filter-change - {TrialFilterChangeEvent} The user changed the filters (search, chips, "Add filter"); `.filters`, as `filters` now holds them.
  *
  * @csspart toolbar - The bar above the grid (search, filters, column chooser, export).
  * @csspart search - The search field.
@@ -459,13 +461,15 @@ export class TrialTable extends LitElement {
       );
   };
 
+  /** The user changed the filters: a host that keeps them (the dashboard, a URL) hears of it. */
+  private filtersChanged(filters: TrialFilters): void {
+    this.filters = filters;
+    this.dispatchEvent(new TrialFilterChangeEvent(filters));
+  }
+
   private readonly toolbarActions = {
-    setFilters: (filters: TrialFilters) => {
-      this.filters = filters;
-    },
-    patchFilters: (patch: Partial<TrialFilters>) => {
-      this.filters = { ...this.filters, ...patch };
-    },
+    setFilters: (filters: TrialFilters) => this.filtersChanged(filters),
+    patchFilters: (patch: Partial<TrialFilters>) => this.filtersChanged({ ...this.filters, ...patch }),
     toggleColumn: (id: string) => this.toggleColumn(id),
     downloadCsv: () => this.downloadCsv(),
     loadAddFilter: () => {

@@ -1,7 +1,7 @@
 // `<trial-dashboard url-state>`: the view in the address bar, reloads, back and forward, stale links,
 // and the `view` / `view-change` pair a host router uses instead.
 import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import { TrialStore } from '../../../src/client/store.js';
 import { StudySelectEvent, TrialSelectEvent, ViewChangeEvent } from '../../../src/components/events/index.js';
 import type { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
@@ -153,6 +153,35 @@ describe('trial-dashboard url-state', () => {
     expect($<TrialTable>(again, 'trial-table')!.sort).to.deep.equal([
       { column: 'metric:val_loss', direction: 'desc' },
     ]);
+  });
+
+  it('keeps a filter applied from the table\'s "Add filter" form, in the address bar too', async () => {
+    const store = loadedStore();
+    const el = await mount({ store, urlState: true });
+    const table = $<TrialTable>(el, 'trial-table')!;
+    await table.updateComplete;
+    const menu = table.shadowRoot!.querySelector<HTMLDetailsElement>('[part="filter-menu"]')!;
+    menu.querySelector('summary')!.click();
+    await waitUntil(() => menu.querySelector('form'), 'the filter form loads');
+    const form = menu.querySelector<HTMLFormElement>('form')!;
+    form.querySelector<HTMLSelectElement>('select[name="column"]')!.value = 'metric:val_loss';
+    form.querySelector<HTMLInputElement>('input[name="max"]')!.value = '1.5';
+    // A real click: the dashboard hears it before the form submits (a script's click() would not show that).
+    const button = form.querySelector<HTMLButtonElement>('button[type="submit"]')!;
+    button.scrollIntoView({ block: 'center' });
+    const apply = button.getBoundingClientRect();
+    await sendMouse({
+      type: 'click',
+      position: [Math.round(apply.x + 4), Math.round(apply.y + apply.height / 2)],
+    });
+    await waitUntil(() => location.search.includes('mr='), 'the filter written to the address bar');
+    expect(addressView().filters?.metrics).to.deep.equal([{ key: 'val_loss', max: 1.5 }]);
+    const wanted = [{ key: 'val_loss', min: undefined, max: 1.5 }];
+    // Another control re-renders the dashboard: the table keeps the filter.
+    el.smoothing = 0.5;
+    await el.updateComplete;
+    await table.updateComplete;
+    expect(table.filters.metrics).to.deep.equal(wanted);
   });
 
   it('opens a link with a removed trial and an unknown metric cleanly', async () => {
