@@ -267,6 +267,10 @@ export class TrialDashboard extends LitElement {
   private presence?: Presence.PresenceController;
   /** True when `metrics` was set by the picker rather than by the host: a study switch resets it. */
   private metricsPicked = false;
+  /** Whether the user picked the grouping here (a study switch drops it; a host's `group-by` stays). */
+  private groupPicked = false;
+  /** A view was set since the last update: what it holds stays when its study is another. */
+  private viewApplied = false;
   /** Derived from the store for the shown study; rebuilt only when a change touches that study. */
   private cache?: {
     studyId: string;
@@ -307,6 +311,7 @@ export class TrialDashboard extends LitElement {
   }
   set view(state: ViewState) {
     this.url.restored();
+    this.viewApplied = true;
     this.study = state.study;
     this.select(state.selected);
     this.compare = state.compare && state.selected.length >= 2;
@@ -318,6 +323,7 @@ export class TrialDashboard extends LitElement {
     this.smoothing = state.smoothing;
     this.smoothingKind = state.smoothingKind;
     this.groupBy = state.groupBy;
+    this.groupPicked = state.groupBy !== undefined;
     this.groupStat = state.groupStat;
     this.groupBand = state.groupBand;
     this.zoom = state.zoom && [state.zoom[0], state.zoom[1]];
@@ -340,6 +346,8 @@ export class TrialDashboard extends LitElement {
       this.errors = { count: 0 };
     }
     if (changed.has('alertRules')) this.alerts.rules = this.alertRules;
+    const viewApplied = this.viewApplied;
+    this.viewApplied = false;
     if (changed.has('study') && this.hasUpdated) {
       // Another study: its trials, metrics and steps are others, so what was chosen in the previous
       // one goes — unless a view chose them along with the study.
@@ -350,6 +358,13 @@ export class TrialDashboard extends LitElement {
         this.metricsPicked = false;
       }
       if (!changed.has('zoom')) this.zoom = undefined;
+      // Filters, sort and grouping name the old study's params and metrics.
+      if (!viewApplied) {
+        this.tableFilters = {};
+        this.tableSort = [];
+        if (this.groupPicked) this.groupBy = undefined;
+        this.groupPicked = false;
+      }
       this.analysisMetric = undefined;
       this.hoveredTrial = undefined;
     }
@@ -598,6 +613,7 @@ export class TrialDashboard extends LitElement {
               },
               setGrouping: (groupBy, stat, band) => {
                 this.groupBy = groupBy;
+                this.groupPicked = true;
                 this.groupStat = stat;
                 this.groupBand = band;
               },

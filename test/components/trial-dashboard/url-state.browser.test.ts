@@ -184,6 +184,32 @@ describe('trial-dashboard url-state', () => {
     expect(table.filters.metrics).to.deep.equal(wanted);
   });
 
+  it("drops the table's filters and sort and the chosen grouping when the user picks another study, not when a view brings them", async () => {
+    const store = loadedStore();
+    history.replaceState(null, '', '?v=1&study=study-1&g=lr&sort=-metric:val_loss&mr=val_loss:..1.5&q=t1');
+    const el = await mount({ store, urlState: true });
+    const table = () => $<TrialTable>(el, 'trial-table')!;
+    expect(el.groupBy, 'a link brings them with its study').to.equal('lr');
+    expect(table().filters).to.deep.include({ text: 't1' });
+    expect(table().sort).to.deep.equal([{ column: 'metric:val_loss', direction: 'desc' }]);
+    history.replaceState({ entry: 'study-1' }, '');
+
+    await chooseStudy(el, store, 'study-2');
+    await table().updateComplete;
+    expect(el.groupBy).to.equal(undefined);
+    expect(table().filters).to.deep.equal({});
+    expect(table().sort).to.deep.equal([]);
+    await waitUntil(() => addressView().study === 'study-2', 'the new study in the address bar');
+    expect(location.search).not.to.match(/[?&](g|sort|mr|q)=/);
+
+    // Back: the first entry's view brings them back with its study.
+    history.back();
+    await waitUntil(() => el.view.study === 'study-1', 'back to the first study');
+    await el.updateComplete;
+    expect(el.groupBy).to.equal('lr');
+    expect(table().filters).to.deep.include({ text: 't1' });
+  });
+
   it('opens a link with a removed trial and an unknown metric cleanly', async () => {
     const store = loadedStore();
     history.replaceState(
