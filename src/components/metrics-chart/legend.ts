@@ -187,7 +187,9 @@ export function latestValues(
   metric: string | undefined,
 ): TemplateResult | typeof nothing {
   if (views.length === 0) return nothing;
-  return html`<table class="sr-only">
+  // In a hidden box: a table takes the width of its longest name whatever its own width says,
+  // and would widen the page.
+  return html`<div class="sr-only"><table>
     <caption>
       Latest ${metric} per trial
     </caption>
@@ -204,7 +206,7 @@ export function latestValues(
         </tr>`;
       })}
     </tbody>
-  </table>`;
+  </table></div>`;
 }
 
 /** The chart's accessible name: what it plots, against what, for how many trials. */

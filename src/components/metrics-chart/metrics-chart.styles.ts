@@ -167,6 +167,17 @@ export const metricsChartStyles = css`
     color: var(--_fg);
     font-size: 0.9em;
   }
+  .legend li,
+  .legend button {
+    max-width: 100%;
+    box-sizing: border-box;
+  }
+  .legend button span {
+    min-width: 0;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
   .legend button:hover,
   .legend button[aria-pressed='true'] {
     background: var(--_selection);

@@ -36,7 +36,7 @@ export function studyHeader(
           ? html`<div>
             <dt>Best trial</dt>
             <dd>
-              <button class="link" @click=${() => selectTrial(best.trial.id)}>${trialLabel(best.trial)}</button>
+              <button class="link" title=${trialLabel(best.trial)} @click=${() => selectTrial(best.trial.id)}>${trialLabel(best.trial)}</button>
               <span class="mono">${study.objective?.metric} ${formatNumber(best.value)}</span>
               <span class="muted">(${study.objective?.direction})</span>
             </dd>

@@ -123,6 +123,12 @@ export const dashboardStyles = [
       text-decoration-color: var(--_accent);
       text-decoration-thickness: 2px;
       text-underline-offset: 2px;
+      /* A name of any length stays on its line. */
+      max-width: 100%;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+      vertical-align: bottom;
     }
     :focus-visible {
       outline: 2px solid var(--_focus);

@@ -285,6 +285,23 @@ describe('<trial-metrics-chart>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('keeps a very long trial name inside the chart: the legend cuts it short, the page does not widen', async () => {
+    const name = `run-${'x'.repeat(600)}`;
+    const store = storeWith([{ ...trial('a', 0), name }, trial('b', 1)]);
+    append(store, 'a', [0, 1, 2], [0.9, 0.5, 0.25]);
+    append(store, 'b', [0, 1], [0.8, 0.7]);
+    const el = await chartFor(store);
+    await nextFrame();
+    const root = document.scrollingElement!;
+    expect(root.scrollWidth, 'the page scrolls sideways').to.be.at.most(root.clientWidth);
+    const item = el.shadowRoot!.querySelector<HTMLElement>('[part="legend-item"]')!;
+    expect(item.getBoundingClientRect().right).to.be.at.most(el.getBoundingClientRect().right + 0.5);
+    expect(
+      el.shadowRoot!.querySelector('table tbody th')!.textContent,
+      'screen readers get it whole',
+    ).to.contain(name);
+  });
+
   it('shows a loading state until the store has data, then an empty state without the metric', async () => {
     const store = new TrialStore();
     const el = await chartFor(store);
