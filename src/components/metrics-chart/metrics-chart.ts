@@ -53,6 +53,9 @@ interface Dirty {
   appended: Map<SeriesView, number>;
 }
 
+/** How long a click waits for a second one before it counts alone (a double click resets the zoom). */
+const DOUBLE_CLICK_MS = 250;
+
 /**
  * @tag trial-metrics-chart
  * @summary A live line chart of one metric across the trials of a study, drawing every point.
@@ -167,6 +170,8 @@ export class MetricsChart extends LitElement {
   private zoomX?: Domain;
   private zoomY?: Domain;
   private summaryAt = 0;
+  /** A click's annotation request, waiting to see whether the click is half of a double click. */
+  private clickTimer?: ReturnType<typeof setTimeout>;
   /** The state message the last render showed. */
   private renderedState?: string;
   /** The hover tooltip's code, asked for after the first paint (or at a hover that comes sooner). */
@@ -218,7 +223,11 @@ export class MetricsChart extends LitElement {
     onChange: (fromPointer) => this.onHitChange(fromPointer),
     onDrag: () => this.redrawOverlay(),
     onZoom: (x, y) => this.setZoom(x, y),
-    onClick: (hit) => this.requestAnnotation(hit),
+    onClick: (hit) => {
+      // The first click of a double click (which resets the zoom) asks for no annotation.
+      clearTimeout(this.clickTimer);
+      this.clickTimer = setTimeout(() => this.requestAnnotation(hit), DOUBLE_CLICK_MS);
+    },
   });
 
   override connectedCallback(): void {
@@ -706,7 +715,10 @@ export class MetricsChart extends LitElement {
               @pointermove=${this.pointer.onPointerMove}
               @pointerup=${this.pointer.onPointerUp}
               @pointerleave=${this.pointer.onPointerLeave}
-              @dblclick=${() => this.resetZoom()}
+              @dblclick=${() => {
+                clearTimeout(this.clickTimer);
+                this.resetZoom();
+              }}
             ></canvas>
           </div>
           <div class="annotation-layer"></div>

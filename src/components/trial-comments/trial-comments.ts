@@ -72,7 +72,10 @@ export class TrialComments extends LitElement {
       key,
     };
     await this.updateComplete;
-    this.renderRoot.querySelector<HTMLTextAreaElement>('textarea[name="comment"]')?.focus();
+    // Focused where it is: scrolling the page to it would move the chart from under the pointer.
+    this.renderRoot
+      .querySelector<HTMLTextAreaElement>('textarea[name="comment"]')
+      ?.focus({ preventScroll: true });
   }
 
   protected override render(): TemplateResult {

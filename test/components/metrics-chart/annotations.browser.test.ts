@@ -1,6 +1,6 @@
 // Step annotations on the chart: markers at the step on the curves of the trials they belong to,
 // and a click on a curve point asking to annotate that step.
-import { expect, nextFrame, oneEvent } from '@open-wc/testing';
+import { aTimeout, expect, nextFrame, oneEvent } from '@open-wc/testing';
 import { TrialStore } from '../../../src/client/store.js';
 import type { AnnotationRequestEvent } from '../../../src/components/events/index.js';
 import { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
@@ -83,6 +83,21 @@ describe('<trial-metrics-chart> annotations', () => {
     pointer(el, 'pointerup', p.left, p.top);
     const event = await requested;
     expect([event.trialId, event.key, event.step]).to.deep.equal(['a', 'loss', 30]);
+  });
+
+  it('asks for no annotation on a double click, which resets the zoom', async () => {
+    const el = await chart();
+    const p = el.positionOf(30, 30)!;
+    let requests = 0;
+    el.addEventListener('annotation-request', () => requests++);
+    pointer(el, 'pointermove', p.left, p.top);
+    for (let i = 0; i < 2; i++) {
+      pointer(el, 'pointerdown', p.left, p.top);
+      pointer(el, 'pointerup', p.left, p.top);
+    }
+    pointer(el, 'dblclick', p.left, p.top);
+    await aTimeout(400);
+    expect(requests).to.equal(0);
   });
 
   it('passes an axe-core check with markers', async () => {
