@@ -12,7 +12,7 @@ const steps = [
   ['node tests (vitest)', 'vitest', ['run']],
   ['browser tests (Chromium)', 'web-test-runner', []],
   ['storybook build', 'storybook', ['build', '--disable-telemetry', '--quiet']],
-  ['size budget', 'node', ['scripts/size.mjs', '--budget=59', '--connection-budget=70']],
+  ['size budget', 'node', ['scripts/size.mjs', '--budget=59.1', '--connection-budget=70']],
 ];
 
 const failed = [];

@@ -189,8 +189,6 @@ export const metricsChartStyles = css`
   .legend .id {
     color: var(--_muted);
     max-width: 10em;
-    overflow: hidden;
-    text-overflow: ellipsis;
   }
   .swatch {
     flex: none;

@@ -690,11 +690,8 @@ export class MetricsChart extends LitElement {
 
   /** The loading or empty message, if any: "Loading…" while the first windows are on their way. */
   private stateMessage(): string | undefined {
-    const { store, metricKey: key, xMetricKey: xKey } = this;
-    const waiting =
-      !!store &&
-      key !== undefined &&
-      (this.windows.waitingFor(store, key) || (xKey !== undefined && this.xWindows.waitingFor(store, xKey)));
+    const { store, metricKey: key } = this;
+    const waiting = this.windows.waitingFor(store, key) || this.xWindows.waitingFor(store, this.xMetricKey);
     return stateMessage(store, key, this.views, waiting);
   }
 

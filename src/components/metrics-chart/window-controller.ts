@@ -124,11 +124,14 @@ export class WindowController implements ReactiveController {
    * Whether the curves of `key` wait for their first window: the store serves windows and none is
    * shown yet, with one on its way or not asked for yet (the chart has not committed this key).
    */
-  waitingFor(store: TrialStore, key: string): boolean {
-    if (!store.canFetchWindows) return false;
-    if (this.store !== store || this.windowed?.key !== key) return true;
-    if (this.windowed.overview) return false;
-    return [this.firstPicture, this.overview].some((fetch) => fetch !== undefined && !fetch.done);
+  waitingFor(store: TrialStore | undefined, key: string | undefined): boolean {
+    return (
+      !!store?.canFetchWindows &&
+      key !== undefined &&
+      (this.store !== store ||
+        this.windowed?.key !== key ||
+        (!this.windowed.overview && [this.firstPicture, this.overview].some((fetch) => fetch && !fetch.done)))
+    );
   }
 
   /** Windows fetched so far are stale (the source reconnected): fetch what is shown again. */
