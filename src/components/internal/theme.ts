@@ -25,7 +25,7 @@ export const THEME_COLORS = {
     'status-running': '#2563c9',
     'status-succeeded': '#2e7d32',
     'status-failed': '#c62828',
-    'status-pruned': '#b26a00',
+    'status-pruned': '#a36100',
     'status-cancelled': '#6b7280',
     'status-pending': '#8a94a3',
   },

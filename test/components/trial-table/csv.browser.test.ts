@@ -21,6 +21,10 @@ describe('CSV', () => {
     expect(csvField('\tx')).to.equal("'\tx");
     expect(csvField('\rx')).to.equal('"\'\rx"');
     expect(csvField(-1.5)).to.equal('-1.5');
+    for (const number of ['-0.5', '+3', '-1e-3', '-.5', '1E+6'])
+      expect(csvField(number), 'a number in text').to.equal(number);
+    for (const formula of ['-1+cmd|calc', '+3 ', '-2-1', '-e3', '-'])
+      expect(csvField(formula), 'not a plain number').to.equal(`'${formula}`);
     expect(csvField(Number.NaN)).to.equal('NaN');
     expect(csvField(Number.POSITIVE_INFINITY)).to.equal('Infinity');
     expect(csvField(Number.NEGATIVE_INFINITY)).to.equal('-Infinity');
