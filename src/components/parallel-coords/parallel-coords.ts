@@ -234,7 +234,7 @@ export class ParallelCoords extends LitElement {
       ? `${axis.label} brushed from ${brushLabel(axis, brush[0], 'low')} to ${brushLabel(axis, brush[1], 'high')}`
       : `${axis.label}, not brushed`;
     return html`
-      <div class="header" style="left:${x - spacing / 2}px;width:${spacing}px">
+      <div class="header" data-axis=${axis.key} style="left:${x - spacing / 2}px;width:${spacing}px">
         <span class="name" title=${axis.label}>${axis.label}</span>
         <span class="row">
         <button aria-label="Move ${axis.label} left" ?disabled=${k === 0} @click=${() => this.moveAxis(axis.key, -1)}>‹</button>
@@ -476,12 +476,20 @@ export class ParallelCoords extends LitElement {
     this.requestUpdate();
   }
 
-  private moveAxis(key: string, by: number): void {
+  private async moveAxis(key: string, by: number): Promise<void> {
     this.order = moved(
       this.axes().map((a) => a.key),
       key,
       by,
     );
+    await this.updateComplete;
+    // The buttons stay where they were and now belong to another axis: focus follows the moved
+    // one, so pressing again moves it on (or its other button, once it reached the end).
+    const buttons = this.renderRoot.querySelectorAll<HTMLButtonElement>(
+      `.header[data-axis="${CSS.escape(key)}"] button`,
+    );
+    const [left, right] = [...buttons];
+    (by < 0 ? (left?.disabled ? right : left) : right?.disabled ? left : right)?.focus();
   }
 
   private keptWhere(): string {

@@ -127,6 +127,16 @@ describe('<trial-parallel-coords>', () => {
     el.shadowRoot!.querySelector<HTMLButtonElement>('button[aria-label="Move batch_size left"]')!.click();
     await el.updateComplete;
     expect(keys().slice(0, 2)).to.deep.equal([before[1], before[0]]);
+    // From the keyboard: focus stays on the moved axis' button, so pressing again moves it on.
+    const right = () =>
+      el.shadowRoot!.querySelector<HTMLButtonElement>('button[aria-label="Move batch_size right"]')!;
+    right().focus();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(el.shadowRoot!.activeElement?.getAttribute('aria-label')).to.equal('Move batch_size right');
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(keys().indexOf('param:batch_size')).to.equal(2);
   });
 
   it('says what it left out: unfinished trials, missing params, text under a number, non-finite objectives', async () => {
