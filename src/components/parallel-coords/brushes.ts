@@ -129,20 +129,25 @@ export function draggedBrush(
 const KEY_STEP = 0.05;
 
 /**
- * The brush after a key on its axis: Enter or Space brushes the middle half, Delete, Backspace or
- * Escape clears (`next` undefined), the arrows move it (with Shift, move its top end). Undefined
- * for a key that does nothing.
+ * The brush after a key on its axis: Enter or Space brushes the middle half (of `categories`, the
+ * middle one), Delete, Backspace or Escape clears (`next` undefined), the arrows move it (with
+ * Shift, move its top end) by a step, or by a category on a categorical axis. Undefined for a key
+ * that does nothing.
  */
 export function brushAfterKey(
   brush: Brush | undefined,
   key: string,
   shift: boolean,
+  categories?: number,
 ): { next: Brush | undefined } | undefined {
-  if (key === 'Enter' || key === ' ') return { next: brush ?? [0.25, 0.75] };
+  const step = categories ? 1 / categories : KEY_STEP;
+  const middle = categories ? Math.floor((categories - 1) / 2) * step : 0.25;
+  if (key === 'Enter' || key === ' ') return { next: brush ?? [middle, categories ? middle + step : 0.75] };
   if (key === 'Delete' || key === 'Backspace' || key === 'Escape') return { next: undefined };
   if (!brush || (key !== 'ArrowUp' && key !== 'ArrowDown')) return undefined;
-  const d = key === 'ArrowUp' ? KEY_STEP : -KEY_STEP;
-  if (shift) return { next: [brush[0], snapped(Math.max(brush[0] + 0.01, Math.min(1, brush[1] + d)))] };
+  const d = key === 'ArrowUp' ? step : -step;
+  const narrowest = categories ? step : 0.01;
+  if (shift) return { next: [brush[0], snapped(Math.max(brush[0] + narrowest, Math.min(1, brush[1] + d)))] };
   const by = Math.max(-brush[0], Math.min(1 - brush[1], d));
   return { next: [snapped(brush[0] + by), snapped(brush[1] + by)] };
 }

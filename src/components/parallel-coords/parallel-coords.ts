@@ -466,7 +466,9 @@ export class ParallelCoords extends LitElement {
   }
 
   private onAxisKey(event: KeyboardEvent, axis: Axis): void {
-    const after = brushAfterKey(this.brushes.get(axis.key), event.key, event.shiftKey);
+    const { domain } = axis;
+    const categories = domain.scale === 'categorical' ? domain.categories.length : undefined;
+    const after = brushAfterKey(this.brushes.get(axis.key), event.key, event.shiftKey, categories);
     if (!after) return;
     event.preventDefault();
     const { next } = after;

@@ -187,6 +187,34 @@ describe('brushes as table filters', () => {
     expect(mask!.reduce((s, v) => s + v, 0)).toBe(expected);
   });
 
+  it('move a brush on a categorical axis by keys a category at a time', () => {
+    const axes = axesOf(data);
+    const axis = axes.find((a) => a.key === 'param:optimizer')!;
+    if (axis.domain.scale !== 'categorical') throw new Error('optimizer should be categorical');
+    const n = axis.domain.categories.length;
+    expect(n).to.be.greaterThan(2);
+    const valuesOf = (brush: readonly [number, number]) =>
+      brushFilters({}, axes, new Map([[axis.key, brush]]), 'val_loss').params![0].values;
+    const key = (brush: readonly [number, number] | undefined, name: string, shift = false) =>
+      brushAfterKey(brush, name, shift, n)!.next!;
+    const first = key(undefined, 'Enter');
+    const middle = axis.domain.categories[Math.floor((n - 1) / 2)];
+    expect(valuesOf(first)).toEqual([middle]);
+    // Each arrow moves one category; Shift widens by one; the brush never leaves the axis.
+    let brush = first;
+    const seen = [valuesOf(brush)[0]];
+    for (let k = 0; k < n; k++) {
+      brush = key(brush, 'ArrowUp');
+      seen.push(valuesOf(brush)[0]);
+    }
+    expect(seen.slice(0, n - Math.floor((n - 1) / 2))).toEqual(
+      axis.domain.categories.slice(Math.floor((n - 1) / 2)),
+    );
+    expect(valuesOf(brush)).toEqual([axis.domain.categories[n - 1]]);
+    const wider = key(key(brush, 'ArrowDown'), 'ArrowUp', true);
+    expect(valuesOf(wider)).toEqual(axis.domain.categories.slice(n - 2));
+  });
+
   it('move a brush by keys onto exact ends, so the trials at an end stay kept', () => {
     const axes = axesOf(data);
     const dropout = data.params.find((p) => p.name === 'dropout')!;
