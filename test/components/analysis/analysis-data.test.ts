@@ -194,7 +194,7 @@ describe('brushes as table filters', () => {
     const n = axis.domain.categories.length;
     expect(n).to.be.greaterThan(2);
     const valuesOf = (brush: readonly [number, number]) =>
-      brushFilters({}, axes, new Map([[axis.key, brush]]), 'val_loss').params![0].values;
+      brushFilters({}, axes, new Map([[axis.key, brush]]), 'val_loss').params![0].values!;
     const key = (brush: readonly [number, number] | undefined, name: string, shift = false) =>
       brushAfterKey(brush, name, shift, n)!.next!;
     const first = key(undefined, 'Enter');
