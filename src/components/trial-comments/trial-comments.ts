@@ -129,6 +129,9 @@ export class TrialComments extends LitElement {
               @input=${(e: InputEvent) => {
                 this.editing = { ...editing, text: (e.target as HTMLTextAreaElement).value };
               }}
+              @keydown=${(e: KeyboardEvent) => {
+                if (e.key === 'Escape') this.setEditing(undefined);
+              }}
             ></textarea>
             <div class="comment-actions">
               <button type="button" @click=${() => this.saveEdit(trial, c)}>Save</button>
@@ -205,7 +208,7 @@ export class TrialComments extends LitElement {
     const editing = this.editing;
     if (!editing?.text.trim()) return;
     const comment: Comment = { ...c, text: editing.text.trim(), editedAt: Date.now() };
-    if (await this.send({ type: 'comment.upsert', trialId: trial.id, comment })) this.editing = undefined;
+    if (await this.send({ type: 'comment.upsert', trialId: trial.id, comment })) this.setEditing(undefined);
   }
 
   private async deleteComment(trial: Trial, c: Comment): Promise<void> {
@@ -217,8 +220,18 @@ export class TrialComments extends LitElement {
     this.draft = { ...base, ...patch };
   }
 
+  /** Starts or ends editing a comment; focus goes to its edit box, then back to its Edit button. */
   private setEditing(editing: typeof this.editing): void {
+    const id = (editing ?? this.editing)?.id;
     this.editing = editing;
+    if (id === undefined) return;
+    void this.updateComplete.then(() =>
+      this.renderRoot
+        .querySelector<HTMLElement>(
+          `[data-comment="${CSS.escape(id)}"] ${editing ? 'textarea' : 'button[aria-label^="Edit"]'}`,
+        )
+        ?.focus(),
+    );
   }
 }
 

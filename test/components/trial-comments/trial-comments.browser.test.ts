@@ -1,6 +1,7 @@
 // <trial-comments>: a trial's thread as text, one's own comments editable, the add form for a
 // comment or an annotation, disabled with the reason where nothing can be written.
 import { expect, fixture, html } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import type { TeamEdit } from '../../../src/client/index.js';
 import { TrialComments } from '../../../src/components/trial-comments/trial-comments.js';
 import type { Trial } from '../../../src/protocol/events.js';
@@ -78,6 +79,22 @@ describe('trial-comments', () => {
       .click();
     expect(edits[1]).to.deep.equal({ type: 'comment.remove', trialId: 't1', commentId: 'c2', author: 'bo' });
     expect(del).to.exist;
+  });
+
+  it('moves focus into an edit and back to its Edit button; Escape cancels', async () => {
+    const edits: TeamEdit[] = [];
+    const el = await mount({ author: 'bo', access: { writable: true }, write: recordInto(edits) });
+    const focused = () => el.shadowRoot!.activeElement;
+    const editButton = () => $$(el, '.comment')[1].querySelector<HTMLButtonElement>('button')!;
+    editButton().focus();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(focused()?.tagName).to.equal('TEXTAREA');
+    await sendKeys({ press: 'Escape' });
+    await el.updateComplete;
+    expect(focused()?.getAttribute('aria-label')).to.equal('Edit comment by bo');
+    expect($$(el, 'textarea[aria-label="Edit comment"]')).to.have.length(0);
+    expect(edits).to.deep.equal([]);
   });
 
   it('adds an annotation with the step the chart asked for', async () => {
