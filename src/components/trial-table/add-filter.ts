@@ -49,10 +49,7 @@ export function applyForm(
   if (!column?.key) return undefined;
   const min = numberOrUndefined(form.get('min'));
   const max = numberOrUndefined(form.get('max'));
-  const values = String(form.get('values') ?? '')
-    .split(',')
-    .map((v) => v.trim())
-    .filter(Boolean);
+  const values = splitValues(String(form.get('values') ?? ''));
   if (column.kind === 'metric') {
     if (min === undefined && max === undefined) return undefined;
     const range: MetricRange = { key: column.key, min, max };
@@ -91,4 +88,36 @@ export function filterForm(
     <label>Values <input name="values" placeholder="adam, sgd" /></label>
     <button type="submit" class="action">Apply</button>
   </form>`;
+}
+
+/**
+ * The values typed into the form, comma-separated; a comma inside brackets or quotes belongs to
+ * its value, as in Adam's betas `(0.9, 0.999)` or `"a, b"` (the quotes are dropped).
+ */
+export function splitValues(text: string): string[] {
+  const out: string[] = [];
+  const take = (end: number) =>
+    out.push(
+      text
+        .slice(start, end)
+        .trim()
+        .replace(/^(["'])(.*)\1$/s, '$2'),
+    );
+  let depth = 0;
+  let quote = '';
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth = Math.max(0, depth - 1);
+    else if (c === ',' && depth === 0) {
+      take(i);
+      start = i + 1;
+    }
+  }
+  take(text.length);
+  return out.filter(Boolean);
 }
