@@ -47,8 +47,10 @@ export function applyForm(
   form: FormData,
 ): TrialFilters | undefined {
   if (!column?.key) return undefined;
-  const min = numberOrUndefined(form.get('min'));
-  const max = numberOrUndefined(form.get('max'));
+  let min = numberOrUndefined(form.get('min'));
+  let max = numberOrUndefined(form.get('max'));
+  // Bounds typed the wrong way round mean the range between them, not an empty one.
+  if (min !== undefined && max !== undefined && min > max) [min, max] = [max, min];
   const values = splitValues(String(form.get('values') ?? ''));
   if (column.kind === 'metric') {
     if (min === undefined && max === undefined) return undefined;
