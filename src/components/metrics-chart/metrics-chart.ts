@@ -455,8 +455,8 @@ export class MetricsChart extends LitElement {
       this.renderInto('.annotation-layer', nothing);
       return;
     }
-    // Curves to draw: the tooltip's code is asked for now, after this paint, not with the page.
-    queueMicrotask(() => this.tooltip.get());
+    // Curves to draw: the tooltip's code is asked for now (once; it arrives after this paint), not with the page.
+    this.tooltip.get();
     fitCanvases(this.renderRoot.querySelectorAll('canvas'), size, dpr);
     const frame = layoutFrame({
       size,

@@ -715,10 +715,9 @@ export class TrialDashboard extends LitElement {
   }
 
   /**
-   * The table raises no event for its sort and filters (they are its own properties): after any
-   * input in it, read them back once it has updated.
+   * The table raises no event for its sort (its own property): after any input in it, read it back
+   * once the table has updated. Its filters come as `trial-filter-change`.
    */
-  /** A header click or key may have sorted the table (its filters come as `trial-filter-change`). */
   private async onTableInput(event: Event): Promise<void> {
     const table = event.currentTarget as TrialTable;
     await table.updateComplete;
