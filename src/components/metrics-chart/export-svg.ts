@@ -7,7 +7,7 @@
 import { trialLabel } from '../internal/format.js';
 import type { Frame } from './layout.js';
 import type { ReducedPoints } from './m4.js';
-import type { CanvasColors } from './paint.js';
+import { type CanvasColors, isSparse } from './paint.js';
 import type { SeriesView } from './series-view.js';
 
 /** What `chartSvg` draws: the last frame, its colours and curves, and the canvas size in CSS pixels. */
@@ -20,9 +20,11 @@ export interface SvgScene {
   readonly height: number;
 }
 
-/** Same as the canvas: normal width, and the faint raw curve's opacity. */
+/** Same as the canvas: normal width, the faint raw curve's opacity, and markers of sparse curves. */
 const LINE_WIDTH = 1.5;
 const RAW_ALPHA = 0.25;
+const MARKER_RADIUS = 3;
+const MARKER_SPACING = 16;
 const LEGEND_ROW = 18;
 /** A rough label width per character, to wrap legend entries (no text measuring in a string). */
 const CHAR_WIDTH = 7;
@@ -100,7 +102,10 @@ function curve(view: SeriesView, points: ReducedPoints, frame: Frame, alpha: num
   const { dpr } = frame;
   const left = frame.plot.left / dpr;
   const top = frame.plot.top / dpr;
+  // As on the canvas, a curve whose points are far apart (a single point, say) gets a marker at each.
+  const markers = alpha === 1 && isSparse(points, MARKER_SPACING * dpr);
   let d = '';
+  let dots = '';
   let open = false;
   for (let i = 0; i < points.length; i++) {
     const value = points.values[i];
@@ -108,13 +113,19 @@ function curve(view: SeriesView, points: ReducedPoints, frame: Frame, alpha: num
       open = false;
       continue;
     }
-    d += `${open ? 'L' : 'M'}${n(left + points.px[i] / dpr)} ${n(top + frame.y(value))}`;
+    const x = n(left + points.px[i] / dpr);
+    const y = n(top + frame.y(value));
+    d += `${open ? 'L' : 'M'}${x} ${y}`;
+    if (markers) dots += `<circle cx="${x}" cy="${y}" r="${MARKER_RADIUS}"/>`;
     open = true;
   }
   if (!d) return '';
+  const color = escapeXml(view.style.color);
   const dash = view.style.dash.length ? ` stroke-dasharray="${view.style.dash.join(' ')}"` : '';
   const opacity = alpha < 1 ? ` stroke-opacity="${alpha}"` : '';
-  return `<path d="${d}" stroke="${escapeXml(view.style.color)}" stroke-width="${width}"${dash}${opacity}><title>${escapeXml(nameOf(view))}</title></path>`;
+  const title = `<title>${escapeXml(nameOf(view))}</title>`;
+  const path = `<path d="${d}" stroke="${color}" stroke-width="${width}"${dash}${opacity}>${title}</path>`;
+  return dots ? `${path}<g fill="${color}" stroke="none">${dots}${title}</g>` : path;
 }
 
 /** Legend entries wrapped in rows under the chart, from `top` down. */

@@ -3,7 +3,7 @@
  * put while data streams in (nice bounds change rarely, so most frames can draw only what is new),
  * ticks with labels, and the linear pixel map the M4 reduction needs.
  */
-import { formatNumber } from '../internal/format.js';
+import { formatDuration, formatNumber } from '../internal/format.js';
 import {
   type Domain,
   linearScale,
@@ -194,7 +194,8 @@ function durationTicks(scale: XScale, count: number): Tick[] {
 /** An x value as the axis shows it: a step, a date-time, a duration, or a metric's value. */
 export function formatX(axis: XKind, value: number): string {
   if (axis === 'wall') return new Date(value).toLocaleString();
-  if (axis === 'relative') return `${formatNumber(value)} s`;
+  // A duration as the trial table writes it (`10m 00s`), not a count of seconds.
+  if (axis === 'relative') return formatDuration(value);
   if (axis === 'metric') return formatNumber(value);
   return formatNumber(Math.round(value));
 }

@@ -32,8 +32,11 @@ describe('formatNumber', () => {
   it('is what the tooltip, the table cells and the compare panel show', () => {
     for (const value of [0.052643, 123456, 0.0000123456, 1234.5678]) {
       expect(formatParam(value)).to.equal(formatNumber(value));
-      expect(formatX('relative', value)).to.equal(`${formatNumber(value)} s`);
     }
+    // Relative time reads as a duration, as the table's column and the axis' minutes and hours do.
+    expect(formatX('relative', 600)).to.equal('10m 00s');
+    expect(formatX('relative', 4.56)).to.equal('4.6s');
+    expect(formatX('relative', 3725)).to.equal('1h 02m');
     // A step is an integer: it reads as itself, not rounded to five digits.
     expect(formatX('step', 123456)).to.equal('123456');
   });

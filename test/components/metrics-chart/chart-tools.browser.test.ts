@@ -139,6 +139,20 @@ describe('<trial-metrics-chart> export', () => {
     expect(doc.documentElement.getAttribute('width')).to.equal('500');
   });
 
+  it('marks the points of a sparse curve in the SVG, as the canvas does (a one-point trial is seen)', async () => {
+    const store = storeWith([trial('a', 0), trial('b', 1, 'single')]);
+    append(store, 'a', range(0, 101), range(0, 101));
+    append(store, 'b', [50], [25]);
+    store.flush();
+    const el = await mountChart(store);
+    const doc = new DOMParser().parseFromString(await el.toSVG(), 'image/svg+xml');
+    const dots = [...doc.querySelectorAll('circle')];
+    expect(dots.length).to.equal(1);
+    expect(dots[0].parentElement?.querySelector('title')?.textContent).to.equal('single');
+    // The dense curve has no markers: its path is its only mark.
+    expect(doc.querySelectorAll('g[fill] > circle').length).to.equal(1);
+  });
+
   it('renders a PNG of the chart at the screen density', async () => {
     const el = await twoTrials();
     const png = await el.toPNG();
