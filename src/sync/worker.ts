@@ -56,7 +56,8 @@ export class LeaseLostError extends Error {
 export class Worker {
   private running = false;
   private readonly slots = new Set<Promise<void>>();
-  private wakeUp: (() => void) | undefined;
+  /** The idle loops' early wake-ups; each leaves the set when its wait ends. */
+  private readonly sleepers = new Set<() => void>();
 
   constructor(
     private readonly storage: Storage,
@@ -80,9 +81,7 @@ export class Worker {
 
   /** Wakes idle loops at once (a job was just queued in this process). */
   wake(): void {
-    const wake = this.wakeUp;
-    this.wakeUp = undefined;
-    wake?.();
+    for (const wakeUp of this.sleepers) wakeUp();
   }
 
   /** Stops claiming and resolves when the jobs in hand are finished. */
@@ -108,14 +107,15 @@ export class Worker {
   private async idle(): Promise<void> {
     const next = await this.storage.msUntilNextJob().catch(() => undefined);
     const wait = Math.max(5, Math.min(this.options.pollIntervalMs, next ?? Number.POSITIVE_INFINITY));
+    // A wait that times out removes its wake-up: an idle worker holds one per loop, not one per poll.
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, wait);
-      const previous = this.wakeUp;
-      this.wakeUp = () => {
+      const wakeUp = () => {
         clearTimeout(timer);
-        previous?.();
+        this.sleepers.delete(wakeUp);
         resolve();
       };
+      const timer = setTimeout(wakeUp, wait);
+      this.sleepers.add(wakeUp);
     });
   }
 
