@@ -35,10 +35,11 @@ export function recordPoll(
     const state = remember(followed, run, grouping, models.get(run.info.runId));
     if (state.json !== before) changed.add(state);
   }
-  const removed: TrialEvent[] = [];
+  // Trials to remove, emitted last; their envelopes too, so that `seq` rises in the order events go
+  // out (a reader drops an event whose `seq` is not above the last it applied).
+  const removed: string[] = [];
   for (const runId of gone) {
-    if (followed.runs.get(runId)?.shown)
-      removed.push({ ...envelope(), type: 'trial.remove', trialId: runId });
+    if (followed.runs.get(runId)?.shown) removed.push(runId);
     followed.runs.delete(runId);
   }
   const all = new Map([...followed.runs].map(([id, state]) => [id, state.run]));
@@ -53,7 +54,7 @@ export function recordPoll(
     const trial = !parents.has(runId);
     if (trial && (changed.has(state) || !state.shown))
       events.push({ ...envelope(), type: 'trial.upsert', trial: state.trial });
-    else if (!trial && state.shown) removed.push({ ...envelope(), type: 'trial.remove', trialId: runId });
+    else if (!trial && state.shown) removed.push(runId);
     state.shown = trial;
   }
   const batches: MetricBatch[] = [];
@@ -70,7 +71,7 @@ export function recordPoll(
     if (run.shown) batches.push({ trialId: runId, key, ...columnsOf(points) });
   }
   if (batches.length) events.push({ ...envelope(), type: 'metrics.append', batches });
-  events.push(...removed);
+  for (const trialId of removed) events.push({ ...envelope(), type: 'trial.remove', trialId });
   for (const studyId of followed.studies.keys()) {
     if (!studies.has(studyId)) events.push({ ...envelope(), type: 'study.remove', studyId });
   }
