@@ -9,7 +9,7 @@ import type { TrialStore } from '../../client/index.js';
 import type { ParamValue, Study, Trial } from '../../protocol/index.js';
 import { ownValue } from '../../protocol/own.js';
 import { paramNumber } from '../internal/param-number.js';
-import { logParamsOf, spreadSuggestsLog } from './log-params.js';
+import { declaredScales, spreadSuggestsLog } from './log-params.js';
 
 /** How a param's axis is drawn. */
 export const ParamScale = { linear: 'linear', log: 'log', categorical: 'categorical' } as const;
@@ -63,6 +63,19 @@ export function analysedMetric(study: Study, metric: string | undefined): string
   return metric || study.objective?.metric;
 }
 
+/** Names of metrics where higher is better (accuracy, F1, AUC, reward…), unless they also name an error or a loss. */
+const HIGHER_IS_BETTER = /acc|auc|f1|precision|recall|score|reward|return|iou|bleu|rouge|ndcg|r2|map\b/i;
+const LOWER_IS_BETTER = /loss|err|mse|mae|perplexity|latency|time|cost|regret/i;
+
+/**
+ * Whether `metric` is minimised: the study's direction for its objective; for another metric, a
+ * guess from its name (`val_accuracy` is maximised, `val_loss` minimised), minimise when it says nothing.
+ */
+export function directionOf(study: Study, metric: string): 'minimize' | 'maximize' {
+  if (study.objective?.metric === metric) return study.objective.direction;
+  return HIGHER_IS_BETTER.test(metric) && !LOWER_IS_BETTER.test(metric) ? 'maximize' : 'minimize';
+}
+
 /** Extracts the columns of `study` for `metric`. O(trials × params). */
 export function extractAnalysis(store: TrialStore, study: Study, metric: string): AnalysisData {
   const all = store.trialsOf(study.id);
@@ -82,14 +95,14 @@ export function extractAnalysis(store: TrialStore, study: Study, metric: string)
     if (value < objectiveMin) objectiveMin = value;
     if (value > objectiveMax) objectiveMax = value;
   }
-  const logNames = logParamsOf(study.searchSpace);
+  const scales = declaredScales(study.searchSpace);
   const names = new Set<string>();
   for (const trial of trials) for (const name in trial.params) names.add(name);
-  const params = [...names].sort().map((name) => paramColumn(name, trials, logNames.has(name)));
+  const params = [...names].sort().map((name) => paramColumn(name, trials, scales.get(name)));
   return {
     study,
     metric,
-    direction: study.objective?.metric === metric ? study.objective.direction : 'minimize',
+    direction: directionOf(study, metric),
     trials,
     objective,
     objectiveMin: noObjective === trials.length ? Number.NaN : objectiveMin,
@@ -100,7 +113,11 @@ export function extractAnalysis(store: TrialStore, study: Study, metric: string)
   };
 }
 
-function paramColumn(name: string, trials: readonly Trial[], declaredLog: boolean): ParamColumn {
+function paramColumn(
+  name: string,
+  trials: readonly Trial[],
+  declared: 'log' | 'linear' | undefined,
+): ParamColumn {
   const raw: (ParamValue | undefined)[] = trials.map((t) => ownValue(t.params, name));
   let present = 0;
   let numeric = 0;
@@ -110,8 +127,7 @@ function paramColumn(name: string, trials: readonly Trial[], declaredLog: boolea
     if (paramNumber(value) !== undefined) numeric++;
   }
   const missing = trials.length - present;
-  if (present > 0 && numeric >= NUMERIC_SHARE * present)
-    return numericColumn(name, raw, missing, declaredLog);
+  if (present > 0 && numeric >= NUMERIC_SHARE * present) return numericColumn(name, raw, missing, declared);
   return categoricalColumn(name, raw, missing);
 }
 
@@ -119,7 +135,7 @@ function numericColumn(
   name: string,
   raw: readonly (ParamValue | undefined)[],
   missing: number,
-  declaredLog: boolean,
+  declared: 'log' | 'linear' | undefined,
 ): ParamColumn {
   const values = new Float64Array(raw.length);
   let min = Number.POSITIVE_INFINITY;
@@ -130,7 +146,8 @@ function numericColumn(
     if (values[i] < min) min = values[i];
     if (values[i] > max) max = values[i];
   }
-  const logBy = declaredLog ? 'search-space' : spreadSuggestsLog(min, max) ? 'spread' : undefined;
+  const logBy =
+    declared === 'log' ? 'search-space' : !declared && spreadSuggestsLog(min, max) ? 'spread' : undefined;
   if (logBy) {
     // A log axis cannot place zero or negatives: they join the unplaced values.
     min = Number.POSITIVE_INFINITY;

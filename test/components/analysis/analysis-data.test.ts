@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { TrialStore } from '../../../src/client/store.js';
-import { extractAnalysis, leftOutNotes } from '../../../src/components/analysis/analysis-data.js';
-import { logParamsOf } from '../../../src/components/analysis/log-params.js';
+import {
+  directionOf,
+  extractAnalysis,
+  leftOutNotes,
+} from '../../../src/components/analysis/analysis-data.js';
+import { declaredScales } from '../../../src/components/analysis/log-params.js';
 import { bestSoFar, paretoFront } from '../../../src/components/analysis/pareto.js';
 import { axesOf } from '../../../src/components/parallel-coords/axes.js';
 import {
@@ -10,7 +14,7 @@ import {
   brushFilters,
   keptBy,
 } from '../../../src/components/parallel-coords/brushes.js';
-import type { Trial } from '../../../src/protocol/index.js';
+import type { Study, Trial } from '../../../src/protocol/index.js';
 import { analysisStudy } from '../../fixtures/analysis-study.js';
 
 function storeWith(
@@ -54,13 +58,28 @@ function storeWith(
 const analyse = (store: TrialStore) => extractAnalysis(store, store.getStudy('s')!, 'loss');
 
 describe('analysis columns', () => {
-  it('reads log-scaled params from the search space, Optuna style or hand-written', () => {
-    expect([...logParamsOf('layers: int[1, 4] · lr: log[1e-05, 0.1] · wd: int log[1, 100]')]).toEqual([
-      'lr',
-      'wd',
-    ]);
-    expect([...logParamsOf('lr: log[1e-4, 3e-1] x dropout: [0, 0.3]')]).toEqual(['lr']);
-    expect(logParamsOf(undefined).size).toBe(0);
+  it("reads each ranged param's declared scale from the search space, Optuna style or hand-written", () => {
+    expect(
+      Object.fromEntries(
+        declaredScales('layers: int[1, 4] · lr: log[1e-05, 0.1] · opt: {adam, sgd} · wd: int log[1, 100]'),
+      ),
+    ).toEqual({ layers: 'linear', lr: 'log', wd: 'log' });
+    expect(Object.fromEntries(declaredScales('lr: log[1e-4, 3e-1] x dropout: [0, 0.3] step 0.1'))).toEqual({
+      lr: 'log',
+      dropout: 'linear',
+    });
+    expect(declaredScales(undefined).size).toBe(0);
+  });
+
+  it('keeps a param the search space declares linear on a linear axis, however wide its spread', () => {
+    const store = storeWith(
+      [0.00011, 0.3, 0.6, 0.95].map((x, i) => ({ params: { x, y: x }, value: i })),
+      'x: [0.0, 1.0]',
+    );
+    const byName = Object.fromEntries(analyse(store).params.map((p) => [p.name, p]));
+    expect(byName.x).toMatchObject({ scale: 'linear', unplaced: 0 });
+    // Undeclared, the same spread (almost four decades) reads as log.
+    expect(byName.y).toMatchObject({ scale: 'log', logBy: 'spread' });
   });
 
   it('makes numbers (and text spelling numbers) linear, wide positive ranges log, text and booleans categorical', () => {
@@ -235,5 +254,17 @@ describe('brushes as table filters', () => {
     expect(kept).toBeGreaterThanOrEqual(atBottom);
     const [filter] = brushFilters({}, axes, new Map([['param:dropout', narrowed]]), 'val_loss').params!;
     expect(filter.min).toBe(dropout.min);
+  });
+});
+
+describe('the direction of an analysed metric', () => {
+  const study = (objective?: Study['objective']) =>
+    ({ id: 's', name: 's', status: 'running', createdAt: 0, tags: {}, objective }) as Study;
+  it("is the objective's for the objective, else guessed from the metric's name", () => {
+    expect(directionOf(study({ metric: 'loss', direction: 'maximize' }), 'loss')).toBe('maximize');
+    for (const name of ['accuracy', 'val_acc', 'f1', 'eval/auc', 'episode_reward', 'mAP'])
+      expect(directionOf(study(), name), name).toBe('maximize');
+    for (const name of ['loss', 'val_loss', 'error', 'accuracy_loss', 'latency_ms', 'lr', 'epoch'])
+      expect(directionOf(study(), name), name).toBe('minimize');
   });
 });
