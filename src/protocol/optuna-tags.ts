@@ -9,6 +9,7 @@ import type { TrialStatus } from './events.js';
 /** The tags the callback writes on every run it logs (a run tagged with both is Optuna's). */
 export const OPTUNA_NUMBER_TAG = 'number';
 export const OPTUNA_START_TAG = 'datetime_start';
+export const OPTUNA_COMPLETE_TAG = 'datetime_complete';
 export const OPTUNA_STATE_TAG = 'state';
 export const OPTUNA_DIRECTION_TAG = 'direction';
 const DISTRIBUTION_SUFFIX = '_distribution';
@@ -31,21 +32,37 @@ export function isOptunaRun(tags: Readonly<Record<string, string>>): boolean {
 export function optunaTrialFields(tags: Readonly<Record<string, string>>): {
   number?: number;
   status?: TrialStatus;
+  /** How long the trial ran, by Optuna's clock (its start and completion times), in milliseconds. */
+  durationMs?: number;
   /** Tags shown as fields (of the trial or its study), so not among the trial's tags. */
   fieldTags: string[];
 } {
   if (!isOptunaRun(tags)) return { fieldTags: [] };
   const status = STATUS_OF_STATE[tags[OPTUNA_STATE_TAG] ?? ''];
+  const durationMs = pythonTime(tags[OPTUNA_COMPLETE_TAG]) - pythonTime(tags[OPTUNA_START_TAG]);
   return {
     number: Number(tags[OPTUNA_NUMBER_TAG]),
     ...(status && { status }),
+    ...(durationMs >= 0 && { durationMs }),
     fieldTags: [
       OPTUNA_NUMBER_TAG,
       OPTUNA_STATE_TAG,
       OPTUNA_DIRECTION_TAG,
+      OPTUNA_START_TAG,
+      OPTUNA_COMPLETE_TAG,
       ...Object.keys(tags).filter((k) => k.endsWith(DISTRIBUTION_SUFFIX)),
     ],
   };
+}
+
+/**
+ * A Python `str(datetime)` (`2026-12-06 13:27:05.504697`, an offset if it has one) in milliseconds,
+ * read as UTC when it has none: the logging machine's zone is unknown, so only differences between
+ * two such times mean anything. NaN for anything else (`None` for a trial that did not complete).
+ */
+function pythonTime(text: string | undefined): number {
+  const match = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(\.\d{1,3})?\d*([+-]\d\d:\d\d)?$/.exec(text ?? '');
+  return match ? Date.parse(`${match[1]}T${match[2]}${match[3] ?? ''}${match[4] ?? 'Z'}`) : Number.NaN;
 }
 
 /** The study direction of an Optuna run; undefined for multi-objective studies (a list) or other runs. */

@@ -35,6 +35,8 @@ export const RUN_NAME_TAG = 'mlflow.runName';
 export const PARENT_RUN_TAG = 'mlflow.parentRunId';
 /** The prefix of the tags trialkit writes for itself; never shown as a trial's tags. */
 const TRIALKIT_PREFIX = 'trialkit.';
+/** The prefix of MLflow's system tags. */
+const MLFLOW_PREFIX = 'mlflow.';
 
 /** MLflow's run statuses. */
 export type RunStatusName = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
@@ -103,21 +105,28 @@ export function runNameOf(run: RunShape): string | undefined {
   return ownValue(run.data.tags, RUN_NAME_TAG) || run.info.runName || undefined;
 }
 
-/** The run's tags a user set: without trialkit's own (`trialkit.*`) and the run description. */
+/**
+ * The run's tags a user set: without trialkit's own (`trialkit.*`) and MLflow's system tags
+ * (`mlflow.*`: user, source, parent run, run description), which MLflow's UI does not list among
+ * a run's tags either and which no team edit may change.
+ */
 export function userTagsOf(run: RunShape): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(run.data.tags).filter(([k]) => !k.startsWith(TRIALKIT_PREFIX) && k !== NOTE_TAG),
+    Object.entries(run.data.tags).filter(
+      ([k]) => !k.startsWith(TRIALKIT_PREFIX) && !k.startsWith(MLFLOW_PREFIX),
+    ),
   );
 }
 
 /**
  * The trial a run reads as. Its tags are the user's ({@link userTagsOf}) without those that became
- * fields (the run name; Optuna's number, state, direction, distributions); the run description is its notes.
+ * fields (Optuna's number, state, times, direction, distributions); the run description is its notes.
  */
 export function trialFieldsOf(run: RunShape): RunTrialFields {
   const { info, data } = run;
   const tags = userTagsOf(run);
-  for (const key of [RUN_NAME_TAG, ...optunaTrialFields(data.tags).fieldTags]) delete tags[key];
+  const optuna = optunaTrialFields(data.tags);
+  for (const key of optuna.fieldTags) delete tags[key];
   const notes = ownValue(data.tags, NOTE_TAG);
   const name = runNameOf(run);
   const comments = commentsOfTags(data.tags);
@@ -130,8 +139,26 @@ export function trialFieldsOf(run: RunShape): RunTrialFields {
     ...(notes !== undefined && { notes }),
     ...(ownValue(data.tags, STARRED_TAG) === 'true' && { starred: true }),
     ...(comments.length > 0 && { comments }),
-    ...(info.startTime !== undefined && { startedAt: info.startTime }),
-    ...(info.endTime !== undefined && { endedAt: info.endTime }),
+    ...startAndEnd(info, optuna.durationMs),
+  };
+}
+
+/**
+ * When the trial started and ended: the run's times, except that a trial Optuna ran for longer than
+ * its run lasted started that long before the run ended. Optuna's callback opens the run only once
+ * the trial is over, so the run's own times would give every trial a duration of nothing.
+ */
+function startAndEnd(
+  info: RunShape['info'],
+  durationMs: number | undefined,
+): Pick<Trial, 'startedAt' | 'endedAt'> {
+  const { startTime, endTime } = info;
+  const end = endTime ?? startTime;
+  const ranLonger = durationMs !== undefined && end !== undefined && end - (startTime ?? end) < durationMs;
+  const startedAt = ranLonger ? end - durationMs : startTime;
+  return {
+    ...(startedAt !== undefined && { startedAt }),
+    ...(endTime !== undefined && { endedAt: endTime }),
   };
 }
 

@@ -73,11 +73,16 @@ export function studiesOf(
   return studies;
 }
 
+/**
+ * An experiment as a study: running while one of its runs is, else completed (an experiment has no
+ * end of its own; a finished search should not spin forever).
+ */
 function experimentStudy(experiment: Experiment, trials: readonly Run[]): Study {
+  const running = trials.some((run) => STUDY_STATUS_OF[run.info.status] === 'running');
   return {
     id: experiment.experimentId,
     name: experiment.name,
-    status: 'running',
+    status: running ? 'running' : 'completed',
     createdAt: experiment.creationTime ?? 0,
     tags: { ...experiment.tags },
     mlflow: { experimentId: experiment.experimentId },
@@ -107,8 +112,8 @@ function parentStudy(
 
 /**
  * The objective and search space Optuna's callback left on a study's runs: the direction they
- * were tagged with, and the metric `value` (the callback's default name) or else the one metric
- * every completed trial logged; the distributions of every parameter seen.
+ * were tagged with, the metric it logged the trials' values as, and the distributions of every
+ * parameter seen.
  */
 export function optunaStudyFields(runs: readonly Run[]): Pick<Study, 'objective' | 'searchSpace'> {
   const optuna = runs.filter((run) => isOptunaRun(run.data.tags));
@@ -126,11 +131,29 @@ export function optunaStudyFields(runs: readonly Run[]): Pick<Study, 'objective'
   };
 }
 
-/** `value` if a completed trial logged it, else the one metric every completed trial logged. */
+/**
+ * The metric Optuna's callback logged each completed trial's value as: `value` (its default name),
+ * else the one metric every completed trial logged; failing that, among those, the ones logged at
+ * step 0 only (the callback logs the value once, without a step, where a training loop logs per
+ * epoch), and of those the one logged last in every trial (the callback logs after the objective
+ * returns). Undefined when that leaves no single metric.
+ */
 function objectiveMetric(completed: readonly Run[]): string | undefined {
   if (completed.length === 0) return undefined;
   const keys = completed.map((run) => new Set(run.data.latestMetrics.map((m) => m.key)));
   if (keys.some((k) => k.has('value'))) return 'value';
   const shared = [...keys[0]].filter((key) => keys.every((k) => k.has(key)));
-  return shared.length === 1 ? shared[0] : undefined;
+  if (shared.length <= 1) return shared[0];
+  const once = shared.filter((key) => completed.every((run) => latest(run, key)?.step === 0));
+  if (once.length <= 1) return once[0];
+  const last = once.filter((key) =>
+    completed.every((run) =>
+      once.every((other) => latest(run, other)!.timestamp <= latest(run, key)!.timestamp),
+    ),
+  );
+  return last.length === 1 ? last[0] : undefined;
+}
+
+function latest(run: Run, key: string): Run['data']['latestMetrics'][number] | undefined {
+  return run.data.latestMetrics.find((m) => m.key === key);
 }

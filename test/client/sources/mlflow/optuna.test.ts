@@ -39,7 +39,25 @@ describe('the MLflow poller on Optuna searches', () => {
       expect(trial.tags.dataset).toBe('mnist'); // a user attr
       expect(Object.keys(trial.tags)).not.toContain('state');
       expect(Object.keys(trial.tags)).not.toContain('lr_distribution');
-      expect(Object.keys(trial.tags)).not.toContain('mlflow.runName');
+      // Optuna's times became the trial's; MLflow's system tags (user, source) are not the user's tags.
+      expect(Object.keys(trial.tags)).not.toContain('datetime_start');
+      expect(Object.keys(trial.tags).filter((k) => k.startsWith('mlflow.'))).toEqual([]);
+    }
+  });
+
+  it('finds the objective the callback named among the metrics the training logged', async () => {
+    const { studies } = await read('extra');
+    expect(studies[0].objective).toEqual({ metric: 'accuracy', direction: 'maximize' });
+    // Every trial is over: the experiment's study no longer reads as running.
+    expect(studies[0].status).toBe('completed');
+  });
+
+  it("gives each trial Optuna's duration when the callback logged its run only once it was over", async () => {
+    const { trials } = await read('slow');
+    expect(trials).toHaveLength(2);
+    for (const trial of trials) {
+      expect(trial.endedAt! - trial.startedAt!).toBeGreaterThanOrEqual(300);
+      expect(trial.endedAt! - trial.startedAt!).toBeLessThan(5_000);
     }
   });
 
