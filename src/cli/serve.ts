@@ -58,17 +58,29 @@ export async function runServe(options: ServeOptions): Promise<Running> {
     intervalMs: options.intervalMs,
     studies: options.studies,
   });
+  // One line when an experiment's polls start failing (or fail another way), one when they work again.
+  const failing = new Map<string, string>();
   poller.onPoll((failures) => {
-    for (const { experiment, error } of failures) log(`${experiment}: ${reason(error)}`);
+    const now = new Map(failures.map(({ experiment, error }) => [experiment, reason(error)]));
+    for (const [experiment, why] of now) if (failing.get(experiment) !== why) log(`${experiment}: ${why}`);
+    for (const experiment of failing.keys())
+      if (!now.has(experiment)) log(`${experiment}: MLflow answers again`);
+    failing.clear();
+    for (const [experiment, why] of now) failing.set(experiment, why);
   });
   const watch = (name: string): boolean => poller.follow({ name });
-  // Without --experiment, experiments created after start-up join the dashboard too.
+  // Without --experiment, experiments created after start-up join the dashboard too, and deleted
+  // ones leave it.
   const discovery =
     options.experiments.length === 0
       ? setInterval(
           () => {
             experimentNames(client, []).then(
               (all) => {
+                const active = new Set(all);
+                for (const name of poller.experiments)
+                  if (!active.has(name) && poller.unfollow({ name }))
+                    log(`${JSON.stringify(name)} is gone from MLflow; no longer watched`);
                 // A new experiment is read at once, not a poll interval later.
                 if (all.filter(watch).length > 0) void poller.poll();
               },
@@ -97,7 +109,12 @@ export async function runServe(options: ServeOptions): Promise<Running> {
       options.token || isLoopbackHost(options.host)
         ? mlflowIngest(client, () => void poller.poll())
         : undefined,
-    health: () => ({ mlflow: mlflowUri, experiments: poller.experiments }),
+    health: () => ({
+      mlflow: mlflowUri,
+      experiments: poller.experiments,
+      // Still 200: the dashboard serves what it has; `ok` says whether MLflow is being read.
+      ...(failing.size > 0 && { ok: false, failing: Object.fromEntries(failing) }),
+    }),
     ...accessOptions(options),
     host: options.host,
     port: options.port,
@@ -130,8 +147,10 @@ async function experimentNames(client: MlflowClient, wanted: string[]): Promise<
       return names;
     }
     for (const name of wanted) {
-      if (!(await client.getExperimentByName(name, once))) {
-        throw new Error(`MLflow at ${client.trackingUri} has no experiment named ${JSON.stringify(name)}`);
+      const experiment = await client.getExperimentByName(name, once);
+      if (!experiment || experiment.lifecycleStage === 'deleted') {
+        const why = experiment ? 'only a deleted experiment' : 'no experiment';
+        throw new Error(`MLflow at ${client.trackingUri} has ${why} named ${JSON.stringify(name)}`);
       }
     }
     return wanted;

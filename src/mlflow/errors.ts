@@ -109,6 +109,13 @@ export function apiError(
   return new MlflowApiError(request, status, errorCode, message);
 }
 
+/** In a browser (a page or a worker) a refused cross-origin request fails as a network error too. */
+function corsHint(): string {
+  return 'document' in globalThis || 'WorkerGlobalScope' in globalThis
+    ? ' In a browser this is also how a cross-origin refusal looks: allow the page origin with `mlflow server --cors-allowed-origins`.'
+    : '';
+}
+
 /** The request never got a response: DNS, refused or reset connection, or a browser's CORS refusal. */
 export class MlflowNetworkError extends MlflowError {
   override name = 'MlflowNetworkError';
@@ -117,12 +124,9 @@ export class MlflowNetworkError extends MlflowError {
   readonly path: string;
 
   constructor(request: RequestDescription, cause: unknown, message?: string) {
-    super(
-      message ??
-        `${request.method} ${request.path}: network error (${describe(cause)}). In a browser this is also how a ` +
-          'cross-origin refusal looks: allow the page origin with `mlflow server --cors-allowed-origins`.',
-      { cause },
-    );
+    super(message ?? `${request.method} ${request.path}: network error (${describe(cause)}).${corsHint()}`, {
+      cause,
+    });
     this.method = request.method;
     this.path = request.path;
   }

@@ -330,6 +330,8 @@ interface Entry {
   append?: MetricsAppendEvent;
   /** That `metrics.summary`, encoded on first need. */
   summaryJson?: string;
+  /** An `error` event: news to the clients that saw it happen, not to one arriving after it. */
+  error?: boolean;
 }
 
 interface Client {
@@ -431,6 +433,7 @@ class ClientFanout {
       seq: event.seq,
       json: encodeEvent(event),
       append: event.type === 'metrics.append' ? event : undefined,
+      error: event.type === 'error',
     };
     const evictedSeq = this.ring.push(entry);
     if (evictedSeq !== undefined && this.coveredAfter !== undefined)
@@ -465,8 +468,13 @@ class ClientFanout {
     return this.coveredAfter !== undefined && seq >= this.coveredAfter && seq <= this.latestSeq;
   }
 
-  private goLive(client: Client, after: number): void {
-    for (const entry of this.ring.after(after)) this.send(client, entry);
+  /**
+   * Sends the buffered events after `after`, then live ones. A new client (`fresh`, after its
+   * snapshot) is not sent the errors raised before it came: a tab opened once MLflow answers again
+   * would show how polling failed minutes ago.
+   */
+  private goLive(client: Client, after: number, fresh = false): void {
+    for (const entry of this.ring.after(after)) if (!(fresh && entry.error)) this.send(client, entry);
     client.live = true;
     if (client.view.presence) client.sink.send(this.presenceJson(), this.presenceSeq);
   }
@@ -478,7 +486,7 @@ class ClientFanout {
         // The buffer overflowed while the snapshot was on its way: take a newer one.
         if (!this.canReplayAfter(snapshot.seq)) return this.sendSnapshot(client);
         client.sink.send(snapshot.json, snapshot.seq);
-        this.goLive(client, snapshot.seq);
+        this.goLive(client, snapshot.seq, true);
       },
       (err) => {
         if (!this.clients.delete(client)) return;

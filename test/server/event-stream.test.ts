@@ -287,6 +287,22 @@ describe('createEventStream over Node http', () => {
     expect(taken).toBe(2);
   });
 
+  it('does not send a new tab the errors raised before it came, but sends them to the tabs that saw them', async () => {
+    const { server, producer } = await setup();
+    const first = await open(server, {}, '?v=2');
+    expect((await first.reader.nextEvent()).event.type).toBe('snapshot');
+    producer.emit({ type: 'error', code: 'source_error', message: 'polling MLflow failed: ECONNREFUSED' });
+    producer.upsertTrial(trial('t2', 's1'));
+    expect((await first.reader.nextEvent()).event.type).toBe('error');
+    // A later tab gets the kept snapshot and the events since, without the old error.
+    const later = await open(server, {}, '?v=2');
+    expect((await later.reader.nextEvent()).event.type).toBe('snapshot');
+    expect((await later.reader.nextEvent()).event).toMatchObject({ type: 'trial.upsert' });
+    // A tab resuming after a drop still hears of the error it missed.
+    const resumed = await open(server, { 'last-event-id': '3' });
+    expect((await resumed.reader.nextEvent()).event.type).toBe('error');
+  });
+
   it('takes the summaries snapshot as it is created, which the first tab gets without another', async () => {
     const counted = (warm?: boolean) => {
       const producer = seededProducer();

@@ -60,6 +60,8 @@ export interface PollFailure {
 }
 
 const labelOf = (ref: ExperimentRef) => ('name' in ref ? ref.name : ref.id);
+/** The key an experiment is followed under: by name and by id are different ways in. */
+const keyOf = (ref: ExperimentRef) => `${'name' in ref ? 'name' : 'id'}:${labelOf(ref)}`;
 
 /**
  * Polls the followed experiments, one round after another, and emits each round's changes: an
@@ -105,9 +107,9 @@ export class MlflowPoller implements EventProducer {
    * experiment already followed.
    */
   follow(ref: ExperimentRef): boolean {
-    const label = `${'name' in ref ? 'name' : 'id'}:${labelOf(ref)}`;
-    if (this.followed.has(label)) return false;
-    this.followed.set(label, {
+    const key = keyOf(ref);
+    if (this.followed.has(key)) return false;
+    this.followed.set(key, {
       ref,
       studies: new Map(),
       runs: new Map(),
@@ -119,6 +121,21 @@ export class MlflowPoller implements EventProducer {
   }
 
   /** The experiments followed, by the name or id they were given. */
+  /**
+   * Stops following an experiment (deleted in MLflow, say): its trials and studies are removed from
+   * readers. Returns false when it was not followed.
+   */
+  unfollow(ref: ExperimentRef): boolean {
+    const followed = this.followed.get(keyOf(ref));
+    if (!followed) return false;
+    this.followed.delete(keyOf(ref));
+    for (const [trialId, run] of followed.runs)
+      if (run.shown) this.emit({ ...this.envelope(), type: 'trial.remove', trialId });
+    for (const studyId of followed.studies.keys())
+      this.emit({ ...this.envelope(), type: 'study.remove', studyId });
+    return true;
+  }
+
   get experiments(): string[] {
     return [...this.followed.values()].map((f) => labelOf(f.ref));
   }
@@ -205,6 +222,8 @@ export class MlflowPoller implements EventProducer {
       try {
         const events = await this.collect(followed);
         if (this.closed) return;
+        // Unfollowed while its poll was under way: its trials are gone from readers already.
+        if (this.followed.get(keyOf(followed.ref)) !== followed) continue;
         for (const event of events) this.emit(event);
       } catch (error) {
         if (this.closed) return;
