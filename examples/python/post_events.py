@@ -31,6 +31,7 @@ def post(*events):
 study = {"id": "py-sweep", "name": "Python sweep", "status": "running", "createdAt": now_ms(),
          "objective": {"metric": "loss", "direction": "minimize"}, "targetTrials": 3}
 post({"type": "study.upsert", "study": study})
+print(f"posting study py-sweep to {SERVER}: open the dashboard there to watch it")
 
 for number, lr in enumerate([0.1, 0.01, 0.001]):
     trial = {"id": f"py-sweep-{number}", "studyId": "py-sweep", "number": number, "status": "running",
@@ -51,3 +52,4 @@ for number, lr in enumerate([0.1, 0.01, 0.001]):
         "id": uuid.uuid4().hex, "author": "post_events.py", "text": f"final loss {loss:.4f}", "createdAt": now_ms()}},
          {"type": "trial.patch", "trialId": trial["id"], "tags": {"source": "python"}, "starred": number == 0})
     post({"type": "trial.upsert", "trial": {**trial, "status": "succeeded", "endedAt": now_ms()}})
+    print(f"trial {number} (lr={lr}) done: final loss {loss:.4f}")

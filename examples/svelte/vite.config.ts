@@ -6,6 +6,6 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   plugins: [svelte()],
   server: {
-    proxy: { '/events': process.env.TRIALKIT_URL ?? 'http://127.0.0.1:5177' },
+    proxy: Object.fromEntries(['/events', '/series', '/presence'].map((path) => [path, trialkit])),
   },
 });

@@ -1,9 +1,12 @@
 import { defineConfig } from 'vite';
 
-// During `npm run dev`, /events comes from a trialkit server: `npm start` in the repository, or
-// `npx trialkit serve --mlflow <uri>`. TRIALKIT_URL points elsewhere.
+// During `npm run dev`, the dashboard's server paths come from a trialkit server: `npm start` in the
+// repository, or `npx trialkit serve --mlflow <uri>`. TRIALKIT_URL points elsewhere. /events is
+// the live stream, /series the windows charts fetch as they zoom, /presence who else is watching.
+const trialkit = process.env.TRIALKIT_URL ?? 'http://127.0.0.1:5177';
+
 export default defineConfig({
   server: {
-    proxy: { '/events': process.env.TRIALKIT_URL ?? 'http://127.0.0.1:5177' },
+    proxy: Object.fromEntries(['/events', '/series', '/presence'].map((path) => [path, trialkit])),
   },
 });
