@@ -369,6 +369,9 @@ export class TrialDashboard extends LitElement {
       this.hoveredTrial = undefined;
     }
     if ((changed.has('xAxis') || changed.has('xMetric')) && !changed.has('zoom')) this.zoom = undefined;
+    // Chosen in the newest study, shown while none is picked: it stays when a newer one arrives.
+    if (!this.study && (changed.has('selected') || changed.has('tableFilters')))
+      this.study = this.cache?.studyId;
     this.updatePresence(store);
     if (store?.loaded && this.selected.some((id) => !store.getTrial(id))) {
       // A linked trial was removed (or never existed): show the others.

@@ -113,6 +113,35 @@ describe('trial-dashboard', () => {
       expect(header.textContent).to.match(/Best trial\s*#\d+\s*val_loss/);
     });
 
+    it('follows a newer study until the user selects a trial, then stays on the one they chose in', async () => {
+      const snapshot = smallSnapshot();
+      const store = manualStore(snapshot);
+      const el = await mount({ store });
+      const first = snapshot.studies[0];
+      const newer = (id: string) => ({
+        ...first,
+        id,
+        name: `Study ${id}`,
+        createdAt: first.createdAt + 1000,
+      });
+      const heading = () => $(el, '[part="header"] h2')!.textContent;
+      // Nothing chosen yet: a newer study is shown when it arrives.
+      store.applyTrusted({ v: 1, seq: 1_000, type: 'study.upsert', study: newer('later') });
+      await settle(el, store);
+      expect(heading()).to.equal('Study later');
+      store.applyTrusted({ v: 1, seq: 1_001, type: 'study.remove', studyId: 'later' });
+      await settle(el, store);
+      expect(heading()).to.equal(first.name);
+      // A trial selected in it: a newer study no longer takes the page away from it.
+      const trial = snapshot.trials[0];
+      await selectTrials(el, store, [trial.id]);
+      store.applyTrusted({ v: 1, seq: 1_002, type: 'study.upsert', study: newer('latest') });
+      await settle(el, store);
+      expect(heading()).to.equal(first.name);
+      expect(el.view).to.include({ study: first.id });
+      expect(el.view.selected).to.deep.equal([trial.id]);
+    });
+
     it('names the best trial by the objective: the lowest val_loss of any trial', async () => {
       const store = manualStore(smallSnapshot());
       const el = await mount({ store });
