@@ -56,7 +56,12 @@ export class PresenceController {
     const shown = chips.slice(0, MAX_CHIPS);
     const folded = chips.slice(MAX_CHIPS);
     const more = folded.length + (presence?.more ?? 0);
-    const anonymous = presence?.anonymous ?? 0;
+    // The server counts this tab among the anonymous when it has no name: those are the others.
+    const self = store.presence.self;
+    const anonymous = Math.max(
+      0,
+      (presence?.anonymous ?? 0) - Number(!self.name && self.studyId === studyId),
+    );
     const everyone = [...chips.map(label), ...(anonymous ? [`${anonymous} anonymous`] : [])];
     return html`<div
       class="presence"

@@ -34,7 +34,7 @@ const liveRegion = (el: TrialDashboard) =>
 describe('trial-dashboard presence', () => {
   it('shows a chip per viewer (this tab first, one chip for two tabs of one person) and the anonymous count', async () => {
     const store = presenceStore({ manual: true, self: 'Me', anonymous: 3 });
-    const el = await mount(store);
+    const el = await mount(store, { viewerName: 'Me' });
     expect(chips(el)).to.deep.equal([
       'Me (you)',
       'Ada Lovelace',
@@ -46,6 +46,17 @@ describe('trial-dashboard presence', () => {
     expect(more.textContent).to.contain('+2');
     expect(more.getAttribute('title')).to.equal('Edsger Wybe Dijkstra, Barbara Liskov');
     expect(presence(el)!.querySelector('.anonymous')!.textContent).to.equal('+3 anonymous');
+  });
+
+  it('does not count this tab, when it has no name, among the anonymous others', async () => {
+    const store = presenceStore({ manual: true, viewers: [], anonymous: 1 });
+    const el = await mount(store);
+    expect(store.presence.self.name).to.equal(undefined);
+    expect(presence(el)!.querySelector('.anonymous')).to.equal(null);
+    expect(presence(el)!.querySelector('[part="viewer-names"]')!.textContent).to.equal('Nobody else');
+    setViewers(store, { viewers: [], anonymous: 3 });
+    await settle(el, store);
+    expect(presence(el)!.querySelector('.anonymous')!.textContent).to.equal('+2 anonymous');
   });
 
   it('tells this tab, its study, name and colour to the store', async () => {
