@@ -276,7 +276,10 @@ try {
   if (running) stopOnSignal(running);
 } catch (err) {
   const usage = err instanceof UsageError;
-  const message = redactSecrets((err as Error).message);
+  const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+  const message =
+    redactSecrets((err as Error).message) +
+    (inUse ? ' (another trialkit may be running there: stop it, or choose another --port)' : '');
   console.error(usage ? `${message} (see --help)` : `trialkit: ${message}`);
   if (process.env.TRIALKIT_DEBUG) console.error(err);
   process.exit(usage ? 2 : 1);

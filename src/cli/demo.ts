@@ -15,6 +15,7 @@ import {
   type EventStreamOptions,
   engineIngest,
   identityFromHeader,
+  isLoopbackHost,
   startDashboardServer,
 } from '../server/index.js';
 import { createSyncEngine, type SyncEngine } from '../sync/index.js';
@@ -50,6 +51,12 @@ const SLOW_OPEN_MS = 5000;
 export async function runDemo(options: DemoServerOptions): Promise<Running> {
   const { log } = options;
   const started = performance.now();
+  // The server would refuse this too, but only after the store was created and opened.
+  if (!options.token && !isLoopbackHost(options.host)) {
+    throw new Error(
+      `listening on ${options.host} accepts posted events from the network: set a token (--token or TRIALKIT_TOKEN)`,
+    );
+  }
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   log(`starting PGlite in ${dataDir}…`);

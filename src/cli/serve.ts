@@ -8,7 +8,7 @@
  * and the page is the demo's page, `<trial-dashboard src="/events">`, with SSE's resume.
  */
 import { MlflowPoller, type StudyGrouping } from '../client/index.js';
-import { MlflowClient, MlflowNetworkError, MlflowTimeoutError } from '../mlflow/index.js';
+import { MlflowApiError, MlflowClient, MlflowNetworkError, MlflowTimeoutError } from '../mlflow/index.js';
 import {
   type AccessOptions,
   createEventStream,
@@ -156,6 +156,11 @@ async function experimentNames(client: MlflowClient, wanted: string[]): Promise<
     return wanted;
   } catch (err) {
     if ((err as Error).message.startsWith('MLflow at')) throw err;
+    // A server answered, but has no MLflow API there (another service, or a path prefix missing).
+    if (err instanceof MlflowApiError && err.errorCode === 'ENDPOINT_NOT_FOUND')
+      throw new Error(
+        `${client.trackingUri} answered 404 to MLflow's REST API: is it an MLflow tracking server (and the whole URL, with any path prefix)?`,
+      );
     throw new Error(`cannot reach MLflow at ${client.trackingUri}: ${reason(err)}`);
   }
 }

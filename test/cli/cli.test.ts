@@ -1,7 +1,11 @@
 // The `trialkit` bin as a user meets it: help that names every flag, and one clear line (no stack
 // trace) with exit code 2 for a usage mistake or 1 for an MLflow server that does not answer.
 import { spawnSync } from 'node:child_process';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { cliPath, ensureBuilt } from '../../scripts/ensure-built.mjs';
 import { freePort } from '../../scripts/mlflow-server.mjs';
 
@@ -96,5 +100,35 @@ describe('the trialkit command', () => {
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toContain(`cannot reach MLflow at ${uri}`);
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('says a server that has no MLflow API is not MLflow, rather than unreachable', () => {
+    const uri = `${inject('mlflowUri')}/not-mlflow`;
+    const { code, stderr } = trialkit('serve', '--mlflow', uri, '--port', '0');
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain(`${uri} answered 404 to MLflow's REST API: is it an MLflow tracking server`);
+  });
+
+  it('says what to do when the port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = String((taken.address() as { port: number }).port);
+      const { code, stderr } = trialkit('serve', '--mlflow', inject('mlflowUri'), '--port', port);
+      expect(code).toBe(1);
+      expect(stderr).toContain('EADDRINUSE');
+      expect(stderr).toContain('choose another --port');
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('refuses a network-facing demo without a token before creating its store', () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'trialkit-cli-')), 'demo-data');
+    const { code, stderr } = trialkit('demo', '--host', '0.0.0.0', '--port', '0', '--data-dir', dataDir);
+    expect(code).toBe(1);
+    expect(stderr).toContain('set a token (--token or TRIALKIT_TOKEN)');
+    expect(existsSync(dataDir)).toBe(false);
   });
 });
