@@ -65,10 +65,16 @@ function pythonTime(text: string | undefined): number {
   return match ? Date.parse(`${match[1]}T${match[2]}${match[3] ?? ''}${match[4] ?? 'Z'}`) : Number.NaN;
 }
 
-/** The study direction of an Optuna run; undefined for multi-objective studies (a list) or other runs. */
-export function optunaDirection(tags: Readonly<Record<string, string>>): 'minimize' | 'maximize' | undefined {
-  const direction = tags[OPTUNA_DIRECTION_TAG];
-  return direction === 'MINIMIZE' ? 'minimize' : direction === 'MAXIMIZE' ? 'maximize' : undefined;
+/**
+ * The study directions of an Optuna run: one, or one per objective of a multi-objective study (the
+ * callback writes their list, `['MINIMIZE', 'MAXIMIZE']`); empty for other runs.
+ */
+export function optunaDirections(tags: Readonly<Record<string, string>>): ('minimize' | 'maximize')[] {
+  const names = (tags[OPTUNA_DIRECTION_TAG] ?? '').replace(/^\[|\]$/g, '').split(',');
+  const directions = names.map((name) => name.trim().replace(/^'|'$/g, ''));
+  return directions.every((d) => d === 'MINIMIZE' || d === 'MAXIMIZE')
+    ? directions.map((d) => (d === 'MINIMIZE' ? 'minimize' : 'maximize'))
+    : [];
 }
 
 /** Each parameter's distribution, as the callback wrote it (`lr` -> `FloatDistribution(...)`). */

@@ -7,11 +7,26 @@
 import { css, html, nothing, type TemplateResult } from 'lit';
 import type { TrialStore } from '../../client/index.js';
 import type { Study } from '../../protocol/index.js';
+import { directionOf } from '../analysis/analysis-data.js';
 import { defineAnalysisViews } from '../analysis/define-views.js';
 import type { TrialFilterChangeEvent } from '../events/trial-filter-change-event.js';
 import type { TrialHoverEvent } from '../events/trial-hover-event.js';
 import type { TrialSelectEvent } from '../events/trial-select-event.js';
 import type { TrialFilters } from '../trial-table/filter.js';
+
+/**
+ * The metric the History view plots the analysed one against (its Pareto front), by study: the
+ * user's pick, kept while the page lives; '' for none.
+ */
+const againstPicked = new Map<string, string>();
+
+/**
+ * What History plots against by default: an Optuna multi-objective study's second value (the
+ * callback logs `value_0`, `value_1`…) when the first is analysed; else nothing.
+ */
+function againstByDefault(keys: readonly string[], analysed: string | undefined): string {
+  return analysed === 'value_0' && keys.includes('value_1') ? 'value_1' : '';
+}
 
 /** What the Analysis view shows and does. */
 export interface AnalysisViewOptions {
@@ -39,6 +54,13 @@ export function analysisView(options: AnalysisViewOptions): TemplateResult {
     const value = (event.target as HTMLSelectElement).value;
     options.pickMetric(value === '' ? undefined : value);
   };
+  const analysed = metric ?? objective;
+  const picked = againstPicked.get(study.id) ?? againstByDefault(keys, analysed);
+  const against = picked === analysed ? '' : picked;
+  const pickAgainst = function (this: { requestUpdate(): void }, event: Event) {
+    againstPicked.set(study.id, (event.target as HTMLSelectElement).value);
+    this.requestUpdate();
+  };
   const views = (tag: 'parallel-coords' | 'param-importance' | 'history' | 'slice-plot') => {
     const on = { filter: options.filterChange, hover: options.hover, select: options.select };
     switch (tag) {
@@ -47,7 +69,7 @@ export function analysisView(options: AnalysisViewOptions): TemplateResult {
       case 'param-importance':
         return html`<trial-param-importance part="param-importance" theme=${theme ?? nothing} .store=${store} .study=${study.id} .metric=${metric} .filters=${filters}></trial-param-importance>`;
       case 'history':
-        return html`<trial-history part="history" theme=${theme ?? nothing} .store=${store} .study=${study.id} .metric=${metric} .selected=${selected} .hovered=${hovered} .filters=${filters} @trial-hover=${on.hover} @trial-select=${on.select}></trial-history>`;
+        return html`<trial-history part="history" theme=${theme ?? nothing} .store=${store} .study=${study.id} .metric=${metric} .secondMetric=${against || undefined} .secondDirection=${directionOf(study, against)} .selected=${selected} .hovered=${hovered} .filters=${filters} @trial-hover=${on.hover} @trial-select=${on.select}></trial-history>`;
       default:
         return html`<trial-slice-plot part="slice-plot" theme=${theme ?? nothing} .store=${store} .study=${study.id} .metric=${metric} .selected=${selected} .hovered=${hovered} .filters=${filters} @trial-hover=${on.hover} @trial-select=${on.select}></trial-slice-plot>`;
     }
@@ -68,7 +90,19 @@ export function analysisView(options: AnalysisViewOptions): TemplateResult {
     </section>
     <div class="analysis-pair">
       <section class="analysis-card" aria-label="Parameter importance"><h3>Importance</h3>${views('param-importance')}</section>
-      <section class="analysis-card" aria-label="Optimisation history"><h3>History</h3>${views('history')}</section>
+      <section class="analysis-card" aria-label="Optimisation history">
+        <h3>History
+          <label class="against muted small">against
+            <select @change=${pickAgainst} aria-label="Plot against another metric (its Pareto front)">
+              <option value="" ?selected=${!against}>trial number</option>
+              ${keys
+                .filter((key) => key !== analysed)
+                .map((key) => html`<option value=${key} ?selected=${against === key}>${key}</option>`)}
+            </select>
+          </label>
+        </h3>
+        ${views('history')}
+      </section>
     </div>
     <section class="analysis-card wide" aria-label="Slices"><h3>Slices</h3>${views('slice-plot')}</section>
   </div>`;
@@ -87,7 +121,12 @@ export const styles = css`
     gap: 8px;
     color: var(--_muted);
   }
-  .analysis-metric select {
+  .against {
+    font-weight: normal;
+    margin-left: 8px;
+  }
+  .analysis-metric select,
+  .against select {
     font: inherit;
     color: var(--_fg);
     background: var(--_bg);

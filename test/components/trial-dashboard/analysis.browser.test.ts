@@ -117,6 +117,37 @@ describe('<trial-dashboard> Analysis view', () => {
     expect(coords.shadowRoot!.textContent).to.contain('147 finished trials without a finite train_loss');
   });
 
+  it("plots History against a second metric when picked: the two objectives' Pareto front", async () => {
+    const { el, store } = await mount();
+    const ids = [...store.trials.keys()];
+    store.applyTrusted({
+      v: 1,
+      seq: 1,
+      type: 'metrics.append',
+      batches: ids.map((trialId, n) => ({
+        trialId,
+        key: 'latency_ms',
+        steps: [0],
+        values: [100 - (n % 37)],
+        timestamps: [1],
+      })),
+    });
+    store.flush();
+    await el.updateComplete;
+    await openAnalysis(el);
+    const history = $<HTMLElement & { secondMetric?: string; secondDirection: string }>(el, 'trial-history');
+    const against = $<HTMLSelectElement>(el, '.against select');
+    expect(history.secondMetric).to.equal(undefined);
+    expect([...against.options].map((o) => o.value)).to.deep.equal(['', 'latency_ms']);
+    against.value = 'latency_ms';
+    against.dispatchEvent(new Event('change'));
+    await el.updateComplete;
+    expect(history.secondMetric).to.equal('latency_ms');
+    expect(history.secondDirection).to.equal('minimize');
+    await (history as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    expect(history.shadowRoot!.textContent).to.contain('the Pareto front');
+  });
+
   it('fits a phone: the parallel coordinates scroll sideways inside their card', async () => {
     const { el } = await mount(380);
     const coords = await openAnalysis(el);

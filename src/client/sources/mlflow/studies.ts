@@ -10,7 +10,7 @@ import {
   describeSearchSpace,
   isOptunaRun,
   OPTUNA_STATE_TAG,
-  optunaDirection,
+  optunaDirections,
   optunaDistributions,
   PARENT_RUN_TAG,
   runNameOf,
@@ -122,9 +122,18 @@ export function optunaStudyFields(runs: readonly Run[]): Pick<Study, 'objective'
   for (const run of optuna)
     for (const [name, text] of optunaDistributions(run.data.tags)) distributions.set(name, text);
   const searchSpace = describeSearchSpace(distributions);
-  const directions = new Set(optuna.map((run) => optunaDirection(run.data.tags)));
-  const direction = directions.size === 1 ? [...directions][0] : undefined;
-  const metric = objectiveMetric(optuna.filter((run) => run.data.tags[OPTUNA_STATE_TAG] === 'COMPLETE'));
+  const tagged = new Set(optuna.map((run) => optunaDirections(run.data.tags).join()));
+  const directions = tagged.size === 1 ? optunaDirections(optuna[0].data.tags) : [];
+  const direction = directions[0];
+  const completed = optuna.filter((run) => run.data.tags[OPTUNA_STATE_TAG] === 'COMPLETE');
+  // Of a multi-objective study, the first objective: the callback names the values `value_0`,
+  // `value_1`… unless given names, whose order the runs do not keep.
+  const metric =
+    directions.length > 1
+      ? completed.some((run) => run.data.metrics.value_0 !== undefined)
+        ? 'value_0'
+        : undefined
+      : objectiveMetric(completed);
   return {
     ...(direction && metric && { objective: { metric, direction } }),
     ...(searchSpace && { searchSpace }),

@@ -52,6 +52,12 @@ describe('the MLflow poller on Optuna searches', () => {
     expect(studies[0].status).toBe('completed');
   });
 
+  it("analyses a multi-objective study by its first objective, the callback's value_0", async () => {
+    const { studies, metrics } = await read('multi');
+    expect(studies[0].objective).toEqual({ metric: 'value_0', direction: 'minimize' });
+    expect(new Set(metrics.map((m) => m.key))).toEqual(new Set(['value_0', 'value_1']));
+  });
+
   it("gives each trial Optuna's duration when the callback logged its run only once it was over", async () => {
     const { trials } = await read('slow');
     expect(trials).toHaveLength(2);
