@@ -24,6 +24,8 @@ export interface ParamColumn {
   readonly scale: ParamScale;
   /** Why the scale is log: the study's search space says so, or the values span decades. */
   readonly logBy?: 'search-space' | 'spread';
+  /** Numeric: every placed value is a whole number (an int param). */
+  readonly integers?: boolean;
   /**
    * Per trial: the number (numeric scales) or the category's index (categorical); NaN when the
    * trial lacks the param or its value cannot be placed on this axis.
@@ -157,11 +159,17 @@ function numericColumn(
     }
   }
   let placed = 0;
-  for (const v of values) if (!Number.isNaN(v)) placed++;
+  let integers = true;
+  for (const v of values) {
+    if (Number.isNaN(v)) continue;
+    placed++;
+    integers &&= Number.isInteger(v);
+  }
   return {
     name,
     scale: logBy ? 'log' : 'linear',
     ...(logBy && { logBy }),
+    ...(integers && placed > 0 && { integers }),
     values,
     categories: [],
     min: placed ? min : Number.NaN,

@@ -13,6 +13,8 @@ export interface AxisDomain {
   readonly min: number;
   readonly max: number;
   readonly categories: readonly string[];
+  /** Every value on the axis is a whole number. */
+  readonly integers?: boolean;
 }
 
 /** A tick: its position (0–1) and label. */
@@ -57,7 +59,8 @@ export function ticksOf(axis: AxisDomain, count = 5): Tick[] {
   if (axis.min === axis.max) return [{ at: 0.5, label: formatNumber(axis.min) }];
   const domain = [axis.min, axis.max] as const;
   const scale = axis.scale === 'log' ? logScale(domain, [0, 1]) : linearScale(domain, [0, 1]);
-  const values = scale.ticks(count);
+  // An axis of whole numbers (an int param) is not ticked at values it cannot take.
+  const values = axis.integers ? scale.ticks(count).filter(Number.isInteger) : scale.ticks(count);
   const shown = axis.scale === 'log' && values.length > count ? values.filter((v) => isDecade(v)) : values;
   return shown.map((v) => ({ at: positionOf(axis, v), label: formatNumber(v) }));
 }

@@ -5,6 +5,7 @@ import {
   extractAnalysis,
   leftOutNotes,
 } from '../../../src/components/analysis/analysis-data.js';
+import { ticksOf } from '../../../src/components/analysis/axis-scale.js';
 import { declaredScales } from '../../../src/components/analysis/log-params.js';
 import { bestSoFar, paretoFront } from '../../../src/components/analysis/pareto.js';
 import { axesOf } from '../../../src/components/parallel-coords/axes.js';
@@ -266,5 +267,23 @@ describe('the direction of an analysed metric', () => {
       expect(directionOf(study(), name), name).toBe('maximize');
     for (const name of ['loss', 'val_loss', 'error', 'accuracy_loss', 'latency_ms', 'lr', 'epoch'])
       expect(directionOf(study(), name), name).toBe('minimize');
+  });
+});
+
+describe('axis ticks', () => {
+  const linear = (min: number, max: number, integers?: boolean) => ({
+    scale: 'linear' as const,
+    min,
+    max,
+    categories: [],
+    integers,
+  });
+  it('ticks an axis of whole numbers (an int param) at whole values only', () => {
+    expect(ticksOf(linear(1, 4, true)).map((t) => t.label)).toEqual(['1', '2', '3', '4']);
+    expect(ticksOf(linear(1, 4)).map((t) => t.label)).toContain('1.5');
+    const store = storeWith([1, 2, 4].map((layers, i) => ({ params: { layers, dropout: i / 4 }, value: i })));
+    const byName = Object.fromEntries(analyse(store).params.map((p) => [p.name, p]));
+    expect(byName.layers.integers).toBe(true);
+    expect(byName.dropout.integers).toBeUndefined();
   });
 });
