@@ -207,6 +207,7 @@ export function createDemo(engine: DemoEngine, options: DemoOptions = {}): Demo 
       id: `${state.prefix}-t${String(number).padStart(3, '0')}`,
       studyId: state.study.id,
       number,
+      name: runName(number),
       status: 'running',
       params,
       tags: { optimizer: pick(['adamw', 'sgd', 'lion']) },
@@ -379,4 +380,38 @@ export function createDemo(engine: DemoEngine, options: DemoOptions = {}): Demo 
       return started;
     },
   };
+}
+
+const ADJECTIVES = [
+  'brave',
+  'calm',
+  'eager',
+  'gentle',
+  'lively',
+  'quiet',
+  'swift',
+  'witty',
+  'bold',
+  'keen',
+  'merry',
+];
+const ANIMALS = [
+  'owl',
+  'fox',
+  'otter',
+  'lynx',
+  'heron',
+  'badger',
+  'wren',
+  'seal',
+  'moth',
+  'crane',
+  'hare',
+  'newt',
+  'yak',
+];
+
+/** A run name as MLflow makes them up (`brave-owl-12`), from the trial's number alone. */
+function runName(number: number): string {
+  return `${ADJECTIVES[number % ADJECTIVES.length]}-${ANIMALS[(number * 7) % ANIMALS.length]}-${number}`;
 }

@@ -71,7 +71,7 @@ describe('trialkit serve on Optuna searches', () => {
     const text = (await header.textContent()) ?? '';
     expect(text).toMatch(/Best trial\s*\d\s*value [\d.]+\s*\(minimize\)/);
     expect(text).toContain('lr: log[1e-05, 0.1] · optimizer: {adam, sgd}');
-    expect(text).not.toContain('Max params');
+    expect(text).not.toContain('Params per trial');
   }, 60_000);
 
   it('labels the trials by run name in the table and the legend, params right-aligned as numbers', async () => {
