@@ -38,7 +38,8 @@ async function studyNames(url: string): Promise<string[]> {
   try {
     const response = await fetch(`${url}/events?v=2`, { signal: controller.signal });
     const reader = new SseReader(response.body!);
-    const snapshot = (await reader.nextEvent()).event as unknown as SnapshotEvent;
+    // Every experiment of the test server (other suites' too): a snapshot may take a while.
+    const snapshot = (await reader.nextEvent(30_000)).event as unknown as SnapshotEvent;
     const names = new Map(snapshot.studies.map((s) => [s.id, s.name]));
     for (;;) {
       const next = await reader.nextEvent(500).catch(() => undefined);
@@ -69,14 +70,14 @@ describe('trialkit serve and the experiments MLflow has', () => {
     await client.createRun({ experimentId, runName: 'r' });
     const served = await runServe(options([]));
     closers.push(() => served.close());
-    await until(async () => (await studyNames(served.url)).includes(name), 15_000);
+    await until(async () => (await studyNames(served.url)).includes(name), 40_000);
 
     await client.deleteExperiment(experimentId);
     // Discovery looks every 10 s.
-    await until(async () => !(await health(served.url)).experiments.includes(name), 25_000);
+    await until(async () => !(await health(served.url)).experiments.includes(name), 40_000);
     expect(await studyNames(served.url)).not.toContain(name);
     expect(lines).toContain(`${JSON.stringify(name)} is gone from MLflow; no longer watched`);
 
     await expect(runServe(options([name]))).rejects.toThrow(`has only a deleted experiment named "${name}"`);
-  }, 60_000);
+  }, 150_000);
 });

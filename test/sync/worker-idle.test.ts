@@ -32,11 +32,18 @@ describe('an idle worker', () => {
     // Dozens of empty polls by each of the two loops.
     await sleep(400);
     expect(ran).toEqual([]);
-    // Waking clears the timer of each waiting loop, not one per poll so far.
+    // Each wake clears the timer of each waiting loop (two at most), not one per poll so far. A
+    // loop may be reading the store rather than waiting at a given wake: over many, some wait.
     const cleared = vi.spyOn(globalThis, 'clearTimeout');
-    worker.wake();
-    expect(cleared.mock.calls.length).toBeGreaterThan(0);
-    expect(cleared.mock.calls.length).toBeLessThanOrEqual(2);
+    let total = 0;
+    for (let i = 0; i < 20; i++) {
+      cleared.mockClear();
+      worker.wake();
+      expect(cleared.mock.calls.length).toBeLessThanOrEqual(2);
+      total += cleared.mock.calls.length;
+      await sleep(20);
+    }
+    expect(total).toBeGreaterThan(0);
     cleared.mockRestore();
     await worker.stop();
     expect(worker.isRunning).toBe(false);
