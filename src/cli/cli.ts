@@ -17,9 +17,12 @@ const DEFAULT_PORT = 5177;
 const MAIN_HELP = `trialkit — live dashboards for machine-learning trials
 
 Usage:
-  trialkit demo  [--port N] [--host H] [--data-dir DIR] [--mlflow URI] [--token T] [access options]
-  trialkit serve [--mlflow URI] [--experiment NAME]... [--studies experiment|parent] [--port N] [--host H] [--interval MS] [access options]
+  trialkit demo  [--data-dir DIR] [--mlflow URI] [--seed N] [--token T] [--port N] [--host H] [access options]
+  trialkit serve [--mlflow URI] [--experiment NAME]... [--studies experiment|parent] [--interval MS] [--port N] [--host H] [access options]
   trialkit <command> --help
+
+Access options (--read-token, --allowed-hosts, --frame-ancestors, --viewer-header) say who may
+read the dashboard, embed it and how viewers are named: \`trialkit <command> --help\` has them.
 
 Commands:
   demo    Run a simulated hyperparameter search on an embedded store (PGlite) and serve its
@@ -49,7 +52,7 @@ const COMMON_HELP = `  --port N         Port to listen on. Default: $PORT, else 
                    authenticating proxy that sets it and drops it from what clients send.
   -h, --help       Show this help.`;
 
-const DEMO_HELP = `Usage: trialkit demo [--port N] [--host H] [--data-dir DIR] [--mlflow URI]
+const DEMO_HELP = `Usage: trialkit demo [--data-dir DIR] [--mlflow URI] [--seed N] [--token T] [--port N] [--host H] [access options]
 
 Runs a simulated hyperparameter search — trials training, pruned and failing, new ones starting as
 others end — through trialkit's sync engine on PGlite (embedded PostgreSQL), and serves a live
@@ -69,24 +72,24 @@ Options:
 ${COMMON_HELP}
 `;
 
-const SERVE_HELP = `Usage: trialkit serve [--mlflow URI] [--experiment NAME]... [--studies experiment|parent] [--port N] [--host H] [--interval MS]
+const SERVE_HELP = `Usage: trialkit serve [--mlflow URI] [--experiment NAME]... [--studies experiment|parent] [--interval MS] [--port N] [--host H] [access options]
 
 Serves a live dashboard of the runs on an existing MLflow tracking server. The server (not the
 browser) polls MLflow, fetching only runs changed since the last poll and metric points after the
 last step seen, and streams them to every open page over Server-Sent Events.
 
 Options:
-  --mlflow URI         The MLflow tracking server, e.g. http://127.0.0.1:5000. Default:
-                       $MLFLOW_TRACKING_URI. Credentials come from MLFLOW_TRACKING_TOKEN, or
-                       MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, as for MLflow's client.
-  --experiment NAME    An experiment to watch; repeat for several. Default: every active
-                       experiment, including ones created later.
-  --studies KIND       What a study is: \`parent\` (default) shows each parent run of nested runs
-                       (one child run per trial, as MLflow's UI groups them) as a study of its
-                       own, beside the experiment's other runs; \`experiment\` keeps one study per
-                       experiment.
-  --interval MS        Longest pause between polls, taken when no run is active. Default 2000; at
-                       least 250. While runs are active MLflow is polled every 400 ms.
+  --mlflow URI     The MLflow tracking server, e.g. http://127.0.0.1:5000. Default:
+                   $MLFLOW_TRACKING_URI. Credentials come from MLFLOW_TRACKING_TOKEN, or
+                   MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, as for MLflow's client.
+  --experiment NAME  An experiment to watch; repeat for several. Default: every active
+                   experiment, including ones created later (and deleted ones leave).
+  --studies KIND   What a study is: \`parent\` (default) shows each parent run of nested runs
+                   (one child run per trial, as MLflow's UI groups them) as a study of its
+                   own, beside the experiment's other runs; \`experiment\` keeps one study per
+                   experiment.
+  --interval MS    Longest pause between polls, taken when no run is active. Default 2000; at
+                   least 250. While runs are active MLflow is polled every 400 ms.
 ${COMMON_HELP}
 `;
 
@@ -132,7 +135,8 @@ function parse<T extends ParseArgsOptionsConfig>(command: string, args: string[]
   } catch (err) {
     // Node's messages carry a long hint about `--`; the first sentence is the useful part.
     const message = (err as Error).message.split('. ')[0].replace(/\.$/, '');
-    throw new UsageError(`trialkit ${command}: ${message}`);
+    // Lower case, as the other messages ("Unknown option" becomes "unknown option").
+    throw new UsageError(`trialkit ${command}: ${message.charAt(0).toLowerCase()}${message.slice(1)}`);
   }
 }
 
