@@ -71,6 +71,32 @@ export const SlicePlot: Story = { render: single('trial-slice-plot', { trials: 5
 /** `<trial-history>` on 500 trials. */
 export const History: Story = { render: single('trial-history', { trials: 500 }) };
 
+/** `<trial-history second-metric>`: val_loss against a made-up latency (faster models fit worse), with the Pareto front. */
+export const HistoryPareto: Story = {
+  render: (_args, context) => {
+    const store = storeOf({ trials: 500 });
+    const trials = [...store.trials.values()];
+    store.applyTrusted({
+      v: 1,
+      seq: 1,
+      type: 'metrics.append',
+      batches: trials.map((trial) => {
+        const loss = store.lastValue(trial.id, 'val_loss') ?? 1;
+        return {
+          trialId: trial.id,
+          key: 'latency_ms',
+          steps: [0],
+          values: [20 + 40 / (0.2 + loss)],
+          timestamps: [0],
+        };
+      }),
+    });
+    const el = document.createElement('trial-history');
+    Object.assign(el, { store, study: 'analysis', secondMetric: 'latency_ms', theme: themeOf(context) });
+    return el;
+  },
+};
+
 /** Bad input: missing params, text under a number, NaN and infinite objectives, an all-equal param. */
 export const BadInput: Story = {
   render: (_args, context) => linked({ trials: 200, missing: 0.3, bad: true, unfinished: 0.2 }, context),
