@@ -13,6 +13,12 @@ export const OPTUNA_COMPLETE_TAG = 'datetime_complete';
 export const OPTUNA_STATE_TAG = 'state';
 export const OPTUNA_DIRECTION_TAG = 'direction';
 const DISTRIBUTION_SUFFIX = '_distribution';
+/**
+ * The study tag that keeps a multi-objective study's directions, in objective order
+ * (`minimize,maximize`): the study's `objective` holds the first only, and views that plot
+ * `value_1`… against it need theirs.
+ */
+export const OBJECTIVE_DIRECTIONS_TAG = 'optuna.directions';
 
 /** The trial status each Optuna trial state reads as. */
 const STATUS_OF_STATE: Record<string, TrialStatus> = {

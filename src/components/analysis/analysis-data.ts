@@ -7,6 +7,7 @@
  */
 import type { TrialStore } from '../../client/index.js';
 import type { ParamValue, Study, Trial } from '../../protocol/index.js';
+import { OBJECTIVE_DIRECTIONS_TAG } from '../../protocol/optuna-tags.js';
 import { ownValue } from '../../protocol/own.js';
 import { paramNumber } from '../internal/param-number.js';
 import { declaredScales, spreadSuggestsLog } from './log-params.js';
@@ -70,11 +71,15 @@ const HIGHER_IS_BETTER = /acc|auc|f1|precision|recall|score|reward|return|iou|bl
 const LOWER_IS_BETTER = /loss|err|mse|mae|perplexity|latency|time|cost|regret/i;
 
 /**
- * Whether `metric` is minimised: the study's direction for its objective; for another metric, a
- * guess from its name (`val_accuracy` is maximised, `val_loss` minimised), minimise when it says nothing.
+ * Whether `metric` is minimised: the study's direction for its objective (or, of a multi-objective
+ * study, for its other values); for another metric, a guess from its name (`val_accuracy` is maximised, `val_loss` minimised), minimise when it says nothing.
  */
 export function directionOf(study: Study, metric: string): 'minimize' | 'maximize' {
   if (study.objective?.metric === metric) return study.objective.direction;
+  // A multi-objective Optuna study's other values (`value_1`…) have their directions in a tag.
+  const index = /^value_(\d+)$/.exec(metric)?.[1];
+  const tagged = index === undefined ? undefined : study.tags?.[OBJECTIVE_DIRECTIONS_TAG]?.split(',')[+index];
+  if (tagged === 'minimize' || tagged === 'maximize') return tagged;
   return HIGHER_IS_BETTER.test(metric) && !LOWER_IS_BETTER.test(metric) ? 'maximize' : 'minimize';
 }
 

@@ -267,6 +267,13 @@ describe('the direction of an analysed metric', () => {
       expect(directionOf(study(), name), name).toBe('maximize');
     for (const name of ['loss', 'val_loss', 'error', 'accuracy_loss', 'latency_ms', 'lr', 'epoch'])
       expect(directionOf(study(), name), name).toBe('minimize');
+    // A multi-objective Optuna study's second value has its direction in the study's tags.
+    const multi = {
+      ...study({ metric: 'value_0', direction: 'minimize' }),
+      tags: { 'optuna.directions': 'minimize,maximize' },
+    };
+    expect(directionOf(multi, 'value_1')).toBe('maximize');
+    expect(directionOf(multi, 'value_2')).toBe('minimize');
   });
 });
 

@@ -9,6 +9,7 @@ import type { Experiment, Run } from '../../../mlflow/index.js';
 import {
   describeSearchSpace,
   isOptunaRun,
+  OBJECTIVE_DIRECTIONS_TAG,
   OPTUNA_STATE_TAG,
   optunaDirections,
   optunaDistributions,
@@ -84,9 +85,8 @@ function experimentStudy(experiment: Experiment, trials: readonly Run[]): Study 
     name: experiment.name,
     status: running ? 'running' : 'completed',
     createdAt: experiment.creationTime ?? 0,
-    tags: { ...experiment.tags },
     mlflow: { experimentId: experiment.experimentId },
-    ...optunaStudyFields(trials),
+    ...optunaStudyFields(trials, experiment.tags),
   };
 }
 
@@ -104,20 +104,22 @@ function parentStudy(
     status: STUDY_STATUS_OF[parent?.info.status ?? 'RUNNING'] ?? 'running',
     createdAt: parent?.info.startTime ?? experiment.creationTime ?? 0,
     ...(parent?.info.endTime !== undefined && { endedAt: parent.info.endTime }),
-    tags: {},
     mlflow: { experimentId, runId },
-    ...optunaStudyFields(trials),
+    ...optunaStudyFields(trials, {}),
   };
 }
 
 /**
  * The objective and search space Optuna's callback left on a study's runs: the direction they
  * were tagged with, the metric it logged the trials' values as, and the distributions of every
- * parameter seen.
+ * parameter seen; the study's `tags`, with a multi-objective study's directions added.
  */
-export function optunaStudyFields(runs: readonly Run[]): Pick<Study, 'objective' | 'searchSpace'> {
+export function optunaStudyFields(
+  runs: readonly Run[],
+  tags: Readonly<Record<string, string>>,
+): Pick<Study, 'objective' | 'searchSpace' | 'tags'> {
   const optuna = runs.filter((run) => isOptunaRun(run.data.tags));
-  if (optuna.length === 0) return {};
+  if (optuna.length === 0) return { tags: { ...tags } };
   const distributions = new Map<string, string>();
   for (const run of optuna)
     for (const [name, text] of optunaDistributions(run.data.tags)) distributions.set(name, text);
@@ -137,6 +139,7 @@ export function optunaStudyFields(runs: readonly Run[]): Pick<Study, 'objective'
   return {
     ...(direction && metric && { objective: { metric, direction } }),
     ...(searchSpace && { searchSpace }),
+    tags: directions.length > 1 ? { ...tags, [OBJECTIVE_DIRECTIONS_TAG]: directions.join() } : { ...tags },
   };
 }
 

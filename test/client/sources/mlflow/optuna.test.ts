@@ -55,6 +55,8 @@ describe('the MLflow poller on Optuna searches', () => {
   it("analyses a multi-objective study by its first objective, the callback's value_0", async () => {
     const { studies, metrics } = await read('multi');
     expect(studies[0].objective).toEqual({ metric: 'value_0', direction: 'minimize' });
+    // Every objective's direction, for views that plot value_1 against value_0.
+    expect(studies[0].tags['optuna.directions']).toBe('minimize,maximize');
     expect(new Set(metrics.map((m) => m.key))).toEqual(new Set(['value_0', 'value_1']));
   });
 
