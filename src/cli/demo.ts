@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MlflowClient } from '../mlflow/index.js';
+import { requireTokenOffLoopback } from '../server/app.js';
 import {
   type AccessOptions,
   createDemo,
@@ -15,7 +16,6 @@ import {
   type EventStreamOptions,
   engineIngest,
   identityFromHeader,
-  isLoopbackHost,
   startDashboardServer,
 } from '../server/index.js';
 import { createSyncEngine, type SyncEngine } from '../sync/index.js';
@@ -52,11 +52,7 @@ export async function runDemo(options: DemoServerOptions): Promise<Running> {
   const { log } = options;
   const started = performance.now();
   // The server would refuse this too, but only after the store was created and opened.
-  if (!options.token && !isLoopbackHost(options.host)) {
-    throw new Error(
-      `listening on ${options.host} accepts posted events from the network: set a token (--token or TRIALKIT_TOKEN)`,
-    );
-  }
+  requireTokenOffLoopback(options.host, options.token);
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   log(`starting PGlite in ${dataDir}…`);

@@ -59,14 +59,13 @@ export async function runServe(options: ServeOptions): Promise<Running> {
     studies: options.studies,
   });
   // One line when an experiment's polls start failing (or fail another way), one when they work again.
-  const failing = new Map<string, string>();
+  let failing = new Map<string, string>();
   poller.onPoll((failures) => {
     const now = new Map(failures.map(({ experiment, error }) => [experiment, reason(error)]));
     for (const [experiment, why] of now) if (failing.get(experiment) !== why) log(`${experiment}: ${why}`);
     for (const experiment of failing.keys())
       if (!now.has(experiment)) log(`${experiment}: MLflow answers again`);
-    failing.clear();
-    for (const [experiment, why] of now) failing.set(experiment, why);
+    failing = now;
   });
   const watch = (name: string): boolean => poller.follow({ name });
   // Without --experiment, experiments created after start-up join the dashboard too, and deleted

@@ -116,6 +116,14 @@ export interface DashboardServer {
 /** One request is a batch of events, not a bulk upload; a slow body must not hold memory for long. */
 const bodyDefaults = { maxBodyBytes: 8 * 1024 * 1024, bodyTimeoutMs: 10_000 };
 
+/** Refuses to take posted events on a non-loopback interface without a token. */
+export function requireTokenOffLoopback(host: string, token: string | undefined): void {
+  if (token || isLoopbackHost(host)) return;
+  throw new Error(
+    `listening on ${host} accepts posted events from the network: set a token (--token or TRIALKIT_TOKEN)`,
+  );
+}
+
 /**
  * Starts the server and resolves once it listens. Every route checks `Host`; reads and writes
  * check the tokens of {@link AccessOptions}; every response carries security headers. Refuses to
@@ -123,11 +131,7 @@ const bodyDefaults = { maxBodyBytes: 8 * 1024 * 1024, bodyTimeoutMs: 10_000 };
  */
 export async function startDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
   const host = options.host ?? '127.0.0.1';
-  if (options.ingest && !options.token && !isLoopbackHost(host)) {
-    throw new Error(
-      `listening on ${host} accepts posted events from the network: set a token (--token or TRIALKIT_TOKEN)`,
-    );
-  }
+  if (options.ingest) requireTokenOffLoopback(host, options.token);
   const limits = { ...bodyDefaults, ...definedOnly(options) };
   const access = new AccessPolicy(options, host);
   const frameAncestors = options.frameAncestors ?? ["'none'"];

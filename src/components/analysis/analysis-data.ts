@@ -72,7 +72,8 @@ const LOWER_IS_BETTER = /loss|err|mse|mae|perplexity|latency|time|cost|regret/i;
 
 /**
  * Whether `metric` is minimised: the study's direction for its objective (or, of a multi-objective
- * study, for its other values); for another metric, a guess from its name (`val_accuracy` is maximised, `val_loss` minimised), minimise when it says nothing.
+ * study, for its other values); for another metric, a guess from its name (`val_accuracy` is
+ * maximised, `val_loss` minimised), minimise when it says nothing.
  */
 export function directionOf(study: Study, metric: string): 'minimize' | 'maximize' {
   if (study.objective?.metric === metric) return study.objective.direction;

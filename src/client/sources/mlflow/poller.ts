@@ -120,15 +120,15 @@ export class MlflowPoller implements EventProducer {
     return true;
   }
 
-  /** The experiments followed, by the name or id they were given. */
   /**
    * Stops following an experiment (deleted in MLflow, say): its trials and studies are removed from
    * readers. Returns false when it was not followed.
    */
   unfollow(ref: ExperimentRef): boolean {
-    const followed = this.followed.get(keyOf(ref));
+    const key = keyOf(ref);
+    const followed = this.followed.get(key);
     if (!followed) return false;
-    this.followed.delete(keyOf(ref));
+    this.followed.delete(key);
     for (const [trialId, run] of followed.runs)
       if (run.shown) this.emit({ ...this.envelope(), type: 'trial.remove', trialId });
     for (const studyId of followed.studies.keys())
@@ -136,6 +136,7 @@ export class MlflowPoller implements EventProducer {
     return true;
   }
 
+  /** The experiments followed, by the name or id they were given. */
   get experiments(): string[] {
     return [...this.followed.values()].map((f) => labelOf(f.ref));
   }
