@@ -30,7 +30,7 @@ export function studyHeader(
         <dt>Trials done</dt>
         <dd>${summary.done}${target ? html` of ${target}` : nothing}${summary.running ? html` <span class="muted">(${summary.running} running)</span>` : nothing}</dd>
       </div>
-      ${study.maxParams === undefined ? nothing : html`<div><dt>Params per trial</dt><dd>up to ${study.maxParams}</dd></div>`}
+      ${study.maxParams === undefined ? nothing : html`<div><dt>Params per trial</dt><dd>max ${study.maxParams}</dd></div>`}
       ${
         best
           ? html`<div>
