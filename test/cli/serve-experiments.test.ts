@@ -1,18 +1,26 @@
 // `trialkit serve` without --experiment follows MLflow's experiments as they come and go; with
-// --experiment it refuses a deleted one.
-import { afterAll, describe, expect, inject, it } from 'vitest';
+// --experiment it refuses a deleted one. It has an MLflow server of its own: following every
+// experiment of the shared one would follow the other suites' writes, whose events never pause.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../../scripts/ensure-built.mjs';
+import { startMlflowServer } from '../../scripts/mlflow-server.mjs';
 import { runServe, type ServeOptions } from '../../src/cli/serve.js';
 import { MlflowClient } from '../../src/mlflow/index.js';
 import type { SnapshotEvent, TrialEvent } from '../../src/protocol/index.js';
 import { SseReader } from '../server/helpers.js';
 
-const mlflowUri = inject('mlflowUri');
-const client = new MlflowClient({ trackingUri: mlflowUri });
+let mlflowUri: string;
+let client: MlflowClient;
 const lines: string[] = [];
 const closers: (() => Promise<void>)[] = [];
+beforeAll(async () => {
+  const mlflow = await startMlflowServer();
+  closers.push(mlflow.stop);
+  mlflowUri = mlflow.uri;
+  client = new MlflowClient({ trackingUri: mlflowUri });
+});
 afterAll(async () => {
-  for (const close of closers) await close();
+  for (const close of closers.reverse()) await close();
 });
 
 function options(experiments: string[]): ServeOptions {
@@ -38,7 +46,6 @@ async function studyNames(url: string): Promise<string[]> {
   try {
     const response = await fetch(`${url}/events?v=2`, { signal: controller.signal });
     const reader = new SseReader(response.body!);
-    // Every experiment of the test server (other suites' too): a snapshot may take a while.
     const snapshot = (await reader.nextEvent(30_000)).event as unknown as SnapshotEvent;
     const names = new Map(snapshot.studies.map((s) => [s.id, s.name]));
     for (;;) {
