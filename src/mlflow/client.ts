@@ -18,7 +18,7 @@ import { MlflowValidationError } from './errors.js';
 import { type RequestOptions, Transport } from './http.js';
 import { LevelledLogger, type Logger, type LogLevel } from './logger.js';
 import type { PagePromise } from './pagination.js';
-import { splitCredentials } from './redact.js';
+import { redactSecrets, splitCredentials } from './redact.js';
 import * as artifacts from './resources/artifacts.js';
 import * as experiments from './resources/experiments.js';
 import * as loggedModels from './resources/logged-models.js';
@@ -79,10 +79,11 @@ export class MlflowClient {
   constructor(given: MlflowClientOptions) {
     if (!given.trackingUri) throw new MlflowValidationError('trackingUri', 'a tracking URI is required');
     const options = withUrlCredentials(given);
+    assertHttpUri(options.trackingUri);
     this.trackingUri = options.trackingUri.replace(/\/+$/, '');
     this.http = new Transport({
       baseUrl: this.trackingUri,
-      headers: { ...options.headers, ...authHeader(options) },
+      headers: requestHeaders(options),
       fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
       timeoutMs: options.timeoutMs ?? 30_000,
       retry: options.retry,
@@ -573,11 +574,36 @@ function withUrlCredentials(options: MlflowClientOptions): MlflowClientOptions {
   return explicit ? { ...options, trackingUri: url } : { ...options, trackingUri: url, username, password };
 }
 
-function authHeader(options: MlflowClientOptions): Record<string, string> {
+/**
+ * Refuses a tracking URI that is not an http(s) URL (`127.0.0.1:5000`, `databricks`, a typo with a
+ * space) at once, rather than as a network error retried five times. In a browser a path (`/mlflow`)
+ * is the page's own server. The message leaves out user info.
+ */
+function assertHttpUri(uri: string): void {
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(uri, globalThis.location?.href).protocol;
+  } catch {
+    // reported below
+  }
+  if (protocol === 'http:' || protocol === 'https:') return;
+  throw new MlflowValidationError(
+    'trackingUri',
+    `${JSON.stringify(redactSecrets(uri))} is not an http(s) URL such as http://127.0.0.1:5000`,
+  );
+}
+
+/**
+ * The headers of every request, names in lower case so that the client's own (authorization,
+ * content type) replace a caller's of any spelling instead of being sent beside them.
+ */
+function requestHeaders(options: MlflowClientOptions): Record<string, string> {
+  const headers = new Headers(options.headers);
   if (options.username !== undefined && options.password !== undefined) {
     const bytes = new TextEncoder().encode(`${options.username}:${options.password}`);
-    return { Authorization: `Basic ${btoa(String.fromCharCode(...bytes))}` };
+    headers.set('authorization', `Basic ${btoa(String.fromCharCode(...bytes))}`);
+  } else if (options.token) {
+    headers.set('authorization', `Bearer ${options.token}`);
   }
-  if (options.token) return { Authorization: `Bearer ${options.token}` };
-  return {};
+  return Object.fromEntries(headers);
 }

@@ -150,19 +150,24 @@ export class MlflowTimeoutError extends MlflowNetworkError {
 /** The server answered 2xx but the body was not JSON or did not match the expected shape. */
 export class MlflowResponseError extends MlflowError {
   override name = 'MlflowResponseError';
-  override readonly retryable: boolean = true;
+  /**
+   * True for a body cut short or garbled on the way (another attempt may get it whole); false for
+   * a page that is not MLflow's (HTML) or JSON of another shape, which the server will send again.
+   */
+  override readonly retryable: boolean;
   readonly method: string;
   readonly path: string;
   /** Dotted path of the offending field, e.g. `run.info.start_time`; empty when the body was not JSON. */
   readonly field: string;
 
-  constructor(request: RequestDescription, field: string, problem: string) {
+  constructor(request: RequestDescription, field: string, problem: string, retryable = true) {
     super(
       `${request.method} ${request.path}: unexpected response${field ? ` at \`${field}\`` : ''}: ${problem}`,
     );
     this.method = request.method;
     this.path = request.path;
     this.field = field;
+    this.retryable = retryable;
   }
 }
 

@@ -213,7 +213,7 @@ export class Transport {
       const headers =
         contentType === undefined
           ? this.options.headers
-          : { ...this.options.headers, 'Content-Type': contentType };
+          : { ...this.options.headers, 'content-type': contentType };
       const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers, body, signal };
       // Streamed request bodies must say so (fetch's `duplex`); other bodies ignore it.
       if (body instanceof ReadableStream) init.duplex = 'half';
@@ -269,13 +269,21 @@ const CODE_BY_STATUS: Record<number, string> = {
   504: 'GATEWAY_TIMEOUT',
 };
 
+/** An HTML page as its title, e.g. `an HTML page ("404 Not Found")`: its markup says nothing more. */
+function pageTitle(html: string): string {
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(html)?.[1]?.trim();
+  return title ? `an HTML page (${JSON.stringify(title)})` : 'an HTML page';
+}
+
 function errorFromBody(request: RequestDescription, status: number, text: string): Error {
   let code = CODE_BY_STATUS[status] ?? `HTTP_${status}`;
-  let message = text.trim().slice(0, 1000) || `HTTP ${status}`;
+  let message = (/^\s*</.test(text) ? pageTitle(text) : text.trim().slice(0, 1000)) || `HTTP ${status}`;
   try {
-    const json = JSON.parse(text) as { error_code?: unknown; message?: unknown };
+    // MLflow's own errors, or FastAPI's (`{"detail": …}`) from the artifact and newer endpoints.
+    const json = JSON.parse(text) as { error_code?: unknown; message?: unknown; detail?: unknown };
     if (typeof json.error_code === 'string') code = json.error_code;
     if (typeof json.message === 'string') message = json.message;
+    else if (typeof json.detail === 'string') message = json.detail;
   } catch {
     // Not JSON: keep the text, e.g. the security middleware's plain-text refusals.
   }
@@ -287,7 +295,9 @@ function parse<S extends z.ZodMiniType>(request: RequestDescription, text: strin
   try {
     json = text === '' ? {} : JSON.parse(text);
   } catch {
-    throw new MlflowResponseError(request, '', `body is not JSON: ${JSON.stringify(text.slice(0, 200))}`);
+    const page = /^\s*</.test(text);
+    const shown = page ? pageTitle(text) : JSON.stringify(text.slice(0, 200));
+    throw new MlflowResponseError(request, '', `body is not JSON: ${shown}`, !page);
   }
   const result = schema.safeParse(json);
   if (result.success) return result.data;
@@ -296,5 +306,6 @@ function parse<S extends z.ZodMiniType>(request: RequestDescription, text: strin
     request,
     issue?.path.join('.') ?? '',
     issue?.message ?? 'does not match the schema',
+    false,
   );
 }

@@ -3,7 +3,7 @@
  * full log-batch requests, and a bound on queued points turns into a promise the loop can await.
  */
 import { BatchBody } from './batch.js';
-import { MlflowError, MlflowValidationError } from './errors.js';
+import { MlflowApiError, MlflowError, MlflowValidationError } from './errors.js';
 import type { RequestOptions } from './http.js';
 import { BATCH_LIMITS } from './limits.js';
 import { type EncodedItem, encodeParam, encodeTag, type KeyValues, MetricEncoder, pairs } from './wire.js';
@@ -43,23 +43,48 @@ export class RunLoggerFullError extends MlflowError {
   }
 }
 
-/** A batch failed even after retries. Nothing was dropped: the undelivered points are still queued. */
+/** A param or tag MLflow refused on its own (e.g. a param already logged with another value). */
+export interface RefusedItem {
+  kind: 'param' | 'tag';
+  key: string;
+  /** The server's refusal. */
+  error: MlflowApiError;
+}
+
+/**
+ * A batch failed even after retries, or MLflow refused some params or tags. Nothing else was
+ * dropped: the undelivered points are still queued.
+ */
 export class RunLoggerError extends MlflowError {
   override name = 'RunLoggerError';
   /** Metrics, params and tags still queued (a later `flush()` tries them again). */
   readonly undelivered: number;
+  /** Params and tags MLflow refused one by one, dropped from the queue: sending them again cannot succeed. */
+  readonly refused: readonly RefusedItem[];
   /** As retryable as the failure of the batch. */
   override readonly retryable: boolean;
 
-  constructor(runId: string, cause: unknown, undelivered: number) {
-    super(
-      `RunLogger for run ${runId}: a batch failed (${cause instanceof Error ? cause.message : String(cause)}); ` +
-        `${undelivered} points are still queued — call flush() to try again`,
-      { cause },
-    );
+  constructor(runId: string, cause: unknown, undelivered: number, refused: readonly RefusedItem[] = []) {
+    const refusedText = refused.length
+      ? `MLflow refused ${refused.map((r) => `${r.kind} ${JSON.stringify(r.key)}`).join(', ')} (${refused[0].error.serverMessage}); ${refused.length === 1 ? 'it is' : 'they are'} dropped`
+      : '';
+    const failedText =
+      cause === undefined
+        ? ''
+        : `a batch failed (${cause instanceof Error ? cause.message : String(cause)}); ` +
+          `${undelivered} points are still queued — call flush() to try again`;
+    super(`RunLogger for run ${runId}: ${[refusedText, failedText].filter(Boolean).join('; ')}`, {
+      cause: cause ?? refused[0]?.error,
+    });
     this.undelivered = undelivered;
+    this.refused = refused;
     this.retryable = cause instanceof MlflowError && cause.retryable;
   }
+}
+
+/** A refusal of the batch's content (not of the run, the caller or the server's state). */
+function isContentRefusal(error: unknown): error is MlflowApiError {
+  return error instanceof MlflowApiError && error.status === 400;
 }
 
 /** Posts one serialized log-batch body. */
@@ -89,6 +114,11 @@ interface Waiter {
  * queued, and makes `flush()`, `close()` and pending backpressure promises reject with a
  * {@link RunLoggerError}; calling `flush()` again retries. Batches are retry-safe: MLflow ignores a
  * metric point logged twice, and a param logged twice with the same value.
+ *
+ * When MLflow refuses a batch's content (400, e.g. a param the run already has with another value),
+ * the batch's metrics are sent again without its params and tags, and each of those is sent alone:
+ * the ones refused alone are dropped and reported by the next `flush()` or `close()` in
+ * {@link RunLoggerError.refused}, and the rest of the queue goes on.
  */
 export class RunLogger {
   readonly runId: string;
@@ -104,6 +134,10 @@ export class RunLogger {
   private readonly paramValues = new Map<string, string>();
   private readonly tags = new Map<string, EncodedItem>();
   private tagsInFlight = false;
+  /** Params and tags of a refused batch, each sent alone to find the ones MLflow refuses. */
+  private suspectParams: EncodedItem[] = [];
+  private suspectTags: EncodedItem[] = [];
+  private refused: RefusedItem[] = [];
 
   private held = 0;
   private inFlight = 0;
@@ -155,11 +189,13 @@ export class RunLogger {
   logParams(params: KeyValues): Promise<void> | undefined {
     this.assertOpen();
     const items = pairs(params).map((p) => encodeParam(p.key, p.value));
+    const values = new Map(this.paramValues);
     const fresh = items.filter((item) => {
-      const earlier = this.paramValues.get(item.key);
+      const earlier = values.get(item.key);
       if (earlier !== undefined && earlier !== item.json) {
         throw new MlflowValidationError(item.key, 'param already logged with a different value');
       }
+      values.set(item.key, item.json);
       return earlier === undefined;
     });
     this.admit(fresh.length);
@@ -230,7 +266,8 @@ export class RunLogger {
   }
 
   private get pending(): number {
-    return this.pendingMetrics + this.params.length + (this.tagsInFlight ? 0 : this.tags.size);
+    const tags = this.tagsInFlight ? 0 : this.tags.size + this.suspectTags.length;
+    return this.pendingMetrics + this.params.length + this.suspectParams.length + tags;
   }
 
   /** Sends full batches while concurrency allows; partial ones too when flushing. */
@@ -258,6 +295,21 @@ export class RunLogger {
   private send(): void {
     const body = new BatchBody(this.runIdJson);
     const sent: Sent = { metrics: [], params: [], tags: [] };
+    const suspectParam = this.suspectParams.shift();
+    const suspectTag = suspectParam || this.tagsInFlight ? undefined : this.suspectTags.shift();
+    if (suspectParam) sent.params.push(suspectParam);
+    if (suspectTag) sent.tags.push(suspectTag);
+    this.tagsInFlight ||= suspectTag !== undefined;
+    if (suspectParam || suspectTag) {
+      for (const item of sent.params) body.add('params', item);
+      for (const item of sent.tags) body.add('tags', item);
+      this.post(body.toJson(), this.options.request).then(
+        () => this.settled(sent),
+        (error) => this.settled(sent, error),
+      );
+      this.inFlight++;
+      return;
+    }
     while (this.params.length > 0 && body.add('params', this.params[0]))
       sent.params.push(this.params.shift()!);
     // One tag batch at a time, so two writes of a tag cannot arrive out of order.
@@ -293,6 +345,8 @@ export class RunLogger {
     if (sent.tags.length > 0) this.tagsInFlight = false;
     if (error === undefined) {
       this.held -= sent.metrics.length + sent.params.length + sent.tags.length;
+    } else if (isContentRefusal(error) && sent.params.length + sent.tags.length > 0) {
+      this.isolate(sent, error);
     } else {
       this.failure ??= error;
       this.requeue(sent);
@@ -300,6 +354,26 @@ export class RunLogger {
     this.pump();
     this.settleRoom();
     this.settleIdle();
+  }
+
+  /**
+   * After MLflow refused a batch's content: a param or tag sent alone is dropped as refused;
+   * otherwise the batch's metrics go back to the queue and its params and tags are sent one by one.
+   */
+  private isolate(sent: Sent, error: MlflowApiError): void {
+    const [alone, ...others] = [...sent.params, ...sent.tags];
+    if (sent.metrics.length === 0 && others.length === 0) {
+      this.held--;
+      this.refused.push({ kind: sent.params.length ? 'param' : 'tag', key: alone.key, error });
+      return;
+    }
+    this.requeue({ metrics: sent.metrics, params: [], tags: [] });
+    this.suspectParams.push(...sent.params);
+    for (const tag of sent.tags) {
+      if (this.tags.has(tag.key))
+        this.held--; // set anew since: the new value goes instead
+      else this.suspectTags.push(tag);
+    }
   }
 
   /** Puts a failed batch back at the front of the queue; a tag set anew since keeps its new value. */
@@ -316,8 +390,10 @@ export class RunLogger {
     for (const [key, tag] of newer) this.tags.set(key, tag);
   }
 
-  private error(): RunLoggerError {
-    return new RunLoggerError(this.runId, this.failure, this.held);
+  /** The error to report; `flush()`'s takes the refused items, which are reported once. */
+  private error(takeRefused = false): RunLoggerError {
+    const refused = takeRefused ? this.refused.splice(0) : [...this.refused];
+    return new RunLoggerError(this.runId, this.failure, this.held, refused);
   }
 
   private settleRoom(): void {
@@ -330,9 +406,9 @@ export class RunLogger {
   }
 
   private settleIdle(): void {
-    if (this.inFlight > 0) return;
-    if (this.failure !== undefined) {
-      const error = this.error();
+    if (this.inFlight > 0 || this.idleWaiters.length === 0) return;
+    if (this.failure !== undefined || (this.held === 0 && this.refused.length > 0)) {
+      const error = this.error(true);
       for (const waiter of this.idleWaiters.splice(0)) waiter.reject(error);
     } else if (this.held === 0) {
       for (const waiter of this.idleWaiters.splice(0)) waiter.resolve();

@@ -26,9 +26,13 @@ import type {
 // Mini ships no messages of its own; the English ones keep errors readable (classic zod sets the same).
 z.config(en());
 
-/** int64 fields arrive as numbers or decimal strings; both become numbers. */
+/**
+ * int64 fields arrive as numbers or decimal strings; both become numbers. Past 2^53 (a step of
+ * 2**60, a timestamp in nanoseconds) the number is the nearest double, as JSON.parse reads it:
+ * refusing it would make one such point fail every read of its run.
+ */
 export const int64 = z.union([
-  z.int(),
+  z.number().check(z.refine(Number.isInteger, 'expected an integer')),
   z.pipe(
     z.string().check(z.regex(/^-?\d+$/, 'expected an integer')),
     z.transform((s) => Number(s)),

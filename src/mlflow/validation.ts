@@ -13,11 +13,9 @@ const INT64_MIN = -9_223_372_036_854_775_808n;
 export function validateKey(key: unknown, what = 'key'): asserts key is string {
   if (typeof key !== 'string') throw new MlflowValidationError(String(key), `${what} must be a string`);
   if (key.length === 0) throw new MlflowValidationError(key, `${what} must not be empty`);
-  if (key.length > LENGTH_LIMITS.key) {
-    throw new MlflowValidationError(
-      key,
-      `${what} is ${key.length} characters, more than ${LENGTH_LIMITS.key}`,
-    );
+  const length = key.length > LENGTH_LIMITS.key ? characters(key) : key.length;
+  if (length > LENGTH_LIMITS.key) {
+    throw new MlflowValidationError(key, `${what} is ${length} characters, more than ${LENGTH_LIMITS.key}`);
   }
   if (!KEY_CHARS.test(key)) {
     throw new MlflowValidationError(
@@ -51,9 +49,18 @@ export function validateValue(
 ): asserts value is string {
   if (typeof value !== 'string')
     throw new MlflowValidationError(key, `${what} must be a string, got ${typeof value}`);
-  if (value.length > limit) {
-    throw new MlflowValidationError(key, `${what} is ${value.length} characters, more than ${limit}`);
+  // A string's UTF-16 length is at least its count of code points: only a long one is counted.
+  const length = value.length > limit ? characters(value) : value.length;
+  if (length > limit) {
+    throw new MlflowValidationError(key, `${what} is ${length} characters, more than ${limit}`);
   }
+}
+
+/** Characters as MLflow (Python) counts them: code points, so an emoji is one, not two UTF-16 units. */
+function characters(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
 }
 
 /** A metric value must be a number; NaN and ±Infinity are fine (sent as strings). */

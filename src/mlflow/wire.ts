@@ -122,12 +122,13 @@ export function pairs(values: KeyValues | undefined): { key: string; value: Para
 export function wirePairs(
   values: KeyValues | undefined,
   what: string,
+  valueLimit: number = LENGTH_LIMITS.tagValue,
 ): { key: string; value: string }[] | undefined {
   if (values === undefined) return undefined;
   return pairs(values).map(({ key, value }) => {
     validateKey(key, `${what} key`);
     const text = stringValue(key, value, what);
-    validateValue(key, text, LENGTH_LIMITS.tagValue, `${what} value`);
+    validateValue(key, text, valueLimit, `${what} value`);
     return { key, value: text };
   });
 }

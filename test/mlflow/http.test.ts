@@ -118,15 +118,49 @@ describe('responses', () => {
     expect(error).toBeInstanceOf(MlflowResponseError);
     expect(error.field).toBe('run.info.start_time');
     expect(error.message).toContain('`run.info.start_time`');
+    // The server would send the same again: not retried.
+    expect(error.retryable).toBe(false);
   });
 
-  it('says so when a 2xx body is not JSON', async () => {
-    const { fetch } = fakeFetch(() => new Response('<html>proxy login</html>', { status: 200 }));
+  it('says so when a 2xx body is not JSON, naming an HTML page by its title, and does not retry a page', async () => {
+    const page = '<!doctype html><html><head><title>Sign in</title></head><body>…</body></html>';
+    const { calls, fetch } = fakeFetch(() => new Response(page, { status: 200 }));
     const error = await new MlflowClient({ trackingUri: 'http://x.test', fetch })
       .getRun('abc')
       .catch((e) => e);
     expect(error).toBeInstanceOf(MlflowResponseError);
-    expect(error.message).toContain('not JSON');
+    expect(error.message).toContain('body is not JSON: an HTML page ("Sign in")');
+    expect(error.retryable).toBe(false);
+    expect(calls).toHaveLength(1);
+    // A JSON body cut short on the way may come whole on another attempt.
+    const cut = fakeFetch(() => new Response('{"run": {', { status: 200 }));
+    const client = new MlflowClient({ trackingUri: 'http://x.test', fetch: cut.fetch, retry: false });
+    expect((await client.getRun('abc').catch((e) => e)).retryable).toBe(true);
+  });
+
+  it('reads int64 values past 2^53 as the nearest number instead of refusing the run', async () => {
+    const big = structuredClone(runJson);
+    big.run.data.metrics[0].step = '1152921504606846976';
+    (big.run.data.metrics[0] as Record<string, unknown>).timestamp = 1_733_500_000_000_000_000;
+    const { fetch } = fakeFetch(() => json(200, big));
+    const run = await new MlflowClient({ trackingUri: 'http://x.test', fetch }).getRun('abc');
+    expect(run.data.latestMetrics[0]).toMatchObject({ step: 2 ** 60, timestamp: 1_733_500_000_000_000_000 });
+  });
+
+  it("gives FastAPI's error detail as the message, and an HTML error page's title", async () => {
+    const detail = { detail: 'Artifact path refers to a directory' };
+    const { fetch } = fakeFetch(() => json(400, detail));
+    const error = await new MlflowClient({ trackingUri: 'http://x.test', fetch })
+      .getRun('abc')
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(MlflowApiError);
+    expect(error.serverMessage).toBe('Artifact path refers to a directory');
+    const html = '<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>';
+    const page = fakeFetch(() => new Response(html, { status: 404 }));
+    const notFound = await new MlflowClient({ trackingUri: 'http://x.test', fetch: page.fetch })
+      .getRun('abc')
+      .catch((e) => e);
+    expect(notFound.serverMessage).toBe('an HTML page ("404 Not Found")');
   });
 
   it("explains MLflow's cross-origin refusal and how to allow the origin", async () => {

@@ -60,6 +60,47 @@ describe('RunLogger against the server', () => {
     await logger.close();
   });
 
+  it('drops and reports a param MLflow refuses, and delivers the rest of its batch and the queue', async () => {
+    const { runId } = await freshRun(client, 'logger-refused');
+    await client.logParam(runId, 'lr', '0.1');
+    const logger = client.runLogger(runId);
+    logger.logParams({ lr: 0.2, optimizer: 'adam' });
+    logger.setTags({ phase: 'train' });
+    for (let step = 0; step < 50; step++) logger.logMetric('loss', 1 / (step + 1), { step });
+    const error = await logger.flush().catch((e) => e);
+    expect(error).toBeInstanceOf(RunLoggerError);
+    expect(error.refused).toMatchObject([{ kind: 'param', key: 'lr', error: { status: 400 } }]);
+    expect(error.undelivered).toBe(0);
+    expect(error.message).toContain('MLflow refused param "lr"');
+    const run = await client.getRun(runId);
+    expect(run.data.params).toEqual({ lr: '0.1', optimizer: 'adam' });
+    expect(run.data.tags.phase).toBe('train');
+    expect(await client.getMetricHistory(runId, 'loss')).toHaveLength(50);
+    // Reported once: the queue is clear, and later points flow.
+    logger.logMetric('loss', 0, { step: 50 });
+    await logger.close();
+    expect(await client.getMetricHistory(runId, 'loss')).toHaveLength(51);
+  });
+
+  it('refuses one logParams call that gives a key two values, and queues none of it', async () => {
+    const { runId } = await freshRun(client, 'logger-twice');
+    const logger = client.runLogger(runId);
+    expect(() =>
+      logger.logParams([
+        { key: 'p', value: 1 },
+        { key: 'p', value: 2 },
+      ]),
+    ).toThrow(MlflowValidationError);
+    expect(logger.queued).toBe(0);
+    logger.logParams([
+      { key: 'p', value: 1 },
+      { key: 'p', value: 1 },
+    ]);
+    expect(logger.queued).toBe(1);
+    await logger.close();
+    expect((await client.getRun(runId)).data.params).toEqual({ p: '1' });
+  });
+
   it('sends a partial batch after flushIntervalMs without a flush', async () => {
     const { runId } = await freshRun(client, 'logger-timer');
     const logger = client.runLogger(runId, { flushIntervalMs: 50 });

@@ -120,6 +120,15 @@ async function replayable(body: ArtifactBody): Promise<() => BodyInit> {
     const fs = (await import(/* @vite-ignore */ NODE_FS)) as typeof import('node:fs');
     // A Blob backed by the file: read from disk as the socket drains, afresh for each attempt, and
     // sent with its length.
+    const unreadable = (why: string) =>
+      new MlflowValidationError(
+        'body',
+        `cannot upload ${String(body)}: ${why} (a string is a file path; pass text as bytes)`,
+      );
+    const stat = await fs.promises.stat(body).catch((err: NodeJS.ErrnoException) => {
+      throw unreadable(err.code === 'ENOENT' ? 'no such file' : (err.code ?? err.message));
+    });
+    if (!stat.isFile()) throw unreadable('not a file');
     const file = await fs.openAsBlob(body);
     return () => file;
   }

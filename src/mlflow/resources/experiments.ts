@@ -38,7 +38,8 @@ export async function createExperiment(
   options: CreateExperimentOptions = {},
 ): Promise<string> {
   validateValue('name', name, LENGTH_LIMITS.experimentName, 'experiment name');
-  const body = { name, artifact_location: options.artifactLocation, tags: wirePairs(options.tags, 'tag') };
+  const tags = wirePairs(options.tags, 'experiment tag', LENGTH_LIMITS.experimentTagValue);
+  const body = { name, artifact_location: options.artifactLocation, tags };
   const res = await http.post('experiments/create', body, responses.createExperiment, notIdempotent(options));
   return res.experiment_id;
 }

@@ -18,6 +18,14 @@ async function bytesOf(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
 }
 
 describe('artifacts', () => {
+  it('says which file is missing when a path to upload does not exist', async () => {
+    const { runId } = await freshRun(client, 'missing-file');
+    const missing = join(tmpdir(), 'trialkit-no-such-file.txt');
+    const error = await client.uploadArtifact(runId, 'x.txt', missing).catch((e) => e);
+    expect(error).toBeInstanceOf(MlflowValidationError);
+    expect(error.message).toContain(`cannot upload ${missing}: no such file`);
+  });
+
   it('lists the artifacts of a run (none yet) with its root URI', async () => {
     const { runId } = await freshRun(client);
     const listing = await client.listArtifacts(runId);

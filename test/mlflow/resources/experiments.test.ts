@@ -19,6 +19,12 @@ describe('experiments', () => {
     expect(await client.getExperimentByName(name)).toEqual(byId);
   });
 
+  it("takes experiment tags up to MLflow's experiment-tag limit (20,000), not a run tag's", async () => {
+    const note = 'a'.repeat(10_000);
+    const id = await client.createExperiment(uniqueName('exp-long-tag'), { tags: { note } });
+    expect((await client.getExperiment(id)).tags.note).toBe(note);
+  });
+
   it('returns undefined for an unknown name and throws MlflowNotFoundError for an unknown id', async () => {
     expect(await client.getExperimentByName(uniqueName('missing'))).toBeUndefined();
     await expect(client.getExperiment('987654321')).rejects.toMatchObject({

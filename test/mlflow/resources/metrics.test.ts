@@ -20,6 +20,14 @@ describe('metrics', () => {
     expect(history[24_999]).toEqual({ key: 'loss', value: 1 / 25_000, step: 24_999, timestamp: 25_999 });
   });
 
+  it('reads back a run whose step is past 2^53, as the nearest number', async () => {
+    const { runId } = await freshRun(client, 'huge-step');
+    await client.logMetric(runId, 'loss', 0.5, { step: '1152921504606846976', timestamp: 5 });
+    const run = await client.getRun(runId);
+    expect(run.data.latestMetrics).toEqual([{ key: 'loss', value: 0.5, step: 2 ** 60, timestamp: 5 }]);
+    expect((await client.getMetricHistory(runId, 'loss'))[0].step).toBe(2 ** 60);
+  });
+
   it('round-trips NaN, Infinity and -Infinity as numbers', async () => {
     const { runId } = await freshRun(client, 'nan');
     const values = [Number.NaN, Infinity, -Infinity, 0, -0.5, Number.MIN_VALUE, 1e300];

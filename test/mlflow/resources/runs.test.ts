@@ -12,6 +12,16 @@ import { freshRun, testClient, uniqueName } from '../helpers.js';
 const client = testClient();
 
 describe('runs', () => {
+  it("counts a value's length in characters as MLflow does, so an emoji is one", async () => {
+    const { runId } = await freshRun(client, 'emoji');
+    const value = '😀'.repeat(LENGTH_LIMITS.tagValue);
+    await client.setTag(runId, 'e', value);
+    expect((await client.getRun(runId)).data.tags.e).toBe(value);
+    await expect(client.setTag(runId, 'f', `${value}x`)).rejects.toThrow(
+      `tag value is ${LENGTH_LIMITS.tagValue + 1} characters`,
+    );
+  });
+
   it('creates a run with a name, start time and tags, in camelCase', async () => {
     const experimentId = await client.createExperiment(uniqueName('runs'));
     const run = await client.createRun({
