@@ -14,7 +14,7 @@ export function groupLegend(groups: readonly GroupCurve[], key: string): Templat
   return html`<ul part="legend" class="legend" aria-label=${`Groups by ${key}`}>
     ${groups.map(
       (group) => html`<li part="legend-group" class="legend-group">
-        ${lineSwatch(group.color, [])}<span>${key} = ${group.value}</span>
+        ${lineSwatch(group.color, [])}<span>${key} = ${group.value}</span><span class="sr-only">,</span>
         <span class="id">${group.views.length} trial${group.views.length === 1 ? '' : 's'}</span>
       </li>`,
     )}

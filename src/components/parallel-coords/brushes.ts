@@ -130,9 +130,9 @@ const KEY_STEP = 0.05;
 
 /**
  * The brush after a key on its axis: Enter or Space brushes the middle half (of `categories`, the
- * middle one), Delete, Backspace or Escape clears (`next` undefined), the arrows move it (with
- * Shift, move its top end) by a step, or by a category on a categorical axis. Undefined for a key
- * that does nothing.
+ * middle one), as does an arrow on an axis without a brush; Delete, Backspace or Escape clears
+ * (`next` undefined); Up or Right moves the brush up, Down or Left down (with Shift, its top end
+ * only) by a step, or by a category on a categorical axis. Undefined for a key that does nothing.
  */
 export function brushAfterKey(
   brush: Brush | undefined,
@@ -142,10 +142,13 @@ export function brushAfterKey(
 ): { next: Brush | undefined } | undefined {
   const step = categories ? 1 / categories : KEY_STEP;
   const middle = categories ? Math.floor((categories - 1) / 2) * step : 0.25;
-  if (key === 'Enter' || key === ' ') return { next: brush ?? [middle, categories ? middle + step : 0.75] };
+  const up = key === 'ArrowUp' || key === 'ArrowRight';
+  const arrow = up || key === 'ArrowDown' || key === 'ArrowLeft';
+  if (key === 'Enter' || key === ' ' || (arrow && !brush))
+    return { next: brush ?? [middle, categories ? middle + step : 0.75] };
   if (key === 'Delete' || key === 'Backspace' || key === 'Escape') return { next: undefined };
-  if (!brush || (key !== 'ArrowUp' && key !== 'ArrowDown')) return undefined;
-  const d = key === 'ArrowUp' ? step : -step;
+  if (!brush || !arrow) return undefined;
+  const d = up ? step : -step;
   const narrowest = categories ? step : 0.01;
   if (shift) return { next: [brush[0], snapped(Math.max(brush[0] + narrowest, Math.min(1, brush[1] + d)))] };
   const by = Math.max(-brush[0], Math.min(1 - brush[1], d));

@@ -215,6 +215,10 @@ export class ParallelCoords extends LitElement {
         </div>
       </div>
       <p class="sr-only" aria-live="polite">${this.mask ? `${this.keptCount} trials ${this.keptWhere()}.` : ''}</p>
+      <p class="sr-only" id="axis-keys">
+        Arrow keys brush the middle of the axis, then move the brush; with Shift they move its top end.
+        Delete clears it.
+      </p>
       ${leftOutDetails(notes)}
     `;
   }
@@ -251,6 +255,8 @@ export class ParallelCoords extends LitElement {
         part="axis"
         role="slider"
         tabindex="0"
+        aria-orientation="vertical"
+        aria-describedby="axis-keys"
         aria-label="${axis.label} axis"
         aria-valuemin="0"
         aria-valuemax="100"
@@ -414,10 +420,13 @@ export class ParallelCoords extends LitElement {
     this.dispatchEvent(new TrialFilterChangeEvent(this.raised));
   }
 
-  private clearBrushes(): void {
+  private async clearBrushes(): Promise<void> {
     this.brushes = new Map();
     this.brushed();
     this.requestUpdate();
+    // The button goes with the brushes: focus moves to the first axis, not to the page.
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('.axis')?.focus();
   }
 
   private fractionAt(event: PointerEvent): number {

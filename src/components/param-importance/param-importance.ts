@@ -161,11 +161,15 @@ export class ParamImportance extends LitElement {
     const { result } = shown;
     const top = result.importances[0]?.importance || 1;
     const over = shown.request.kept === undefined ? '' : ' the filters keep';
+    const where =
+      shown.workers > 1 ? `in ${shown.workers} workers` : shown.workers ? 'in a worker' : 'in the page';
+    // One binding: the space between two would be lost to the summary's accessible name.
+    const took = `${seconds(result.ms)} ${where}`;
     return html`
       <p class="summary" part="summary">
         What ${data.metric} depends on: the share of its variance each param explains on its own, over
         ${count(result.trials, 'trial')}${over}.
-        <span class="status" aria-live="polite">${this.updating ? 'Updating…' : ''}</span>
+        <span class="status" aria-hidden="true">${this.updating ? 'Updating…' : ''}</span>
       </p>
       <ol
         class="ranking ${this.updating ? 'updating' : ''}"
@@ -193,7 +197,7 @@ export class ParamImportance extends LitElement {
       <details class="method" part="method">
         <summary>
           fANOVA · random forest of ${result.trees} trees · ${count(result.trials, 'trial')} ·
-          ${seconds(result.ms)} ${shown.workers > 1 ? `in ${shown.workers} workers` : shown.workers ? 'in a worker' : 'in the page'}
+          ${took}
         </summary>
         <p>
           Each bar is the share of ${data.metric}'s variance over the search space that the param explains

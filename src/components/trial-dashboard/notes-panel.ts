@@ -28,6 +28,10 @@ export const styles = css`
     align-items: center;
     gap: 8px;
   }
+  .notes-actions [aria-disabled='true'] {
+    opacity: 0.55;
+    cursor: default;
+  }
 `;
 
 /** A producer that can also write a trial's notes (the in-process sync engine can). */
@@ -69,6 +73,8 @@ export class NotesPanel {
     const writable = this.writer() !== undefined;
     const draft = this.draft?.trialId === trial.id ? this.draft.text : undefined;
     const save = this.save?.trialId === trial.id ? this.save : undefined;
+    // aria-disabled, not disabled: a disabled button loses focus to the page once it is pressed.
+    const idle = draft === undefined || save?.state === 'saving';
     return html`<aside class="notes" part="notes" aria-label="Notes">
       <h3>Notes · trial ${trialLabel(trial)}</h3>
       ${
@@ -81,7 +87,7 @@ export class NotesPanel {
               }}
             ></textarea>
             <div class="notes-actions">
-              <button ?disabled=${draft === undefined || save?.state === 'saving'} @click=${() => this.saveNotes(trial.id)}>
+              <button aria-disabled=${idle ? 'true' : 'false'} @click=${() => idle || this.saveNotes(trial.id)}>
                 Save notes
               </button>
               <span role="status" class="muted">${save ? (save.message ?? save.state) : ''}</span>

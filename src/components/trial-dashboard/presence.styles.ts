@@ -48,7 +48,8 @@ export const presenceStyles = css`
     color: var(--_fg);
     border-color: var(--_border);
   }
-  .anonymous {
+  .anonymous,
+  .alone {
     white-space: nowrap;
   }
   .viewer-names {

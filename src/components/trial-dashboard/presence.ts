@@ -85,6 +85,7 @@ export class PresenceController {
         ${more ? html`<li class="viewer more" title=${folded.map(label).join(', ')}>+${more}<span class="sr-only"> more</span></li>` : nothing}
       </ul>
       ${anonymous ? html`<span class="anonymous">+${anonymous} anonymous</span>` : nothing}
+      ${everyone.length ? nothing : html`<span class="alone">Only you</span>`}
       <div class="viewer-names" part="viewer-names" aria-hidden="true">${everyone.join(', ') || 'Nobody else'}</div>
     </div>
     <span class="sr-only" role="status">${this.message}</span>`;

@@ -77,7 +77,10 @@ export function filterForm(
       data,
     );
     form.reset();
-    form.closest('details')?.removeAttribute('open');
+    // The form goes away with the menu: focus stays on the menu's toggle, not on the page.
+    const menu = form.closest('details');
+    menu?.removeAttribute('open');
+    menu?.querySelector('summary')?.focus();
   };
   return html`<form class="menu filter-form" @submit=${submit}>
     <label>Column

@@ -249,6 +249,10 @@ describe('brushes as table filters', () => {
     const down = press([0.25, 0.75], 'ArrowDown', 5);
     expect(down).toEqual([0, 0.5]);
     expect(press([0.25, 0.75], 'ArrowUp', 5)).toEqual([0.5, 1]);
+    // An arrow on an axis without a brush brushes its middle; Right and Left move as Up and Down.
+    expect(brushAfterKey(undefined, 'ArrowRight', false)!.next).toEqual([0.25, 0.75]);
+    expect(press([0.25, 0.75], 'ArrowLeft', 5)).toEqual(down);
+    expect(press([0.25, 0.75], 'ArrowRight', 5)).toEqual([0.5, 1]);
     const narrowed = press(down, 'ArrowDown', 9, true);
     expect(narrowed).toEqual([0, 0.05]);
     const { kept } = keptBy(axes, new Map([['param:dropout', narrowed]]), data.trials.length);

@@ -106,9 +106,20 @@ describe('<trial-parallel-coords>', () => {
     });
     const optimizer = el.shadowRoot!.querySelector<HTMLElement>('[data-key="param:optimizer"]')!;
     expect(optimizer.getAttribute('aria-valuetext')).to.equal('optimizer brushed from adam to adam');
+    expect(optimizer.getAttribute('aria-orientation')).to.equal('vertical');
+    // The slider says how its keys work.
+    const keys = el.shadowRoot!.getElementById(optimizer.getAttribute('aria-describedby')!)!;
+    expect(keys.textContent).to.contain('Arrow keys brush the middle of the axis');
     const raised = oneEvent(el, 'trial-filter-change') as Promise<TrialFilterChangeEvent>;
-    el.shadowRoot!.querySelector<HTMLButtonElement>('button.clear')!.click();
+    const clear = el.shadowRoot!.querySelector<HTMLButtonElement>('button.clear')!;
+    clear.focus();
+    clear.click();
     expect((await raised).filters.params).to.equal(undefined);
+    // The button is gone with the brushes; focus is on the first axis, not lost to the page.
+    await el.updateComplete;
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('button.clear')).to.equal(null);
+    expect(el.shadowRoot!.activeElement?.getAttribute('part')).to.equal('axis');
   });
 
   it("drops the lines the table's other filters leave out", async () => {

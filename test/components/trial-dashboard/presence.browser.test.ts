@@ -54,6 +54,9 @@ describe('trial-dashboard presence', () => {
     expect(store.presence.self.name).to.equal(undefined);
     expect(presence(el)!.querySelector('.anonymous')).to.equal(null);
     expect(presence(el)!.querySelector('[part="viewer-names"]')!.textContent).to.equal('Nobody else');
+    // Said, not an empty group: a visible, readable "Only you" gives the tab stop its size and text.
+    expect(presence(el)!.querySelector('.alone')!.textContent).to.equal('Only you');
+    expect(presence(el)!.getBoundingClientRect().width).to.be.greaterThan(20);
     setViewers(store, { viewers: [], anonymous: 3 });
     await settle(el, store);
     expect(presence(el)!.querySelector('.anonymous')!.textContent).to.equal('+2 anonymous');

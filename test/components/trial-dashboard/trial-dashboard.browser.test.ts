@@ -424,11 +424,19 @@ describe('trial-dashboard', () => {
       textarea.value = 'diverged at step 12';
       textarea.dispatchEvent(new InputEvent('input'));
       await el.updateComplete;
-      $$<HTMLButtonElement>(el, '[part="notes"] button')
-        .find((b) => /Save/.test(b.textContent!))!
-        .click();
+      const save = $$<HTMLButtonElement>(el, '[part="notes"] button').find((b) =>
+        /Save/.test(b.textContent!),
+      )!;
+      save.focus();
+      save.click();
       await waitUntil(() => $(el, '[part="notes"] [role="status"]')!.textContent!.includes('Saved'));
       expect(producer.notes).to.deep.equal([['study-1-t0', 'diverged at step 12']]);
+      // Nothing left to save: the button says so and keeps focus; pressing it again saves nothing.
+      await el.updateComplete;
+      expect(save.getAttribute('aria-disabled')).to.equal('true');
+      expect(el.shadowRoot!.activeElement).to.equal(save);
+      save.click();
+      expect(producer.notes).to.have.length(1);
       await waitUntil(() => el.activeStore!.getTrial('study-1-t0')!.notes === 'diverged at step 12');
     });
   });

@@ -328,6 +328,9 @@ describe('<trial-table>', () => {
       fill('metric:loss', { max: '0.65' });
       await settle(el);
       expect(el.filters.metrics).to.deep.equal([{ key: 'loss', min: undefined, max: 0.65 }]);
+      // The menu closes with its form; focus is on its toggle, not lost to the page.
+      expect(menu.open).to.equal(false);
+      expect(el.shadowRoot!.activeElement).to.equal(menu.querySelector('summary'));
       fill('param:opt', { values: 'adam, sgd' });
       await settle(el);
       expect(numbers(el)).to.deep.equal([1, 3]);
