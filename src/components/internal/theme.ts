@@ -88,6 +88,15 @@ export const themeTokens = css`
   :host([theme='dark']) {
     ${darkTokens}
   }
+  /* Forced colours drop the backgrounds that mark what is selected, pressed or checked. */
+  @media (forced-colors: active) {
+    [aria-selected='true'],
+    [aria-pressed='true'],
+    :checked + span {
+      outline: 2px solid Highlight;
+      outline-offset: -2px;
+    }
+  }
 `;
 
 /** `.sr-only`: text for screen readers, kept out of sight. Every component includes it with the tokens. */

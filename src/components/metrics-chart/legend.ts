@@ -200,7 +200,7 @@ export function latestValues(
       ${views.map((view) => {
         const s = view.series;
         return html`<tr>
-          <th scope="row">${trialLabel(view.trial)} ${view.trial.id}</th>
+          <th scope="row">${`${trialLabel(view.trial)}, ${view.trial.id}`}</th>
           <td>${s.lastStep ?? ''}</td>
           <td>${s.last === undefined ? '' : formatNumber(s.last)}</td>
         </tr>`;

@@ -314,7 +314,9 @@ export class MetricsChart extends LitElement {
     const dpr = this.frame?.dpr ?? 1;
     const svg = await this.toSVG();
     const { svgToPng } = await import('./export-png.js');
-    return svgToPng(svg, dpr);
+    const png = await svgToPng(svg, dpr);
+    if (!png) throw new ChartExportError('The browser could not encode the PNG.');
+    return png;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

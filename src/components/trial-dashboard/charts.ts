@@ -64,7 +64,7 @@ export function toolbar(options: ToolbarOptions): TemplateResult {
       <button aria-pressed=${options.compare && count >= 2 ? 'true' : 'false'} ?disabled=${count < 2} @click=${options.toggleCompare}>
         Compare ${count >= 2 ? count : ''} trials
       </button>
-      <button ?disabled=${count === 0} @click=${options.clearSelection}>Clear selection</button>
+      <button aria-disabled=${count ? 'false' : 'true'} @click=${options.clearSelection}>Clear selection</button>
     </div>
   </div>`;
 }

@@ -7,10 +7,9 @@ import type { TrialStore } from '../../client/index.js';
 import type { ParamValue, Trial } from '../../protocol/index.js';
 import { ownValue } from '../../protocol/own.js';
 import { formatNumber, trialLabel } from '../internal/format.js';
-import { modelVersionChips } from '../internal/model-versions.js';
-import { paramNumber } from '../internal/param-number.js';
-import { type EditAccess, type EditHandler, starToggle, tagChips } from '../internal/team-controls.js';
+import type { EditAccess, EditHandler } from '../internal/team-controls.js';
 import { trialStyle } from '../internal/theme.js';
+import type { CompareKit } from './compare-kit.js';
 
 /** Adopted by the dashboard when this module loads (see `lazy-part.ts`). */
 export { compareStyles as styles } from './compare.styles.js';
@@ -57,7 +56,7 @@ function row(name: string, values: (ParamValue | undefined)[]): CompareRow {
 }
 
 /** A parameter value as shown in a cell: numbers (and text that spells one) compactly, missing ones as an en dash. */
-export function formatParam(value: ParamValue | undefined): string {
+export function formatParam(value: ParamValue | undefined, { paramNumber }: CompareKit): string {
   if (value === undefined) return '–';
   const number = paramNumber(value);
   return number === undefined ? String(value) : formatNumber(number);
@@ -69,6 +68,7 @@ export function formatParam(value: ParamValue | undefined): string {
  */
 export function compareTable(
   trials: readonly Trial[],
+  kit: CompareKit,
   mlflowUiUrl?: string,
   edits?: CompareEdits,
 ): TemplateResult {
@@ -93,11 +93,11 @@ export function compareTable(
           rowTemplate(
             row.name,
             row.differs,
-            row.values.map((value) => html`<td class="mono">${formatParam(value)}</td>`),
+            row.values.map((value) => html`<td class="mono">${formatParam(value, kit)}</td>`),
           ),
         )}
-        ${modelsRow(trials, mlflowUiUrl)}
-        ${edits ? teamRows(trials, edits) : nothing}
+        ${modelsRow(trials, kit, mlflowUiUrl)}
+        ${edits ? teamRows(trials, kit, edits) : nothing}
       </tbody>
     </table>
   </section>`;
@@ -106,6 +106,7 @@ export function compareTable(
 /** The trials' registered model versions, one cell each; nothing when no trial has one. */
 function modelsRow(
   trials: readonly Trial[],
+  { modelVersionChips }: CompareKit,
   mlflowUiUrl: string | undefined,
 ): TemplateResult | typeof nothing {
   if (!trials.some((trial) => trial.models?.length)) return nothing;
@@ -118,7 +119,11 @@ function modelsRow(
 }
 
 /** A Star row and a Tags row, editable like the table's. */
-function teamRows(trials: readonly Trial[], edits: CompareEdits): TemplateResult {
+function teamRows(
+  trials: readonly Trial[],
+  { starToggle, tagChips }: CompareKit,
+  edits: CompareEdits,
+): TemplateResult {
   const starred = row(
     'starred',
     trials.map((trial) => String(trial.starred === true)),
@@ -160,6 +165,7 @@ function rowTemplate(name: string, differs: boolean, cells: readonly TemplateRes
 export function compareSelected(
   store: TrialStore,
   selected: readonly string[],
+  kit: CompareKit,
   mlflowUiUrl?: string,
   edits?: CompareEdits,
 ): TemplateResult {
@@ -168,5 +174,5 @@ export function compareSelected(
     .map((id) => store.getTrial(id))
     .filter((trial): trial is Trial => !!trial)
     .sort((a, b) => a.number - b.number);
-  return compareTable(trials, mlflowUiUrl, edits);
+  return compareTable(trials, kit, mlflowUiUrl, edits);
 }

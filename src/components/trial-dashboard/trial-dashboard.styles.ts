@@ -103,7 +103,9 @@ export const dashboardStyles = [
     button:hover:not(:disabled) {
       border-color: var(--_accent);
     }
-    button:disabled {
+    /* aria-disabled keeps a button that its own press disables (Clear selection) focused. */
+    button:disabled,
+    [aria-disabled='true'] {
       opacity: 0.55;
       cursor: default;
     }

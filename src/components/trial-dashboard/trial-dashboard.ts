@@ -38,6 +38,7 @@ import type * as AnalysisPanel from './analysis-panel.js';
 import { banner, type IgnoredErrors } from './banner.js';
 import { chartGrid, toolbar } from './charts.js';
 import type * as ComparePanel from './compare.js';
+import { compareKit } from './compare-kit.js';
 import { CopyLinkController } from './copy-link.js';
 import { httpBase } from './http-base.js';
 import { defaultMetrics, metricListConverter } from './metrics.js';
@@ -370,8 +371,9 @@ export class TrialDashboard extends LitElement {
     }
     if ((changed.has('xAxis') || changed.has('xMetric')) && !changed.has('zoom')) this.zoom = undefined;
     // Chosen in the newest study, shown while none is picked: it stays when a newer one arrives.
-    if (!this.study && (changed.has('selected') || changed.has('tableFilters')))
-      this.study = this.cache?.studyId;
+    const chose = changed.has('selected') || changed.has('tableFilters') || changed.has('tableSort');
+    if (store && this.hasUpdated && !this.study && chose)
+      this.study = this.cache?.studyId ?? this.currentStudy(store)?.id;
     this.updatePresence(store);
     if (store?.loaded && this.selected.some((id) => !store.getTrial(id))) {
       // A linked trial was removed (or never existed): show the others.
@@ -485,7 +487,7 @@ export class TrialDashboard extends LitElement {
     edits: ComparePanel.CompareEdits,
   ): TemplateResult {
     const panel = this.comparePanel.get();
-    if (panel) return panel.compareSelected(store, selected, mlflowUiUrl, edits);
+    if (panel) return panel.compareSelected(store, selected, compareKit, mlflowUiUrl, edits);
     return html`<div class="compare" part="compare" role="status">${this.comparePanel.status('the comparison')}</div>`;
   }
 

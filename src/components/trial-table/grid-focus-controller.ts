@@ -160,6 +160,8 @@ export class GridFocusController implements ReactiveController {
     await this.host.updateComplete;
     const target = this.host.renderRoot.querySelector<HTMLElement>('.grid [tabindex="0"]');
     target?.focus();
+    // focus() leaves a cell half under the grid's edge where it is; its value and ring are cut.
+    target?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }
 
   private select(trialId: string, mode: SelectMode): void {

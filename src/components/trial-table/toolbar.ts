@@ -44,7 +44,7 @@ export function toolbar(state: ToolbarState, actions: ToolbarActions): TemplateR
   const tags = new Set(state.filters.tags ?? []);
   const shown = new Set(state.shown.map((c) => c.id));
   return html`
-    <div part="toolbar" class="toolbar">
+    <div part="toolbar" class="toolbar" @keydown=${closeMenu} @focusout=${closeMenu}>
       <input
         part="search"
         type="search"
@@ -112,7 +112,11 @@ export function toolbar(state: ToolbarState, actions: ToolbarActions): TemplateR
           part="filter-chip"
           class="active-filter"
           aria-label="Remove filter ${chip.label}"
-          @click=${() => actions.setFilters(chip.without)}
+          @click=${(e: Event) => {
+            actions.setFilters(chip.without);
+            // The chip goes: focus moves to the search box, not to the page.
+            (e.target as Element).closest('div')!.querySelector('input')!.focus();
+          }}
         >
           ${chip.label} <span aria-hidden="true">✕</span>
         </button>`,
@@ -155,6 +159,19 @@ export function toolbar(state: ToolbarState, actions: ToolbarActions): TemplateR
       </button>
     </div>
   `;
+}
+
+/**
+ * Closes an open menu (Add filter, Columns) on Escape, back on its toggle, or when focus moves out
+ * of it: left open, it covers the grid's columns under the focused cell.
+ */
+function closeMenu(event: Event): void {
+  const menu = (event.target as Element).closest('details');
+  const to = (event as FocusEvent).relatedTarget as Node | null;
+  const escaped = (event as KeyboardEvent).key === 'Escape';
+  if (!menu || !(escaped || (to && !menu.contains(to)))) return;
+  menu.open = false;
+  if (escaped) (menu.firstElementChild as HTMLElement).focus();
 }
 
 /** `list` with `item` added, or removed if present. */

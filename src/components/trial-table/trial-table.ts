@@ -455,10 +455,12 @@ export class TrialTable extends LitElement {
     this.addingTagTo = trialId;
     for (const id of [was, trialId]) if (id) this.rowVersions.set(id, (this.rowVersions.get(id) ?? 0) + 1);
     this.requestUpdate();
-    if (trialId)
-      void this.updateComplete.then(() =>
-        this.renderRoot.querySelector<HTMLInputElement>('.tag-input')?.focus(),
-      );
+    // Into the new field; back to its "+" when Enter or Escape ends it (not when focus left it).
+    const field = trialId
+      ? '.tag-input'
+      : this.shadowRoot!.activeElement?.matches('.tag-input') && `[data-id="${CSS.escape(was!)}"] .tag-add`;
+    if (field)
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(field)?.focus());
   };
 
   /** The user changed the filters: a host that keeps them (the dashboard, a URL) hears of it. */

@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { formatNumber } from '../../../src/components/internal/format.js';
 import { formatX } from '../../../src/components/metrics-chart/scales.js';
 import { formatParam } from '../../../src/components/trial-dashboard/compare.js';
+import { compareKit } from '../../../src/components/trial-dashboard/compare-kit.js';
 
 describe('formatNumber', () => {
   it('writes integers as they are, without grouping', () => {
@@ -31,7 +32,7 @@ describe('formatNumber', () => {
 
   it('is what the tooltip, the table cells and the compare panel show', () => {
     for (const value of [0.052643, 123456, 0.0000123456, 1234.5678]) {
-      expect(formatParam(value)).to.equal(formatNumber(value));
+      expect(formatParam(value, compareKit)).to.equal(formatNumber(value));
     }
     // Relative time reads as a duration, as the table's column and the axis' minutes and hours do.
     expect(formatX('relative', 600)).to.equal('10m 00s');

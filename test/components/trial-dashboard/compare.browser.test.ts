@@ -1,6 +1,7 @@
 // The compare view's Models row: the registered model versions of each compared trial.
 import { expect, fixture, html } from '@open-wc/testing';
 import { compareTable } from '../../../src/components/trial-dashboard/compare.js';
+import { compareKit } from '../../../src/components/trial-dashboard/compare-kit.js';
 import type { Trial } from '../../../src/protocol/events.js';
 
 function trial(number: number, models?: Trial['models']): Trial {
@@ -17,7 +18,7 @@ function trial(number: number, models?: Trial['models']): Trial {
 }
 
 async function compareOf(trials: Trial[], mlflowUiUrl?: string): Promise<HTMLElement> {
-  return fixture<HTMLElement>(html`<div>${compareTable(trials, mlflowUiUrl)}</div>`);
+  return fixture<HTMLElement>(html`<div>${compareTable(trials, compareKit, mlflowUiUrl)}</div>`);
 }
 
 const modelsRow = (el: HTMLElement) =>

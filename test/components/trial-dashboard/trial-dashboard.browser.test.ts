@@ -142,6 +142,31 @@ describe('trial-dashboard', () => {
       expect(el.view.selected).to.deep.equal([trial.id]);
     });
 
+    it('stays on the newest study once the user sorts its table', async () => {
+      const snapshot = smallSnapshot();
+      const store = manualStore(snapshot);
+      const el = await mount({ store });
+      const first = snapshot.studies[0];
+      const table = $(el, 'trial-table') as HTMLElement & {
+        sort: readonly unknown[];
+        updateComplete: Promise<boolean>;
+      };
+      table.shadowRoot!.querySelector<HTMLElement>('[role="columnheader"]')!.click();
+      await table.updateComplete;
+      await settle(el, store);
+      expect(table.sort).to.have.length(1);
+      expect(el.view.sort, 'view sort').to.have.length(1);
+      expect(el.study, 'pinned').to.equal(first.id);
+      store.applyTrusted({
+        v: 1,
+        seq: 1_000,
+        type: 'study.upsert',
+        study: { ...first, id: 'later', name: 'Study later', createdAt: first.createdAt + 1000 },
+      });
+      await settle(el, store);
+      expect($(el, '[part="header"] h2')!.textContent).to.equal(first.name);
+    });
+
     it('names the best trial by the objective: the lowest val_loss of any trial', async () => {
       const store = manualStore(smallSnapshot());
       const el = await mount({ store });
@@ -256,6 +281,21 @@ describe('trial-dashboard', () => {
       expect(el.compare).to.equal(false);
       expect($(el, '[part="compare"]')).to.equal(null);
       for (const chart of charts(el)) expect(chart.trials).to.equal(undefined);
+    });
+
+    it('keeps focus on Clear selection once pressed, the button saying it has nothing left to clear', async () => {
+      const store = manualStore(smallSnapshot());
+      const el = await mount({ store, selected: ['study-1-t1'] });
+      const clear = $$<HTMLButtonElement>(el, '[part="toolbar"] button').find((b) =>
+        /Clear/.test(b.textContent!),
+      )!;
+      expect(clear.getAttribute('aria-disabled')).to.equal('false');
+      clear.focus();
+      clear.click();
+      await settle(el, store);
+      expect(el.selected).to.deep.equal([]);
+      expect(clear.getAttribute('aria-disabled')).to.equal('true');
+      expect(el.shadowRoot!.activeElement).to.equal(clear);
     });
   });
 

@@ -88,6 +88,9 @@ describe('trial-table team columns', () => {
     input.value = ' lr = 0.1 ';
     input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
     await el.updateComplete;
+    // The field goes with Enter: focus is back on its row's "+", not lost to the page.
+    await el.updateComplete;
+    expect(el.shadowRoot!.activeElement).to.equal(rowOf(el, 't2').querySelector('.tag-add'));
     rowOf(el, 't0').querySelector<HTMLButtonElement>('.tag-remove')!.click();
     expect(edits).to.deep.equal([
       { type: 'trial.patch', trialId: 't2', tags: { lr: '0.1' } },

@@ -339,9 +339,12 @@ describe('<trial-table>', () => {
         'loss ≤ 0.65 ✕',
         'opt = adam | sgd ✕',
       ]);
+      chips[0].focus();
       chips[0].click();
       await settle(el);
       expect(numbers(el)).to.deep.equal([1, 2, 3]);
+      // The chip is gone: focus is on the search box, not lost to the page.
+      expect(el.shadowRoot!.activeElement).to.equal(el.shadowRoot!.querySelector('[part="search"]'));
     });
 
     it('says so when no trial matches', async () => {
@@ -366,6 +369,22 @@ describe('<trial-table>', () => {
       await settle(el);
       expect(el.shownColumns.map((c) => c.id)).to.include('id');
       expect(rowOf(el, 't1').textContent).to.contain('t1');
+    });
+
+    it('closes on Escape, back on its toggle, and when focus moves on to the grid', async () => {
+      const el = await tableOf(smallStore());
+      const menu = el.shadowRoot!.querySelector<HTMLDetailsElement>('[part="column-chooser"]')!;
+      menu.querySelector('summary')!.click();
+      await settle(el);
+      menu.querySelector<HTMLInputElement>('input')!.focus();
+      await sendKeys({ press: 'Escape' });
+      expect(menu.open).to.equal(false);
+      expect(el.shadowRoot!.activeElement).to.equal(menu.querySelector('summary'));
+      menu.querySelector('summary')!.click();
+      await settle(el);
+      menu.querySelector<HTMLInputElement>('input')!.focus();
+      rowOf(el, 't1').querySelector<HTMLElement>('[tabindex="0"]')!.focus();
+      expect(menu.open).to.equal(false);
     });
   });
 
@@ -453,6 +472,27 @@ describe('<trial-table>', () => {
       await settle(el);
       expect(focused(el)).to.equal('1:1');
       expect(el.shadowRoot!.querySelectorAll('.grid [tabindex="0"]').length).to.equal(1);
+    });
+
+    it("scrolls a focused cell that the grid's right edge cuts wholly into view", async () => {
+      const el = await tableOf(smallStore());
+      el.style.width = '600px';
+      await settle(el);
+      const grid = el.shadowRoot!.querySelector<HTMLElement>('.grid')!;
+      const edge = grid.getBoundingClientRect();
+      // The first column that the edge cuts: focus() alone leaves such a cell where it is.
+      const cells = [...rowOf(el, 't1').querySelectorAll<HTMLElement>('[role="gridcell"]')];
+      const cut = cells.findIndex((c) => {
+        const box = c.getBoundingClientRect();
+        return box.left < edge.right - 8 && box.right > edge.right + 8;
+      });
+      expect(cut).to.be.greaterThan(0);
+      cells[0].focus();
+      for (let k = 0; k < cut; k++) await sendKeys({ press: 'ArrowRight' });
+      await settle(el);
+      const cell = el.shadowRoot!.activeElement!.getBoundingClientRect();
+      expect(grid.scrollLeft).to.be.greaterThan(0);
+      expect(cell.right).to.be.at.most(edge.right + 0.5);
     });
 
     it('sorts from the header with Enter', async () => {
