@@ -30,7 +30,7 @@ import {
   trialStatusOf,
 } from './mapping.js';
 import { type ColumnarPoints, type RemoteState, type Study, type Trial, trialSchema } from './model.js';
-import type { Storage } from './storage.js';
+import type { Storage, StorageOps } from './storage.js';
 
 /** Points sent per log-batch call; the client splits it into requests of MLflow's size. */
 const PUSH_WINDOW = 5000;
@@ -275,12 +275,13 @@ async function pullRun(
     : new Set<string>();
   const histories = await fetchHistories(ctx, run, local);
   const models = await modelsOfRun(ctx, runId);
-  const next = trial
-    ? mergeRemoteChanges(trial, await remoteState(ctx, trial.id), run)
-    : await newTrialOf(ctx, run, studyId);
-  if (models?.length) next.models = models;
-  else if (models) delete next.models;
+  const merged = trial && mergeRemoteChanges(trial, await remoteState(ctx, trial.id), run);
   await ctx.write(async ({ tx, emit, points }) => {
+    // A new trial's number is taken in the write: writes run one at a time, so runs imported at
+    // once (several pull jobs) get numbers of their own.
+    const next = merged ?? (await newTrialOf(tx, run, studyId));
+    if (models?.length) next.models = models;
+    else if (models) delete next.models;
     await tx.upsertTrial(next);
     await tx.setRemoteState(next.id, remoteOf(run));
     emit({ type: 'trial.upsert', trial: next });
@@ -333,15 +334,15 @@ async function fetchHistories(
   return out;
 }
 
-async function newTrialOf(ctx: ActionContext, run: Run, studyId: string): Promise<Trial> {
-  if (!(await ctx.storage.getStudy(studyId)))
+async function newTrialOf(tx: StorageOps, run: Run, studyId: string): Promise<Trial> {
+  if (!(await tx.getStudy(studyId)))
     throw new PermanentJobError(
       `cannot import run ${run.info.runId}: study ${JSON.stringify(studyId)} does not exist`,
     );
   return trialSchema.parse({
     id: `mlflow-${run.info.runId}`,
     studyId,
-    number: await ctx.storage.nextTrialNumber(studyId),
+    number: await tx.nextTrialNumber(studyId),
     ...trialFieldsOf(run),
     mlflow: { experimentId: run.info.experimentId, runId: run.info.runId },
   });
@@ -397,7 +398,9 @@ function mergeTeamTags(next: Trial, trial: Trial, seen: RemoteState, theirs: Rem
 /** Queues a pull for every run of the study's experiment that no trial is linked to. */
 async function importExperiment(ctx: ActionContext, studyId: string): Promise<void> {
   const experimentId = await ensureExperiment(ctx, await requireStudy(ctx.storage, studyId));
-  for await (const run of ctx.mlflow.iterateRuns({ experimentIds: [experimentId] }, opts(ctx))) {
+  // Oldest first, so that trial numbers follow the order the runs started in.
+  const search = { experimentIds: [experimentId], orderBy: ['attributes.start_time ASC'] };
+  for await (const run of ctx.mlflow.iterateRuns(search, opts(ctx))) {
     const runId = run.info.runId;
     if (await ctx.storage.findTrialByRun(runId)) continue;
     const tagged = ownValue(run.data.tags, TRIAL_ID_TAG);

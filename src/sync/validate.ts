@@ -26,13 +26,37 @@ function parse<S extends zc.$ZodType>(schema: S, input: unknown, what: string): 
   throw new ValidationError(`invalid ${what}${path ? ` at ${path}` : ''}: ${issue?.message}`, path);
 }
 
+/** A NUL, or half of a surrogate pair: text PostgreSQL cannot store (and MLflow would not show). */
+const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Refuses, naming where, a string anywhere in `value` (keys included) that the store cannot hold. */
+function checkStorableText(value: unknown, what: string, path: string[] = []): void {
+  if (typeof value === 'string') {
+    if (UNSTORABLE.test(value)) {
+      const at = path.join('.');
+      throw new ValidationError(
+        `invalid ${what}${at ? ` at ${at}` : ''}: text holds a NUL character or half of a surrogate pair`,
+        at || undefined,
+      );
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      checkStorableText(key, what, path);
+      checkStorableText(item, what, [...path, key]);
+    }
+  }
+}
+
 export function parseStudy(input: StudyInput): Study {
-  return parse(studySchema, input, 'study');
+  const study = parse(studySchema, input, 'study');
+  checkStorableText(study, 'study');
+  return study;
 }
 
 /** A trial checked against the model, MLflow's key rules and its study's `maxParams`. */
 export function parseTrial(input: TrialInput, study?: Study): Trial {
   const trial = parse(trialSchema, input, 'trial');
+  checkStorableText(trial, 'trial');
   for (const [kind, record] of [
     ['param', trial.params],
     ['tag', trial.tags],

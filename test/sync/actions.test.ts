@@ -151,3 +151,34 @@ it("stores the run's registered model versions on the trial when it pulls the ru
 
   expect((await engine.getTrial(id))?.models).toEqual([{ name: model, version: '1', aliases: ['champion'] }]);
 }, 60_000);
+
+it('gives the runs of an imported experiment numbers of their own', async () => {
+  const experimentName = uid('import-numbers');
+  const mlflow = mlflowClient();
+  const experimentId = await mlflow.createExperiment(experimentName);
+  const runIds: string[] = [];
+  for (let k = 0; k < 6; k++) {
+    const { info } = await mlflow.createRun({
+      experimentId,
+      runName: `r${k}`,
+      startTime: 1_750_000_000_000 + k,
+    });
+    // Points to store: each import's write takes a while, while other pulls are under way.
+    const metrics = Array.from({ length: 3000 }, (_, step) => ({
+      key: 'loss',
+      value: 1 / (step + 1),
+      step,
+      timestamp: 1,
+    }));
+    await mlflow.logBatch(info.runId, { metrics });
+    runIds.push(info.runId);
+  }
+  // Four pull jobs at once, as a default engine works them.
+  const engine = createSyncEngine({ storage, mlflow, pollIntervalMs: 50, concurrency: 4 });
+  const s = await engine.upsertStudy(study(uid('study'), { name: experimentName }));
+  await engine.importExperiment(s.id);
+  await engine.drain();
+  const numbers = await Promise.all(runIds.map(async (id) => (await engine.findTrialByRun(id))?.number));
+  expect(new Set(numbers).size).toBe(6);
+  expect([...numbers].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+}, 60_000);

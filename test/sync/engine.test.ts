@@ -276,14 +276,23 @@ describe('push to MLflow', () => {
     }
   });
 
-  it('fails permanently when a param changes after it reached MLflow', async () => {
+  it('refuses a param changed after it reached MLflow, which never changes a param, and keeps syncing', async () => {
     const e = engine();
     const { t } = await studyWithTrial(e);
     await e.drain();
-    await e.upsertTrial({ ...t, params: { ...t.params, lr: 0.5 } });
+    const error = await e.upsertTrial({ ...t, params: { ...t.params, lr: 0.5 } }).catch((err) => err);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.path).toBe('params.lr');
+    expect(error.message).toMatch(/param "lr" .* is "0\.01" in MLflow/);
+    expect((await e.getTrial(t.id))?.params.lr).toBe(t.params.lr);
+    // The same values, and new params, are fine; nothing goes to the dead letters.
+    await e.upsertTrial({
+      ...t,
+      params: { ...t.params, extra: 1 },
+      status: 'succeeded',
+      endedAt: Date.now(),
+    });
     await e.drain();
-    const [dead] = (await e.listJobs('dead')).filter((j) => j.subject === `trial:${t.id}`);
-    expect(dead.attempts).toBe(1);
-    expect(dead.lastError).toMatch(/param "lr"/);
+    expect((await e.listJobs('dead')).filter((j) => j.subject === `trial:${t.id}`)).toEqual([]);
   });
 });

@@ -118,18 +118,19 @@ describe('MLflow limits with sync on', () => {
       studyId: s.id,
       number: 0,
       status: 'running',
-      params: { lr: 1 },
     });
     await e.drain();
+    // Someone else logs the param in MLflow first; the engine, which has not seen it, sends another.
+    const runId = (await e.getTrial(t.id))?.mlflow?.runId as string;
+    await mlflowClient().logParam(runId, 'lr', '1');
     await e.upsertTrial({ ...t, params: { lr: 2 } });
     await e.appendMetrics(t.id, 'loss', curve(20));
     await e.drain();
 
-    const runId = (await e.getTrial(t.id))?.mlflow?.runId as string;
     expect(await mlflowClient().getMetricHistory(runId, 'loss')).toHaveLength(20);
     const state = await e.getSyncState(t.id);
     expect(state?.state).toBe('dead');
-    expect(state?.error).toContain('"lr"');
+    expect(state?.error).toContain("'key': 'lr'");
   });
 });
 
@@ -273,5 +274,37 @@ describe('engine conveniences', () => {
     expect(s.createdAt).toBeGreaterThanOrEqual(before);
     const again = await e.upsertStudy({ ...input, status: 'paused' });
     expect(again.createdAt).toBe(s.createdAt);
+  });
+});
+
+describe('text the store cannot hold', () => {
+  it('refuses a NUL or half a surrogate pair, naming the field, and stores nothing', async () => {
+    const { ValidationError } = await import('../../src/sync/index.js');
+    const e = engine();
+    const s = await newStudy(e);
+    const id = uid('nul');
+    const refused = async (input: Promise<unknown>, path: string | undefined) => {
+      const error = await input.then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as { path?: string }).path).toBe(path);
+      expect((error as Error).message).toContain('NUL character or half of a surrogate pair');
+    };
+    await refused(
+      e.upsertTrial({ id, studyId: s.id, number: 0, status: 'running', tags: { k: 'a\u0000b' } }),
+      'tags.k',
+    );
+    await refused(
+      e.upsertTrial({ id, studyId: s.id, number: 0, status: 'running', params: { p: '\ud800' } }),
+      'params.p',
+    );
+    await refused(e.upsertTrial({ id: `${id}\u0000`, studyId: s.id, number: 0, status: 'running' }), 'id');
+    await refused(e.upsertStudy(study(uid('study'), { name: 'x\udc00' })), 'name');
+    expect(await e.getTrial(id)).toBeUndefined();
+    await e.upsertTrial({ id, studyId: s.id, number: 0, status: 'running', tags: { emoji: '🦊' } });
+    await refused(e.setTrialNotes(id, 'a\u0000'), 'notes');
+    expect((await e.getTrial(id))?.tags).toEqual({ emoji: '🦊' });
   });
 });

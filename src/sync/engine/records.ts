@@ -4,9 +4,11 @@
  * are the engine's alone: a link in the input is ignored and the stored one kept.
  */
 import { applyTeamEdit, TeamEditError, type TeamEvent, type TrialEvent } from '../../protocol/index.js';
+import { ownValue } from '../../protocol/own.js';
 import type { WriteScope } from '../change-feed.js';
 import { NotFoundError, SyncError, ValidationError } from '../errors.js';
 import { requireTrial } from '../lookup.js';
+import { desiredRunState } from '../mapping.js';
 import { checkExperimentName, checkTrialLimits } from '../mlflow-limits.js';
 import type { Study, StudyInput, Trial, TrialInput } from '../model.js';
 import type { SeriesAppend } from '../storage.js';
@@ -49,13 +51,33 @@ export async function putTrial(scope: WriteScope, input: TrialInput, deps: Recor
   parseTrial(parsed, study);
   const existing = await scope.tx.getTrial(parsed.id);
   if (existing) keepTeamFields(parsed, existing, input.tags === undefined);
-  if (deps.experimentName) checkTrialLimits(parsed);
+  if (deps.experimentName) {
+    checkTrialLimits(parsed);
+    if (existing) await checkParamsUnchanged(scope, parsed);
+  }
   // Without a link in `parsed`, the store keeps the trial's own.
   await scope.tx.upsertTrial(parsed);
   const stored = (await scope.tx.getTrial(parsed.id)) as Trial;
   scope.emit({ type: 'trial.upsert', trial: stored });
   await deps.progress.afterChange(scope, parsed.id, !existing);
   return stored;
+}
+
+/**
+ * Refuses a param that MLflow already holds with another value: MLflow never changes a param, so
+ * every later push of the trial would fail (a dead job each) while the store said otherwise.
+ */
+async function checkParamsUnchanged(scope: WriteScope, trial: Trial): Promise<void> {
+  const remote = await scope.tx.getRemoteState(trial.id);
+  if (!remote) return;
+  for (const [key, value] of Object.entries(desiredRunState(trial).params)) {
+    const held = ownValue(remote.params, key);
+    if (held !== undefined && held !== value)
+      throw new ValidationError(
+        `param ${JSON.stringify(key)} of trial ${JSON.stringify(trial.id)} is ${JSON.stringify(held)} in MLflow, and MLflow params cannot change (got ${JSON.stringify(value)})`,
+        `params.${key}`,
+      );
+  }
 }
 
 export async function putPoints(

@@ -42,6 +42,9 @@ export async function openPostgres({
   /** Open LISTEN connections, ended by `close()` so a process can exit. */
   const listeners = new Set<() => Promise<void>>();
   const pool = new pg.Pool({ connectionString, max, options: `-c search_path=${ident}` });
+  // An idle pooled connection the server drops (a restart, a proxy's reset) raises 'error' on the
+  // pool, which would crash the process unheard; the pool discards it and opens another when needed.
+  pool.on('error', () => {});
   const query: Queryable['query'] = (text, params) =>
     pool.query(text, params as unknown[]) as Promise<{ rows: never[] }>;
   return {
@@ -81,23 +84,63 @@ export async function openPostgres({
   };
 }
 
-/** LISTENs on its own connection (a pooled one would be handed to other queries). */
+/** Longest wait between attempts to LISTEN again after the connection was lost. */
+const RELISTEN_MAX_MS = 10_000;
+
+/**
+ * LISTENs on its own connection (a pooled one would be handed to other queries), and again on a
+ * new one when it is lost (a server restart), trying at growing intervals. Notices sent while it
+ * was away are gone; a series' next notice still brings its missed points (the feed reads on from
+ * what it emitted).
+ */
 async function listen(
   connectionString: string,
   channel: string,
   onPayload: (payload: string) => void,
 ): Promise<() => Promise<void>> {
   const { default: pg } = await import('pg');
-  const client = new pg.Client({ connectionString });
-  // A lost connection only stops events from other processes; this process's own keep flowing.
-  client.on('error', () => {});
-  await client.connect();
-  client.on('notification', (message) => {
-    if (message.channel === channel && message.payload) onPayload(message.payload);
-  });
-  await client.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
+  let client: InstanceType<typeof pg.Client> | undefined;
+  let stopped = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let delay = 250;
+  const connect = async () => {
+    const next = new pg.Client({ connectionString });
+    next.on('error', () => {}); // 'end' follows, and listening starts again there
+    next.on('end', () => {
+      if (client === next && !stopped) again();
+    });
+    next.on('notification', (message) => {
+      if (message.channel === channel && message.payload) onPayload(message.payload);
+    });
+    try {
+      await next.connect();
+      await next.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
+    } catch (err) {
+      await next.end().catch(() => {});
+      throw err;
+    }
+    if (stopped) await next.end().catch(() => {});
+    else client = next;
+  };
+  const again = () => {
+    client = undefined;
+    retry = setTimeout(() => {
+      connect().then(
+        () => {
+          delay = 250;
+        },
+        () => {
+          delay = Math.min(delay * 2, RELISTEN_MAX_MS);
+          if (!stopped) again();
+        },
+      );
+    }, delay);
+  };
+  await connect();
   return async () => {
-    await client.end().catch(() => {});
+    stopped = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => {});
   };
 }
 

@@ -314,6 +314,8 @@ export function describeStorageConformance(
       });
 
       it('keeps delayed jobs until they are due', async () => {
+        // An empty queue has no next job (an idle worker then waits its poll interval).
+        expect(await store.msUntilNextJob()).toBeUndefined();
         const job = newJob(undefined, { delayMs: 400 });
         await store.enqueueJob(job);
         expect(await store.claimJob(60_000)).toBeUndefined();

@@ -233,10 +233,13 @@ export function jobQueries(db: Db): JobQueries {
     },
 
     async msUntilNextJob(): Promise<number | undefined> {
+      // Clamped here, not with SQL's greatest(), which ignores NULL: an empty queue read as "a job
+      // due now", and an idle worker polled every 5 ms.
       const rows = await q<{ ms: number | null }>(
-        `SELECT greatest(0, extract(epoch FROM min(run_at) - now()) * 1000)::float8 AS ms FROM job WHERE state = 'queued'`,
+        `SELECT (extract(epoch FROM min(run_at) - now()) * 1000)::float8 AS ms FROM job WHERE state = 'queued'`,
       );
-      return rows[0].ms ?? undefined;
+      const ms = rows[0].ms;
+      return ms === null ? undefined : Math.max(0, ms);
     },
   };
 }

@@ -121,9 +121,14 @@ function counted(ops: StorageOps, appended: (n: number) => void): StorageOps {
   };
 }
 
+/** How long a failed open is reported before the next operation tries again. */
+const REOPEN_AFTER_MS = 1000;
+
 /**
  * Builds a {@link Storage} on a driver that is still starting; every operation waits until the
- * driver is up and the schema migrated.
+ * driver is up and the schema migrated. A driver that failed to open (a database server not up
+ * yet) is opened again by the next operation a second or more later, so a service started before
+ * its database recovers once the database is there.
  */
 export function createSqlStorage(
   kind: Storage['kind'],
@@ -132,23 +137,39 @@ export function createSqlStorage(
 ): Storage {
   let channel: string | undefined;
   const channelOf = () => channel;
-  const driver = open().then(async (d) => {
-    try {
-      await migrate(d);
-    } catch (err) {
-      // Closed, so the database (a PGlite directory's lock) is free for a store that can open it.
-      await d.close().catch(() => {});
-      throw err;
+  const openAndMigrate = () =>
+    open().then(async (d) => {
+      try {
+        await migrate(d);
+      } catch (err) {
+        // Closed, so the database (a PGlite directory's lock) is free for a store that can open it.
+        await d.close().catch(() => {});
+        throw err;
+      }
+      channel = d.changes?.channel;
+      return d;
+    });
+  let opening = openAndMigrate();
+  let failedAt: number | undefined;
+  const watch = () =>
+    opening.catch(() => {
+      failedAt = Date.now(); // surfaced by the operations that wait for it
+    });
+  watch();
+  /** The driver, opened again if the last attempt failed a second or more ago. */
+  const driver = (): Promise<SqlDriver> => {
+    if (failedAt !== undefined && Date.now() - failedAt >= REOPEN_AFTER_MS) {
+      failedAt = undefined;
+      opening = openAndMigrate();
+      watch();
     }
-    channel = d.changes?.channel;
-    return d;
-  });
-  driver.catch(() => {}); // surfaced by the first operation
+    return opening;
+  };
   const caches = cachesFor(options);
   const running = new Running();
   const pooled: Db = {
-    one: (fn) => running.run(async () => fn(await driver)),
-    atomic: (fn) => running.run(async () => (await driver).transaction(fn)),
+    one: (fn) => running.run(async () => fn(await driver())),
+    atomic: (fn) => running.run(async () => (await driver()).transaction(fn)),
     afterCommit: (fn) => fn(),
   };
   // Full tails are flushed on the pool, after the append (or the transaction it was in) committed.
@@ -161,7 +182,7 @@ export function createSqlStorage(
     kind,
     ...counted(sqlOps(pooled, channelOf, series, caches), (n) => vacuum?.appended(n)),
     async ready() {
-      await driver;
+      await driver();
     },
     async transaction(fn) {
       // Told once the transaction commits (summary rows for the window cache), never if it rolls back.
@@ -171,7 +192,7 @@ export function createSqlStorage(
       };
       let appends = 0;
       const result = await running.run(async () =>
-        (await driver).transaction((q) =>
+        (await driver()).transaction((q) =>
           fn(
             counted(
               sqlOps({ one: bound(q), atomic: bound(q), afterCommit }, channelOf, series, caches),
@@ -187,14 +208,14 @@ export function createSqlStorage(
       return result;
     },
     async listenChanges(onChange) {
-      return (await driver).changes?.listen(onChange);
+      return (await driver()).changes?.listen(onChange);
     },
     async close() {
       // Refused from this call on (flushes too: their points stay in the tails); what runs finishes.
       await running.close();
       await flusher.idle();
       await vacuum?.idle();
-      const opened = await driver.catch(() => undefined);
+      const opened = await opening.catch(() => undefined);
       await opened?.close();
     },
   };

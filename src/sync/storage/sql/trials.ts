@@ -91,6 +91,9 @@ export function trialQueries(db: Db): TrialQueries {
     },
 
     async nextTrialNumber(studyId: string): Promise<number> {
+      // In a transaction, the study's row stays locked until it commits: another process numbering
+      // a trial of the same study waits, then sees this one's.
+      await q('SELECT 1 FROM study WHERE id = $1 FOR UPDATE', [studyId]);
       const rows = await q<{ n: number }>(
         'SELECT coalesce(max(number) + 1, 0)::int AS n FROM trial WHERE study_id = $1',
         [studyId],
