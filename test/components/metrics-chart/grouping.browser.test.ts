@@ -50,7 +50,7 @@ describe('<trial-metrics-chart> grouping', () => {
     const legend = [...el.shadowRoot!.querySelectorAll('[part="legend-group"]')].map((li) =>
       li.textContent!.replace(/\s+/g, ' ').trim(),
     );
-    expect(legend).to.deep.equal(['optimizer = adam 3 trials', 'optimizer = sgd 3 trials']);
+    expect(legend).to.deep.equal(['optimizer = adam, 3 trials', 'optimizer = sgd, 3 trials']);
     expect(el.shadowRoot!.querySelector('.figure')!.getAttribute('aria-label')).to.contain(
       'grouped by optimizer',
     );
@@ -100,8 +100,8 @@ describe('<trial-metrics-chart> grouping', () => {
     const el = await mountChart(store, { groupBy: 'team' });
     const items = [...el.shadowRoot!.querySelectorAll('[part="legend-group"]')];
     expect(items.map((li) => li.textContent!.replace(/\s+/g, ' ').trim())).to.deep.equal([
-      'team = <img src=x onerror=alert(1)> 2 trials',
-      'team = (none) 1 trial',
+      'team = <img src=x onerror=alert(1)>, 2 trials',
+      'team = (none), 1 trial',
     ]);
     expect(el.shadowRoot!.querySelector('img')).to.equal(null);
     const p = el.positionOf(5, 2)!;

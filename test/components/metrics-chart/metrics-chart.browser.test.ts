@@ -276,8 +276,8 @@ describe('<trial-metrics-chart>', () => {
       [...r.children].map((c) => c.textContent!.trim()),
     );
     expect(rows).to.deep.equal([
-      ['#0 a', '2', '0.25'],
-      ['#1 b', '1', '0.7'],
+      ['#0, a', '2', '0.25'],
+      ['#1, b', '1', '0.7'],
     ]);
     expect(el.shadowRoot!.querySelector('table caption')!.textContent).to.contain('Latest loss per trial');
     const legend = [...el.shadowRoot!.querySelectorAll('[part="legend-item"]')];

@@ -567,8 +567,12 @@ describe('trial-dashboard', () => {
         FIRST_LOAD,
       );
       await waitUntil(() => el.activeStore?.connection.state === 'open', 'never reconnected', FIRST_LOAD);
-      await el.updateComplete;
-      expect($(el, '[role="alert"]')?.textContent ?? '').not.to.contain('reconnecting');
+      // The store tells its listeners of the new state in its next batch: the banner goes then.
+      await waitUntil(
+        () => !($(el, '[role="alert"]')?.textContent ?? '').includes('reconnecting'),
+        'the banner stayed',
+        5_000,
+      );
     });
 
     it('polls an MLflow server given as mlflow and experiment, and notices a run finishing', async () => {
