@@ -13,6 +13,7 @@ import type {
   Run,
   RunInfo,
   RunMetricPoint,
+  RunStatus,
 } from './entities.js';
 import { MlflowValidationError } from './errors.js';
 import { type RequestOptions, Transport } from './http.js';
@@ -59,6 +60,9 @@ export interface MlflowClientOptions {
   /** A call whose attempts together take longer than this is logged at debug level. Default 5 s. */
   slowCallMs?: number;
 }
+
+/** The tag MLflow sets on a nested run: its parent's run id. */
+const PARENT_RUN_TAG = 'mlflow.parentRunId';
 
 /**
  * A typed client for MLflow's tracking, model registry and artifact proxy REST APIs. Runs in Node
@@ -194,6 +198,23 @@ export class MlflowClient {
     return runs.updateRun(this.http, params, options);
   }
 
+  /** Ends a run, as Python's `set_terminated`: `FINISHED` (or `status`) at `endTime` (default now). */
+  setTerminated(
+    runId: string,
+    status: RunStatus = 'FINISHED',
+    endTime: number = Date.now(),
+    options?: RequestOptions,
+  ): Promise<RunInfo | undefined> {
+    return this.updateRun({ runId, status, endTime }, options);
+  }
+
+  /** The run's parent (its `mlflow.parentRunId` tag), undefined for a top-level run; as Python's `get_parent_run`. */
+  async getParentRun(runId: string, options?: RequestOptions): Promise<Run | undefined> {
+    const run = await this.getRun(runId, options);
+    const parentId = Object.hasOwn(run.data.tags, PARENT_RUN_TAG) ? run.data.tags[PARENT_RUN_TAG] : undefined;
+    return parentId ? this.getRun(parentId, options) : undefined;
+  }
+
   /** Marks a run deleted; `restoreRun` undoes it. */
   deleteRun(runId: string, options?: RequestOptions): Promise<void> {
     return runs.deleteRun(this.http, runId, options);
@@ -323,6 +344,21 @@ export class MlflowClient {
     options?: RequestOptions,
   ): Promise<void> {
     return artifacts.uploadArtifact(this.http, runId, path, body, options);
+  }
+
+  /** Writes `text` to the run's artifact `path` as UTF-8, as Python's `log_text`. */
+  logText(runId: string, text: string, path: string, options?: RequestOptions): Promise<void> {
+    return this.uploadArtifact(runId, path, new TextEncoder().encode(text), options);
+  }
+
+  /**
+   * Writes `value` to the run's artifact `path` as JSON indented by two spaces, as Python's
+   * `log_dict` does for any name but `.yaml`/`.yml`, which it writes as YAML and this refuses.
+   */
+  async logDict(runId: string, value: unknown, path: string, options?: RequestOptions): Promise<void> {
+    if (/\.ya?ml$/i.test(path))
+      throw new MlflowValidationError('path', `${path}: YAML is not written here; use a .json name`);
+    return this.logText(runId, JSON.stringify(value, null, 2), path, options);
   }
 
   /**

@@ -571,7 +571,7 @@ describe('trial-dashboard', () => {
       await waitUntil(
         () => !($(el, '[role="alert"]')?.textContent ?? '').includes('reconnecting'),
         'the banner stayed',
-        5_000,
+        { timeout: 5_000 },
       );
     });
 

@@ -18,6 +18,17 @@ async function bytesOf(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
 }
 
 describe('artifacts', () => {
+  it("writes text and a dict as Python's log_text and log_dict do", async () => {
+    const { runId } = await freshRun(client, 'log-text');
+    await client.logText(runId, 'ça va\n', 'notes/readme.txt');
+    await client.logDict(runId, { lr: 0.01, layers: [64, 32] }, 'config.json');
+    const text = async (path: string) =>
+      new TextDecoder().decode(await bytesOf(await client.downloadArtifact(runId, path)));
+    expect(await text('notes/readme.txt')).toBe('ça va\n');
+    expect(await text('config.json')).toBe('{\n  "lr": 0.01,\n  "layers": [\n    64,\n    32\n  ]\n}');
+    await expect(client.logDict(runId, {}, 'config.yaml')).rejects.toThrow(MlflowValidationError);
+  });
+
   it('says which file is missing when a path to upload does not exist', async () => {
     const { runId } = await freshRun(client, 'missing-file');
     const missing = join(tmpdir(), 'trialkit-no-such-file.txt');

@@ -67,6 +67,19 @@ describe('runs', () => {
     expect((await client.getRun(runId)).info).toMatchObject({ status: 'FINISHED', runName: 'done' });
   });
 
+  it("ends a run as Python's set_terminated does, and finds a nested run's parent", async () => {
+    const { runId, experimentId } = await freshRun(client);
+    const before = Date.now();
+    const info = await client.setTerminated(runId);
+    expect(info).toMatchObject({ runId, status: 'FINISHED' });
+    expect(info!.endTime).toBeGreaterThanOrEqual(before);
+    await client.setTerminated(runId, 'KILLED', 1_800_000_000_000);
+    expect((await client.getRun(runId)).info).toMatchObject({ status: 'KILLED', endTime: 1_800_000_000_000 });
+    const child = await client.createRun({ experimentId, tags: { 'mlflow.parentRunId': runId } });
+    expect((await client.getParentRun(child.info.runId))?.info.runId).toBe(runId);
+    expect(await client.getParentRun(runId)).toBeUndefined();
+  });
+
   it('deletes and restores a run', async () => {
     const { runId, experimentId } = await freshRun(client);
     await client.deleteRun(runId);
