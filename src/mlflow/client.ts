@@ -109,6 +109,7 @@ export class MlflowClient {
   ): MlflowClient {
     const trackingUri = overrides.trackingUri ?? env.MLFLOW_TRACKING_URI;
     if (!trackingUri) throw new MlflowValidationError('MLFLOW_TRACKING_URI', 'is not set');
+    if (trackingUri.startsWith('https:')) assertTlsSettingsHonoured(env);
     return new MlflowClient({
       token: env.MLFLOW_TRACKING_TOKEN || undefined,
       username: env.MLFLOW_TRACKING_USERNAME || undefined,
@@ -608,6 +609,24 @@ function withUrlCredentials(options: MlflowClientOptions): MlflowClientOptions {
   if (url === options.trackingUri) return options;
   const explicit = options.username !== undefined && options.password !== undefined;
   return explicit ? { ...options, trackingUri: url } : { ...options, trackingUri: url, username, password };
+}
+
+/**
+ * Python's client reads its TLS settings from the environment; `fetch` takes Node's own. Said at
+ * once when one is set without Node's counterpart, rather than as a certificate error later.
+ */
+function assertTlsSettingsHonoured(env: Record<string, string | undefined>): void {
+  const certPath = env.MLFLOW_TRACKING_SERVER_CERT_PATH;
+  if (certPath && !env.NODE_EXTRA_CA_CERTS)
+    throw new MlflowValidationError(
+      'MLFLOW_TRACKING_SERVER_CERT_PATH',
+      `is not read here: start Node with NODE_EXTRA_CA_CERTS=${certPath} to trust that certificate`,
+    );
+  if (env.MLFLOW_TRACKING_INSECURE_TLS?.toLowerCase() === 'true' && env.NODE_TLS_REJECT_UNAUTHORIZED !== '0')
+    throw new MlflowValidationError(
+      'MLFLOW_TRACKING_INSECURE_TLS',
+      "is not read here: Node checks certificates unless NODE_TLS_REJECT_UNAUTHORIZED=0 (insecure); better, trust the server's certificate with NODE_EXTRA_CA_CERTS",
+    );
 }
 
 /**

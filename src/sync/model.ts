@@ -33,7 +33,8 @@ export const metricKeySchema = z
   .string()
   .min(1)
   .max(250)
-  .regex(/^[/\w.\- :]*$/, 'only letters, digits, _ - . / space and : are allowed')
+  // Letters and digits of any script, as MLflow's Python \w has them (JavaScript's \w is ASCII).
+  .regex(/^[/\p{L}\p{N}_.\- :]*$/u, 'only letters, digits, _ - . / space and : are allowed')
   .refine((k) => !k.includes('..') && !k.startsWith('/'), 'must not contain ".." or start with "/"');
 
 /** A series held columnar: `steps[i]`, `values[i]`, `timestamps[i]` are one point. */

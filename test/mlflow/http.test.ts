@@ -6,6 +6,7 @@ import {
   MlflowNetworkError,
   MlflowPermissionError,
   MlflowResponseError,
+  MlflowValidationError,
 } from '../../src/mlflow/index.js';
 
 interface Seen {
@@ -89,6 +90,21 @@ describe('request details', () => {
       if (saved === undefined) delete process.env.MLFLOW_TRACKING_URI;
       else process.env.MLFLOW_TRACKING_URI = saved;
     }
+  });
+
+  it("says at once that Python's TLS variables are not read, naming Node's own", () => {
+    const https = { MLFLOW_TRACKING_URI: 'https://mlflow.example' };
+    expect(() => MlflowClient.fromEnv({}, { ...https, MLFLOW_TRACKING_SERVER_CERT_PATH: '/ca.pem' })).toThrow(
+      'start Node with NODE_EXTRA_CA_CERTS=/ca.pem',
+    );
+    expect(() => MlflowClient.fromEnv({}, { ...https, MLFLOW_TRACKING_INSECURE_TLS: 'true' })).toThrow(
+      MlflowValidationError,
+    );
+    // Node's counterpart set, or no TLS at all: nothing to say.
+    const withCa = { ...https, MLFLOW_TRACKING_SERVER_CERT_PATH: '/ca.pem', NODE_EXTRA_CA_CERTS: '/ca.pem' };
+    expect(MlflowClient.fromEnv({}, withCa).trackingUri).toBe('https://mlflow.example');
+    const plain = { MLFLOW_TRACKING_URI: 'http://mlflow.test', MLFLOW_TRACKING_INSECURE_TLS: 'true' };
+    expect(MlflowClient.fromEnv({}, plain).trackingUri).toBe('http://mlflow.test');
   });
 
   it('sends extra headers with every request', async () => {

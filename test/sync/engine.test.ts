@@ -248,6 +248,18 @@ describe('push to MLflow', () => {
     expect(await e.getSyncState(first.id)).toMatchObject({ state: 'synced' });
   });
 
+  it('takes keys in any script, as MLflow does, and pushes them as they are', async () => {
+    const e = engine();
+    const { t } = await studyWithTrial(e, { params: { héllo: 1 } });
+    await e.appendMetrics(t.id, 'lössß', curve(5));
+    await e.drain();
+    const runId = (await e.getTrial(t.id))?.mlflow?.runId as string;
+    expect((await mlflowClient().getMetricHistory(runId, 'lössß')).map((p) => p.step)).toEqual([
+      0, 1, 2, 3, 4,
+    ]);
+    expect((await mlflowClient().getRun(runId)).data.params).toEqual({ héllo: '1' });
+  });
+
   it('pulls back a pushed trial unchanged, whatever its status', async () => {
     const e = engine();
     const s = await e.upsertStudy(study(uid('study'), { name: uid('roundtrip-study') }));
