@@ -370,9 +370,10 @@ export class TrialDashboard extends LitElement {
       this.hoveredTrial = undefined;
     }
     if ((changed.has('xAxis') || changed.has('xMetric')) && !changed.has('zoom')) this.zoom = undefined;
-    // Chosen in the newest study, shown while none is picked: it stays when a newer one arrives.
+    // Chosen by the user in the newest study, shown while none is picked: it stays when a newer one
+    // arrives. (Not a view applied from a link or the history: that one says which study it shows.)
     const chose = changed.has('selected') || changed.has('tableFilters') || changed.has('tableSort');
-    if (store && this.hasUpdated && !this.study && chose)
+    if (store && this.hasUpdated && !viewApplied && !this.study && chose)
       this.study = this.cache?.studyId ?? this.currentStudy(store)?.id;
     this.updatePresence(store);
     if (store?.loaded && this.selected.some((id) => !store.getTrial(id))) {

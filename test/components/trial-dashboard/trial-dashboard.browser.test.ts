@@ -12,6 +12,7 @@ import {
 import type { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
 import { defaultMetrics } from '../../../src/components/trial-dashboard/metrics.js';
 import { TrialDashboard } from '../../../src/components/trial-dashboard/trial-dashboard.js';
+import { DEFAULT_VIEW } from '../../../src/components/trial-dashboard/view-state.js';
 import type { EventProducer, SnapshotEvent, Trial, TrialEvent } from '../../../src/protocol/index.js';
 import { generateSnapshot } from '../../fixtures/studies.js';
 
@@ -140,6 +141,21 @@ describe('trial-dashboard', () => {
       expect(heading()).to.equal(first.name);
       expect(el.view).to.include({ study: first.id });
       expect(el.view.selected).to.deep.equal([trial.id]);
+    });
+
+    it('follows the newest study again when a view without one is applied (going back in history)', async () => {
+      const store = manualStore(generateSnapshot({ seed: 3, studies: 2, trials: 4, steps: 5 }));
+      const el = await mount({ store });
+      const older = [...store.studies.values()].sort((a, b) => a.createdAt - b.createdAt)[0];
+      const trial = store.trialsOf(older.id)[0];
+      el.view = { ...DEFAULT_VIEW, study: older.id, selected: [trial.id] };
+      await settle(el, store);
+      expect(el.view.study).to.equal(older.id);
+      // A view that names no study (a link to the dashboard, a back step to it) shows the newest,
+      // and keeps following it: what it cleared was not the user choosing in that study.
+      el.view = { ...DEFAULT_VIEW };
+      await settle(el, store);
+      expect(el.study).to.equal(undefined);
     });
 
     it('stays on the newest study once the user sorts its table', async () => {
