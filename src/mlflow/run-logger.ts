@@ -295,21 +295,31 @@ export class RunLogger {
   private send(): void {
     const body = new BatchBody(this.runIdJson);
     const sent: Sent = { metrics: [], params: [], tags: [] };
-    const suspectParam = this.suspectParams.shift();
-    const suspectTag = suspectParam || this.tagsInFlight ? undefined : this.suspectTags.shift();
-    if (suspectParam) sent.params.push(suspectParam);
-    if (suspectTag) sent.tags.push(suspectTag);
-    this.tagsInFlight ||= suspectTag !== undefined;
-    if (suspectParam || suspectTag) {
-      for (const item of sent.params) body.add('params', item);
-      for (const item of sent.tags) body.add('tags', item);
-      this.post(body.toJson(), this.options.request).then(
-        () => this.settled(sent),
-        (error) => this.settled(sent, error),
-      );
-      this.inFlight++;
-      return;
+    if (!this.takeSuspect(body, sent)) this.takeQueued(body, sent);
+    this.inFlight++;
+    this.post(body.toJson(), this.options.request).then(
+      () => this.settled(sent),
+      (error) => this.settled(sent, error),
+    );
+  }
+
+  /** Puts one param or tag of a refused batch in `body`, alone; false when none is waiting. */
+  private takeSuspect(body: BatchBody, sent: Sent): boolean {
+    const param = this.suspectParams.shift();
+    const tag = param || this.tagsInFlight ? undefined : this.suspectTags.shift();
+    if (param) {
+      body.add('params', param);
+      sent.params.push(param);
+    } else if (tag) {
+      body.add('tags', tag);
+      sent.tags.push(tag);
+      this.tagsInFlight = true;
     }
+    return param !== undefined || tag !== undefined;
+  }
+
+  /** Fills `body` from the queues: params, tags (one tag batch at a time), then metrics. */
+  private takeQueued(body: BatchBody, sent: Sent): void {
     while (this.params.length > 0 && body.add('params', this.params[0]))
       sent.params.push(this.params.shift()!);
     // One tag batch at a time, so two writes of a tag cannot arrive out of order.
@@ -325,11 +335,6 @@ export class RunLogger {
       sent.metrics.push(this.metrics[this.head++]);
     }
     this.compact();
-    this.inFlight++;
-    this.post(body.toJson(), this.options.request).then(
-      () => this.settled(sent),
-      (error) => this.settled(sent, error),
-    );
   }
 
   /** Drops sent metrics from the front of the queue once they are a large share of it. */

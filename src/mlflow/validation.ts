@@ -5,7 +5,7 @@ import { MlflowValidationError } from './errors.js';
 import { LENGTH_LIMITS } from './limits.js';
 
 // Same character class as MLflow on POSIX servers: Python's `\w` is Unicode letters, numbers and `_`.
-const KEY_CHARS = /^[/\p{L}\p{N}_.\- :]*$/u;
+export const KEY_CHARS = /^[/\p{L}\p{N}_.\- :]*$/u;
 const INT64_MAX = 9_223_372_036_854_775_807n;
 const INT64_MIN = -9_223_372_036_854_775_808n;
 

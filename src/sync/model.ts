@@ -4,6 +4,8 @@
  * series, and the bookkeeping of what MLflow has acknowledged.
  */
 import * as z from 'zod';
+// MLflow's key characters, one definition with the MLflow client's checks.
+import { KEY_CHARS } from '../mlflow/validation.js';
 import {
   type MetricBatch,
   type MlflowLink,
@@ -33,8 +35,7 @@ export const metricKeySchema = z
   .string()
   .min(1)
   .max(250)
-  // Letters and digits of any script, as MLflow's Python \w has them (JavaScript's \w is ASCII).
-  .regex(/^[/\p{L}\p{N}_.\- :]*$/u, 'only letters, digits, _ - . / space and : are allowed')
+  .regex(KEY_CHARS, 'only letters, digits, _ - . / space and : are allowed')
   .refine((k) => !k.includes('..') && !k.startsWith('/'), 'must not contain ".." or start with "/"');
 
 /** A series held columnar: `steps[i]`, `values[i]`, `timestamps[i]` are one point. */
