@@ -3,6 +3,7 @@
  * never group), its running sums, the groups of the last paint, and their legend and tooltip.
  */
 import { nothing, type TemplateResult } from 'lit';
+import { chartKit } from './chart-kit.js';
 import type * as Grouping from './group-curves.js';
 import {
   type GroupBand,
@@ -77,11 +78,11 @@ export class ChartGrouping {
     this.settings = settings;
     this.groups = aggregator.curves(views, key, stat, band, frame.xDomain, frame.plot.width, log, reset);
     // Groups are a few lines over the plot's columns: repainted whole whenever a point arrives.
-    module.paintGroups(ctx, frame, this.groups, colors);
+    module.paintGroups(ctx, frame, this.groups, colors, chartKit);
     const legendKey = this.groups.map((g) => `${g.value}\u0000${g.views.length}`).join('\u0001');
     if (legendKey === this.legendKey) return;
     this.legendKey = legendKey;
-    renderLegend(module.groupLegend(this.groups, key));
+    renderLegend(module.groupLegend(this.groups, key, chartKit));
   }
 
   /** The groups' values under the pointer, as of the last paint. */
@@ -100,6 +101,7 @@ export class ChartGrouping {
       settings.stat,
       settings.band,
       xAxis,
+      chartKit,
     );
   }
 }

@@ -5,9 +5,10 @@
  * name is text in the document, never markup.
  */
 import { trialLabel } from '../internal/format.js';
+import type { ChartKit } from './chart-kit.js';
 import type { Frame } from './layout.js';
 import type { ReducedPoints } from './m4.js';
-import { type CanvasColors, isSparse } from './paint.js';
+import type { CanvasColors } from './paint.js';
 import type { SeriesView } from './series-view.js';
 
 /** What `chartSvg` draws: the last frame, its colours and curves, and the canvas size in CSS pixels. */
@@ -45,7 +46,7 @@ export function escapeXml(text: string): string {
 }
 
 /** The SVG document (UTF-8 text, no XML declaration needed) of `scene`. */
-export function chartSvg(scene: SvgScene): string {
+export function chartSvg(scene: SvgScene, { isSparse }: ChartKit): string {
   const { frame, colors, views, width } = scene;
   const dpr = frame.dpr;
   const plot = {
@@ -88,8 +89,8 @@ export function chartSvg(scene: SvgScene): string {
       ? ''
       : `<text x="${n(plot.left)}" y="${n(Math.max(12, plot.top - 6))}" fill="${escapeXml(colors.fg)}">${escapeXml(scene.metric)}</text>`,
     '<g clip-path="url(#plot)" fill="none" stroke-linejoin="round">',
-    ...views.filter((v) => v.smoothing).map((v) => curve(v, v.rawReduced, frame, RAW_ALPHA, 1)),
-    ...views.map((v) => curve(v, v.reduced, frame, 1, LINE_WIDTH)),
+    ...views.filter((v) => v.smoothing).map((v) => curve(v, v.rawReduced, frame, RAW_ALPHA, 1, isSparse)),
+    ...views.map((v) => curve(v, v.reduced, frame, 1, LINE_WIDTH, isSparse)),
     '</g>',
     ...legend.items,
     '</svg>',
@@ -98,7 +99,14 @@ export function chartSvg(scene: SvgScene): string {
 }
 
 /** One curve as a path: CSS pixels, broken at gaps, titled with the trial's name. */
-function curve(view: SeriesView, points: ReducedPoints, frame: Frame, alpha: number, width: number): string {
+function curve(
+  view: SeriesView,
+  points: ReducedPoints,
+  frame: Frame,
+  alpha: number,
+  width: number,
+  isSparse: ChartKit['isSparse'],
+): string {
   const { dpr } = frame;
   const left = frame.plot.left / dpr;
   const top = frame.plot.top / dpr;

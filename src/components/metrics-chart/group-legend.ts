@@ -1,15 +1,19 @@
 /** The HTML of grouped curves: the legend of groups and the tooltip of their values under the pointer. */
 import { html, nothing, type TemplateResult } from 'lit';
 import { formatNumber } from '../internal/format.js';
+import type { ChartKit } from './chart-kit.js';
 import type { GroupBand, GroupCurve, GroupStat } from './group-options.js';
 import type { Frame } from './layout.js';
-import { lineSwatch } from './legend.js';
 import type { OverlayScene } from './paint.js';
-import { formatX, type XAxisSpec } from './scales.js';
+import type { XAxisSpec } from './scales.js';
 import { tooltipPlace } from './tooltip.js';
 
 /** The legend while curves are grouped: one entry per group, its value and how many trials it holds. */
-export function groupLegend(groups: readonly GroupCurve[], key: string): TemplateResult | typeof nothing {
+export function groupLegend(
+  groups: readonly GroupCurve[],
+  key: string,
+  { lineSwatch }: ChartKit,
+): TemplateResult | typeof nothing {
   if (groups.length === 0) return nothing;
   return html`<ul part="legend" class="legend" aria-label=${`Groups by ${key}`}>
     ${groups.map(
@@ -33,6 +37,7 @@ export function groupTooltip(
   stat: GroupStat,
   band: GroupBand,
   xAxis: XAxisSpec,
+  kit: ChartKit,
 ): TemplateResult | typeof nothing {
   if (!frame || !pointer || groups.length === 0) return nothing;
   const column = Math.floor(pointer.left * frame.dpr);
@@ -50,11 +55,11 @@ export function groupTooltip(
     band === 'none'
       ? ''
       : ` (${band === 'std' ? '±1 sd' : 'range'} ${formatNumber(g.low[c])} – ${formatNumber(g.high[c])})`;
-  return html`<div part="tooltip" class="tooltip" role="status" style=${tooltipPlace(frame, pointer)}>
-    <div class="tooltip-title">${stat} by ${key} · ${xAxis.name} ${formatX(xAxis.kind, +x)}</div>
+  return html`<div part="tooltip" class="tooltip" role="status" style=${tooltipPlace(frame, pointer, kit)}>
+    <div class="tooltip-title">${stat} by ${key} · ${xAxis.name} ${kit.formatX(xAxis.kind, +x)}</div>
     ${rows.map(
       ({ group, c }) => html`<div class="tooltip-row">
-        ${lineSwatch(group.color, [])}<span>${group.value} · ${group.count[c]}</span
+        ${kit.lineSwatch(group.color, [])}<span>${group.value} · ${group.count[c]}</span
         ><span class="value">${formatNumber(group.line[c])}${bandText(group, c)}</span>
       </div>`,
     )}

@@ -1,7 +1,9 @@
 /** Painting grouped curves: per group a band and a line over the plot's pixel columns. */
+
+import type { ChartKit } from './chart-kit.js';
 import type { GroupCurve } from './group-curves.js';
-import { type Frame, toDeviceY } from './layout.js';
-import { type CanvasColors, clearCanvas, clipToPlot, drawGrid } from './paint.js';
+import type { Frame } from './layout.js';
+import type { CanvasColors } from './paint.js';
 
 /** Opacity of a group's band under its line. */
 const BAND_ALPHA = 0.18;
@@ -18,6 +20,7 @@ export function paintGroups(
   frame: Frame,
   groups: readonly GroupCurve[],
   colors: CanvasColors,
+  { clearCanvas, drawGrid, toDeviceY, clipToPlot }: ChartKit,
 ): void {
   const { plot, dpr } = frame;
   clearCanvas(ctx);

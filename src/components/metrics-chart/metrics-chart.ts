@@ -19,6 +19,7 @@ import { StoreController } from '../internal/store-controller.js';
 import { srOnlyStyles, themeTokens } from '../internal/theme.js';
 import { annotationMarkers, type ChartAnnotation } from './annotations.js';
 import { ChartGrouping } from './chart-grouping.js';
+import { chartKit } from './chart-kit.js';
 import { ChartPainter } from './chart-painter.js';
 import { ChartExportError } from './export-error.js';
 import type { GroupBand, GroupStat } from './group-options.js';
@@ -306,7 +307,7 @@ export class MetricsChart extends LitElement {
       height: canvas.height / this.frame.dpr,
     };
     const { chartSvg } = await import('./export-svg.js');
-    return chartSvg(scene);
+    return chartSvg(scene, chartKit);
   }
 
   /** `toSVG()` as a PNG at the screen's pixel density. Rejects with `ChartExportError` likewise. */
@@ -628,7 +629,7 @@ export class MetricsChart extends LitElement {
         ? nothing
         : this.grouped()
           ? this.grouping.tooltip(this.frame, this.pointer.pointer, this.xSpec())
-          : code.tooltip(this.frame, this.pointer, this.xSpec(), this.smoothing),
+          : code.tooltip(this.frame, this.pointer, this.xSpec(), this.smoothing, chartKit),
     );
   }
 

@@ -5,6 +5,10 @@
  * incrementally: appended points continue from the saved state instead of re-smoothing the series.
  */
 
+import type { SmoothingKind } from './smoothing-kinds.js';
+
+export { isSmoothingKind, SMOOTHING_KINDS, type SmoothingKind } from './smoothing-kinds.js';
+
 /** Where an EMA stopped; pass the same object again to continue with appended points. */
 export class EmaState {
   /** Weighted sum of values and of weights so far; their ratio is the debiased average. */
@@ -53,22 +57,6 @@ export function extendEma(
     out[i] = state.denominator > 0 ? state.numerator / state.denominator : y;
   }
   state.length = Math.max(state.length, to);
-}
-
-/**
- * The smoothing kinds users know from W&B: `ema` (the time-weighted, debiased EMA above, also
- * TensorBoard's), `running` (a centred running average, W&B's boxcar) and `gaussian` (a centred
- * Gaussian-weighted average). The two windowed kinds count their window in points, as W&B does,
- * not in x units: they smooth what was logged, however unevenly.
- */
-export type SmoothingKind = 'ema' | 'running' | 'gaussian';
-
-/** Every kind, in the order a picker lists them. */
-export const SMOOTHING_KINDS: readonly SmoothingKind[] = ['ema', 'running', 'gaussian'];
-
-/** Whether `value` names a smoothing kind (for attributes and links). */
-export function isSmoothingKind(value: unknown): value is SmoothingKind {
-  return SMOOTHING_KINDS.includes(value as SmoothingKind);
 }
 
 /**

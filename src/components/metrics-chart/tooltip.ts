@@ -4,11 +4,11 @@
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
 import { formatNumber, trialLabel } from '../internal/format.js';
+import type { ChartKit } from './chart-kit.js';
 import type { HitPoint } from './hit-test.js';
-import { type Frame, MARGIN } from './layout.js';
-import { swatch } from './legend.js';
+import type { Frame } from './layout.js';
 import type { OverlayScene } from './paint.js';
-import { formatX, type XAxisSpec } from './scales.js';
+import type { XAxisSpec } from './scales.js';
 
 /** The tooltip's box and rows (the grouped curves' tooltip wears them too). */
 export const styles = css`
@@ -60,6 +60,7 @@ export function tooltip(
   { hit, pointer: p }: OverlayScene,
   xAxis: XAxisSpec,
   smoothing: number,
+  kit: ChartKit,
 ): TemplateResult | typeof nothing {
   if (!hit || !frame || !p || hit.points.length === 0) return nothing;
   const near = hit.nearest ?? hit.points[0];
@@ -72,12 +73,12 @@ export function tooltip(
     .sort((a, b) => byValue(b.value, a.value));
   const more = hit.points.length - rows.length;
   return html`
-    <div part="tooltip" class="tooltip" role="status" style=${tooltipPlace(frame, p)}>
-      <div class="tooltip-title">${xAxis.name} ${formatX(xAxis.kind, near.x)}${
+    <div part="tooltip" class="tooltip" role="status" style=${tooltipPlace(frame, p, kit)}>
+      <div class="tooltip-title">${xAxis.name} ${kit.formatX(xAxis.kind, near.x)}${
         // Against another metric, the step says where in training the point is.
-        xAxis.kind === 'metric' ? ` · step ${formatX('step', near.view.series.steps[near.index])}` : ''
+        xAxis.kind === 'metric' ? ` · step ${kit.formatX('step', near.view.series.steps[near.index])}` : ''
       }</div>
-      ${rows.map((pt) => tooltipRow(pt, pt === hit.nearest, smoothing))}
+      ${rows.map((pt) => tooltipRow(pt, pt === hit.nearest, smoothing, kit))}
       ${more > 0 ? html`<div class="tooltip-title">+${more} more</div>` : nothing}
     </div>
   `;
@@ -93,7 +94,11 @@ function byValue(a: number, b: number): number {
  * Where a tooltip stands: beside the pointer, on its left past the plot's middle, and no wider than
  * the room on that side (a phone's narrow chart would cut its values off).
  */
-export function tooltipPlace(frame: Frame, pointer: NonNullable<OverlayScene['pointer']>): string {
+export function tooltipPlace(
+  frame: Frame,
+  pointer: NonNullable<OverlayScene['pointer']>,
+  { MARGIN }: ChartKit,
+): string {
   const plotLeft = frame.plot.left / frame.dpr;
   const plotTop = frame.plot.top / frame.dpr;
   const plotWidth = frame.plot.width / frame.dpr;
@@ -108,10 +113,10 @@ export function tooltipPlace(frame: Frame, pointer: NonNullable<OverlayScene['po
   return `${at};top:${plotTop + 4}px;max-width:min(18em, ${Math.floor(room)}px)`;
 }
 
-function tooltipRow(point: HitPoint, nearest: boolean, smoothing: number): TemplateResult {
+function tooltipRow(point: HitPoint, nearest: boolean, smoothing: number, kit: ChartKit): TemplateResult {
   const smoothed = smoothing > 0 && !Object.is(point.raw, point.value) ? ` (${formatNumber(point.raw)})` : '';
   return html`<div class="tooltip-row ${nearest ? 'nearest' : ''}" data-trial=${point.view.trial.id}>
-    ${swatch(point.view)}<span>${trialLabel(point.view.trial)}</span
+    ${kit.swatch(point.view)}<span>${trialLabel(point.view.trial)}</span
     ><span class="value">${formatNumber(point.value)}${smoothed}</span>
   </div>`;
 }

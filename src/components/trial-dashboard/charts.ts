@@ -10,7 +10,7 @@ import type { ZoomChangeEvent } from '../events/zoom-change-event.js';
 import type { ChartAnnotation } from '../metrics-chart/annotations.js';
 import type { GroupBand, GroupStat } from '../metrics-chart/group-options.js';
 import type { XAxis, YScale } from '../metrics-chart/scales.js';
-import { SMOOTHING_KINDS, type SmoothingKind } from '../metrics-chart/smoothing.js';
+import { SMOOTHING_KINDS, type SmoothingKind } from '../metrics-chart/smoothing-kinds.js';
 import { exportButtons } from './chart-export.js';
 import { empty } from './study-header.js';
 

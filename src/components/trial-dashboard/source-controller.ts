@@ -3,8 +3,8 @@
  * an in-process producer — and closes it when the host leaves the page or is rewired. It closes
  * only what it opened: a store the host app passes in and feeds itself is left alone.
  *
- * The store and sources load on demand (`import()` of `trialkit/client`), so registering the
- * components costs a page no validation code until a dashboard actually connects somewhere.
+ * The store and sources load on demand (`import()` of `live.ts`, with the chart's code), so
+ * registering the components costs a page no validation code until a dashboard connects somewhere.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ConnectOptions, SourceHandle, TrialStore } from '../../client/index.js';
@@ -60,7 +60,7 @@ export class SourceController implements ReactiveController {
     this.opened = next;
     if (!wantsConnection(next)) return;
     const generation = this.generation;
-    import('../../client/connect.js')
+    import('./live.js')
       .then(({ connect }) => connect(next))
       .then(({ store, handle }) => {
         // Closed or rewired while loading: this connection is no longer wanted.

@@ -25,9 +25,8 @@ import { type StudySummary, summarizeStudy } from '../internal/study-summary.js'
 import type { EditAccess } from '../internal/team-controls.js';
 import type { ChartAnnotation } from '../metrics-chart/annotations.js';
 import type { GroupBand, GroupStat } from '../metrics-chart/group-options.js';
-import { MetricsChart } from '../metrics-chart/metrics-chart.js';
 import type { Domain, XAxis, YScale } from '../metrics-chart/scales.js';
-import type { SmoothingKind } from '../metrics-chart/smoothing.js';
+import type { SmoothingKind } from '../metrics-chart/smoothing-kinds.js';
 import { RunList } from '../run-list/run-list.js';
 import type { TrialFilters } from '../trial-table/filter.js';
 import type { SortSpec } from '../trial-table/sort.js';
@@ -51,6 +50,10 @@ import { authorOf, TeamEdits, type Viewer } from './team-edits.js';
 import { dashboardStyles } from './trial-dashboard.styles.js';
 import { UrlStateController, viewUrl } from './url-state-controller.js';
 import { DEFAULT_VIEW, toQuery, type ViewState } from './view-state.js';
+
+/** The chart's code, asked for by the first `define()`; `chartLoaded` once it is registered. */
+let chartLoad: Promise<void> | undefined;
+let chartLoaded = false;
 
 /**
  * A live dashboard of hyperparameter searches: studies on the left; for the chosen study a header,
@@ -118,11 +121,18 @@ export class TrialDashboard extends LitElement {
   /**
    * Registers `<trial-dashboard>` (and the run list, table and chart it uses) unless already
    * registered. Idempotent; a second tag name gets a subclass, as a class can be defined once.
+   * The chart is registered once its code has loaded: it comes with the connection's (`live.ts`).
    */
   static define(tag = 'trial-dashboard'): typeof TrialDashboard {
     RunList.define();
     TrialTable.define();
-    MetricsChart.define();
+    chartLoad ??= import('./live.js').then(
+      ({ MetricsChart }) => {
+        MetricsChart.define();
+        chartLoaded = true;
+      },
+      (err: unknown) => console.error('trialkit: the metrics chart could not be loaded', err),
+    );
     // biome-ignore lint/complexity/noThisInStatic: a subclass's define() registers the subclass.
     defineElement(tag, this);
     // biome-ignore lint/complexity/noThisInStatic: returns the class it was called on.
@@ -498,12 +508,12 @@ export class TrialDashboard extends LitElement {
     return html`<div class="analysis" part="analysis" role="status">${this.analysisPanel.status('the analysis')}</div>`;
   }
 
-  /** Also waits for a lazy part's code once asked for, and the render that follows. */
+  /** Also waits for the chart's code and a lazy part's once asked for, and the render that follows. */
   protected override async getUpdateComplete(): Promise<boolean> {
     const parts = [this.comparePanel, this.analysisPanel, this.notesPart, this.presencePart];
     return afterArrivals(
       await super.getUpdateComplete(),
-      parts.map((part) => part.arriving),
+      [chartLoaded ? undefined : chartLoad, ...parts.map((part) => part.arriving)],
       () => super.getUpdateComplete(),
     );
   }

@@ -6,7 +6,7 @@
 import { TrialStatus } from '../../protocol/status.js';
 import { GROUP_BANDS, GROUP_STATS, type GroupBand, type GroupStat } from '../metrics-chart/group-options.js';
 import type { XAxis, YScale } from '../metrics-chart/scales.js';
-import { SMOOTHING_KINDS, type SmoothingKind } from '../metrics-chart/smoothing.js';
+import { SMOOTHING_KINDS, type SmoothingKind } from '../metrics-chart/smoothing-kinds.js';
 import type { MetricRange, ParamFilter, TrialFilters } from '../trial-table/filter.js';
 import type { SortSpec } from '../trial-table/sort.js';
 
