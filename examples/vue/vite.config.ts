@@ -11,6 +11,10 @@ const trialkit = process.env.TRIALKIT_URL ?? 'http://127.0.0.1:5177';
 export default defineConfig({
   plugins: [vue({ template: { compilerOptions: { isCustomElement: (tag) => tag.startsWith('trial-') } } })],
   server: {
-    proxy: Object.fromEntries(['/events', '/series', '/presence'].map((path) => [path, trialkit])),
+    // changeOrigin: false keeps the page's Host, which the server checks a write's Origin against
+    // (Vite's shorthand swaps in the target's, and edits and presence would be refused).
+    proxy: Object.fromEntries(
+      ['/events', '/series', '/presence'].map((path) => [path, { target: trialkit, changeOrigin: false }]),
+    ),
   },
 });

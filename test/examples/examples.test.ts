@@ -353,4 +353,39 @@ describe('the examples, installed from the packed tarball', () => {
       await server.stop();
     }
   }, 180_000);
+
+  it("vanilla-vite's dev server proxies presence and edits with the page's Host, so the trialkit server takes them", async () => {
+    const dir = join(cache, 'vanilla-vite');
+    const cli = join(dir, 'node_modules/trialkit/dist/cli/cli.js');
+    const server = await startServer([cli, 'serve', '--mlflow', inject('mlflowUri'), '--port', '0']);
+    const vite = await import(join(dir, 'node_modules/vite/dist/node/index.js'));
+    const before = process.env.TRIALKIT_URL;
+    process.env.TRIALKIT_URL = server.url;
+    const dev = await vite.createServer({
+      root: dir,
+      logLevel: 'silent',
+      server: { port: 0, host: '127.0.0.1' },
+    });
+    try {
+      await dev.listen();
+      const page = `http://127.0.0.1:${(dev.httpServer!.address() as AddressInfo).port}`;
+      const post = (url: string) =>
+        fetch(`${url}/presence`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: page },
+          body: JSON.stringify({ viewer: 'vite-tab-1', study: 'none' }),
+        });
+      // Past the origin check: the server only answers that no stream of this tab is open.
+      const proxied = await post(page);
+      expect(await proxied.json()).toMatchObject({ error: { code: 'unknown_viewer' } });
+      expect(proxied.status).toBe(409);
+      // Sent straight to the server, the same page's origin is another site's and is refused.
+      expect((await post(server.url)).status).toBe(403);
+    } finally {
+      await dev.close();
+      if (before === undefined) delete process.env.TRIALKIT_URL;
+      else process.env.TRIALKIT_URL = before;
+      await server.stop();
+    }
+  }, 180_000);
 });

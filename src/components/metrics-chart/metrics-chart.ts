@@ -72,6 +72,8 @@ const DOUBLE_CLICK_MS = 250;
  * @csspart emphasis - The canvas above it with the hovered, pinned or highlighted trials (the other is dimmed meanwhile).
  * @csspart overlay - The canvas on top with crosshair, hover dots and the zoom box.
  * @csspart axis - Both tick label layers (also `axis-x`, `axis-y`).
+ * @csspart axis-x - The x axis's tick labels.
+ * @csspart axis-y - The y axis's tick labels.
  * @csspart tick - One tick label.
  * @csspart axis-title - The metric name above the y axis.
  * @csspart tooltip - The hover tooltip.

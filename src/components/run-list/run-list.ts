@@ -37,6 +37,7 @@ declare global {
  *
  * @csspart list - The listbox (the scrolling element).
  * @csspart item - A study; the selected one also has the part `item-selected`.
+ * @csspart item-selected - The selected study (beside `item`).
  * @csspart name - A study's name.
  * @csspart meta - A study's second line (progress, best value, start).
  * @csspart empty - The message shown without studies.
@@ -64,6 +65,8 @@ export class RunList extends LitElement {
   @property() selected?: string;
   /** The listbox's accessible name. */
   @property() label = 'Studies';
+  /** `light` or `dark`; unset follows the OS preference. */
+  @property({ reflect: true }) theme?: 'light' | 'dark';
 
   private readonly storeController = new StoreController(this, {
     onChange: (change) => this.onStoreChange(change),

@@ -138,8 +138,8 @@ export class TrialHistory extends LitElement {
       <p class="summary" part="summary">
         ${
           plot.second
-            ? html`${data.metric} against ${this.secondMetric} for ${count(placed, 'trial')}; the Pareto front (${count(plot.front!.length, 'trial')}) in green.`
-            : html`${data.metric} of ${count(placed, 'finished trial')} by trial number; the green line is the ${best} so far.`
+            ? html`${data.metric} against ${this.secondMetric} for ${count(placed, 'trial')}; the Pareto front (${count(plot.front!.length, 'trial')}) joined by a line.`
+            : html`${data.metric} of ${count(placed, 'finished trial')} by trial number; the line is the ${best} so far.`
         }${placed > DENSITY_ABOVE ? html` <strong>Drawn as a density</strong> (more than ${DENSITY_ABOVE.toLocaleString('en-US')} points).` : nothing}
       </p>
       <div class="plot" part="plot" role="img" aria-label=${this.describe(plot)}>

@@ -126,7 +126,10 @@ export function toolbar(state: ToolbarState, actions: ToolbarActions): TemplateR
         class="chooser filters"
         @pointerenter=${actions.loadAddFilter}
         @focusin=${actions.loadAddFilter}
-        @toggle=${actions.loadAddFilter}
+        @toggle=${(e: Event) => {
+          actions.loadAddFilter();
+          placeMenu(e);
+        }}
       >
         <summary>Add filter</summary>
         ${
@@ -139,7 +142,7 @@ export function toolbar(state: ToolbarState, actions: ToolbarActions): TemplateR
         }
       </details>
       <span part="count" class="count">${state.count.toLocaleString()} of ${state.total.toLocaleString()} trials</span>
-      <details part="column-chooser" class="chooser">
+      <details part="column-chooser" class="chooser" @toggle=${placeMenu}>
         <summary>Columns</summary>
         <div class="menu" role="group" aria-label="Columns to show">
           ${state.available.map(
@@ -159,6 +162,23 @@ export function toolbar(state: ToolbarState, actions: ToolbarActions): TemplateR
       </button>
     </div>
   `;
+}
+
+/**
+ * Keeps a menu just opened inside the table, whose box clips it: below its toggle, on the side with
+ * room (a wrapped toolbar can put Columns at the left edge), no taller than the room below.
+ */
+function placeMenu(event: Event): void {
+  const details = event.target as HTMLDetailsElement;
+  const menu = details.querySelector<HTMLElement>('.menu');
+  if (!details.open || !menu) return;
+  const table = (details.getRootNode() as ShadowRoot).host.getBoundingClientRect();
+  const toggle = details.getBoundingClientRect();
+  const rightward = toggle.left + menu.offsetWidth <= table.right;
+  menu.style.left = rightward ? '0' : 'auto';
+  menu.style.right = rightward ? 'auto' : '0';
+  // Less its top gap, padding and border, so its box ends above the table's edge.
+  menu.style.maxHeight = `${Math.max(96, table.bottom - toggle.bottom - 24)}px`;
 }
 
 /**

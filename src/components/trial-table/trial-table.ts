@@ -63,6 +63,7 @@ declare global {
  * @csspart header - The header row group.
  * @csspart header-cell - A column header.
  * @csspart row - A trial row; selected rows also have the part `row-selected`.
+ * @csspart row-selected - A selected trial row (beside `row`).
  * @csspart cell - A cell.
  * @csspart flag - A flag chip in the flags column.
  * @csspart star - The star toggle of a row.
@@ -120,6 +121,8 @@ export class TrialTable extends LitElement {
   @property({ type: Boolean }) editable = false;
   /** Why trials cannot be edited here, for the disabled controls' description. */
   @property({ attribute: 'read-only-reason' }) readOnlyReason?: string;
+  /** `light` or `dark`; unset follows the OS preference. */
+  @property({ reflect: true }) theme?: 'light' | 'dark';
 
   /** The trial whose new-tag field is open. */
   private addingTagTo?: string;

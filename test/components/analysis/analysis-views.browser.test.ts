@@ -225,7 +225,7 @@ describe('<trial-history>', () => {
       snapshot.metrics.push({ ...batch, key: 'latency', values: [((i * 7919) % 100) / 10] });
     const store = storeOf(snapshot);
     const el = await view<TrialHistory>('trial-history', store);
-    expect(text(el)).to.contain('the green line is the lowest so far');
+    expect(text(el)).to.contain('the line is the lowest so far');
     el.secondMetric = 'latency';
     await el.updateComplete;
     const data = extractAnalysis(store, store.getStudy('analysis')!, 'val_loss');

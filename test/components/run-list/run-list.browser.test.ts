@@ -63,6 +63,15 @@ describe('<trial-run-list>', () => {
     expect(items(el).every((i) => i.getAttribute('aria-setsize') === '3')).to.equal(true);
   });
 
+  it('takes its theme as a property, as the other components do', async () => {
+    const el = await listOf(smallStore());
+    const light = getComputedStyle(el).color;
+    el.theme = 'dark';
+    await settle(el);
+    expect(el.getAttribute('theme')).to.equal('dark');
+    expect(getComputedStyle(el).color).to.not.equal(light);
+  });
+
   it('shows status (icon and text), trials done of target, best value so far and start', async () => {
     const store = smallStore();
     const el = await listOf(store);

@@ -357,6 +357,15 @@ describe('<trial-table>', () => {
     });
   });
 
+  it('takes its theme as a property, as the other components do', async () => {
+    const el = await tableOf(smallStore());
+    const light = getComputedStyle(el).backgroundColor;
+    el.theme = 'dark';
+    await settle(el);
+    expect(el.getAttribute('theme')).to.equal('dark');
+    expect(getComputedStyle(el).backgroundColor).to.not.equal(light);
+  });
+
   describe('column chooser', () => {
     it('hides and shows columns', async () => {
       const el = await tableOf(smallStore());
@@ -385,6 +394,22 @@ describe('<trial-table>', () => {
       menu.querySelector<HTMLInputElement>('input')!.focus();
       rowOf(el, 't1').querySelector<HTMLElement>('[tabindex="0"]')!.focus();
       expect(menu.open).to.equal(false);
+    });
+
+    it('opens inside the table, which clips it, wherever the toolbar put its toggle', async () => {
+      for (const width of [420, 1960]) {
+        const el = await tableOf(smallStore());
+        el.style.width = `${width}px`;
+        await settle(el);
+        const menu = el.shadowRoot!.querySelector<HTMLDetailsElement>('[part="column-chooser"]')!;
+        menu.querySelector('summary')!.click();
+        await waitUntil(() => menu.querySelector<HTMLElement>('.menu')!.style.maxHeight !== '');
+        const table = el.getBoundingClientRect();
+        const box = menu.querySelector('.menu')!.getBoundingClientRect();
+        expect(box.left, `left at ${width} px`).to.be.at.least(table.left);
+        expect(box.right, `right at ${width} px`).to.be.at.most(table.right);
+        expect(box.bottom, `bottom at ${width} px`).to.be.at.most(table.bottom);
+      }
     });
   });
 
