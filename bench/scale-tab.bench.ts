@@ -286,10 +286,12 @@ async function main() {
     );
   }
 
-  const { code } = await loadBrowserBundle(root);
+  const { code, chunks, preload } = await loadBrowserBundle(root);
   const server = await startDashboardServer({
     page: { title: 'scale', attributes: { src: '/events', study: STUDY_ID, metrics: KEY } },
     bundle: code,
+    bundleChunks: chunks,
+    bundlePreload: preload,
     events: createEventStream(engine),
     series: createSeriesWindowHandler(engine),
   });

@@ -116,6 +116,8 @@ export async function runDemo(options: DemoServerOptions): Promise<Running> {
         attributes: { src: '/events', 'mlflow-ui-url': options.mlflowUri, 'url-state': '' },
       },
       bundle: bundle.code,
+      bundleChunks: bundle.chunks,
+      bundlePreload: bundle.preload,
       events,
       series: createSeriesWindowHandler(engine),
       presence: events.presence && createPresenceHandler(events.presence),

@@ -100,6 +100,8 @@ export async function runServe(options: ServeOptions): Promise<Running> {
       attributes: { src: '/events', 'mlflow-ui-url': mlflowUri, 'url-state': '' },
     },
     bundle: bundle.code,
+    bundleChunks: bundle.chunks,
+    bundlePreload: bundle.preload,
     events,
     series: createSeriesWindowHandler(cache),
     presence: events.presence && createPresenceHandler(events.presence),

@@ -73,6 +73,13 @@ export interface DashboardServerOptions extends AccessOptions {
   page: DashboardPageOptions;
   /** The browser bundle's JavaScript, served at `/trialkit.js`. */
   bundle: string;
+  /**
+   * The chunks the bundle imports, by file name, served beside it (`/<name>`). Their names must
+   * carry a hash of their content: browsers are told to keep them.
+   */
+  bundleChunks?: Readonly<Record<string, string>>;
+  /** Chunks the page asks for beside the bundle, as it will import them at once. */
+  bundlePreload?: readonly string[];
   /** Serves `GET /events` (the SSE stream). */
   events: NodeHandler;
   /** Serves `GET` and `POST /series` (series windows, e.g. `createSeriesWindowHandler(producer)`); without it, 404. */
@@ -138,23 +145,21 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   const pageHeaders = securityHeaders(frameAncestors, true);
   const otherHeaders = securityHeaders(frameAncestors, false);
   const html = dashboardPage({
+    preload: options.bundlePreload?.map((name) => `/${name}`),
     ...options.page,
     attributes: withPostUrl(withSafeMlflowUrl(options.page.attributes), options),
   });
-  // The bundle is most of what a page load costs (lit, d3, zod): compressed once, revalidated by ETag.
-  const bundleGzip = gzipSync(options.bundle);
-  const bundleTag = `"${createHash('sha256').update(options.bundle).digest('base64url').slice(0, 16)}"`;
+  // The bundle is most of what a page load costs (lit, zod): compressed once. The entry is
+  // revalidated by ETag; its chunks, named by their hash, are kept.
+  const scripts = new Map<string, Script>([['/trialkit.js', script(options.bundle, 'no-cache')]]);
+  for (const [name, code] of Object.entries(options.bundleChunks ?? {}))
+    scripts.set(`/${name}`, script(code, 'public, max-age=31536000, immutable'));
 
-  function sendBundle(req: IncomingMessage, res: ServerResponse): void {
-    const headers = {
-      'content-type': 'text/javascript; charset=utf-8',
-      'cache-control': 'no-cache',
-      etag: bundleTag,
-    };
-    if (req.headers['if-none-match'] === bundleTag) return void res.writeHead(304, headers).end();
+  function sendScript(req: IncomingMessage, res: ServerResponse, { code, gzipped, headers }: Script): void {
+    if (req.headers['if-none-match'] === headers.etag) return void res.writeHead(304, headers).end();
     const gzip = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
     res.writeHead(200, gzip ? { ...headers, 'content-encoding': 'gzip', vary: 'accept-encoding' } : headers);
-    res.end(req.method === 'HEAD' ? undefined : gzip ? bundleGzip : options.bundle);
+    res.end(req.method === 'HEAD' ? undefined : gzip ? gzipped : code);
   }
   const server = createServer((req, res) => {
     route(req, res).catch((err: unknown) => {
@@ -182,7 +187,8 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
         'this Host is not allowed (see allowedHosts, --allowed-hosts)',
       );
     }
-    if (path === '/trialkit.js' && isRead(req)) return sendBundle(req, res);
+    const js = scripts.get(path);
+    if (js && isRead(req)) return sendScript(req, res, js);
     if (path === '/events' && req.method === 'POST') return ingest(req, res);
     const token = url.searchParams.get('token');
     if (path === '/' && isRead(req) && token !== null && access.isReadToken(token)) {
@@ -295,6 +301,22 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
 
 function isRead(req: IncomingMessage): boolean {
   return req.method === 'GET' || req.method === 'HEAD';
+}
+
+/** A script the server sends: its text, gzipped once, and its response headers. */
+interface Script {
+  code: string;
+  gzipped: Buffer;
+  headers: { 'content-type': string; 'cache-control': string; etag: string };
+}
+
+function script(code: string, cacheControl: string): Script {
+  const etag = `"${createHash('sha256').update(code).digest('base64url').slice(0, 16)}"`;
+  return {
+    code,
+    gzipped: gzipSync(code),
+    headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': cacheControl, etag },
+  };
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {

@@ -10,6 +10,8 @@ export interface DashboardPageOptions {
   attributes: Record<string, string | undefined>;
   /** Where the browser bundle is served. Default `/trialkit.js`. */
   scriptUrl?: string;
+  /** Scripts the bundle will import at once, fetched beside it (`modulepreload`), not after it. */
+  preload?: readonly string[];
 }
 
 const escapes: Record<string, string> = {
@@ -30,6 +32,7 @@ export function dashboardPage({
   title,
   attributes,
   scriptUrl = '/trialkit.js',
+  preload = [],
 }: DashboardPageOptions): string {
   const attrs = Object.entries(attributes)
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
@@ -53,7 +56,7 @@ export function dashboardPage({
   }
 </style>
 <script type="module" src="${escapeHtml(scriptUrl)}"></script>
-</head>
+${preload.map((url) => `<link rel="modulepreload" href="${escapeHtml(url)}">\n`).join('')}</head>
 <body>
 <main>
 <h1 class="visually-hidden">${escapeHtml(title)}</h1>

@@ -147,6 +147,8 @@ describe('the examples, installed from the packed tarball', () => {
     // An install has no bundler: without the prebuilt file, `trialkit serve` and `demo` cannot start.
     const files = (await run(packDir, 'tar', ['-tzf', tarball])).split('\n');
     expect(files).toContain('package/dist/browser/trialkit.js');
+    // ... and the chunks it imports: the live connection and chart among them.
+    expect(files.some((f) => /^package\/dist\/browser\/trialkit-live-[\w-]+\.js$/.test(f))).toBe(true);
     expect(files).toContain('package/dist/cli/cli.js');
   });
 

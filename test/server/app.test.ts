@@ -62,6 +62,28 @@ describe('the dashboard server', () => {
     expect(again.status).toBe(304);
   });
 
+  it("serves the bundle's chunks beside it, compressed, for browsers to keep", async () => {
+    const chunk = 'export const chart = "x-chart";';
+    const { url } = await start({
+      bundleChunks: { 'trialkit-live-AB12CD34.js': chunk },
+      bundlePreload: ['trialkit-live-AB12CD34.js'],
+    });
+    expect(await (await fetch(url)).text()).toContain(
+      '<link rel="modulepreload" href="/trialkit-live-AB12CD34.js">',
+    );
+    const res = await fetch(`${url}/trialkit-live-AB12CD34.js`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(await res.text()).toBe(chunk);
+    const raw = await rawGet(`${url}/trialkit-live-AB12CD34.js`, { 'accept-encoding': 'gzip' });
+    expect(raw.encoding).toBe('gzip');
+    expect(gunzipSync(raw.body).toString()).toBe(chunk);
+    // The entry is revalidated at each load: its chunks' names change when they do.
+    expect((await fetch(`${url}/trialkit.js`)).headers.get('cache-control')).toBe('no-cache');
+    expect((await fetch(`${url}/trialkit-live-FFFFFFFF.js`)).status).toBe(404);
+  });
+
   it('hands /events to the event stream and answers /healthz', async () => {
     const { url } = await start({ health: () => ({ studies: 2 }) });
     expect(await (await fetch(`${url}/events`)).text()).toBe(': stub\n\n');

@@ -28,9 +28,17 @@ describe('the dashboard page in Chromium', () => {
     producer.upsertStudy(study('s1', { name: 'Search one' }));
     producer.upsertTrial(trial('t1', 's1'));
     producer.append(batch('t1', 'loss', [0, 1, 2]));
+    const bundle = await loadBrowserBundle(root);
+    // The page asks at once for what it imports at once: the live connection and chart, not the
+    // Analysis tab or the MLflow source.
+    expect(bundle.preload.some((name) => name.startsWith('trialkit-live-'))).toBe(true);
+    expect(bundle.preload.filter((name) => /analysis|mlflow/.test(name))).toEqual([]);
+    expect(bundle.preload.every((name) => bundle.chunks[name] !== undefined)).toBe(true);
     server = await startDashboardServer({
       page: { title: 'trialkit test page', attributes: { src: '/events' } },
-      bundle: (await loadBrowserBundle(root)).code,
+      bundle: bundle.code,
+      bundleChunks: bundle.chunks,
+      bundlePreload: bundle.preload,
       events,
     });
     browser = await launchChromium();
@@ -49,10 +57,17 @@ describe('the dashboard page in Chromium', () => {
     page.on('console', (message) => {
       if (/Content.Security.Policy/i.test(message.text())) problems.push(message.text());
     });
+    // Scripts only: this server has no /series or /presence, which the page asks for too.
+    page.on('response', (response) => {
+      if (response.status() >= 400 && response.url().endsWith('.js'))
+        problems.push(`${response.status()} ${response.url()}`);
+    });
     await page.goto(server.url);
     await page.waitForFunction(
       () => customElements.get('trial-dashboard') && document.querySelector('trial-dashboard')?.shadowRoot,
     );
+    // The chart's code comes in a chunk of the bundle, which the server serves beside it.
+    await page.waitForFunction(() => customElements.get('trial-metrics-chart'));
     await page.evaluate(axeSource);
     const result = (await page.evaluate(`axe.run(document, {
       runOnly: ['landmark-one-main', 'page-has-heading-one', 'region', 'landmark-no-duplicate-main'],
