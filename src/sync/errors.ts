@@ -27,6 +27,15 @@ export class NotFoundError extends SyncError {
   }
 }
 
+/**
+ * The store's database could not be reached or refused the connection (no server at the address,
+ * wrong password): nothing was read or written. `cause` is the driver's error. The store tries
+ * again at its next operation.
+ */
+export class StoreUnavailableError extends SyncError {
+  override name = 'StoreUnavailableError';
+}
+
 /** A store used once `close()` began: the operation did nothing. */
 export class StorageClosedError extends SyncError {
   override name = 'StorageClosedError';

@@ -17,6 +17,7 @@ export {
   PermanentJobError,
   StorageClosedError,
   StoreTooNewError,
+  StoreUnavailableError,
   SyncError,
   UnknownActionError,
   ValidationError,

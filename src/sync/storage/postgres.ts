@@ -2,6 +2,7 @@
  * `trialkit/sync/postgres`: the store in a PostgreSQL server through `pg`. Several processes may
  * share one database: workers claim jobs with `FOR UPDATE SKIP LOCKED` and advisory locks.
  */
+import { StoreUnavailableError } from '../errors.js';
 import type { Storage } from '../storage.js';
 import { createSqlStorage, type Queryable, type SqlDriver } from './sql/storage.js';
 
@@ -28,7 +29,15 @@ export async function openPostgres({
   const { default: pg } = await import('pg');
   const ident = `"${schema.replaceAll('"', '""')}"`;
   const setup = new pg.Client({ connectionString });
-  await setup.connect();
+  try {
+    await setup.connect();
+  } catch (err) {
+    await setup.end().catch(() => {});
+    throw new StoreUnavailableError(
+      `cannot open the PostgreSQL store at ${serverOf(connectionString)}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
   try {
     await setup.query(`CREATE SCHEMA IF NOT EXISTS ${ident}`);
   } catch (err) {
@@ -145,3 +154,13 @@ async function listen(
 }
 
 export type { Storage };
+
+/** Where a connection string points, without its user or password: `host:port/database`. */
+function serverOf(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    return `${url.hostname}:${url.port || 5432}${url.pathname}`;
+  } catch {
+    return 'the server its connection string names';
+  }
+}

@@ -4,7 +4,7 @@ import { createServer, type Server, Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../../scripts/mlflow-server.mjs';
-import type { Storage } from '../../../src/sync/index.js';
+import { type Storage, StoreUnavailableError } from '../../../src/sync/index.js';
 import { createPostgresStorage } from '../../../src/sync/storage/postgres.js';
 import { uid } from './conformance.js';
 
@@ -72,6 +72,20 @@ describe('the PostgreSQL store', () => {
     );
   });
 
+  it('says which server it could not reach, and not the password it was given', async () => {
+    const url = new URL(inject('pgUrl'));
+    Object.assign(url, { port: String(await freePort()), username: 'ada', password: 'hunter2-secret' });
+    const storage = storeNamed(uid('tk-refused'), url.href);
+    const refused = await storage.ready().then(
+      () => undefined,
+      (err: unknown) => err as Error,
+    );
+    expect(refused).toBeInstanceOf(StoreUnavailableError);
+    expect(refused?.message).toContain(`${url.hostname}:${url.port}`);
+    expect(refused?.message).not.toMatch(/hunter2|ada@/);
+    expect((refused?.cause as NodeJS.ErrnoException).code).toBe('ECONNREFUSED');
+  });
+
   it('opens once the server is reachable when it was not at the first operation', async () => {
     const port = await freePort();
     const target = new URL(inject('pgUrl'));
@@ -79,7 +93,14 @@ describe('the PostgreSQL store', () => {
       uid('tk-late'),
       Object.assign(new URL(target.href), { port: String(port) }).href,
     );
-    await expect(storage.ready()).rejects.toThrow(/ECONNREFUSED/);
+    const refused = await storage.ready().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(refused).toBeInstanceOf(StoreUnavailableError);
+    expect((refused as Error).message).toMatch(
+      new RegExp(`^cannot open the PostgreSQL store at ${target.hostname}:${port}/\\w+: .*ECONNREFUSED`),
+    );
     // The database comes up at that address (a proxy to the real one).
     const proxy: Server = createServer((socket) => {
       const upstream = new Socket().connect(Number(target.port || 5432), target.hostname);
