@@ -15,7 +15,7 @@ export {
 export * from './optuna-tags.js';
 export { ownValue } from './own.js';
 export * from './presence.js';
-export type { EventProducer, SnapshotOptions } from './producer.js';
+export { type EventProducer, firstSeq, type SnapshotOptions } from './producer.js';
 export * from './run-mapping.js';
 export { seriesId } from './series-id.js';
 export { mergeSeriesSummary, summarizeBatch } from './series-summary.js';

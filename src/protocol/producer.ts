@@ -34,3 +34,14 @@ export interface SnapshotOptions {
    */
   points?: boolean;
 }
+
+/**
+ * Where a producer starts numbering its events: the clock, in microseconds. A restarted process
+ * then numbers above every event the one before it sent (unless that one averaged a thousand
+ * events a millisecond), so a tab that resumes with the old process's last `seq` asks for events
+ * older than any the new one holds and gets a snapshot. Numbered from 0 instead, the new process
+ * would replay from that number and the tab would never see the new process's first events.
+ */
+export function firstSeq(now = Date.now()): number {
+  return now * 1000;
+}

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { viewerAnnouncementSchema } from '../protocol/index.js';
+import { BodyAlreadyReadError, parsedBody } from './parsed-body.js';
 import type { PresenceRoom } from './presence.js';
 
 /** An announcement is a few short fields. */
@@ -24,6 +25,14 @@ export function createPresenceHandler(
     if (!/^application\/json\s*(?:;|$)/i.test(req.headers['content-type'] ?? '')) {
       return answer(res, 415, 'unsupported_media_type', 'Content-Type must be application/json');
     }
+    let read: string | undefined;
+    try {
+      read = parsedBody(req);
+    } catch (err) {
+      if (err instanceof BodyAlreadyReadError) return answer(res, 400, 'body_already_read', err.message);
+      throw err;
+    }
+    if (read !== undefined) return announce(read);
     let body = '';
     let tooLarge = false;
     req.setEncoding('utf8');
@@ -37,7 +46,12 @@ export function createPresenceHandler(
       }
     });
     req.on('end', () => {
-      if (tooLarge) return;
+      if (!tooLarge) announce(body);
+    });
+
+    function announce(body: string) {
+      if (body.length > MAX_BODY_BYTES)
+        return answer(res, 413, 'body_too_large', `body over ${MAX_BODY_BYTES} bytes`);
       let json: unknown;
       try {
         json = JSON.parse(body);
@@ -58,7 +72,7 @@ export function createPresenceHandler(
         return answer(res, 409, 'unknown_viewer', 'no open event stream has this viewer id');
       }
       res.writeHead(204, { 'cache-control': 'no-store' }).end();
-    });
+    }
   };
 }
 

@@ -19,6 +19,7 @@ import {
   type SeriesWindow,
   SeriesWindowQueryError,
 } from '../protocol/index.js';
+import { parsedBody } from './parsed-body.js';
 
 export interface SeriesWindowHandlerOptions {
   /** Extra response headers, e.g. for CORS. */
@@ -243,6 +244,16 @@ function parseJsonBody(text: string): unknown {
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
+  let read: string | undefined;
+  try {
+    read = parsedBody(req);
+  } catch (err) {
+    throw new BodyError(400, (err as Error).message);
+  }
+  if (read !== undefined) {
+    if (read.length > MAX_BODY_BYTES) throw new BodyError(413, 'request body too large');
+    return read;
+  }
   const parts: Buffer[] = [];
   let size = 0;
   for await (const part of req) {

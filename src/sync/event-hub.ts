@@ -4,6 +4,7 @@
  * is exactly the last event whose change it contains: no event is both in a snapshot and after it.
  */
 import { PROTOCOL_VERSION, type TrialEvent } from '../protocol/events.js';
+import { firstSeq } from '../protocol/producer.js';
 
 /** An event before the hub numbers it. */
 export type UnsequencedEvent = TrialEvent extends infer E
@@ -24,12 +25,13 @@ export class EventHub {
       console.error('trialkit: an event listener threw', error),
   ) {}
 
-  private seq = 0;
+  /** Numbered from the clock (see `firstSeq`): a restart never reuses an earlier process's numbers. */
+  private seq = firstSeq();
   private readonly listeners = new Set<EventListener>();
   private tail: Promise<unknown> = Promise.resolve();
   private queuedCount = 0;
 
-  /** The seq of the last event emitted (0 before the first). */
+  /** The seq of the last event emitted (`firstSeq()` of the hub's start before the first). */
   get lastSeq(): number {
     return this.seq;
   }

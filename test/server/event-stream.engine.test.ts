@@ -88,4 +88,43 @@ describe('the sync engine as a producer', { timeout: 240_000 }, () => {
     await until(() => store.getTrial('t1')?.status === 'succeeded', 60_000, 'the events missed while away');
     expect(steps(store)).toEqual(range(0, 55));
   });
+
+  it("sends a tab that resumes across a server restart a snapshot, not a replay that skips the new process's first events", async () => {
+    const storage = createMemoryStorage();
+    const first = createSyncEngine({ storage, enabled: false });
+    await first.upsertStudy({ id: 's1', name: 'search', status: 'running', createdAt: 1 });
+    await first.upsertTrial({ id: 't1', studyId: 's1', number: 0, status: 'running', params: { lr: 0.01 } });
+    for (const from of [0, 10, 20]) await first.appendMetrics('t1', 'loss', points(from, from + 10));
+    const firstStream = createEventStream(first);
+    const firstServer = await serve(firstStream);
+    const store = new TrialStore();
+    const tab = connectSse(store, firstServer.url, { EventSource });
+    await until(() => steps(store).length === 30, 60_000, 'the first process');
+    tab.close();
+    await firstServer.stop();
+    firstStream.close();
+
+    // The process restarts on the same store. Another tab's snapshot starts the new stream's
+    // buffer, and the new process writes before the first tab is back.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = createSyncEngine({ storage, enabled: false });
+    const secondStream = createEventStream(second);
+    const secondServer = await serve(secondStream);
+    cleanup.push(
+      () => secondServer.stop(),
+      () => secondStream.close(),
+    );
+    const other = new TrialStore();
+    const otherTab = connectSse(other, secondServer.url, { EventSource });
+    cleanup.push(() => otherTab.close());
+    await until(() => steps(other).length === 30, 60_000, "the other tab's snapshot");
+    for (const from of [30, 40, 50, 60, 70, 80])
+      await second.appendMetrics('t1', 'loss', points(from, from + 10));
+
+    // The first tab resumes from its last seq, which the old process gave.
+    const resumed = connectSse(store, secondServer.url, { EventSource });
+    cleanup.push(() => resumed.close());
+    await until(() => steps(store).length >= 90, 60_000, 'every point after the restart');
+    expect(steps(store)).toEqual(range(0, 90));
+  });
 });

@@ -1,5 +1,7 @@
 // Presence over a real dashboard server: two SSE clients see each other, a closed stream or a
 // silent tab disappears, and heartbeats move a viewer between studies.
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StudyPresence } from '../../src/protocol/index.js';
 import {
@@ -219,6 +221,38 @@ describe('presence on a dashboard server', () => {
     const { server } = await setup();
     const res = await post(server, { viewer: 'ada-tab-1' }, { origin: 'https://evil.example' });
     expect(res.status).toBe(403);
+  });
+
+  it('takes an announcement a framework parsed first (express.json), and answers one read and dropped at once', async () => {
+    const { server, stream } = await setup();
+    const ada = await viewer(server, { viewer: 'ada-tab-1', study: 's1', name: 'Ada' });
+    const handler = createPresenceHandler(stream.presence!);
+    // What express.json() does before the route: reads the stream and leaves the object on req.body.
+    const front = createServer((req: IncomingMessage & { body?: unknown }, res) => {
+      let text = '';
+      req.on('data', (chunk) => {
+        text += chunk;
+      });
+      req.on('end', () => {
+        if (req.headers['x-keep-body'] === 'yes') req.body = JSON.parse(text);
+        handler(req, res);
+      });
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    cleanup.push(() => new Promise((resolve) => front.close(resolve)));
+    const url = `http://127.0.0.1:${(front.address() as AddressInfo).port}/presence`;
+    const post = (keep: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-keep-body': keep },
+        body: JSON.stringify({ viewer: 'ada-tab-1', study: 's2', name: 'Ada' }),
+        signal: AbortSignal.timeout(10_000),
+      });
+    expect((await post('yes')).status).toBe(204);
+    await ada.sees((s) => names(s, 's2').includes('Ada'));
+    const dropped = await post('no');
+    expect(dropped.status).toBe(400);
+    expect((await dropped.json()).error.code).toBe('body_already_read');
   });
 
   it('has no presence route when the stream has presence off', async () => {

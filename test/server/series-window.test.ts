@@ -1,5 +1,5 @@
 // Series windows over HTTP and protocol v2 over SSE, on the real sync engine (memory storage, sync off).
-import { get } from 'node:http';
+import { get, type IncomingMessage, type ServerResponse } from 'node:http';
 import { brotliDecompressSync, gunzipSync, zstdDecompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSeriesWindow, SERIES_WINDOW_CONTENT_TYPE, type TrialEvent } from '../../src/protocol/index.js';
@@ -61,6 +61,39 @@ describe('series windows over HTTP', { timeout: 60_000 }, () => {
     expect(body.series[0].steps).toEqual(
       (await engine.getSeriesWindow({ ...query, trialIds: ['t2'] })).series[0].steps,
     );
+  });
+
+  it('takes a body that a framework parsed first (express.json), and says so when one was read and dropped', async () => {
+    const handler = createSeriesWindowHandler(engine);
+    // What express.json() does before the route: reads the stream and leaves the object on req.body.
+    const parsing = await serve(((req: IncomingMessage & { body?: unknown }, res: ServerResponse) => {
+      let text = '';
+      req.on('data', (chunk) => {
+        text += chunk;
+      });
+      req.on('end', () => {
+        if (req.headers['x-keep-body'] === 'yes') req.body = JSON.parse(text);
+        handler(req, res);
+      });
+    }) as never);
+    try {
+      const url = parsing.url.replace(/events$/, 'series');
+      const post = (keep: string) =>
+        fetch(url, {
+          method: 'POST',
+          headers: { accept: 'application/json', 'content-type': 'application/json', 'x-keep-body': keep },
+          body: JSON.stringify({ ...query, trialIds: ['t2'] }),
+          signal: AbortSignal.timeout(10_000),
+        });
+      const parsed = await post('yes');
+      expect(parsed.status).toBe(200);
+      expect((await parsed.json()).series.map((s: { trialId: string }) => s.trialId)).toEqual(['t2']);
+      const dropped = await post('no');
+      expect(dropped.status).toBe(400);
+      expect(JSON.stringify(await dropped.json())).toContain('read before this handler');
+    } finally {
+      await parsing.stop();
+    }
   });
 
   it('names the field of bad input with 400 and of unknown things with 404', async () => {

@@ -14,6 +14,7 @@
 import type { Experiment, MlflowClient, Run } from '../../../mlflow/index.js';
 import {
   type EventProducer,
+  firstSeq,
   PROTOCOL_VERSION,
   type SnapshotEvent,
   type TrialEvent,
@@ -78,7 +79,8 @@ export class MlflowPoller implements EventProducer {
   private readonly backoff = new Backoff({ initialMs: 1000, maxMs: 60_000 });
   private readonly client: MlflowClient;
   private readonly models: ModelVersionReader;
-  private seq = 0;
+  /** Numbered from the clock (see `firstSeq`): a restarted server never reuses its earlier numbers. */
+  private seq = firstSeq();
   private running: Promise<void> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** The pause after the last poll; doubles while the experiments are idle. */
