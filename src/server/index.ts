@@ -21,7 +21,7 @@ export {
 export { engineIngest } from './ingest.js';
 export { mlflowIngest } from './mlflow-ingest.js';
 export { identityFromHeader, type PresenceOptions, PresenceRoom, type ViewerIdentity } from './presence.js';
-export { createPresenceHandler } from './presence-handler.js';
+export { createPresenceHandler, type PresenceHandler } from './presence-handler.js';
 export {
   createSeriesWindowHandler,
   type SeriesWindowHandler,

@@ -255,6 +255,28 @@ describe('presence on a dashboard server', () => {
     expect((await dropped.json()).error.code).toBe('body_already_read');
   });
 
+  it('answers fetch requests too, as Hono hands them over (handleRequest)', async () => {
+    const { server, stream } = await setup();
+    const ada = await viewer(server, { viewer: 'ada-tab-1', study: 's1', name: 'Ada' });
+    const handler = createPresenceHandler(stream.presence!);
+    const post = (body: unknown) =>
+      handler.handleRequest(
+        new Request('http://127.0.0.1/presence', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }),
+      );
+    expect((await post({ viewer: 'ada-tab-1', study: 's3', name: 'Ada' })).status).toBe(204);
+    await ada.sees((s) => names(s, 's3').includes('Ada'));
+    const unknown = await post({ viewer: 'nobody-tab-1', study: 's3' });
+    expect(unknown.status).toBe(409);
+    expect((await unknown.json()).error.code).toBe('unknown_viewer');
+    const get = await handler.handleRequest(new Request('http://127.0.0.1/presence'));
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+  });
+
   it('has no presence route when the stream has presence off', async () => {
     const { server } = await setup(false);
     expect((await post(server, { viewer: 'ada-tab-1' })).status).toBe(404);
