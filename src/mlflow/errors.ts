@@ -184,9 +184,9 @@ export class MlflowValidationError extends MlflowError {
 }
 
 function describe(cause: unknown): string {
-  if (cause instanceof Error) {
-    const code = (cause.cause as { code?: string } | undefined)?.code ?? (cause as { code?: string }).code;
-    return code ? `${cause.message}: ${code}` : cause.message;
-  }
-  return String(cause);
+  if (!(cause instanceof Error)) return String(cause);
+  // Node's fetch says only "fetch failed"; why is its cause's code (ECONNREFUSED) or message ("bad port").
+  const inner = cause.cause as { code?: string; message?: string } | undefined;
+  const why = inner?.code ?? (cause as { code?: string }).code ?? inner?.message;
+  return why && !cause.message.includes(why) ? `${cause.message}: ${why}` : cause.message;
 }

@@ -202,6 +202,15 @@ describe('responses', () => {
     expect(error.message).not.toContain('cross-origin');
   });
 
+  it("says why Node's fetch failed, not only that it did", async () => {
+    // Port 6000 is on fetch's list of blocked ports: undici refuses it before connecting.
+    const error = await new MlflowClient({ trackingUri: 'http://127.0.0.1:6000', retry: false })
+      .getRun('abc')
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(MlflowNetworkError);
+    expect(error.message).toMatch(/fetch failed: bad port/);
+  });
+
   it('rejects with the signal reason when the caller aborts', async () => {
     const { fetch } = fakeFetch(
       (seen) =>
