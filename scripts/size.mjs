@@ -9,8 +9,7 @@
 // The upfront figure is the entry chunk with every chunk it imports statically (a shared chunk it
 // imports is paid upfront too). The connection figure is that plus what the dashboard's
 // `import()` of the live connection and the chart (`trial-dashboard/live.ts`: store, SSE source,
-// validation, the metrics chart) loads
-// with its static imports. Code loaded on demand — the Analysis tab's views, comments, chart
+// validation, the metrics chart) loads with its static imports. Code loaded on demand — the Analysis tab's views, comments, chart
 // exports, and the MLflow source a further `import()` away — is listed but not counted.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -45,8 +45,12 @@ function staticImports(code: string, chunks: Record<string, string>, into: Set<s
 /** What a page imports at once: the script's static imports, and the live chunk with its own. */
 function firstImports(code: string, chunks: Record<string, string>): string[] {
   const found = staticImports(code, chunks, new Set());
+  // The dashboard's `live.ts` (connection and chart): imported with `import()`, but at once.
   const live = Object.keys(chunks).find((name) => name.startsWith('trialkit-live-'));
-  if (live) staticImports(`import"./${live}"`, chunks, found);
+  if (live) {
+    found.add(live);
+    staticImports(chunks[live], chunks, found);
+  }
   return [...found];
 }
 

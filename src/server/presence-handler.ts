@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { viewerAnnouncementSchema } from '../protocol/index.js';
-import { BodyAlreadyReadError, parsedBody } from './parsed-body.js';
+import { BODY_SPENT, bodySpent, parsedBody } from './parsed-body.js';
 import type { PresenceRoom, ViewerIdentity } from './presence.js';
 
 /** An announcement is a few short fields. */
@@ -34,13 +34,8 @@ export function createPresenceHandler(room: PresenceRoom): PresenceHandler {
   const node = (req: IncomingMessage, res: ServerResponse) => {
     const refused = refusal(req.method, req.headers['content-type']);
     if (refused) return send(res, refused);
-    let read: string | undefined;
-    try {
-      read = parsedBody(req);
-    } catch (err) {
-      if (err instanceof BodyAlreadyReadError) return send(res, error(400, 'body_already_read', err.message));
-      throw err;
-    }
+    if (bodySpent(req)) return send(res, error(400, 'body_already_read', BODY_SPENT));
+    const read = parsedBody(req);
     if (read !== undefined) return send(res, announce(room, read, room.identify?.(req)));
     let body = '';
     let tooLarge = false;

@@ -19,7 +19,7 @@ import {
   type SeriesWindow,
   SeriesWindowQueryError,
 } from '../protocol/index.js';
-import { parsedBody } from './parsed-body.js';
+import { BODY_SPENT, bodySpent, parsedBody } from './parsed-body.js';
 
 export interface SeriesWindowHandlerOptions {
   /** Extra response headers, e.g. for CORS. */
@@ -244,12 +244,8 @@ function parseJsonBody(text: string): unknown {
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
-  let read: string | undefined;
-  try {
-    read = parsedBody(req);
-  } catch (err) {
-    throw new BodyError(400, (err as Error).message);
-  }
+  if (bodySpent(req)) throw new BodyError(400, BODY_SPENT);
+  const read = parsedBody(req);
   if (read !== undefined) {
     if (read.length > MAX_BODY_BYTES) throw new BodyError(413, 'request body too large');
     return read;

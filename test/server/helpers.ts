@@ -1,5 +1,5 @@
 // An HTTP server around an event stream, and a reader that splits an SSE response into messages.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EventStream } from '../../src/server/index.js';
 
@@ -95,4 +95,21 @@ function parseBlock(block: string): SseMessage {
     }
   }
   return message;
+}
+
+/**
+ * `handler` behind what a framework's body parser does (express.json()): the body is read first,
+ * and left on `req.body` when the request says `x-keep-body: yes`, dropped otherwise.
+ */
+export function behindBodyParser(handler: (req: IncomingMessage, res: ServerResponse) => unknown) {
+  return (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => {
+    let text = '';
+    req.on('data', (chunk) => {
+      text += chunk;
+    });
+    req.on('end', () => {
+      if (req.headers['x-keep-body'] === 'yes') req.body = JSON.parse(text);
+      handler(req, res);
+    });
+  };
 }

@@ -1,7 +1,5 @@
 // Presence over a real dashboard server: two SSE clients see each other, a closed stream or a
 // silent tab disappears, and heartbeats move a viewer between studies.
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StudyPresence } from '../../src/protocol/index.js';
 import {
@@ -14,7 +12,7 @@ import {
   startDashboardServer,
 } from '../../src/server/index.js';
 import { study, TestProducer, trial } from '../client/fixtures.js';
-import { SseReader } from './helpers.js';
+import { behindBodyParser, SseReader, serve } from './helpers.js';
 
 const cleanup: (() => unknown)[] = [];
 afterEach(async () => {
@@ -227,20 +225,9 @@ describe('presence on a dashboard server', () => {
     const { server, stream } = await setup();
     const ada = await viewer(server, { viewer: 'ada-tab-1', study: 's1', name: 'Ada' });
     const handler = createPresenceHandler(stream.presence!);
-    // What express.json() does before the route: reads the stream and leaves the object on req.body.
-    const front = createServer((req: IncomingMessage & { body?: unknown }, res) => {
-      let text = '';
-      req.on('data', (chunk) => {
-        text += chunk;
-      });
-      req.on('end', () => {
-        if (req.headers['x-keep-body'] === 'yes') req.body = JSON.parse(text);
-        handler(req, res);
-      });
-    });
-    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
-    cleanup.push(() => new Promise((resolve) => front.close(resolve)));
-    const url = `http://127.0.0.1:${(front.address() as AddressInfo).port}/presence`;
+    const front = await serve(behindBodyParser(handler) as never);
+    cleanup.push(() => front.stop());
+    const url = front.url.replace(/events$/, 'presence');
     const post = (keep: string) =>
       fetch(url, {
         method: 'POST',

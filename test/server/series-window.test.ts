@@ -1,12 +1,12 @@
 // Series windows over HTTP and protocol v2 over SSE, on the real sync engine (memory storage, sync off).
-import { get, type IncomingMessage, type ServerResponse } from 'node:http';
+import { get } from 'node:http';
 import { brotliDecompressSync, gunzipSync, zstdDecompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSeriesWindow, SERIES_WINDOW_CONTENT_TYPE, type TrialEvent } from '../../src/protocol/index.js';
 import { createEventStream, createSeriesWindowHandler } from '../../src/server/index.js';
 import { createMemoryStorage, createSyncEngine, type SyncEngine } from '../../src/sync/index.js';
 import { until } from '../client/fixtures.js';
-import { serve, type TestServer } from './helpers.js';
+import { behindBodyParser, serve, type TestServer } from './helpers.js';
 
 let engine: SyncEngine;
 let server: TestServer;
@@ -65,17 +65,7 @@ describe('series windows over HTTP', { timeout: 60_000 }, () => {
 
   it('takes a body that a framework parsed first (express.json), and says so when one was read and dropped', async () => {
     const handler = createSeriesWindowHandler(engine);
-    // What express.json() does before the route: reads the stream and leaves the object on req.body.
-    const parsing = await serve(((req: IncomingMessage & { body?: unknown }, res: ServerResponse) => {
-      let text = '';
-      req.on('data', (chunk) => {
-        text += chunk;
-      });
-      req.on('end', () => {
-        if (req.headers['x-keep-body'] === 'yes') req.body = JSON.parse(text);
-        handler(req, res);
-      });
-    }) as never);
+    const parsing = await serve(behindBodyParser(handler) as never);
     try {
       const url = parsing.url.replace(/events$/, 'series');
       const post = (keep: string) =>
