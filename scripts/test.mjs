@@ -24,7 +24,7 @@ const steps = [
   ],
   ['browser tests (Chromium)', 'web-test-runner', []],
   ['storybook build', 'storybook', ['build', '--disable-telemetry', '--quiet']],
-  ['size budget', 'node', ['scripts/size.mjs', '--budget=40.0', '--connection-budget=69.8']],
+  ['size budget', 'node', ['scripts/size.mjs', '--budget=40.0', '--connection-budget=70.0']],
 ];
 
 /** How much of a step's output the recap can show. */

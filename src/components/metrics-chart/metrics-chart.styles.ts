@@ -34,6 +34,10 @@ export const metricsChartStyles = css`
     width: 100%;
     height: 100%;
   }
+  .figure:focus-visible {
+    outline: 2px solid var(--_focus);
+    outline-offset: -2px;
+  }
   /* Others recede while some trials are emphasised: the compositor dims the canvas, nothing is redrawn. */
   .main.dimmed {
     opacity: 0.2;

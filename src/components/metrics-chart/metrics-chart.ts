@@ -24,6 +24,7 @@ import { ChartPainter } from './chart-painter.js';
 import { ChartExportError } from './export-error.js';
 import type { GroupBand, GroupStat } from './group-options.js';
 import type { Hit } from './hit-test.js';
+import { keyboardZoom, ZOOM_HINT } from './keyboard-zoom.js';
 import { axisLabels, type Frame, fitCanvases, layoutFrame, plotWidthGuess, sameFrame } from './layout.js';
 import { chartLabel, latestValues, legend, legendOrder, stateMessage } from './legend.js';
 import { metricsChartStyles } from './metrics-chart.styles.js';
@@ -172,6 +173,8 @@ export class MetricsChart extends LitElement {
   private readonly pinned = new Set<string>();
   private zoomX?: Domain;
   private zoomY?: Domain;
+  /** The x domain last drawn without a zoom: the whole a keyboard zoom pans and zooms within. */
+  private unzoomedX?: Domain;
   private summaryAt = 0;
   /** A click's annotation request, waiting to see whether the click is half of a double click. */
   private clickTimer?: ReturnType<typeof setTimeout>;
@@ -342,7 +345,7 @@ export class MetricsChart extends LitElement {
       changed.has('smoothingKind')
     ) {
       this.dirty.mode = true;
-      this.zoomX = this.zoomY = undefined;
+      this.zoomX = this.zoomY = this.unzoomedX = undefined;
     }
     if (changed.has('highlighted')) this.dirty.emphasis = true;
     if (changed.has('groupBy') || changed.has('groupStat') || changed.has('groupBand'))
@@ -484,6 +487,7 @@ export class MetricsChart extends LitElement {
     full ||= ticksChanged || this.painter.densityChanged(this.views);
     const shown = this.frame;
     this.frame = frame;
+    if (!this.zoomX) this.unzoomedX = frame.xDomain;
     // The plot's width changed (a resize): windows at the new width are asked at the next commit.
     if (frame.plot.width !== pixels) this.requestCommit();
     if (grouped) {
@@ -595,8 +599,20 @@ export class MetricsChart extends LitElement {
     this.zoomY = y;
     this.dirty.full = true;
     this.commit();
+    // The plot's label says whether it is zoomed.
+    this.requestUpdate();
     this.dispatchEvent(new ZoomChangeEvent(x, y));
   }
+
+  /** A key on the focused plot: a zoom or pan of x (see `keyboard-zoom.ts`). */
+  private readonly onPlotKey = (event: KeyboardEvent) => {
+    const frame = this.frame;
+    if (!frame || event.altKey || event.ctrlKey || event.metaKey) return;
+    const next = keyboardZoom(event.key, frame.xDomain, this.unzoomedX ?? frame.xDomain, !!this.zoomX);
+    if (next === undefined) return;
+    event.preventDefault();
+    this.setZoom(next ?? undefined, undefined);
+  };
 
   /** A click on a point: the user wants to mark that step of that trial. */
   private requestAnnotation(hit: Hit | undefined): void {
@@ -707,7 +723,13 @@ export class MetricsChart extends LitElement {
     return html`
       <div part="base" class="base">
         <div part="plot" class="plot">
-          <div class="figure" role="img" aria-label=${chartLabel(this.metricKey, this.views.length, this.xSpec(), !!this.zoomX, this.grouped()?.key)}>
+          <div
+            class="figure"
+            role="img"
+            tabindex="0"
+            aria-label="${chartLabel(this.metricKey, this.views.length, this.xSpec(), !!this.zoomX, this.grouped()?.key)}. ${ZOOM_HINT}"
+            @keydown=${this.onPlotKey}
+          >
             <canvas part="canvas" class="main"></canvas>
             <canvas part="emphasis" class="emphasis"></canvas>
             <canvas

@@ -1,4 +1,5 @@
 import { expect, fixture, html, nextFrame, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import { TrialStore } from '../../../src/client/store.js';
 import type {
   TrialHoverEvent,
@@ -271,7 +272,9 @@ describe('<trial-metrics-chart>', () => {
     append(store, 'b', [0, 1], [0.8, 0.7]);
     const el = await chartFor(store);
     const figure = el.shadowRoot!.querySelector('[role="img"]')!;
-    expect(figure.getAttribute('aria-label')).to.equal('Line chart of loss by step for 2 trials');
+    expect(figure.getAttribute('aria-label')).to.equal(
+      'Line chart of loss by step for 2 trials. Plus and minus zoom, arrow keys pan, 0 shows everything.',
+    );
     const rows = [...el.shadowRoot!.querySelectorAll('table tbody tr')].map((r) =>
       [...r.children].map((c) => c.textContent!.trim()),
     );
@@ -283,6 +286,53 @@ describe('<trial-metrics-chart>', () => {
     const legend = [...el.shadowRoot!.querySelectorAll('[part="legend-item"]')];
     expect(legend.map((b) => b.getAttribute('data-trial'))).to.deep.equal(['a', 'b']);
     await expect(el).to.be.accessible();
+  });
+
+  it('zooms and pans x from the keyboard, within the whole, and shows everything again on 0', async () => {
+    const store = storeWith([trial('a', 0)]);
+    append(store, 'a', range(0, 101), range(0, 101));
+    const el = await chartFor(store);
+    const figure = el.shadowRoot!.querySelector<HTMLElement>('[role="img"]')!;
+    figure.focus();
+    expect(el.shadowRoot!.activeElement === figure).to.equal(true);
+    const whole = el.domains!.x;
+    const zooms: (readonly [number, number] | undefined)[] = [];
+    el.addEventListener('zoom-change', (e) => zooms.push((e as ZoomChangeEvent).x));
+    const press = async (key: string) => {
+      await sendKeys({ press: key });
+      await el.updateComplete;
+      await nextFrame();
+    };
+    // Keys that zoom nothing out of an unzoomed chart are left to the page.
+    await press('ArrowLeft');
+    expect(zooms.length).to.equal(0);
+    const shows = (from: number, to: number) => {
+      const [a, b] = el.domains!.x;
+      expect(a).to.be.closeTo(from, 1e-9);
+      expect(b).to.be.closeTo(to, 1e-9);
+    };
+    const [lo, hi] = whole;
+    const quarter = (hi - lo) / 4;
+    await press('+');
+    shows(lo + quarter, hi - quarter);
+    expect(figure.getAttribute('aria-label')).to.contain(', zoomed.');
+    // A pan moves a quarter of the window (an eighth of the whole) and stops at the end of the data.
+    await press('ArrowRight');
+    shows(lo + quarter * 1.5, hi - quarter * 0.5);
+    await press('ArrowRight');
+    shows(lo + 2 * quarter, hi);
+    await press('ArrowRight');
+    shows(lo + 2 * quarter, hi);
+    await press('Home');
+    shows(lo, lo + 2 * quarter);
+    await press('-');
+    shows(lo, hi);
+    expect(zooms.at(-1)).to.equal(undefined);
+    await press('+');
+    await press('0');
+    shows(lo, hi);
+    expect(zooms.length).to.equal(7);
+    expect(zooms.at(-1)).to.equal(undefined);
   });
 
   it('keeps a very long trial name inside the chart: the legend cuts it short, the page does not widen', async () => {
