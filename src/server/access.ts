@@ -124,7 +124,18 @@ function matches(presented: string | undefined, expected: Buffer | undefined): b
 }
 
 function bearer(req: IncomingMessage): string | undefined {
-  return /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+  return bearerOf(req.headers.authorization);
+}
+
+function bearerOf(authorization: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+}
+
+/** A check of an `Authorization` header against `Bearer <token>`, in constant time; with no token, any passes. */
+export function bearerCheck(token: string | undefined): (authorization: string | undefined) => boolean {
+  if (token === undefined) return () => true;
+  const expected = digest(token);
+  return (authorization) => matches(bearerOf(authorization), expected);
 }
 
 function cookie(req: IncomingMessage, name: string): string | undefined {

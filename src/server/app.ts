@@ -8,67 +8,25 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { redactSecrets, splitCredentials } from '../mlflow/index.js';
-import { parseEvent, type TeamEvent, type TrialEvent } from '../protocol/index.js';
 import { type AccessOptions, AccessPolicy, isLoopbackHost, READ_COOKIE, securityHeaders } from './access.js';
+import {
+  type BodyLimits,
+  bodyLimits,
+  type IngestAnswer,
+  type IngestErrorBody,
+  ingestError,
+  ingestText,
+  type PostedEvent,
+  readIngestBody,
+  sendIngestAnswer,
+  unsupportedType,
+} from './ingest-handler.js';
 import { type DashboardPageOptions, dashboardPage } from './page.js';
 
 /** A Node request handler, e.g. what `createEventStream(producer)` returns. */
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
-/**
- * The events a producer (or a dashboard tab) may post: records and a team's edits. Snapshots,
- * removals and sync states are the server's own.
- */
-export type PostedEvent = Extract<
-  TrialEvent,
-  { type: 'study.upsert' | 'trial.upsert' | 'metrics.append' | TeamEvent['type'] }
->;
-
-const POSTABLE = new Set<string>([
-  'study.upsert',
-  'trial.upsert',
-  'metrics.append',
-  'trial.patch',
-  'comment.upsert',
-  'comment.remove',
-]);
-
-/**
- * Thrown by an `ingest` callback for input it refuses (answered 400 with `code: 'invalid_event'`);
- * any other error is answered 422 with `code: 'rejected'`.
- */
-export class IngestInputError extends Error {
-  override name = 'IngestInputError';
-  constructor(
-    message: string,
-    /** The index of the offending event in the posted batch, if one is to blame. */
-    readonly index?: number,
-  ) {
-    super(message);
-  }
-}
-
-/** The JSON body of every error `POST /events` answers: what was wrong, in a stable code and in words. */
-export interface IngestErrorBody {
-  error: {
-    code:
-      | 'forbidden_host'
-      | 'forbidden_origin'
-      | 'unauthorized'
-      | 'unsupported_media_type'
-      | 'method_not_allowed'
-      | 'body_too_large'
-      | 'body_timeout'
-      | 'invalid_json'
-      | 'invalid_event'
-      | 'rejected';
-    message: string;
-    /** The offending event's index in the batch, when one is to blame. */
-    index?: number;
-  };
-}
-
-export interface DashboardServerOptions extends AccessOptions {
+export interface DashboardServerOptions extends AccessOptions, BodyLimits {
   /** The page: its title and the `<trial-dashboard>` attributes. */
   page: DashboardPageOptions;
   /** The browser bundle's JavaScript, served at `/trialkit.js`. */
@@ -104,10 +62,6 @@ export interface DashboardServerOptions extends AccessOptions {
   port?: number;
   /** If `port` is taken, listen on a free one instead of failing. Default false. */
   fallbackPort?: boolean;
-  /** Posted bodies larger than this are refused with 413 (bytes; default 8 MiB). */
-  maxBodyBytes?: number;
-  /** A posted body not received in full within this time is refused with 408 (ms; default 10,000). */
-  bodyTimeoutMs?: number;
 }
 
 export interface DashboardServer {
@@ -119,9 +73,6 @@ export interface DashboardServer {
   /** Stops accepting, ends open streams, and resolves once the server is closed. */
   close(): Promise<void>;
 }
-
-/** One request is a batch of events, not a bulk upload; a slow body must not hold memory for long. */
-const bodyDefaults = { maxBodyBytes: 8 * 1024 * 1024, bodyTimeoutMs: 10_000 };
 
 /** Refuses to take posted events on a non-loopback interface without a token. */
 export function requireTokenOffLoopback(host: string, token: string | undefined): void {
@@ -139,7 +90,7 @@ export function requireTokenOffLoopback(host: string, token: string | undefined)
 export async function startDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
   const host = options.host ?? '127.0.0.1';
   if (options.ingest) requireTokenOffLoopback(host, options.token);
-  const limits = { ...bodyDefaults, ...definedOnly(options) };
+  const limits = bodyLimits(options);
   const access = new AccessPolicy(options, host);
   const frameAncestors = options.frameAncestors ?? ["'none'"];
   const pageHeaders = securityHeaders(frameAncestors, true);
@@ -225,55 +176,27 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   }
 
   async function ingest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!options.ingest) {
-      res.setHeader('allow', 'GET, HEAD');
-      return sendError(res, 405, 'method_not_allowed', 'this server does not accept events');
+    const take = options.ingest;
+    if (!take) {
+      const refused = ingestError(405, 'method_not_allowed', 'this server does not accept events');
+      return sendIngestAnswer(res, { ...refused, headers: { allow: 'GET, HEAD' } });
     }
-    if (!access.originAllowed(req)) {
-      return sendError(res, 403, 'forbidden_origin', `events may not be posted from ${req.headers.origin}`);
-    }
-    if (!access.mayWrite(req)) {
-      res.setHeader('www-authenticate', 'Bearer');
-      return sendError(res, 401, 'unauthorized', 'posting events needs Authorization: Bearer <token>');
-    }
-    // A cross-site form or `fetch` without preflight can only send text/plain and form types.
-    if (!/^application\/json\s*(?:;|$)/i.test(req.headers['content-type'] ?? '')) {
-      return sendError(res, 415, 'unsupported_media_type', 'Content-Type must be application/json');
-    }
-    const body = await readBody(req, limits);
-    if ('failure' in body) {
-      // The rest of the body is not read: the connection ends with the answer.
-      res.setHeader('connection', 'close');
-      if (body.failure === 'too large') {
-        return sendError(res, 413, 'body_too_large', `body over ${limits.maxBodyBytes} bytes`);
-      }
-      return sendError(res, 408, 'body_timeout', `body not received within ${limits.bodyTimeoutMs} ms`);
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(body.text);
-    } catch (err) {
-      return sendError(res, 400, 'invalid_json', `body is not JSON: ${(err as Error).message}`);
-    }
-    const events: PostedEvent[] = [];
-    for (const [index, input] of (Array.isArray(json) ? json : [json]).entries()) {
-      const parsed = parseEvent(input);
-      if (!parsed.ok)
-        return sendError(res, 400, 'invalid_event', `event ${index}: ${parsed.error.message}`, index);
-      if (!POSTABLE.has(parsed.event.type)) {
-        const why = `event ${index}: ${parsed.event.type} events cannot be posted; send ${[...POSTABLE].join(', ')}`;
-        return sendError(res, 400, 'invalid_event', why, index);
-      }
-      events.push(parsed.event as PostedEvent);
-    }
-    try {
-      await options.ingest(events);
-    } catch (err) {
-      if (err instanceof IngestInputError)
-        return sendError(res, 400, 'invalid_event', err.message, err.index);
-      return sendError(res, 422, 'rejected', (err as Error).message);
-    }
-    send(res, 202, 'application/json', JSON.stringify({ accepted: events.length }));
+    const refused = postRefusal(req);
+    if (refused) return sendIngestAnswer(res, refused);
+    const body = await readIngestBody(req, limits);
+    sendIngestAnswer(res, 'refused' in body ? body.refused : await ingestText(body.text, take));
+  }
+
+  /** Why a post is refused before its body is read, if it is: origin, write token, content type. */
+  function postRefusal(req: IncomingMessage): IngestAnswer | undefined {
+    if (!access.originAllowed(req))
+      return ingestError(403, 'forbidden_origin', `events may not be posted from ${req.headers.origin}`);
+    if (!access.mayWrite(req))
+      return {
+        ...ingestError(401, 'unauthorized', 'posting events needs Authorization: Bearer <token>'),
+        headers: { 'www-authenticate': 'Bearer' },
+      };
+    return unsupportedType(req.headers['content-type']);
   }
 
   const wanted = options.port ?? 0;
@@ -333,44 +256,6 @@ function sendError(
 ): void {
   const body: IngestErrorBody = { error: { code, message: redactSecrets(message), index } };
   send(res, status, 'application/json', JSON.stringify(body));
-}
-
-type BodyResult = { text: string } | { failure: 'too large' | 'timed out' };
-
-/** The body as text, or why not: over `maxBodyBytes`, or not in full within `bodyTimeoutMs`. */
-function readBody(req: IncomingMessage, limits: typeof bodyDefaults): Promise<BodyResult> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const finish = (result: BodyResult) => {
-      clearTimeout(timer);
-      req.off('data', onData).off('end', onEnd).off('error', onError);
-      // Stop reading what is left; the answer closes the connection.
-      if ('failure' in result) req.pause();
-      resolve(result);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limits.maxBodyBytes) finish({ failure: 'too large' });
-      else chunks.push(chunk);
-    };
-    const onEnd = () => finish({ text: Buffer.concat(chunks).toString('utf8') });
-    const onError = (err: Error) => {
-      clearTimeout(timer);
-      reject(err);
-    };
-    const timer = setTimeout(() => finish({ failure: 'timed out' }), limits.bodyTimeoutMs);
-    req.on('data', onData).on('end', onEnd).on('error', onError);
-  });
-}
-
-/** The options that are set, so that `undefined` does not override a default. */
-function definedOnly(options: DashboardServerOptions): Partial<typeof bodyDefaults> {
-  const { maxBodyBytes, bodyTimeoutMs } = options;
-  return {
-    ...(maxBodyBytes !== undefined && { maxBodyBytes }),
-    ...(bodyTimeoutMs !== undefined && { bodyTimeoutMs }),
-  };
 }
 
 /**

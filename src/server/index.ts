@@ -5,9 +5,6 @@ export {
 export {
   type DashboardServer,
   type DashboardServerOptions,
-  type IngestErrorBody,
-  IngestInputError,
-  type PostedEvent,
   startDashboardServer,
 } from './app.js';
 export { createDemo } from './demo.js';
@@ -19,6 +16,16 @@ export {
   type EventStreamOptions,
 } from './event-stream.js';
 export { engineIngest } from './ingest.js';
+export {
+  type BodyLimits,
+  createIngestHandler,
+  type Ingest,
+  type IngestErrorBody,
+  type IngestHandler,
+  type IngestHandlerOptions,
+  IngestInputError,
+  type PostedEvent,
+} from './ingest-handler.js';
 export { mlflowIngest } from './mlflow-ingest.js';
 export { identityFromHeader, type PresenceOptions, PresenceRoom, type ViewerIdentity } from './presence.js';
 export { createPresenceHandler, type PresenceHandler } from './presence-handler.js';

@@ -3,7 +3,7 @@
  * ingest, and any host app's that serves an engine.
  */
 import { EventBatchError, type SyncEngine } from '../sync/index.js';
-import { IngestInputError, type PostedEvent } from './app.js';
+import { IngestInputError, type PostedEvent } from './ingest-handler.js';
 
 /**
  * An `ingest` for `startDashboardServer` that writes posted events through `engine` in one

@@ -19,7 +19,7 @@ import {
   teamTagsOf,
   trialFieldsOf,
 } from '../protocol/index.js';
-import { IngestInputError, type PostedEvent } from './app.js';
+import { IngestInputError, type PostedEvent } from './ingest-handler.js';
 
 /**
  * An `ingest` for `startDashboardServer` that writes a team's edits (`trial.patch`,
