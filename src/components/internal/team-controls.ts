@@ -93,6 +93,8 @@ export function tagChips(
             maxlength="8251"
             @keydown=${(e: KeyboardEvent) => {
               e.stopPropagation();
+              // Handled here: the key must not go on to press "+", which takes the focus back.
+              if (e.key === 'Enter' || e.key === 'Escape') e.preventDefault();
               if (e.key === 'Enter') submit(e.target as HTMLInputElement);
               if (e.key === 'Escape') {
                 (e.target as HTMLInputElement).value = '';

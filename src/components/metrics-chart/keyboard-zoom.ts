@@ -5,9 +5,6 @@
  */
 import type { Domain } from '../internal/scale.js';
 
-/** Spoken with the plot: how to zoom without a pointer. */
-export const ZOOM_HINT = 'Plus and minus zoom, arrow keys pan, 0 shows everything.';
-
 /** Where each key puts the window's start, as a share of its width, and its new width, as a factor. */
 const MOVES: Record<string, [number, number]> = {
   '+': [0.25, 0.5],
@@ -20,15 +17,24 @@ const MOVES: Record<string, [number, number]> = {
 };
 
 /**
- * The x window `key` asks for, from the window `shown` within the whole `full`: a domain, `null`
- * for the whole (no zoom), or undefined when the key does nothing here (the page keeps it).
+ * The x window a key press asks for, from the window `shown` within the whole `full`: a domain,
+ * `null` for the whole (no zoom), or undefined when the key does nothing here (the page keeps it;
+ * a key it takes is not the page's too).
  */
 export function keyboardZoom(
-  key: string,
+  event: KeyboardEvent,
   shown: Domain,
   full: Domain,
   zoomed: boolean,
 ): Domain | null | undefined {
+  const x = zoomTo(event.key, shown, full, zoomed);
+  if (x === undefined || event.altKey || event.ctrlKey || event.metaKey) return undefined;
+  event.preventDefault();
+  return x;
+}
+
+/** The x window `key` asks for (see {@link keyboardZoom}). */
+export function zoomTo(key: string, shown: Domain, full: Domain, zoomed: boolean): Domain | null | undefined {
   if (key === '0' || key === 'Escape') return zoomed ? null : undefined;
   const move = MOVES[key];
   // Unzoomed, only zooming in changes anything; past a millionth of the whole, not even that.

@@ -24,7 +24,6 @@ import { ChartPainter } from './chart-painter.js';
 import { ChartExportError } from './export-error.js';
 import type { GroupBand, GroupStat } from './group-options.js';
 import type { Hit } from './hit-test.js';
-import { keyboardZoom, ZOOM_HINT } from './keyboard-zoom.js';
 import { axisLabels, type Frame, fitCanvases, layoutFrame, plotWidthGuess, sameFrame } from './layout.js';
 import { chartLabel, latestValues, legend, legendOrder, stateMessage } from './legend.js';
 import { metricsChartStyles } from './metrics-chart.styles.js';
@@ -345,7 +344,7 @@ export class MetricsChart extends LitElement {
       changed.has('smoothingKind')
     ) {
       this.dirty.mode = true;
-      this.zoomX = this.zoomY = this.unzoomedX = undefined;
+      this.zoomX = this.zoomY = undefined;
     }
     if (changed.has('highlighted')) this.dirty.emphasis = true;
     if (changed.has('groupBy') || changed.has('groupStat') || changed.has('groupBand'))
@@ -606,12 +605,12 @@ export class MetricsChart extends LitElement {
 
   /** A key on the focused plot: a zoom or pan of x (see `keyboard-zoom.ts`). */
   private readonly onPlotKey = (event: KeyboardEvent) => {
+    // Its code comes with the tooltip's, asked for at the first paint: before that, nothing to zoom.
     const frame = this.frame;
-    if (!frame || event.altKey || event.ctrlKey || event.metaKey) return;
-    const next = keyboardZoom(event.key, frame.xDomain, this.unzoomedX ?? frame.xDomain, !!this.zoomX);
-    if (next === undefined) return;
-    event.preventDefault();
-    this.setZoom(next ?? undefined, undefined);
+    const x =
+      frame &&
+      this.tooltip.get()?.keyboardZoom(event, frame.xDomain, this.unzoomedX ?? frame.xDomain, !!this.zoomX);
+    if (x !== undefined) this.setZoom(x ?? undefined, undefined);
   };
 
   /** A click on a point: the user wants to mark that step of that trial. */
@@ -727,7 +726,7 @@ export class MetricsChart extends LitElement {
             class="figure"
             role="img"
             tabindex="0"
-            aria-label="${chartLabel(this.metricKey, this.views.length, this.xSpec(), !!this.zoomX, this.grouped()?.key)}. ${ZOOM_HINT}"
+            aria-label="${chartLabel(this.metricKey, this.views.length, this.xSpec(), !!this.zoomX, this.grouped()?.key)}. Plus and minus zoom, arrows pan, 0 resets."
             @keydown=${this.onPlotKey}
           >
             <canvas part="canvas" class="main"></canvas>

@@ -113,10 +113,11 @@ export const trialCommentsStyles = [
       min-height: 26px;
       cursor: pointer;
     }
-    button:hover:not(:disabled) {
+    button:hover:not(:disabled, [aria-disabled='true']) {
       border-color: var(--_accent);
     }
     button:disabled,
+    button[aria-disabled='true'],
     textarea:disabled,
     input:disabled {
       opacity: 0.6;

@@ -179,7 +179,11 @@ export class TrialComments extends LitElement {
             .value=${draft?.step ?? ''}
             @input=${(e: InputEvent) => this.setDraft(trial.id, { step: (e.target as HTMLInputElement).value })}
         /></label>
-        <button type="submit" ?disabled=${!writable || !(draft?.text ?? '').trim()}>
+        <button
+          type="submit"
+          ?disabled=${!writable}
+          aria-disabled=${(draft?.text ?? '').trim() ? 'false' : 'true'}
+        >
           ${stepped ? 'Add annotation' : 'Add comment'}
         </button>
       </div>

@@ -19,7 +19,8 @@ export const ANONYMOUS = 'anonymous';
 
 /** The author's name for `viewer`: its name, trimmed, or "anonymous". */
 export function authorOf(viewer: Viewer | undefined): string {
-  return viewer?.name?.trim() || ANONYMOUS;
+  // Cut as presence cuts names (the protocol takes up to 100).
+  return viewer?.name?.trim().slice(0, 64) || ANONYMOUS;
 }
 
 /** What the host says about where edits go. */
@@ -72,8 +73,11 @@ export class TeamEdits {
     const target = this.target();
     this.set({ state: 'saving', message: 'Saving…' });
     try {
-      const { writeTeamEdits } = await import('../../client/team-writer.js');
-      await writeTeamEdits(target, [edit]);
+      // Loaded at the first edit: when that fails, the server is what could not be reached.
+      const writer = await import('../../client/team-writer.js').catch(() => {
+        throw new Error('could not reach the server');
+      });
+      await writer.writeTeamEdits(target, [edit]);
       this.set({ state: 'saved', message: 'Saved.' });
       return true;
     } catch (err) {

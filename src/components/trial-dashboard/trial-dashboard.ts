@@ -256,7 +256,11 @@ export class TrialDashboard extends LitElement {
       this.view = state;
     },
   });
-  private readonly copyLink = new CopyLinkController(this, () => viewUrl(toQuery(this.view)));
+  // The study shown is named, picked or not: a link opens what its sender saw, not the newest study then.
+  private readonly copyLink = new CopyLinkController(this, () => {
+    const view = this.view;
+    return viewUrl(toQuery({ ...view, study: view.study ?? this.cache?.studyId }));
+  });
   /** The notes panel, loaded with the first trial shown. */
   private readonly notesPart = new LazyPart(this, () => import('./notes-panel.js'));
   private notes?: Notes.NotesPanel;
@@ -316,7 +320,8 @@ export class TrialDashboard extends LitElement {
    */
   get view(): ViewState {
     const store = this.sources.store;
-    const study = store && this.study ? (this.currentStudy(store)?.id ?? this.study) : this.study;
+    const shown = store && this.currentStudy(store);
+    const study = store && this.study ? (shown?.id ?? this.study) : this.study;
     // The study's metric keys, once rendered: a metric it lacks is not part of the view.
     const keys = this.cache && (!study || this.cache.studyId === study) ? this.cache.keys : undefined;
     const metrics = this.metricsPicked ? this.metrics : undefined;
@@ -336,6 +341,7 @@ export class TrialDashboard extends LitElement {
       groupBand: this.groupBand,
       sort: this.tableSort,
       filters: this.tableFilters,
+      ...(store && shown && this.known(store, shown, keys)),
     };
   }
   set view(state: ViewState) {
@@ -377,7 +383,13 @@ export class TrialDashboard extends LitElement {
     if (changed.has('alertRules')) this.alerts.rules = this.alertRules;
     const viewApplied = this.viewApplied;
     this.viewApplied = false;
-    if (changed.has('study') && this.hasUpdated) {
+    // Picking the study already shown (the newest, once the user changes its view) changes nothing.
+    const shown = this.cache?.studyId;
+    if (
+      changed.has('study') &&
+      this.hasUpdated &&
+      !(shown && store && this.currentStudy(store)?.id === shown)
+    ) {
       // Another study: its trials, metrics and steps are others, so what was chosen in the previous
       // one goes — unless a view chose them along with the study.
       this.cache = undefined;
@@ -398,15 +410,15 @@ export class TrialDashboard extends LitElement {
       this.hoveredTrial = undefined;
     }
     if ((changed.has('xAxis') || changed.has('xMetric')) && !changed.has('zoom')) this.zoom = undefined;
-    // Chosen by the user in the newest study, shown while none is picked: it stays when a newer one
-    // arrives. (Not a view applied from a link or the history: that one says which study it shows.)
-    const chose = changed.has('selected') || changed.has('tableFilters') || changed.has('tableSort');
-    if (store && this.hasUpdated && !viewApplied && !this.study && chose)
-      this.study = this.cache?.studyId ?? this.currentStudy(store)?.id;
     this.updatePresence(store);
-    if (store?.loaded && this.selected.some((id) => !store.getTrial(id))) {
-      // A linked trial was removed (or never existed): show the others.
-      this.select(this.selected.filter((id) => store.getTrial(id)));
+    if (store?.loaded) {
+      // A linked trial was removed, never existed, or is another study's: show the others.
+      const study = this.currentStudy(store)?.id;
+      const kept = this.selected.filter((id) => {
+        const trial = store.getTrial(id);
+        return trial && (!study || trial.studyId === study);
+      });
+      if (kept.length < this.selected.length) this.select(kept);
     }
   }
 
@@ -426,7 +438,10 @@ export class TrialDashboard extends LitElement {
 
   protected override updated(changed: PropertyValues): void {
     if (this.zoom || changed.has('zoom')) void this.applyZoom();
-    this.url.announce(changed.has('study'));
+    // The user changed the view (a selection, zoom, sort…) of the newest study, shown while none is
+    // picked: it stays when a newer one arrives. (Not a view applied from a link or the history:
+    // that one says which study it shows.)
+    if (this.url.announce(changed.has('study')) && !this.study) this.study = this.cache?.studyId;
   }
 
   /** Gives every chart the shared x window, once it has rendered (a new axis clears its zoom). */
@@ -482,6 +497,15 @@ export class TrialDashboard extends LitElement {
     this.study = trial.studyId;
     this.lastActed = trial.id;
     this.select([trial.id]);
+  }
+
+  /** The x metric and grouping of the curves, or none where a link named what the study lacks. */
+  private known(store: TrialStore, study: Study, keys: readonly string[] | undefined) {
+    const { xMetric: x, groupBy: g } = this;
+    return {
+      xMetric: keys && x && !keys.includes(x) ? undefined : x,
+      groupBy: g && !store.trialsOf(study.id).some((t) => g in t.params || g in t.tags) ? undefined : g,
+    };
   }
 
   private currentStudy(store: TrialStore): Study | undefined {
@@ -602,6 +626,8 @@ export class TrialDashboard extends LitElement {
     const shown = this.lastActed && selected.includes(this.lastActed) ? this.lastActed : selected.at(-1);
     const shownTrial = shown === undefined ? undefined : store.getTrial(shown);
     const analysing = this.mainView === MainView.analysis;
+    // A link may name an x metric or grouping the study lacks: the curves are drawn without it.
+    const { xMetric, groupBy } = this.known(store, study, keys);
     return html`
       ${viewTabs(this.mainView, (view) => this.showView(view))}
       <div role="tabpanel" id="panel-${this.mainView}" aria-labelledby="tab-${this.mainView}">
@@ -636,11 +662,11 @@ export class TrialDashboard extends LitElement {
                 this.smoothingKind = kind;
               },
               groupKeys: this.derived(store, study).paramKeys,
-              groupBy: this.groupBy,
+              groupBy,
               groupStat: this.groupStat,
               groupBand: this.groupBand,
               xAxis: this.xAxis,
-              xMetric: this.xMetric,
+              xMetric,
               setXAxis: (xAxis, xMetric) => {
                 this.xAxis = xAxis;
                 this.xMetric = xMetric;
@@ -663,11 +689,11 @@ export class TrialDashboard extends LitElement {
               theme,
               highlightFlag: this.highlightFlag,
               xAxis: this.xAxis,
-              xMetric: this.xMetric,
+              xMetric,
               yScale: this.yScale,
               smoothing: this.smoothing,
               smoothingKind: this.smoothingKind,
-              groupBy: this.groupBy,
+              groupBy,
               groupStat: this.groupStat,
               groupBand: this.groupBand,
               annotations,
@@ -844,7 +870,6 @@ export class TrialDashboard extends LitElement {
   }
 }
 
-/** The study's step annotations, for the charts: every comment with a step. */
 /** The params the study's trials carry, in name order: what the charts can group by. */
 function paramKeysOf(trials: readonly Trial[]): string[] {
   const keys = new Set<string>();
@@ -852,6 +877,7 @@ function paramKeysOf(trials: readonly Trial[]): string[] {
   return [...keys].sort((a, b) => a.localeCompare(b));
 }
 
+/** The study's step annotations, for the charts: every comment with a step. */
 function annotationsOf(trials: readonly Trial[]): ChartAnnotation[] {
   const out: ChartAnnotation[] = [];
   for (const trial of trials) {

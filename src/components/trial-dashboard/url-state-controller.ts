@@ -61,24 +61,26 @@ export class UrlStateController implements ReactiveController {
 
   /**
    * After the host's update: raises `view-change` when the view differs from the last one, and
-   * with `url-state` writes it (a push when the study changed).
+   * with `url-state` writes it (a push when the study changed). Returns whether the view changed
+   * other than by a view set from outside.
    */
-  announce(studyChanged: boolean): void {
+  announce(studyChanged: boolean): boolean {
     const state = this.options.view();
     const query = toQuery(state);
     const first = this.announcedQuery === undefined;
     const restored = this.restoring;
     this.restoring = false;
-    if (query === this.announcedQuery) return;
+    if (query === this.announcedQuery) return false;
     this.announcedQuery = query;
     const enabled = this.options.enabled();
     if (first) {
       // A link's stale or hand-written parts (a removed trial, a study name) leave the address bar.
       if (enabled && query !== toQuery(fromQuery(this.query))) this.write(query, 'replace');
-      return;
+      return false;
     }
     this.host.dispatchEvent(new ViewChangeEvent(state, query));
     if (enabled && !restored) this.write(query, studyChanged ? 'push' : 'replace');
+    return !restored;
   }
 
   /** Puts `viewQuery` in the address bar: at once for a push, after a quiet period for a replace. */

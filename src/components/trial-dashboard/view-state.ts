@@ -247,7 +247,9 @@ function zoomOf(text: string | undefined): [number, number] | undefined {
   for (let at = text.indexOf('-', 1); at > 0; at = text.indexOf('-', at + 1)) {
     const lo = numberOf(text.slice(0, at));
     const hi = numberOf(text.slice(at + 1));
-    if (lo !== undefined && hi !== undefined) return lo < hi ? [lo, hi] : undefined;
+    // A window as wide as a float can hold is not one: its width overflows every scale.
+    if (lo !== undefined && hi !== undefined)
+      return lo < hi && Number.isFinite(hi - lo) ? [lo, hi] : undefined;
   }
   return undefined;
 }

@@ -273,7 +273,7 @@ describe('<trial-metrics-chart>', () => {
     const el = await chartFor(store);
     const figure = el.shadowRoot!.querySelector('[role="img"]')!;
     expect(figure.getAttribute('aria-label')).to.equal(
-      'Line chart of loss by step for 2 trials. Plus and minus zoom, arrow keys pan, 0 shows everything.',
+      'Line chart of loss by step for 2 trials. Plus and minus zoom, arrows pan, 0 resets.',
     );
     const rows = [...el.shadowRoot!.querySelectorAll('table tbody tr')].map((r) =>
       [...r.children].map((c) => c.textContent!.trim()),

@@ -122,6 +122,27 @@ describe('trial-comments', () => {
     expect($<HTMLTextAreaElement>(el, 'textarea[name="comment"]').value).to.equal('');
   });
 
+  it('keeps the focus on the form after a comment is added from the keyboard', async () => {
+    const edits: TeamEdit[] = [];
+    const el = await mount({ author: 'ana', access: { writable: true }, write: recordInto(edits) });
+    $<HTMLTextAreaElement>(el, 'textarea[name="comment"]').focus();
+    await sendKeys({ type: 'looks good' });
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ press: 'Tab' });
+    const submit = $<HTMLButtonElement>(el, 'button[type="submit"]');
+    expect(el.shadowRoot!.activeElement === submit).to.equal(true);
+    await sendKeys({ press: 'Enter' });
+    await new Promise((r) => setTimeout(r));
+    await el.updateComplete;
+    expect(edits).to.have.length(1);
+    expect(el.shadowRoot!.activeElement === submit, 'focus stays on the button').to.equal(true);
+    // With nothing to add, the button says so and adds nothing.
+    expect(submit.getAttribute('aria-disabled')).to.equal('true');
+    await sendKeys({ press: 'Enter' });
+    await new Promise((r) => setTimeout(r));
+    expect(edits).to.have.length(1);
+  });
+
   it('disables the form with the reason when nothing can be written', async () => {
     const el = await mount({ access: { writable: false, reason: 'Read-only: no writer.' } });
     expect($<HTMLTextAreaElement>(el, 'textarea[name="comment"]').disabled).to.equal(true);

@@ -227,6 +227,50 @@ describe('trial-dashboard url-state', () => {
     expect(location.search, 'parameters that are not the view stay').to.include('colour=red');
   });
 
+  it('drops an x metric and a grouping the study lacks, and selected trials of another study', async () => {
+    const store = loadedStore();
+    history.replaceState(
+      null,
+      '',
+      '?v=1&study=study-2&sel=study-1-t0,study-2-t1&cmp=1&xm=nonexistent&g=nothing',
+    );
+    const el = await mount({ store, urlState: true });
+    expect(el.selected).to.deep.equal(['study-2-t1']);
+    expect(el.view.compare).to.equal(false);
+    expect(charts(el).every((c) => !c.xMetric && !c.groupBy)).to.equal(true);
+    await waitUntil(() => !location.search.includes('xm='), 'the unknown x metric leaves the address bar');
+    expect(addressView()).to.include({ study: 'study-2', xMetric: undefined, groupBy: undefined });
+    expect(addressView().selected).to.deep.equal(['study-2-t1']);
+  });
+
+  it('keeps the newest study shown once the user zooms or smooths in it, and a copied link names it', async () => {
+    const store = loadedStore();
+    const el = await mount({ store, urlState: true });
+    const newest = shownStudy(el);
+    // Nothing chosen: a copied link still names the study on screen.
+    $<HTMLButtonElement>(el, '[part="copy-link"]')!.click();
+    await waitUntil(() => $(el, '[part="header"] [role="status"]')!.textContent, 'copied');
+    expect(fromQuery(new URL(await pasted()).search).study).to.equal('study-3');
+    el.view = { ...el.view, smoothing: 0.6 };
+    await el.updateComplete;
+    expect(el.study).to.equal(undefined);
+    // A zoom made in it, not a view applied: the study is the user's choice from now on.
+    charts(el)[0].zoomToX([2, 8]);
+    await el.updateComplete;
+    expect(el.study).to.equal('study-3');
+    const first = store.getStudy('study-3')!;
+    store.applyTrusted({
+      v: 1,
+      seq: 1_000,
+      type: 'study.upsert',
+      study: { ...first, id: 'later', name: 'Study later', createdAt: first.createdAt + 1000 },
+    });
+    store.flush();
+    await el.updateComplete;
+    expect(shownStudy(el)).to.equal(newest);
+    await waitUntil(() => addressView().study === 'study-3', 'the address bar names the study');
+  });
+
   it('opens a study by name, as a hand-written link gives it', async () => {
     const store = loadedStore();
     const name = store.getStudy('study-1')!.name;

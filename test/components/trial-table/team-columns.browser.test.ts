@@ -1,6 +1,7 @@
 // The table's team columns: the star toggle and tag chips raise edits (or stay disabled with the
 // reason), the comments column shows the count and the latest, and the star and tag filters.
 import { expect, fixture, html } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import { TrialStore } from '../../../src/client/store.js';
 import { TrialEditEvent } from '../../../src/components/events/trial-edit-event.js';
 import { TrialTable } from '../../../src/components/trial-table/trial-table.js';
@@ -97,6 +98,21 @@ describe('trial-table team columns', () => {
       { type: 'trial.patch', trialId: 't0', tags: { candidate: null } },
     ]);
     expect(rowOf(el, 't2').querySelector('.tag-input')).to.equal(null);
+  });
+
+  it('closes the field on a real Enter, leaving focus on "+" without opening it again', async () => {
+    const el = await tableOf({ editable: true });
+    const edits: TrialEditEvent['edit'][] = [];
+    el.addEventListener('trial-edit', (e) => edits.push(e.edit));
+    rowOf(el, 't2').querySelector<HTMLButtonElement>('.tag-add')!.click();
+    await el.updateComplete;
+    await sendKeys({ type: 'probe' });
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    await el.updateComplete;
+    expect(rowOf(el, 't2').querySelector('.tag-input') === null, 'the field closed').to.equal(true);
+    expect(el.shadowRoot!.activeElement === rowOf(el, 't2').querySelector('.tag-add')).to.equal(true);
+    expect(edits).to.deep.equal([{ type: 'trial.patch', trialId: 't2', tags: { probe: '' } }]);
   });
 
   it('keeps the controls disabled, with the reason, when not editable', async () => {
