@@ -5,7 +5,7 @@
 import type { Experiment, Run, RunModelVersion } from '../../../mlflow/index.js';
 import type { MetricBatch, PROTOCOL_VERSION, TrialEvent } from '../../../protocol/index.js';
 import type { Fetched, Followed, RunState } from './followed.js';
-import { columnsOf } from './metrics.js';
+import { addPoints, columnsOf } from './metrics.js';
 import { isActive, trialOf } from './runs.js';
 import { parentRunIds, type StudyGrouping, studiesOf, studyIdOf } from './studies.js';
 
@@ -63,11 +63,7 @@ export function recordPoll(
     if (!run || points.length === 0) continue;
     const held = run.series.get(key) ?? { steps: [], values: [], timestamps: [] };
     run.series.set(key, held);
-    for (const p of points) {
-      held.steps.push(p.step);
-      held.values.push(p.value);
-      held.timestamps.push(p.timestamp);
-    }
+    addPoints(held, points);
     if (run.shown) batches.push({ trialId: runId, key, ...columnsOf(points) });
   }
   if (batches.length) events.push({ ...envelope(), type: 'metrics.append', batches });

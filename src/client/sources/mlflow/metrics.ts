@@ -42,20 +42,69 @@ export async function fetchHistories(
   return byRun;
 }
 
+/** Steps behind the last one held that a poll reads again, at least: see {@link fetchNewPoints}. */
+export const LOOKBACK_STEPS = 64;
+const MAX_LOOKBACK_STEPS = 100_000;
+
 /**
- * The points of `key` newer than `held`, ordered by step then timestamp. `upTo` is the latest step
- * MLflow reported; later points wait for the next poll.
+ * The points of `key` that `held` lacks, up to step `upTo` (the latest MLflow reported; later
+ * points wait for the next poll), ordered by step then timestamp. Points may reach MLflow out of
+ * step order (asynchronous logging, several writers of one key): the steps behind the last one
+ * held are read again too — as many as the poll moves on, and at least {@link LOOKBACK_STEPS} —
+ * and what arrived there since is added. A run's whole history is read once more as it ends
+ * (see `changed-points.ts`), for points logged further back.
  */
 export async function fetchNewPoints(
   client: MlflowClient,
   runId: string,
   key: string,
-  held: SeriesMark,
+  held: HeldSeries,
   upTo: number,
   signal: AbortSignal,
 ): Promise<MetricPoint[]> {
-  const points = await fetchRange(client, runId, key, held.step, upTo, signal);
-  return points.filter((p) => p.step > held.step || p.timestamp > held.timestamp);
+  const last = held.steps[held.steps.length - 1];
+  // A run that leapt by a vast number of steps is not read again as far back: its end will be.
+  const from = last - Math.max(LOOKBACK_STEPS, Math.min(upTo - last, MAX_LOOKBACK_STEPS));
+  return missingFrom(held, await fetchRange(client, runId, key, from, upTo, signal));
+}
+
+/** The points of `points` (ordered by step) that `held` does not have: same step, timestamp and value. */
+export function missingFrom(held: HeldSeries, points: readonly MetricPoint[]): MetricPoint[] {
+  if (points.length === 0) return [];
+  const has = new Set<string>();
+  const { steps, values, timestamps } = held;
+  for (let i = firstAtOrAbove(steps, points[0].step); i < steps.length; i++)
+    has.add(`${steps[i]} ${timestamps[i]} ${values[i]}`);
+  return points.filter((p) => !has.has(`${p.step} ${p.timestamp} ${p.value}`));
+}
+
+/** Adds points to a held series, keeping it in step, then timestamp, order. */
+export function addPoints(held: HeldSeries, points: readonly MetricPoint[]): void {
+  const inOrder = held.steps.length === 0 || points[0].step >= held.steps[held.steps.length - 1];
+  for (const p of points) {
+    held.steps.push(p.step);
+    held.values.push(p.value);
+    held.timestamps.push(p.timestamp);
+  }
+  if (inOrder) return;
+  const order = held.steps.map((_, i) => i);
+  order.sort((a, b) => held.steps[a] - held.steps[b] || held.timestamps[a] - held.timestamps[b]);
+  for (const column of [held.steps, held.values, held.timestamps]) {
+    const sorted = order.map((i) => column[i]);
+    for (let i = 0; i < sorted.length; i++) column[i] = sorted[i];
+  }
+}
+
+/** The first index of ascending `steps` at or above `step`. */
+function firstAtOrAbove(steps: readonly number[], step: number): number {
+  let lo = 0;
+  let hi = steps.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (steps[mid] < step) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 async function fetchRange(
