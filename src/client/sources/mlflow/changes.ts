@@ -44,7 +44,9 @@ export function recordPoll(
   }
   const all = new Map([...followed.runs].map(([id, state]) => [id, state.run]));
   const events: TrialEvent[] = [];
-  const studies = new Map(studiesOf(experiment, all, grouping).map((study) => [study.id, study]));
+  const studies = new Map(
+    studiesOf(experiment, all, grouping, followed.outsideParents).map((study) => [study.id, study]),
+  );
   for (const study of studies.values()) {
     if (JSON.stringify(study) !== JSON.stringify(followed.studies.get(study.id)))
       events.push({ ...envelope(), type: 'study.upsert', study });

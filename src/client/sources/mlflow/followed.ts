@@ -31,6 +31,8 @@ export interface Followed {
   startMark: number;
   /** The number the next new run of each study gets. */
   nextNumber: Map<string, number>;
+  /** Parent runs of its runs that are in another experiment (Optuna's callback puts trials in one of their own). */
+  outsideParents: Map<string, Run>;
 }
 
 /** New points of one series, fetched for a run of a followed experiment. */

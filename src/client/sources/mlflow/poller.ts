@@ -11,7 +11,13 @@
  * registry's model versions of the runs are read on full listings and for runs that are new or
  * just finished, one version search per 100 runs.
  */
-import type { Experiment, MlflowClient, Run } from '../../../mlflow/index.js';
+import {
+  type Experiment,
+  type MlflowClient,
+  MlflowNotFoundError,
+  mapConcurrently,
+  type Run,
+} from '../../../mlflow/index.js';
 import {
   type EventProducer,
   firstSeq,
@@ -25,8 +31,8 @@ import { fetchChangedPoints } from './changed-points.js';
 import { type Envelope, recordPoll } from './changes.js';
 import type { ExperimentRef, Followed } from './followed.js';
 import { ModelVersionReader } from './model-versions.js';
-import { ACTIVE_RUNS, runIdIn, startedSince } from './runs.js';
-import type { StudyGrouping } from './studies.js';
+import { ACTIVE_RUNS, isActive, runIdIn, startedSince } from './runs.js';
+import { parentRunIds, type StudyGrouping } from './studies.js';
 
 export type { ExperimentRef } from './followed.js';
 
@@ -118,6 +124,7 @@ export class MlflowPoller implements EventProducer {
       polls: 0,
       startMark: 0,
       nextNumber: new Map(),
+      outsideParents: new Map(),
     });
     return true;
   }
@@ -270,10 +277,43 @@ export class MlflowPoller implements EventProducer {
     const concurrency = this.options.concurrency ?? 4;
     const metrics = await fetchChangedPoints(client, followed.runs, runs, concurrency, signal);
     const models = await this.models.read(followed.runs, runs, full, signal);
+    const grouping = this.options.studies ?? 'parent';
+    const outside = await this.outsideParents(followed, runs, grouping, full);
     followed.polls++;
     followed.experiment = experiment;
-    const grouping = this.options.studies ?? 'parent';
+    followed.outsideParents = outside;
     return recordPoll(followed, experiment, runs, gone, metrics, models, grouping, () => this.envelope());
+  }
+
+  /**
+   * The parent runs of the experiment's runs that are not among them (Optuna's callback with
+   * `nested` logs trials to an experiment of their own, under a parent run elsewhere): read when
+   * first seen, on full listings, and while they run, so their studies have their names and ends.
+   */
+  private async outsideParents(
+    followed: Followed,
+    runs: readonly Run[],
+    grouping: StudyGrouping,
+    full: boolean,
+  ): Promise<Map<string, Run>> {
+    const here = new Set([...followed.runs.keys(), ...runs.map((r) => r.info.runId)]);
+    const all = [...followed.runs.values()].map((s) => s.run).concat(runs);
+    const wanted = [...parentRunIds(all, grouping)].filter((id) => !here.has(id));
+    const known = followed.outsideParents;
+    const read = async (runId: string): Promise<[string, Run | undefined]> => {
+      const held = known.get(runId);
+      if (held && !full && !isActive(held)) return [runId, held];
+      try {
+        return [runId, await this.client.getRun(runId, { signal: this.signal })];
+      } catch (err) {
+        // Deleted for good: its study keeps the run id as its name.
+        if (err instanceof MlflowNotFoundError) return [runId, undefined];
+        throw err;
+      }
+    };
+    const concurrency = this.options.concurrency ?? 4;
+    const pairs = await mapConcurrently(wanted, concurrency, read);
+    return new Map(pairs.filter((pair): pair is [string, Run] => pair[1] !== undefined));
   }
 
   private async findExperiment(ref: ExperimentRef): Promise<Experiment> {

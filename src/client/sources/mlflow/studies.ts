@@ -57,6 +57,7 @@ export function studiesOf(
   experiment: Experiment,
   runs: ReadonlyMap<string, Run>,
   grouping: StudyGrouping,
+  outsideParents: ReadonlyMap<string, Run> = new Map(),
 ): Study[] {
   const parents = parentRunIds(runs.values(), grouping);
   const trials = new Map<string, Run[]>();
@@ -70,7 +71,8 @@ export function studiesOf(
   const studies: Study[] = [];
   const own = experiment.experimentId;
   if (trials.has(own) || parents.size === 0) studies.push(experimentStudy(experiment, trials.get(own) ?? []));
-  for (const id of parents) studies.push(parentStudy(experiment, id, runs.get(id), trials.get(id) ?? []));
+  for (const id of parents)
+    studies.push(parentStudy(experiment, id, runs.get(id) ?? outsideParents.get(id), trials.get(id) ?? []));
   return studies;
 }
 
@@ -90,7 +92,11 @@ function experimentStudy(experiment: Experiment, trials: readonly Run[]): Study 
   };
 }
 
-/** A parent run as a study: named after the run, its status the run's; its id is the run's id. */
+/**
+ * A parent run as a study: named after the run, its status the run's; its id is the run's id. A
+ * parent that could not be read (deleted for good) leaves the run id as the name, and the study
+ * running while a trial is.
+ */
 function parentStudy(
   experiment: Experiment,
   runId: string,
@@ -101,7 +107,11 @@ function parentStudy(
   return {
     id: runId,
     name: (parent && runNameOf(parent)) ?? runId,
-    status: STUDY_STATUS_OF[parent?.info.status ?? 'RUNNING'] ?? 'running',
+    status: parent
+      ? (STUDY_STATUS_OF[parent.info.status] ?? 'running')
+      : trials.some((run) => STUDY_STATUS_OF[run.info.status] === 'running')
+        ? 'running'
+        : 'completed',
     createdAt: parent?.info.startTime ?? experiment.creationTime ?? 0,
     ...(parent?.info.endTime !== undefined && { endedAt: parent.info.endTime }),
     mlflow: { experimentId, runId },
