@@ -58,6 +58,8 @@ export const presenceStyles = css`
     top: calc(100% + 6px);
     right: 0;
     z-index: 2;
+    /* As wide as its names (up to 24em), not as the chips it hangs from: else a word a line. */
+    width: max-content;
     max-width: 24em;
     padding: 6px 10px;
     border: 1px solid var(--_border);

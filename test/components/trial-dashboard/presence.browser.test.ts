@@ -141,6 +141,18 @@ describe('trial-dashboard presence', () => {
     expect(getComputedStyle(names).display).to.equal('block');
   });
 
+  it('lays the names out on lines as wide as they need, not a word a line under narrow chips', async () => {
+    const viewers = ['Ada Lovelace', 'Grace Hopper'].map((name) => ({ name, color: '#3366cc' }));
+    const store = presenceStore({ manual: true, viewers });
+    const el = await mount(store);
+    const area = presence(el)!;
+    const names = area.querySelector<HTMLElement>('.viewer-names')!;
+    area.focus();
+    const lineHeight = Number.parseFloat(getComputedStyle(names).lineHeight) || 16;
+    expect(names.textContent).to.equal('Ada Lovelace, Grace Hopper');
+    expect(names.getBoundingClientRect().height).to.be.below(lineHeight * 1.5 + 14);
+  });
+
   it('has no axe violations with viewers shown, light and dark', async () => {
     for (const theme of ['light', 'dark'] as const) {
       const store = presenceStore({ manual: true, self: 'Me', anonymous: 2 });
