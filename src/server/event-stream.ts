@@ -495,11 +495,26 @@ class ClientFanout {
     );
   }
 
+  /**
+   * Whether an error was raised after `seq`. A kept snapshot older than an error is not handed out:
+   * a tab starts from its snapshot's `seq`, and a tab resuming from there (the dashboard reopens
+   * its stream for the study it shows) would hear of an error raised before it came.
+   */
+  private errorAfter(seq: number): boolean {
+    for (const entry of this.ring.after(seq)) if (entry.error) return true;
+    return false;
+  }
+
   private snapshot(points: boolean): Promise<Entry> {
     const pending = this.pendingSnapshots.get(points);
     if (pending) return pending;
     const kept = this.lastSnapshots.get(points);
-    if (kept && this.canReplayAfter(kept.seq) && this.latestSeq - kept.seq <= KEPT_SNAPSHOT_REPLAY)
+    if (
+      kept &&
+      this.canReplayAfter(kept.seq) &&
+      this.latestSeq - kept.seq <= KEPT_SNAPSHOT_REPLAY &&
+      !this.errorAfter(kept.seq)
+    )
       return Promise.resolve(kept);
     const taken = this.producer.snapshot(points ? undefined : { points: false }).then(
       (event) => {
