@@ -64,6 +64,11 @@ export class SeriesFeed {
     this.staged.clear();
   }
 
+  /** Whether this engine told its subscribers of any of a series' points (or took a snapshot that had them). */
+  knows(trialId: string, key: string): boolean {
+    return this.emitted.has(seriesId(trialId, key));
+  }
+
   /** How many points of a series a snapshot may include: what subscribers were told, or all when this engine never spoke of it. */
   snapshotLength(trialId: string, key: string, stored: number): number {
     const id = seriesId(trialId, key);

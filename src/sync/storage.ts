@@ -94,6 +94,15 @@ export interface StorageOps {
   msUntilNextJob(): Promise<number | undefined>;
 }
 
+/** What {@link Storage.changesWithin} reads. */
+export interface StoreChanges {
+  studies: Study[];
+  trials: Trial[];
+  syncStates: TrialSyncRecord[];
+  /** Every series with points, and how many it has. */
+  series: { trialId: string; key: string; points: number }[];
+}
+
 /** A store. Create one with `createMemoryStorage`, `createPgliteStorage` or `createPostgresStorage`. */
 export interface Storage extends StorageOps {
   /** Which adapter this is. */
@@ -102,9 +111,16 @@ export interface Storage extends StorageOps {
   transaction<T>(fn: (tx: StorageOps) => Promise<T>): Promise<T>;
   /**
    * Calls `onChange` with what other processes pass to `notifyChanges` (PostgreSQL's LISTEN/NOTIFY).
+   * Notices sent while the listening connection was lost are gone: once it listens again,
+   * `onResume` is called with how long it was away (ms), to catch up with {@link changesWithin}.
    * Resolves with the function that stops listening, or undefined when no other process can share the store.
    */
-  listenChanges(onChange: (payload: string) => void): Promise<(() => Promise<void>) | undefined>;
+  listenChanges(
+    onChange: (payload: string) => void,
+    onResume?: (awayMs: number) => void,
+  ): Promise<(() => Promise<void>) | undefined>;
+  /** The studies, trials and sync states changed in the last `ms` milliseconds, and every series' length. */
+  changesWithin(ms: number): Promise<StoreChanges>;
   /** Resolves once the schema is migrated; every operation waits for it anyway. */
   ready(): Promise<void>;
   /** Closes connections (and, for PGlite, flushes to its directory). */

@@ -176,4 +176,69 @@ describe('events across processes', () => {
       }
     });
   }, 60_000);
+
+  it('catches up with what another engine changed while its LISTEN connection was lost', async () => {
+    await withPostgresSchema(async (schema) => {
+      const named = new URL(inject('pgUrl'));
+      const name = uid('tk-gap');
+      named.searchParams.set('application_name', name);
+      const a = createPostgresStorage({ connectionString: inject('pgUrl'), schema });
+      const b = createPostgresStorage({ connectionString: named.href, schema });
+      const admin = new pg.Client({ connectionString: inject('pgUrl') });
+      await admin.connect();
+      try {
+        const writer = createSyncEngine({ storage: a, enabled: false });
+        const reader = createSyncEngine({ storage: b, enabled: false });
+        const s = await writer.upsertStudy(study(uid('study')));
+        const known = await writer.upsertTrial({
+          id: uid('trial'),
+          studyId: s.id,
+          number: 0,
+          status: 'running',
+        });
+        await writer.appendMetrics(known.id, 'loss', curve(4, 0));
+        const events: TrialEvent[] = [];
+        const unsubscribe = reader.subscribe((event) => events.push(event));
+        await reader.snapshot();
+        // The reader's connections are cut (its LISTEN among them); the writer goes on meanwhile.
+        await admin.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+          [name],
+        );
+        await writer.appendMetrics(known.id, 'loss', curve(4, 4));
+        await writer.setTrialNotes(known.id, 'written in the gap');
+        const born = await writer.upsertTrial({
+          id: uid('trial'),
+          studyId: s.id,
+          number: 1,
+          status: 'running',
+        });
+        await writer.appendMetrics(born.id, 'loss', curve(3, 0));
+
+        const stepsOf = (trialId: string) =>
+          events.flatMap((e) =>
+            e.type === 'metrics.append'
+              ? e.batches.filter((b) => b.trialId === trialId).flatMap((b) => b.steps)
+              : [],
+          );
+        await vi.waitFor(
+          () => {
+            expect(stepsOf(known.id)).toEqual([4, 5, 6, 7]);
+            expect(stepsOf(born.id)).toEqual([0, 1, 2]);
+            expect(
+              events.some((e) => e.type === 'trial.upsert' && e.trial.notes === 'written in the gap'),
+            ).toBe(true);
+          },
+          { timeout: 15_000 },
+        );
+        const after = await reader.snapshot();
+        expect(after.metrics.find((m) => m.trialId === known.id)?.steps).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+        unsubscribe();
+      } finally {
+        await admin.end();
+        await a.close();
+        await b.close();
+      }
+    });
+  }, 60_000);
 });

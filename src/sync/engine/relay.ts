@@ -6,6 +6,12 @@ import { parseNotice, type SeriesFeed } from '../change-feed.js';
 import type { EventHub, UnsequencedEvent } from '../event-hub.js';
 import type { Storage } from '../storage.js';
 
+/**
+ * How much earlier than the lost connection a catch-up reads from: a row's time of change is its
+ * transaction's start, and a transaction begun before the loss may have committed after it.
+ */
+const CATCH_UP_MARGIN_MS = 30_000;
+
 export class Relay {
   /** The LISTEN under way (resolving to its stop function), while anyone subscribes. */
   private listening: Promise<(() => Promise<void>) | undefined> | undefined;
@@ -21,7 +27,12 @@ export class Relay {
   /** Starts or stops listening to match the hub: listen while it has listeners. Call after (un)subscribing. */
   followSubscribers(): void {
     if (this.hub.listenerCount > 0 && !this.listening) {
-      this.listening = this.storage.listenChanges((payload) => this.relay(payload)).catch(() => undefined);
+      this.listening = this.storage
+        .listenChanges(
+          (payload) => this.relay(payload),
+          (awayMs) => this.catchUp(awayMs),
+        )
+        .catch(() => undefined);
     } else if (this.hub.listenerCount === 0 && this.listening) {
       const stopping = this.listening;
       this.listening = undefined;
@@ -32,6 +43,32 @@ export class Relay {
   /** Resolves once listening has started (at once when not listening). */
   async ready(): Promise<void> {
     await this.listening;
+  }
+
+  /**
+   * Re-emits what other processes changed while this one was not listening (its notices are gone):
+   * studies, trials and sync states changed since shortly before the connection was lost, and the
+   * points of every series beyond what this engine passed on — of a trial changed meanwhile, every
+   * point of a series it never spoke of (a new trial's).
+   */
+  private catchUp(awayMs: number): void {
+    this.hub
+      .write(async (emit) => {
+        const changes = await this.storage.changesWithin(awayMs + CATCH_UP_MARGIN_MS);
+        for (const study of changes.studies) emit({ type: 'study.upsert', study });
+        for (const trial of changes.trials) emit({ type: 'trial.upsert', trial });
+        for (const { trialId, state, error } of changes.syncStates)
+          emit({ type: 'sync.state', trialId, state, ...(error !== undefined && { error }) });
+        const changedTrials = new Set(changes.trials.map((t) => t.id));
+        for (const { trialId, key, points } of changes.series) {
+          if (this.feed.knows(trialId, key) || changedTrials.has(trialId))
+            await this.feed.extend(this.storage, emit, trialId, key, 0, points);
+        }
+        this.feed.commit();
+      })
+      .catch(() => {
+        // The store is unreachable again: its next notices still flow.
+      });
   }
 
   /** Re-emits another process's change, read back from the shared store. */

@@ -80,8 +80,8 @@ export async function openPostgres({
     },
     changes: {
       channel,
-      async listen(onPayload) {
-        const stop = await listen(connectionString, channel, onPayload);
+      async listen(onPayload, onResume) {
+        const stop = await listen(connectionString, channel, onPayload, onResume);
         const stopOnce = async () => {
           listeners.delete(stopOnce);
           await stop();
@@ -99,19 +99,21 @@ const RELISTEN_MAX_MS = 10_000;
 /**
  * LISTENs on its own connection (a pooled one would be handed to other queries), and again on a
  * new one when it is lost (a server restart), trying at growing intervals. Notices sent while it
- * was away are gone; a series' next notice still brings its missed points (the feed reads on from
- * what it emitted).
+ * was away are gone: `onResume` is told, once it listens again, how long it was away.
  */
 async function listen(
   connectionString: string,
   channel: string,
   onPayload: (payload: string) => void,
+  onResume?: (awayMs: number) => void,
 ): Promise<() => Promise<void>> {
   const { default: pg } = await import('pg');
   let client: InstanceType<typeof pg.Client> | undefined;
   let stopped = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
   let delay = 250;
+  /** When the last listening connection was lost (`performance.now()`). */
+  let lostAt = 0;
   const connect = async () => {
     const next = new pg.Client({ connectionString });
     next.on('error', () => {}); // 'end' follows, and listening starts again there
@@ -132,11 +134,13 @@ async function listen(
     else client = next;
   };
   const again = () => {
+    if (client) lostAt = performance.now();
     client = undefined;
     retry = setTimeout(() => {
       connect().then(
         () => {
           delay = 250;
+          if (!stopped) onResume?.(performance.now() - lostAt);
         },
         () => {
           delay = Math.min(delay * 2, RELISTEN_MAX_MS);

@@ -96,6 +96,25 @@ export function describeStorageConformance(
       }
     }
 
+    it('lists what changed lately, by the database clock, and every series length (a catch-up)', async () => {
+      const s = study();
+      await store.upsertStudy(s);
+      const t = trial(s.id, 0);
+      await store.upsertTrial(t);
+      await store.setSyncState(t.id, 'pending');
+      await store.appendPoints(t.id, 'loss', points(5));
+      const changes = await store.changesWithin(60_000);
+      expect(changes.studies.map((x) => x.id)).toContain(s.id);
+      expect(changes.trials.find((x) => x.id === t.id)).toEqual(t);
+      expect(changes.syncStates).toContainEqual({ trialId: t.id, state: 'pending' });
+      expect(changes.series).toContainEqual({ trialId: t.id, key: 'loss', points: 5 });
+      // Changed before the window: not listed (series always are).
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const none = await store.changesWithin(10);
+      expect(none.trials.map((x) => x.id)).not.toContain(t.id);
+      expect(none.series).toContainEqual({ trialId: t.id, key: 'loss', points: 5 });
+    });
+
     it('stores, replaces and lists studies', async () => {
       const s = study();
       await store.upsertStudy(s);

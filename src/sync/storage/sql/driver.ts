@@ -10,7 +10,13 @@ export interface SqlDriver extends Queryable {
   transaction<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
   /** Where several processes share the database: the NOTIFY channel, and a way to LISTEN on it. */
-  changes?: { channel: string; listen(onPayload: (payload: string) => void): Promise<() => Promise<void>> };
+  changes?: {
+    channel: string;
+    listen(
+      onPayload: (payload: string) => void,
+      onResume?: (awayMs: number) => void,
+    ): Promise<() => Promise<void>>;
+  };
 }
 
 /** Runs `fn` with a connection: the pool's, or the open transaction's. */

@@ -3,6 +3,7 @@
  * from the query modules. A driver only has to run a query and a transaction.
  */
 import type { Storage, StorageOps } from '../../storage.js';
+import { changesWithin } from './catch-up.js';
 import { ChunkCache } from './chunk-cache.js';
 import { bound, type Db, rowsOf, type SqlDriver } from './driver.js';
 import { jobQueries } from './jobs.js';
@@ -207,9 +208,10 @@ export function createSqlStorage(
       vacuum?.appended(appends);
       return result;
     },
-    async listenChanges(onChange) {
-      return (await driver()).changes?.listen(onChange);
+    async listenChanges(onChange, onResume) {
+      return (await driver()).changes?.listen(onChange, onResume);
     },
+    changesWithin: (ms) => changesWithin(pooled, ms),
     async close() {
       // Refused from this call on (flushes too: their points stay in the tails); what runs finishes.
       await running.close();

@@ -3,12 +3,12 @@ import type { SyncState, TrialSyncRecord } from '../../model.js';
 import type { StorageOps } from '../../storage.js';
 import { type Db, rowsOf } from './driver.js';
 
-interface SyncRow {
+export interface SyncRow {
   trial_id: string;
   state: SyncState;
   error: string | null;
 }
-function toSyncStatus(row: SyncRow): TrialSyncRecord {
+export function toSyncStatus(row: SyncRow): TrialSyncRecord {
   return { trialId: row.trial_id, state: row.state, ...(row.error != null && { error: row.error }) };
 }
 

@@ -3,12 +3,12 @@ import type { MlflowLink, RemoteState, Study, Trial } from '../../model.js';
 import type { StorageOps } from '../../storage.js';
 import { type Db, rowsOf } from './driver.js';
 
-interface TrialRow {
+export interface TrialRow {
   data: Omit<Trial, 'mlflow'>;
   experiment_id: string | null;
   run_id: string | null;
 }
-function toTrial(row: TrialRow): Trial {
+export function toTrial(row: TrialRow): Trial {
   const trial: Trial = { ...row.data };
   if (row.experiment_id)
     trial.mlflow = { experimentId: row.experiment_id, ...(row.run_id && { runId: row.run_id }) };
