@@ -8,6 +8,9 @@ import { labelOf, positionOf, valueAt } from '../analysis/axis-scale.js';
 import type { MetricRange, ParamFilter, TrialFilters } from '../trial-table/filter.js';
 import { type Axis, METRIC_AXIS } from './axes.js';
 
+/** Float32's rounding of a position in [0, 1] is below this. */
+const FLOAT32_SLACK = 1e-7;
+
 /** A brushed range on one axis, as fractions from its bottom. */
 export type Brush = readonly [lo: number, hi: number];
 
@@ -26,10 +29,11 @@ export function keptBy(
   const mask = base ? base.slice() : new Uint8Array(count).fill(1);
   let kept = base ? base.reduce((sum, v) => sum + v, 0) : count;
   for (const axis of active) {
+    // Positions are float32: a value on a brush's edge may sit a hair outside it (0.8 is 0.80000001).
     const [lo, hi] = brushes.get(axis.key)!;
     const at = axis.at;
     for (let i = 0; i < count; i++) {
-      if (mask[i] && !(at[i] >= lo && at[i] <= hi)) {
+      if (mask[i] && !(at[i] >= lo - FLOAT32_SLACK && at[i] <= hi + FLOAT32_SLACK)) {
         mask[i] = 0;
         kept--;
       }
@@ -38,16 +42,21 @@ export function keptBy(
   return { mask, kept };
 }
 
-/** `filters` with the conditions of every axis replaced by what the brushes say. */
+/**
+ * `filters` with the conditions the brushes stand for replaced by what the brushes say now. A
+ * condition no brush can say (a value list on a numeric axis, categories that are not neighbours)
+ * stays as it is, unless its axis is brushed now: then the brush replaces it.
+ */
 export function brushFilters(
   filters: TrialFilters,
   axes: readonly Axis[],
   brushes: ReadonlyMap<string, Brush>,
   metric: string,
 ): TrialFilters {
-  const params: ParamFilter[] = (filters.params ?? []).filter(
-    (p) => !axes.some((a) => a.column?.name === p.name),
-  );
+  const params: ParamFilter[] = (filters.params ?? []).filter((p) => {
+    const axis = axes.find((a) => a.column?.name === p.name);
+    return !axis || (!brushes.has(axis.key) && !brushSays(axis, p));
+  });
   const metrics: MetricRange[] = (filters.metrics ?? []).filter((m) => m.key !== metric);
   for (const axis of axes) {
     const brush = brushes.get(axis.key);
@@ -89,7 +98,7 @@ export function brushesFrom(
       continue;
     }
     const filter = filters.params?.find((p) => p.name === axis.label);
-    if (!filter) continue;
+    if (!filter || !brushSays(axis, filter)) continue;
     if (domain.scale === 'categorical') {
       const n = domain.categories.length;
       const wanted = new Set((filter.values ?? []).map(String));
@@ -100,6 +109,21 @@ export function brushesFrom(
     }
   }
   return out;
+}
+
+/**
+ * Whether a brush on `axis` can say exactly what `filter` does: a range on a numeric axis, a run of
+ * neighbouring categories on a categorical one.
+ */
+function brushSays(axis: Axis, filter: ParamFilter): boolean {
+  const ranged = filter.min !== undefined || filter.max !== undefined;
+  if (axis.domain.scale !== 'categorical') return ranged && !filter.values;
+  if (ranged) return false;
+  const { categories } = axis.domain;
+  const at = [...new Set((filter.values ?? []).map((v) => categories.indexOf(String(v))))].sort(
+    (a, b) => a - b,
+  );
+  return at.length > 0 && at[0] >= 0 && at[at.length - 1] - at[0] === at.length - 1;
 }
 
 function numericBrush(axis: Axis, min?: number, max?: number): Brush {

@@ -196,6 +196,36 @@ describe('brushes as table filters', () => {
     expect(back.get('param:optimizer')).toEqual([0, 0.5]);
   });
 
+  it("leave the table's conditions no brush can say, until their axis is brushed", () => {
+    const axes = axesOf(data);
+    const optimizer = axes.find((a) => a.key === 'param:optimizer')!;
+    if (optimizer.domain.scale !== 'categorical') throw new Error('optimizer should be categorical');
+    const [first, , third] = optimizer.domain.categories;
+    const dropout = data.params.find((p) => p.name === 'dropout')!;
+    const table = {
+      params: [
+        { name: 'dropout', values: [dropout.values[0]] },
+        { name: 'optimizer', values: [first, third] },
+      ],
+    };
+    // A value list on a numeric axis and categories that are not neighbours: no brush says them ...
+    expect(brushesFrom(table, axes, 'val_loss').size).toBe(0);
+    // ... so a brush on another axis keeps them as they are ...
+    const brushed = brushFilters(table, axes, new Map([['param:lr', [0.25, 0.75]]]), 'val_loss');
+    expect(brushed.params?.filter((p) => p.name !== 'lr')).toEqual(table.params);
+    // ... and the plot counts them among the other conditions, as the table does.
+    expect(brushFilters(table, axes, new Map(), 'val_loss').params).toEqual(table.params);
+    // A brush on their own axis takes over.
+    const taken = brushFilters(table, axes, new Map([[optimizer.key, [0, 1]]]), 'val_loss');
+    expect(taken.params?.find((p) => p.name === 'optimizer')?.values).toEqual(optimizer.domain.categories);
+  });
+
+  it('keep a trial on the edge of a brush, as the table keeps it (positions are float32)', () => {
+    const at = new Float32Array([0.8, 0.2, 0.81]);
+    const axis = { ...axesOf(data)[0], key: 'edge', at };
+    expect(keptBy([axis], new Map([['edge', [0.2, 0.8]]]), 3).kept).toBe(2);
+  });
+
   it('keep exactly the trials within every brushed range', () => {
     const axes = axesOf(data);
     const { mask, kept } = keptBy(axes, new Map([['param:dropout', [0, 0.5]]]), data.trials.length);
