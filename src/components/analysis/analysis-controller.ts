@@ -71,30 +71,26 @@ export class AnalysisController implements ReactiveController {
 
   /** Drops the cached columns and re-renders when the change reaches the analysed trials. */
   private touched(change: StoreChange, store: TrialStore): boolean {
-    const { study, metric } = this.target();
+    const { study } = this.target();
     if (!study) return false;
-    if (!reaches(change, store, study, metric)) return false;
+    if (!reaches(change, store, study)) return false;
     const entries = cache.get(store);
     for (const key of entries?.keys() ?? []) if (key.startsWith(`${study}\u0000`)) entries?.delete(key);
     return true;
   }
 }
 
-function reaches(change: StoreChange, store: TrialStore, studyId: string, asked?: string): boolean {
+function reaches(change: StoreChange, store: TrialStore, studyId: string): boolean {
   if (change.reset || change.studies.has(studyId)) return true;
   for (const id of change.trials) {
     const trial = store.getTrial(id);
     // A removed trial is unknown now: it may have been this study's.
     if (!trial || trial.studyId === studyId) return true;
   }
-  if (change.series.size === 0) return false;
-  const study = store.getStudy(studyId);
-  const metric = study && analysedMetric(study, asked);
-  if (!metric) return false;
-  for (const { trialId, key } of change.series.values()) {
-    if (key !== metric) continue;
+  // Any metric of a finished trial, not only the analysed one: a Pareto front plots a second one,
+  // and the table's filters may name others. Points of running trials change nothing drawn.
+  for (const { trialId } of change.series.values()) {
     const trial = store.getTrial(trialId);
-    // Points of running trials change nothing drawn: only finished trials are analysed.
     if (trial?.studyId === studyId && trial.status === 'succeeded') return true;
   }
   return false;

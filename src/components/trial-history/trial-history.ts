@@ -292,6 +292,8 @@ function historyPlot(data: AnalysisData, key: string, rect: Rect, y: AxisDomain)
     min: numbers[0] ?? Number.NaN,
     max: numbers[numbers.length - 1] ?? Number.NaN,
     categories: [],
+    // Trial numbers are whole: no tick at 1.5.
+    integers: true,
   };
   const points = pixels(rect, x, y, numbers, data.objective);
   const best = bestSoFar(data.objective, data.direction);

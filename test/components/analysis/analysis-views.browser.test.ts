@@ -251,6 +251,33 @@ describe('<trial-history>', () => {
     expect(text(el)).to.contain('10 finished trials');
   });
 
+  it("redraws the Pareto front when a finished trial's second metric arrives after its first", async () => {
+    const snapshot = analysisStudy({ trials: 20 });
+    for (const [i, batch] of [...snapshot.metrics].entries())
+      snapshot.metrics.push({ ...batch, key: 'latency', values: [1 + (i % 5)] });
+    const store = storeOf(snapshot);
+    const el = await view<TrialHistory>('trial-history', store, { secondMetric: 'latency' });
+    const late = { ...snapshot.trials[0], id: 'late', number: 99, status: 'succeeded' as const };
+    store.applyTrusted({ v: 1, seq: 1, type: 'trial.upsert', trial: late });
+    const at = (key: string, value: number) => ({
+      trialId: 'late',
+      key,
+      steps: [0],
+      values: [value],
+      timestamps: [1],
+    });
+    store.applyTrusted({ v: 1, seq: 2, type: 'metrics.append', batches: [at('val_loss', -1)] });
+    store.flush();
+    await el.updateComplete;
+    expect(text(el)).to.contain('without a finite latency');
+    // Best on both: the front is this one trial once its latency is in.
+    store.applyTrusted({ v: 1, seq: 3, type: 'metrics.append', batches: [at('latency', 0)] });
+    store.flush();
+    await el.updateComplete;
+    expect(text(el)).to.contain('the Pareto front (1 trial');
+    expect(text(el)).to.not.contain('without a finite latency');
+  });
+
   it('passes an axe-core accessibility check', async () => {
     const el = await view<TrialHistory>('trial-history', storeOf(analysisStudy({ trials: 40 })), {
       selected: ['analysis-t3'],
