@@ -504,7 +504,10 @@ export class TrialDashboard extends LitElement {
     const { xMetric: x, groupBy: g } = this;
     return {
       xMetric: keys && x && !keys.includes(x) ? undefined : x,
-      groupBy: g && !store.trialsOf(study.id).some((t) => g in t.params || g in t.tags) ? undefined : g,
+      groupBy:
+        g && !store.trialsOf(study.id).some((t) => Object.hasOwn(t.params, g) || Object.hasOwn(t.tags, g))
+          ? undefined
+          : g,
     };
   }
 

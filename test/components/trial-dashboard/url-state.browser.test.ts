@@ -232,7 +232,7 @@ describe('trial-dashboard url-state', () => {
     history.replaceState(
       null,
       '',
-      '?v=1&study=study-2&sel=study-1-t0,study-2-t1&cmp=1&xm=nonexistent&g=nothing',
+      '?v=1&study=study-2&sel=study-1-t0,study-2-t1&cmp=1&xm=nonexistent&g=toString',
     );
     const el = await mount({ store, urlState: true });
     expect(el.selected).to.deep.equal(['study-2-t1']);
