@@ -132,6 +132,8 @@ export class ParallelCoords extends LitElement {
   @state() private kept?: number;
   private brushes = new Map<string, Brush>();
   private mask?: Uint8Array;
+  /** A brush was drawn here: clearing the last one is then said too, not silence. */
+  private brushedOnce = false;
   /** What the filters' conditions beyond the axes keep; undefined when they keep everything. */
   private othersMask?: Uint8Array;
   private model?: Model;
@@ -214,7 +216,7 @@ export class ParallelCoords extends LitElement {
           ${axes.map((axis, k) => this.renderAxis(axis, k, axes.length, g, spacing))}
         </div>
       </div>
-      <p class="sr-only" aria-live="polite">${this.mask ? `${this.keptCount} trials ${this.keptWhere()}.` : ''}</p>
+      <p class="sr-only" aria-live="polite">${this.keptSaid()}</p>
       <p class="sr-only" id="axis-keys">
         Arrow keys brush the middle of the axis, then move the brush; with Shift they move its top end.
         Delete clears it.
@@ -403,6 +405,7 @@ export class ParallelCoords extends LitElement {
 
   /** After brushes changed: recount, repaint now, raise the filters once per frame. */
   private brushed(): void {
+    if (this.brushes.size) this.brushedOnce = true;
     this.updateMask();
     this.paint();
     if (this.pendingRaise) return;
@@ -501,6 +504,12 @@ export class ParallelCoords extends LitElement {
     );
     const [left, right] = [...buttons];
     (by < 0 ? (left?.disabled ? right : left) : right?.disabled ? left : right)?.focus();
+  }
+
+  /** What the live region says: how many trials are kept, and all of them once the last brush is cleared. */
+  private keptSaid(): string {
+    if (this.mask) return `${this.keptCount} trials ${this.keptWhere()}.`;
+    return this.brushedOnce ? `All ${this.keptCount} trials shown.` : '';
   }
 
   private keptWhere(): string {

@@ -69,6 +69,12 @@ describe('<trial-parallel-coords>', () => {
     const kept = filterMask(store, data, filters)!.reduce((s, v) => s + v, 0);
     expect(el.keptCount).to.equal(kept);
     expect(lr.getAttribute('aria-valuetext')).to.match(/^lr brushed from /);
+    // Escape clears the brush, and a screen reader hears that every trial is back.
+    const live = el.shadowRoot!.querySelector('[aria-live]')!;
+    expect(live.textContent).to.contain('in the brushed ranges');
+    await sendKeys({ press: 'Escape' });
+    await el.updateComplete;
+    expect(live.textContent!.trim()).to.equal('All 300 trials shown.');
   });
 
   it('strokes a large study part by part, one a frame, until every line is in the picture', async () => {
