@@ -12,14 +12,12 @@ import { type AccessOptions, AccessPolicy, isLoopbackHost, READ_COOKIE, security
 import {
   type BodyLimits,
   bodyLimits,
-  type IngestAnswer,
+  createIngestHandler,
   type IngestErrorBody,
   ingestError,
-  ingestText,
   type PostedEvent,
-  readIngestBody,
   sendIngestAnswer,
-  unsupportedType,
+  UNAUTHORIZED_POST,
 } from './ingest-handler.js';
 import { type DashboardPageOptions, dashboardPage } from './page.js';
 
@@ -92,6 +90,8 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   if (options.ingest) requireTokenOffLoopback(host, options.token);
   const limits = bodyLimits(options);
   const access = new AccessPolicy(options, host);
+  // The write token is the access policy's to check (it opens reads too): the handler checks no token.
+  const post = options.ingest && createIngestHandler({ ...limits, ingest: options.ingest });
   const frameAncestors = options.frameAncestors ?? ["'none'"];
   const pageHeaders = securityHeaders(frameAncestors, true);
   const otherHeaders = securityHeaders(frameAncestors, false);
@@ -158,7 +158,6 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     if (path === '/healthz' && isRead(req)) {
       return send(res, 200, 'application/json', JSON.stringify({ ok: true, ...options.health?.() }));
     }
-    if (path === '/events' && req.method === 'POST') return ingest(req, res);
     if (path === '/events') return void (await options.events(req, res));
     if (path === '/series' && options.series) return void (await options.series(req, res));
     if (path === '/presence' && options.presence) {
@@ -175,28 +174,16 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     send(res, 404, 'text/plain', 'not found\n');
   }
 
+  /** `POST /events`: the origin and write token checked here, the rest by the ingest handler. */
   async function ingest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const take = options.ingest;
-    if (!take) {
+    if (!post) {
       const refused = ingestError(405, 'method_not_allowed', 'this server does not accept events');
       return sendIngestAnswer(res, { ...refused, headers: { allow: 'GET, HEAD' } });
     }
-    const refused = postRefusal(req);
-    if (refused) return sendIngestAnswer(res, refused);
-    const body = await readIngestBody(req, limits);
-    sendIngestAnswer(res, 'refused' in body ? body.refused : await ingestText(body.text, take));
-  }
-
-  /** Why a post is refused before its body is read, if it is: origin, write token, content type. */
-  function postRefusal(req: IncomingMessage): IngestAnswer | undefined {
     if (!access.originAllowed(req))
-      return ingestError(403, 'forbidden_origin', `events may not be posted from ${req.headers.origin}`);
-    if (!access.mayWrite(req))
-      return {
-        ...ingestError(401, 'unauthorized', 'posting events needs Authorization: Bearer <token>'),
-        headers: { 'www-authenticate': 'Bearer' },
-      };
-    return unsupportedType(req.headers['content-type']);
+      return sendError(res, 403, 'forbidden_origin', `events may not be posted from ${req.headers.origin}`);
+    if (!access.mayWrite(req)) return sendIngestAnswer(res, UNAUTHORIZED_POST);
+    await post(req, res);
   }
 
   const wanted = options.port ?? 0;
@@ -252,10 +239,8 @@ function sendError(
   status: number,
   code: IngestErrorBody['error']['code'],
   message: string,
-  index?: number,
 ): void {
-  const body: IngestErrorBody = { error: { code, message: redactSecrets(message), index } };
-  send(res, status, 'application/json', JSON.stringify(body));
+  sendIngestAnswer(res, ingestError(status, code, message));
 }
 
 /**

@@ -103,14 +103,20 @@ export function ingestError(
   return { status, body: { error: { code, message: redactSecrets(message), index } } };
 }
 
+/** A post without the write token. */
+export const UNAUTHORIZED_POST: IngestAnswer = {
+  ...ingestError(401, 'unauthorized', 'posting events needs Authorization: Bearer <token>'),
+  headers: { 'www-authenticate': 'Bearer' },
+};
+
 /** A post's content type: JSON only, so that a cross-site form or simple `fetch` cannot post. */
-export function unsupportedType(contentType: string | undefined): IngestAnswer | undefined {
+function unsupportedType(contentType: string | undefined): IngestAnswer | undefined {
   if (/^application\/json\s*(?:;|$)/i.test(contentType ?? '')) return undefined;
   return ingestError(415, 'unsupported_media_type', 'Content-Type must be application/json');
 }
 
 /** Checks a posted body (an event or an array of them) and hands its events to `ingest`. */
-export async function ingestText(text: string, ingest: Ingest): Promise<IngestAnswer> {
+async function ingestText(text: string, ingest: Ingest): Promise<IngestAnswer> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -138,7 +144,7 @@ export async function ingestText(text: string, ingest: Ingest): Promise<IngestAn
 }
 
 /** The body as text, or the answer refusing it: over `maxBodyBytes`, or not in full within `bodyTimeoutMs`. */
-export async function readIngestBody(
+async function readIngestBody(
   req: IncomingMessage,
   limits: Required<BodyLimits>,
 ): Promise<{ text: string } | { refused: IngestAnswer }> {
@@ -147,21 +153,12 @@ export async function readIngestBody(
   if (bodySpent(req)) return { refused: ingestError(400, 'body_already_read', BODY_SPENT) };
   const body = await readBody(req, limits);
   if ('text' in body) return body;
+  const refused =
+    body.failure === 'too large'
+      ? ingestError(413, 'body_too_large', `body over ${limits.maxBodyBytes} bytes`)
+      : ingestError(408, 'body_timeout', `body not received within ${limits.bodyTimeoutMs} ms`);
   // The rest of the body is not read: the connection ends with the answer.
-  const close = { connection: 'close' };
-  if (body.failure === 'too large')
-    return {
-      refused: {
-        ...ingestError(413, 'body_too_large', `body over ${limits.maxBodyBytes} bytes`),
-        headers: close,
-      },
-    };
-  return {
-    refused: {
-      ...ingestError(408, 'body_timeout', `body not received within ${limits.bodyTimeoutMs} ms`),
-      headers: close,
-    },
-  };
+  return { refused: { ...refused, headers: { connection: 'close' } } };
 }
 
 /** Writes an answer (JSON, not cached). */
@@ -238,12 +235,7 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
   ) => {
     if (method !== 'POST')
       return { ...ingestError(405, 'method_not_allowed', 'POST events here'), headers: { allow: 'POST' } };
-    if (!authorized(authorization))
-      return {
-        ...ingestError(401, 'unauthorized', 'posting events needs Authorization: Bearer <token>'),
-        headers: { 'www-authenticate': 'Bearer' },
-      };
-    return unsupportedType(type);
+    return authorized(authorization) ? unsupportedType(type) : UNAUTHORIZED_POST;
   };
 
   const node = async (req: IncomingMessage, res: ServerResponse) => {
@@ -253,19 +245,22 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
     sendIngestAnswer(res, 'refused' in body ? body.refused : await ingestText(body.text, options.ingest));
   };
 
-  const handleRequest = async (request: Request): Promise<Response> => {
+  const answerOf = async (request: Request): Promise<IngestAnswer> => {
     const h = request.headers;
     const refused = refusal(
       request.method,
       h.get('authorization') ?? undefined,
       h.get('content-type') ?? undefined,
     );
-    const text = refused ? undefined : await textWithin(request, limits.maxBodyBytes);
-    const answer =
-      refused ??
-      (text === undefined
-        ? ingestError(413, 'body_too_large', `body over ${limits.maxBodyBytes} bytes`)
-        : await ingestText(text, options.ingest));
+    if (refused) return refused;
+    const text = await textWithin(request, limits.maxBodyBytes);
+    if (text === undefined)
+      return ingestError(413, 'body_too_large', `body over ${limits.maxBodyBytes} bytes`);
+    return ingestText(text, options.ingest);
+  };
+
+  const handleRequest = async (request: Request): Promise<Response> => {
+    const answer = await answerOf(request);
     return Response.json(answer.body, {
       status: answer.status,
       headers: { 'cache-control': 'no-cache', ...answer.headers },
@@ -277,9 +272,8 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
 
 /** A fetch request's body as text, or undefined once it is over `max` bytes (the rest is not read). */
 async function textWithin(request: Request, max: number): Promise<string | undefined> {
-  if (Number(request.headers.get('content-length')) > max || !request.body) {
-    return request.body ? undefined : '';
-  }
+  if (!request.body) return '';
+  if (Number(request.headers.get('content-length')) > max) return undefined;
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -34,7 +34,7 @@ export function keyboardZoom(
 }
 
 /** The x window `key` asks for (see {@link keyboardZoom}). */
-export function zoomTo(key: string, shown: Domain, full: Domain, zoomed: boolean): Domain | null | undefined {
+function zoomTo(key: string, shown: Domain, full: Domain, zoomed: boolean): Domain | null | undefined {
   if (key === '0' || key === 'Escape') return zoomed ? null : undefined;
   const move = MOVES[key];
   // Unzoomed, only zooming in changes anything; past a millionth of the whole, not even that.
