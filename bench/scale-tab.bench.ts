@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { loadBrowserBundle } from '../src/cli/browser-bundle.js';
+import { buildBrowserBundle } from '../src/cli/browser-bundle.js';
 import { columnOf, type MetricBatch } from '../src/protocol/index.js';
 import { createEventStream, createSeriesWindowHandler, startDashboardServer } from '../src/server/index.js';
 import { createSyncEngine } from '../src/sync/index.js';
@@ -286,7 +286,8 @@ async function main() {
     );
   }
 
-  const { code, chunks, preload } = await loadBrowserBundle(root);
+  // Built from the sources here: a bundle left in dist/ by an earlier build is not what is measured.
+  const { code, chunks, preload } = await buildBrowserBundle(root);
   const server = await startDashboardServer({
     page: { title: 'scale', attributes: { src: '/events', study: STUDY_ID, metrics: KEY } },
     bundle: code,

@@ -17,6 +17,7 @@ import {
   strokeCurves,
 } from './paint.js';
 import type { SeriesView } from './series-view.js';
+import type { SpanRaster } from './span-raster.js';
 
 /** Curve widths in CSS pixels: normal, and for emphasised trials (hairlines when dense). */
 const LINE_WIDTH = 1.5;
@@ -35,6 +36,24 @@ const SPREAD_POINTS = 80_000;
 const FRAME_POINTS = 160_000;
 const FRAME_MS = 10;
 const PART_POINTS = 20_000;
+
+/**
+ * From this many reduced points on, a dense chart's hairlines are rasterised by hand (see
+ * `span-raster.ts`), once its code has arrived; below it the canvas' anti-aliased strokes cost
+ * little (50,000 points: ~10 ms). Rasterised, a frame of a spread full paint holds four times the
+ * points.
+ */
+const RASTER_POINTS = 50_000;
+const RASTER_SPEEDUP = 4;
+
+/**
+ * The rasteriser, once a chart's on-demand chunk has brought it: one for every chart, as it holds
+ * nothing between two paints.
+ */
+let sharedRaster: SpanRaster | undefined;
+export function rasterArrived(Raster: typeof SpanRaster): void {
+  sharedRaster ??= new Raster();
+}
 
 /** A full paint spread over frames: its canvas and scales, the curves still to draw, those drawn. */
 interface Repaint {
@@ -76,6 +95,14 @@ export class ChartPainter {
   private paintedSize = '';
   /** Whether the emphasis layer may hold curves: an empty layer is not cleared (nor its backing store made). */
   private emphasised = false;
+  /** What rasterises the last full paint's hairlines, when they are many (see {@link RASTER_POINTS}). */
+  private raster?: SpanRaster;
+
+  /** Notes the density of a full paint of `views` (`points` reduced points): hairlines, rasterised. */
+  private densityOf(views: readonly SeriesView[], points: number): void {
+    this.dense = isDense(views);
+    this.raster = this.dense && points >= RASTER_POINTS ? sharedRaster : undefined;
+  }
 
   /** Whether a full paint is being spread over frames (call `stepRepaint` at the next one). */
   get repainting(): boolean {
@@ -99,8 +126,7 @@ export class ChartPainter {
     shown: Frame | undefined,
     scene: CurveScene,
   ): boolean {
-    let points = 0;
-    for (const view of scene.views) points += view.reduced.length + view.rawReduced.length;
+    const points = pointsOf(scene.views);
     const canvas = ctx.canvas as HTMLCanvasElement;
     const size = `${canvas.width}x${canvas.height}`;
     // A resized canvas was cleared: there is no picture to stretch.
@@ -129,7 +155,7 @@ export class ChartPainter {
     }
     clearCanvas(backCtx);
     drawGrid(backCtx, plot, frame.xTicks, frame.yTicks, frame.dpr, scene.colors);
-    this.dense = isDense(scene.views);
+    this.densityOf(scene.views, points);
     for (const view of scene.views) view.drawnLength = 0;
     this.repaint = { ctx: backCtx, frame, queue: [...scene.views], drawn: new Set() };
     return true;
@@ -144,11 +170,12 @@ export class ChartPainter {
     if (!repaint) return true;
     const { frame, queue, drawn } = repaint;
     const start = performance.now();
+    const speedup = this.raster ? RASTER_SPEEDUP : 1;
     let stroked = 0;
     do {
       const part: SeriesView[] = [];
       let points = 0;
-      while (queue.length && (points === 0 || points + queue[0].reduced.length <= PART_POINTS)) {
+      while (queue.length && (points === 0 || points + queue[0].reduced.length <= PART_POINTS * speedup)) {
         const view = queue.shift()!;
         points += view.reduced.length + view.rawReduced.length;
         part.push(view);
@@ -159,7 +186,7 @@ export class ChartPainter {
       }
       this.strokeWhole(repaint.ctx, frame, part, false);
       stroked += points;
-    } while (queue.length && stroked < FRAME_POINTS && performance.now() - start < FRAME_MS);
+    } while (queue.length && stroked < FRAME_POINTS * speedup && performance.now() - start < FRAME_MS);
     if (queue.length) return false;
     clearCanvas(ctx);
     ctx.drawImage(repaint.ctx.canvas, 0, 0);
@@ -176,7 +203,7 @@ export class ChartPainter {
     this.paintedSize = `${ctx.canvas.width}x${ctx.canvas.height}`;
     clearCanvas(ctx);
     drawGrid(ctx, plot, frame.xTicks, frame.yTicks, dpr, scene.colors);
-    this.dense = isDense(views);
+    this.densityOf(views, pointsOf(views));
     for (const view of views) view.drawnLength = view.length;
     this.strokeWhole(ctx, frame, views, false);
   }
@@ -211,7 +238,7 @@ export class ChartPainter {
     }
     curves.unshift(...raws);
     clipToPlot(ctx, plot);
-    strokeCurves(ctx, curves, plot.left, toDeviceY(frame));
+    strokeCurves(ctx, curves, plot, toDeviceY(frame));
     ctx.restore();
   }
 
@@ -247,9 +274,15 @@ export class ChartPainter {
     for (const view of views)
       curves.push({ points: view.reduced, style: curveStyle(view, emphasised, dpr, this.dense) });
     clipToPlot(ctx, plot);
-    strokeCurves(ctx, curves, plot.left, toDeviceY(frame));
+    strokeCurves(ctx, curves, plot, toDeviceY(frame), emphasised ? undefined : this.raster);
     ctx.restore();
   }
+}
+
+function pointsOf(views: readonly SeriesView[]): number {
+  let points = 0;
+  for (const view of views) points += view.reduced.length + view.rawReduced.length;
+  return points;
 }
 
 function curveStyle(view: SeriesView, emphasised: boolean, dpr: number, dense: boolean): CurveStyle {

@@ -20,7 +20,7 @@ import { srOnlyStyles, themeTokens } from '../internal/theme.js';
 import { annotationMarkers, type ChartAnnotation } from './annotations.js';
 import { ChartGrouping } from './chart-grouping.js';
 import { chartKit } from './chart-kit.js';
-import { ChartPainter } from './chart-painter.js';
+import { ChartPainter, rasterArrived } from './chart-painter.js';
 import { ChartExportError } from './export-error.js';
 import type { GroupBand, GroupStat } from './group-options.js';
 import type { Hit } from './hit-test.js';
@@ -31,7 +31,7 @@ import { type CanvasColors, drawOverlay, readCanvasColors } from './paint.js';
 import { PointerController } from './pointer-controller.js';
 import { type Domain, sameDomain, type XAxis, type XAxisSpec, xAxisSpec, type YScale } from './scales.js';
 import type { SeriesView, ViewMode } from './series-view.js';
-import { isSmoothingKind, type SmoothingKind } from './smoothing.js';
+import { isSmoothingKind, type SmoothingKind } from './smoothing-kinds.js';
 import { selectViews } from './view-selection.js';
 import { WindowController, type WindowScope } from './window-controller.js';
 
@@ -183,7 +183,12 @@ export class MetricsChart extends LitElement {
   private readonly tooltip = new LazyPart(
     this,
     () => import('./tooltip.js'),
-    () => this.renderTooltip(),
+    (tooltip) => {
+      rasterArrived(tooltip.SpanRaster);
+      // Curves drawn unsmoothed while the smoothing code was on its way are smoothed now.
+      if (this.smoothing > 0) this.dirty.mode = true;
+      this.renderTooltip();
+    },
   );
   /** The update pending only refreshes the legend's and summary's values (see `updated`). */
   private refreshingValues = false;
@@ -578,6 +583,7 @@ export class MetricsChart extends LitElement {
       xMetric: this.xMetricKey,
       smoothing: this.smoothing,
       smoothingKind: isSmoothingKind(this.smoothingKind) ? this.smoothingKind : 'ema',
+      smoother: this.smoothing > 0 ? this.tooltip.get()?.smoothing : undefined,
       log: this.yScale === 'log',
     };
   }

@@ -11,6 +11,7 @@ import type { Frame } from './layout.js';
 import type { ReducedPoints } from './m4.js';
 import type { Tick } from './scales.js';
 import type { SeriesView } from './series-view.js';
+import type { SpanRaster } from './span-raster.js';
 
 /** From this many curves on, the chart is dense: plain curves are hairlines. */
 const DENSE_CURVES = 16;
@@ -128,13 +129,16 @@ export interface StyledCurve {
  * Strokes `curves` in order, one path per run of a style (colour, dash, width, opacity), so that
  * 200 curves in ten colours cost tens of strokes, not hundreds. Curves of a style are drawn
  * together: order within the non-emphasised curves is not kept, which a dense chart cannot show.
+ * With `raster`, the hairlines it takes are rasterised instead of stroked.
  */
 export function strokeCurves(
   ctx: CanvasRenderingContext2D,
   curves: readonly StyledCurve[],
-  left: number,
+  plot: PlotRect,
   toY: (value: number) => number,
+  raster?: SpanRaster,
 ): void {
+  const left = plot.left;
   const batches = new Map<string, StyledCurve[]>();
   for (const curve of curves) {
     if (curve.points.length === 0) continue;
@@ -148,6 +152,11 @@ export function strokeCurves(
   ctx.lineJoin = 'bevel';
   for (const batch of batches.values()) {
     const style = batch[0].style;
+    if (raster?.takes(style)) {
+      raster.add(ctx, batch, plot, toY);
+      continue;
+    }
+    raster?.flush(ctx, plot);
     ctx.strokeStyle = style.color;
     ctx.lineWidth = style.width;
     ctx.globalAlpha = style.alpha;
@@ -162,6 +171,7 @@ export function strokeCurves(
     ctx.fillStyle = style.color;
     ctx.fill();
   }
+  raster?.flush(ctx, plot);
 }
 
 /** Clips later drawing to the plot (curves may extend past it when zoomed). Pair with `restore()`. */

@@ -9,7 +9,9 @@ import type { Trial } from '../../protocol/index.js';
 import { type PixelMap, ReducedPoints, reduceM4, visibleRange } from './m4.js';
 import { MetricX, pairedFrom } from './metric-x.js';
 import { type Domain, Extent, pixelMap, type XKind } from './scales.js';
-import { boxHalfWidths, EmaState, extendEma, type SmoothingKind, smoothWindowed } from './smoothing.js';
+import type * as Smoothing from './smoothing.js';
+import type { EmaState } from './smoothing.js';
+import type { SmoothingKind } from './smoothing-kinds.js';
 
 /** How a view reads its series; a change of any field rebuilds the derived columns. */
 export interface ViewMode {
@@ -19,6 +21,11 @@ export interface ViewMode {
   readonly smoothing: number;
   /** How `smoothing` smooths; `ema` when unset. */
   readonly smoothingKind?: SmoothingKind;
+  /**
+   * The smoothing code, which comes with the chart's on-demand chunk (most charts never smooth):
+   * until it has arrived the curves are drawn as they are.
+   */
+  readonly smoother?: typeof Smoothing;
   readonly log: boolean;
 }
 
@@ -45,7 +52,7 @@ export class SeriesView {
 
   private mode?: ViewMode;
   private smoothed?: Float64Array;
-  private ema = new EmaState();
+  private ema?: EmaState;
   /** Source points the x extent and sortedness cover. */
   private scanned = 0;
   private sorted = true;
@@ -266,7 +273,8 @@ export class SeriesView {
   private updateSmoothing(changedFrom: number): number {
     const smoothing = this.mode?.smoothing ?? 0;
     const kind = this.mode?.smoothingKind ?? 'ema';
-    if (smoothing <= 0) {
+    const code = this.mode?.smoother;
+    if (smoothing <= 0 || !code) {
       this.smoothed = undefined;
       return changedFrom;
     }
@@ -279,11 +287,17 @@ export class SeriesView {
     }
     if (kind !== 'ema') {
       const from = fresh ? 0 : changedFrom;
-      return smoothWindowed(this.series.values, n, from, boxHalfWidths(kind, smoothing), this.smoothed);
+      return code.smoothWindowed(
+        this.series.values,
+        n,
+        from,
+        code.boxHalfWidths(kind, smoothing),
+        this.smoothed,
+      );
     }
     // The EMA looks back only: points before the change keep their values.
-    if (fresh || changedFrom < this.ema.length) this.ema = new EmaState();
-    extendEma(this.xs, this.series.values, n, smoothing, this.ema, this.smoothed);
+    if (fresh || !this.ema || changedFrom < this.ema.length) this.ema = new code.EmaState();
+    code.extendEma(this.xs, this.series.values, n, smoothing, this.ema, this.smoothed);
     return changedFrom;
   }
 
@@ -338,6 +352,7 @@ function sameMode(a: ViewMode, b: ViewMode): boolean {
     a.xMetric === b.xMetric &&
     a.smoothing === b.smoothing &&
     (a.smoothingKind ?? 'ema') === (b.smoothingKind ?? 'ema') &&
+    a.smoother === b.smoother &&
     a.log === b.log
   );
 }

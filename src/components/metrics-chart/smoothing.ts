@@ -7,8 +7,6 @@
 
 import type { SmoothingKind } from './smoothing-kinds.js';
 
-export { isSmoothingKind, SMOOTHING_KINDS, type SmoothingKind } from './smoothing-kinds.js';
-
 /** Where an EMA stopped; pass the same object again to continue with appended points. */
 export class EmaState {
   /** Weighted sum of values and of weights so far; their ratio is the debiased average. */

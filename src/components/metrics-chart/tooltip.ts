@@ -1,7 +1,8 @@
 /**
  * The hover tooltip: the values under the pointer and where the box stands. Loaded once the chart
  * has drawn (or at the first hover), not with the page: the first picture needs none of it. The
- * keyboard's zoom comes with it, for the same reason.
+ * keyboard's zoom, the smoothing code and the dense charts' rasteriser come with it, for the same
+ * reason.
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
 import { formatNumber, trialLabel } from '../internal/format.js';
@@ -12,6 +13,8 @@ import type { OverlayScene } from './paint.js';
 import type { XAxisSpec } from './scales.js';
 
 export { keyboardZoom } from './keyboard-zoom.js';
+export * as smoothing from './smoothing.js';
+export { SpanRaster } from './span-raster.js';
 
 /** The tooltip's box and rows (the grouped curves' tooltip wears them too). */
 export const styles = css`

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   boxHalfWidths,
-  isSmoothingKind,
   smoothWindowed,
   windowPoints,
 } from '../../../src/components/metrics-chart/smoothing.js';
+import { isSmoothingKind } from '../../../src/components/metrics-chart/smoothing-kinds.js';
 
 /** The windowed average straight from its definition: finite values in [i - h, i + h], clipped. */
 function runningMean(ys: number[], half: number): number[] {
