@@ -96,13 +96,13 @@ export class WindowedSeries {
       this.key,
       pieces.reduce((sum, [, from, to]) => sum + Math.max(0, to - from), LIVE_HEADROOM),
     );
-    for (const [part, from, to] of pieces)
-      if (to > from)
-        curve.append(
-          part.steps.slice(from, to),
-          part.values.slice(from, to),
-          part.timestamps.slice(from, to),
-        );
+    for (const [part, from, to] of pieces) {
+      if (to <= from) continue;
+      // A whole part (the zoom's, or the overview alone) is appended as it is: no copy to make.
+      const whole = from === 0 && to === part.steps.length;
+      const cut = (column: number[]) => (whole ? column : column.slice(from, to));
+      curve.append(cut(part.steps), cut(part.values), cut(part.timestamps));
+    }
     return curve;
   }
 

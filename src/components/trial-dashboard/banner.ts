@@ -1,6 +1,6 @@
 /**
- * The dashboard's banner (role=alert): a lost connection, and how many events the store ignored
- * as malformed, with the last one's message and a way to dismiss it.
+ * The dashboard's banner (role=alert): a lost connection, a source's failure, and how many events
+ * the store ignored as malformed, with the last one's message and a way to dismiss it.
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { TrialStore } from '../../client/index.js';
@@ -24,7 +24,11 @@ export function banner(
     (connection.state === 'reconnecting' ||
       connection.state === 'error' ||
       (connection.state === 'closed' && connection.message));
-  if (!lost && !errors.count) return nothing;
+  // A source's own failure (MLflow unreachable) is not an ignored event, and while the connection
+  // line says it already it is not said twice.
+  const failed = errors.last?.code === 'source_error';
+  const ignored = errors.count > 0 && !(lost && failed);
+  if (!lost && !ignored) return nothing;
   const what =
     connection?.state === 'reconnecting'
       ? 'Connection lost — reconnecting…'
@@ -32,9 +36,9 @@ export function banner(
   return html`<div class="banner" part="banner" role="alert">
     ${lost ? html`<p><strong>${what}</strong> ${connection.message ?? ''}</p>` : nothing}
     ${
-      errors.count
+      ignored
         ? html`<p>
-          ${errors.count === 1 ? '1 event was' : `${errors.count} events were`} ignored:
+          ${failed ? 'The source failed:' : `${errors.count === 1 ? '1 event was' : `${errors.count} events were`} ignored:`}
           ${errors.last?.message}
           <button class="link" @click=${dismiss}>Dismiss</button>
         </p>`

@@ -551,6 +551,27 @@ describe('trial-dashboard', () => {
       await el.updateComplete;
       expect($(el, '[role="alert"]')).to.equal(null);
     });
+
+    it("says a source's failure as one, and once while the connection line says it", async () => {
+      const store = manualStore(smallSnapshot());
+      const el = await mount({ store });
+      store.apply({
+        v: 1,
+        seq: 5,
+        type: 'error',
+        code: 'source_error',
+        message: 'polling MLflow failed: ECONNREFUSED',
+      });
+      await settle(el, store);
+      const text = () => ($(el, '[role="alert"]')?.textContent ?? '').replace(/\s+/g, ' ');
+      expect(text()).to.contain('The source failed: polling MLflow failed: ECONNREFUSED');
+      expect(text()).not.to.contain('ignored');
+      // The browser's MLflow polling also marks the connection as reconnecting with the same cause.
+      store.setConnection({ state: 'reconnecting', message: 'ECONNREFUSED' });
+      await settle(el, store);
+      expect(text()).to.contain('reconnecting');
+      expect(text().split('ECONNREFUSED').length - 1, 'the cause, once').to.equal(1);
+    });
   });
 
   describe('wiring', () => {
