@@ -455,6 +455,10 @@ export class MetricsChart extends LitElement {
     let emphasisChanged = dirty.emphasis;
     dirty.mode = dirty.full = dirty.emphasis = dirty.colors = false;
     dirty.appended.clear();
+    // A metric to draw (or its first windows on their way): the on-demand code is asked for now
+    // (once), not with the page, and mostly arrives before the data does, so that the first dense
+    // picture is rasterised as the later ones are.
+    if (this.metricKey) this.tooltip.get();
     const state = this.stateMessage();
     // The message is rendered by Lit: a first window asked for (or answered) here changes it.
     if (state !== this.renderedState) this.requestUpdate();
@@ -467,8 +471,6 @@ export class MetricsChart extends LitElement {
       this.renderInto('.annotation-layer', nothing);
       return;
     }
-    // Curves to draw: the tooltip's code is asked for now (once; it arrives after this paint), not with the page.
-    this.tooltip.get();
     fitCanvases(this.renderRoot.querySelectorAll('canvas'), size, dpr);
     const frame = layoutFrame({
       size,

@@ -84,12 +84,8 @@ export class SpanRaster {
     const { pixels, image } = this;
     const { width, height } = image;
     const color = this.colorOf(curve.style.color);
-    let dash = curve.style.dash;
-    // As the canvas does, an odd pattern repeats twice; one of nothing but zeros is solid.
-    if (!dash.some((d) => d > 0)) dash = [];
-    else if (dash.length % 2) dash = [...dash, ...dash];
-    let dashAt = 0;
-    let dashLeft = 0;
+    const dashes = curve.style.dash.some((d) => d > 0) ? new Dashes(curve.style.dash) : undefined;
+    const clip = { from: 0, to: 1 };
     let open = false;
     let x0 = 0;
     let y0 = 0;
@@ -108,37 +104,37 @@ export class SpanRaster {
       if (x > right) right = x;
       if (!open) {
         // A new subpath starts the pattern again, as the canvas' does.
-        dashAt = 0;
-        dashLeft = dash[0];
+        dashes?.restart();
         segment(pixels, width, height, x, y, x, y, color);
-      } else if (dash.length === 0) segment(pixels, width, height, x0, y0, x, y, color);
+      } else if (!dashes) segment(pixels, width, height, x0, y0, x, y, color);
       else {
         const dx = x - x0;
         const dy = y - y0;
-        // Not Math.hypot: several times slower, for an accuracy a pixel does not need.
-        const span = Math.sqrt(dx * dx + dy * dy);
-        for (let done = 0; done < span; ) {
-          const step = Math.min(dashLeft, span - done);
-          if (dashAt % 2 === 0) {
-            const from = done / span;
-            const to = (done + step) / span;
-            segment(pixels, width, height, x0 + dx * from, y0 + dy * from, x0 + dx * to, y0 + dy * to, color);
+        // Not Math.hypot (several times slower) unless the squares overflow.
+        let span = Math.sqrt(dx * dx + dy * dy);
+        if (!Number.isFinite(span)) span = Math.hypot(dx, dy);
+        // Dash by dash only near the layer: a point far off a zoomed plot is billions of dashes away.
+        if (clipped(x0, y0, dx, dy, width, height, clip)) {
+          dashes.skip(clip.from * span);
+          const parts = dashes.walk((clip.to - clip.from) * span);
+          for (let p = 0; p < parts; p += 2) {
+            const a = clip.from + dashes.parts[p] / span;
+            const b = clip.from + dashes.parts[p + 1] / span;
+            segment(pixels, width, height, x0 + dx * a, y0 + dy * a, x0 + dx * b, y0 + dy * b, color);
           }
-          done += step;
-          dashLeft -= step;
-          if (dashLeft <= 0) {
-            dashAt = (dashAt + 1) % dash.length;
-            dashLeft = dash[dashAt];
-          }
-        }
+          dashes.skip((1 - clip.to) * span);
+        } else dashes.skip(span);
       }
       open = true;
       x0 = x;
       y0 = y;
     }
     if (left > right) return;
-    this.left = Math.min(this.left > this.right ? width : this.left, Math.max(0, Math.floor(left)));
-    this.right = Math.max(this.right, Math.min(width - 1, Math.floor(right)));
+    const first = Math.max(0, pixelOf(left, width));
+    const last = Math.min(width - 1, pixelOf(right, width));
+    if (first > last) return;
+    this.left = this.left > this.right ? first : Math.min(this.left, first);
+    this.right = Math.max(this.right, last);
   }
 
   /** A CSS colour as the layer's pixel value (read back from the canvas: any CSS colour parses). */
@@ -154,6 +150,109 @@ export class SpanRaster {
     this.colors.set(css, color);
     return color;
   }
+}
+
+/**
+ * Where a dashed curve is in its pattern (in pixels along the curve): the dash it is in and what
+ * is left of it. As the canvas does, an odd pattern counts twice.
+ */
+class Dashes {
+  private readonly pattern: readonly number[];
+  private readonly period: number;
+  private at = 0;
+  private left = 0;
+  /** The on-parts {@link walk} found: start and end distances, in pairs. */
+  readonly parts: number[] = [];
+
+  constructor(pattern: readonly number[]) {
+    this.pattern = pattern.length % 2 ? [...pattern, ...pattern] : pattern;
+    this.period = this.pattern.reduce((sum, d) => sum + d, 0);
+    this.restart();
+  }
+
+  restart(): void {
+    this.at = 0;
+    this.left = this.pattern[0];
+  }
+
+  /** Moves `length` pixels along without drawing (whole periods at once). */
+  skip(length: number): void {
+    if (!Number.isFinite(length)) return;
+    if (length < this.left) {
+      this.left -= length;
+      return;
+    }
+    let rest = (length - this.left) % this.period;
+    this.next();
+    while (rest >= this.left) {
+      rest -= this.left;
+      this.next();
+    }
+    this.left -= rest;
+  }
+
+  /**
+   * Moves `length` pixels along, noting the on-parts met in {@link parts}; returns how many numbers
+   * it wrote. A dash that ends here ends a pixel short: its runs cover both ends, a pixel more
+   * than the canvas strokes.
+   */
+  walk(length: number): number {
+    let count = 0;
+    for (let done = 0; done < length; ) {
+      const step = Math.min(this.left, length - done);
+      if (this.at % 2 === 0) {
+        this.parts[count++] = done;
+        this.parts[count++] = done + (step === this.left ? Math.max(0, step - 1) : step);
+      }
+      done += step;
+      this.left -= step;
+      if (this.left <= 0) this.next();
+    }
+    return count;
+  }
+
+  private next(): void {
+    this.at = (this.at + 1) % this.pattern.length;
+    this.left = this.pattern[this.at];
+  }
+}
+
+/**
+ * Whether the segment from (x0, y0) by (dx, dy) comes within a pixel of a layer `width` ×
+ * `height`; if so, `clip` holds the fractions of the segment where it enters and leaves
+ * (Liang–Barsky).
+ */
+function clipped(
+  x0: number,
+  y0: number,
+  dx: number,
+  dy: number,
+  width: number,
+  height: number,
+  clip: { from: number; to: number },
+): boolean {
+  clip.from = 0;
+  clip.to = 1;
+  return (
+    edge(clip, -dx, x0 + 1) &&
+    edge(clip, dx, width + 1 - x0) &&
+    edge(clip, -dy, y0 + 1) &&
+    edge(clip, dy, height + 1 - y0)
+  );
+}
+
+/** Narrows `clip` to one edge's side (`p` the segment's pull across it, `q` the start's distance). */
+function edge(clip: { from: number; to: number }, p: number, q: number): boolean {
+  if (p === 0) return q >= 0;
+  const r = q / p;
+  if (p < 0) {
+    if (r > clip.to) return false;
+    clip.from = Math.max(clip.from, r);
+  } else {
+    if (r < clip.from) return false;
+    clip.to = Math.min(clip.to, r);
+  }
+  return true;
 }
 
 /**
@@ -175,9 +274,12 @@ function segment(
     segment(pixels, width, height, x1, y1, x0, y0, color);
     return;
   }
-  const first = x0 > 0 ? Math.floor(x0) : 0;
-  const last = x1 < width - 1 ? Math.floor(x1) : width - 1;
-  if (first > last) return;
+  // Half a pixel past an edge is on the edge's pixel (see pixelOf), written out: the hot path.
+  if (x0 >= width + 0.5 || x1 < -0.5) return;
+  let first = x0 > 0 ? Math.floor(x0) : 0;
+  if (first > width - 1) first = width - 1;
+  let last = x1 < width - 1 ? Math.floor(x1) : width - 1;
+  if (last < 0) last = 0;
   if (first === last) {
     run(pixels, width, height, first, y0, y1, color);
     return;
@@ -203,7 +305,21 @@ function run(
 ): void {
   const low = Math.min(ya, yb);
   const high = Math.max(ya, yb);
+  if (low >= height + 0.5 || high < -0.5) return;
   let row = low > 0 ? Math.floor(low) : 0;
-  const to = high < height - 1 ? Math.floor(high) : height - 1;
+  if (row > height - 1) row = height - 1;
+  let to = high < height - 1 ? Math.floor(high) : height - 1;
+  if (to < 0) to = 0;
   for (let at = row * width + column; row <= to; row++, at += width) pixels[at] = color;
+}
+
+/**
+ * The pixel holding coordinate `v` on an axis of `size` pixels, -1 or `size` past either end. A
+ * line within half a pixel outside an edge is on the edge's pixel, as the canvas covers half of it
+ * there (a curve at the bottom of its y axis lies on the plot's last row).
+ */
+function pixelOf(v: number, size: number): number {
+  if (v < -0.5) return -1;
+  if (v >= size + 0.5) return size;
+  return Math.min(Math.max(Math.floor(v), 0), size - 1);
 }

@@ -78,17 +78,56 @@ describe('SpanRaster', () => {
     expect(painted()).to.be.above(PLOT.width);
   });
 
-  it('dashes as the pattern says, starting again at each subpath', () => {
+  it('dashes as the pattern says, each dash as long as the canvas draws it', () => {
     const { rows } = draw([curve([0, 39], [10, 10], { dash: [4, 2] })]);
     const drawn = Array.from({ length: 40 }, (_, x) => rows(PLOT.left + x).length > 0);
-    // On for 4, off for 2: columns 0–3 on (the segment starts at 0), 4–5 off, 6–9 on…
+    // On for 4 pixels (columns 0-3), off for 2 (4-5), on for 6-9, …
     expect(drawn.slice(0, 12)).to.deep.equal([
-      ...[true, true, true, true, true],
+      true,
+      true,
+      true,
+      true,
       false,
-      ...[true, true, true, true, true],
+      false,
+      true,
+      true,
+      true,
+      true,
+      false,
       false,
     ]);
-    expect(drawn.filter((d) => !d).length).to.be.within(5, 7);
+    expect(drawn.filter((d) => !d).length).to.equal(12);
+  });
+
+  it('starts the pattern again at each subpath', () => {
+    const { rows } = draw([
+      curve([0, 9, 10, 30], [10, 10, Number.NaN, 10], { dash: [4, 2] }),
+      curve([20, 39], [12, 12], { dash: [4, 2] }),
+    ]);
+    expect(rows(PLOT.left + 20), 'a new curve starts on a dash').to.deep.equal([PLOT.top + 12]);
+    expect(rows(PLOT.left + 4), 'the first curve is off at 4').to.deep.equal([]);
+  });
+
+  it('dashes a segment that runs far off the plot without walking it dash by dash', () => {
+    const started = performance.now();
+    // A zoomed y axis puts a diverged point billions of pixels away, or past what squares hold.
+    const { rows, painted } = draw([
+      curve([0, 10, 20, 30, 39], [10, 1e11, 10, -1e200, 10], { dash: [2, 3] }),
+    ]);
+    expect(performance.now() - started, 'ms').to.be.below(500);
+    for (let x = 0; x < 60; x++)
+      for (const y of rows(x)) expect(y >= PLOT.top && y < PLOT.top + PLOT.height, `row ${y}`).to.equal(true);
+    expect(painted()).to.be.above(5);
+  });
+
+  it('draws a curve lying on the far edges of the plot on its last row and column', () => {
+    const bottom = draw([curve([0, 39], [PLOT.height, PLOT.height])]);
+    expect(bottom.rows(PLOT.left + 20)).to.deep.equal([PLOT.top + PLOT.height - 1]);
+    const right = draw([curve([PLOT.width, PLOT.width], [2, 8])]);
+    expect(right.rows(PLOT.left + PLOT.width - 1).length).to.equal(7);
+    expect(right.rows(PLOT.left + PLOT.width), 'not past the plot').to.deep.equal([]);
+    const outside = draw([curve([0, 39], [PLOT.height + 1, PLOT.height + 1])]);
+    expect(outside.painted(), 'a pixel below the plot is not drawn').to.equal(0);
   });
 
   it('composites over what is drawn, at the curves opacity', () => {
