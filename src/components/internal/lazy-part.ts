@@ -55,6 +55,11 @@ export class LazyPart<M extends PartModule> {
     return this.module;
   }
 
+  /** Whether the module could not be loaded. */
+  get failed(): boolean {
+    return this.failure !== undefined;
+  }
+
   /** Resolves once a load that was asked for has arrived (undefined when none is under way). */
   get arriving(): Promise<void> | undefined {
     return this.module ? undefined : this.loading;

@@ -111,6 +111,13 @@ export const metricsChartStyles = css`
     color: var(--_muted);
     pointer-events: none;
   }
+  /* Legible over curves too (a message beside the picture, such as smoothing's code failing). */
+  .message > span {
+    max-width: 90%;
+    padding: 2px 6px;
+    background: var(--_bg);
+    text-align: center;
+  }
   .legend-box {
     display: flex;
     align-items: flex-start;

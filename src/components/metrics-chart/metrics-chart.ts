@@ -727,6 +727,9 @@ export class MetricsChart extends LitElement {
     const state = this.stateMessage();
     this.renderedState = state;
     this.summaryAt = performance.now();
+    // Smoothing asked for, its code lost (the on-demand chunk failed): the raw curves say why.
+    const message =
+      state ?? (this.smoothing > 0 && this.tooltip.failed ? this.tooltip.status('smoothing') : undefined);
     return html`
       <div part="base" class="base">
         <div part="plot" class="plot">
@@ -755,7 +758,7 @@ export class MetricsChart extends LitElement {
           <div class="annotation-layer"></div>
           <div class="axes"></div>
           <div class="tooltip-layer"></div>
-          ${state ? html`<div part="message" class="message" role="status">${state}</div>` : nothing}
+          ${message ? html`<div part="message" class="message" role="status"><span>${message}</span></div>` : nothing}
         </div>
         ${
           this.grouped()

@@ -1,4 +1,5 @@
 import { expect, fixture, html, nextFrame } from '@open-wc/testing';
+import { LazyPart } from '../../../src/components/internal/lazy-part.js';
 import { trialStyle } from '../../../src/components/internal/theme.js';
 import { ChartExportError } from '../../../src/components/metrics-chart/export-error.js';
 import { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
@@ -47,6 +48,31 @@ describe('<trial-metrics-chart> smoothing kinds', () => {
       expect(paintedNear(el, peak.left, peak.top, color0, 1, 150)).to.equal(false);
     });
   }
+
+  it('says why the curves are not smoothed when the smoothing code cannot be loaded', async () => {
+    const store = storeWith([trial('a', 0)]);
+    append(store, 'a', range(0, 101), zigzag(range(0, 101)));
+    const el = document.createElement('trial-metrics-chart') as MetricsChart;
+    el.style.cssText = 'display: block; width: 500px; height: 300px';
+    // The on-demand chunk fails to arrive (a deployment replaced it, the network is gone).
+    (el as unknown as { tooltip: LazyPart<never> }).tooltip = new LazyPart<never>(el, () =>
+      Promise.reject(new Error('offline')),
+    );
+    Object.assign(el, { store, metric: 'loss', smoothing: 0.9 });
+    document.body.append(el);
+    try {
+      await el.updateComplete;
+      await nextFrame();
+      await el.updateComplete;
+      const message = el.shadowRoot!.querySelector('[part="message"]');
+      expect(message?.textContent).to.equal('Could not load smoothing: offline');
+      // The curves are still drawn, as they are: a raw peak at full strength.
+      const peak = el.positionOf(51, 80)!;
+      expect(paintedNear(el, peak.left, peak.top, color0, 1)).to.equal(true);
+    } finally {
+      el.remove();
+    }
+  });
 
   it('takes the kind from the smoothing-kind attribute and redraws live appends with it', async () => {
     const store = storeWith([trial('a', 0)]);
