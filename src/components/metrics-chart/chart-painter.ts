@@ -238,7 +238,8 @@ export class ChartPainter {
     }
     curves.unshift(...raws);
     clipToPlot(ctx, plot);
-    strokeCurves(ctx, curves, plot, toDeviceY(frame));
+    // Drawn as the body was (rasterised or stroked), so that a live tail looks like the rest.
+    strokeCurves(ctx, curves, plot, toDeviceY(frame), this.raster);
     ctx.restore();
   }
 

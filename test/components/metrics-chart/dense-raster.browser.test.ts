@@ -82,5 +82,18 @@ describe('<trial-metrics-chart> dense hairlines', () => {
     expect(strokes.calls, 'no curve stroked').to.be.below(5);
     expect(spikePixels(el), 'the spike, rasterised').to.be.above(5);
     expect(canvasOf(el).width).to.equal(canvasOf(first.result).width);
+
+    // Live tails are drawn as the body was: rasterised, not stroked (the first chart, stroked
+    // whole, would stroke its tails too).
+    first.result.remove();
+    const tails = await counting('stroke', () =>
+      counting('putImageData', async () => {
+        for (let i = 0; i < TRIALS; i++) append(store, `t${i}`, [STEPS], [1 + i / 100]);
+        store.flush();
+        await el.updateComplete;
+      }),
+    );
+    expect(tails.result.calls, 'tails written as pixels').to.be.above(0);
+    expect(tails.calls, 'no tail stroked').to.equal(0);
   });
 });
