@@ -217,13 +217,24 @@ describe('the examples, installed from the packed tarball', () => {
           characterData: true,
           subtree: true,
         });
-        const el = document.querySelector('trial-dashboard')!;
-        const finished = new Event('trial-finished', { bubbles: true, composed: true });
-        Object.assign(finished, { trial: { number: 4242, status: 'succeeded' }, previousStatus: 'running' });
-        el.dispatchEvent(finished);
       });
+      // Sent again at each look: React renders state set in two tasks once, with the later value,
+      // and a demo trial finishing right after ours would hide it.
       await expect
-        .poll(() => page.evaluate(() => (window as unknown as { said: string[] }).said))
+        .poll(
+          () =>
+            page.evaluate(() => {
+              const el = document.querySelector('trial-dashboard')!;
+              const finished = new Event('trial-finished', { bubbles: true, composed: true });
+              Object.assign(finished, {
+                trial: { number: 4242, status: 'succeeded' },
+                previousStatus: 'running',
+              });
+              el.dispatchEvent(finished);
+              return (window as unknown as { said: string[] }).said;
+            }),
+          { timeout: 10_000 },
+        )
         .toContain('trial #4242 succeeded (was running)');
     } finally {
       await browser.close();
