@@ -20,6 +20,20 @@ export function storeWith(trials: Trial[], study: Partial<Study> = {}): TrialSto
   return store;
 }
 
+/** `count` running trials of study `s1`, `t0`, `t1`, …, numbered from 0, with nothing else set. */
+export function runningTrials(count: number): Trial[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `t${i}`,
+    studyId: 's1',
+    number: i,
+    status: 'running',
+    params: {},
+    tags: {},
+    flags: [],
+    startedAt: 0,
+  }));
+}
+
 /** Appends `loss` points at `steps`, logged one second apart from 1,000 s on. */
 export function append(store: TrialStore, trialId: string, steps: number[], values: number[]): void {
   store.appendPoints(

@@ -2,9 +2,8 @@
 // arrived: what the user sees is the same study, single-point spikes included.
 import { expect } from '@open-wc/testing';
 import type { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
-import type { Trial } from '../../../src/protocol/index.js';
 import { canvasOf } from './canvas-probe.js';
-import { append, mountChart, range, storeWith } from './chart-store.js';
+import { append, mountChart, range, runningTrials, storeWith } from './chart-store.js';
 
 const TRIALS = 60;
 const STEPS = 2000;
@@ -12,21 +11,8 @@ const STEPS = 2000;
 const SPIKED = 't7';
 const SPIKE_COLOR = [0xff, 0x9d, 0xa7];
 
-function trial(i: number): Trial {
-  return {
-    id: `t${i}`,
-    studyId: 's1',
-    number: i,
-    status: 'running',
-    params: {},
-    tags: {},
-    flags: [],
-    startedAt: 0,
-  };
-}
-
 function study() {
-  const store = storeWith(Array.from({ length: TRIALS }, (_, i) => trial(i)));
+  const store = storeWith(runningTrials(TRIALS));
   const steps = range(0, STEPS);
   for (let i = 0; i < TRIALS; i++) {
     const values = steps.map((s) => 1 + i / 100 + Math.exp(-s / 500) + 0.05 * Math.sin(s * 1.3 + i));

@@ -4,30 +4,16 @@
 import { expect, fixture, html, nextFrame } from '@open-wc/testing';
 import type { TrialStore } from '../../../src/client/store.js';
 import { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
-import type { Trial } from '../../../src/protocol/index.js';
 import { canvasOf } from './canvas-probe.js';
-import { range, storeWith } from './chart-store.js';
+import { range, runningTrials, storeWith } from './chart-store.js';
 
 MetricsChart.define();
 
 const TRIALS = 100;
 
-function trial(i: number): Trial {
-  return {
-    id: `t${i}`,
-    studyId: 's1',
-    number: i,
-    status: 'running',
-    params: {},
-    tags: {},
-    flags: [],
-    startedAt: 0,
-  };
-}
-
 /** A hundred running trials with `points` steps each. */
 function study(points: number): TrialStore {
-  const store = storeWith(Array.from({ length: TRIALS }, (_, i) => trial(i)));
+  const store = storeWith(runningTrials(TRIALS));
   grow(store, 0, points);
   store.flush();
   return store;
