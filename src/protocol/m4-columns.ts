@@ -122,18 +122,28 @@ function setSlot(
   s[o + 4] = index;
 }
 
-/** Gathers the M4 points of every column from points offered in any order (see {@link keepPoint}). */
+/**
+ * Gathers the M4 points of every column from points offered in any order (see {@link keepPoint}).
+ * A column's slots are made when its first point arrives: a window over a thousand series holds
+ * a thousand accumulators at once, most of whose columns are empty when the window is narrow.
+ */
 export class M4Accumulator {
-  private readonly slots: Float64Array;
+  /** Per column, where its kept points start in `slots`, or -1 while it has none. */
+  private readonly slotsOf: Int32Array;
+  private slots: Float64Array;
+  /** Columns holding points, in the order they got them. */
+  private used: number[] = [];
   private points = 0;
 
   constructor(readonly columns: number) {
-    this.slots = new Float64Array(columns * M4_KEPT_FIELDS).fill(Number.NaN);
+    this.slotsOf = new Int32Array(columns).fill(-1);
+    this.slots = new Float64Array(Math.min(columns, 64) * M4_KEPT_FIELDS);
   }
 
   /** Empties every column, for the next series (a window of a thousand series need not hold a thousand). */
   reset(): this {
-    this.slots.fill(Number.NaN);
+    for (const column of this.used) this.slotsOf[column] = -1;
+    this.used = [];
     this.points = 0;
     return this;
   }
@@ -145,15 +155,17 @@ export class M4Accumulator {
 
   /** Offers one point to column `column`. */
   offer(column: number, x: number, step: number, value: number, timestamp: number, index: number): void {
-    keepPoint(this.slots, column * M4_KEPT_FIELDS, x, step, value, timestamp, index);
+    // Where first: making a column's slots may replace `slots`.
+    const at = this.slotsAt(column);
+    keepPoint(this.slots, at, x, step, value, timestamp, index);
   }
 
   /** Offers the kept points of a part (`kept[base..base + M4_KEPT_FIELDS)`) to column `column`. */
   offerKept(column: number, kept: Float64Array, base: number): void {
-    const at = column * M4_KEPT_FIELDS;
+    const at = this.slotsAt(column);
     // Into an empty column the part's kept points go as they are (they won the same orders).
     if (Number.isNaN(this.slots[at + FIRST * FIELDS + 4])) {
-      for (let f = 0; f < M4_KEPT_FIELDS; f++) this.slots[at + f] = kept[base + f];
+      this.slots.set(kept.subarray(base, base + M4_KEPT_FIELDS), at);
       return;
     }
     for (let o = base; o < base + M4_KEPT_FIELDS; o += FIELDS) {
@@ -162,16 +174,36 @@ export class M4Accumulator {
     }
   }
 
+  /** Where column `column`'s kept points start, empty ones made for it if it had none. */
+  private slotsAt(column: number): number {
+    const held = this.slotsOf[column];
+    if (held >= 0) return held;
+    const at = this.used.length * M4_KEPT_FIELDS;
+    if (at + M4_KEPT_FIELDS > this.slots.length) {
+      const grown = new Float64Array(Math.min(this.columns, this.used.length * 2 + 1) * M4_KEPT_FIELDS);
+      grown.set(this.slots);
+      this.slots = grown;
+    }
+    this.slots.fill(Number.NaN, at, at + M4_KEPT_FIELDS);
+    this.slotsOf[column] = at;
+    this.used.push(column);
+    return at;
+  }
+
   /** The kept points, deduplicated, in x order (ties: index order). */
   result(): M4Points {
     const s = this.slots;
     const out: M4Points = { steps: [], values: [], timestamps: [], raw: false };
     // A column keeps at most SLOTS points: sorted by insertion, without allocating per column.
     const kept = new Int32Array(SLOTS);
-    for (let c = 0; c < this.columns; c++) {
+    const columns = this.used.length < this.columns ? [...this.used].sort((a, b) => a - b) : undefined;
+    const count = columns ? columns.length : this.columns;
+    for (let i = 0; i < count; i++) {
+      const base = this.slotsOf[columns ? columns[i] : i];
+      if (base < 0) continue;
       let n = 0;
       for (let slot = 0; slot < SLOTS; slot++) {
-        const o = c * M4_KEPT_FIELDS + slot * FIELDS;
+        const o = base + slot * FIELDS;
         const index = s[o + 4];
         if (Number.isNaN(index) || isKept(s, kept, n, index)) continue;
         let j = n++;

@@ -79,4 +79,47 @@ describe('M4 columns', () => {
     const points = { steps: [0, 1, 2], values: [1, 2, 3], timestamps: [5, 6, 7] };
     expect(m4Columns(points, 'relative', 0, 2, 3, 5)).toEqual({ ...points, raw: true });
   });
+
+  it('gives the same columns whatever order the points of many columns come in', () => {
+    // More columns than an accumulator makes room for at first: its slots grow while points arrive.
+    const n = 2000;
+    const ordered = {
+      steps: Array.from({ length: n }, (_, i) => i),
+      values: Array.from({ length: n }, (_, i) => (i % 97 === 0 ? Number.NaN : Math.sin(i * 0.7) * (i % 13))),
+      timestamps: Array.from({ length: n }, (_, i) => 1000 + i),
+    };
+    // A fixed shuffle: every 7th point from each start, 7 starts.
+    const order = Array.from({ length: 7 }, (_, k) =>
+      Array.from({ length: Math.ceil((n - k) / 7) }, (_, j) => k + 7 * j),
+    ).flat();
+    const shuffled = {
+      steps: order.map((i) => ordered.steps[i]),
+      values: order.map((i) => ordered.values[i]),
+      timestamps: order.map((i) => ordered.timestamps[i]),
+    };
+    for (const columns of [1, 63, 64, 65, 500, 1999]) {
+      const expected = m4Columns(ordered, 'step', 0, n - 1, columns);
+      // Each column's kept points by brute force: first, last, min, max, first NaN, in step order.
+      const kept = new Set<number>();
+      for (let j = 0; j < columns; j++) {
+        const inColumn = ordered.steps.filter((x) => columnOf(x, 0, n - 1, columns) === j);
+        if (inColumn.length === 0) continue;
+        const finite = inColumn.filter((i) => !Number.isNaN(ordered.values[i]));
+        const byValue = (pick: (a: number, b: number) => boolean) =>
+          finite.reduce((best, i) => (pick(ordered.values[i], ordered.values[best]) ? i : best), finite[0]);
+        kept.add(inColumn[0]).add(inColumn[inColumn.length - 1]);
+        if (finite.length) kept.add(byValue((a, b) => a < b)).add(byValue((a, b) => a > b));
+        const gap = inColumn.find((i) => Number.isNaN(ordered.values[i]));
+        if (gap !== undefined) kept.add(gap);
+      }
+      const steps = [...kept].sort((a, b) => a - b);
+      expect(expected.steps).toEqual(steps);
+      expect(expected.values).toEqual(steps.map((i) => ordered.values[i]));
+      // Offered out of order, the same points (the index breaks ties: the shuffle's positions differ).
+      const got = m4Columns(shuffled, 'step', 0, n - 1, columns);
+      expect(got.steps).toEqual(expected.steps);
+      expect(got.values).toEqual(expected.values);
+      expect(got.timestamps).toEqual(expected.timestamps);
+    }
+  });
 });
