@@ -4,4 +4,5 @@
  */
 
 export * from './define-exports.js';
+export { ChartExportError } from './metrics-chart/export-error.js';
 export { MetricsChart } from './metrics-chart/metrics-chart.js';

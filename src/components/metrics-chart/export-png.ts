@@ -4,8 +4,7 @@
  */
 /**
  * Rasterises the SVG document `svg` (`width` × `height` CSS pixels) at `scale` device pixels each;
- * null if the browser could not encode it. (The chart raises the error: this module on demand and
- * the page's code would otherwise share the error class in a chunk of its own.)
+ * null if the browser could not encode it (`chart-export.ts` raises the error).
  */
 export async function svgToPng(svg: string, scale: number): Promise<Blob | null> {
   // A data URL, not a blob URL: pages' content security policies allow `img-src data:` more often.

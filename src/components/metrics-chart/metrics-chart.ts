@@ -18,10 +18,10 @@ import { ResizeController } from '../internal/resize-controller.js';
 import { StoreController } from '../internal/store-controller.js';
 import { srOnlyStyles, themeTokens } from '../internal/theme.js';
 import { annotationMarkers, type ChartAnnotation } from './annotations.js';
+import type { ChartShown } from './chart-export.js';
 import { ChartGrouping } from './chart-grouping.js';
 import { chartKit } from './chart-kit.js';
 import { ChartPainter, rasterArrived } from './chart-painter.js';
-import { ChartExportError } from './export-error.js';
 import type { GroupBand, GroupStat } from './group-options.js';
 import type { Hit } from './hit-test.js';
 import { axisLabels, type Frame, fitCanvases, layoutFrame, plotWidthGuess, sameFrame } from './layout.js';
@@ -295,8 +295,7 @@ export class MetricsChart extends LitElement {
    * (and the smoothed one while smoothing); cells are escaped against spreadsheet formulas.
    */
   async toCSV(): Promise<string> {
-    const { chartCsv } = await import('./export-csv.js');
-    return chartCsv(this.views, this.frame?.xDomain, this.xMetricKey);
+    return (await import('./chart-export.js')).shownCsv(this.shown());
   }
 
   /**
@@ -304,29 +303,30 @@ export class MetricsChart extends LitElement {
    * Rejects with `ChartExportError` while nothing is drawn (no data yet).
    */
   async toSVG(): Promise<string> {
-    const canvas = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.main');
-    if (!this.frame || !this.colors || !canvas)
-      throw new ChartExportError('The chart has nothing drawn to export.');
-    const scene = {
-      frame: this.frame,
-      colors: this.colors,
-      views: this.views,
-      metric: this.metricKey,
-      width: canvas.width / this.frame.dpr,
-      height: canvas.height / this.frame.dpr,
-    };
-    const { chartSvg } = await import('./export-svg.js');
-    return chartSvg(scene, chartKit);
+    return (await import('./chart-export.js')).shownSvg(this.shown());
   }
 
   /** `toSVG()` as a PNG at the screen's pixel density. Rejects with `ChartExportError` likewise. */
   async toPNG(): Promise<Blob> {
-    const dpr = this.frame?.dpr ?? 1;
-    const svg = await this.toSVG();
-    const { svgToPng } = await import('./export-png.js');
-    const png = await svgToPng(svg, dpr);
-    if (!png) throw new ChartExportError('The browser could not encode the PNG.');
-    return png;
+    return (await import('./chart-export.js')).shownPng(this.shown());
+  }
+
+  private shown(): ChartShown {
+    return {
+      frame: this.frame,
+      colors: this.colors,
+      views: this.views,
+      metric: this.metricKey,
+      xMetric: this.xMetricKey,
+      canvas: this.renderRoot.querySelector<HTMLCanvasElement>('canvas.main'),
+      kit: chartKit,
+      smoothingLost: this.smoothingLost(),
+    };
+  }
+
+  /** Smoothing asked for, its code lost (the on-demand chunk failed): the raw curves say why. */
+  private smoothingLost(): string | undefined {
+    return this.smoothing > 0 && this.tooltip.failed ? this.tooltip.status('smoothing') : undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -727,9 +727,7 @@ export class MetricsChart extends LitElement {
     const state = this.stateMessage();
     this.renderedState = state;
     this.summaryAt = performance.now();
-    // Smoothing asked for, its code lost (the on-demand chunk failed): the raw curves say why.
-    const message =
-      state ?? (this.smoothing > 0 && this.tooltip.failed ? this.tooltip.status('smoothing') : undefined);
+    const message = state ?? this.smoothingLost();
     return html`
       <div part="base" class="base">
         <div part="plot" class="plot">

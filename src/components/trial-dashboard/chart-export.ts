@@ -1,6 +1,7 @@
 /**
  * The chart header's export buttons: PNG, SVG and CSV of what one chart shows, saved as a download
  * named after the metric. Plain buttons, so they are reached with Tab and pressed with Enter or Space.
+ * An export the chart refuses (nothing drawn yet, its code could not be loaded) is said beside them.
  */
 import { html, type TemplateResult } from 'lit';
 import type { MetricsChart } from '../metrics-chart/metrics-chart.js';
@@ -13,7 +14,7 @@ const FORMATS = {
 } as const;
 type Format = keyof typeof FORMATS;
 
-/** The export buttons of the chart for `metric` (the chart is found in the same `<figure>`). */
+/** The export buttons of the chart for `metric`, and where a failure is said (in the chart's `<figcaption>`). */
 export function exportButtons(metric: string): TemplateResult {
   const names = Object.keys(FORMATS) as Format[];
   return html`<div class="export" part="chart-export" role="group" aria-label=${`Export ${metric}`}>
@@ -26,13 +27,18 @@ export function exportButtons(metric: string): TemplateResult {
           @click=${(event: Event) => void save(event.currentTarget as HTMLElement, format, metric)}
         >${format.toUpperCase()}</button>`,
     )}
-  </div>`;
+  </div><output></output>`;
 }
 
 async function save(button: HTMLElement, format: Format, metric: string): Promise<void> {
   const chart = button.closest('figure')?.querySelector('trial-metrics-chart');
-  if (!chart) return;
-  const blob = await exportBlob(chart, format);
+  const status = button.closest('figcaption')?.querySelector('output');
+  if (!chart || !status) return;
+  const blob = await exportBlob(chart, format).catch((err: Error) => {
+    status.value = `Could not save ${format.toUpperCase()}: ${err.message}`;
+  });
+  if (!blob) return;
+  status.value = '';
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;

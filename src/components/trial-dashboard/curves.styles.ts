@@ -102,10 +102,18 @@ export const curvesStyles = css`
       display: flex;
       align-items: center;
       justify-content: space-between;
+      flex-wrap: wrap;
       gap: 8px;
       font-family: var(--_mono);
       font-weight: 600;
       margin: 0 0 4px 4px;
+    }
+    /* An export's failure: a line of its own under the caption. */
+    .chart output {
+      flex-basis: 100%;
+    }
+    .chart output:empty {
+      display: none;
     }
     .chart figcaption > span {
       overflow-wrap: anywhere;
@@ -116,6 +124,7 @@ export const curvesStyles = css`
       gap: 4px;
       flex: none;
     }
+    .chart output,
     .export button {
       font: inherit;
       font-weight: 400;

@@ -69,6 +69,15 @@ describe('<trial-metrics-chart> smoothing kinds', () => {
       // The curves are still drawn, as they are: a raw peak at full strength.
       const peak = el.positionOf(51, 80)!;
       expect(paintedNear(el, peak.left, peak.top, color0, 1)).to.equal(true);
+      // A CSV without the smoothed values asked for would pass for one with them.
+      const error = await el.toCSV().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).to.be.instanceOf(ChartExportError);
+      expect((error as Error).message).to.equal(
+        'Could not load smoothing: offline; the CSV would lack the smoothed values.',
+      );
     } finally {
       el.remove();
     }

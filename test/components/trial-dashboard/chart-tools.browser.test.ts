@@ -161,6 +161,23 @@ describe('trial-dashboard chart tools', () => {
     expect((await exportBlob(chart, 'png')).type).to.equal('image/png');
   });
 
+  it('says beside the export buttons why a chart could not be saved', async () => {
+    const el = await mount({ store: loadedStore() });
+    await waitUntil(() => charts(el).length > 0 && charts(el).every((c) => c.domains), 'charts painted');
+    const figure = $$(el, 'figure.chart')[0];
+    const [, svg, csv] = [...figure.querySelectorAll<HTMLButtonElement>('[part="chart-export"] button')];
+    const status = figure.querySelector('figcaption output')!;
+    // The export's code could not be loaded (a deployment replaced it, the network went).
+    const chart = figure.querySelector('trial-metrics-chart')!;
+    chart.toSVG = () => Promise.reject(new Error('Failed to fetch dynamically imported module'));
+    svg.click();
+    await waitUntil(() => status.textContent !== '', 'the failure said');
+    expect(status.textContent).to.equal('Could not save SVG: Failed to fetch dynamically imported module');
+    // The next export that works clears it.
+    csv.click();
+    await waitUntil(() => status.textContent === '', 'the failure cleared');
+  });
+
   it('has no axe violations with the smoothing picker and export buttons shown', async () => {
     const store = loadedStore();
     const el = await mount({ store, smoothing: 0.6, smoothingKind: 'running' });
