@@ -10,6 +10,15 @@ import { SERIES_WINDOW_LIMITS, SeriesWindowX } from './series-window-limits.js';
 export { SERIES_WINDOW_LIMITS, SeriesWindowX };
 
 const finite = z.number({ error: 'expected a finite number' });
+/**
+ * A range bound: beyond 2^53 numbers skip integers, so no step could be told from the next, and a
+ * column plan over such a range would never advance.
+ */
+const BOUND_MESSAGE = `expected a number between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`;
+const bound = finite.check(
+  z.gte(-Number.MAX_SAFE_INTEGER, BOUND_MESSAGE),
+  z.lte(Number.MAX_SAFE_INTEGER, BOUND_MESSAGE),
+);
 
 /** A window request, checked: see {@link parseSeriesWindowQuery} for the errors. */
 export const seriesWindowQuerySchema = z
@@ -31,9 +40,9 @@ export const seriesWindowQuerySchema = z
       error: 'expected "step", "time" or "relative"',
     }),
     /** Inclusive lower bound; omitted, the smallest x of the requested series. */
-    from: z.optional(finite),
+    from: z.optional(bound),
     /** Inclusive upper bound; omitted, the largest x of the requested series. */
-    to: z.optional(finite),
+    to: z.optional(bound),
     /** Pixel columns: the answer has at most five points per column. */
     columns: z
       .number({ error: 'expected an integer' })

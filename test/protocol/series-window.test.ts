@@ -37,6 +37,14 @@ describe('series window query', () => {
     expect(fieldOf({ ...valid, to: Number.POSITIVE_INFINITY })).toBe('to');
   });
 
+  it('names a bound past 2^53, where numbers skip steps (a plan over it never ended)', () => {
+    expect(fieldOf({ ...valid, from: 0, to: 1e18 })).toBe('to');
+    expect(fieldOf({ ...valid, from: -1e18, to: 0 })).toBe('from');
+    expect(
+      fieldOf({ ...valid, from: -Number.MAX_SAFE_INTEGER, to: Number.MAX_SAFE_INTEGER }),
+    ).toBeUndefined();
+  });
+
   it('refuses absurd column counts', () => {
     for (const columns of [0, -1, 1.5, 8193, Number.NaN])
       expect(fieldOf({ ...valid, columns })).toBe('columns');
