@@ -128,7 +128,10 @@ export function createSeriesWindowHandler(
       .then((result) => compress(result, req.headers['accept-encoding'] ?? null))
       .catch((err: unknown) => failure(500, err instanceof Error ? err.message : String(err), 'server'));
     if (abort.signal.aborted) return;
-    res.writeHead(result.status, headersOf(result, options.headers)).end(result.body);
+    const headers = headersOf(result, options.headers);
+    // A body refused part-read leaves the rest on the connection: the client must not reuse it.
+    if (result.status === 413 && req.httpVersionMajor < 2) headers.Connection = 'close';
+    res.writeHead(result.status, headers).end(result.body);
   };
 
   const handleRequest = async (request: Request): Promise<Response> => {
