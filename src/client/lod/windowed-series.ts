@@ -64,14 +64,16 @@ export class WindowedSeries {
   }
 
   /**
-   * Appends the live points of `live` beyond the trial's curve; returns the first index of the
-   * curve that changed, or undefined when nothing did (or the curve is not built yet).
+   * Adds the live points of `live` beyond the trial's curve, and those from its index `changed` on
+   * (the store's change) within the curve that it lacks: logged late, or again at a step it has
+   * (asynchronous logging, several writers). Returns the first index of the curve that changed,
+   * or undefined when nothing did (or the curve is not built yet).
    */
-  grow(trialId: string, live: MetricSeries): number | undefined {
+  grow(trialId: string, live: MetricSeries, changed = live.length): number | undefined {
     const curve = this.curves.get(trialId);
     if (!curve) return undefined;
     const before = curve.length;
-    const from = this.extend(curve, live);
+    const from = this.extend(curve, live, changed);
     return curve.length > before ? from : undefined;
   }
 
@@ -106,22 +108,36 @@ export class WindowedSeries {
     return curve;
   }
 
-  /** Appends the points of `live` whose x is past the curve's last; returns the curve's first changed index. */
-  private extend(curve: MetricSeries, live: MetricSeries): number {
-    const n = live.length;
-    if (n === 0) return curve.length;
+  /**
+   * Appends the points of `live` whose x is past the curve's last, and those from index `changed`
+   * on that the curve does not hold (the windows or an earlier call had the others); returns the
+   * curve's first changed index.
+   */
+  private extend(curve: MetricSeries, live: MetricSeries, changed = live.length): number {
+    const { steps, values, timestamps, length: n } = live;
     const byStep = this.x === 'step';
-    const xs = byStep ? live.steps : live.timestamps;
+    const xs = byStep ? steps : timestamps;
     const lastX = curve.length
-      ? byStep
-        ? curve.steps[curve.length - 1]
-        : curve.timestamps[curve.length - 1]
+      ? (byStep ? curve.steps : curve.timestamps)[curve.length - 1]
       : Number.NEGATIVE_INFINITY;
     let i = n;
     while (i > 0 && xs[i - 1] > lastX) i--;
-    if (i === n) return curve.length;
-    return curve.append(live.steps.subarray(i), live.values.subarray(i), live.timestamps.subarray(i));
+    // Each is looked for in the curve: on a time axis a point past its end may be one merged before.
+    const picked: number[] = [];
+    for (let j = Math.min(changed, i); j < n; j++)
+      if (!holds(curve, steps[j], values[j], timestamps[j])) picked.push(j);
+    if (picked.length === 0) return curve.length;
+    const pick = (column: Float64Array) => picked.map((k) => column[k]);
+    return curve.append(pick(steps), pick(values), pick(timestamps));
   }
+}
+
+/** Whether the curve has this point (a late one is mostly near its end: looked for from there). */
+function holds(curve: MetricSeries, step: number, value: number, timestamp: number): boolean {
+  const { steps, values, timestamps } = curve;
+  for (let i = curve.length - 1; i >= 0 && steps[i] >= step; i--)
+    if (steps[i] === step && Object.is(values[i], value) && timestamps[i] === timestamp) return true;
+  return false;
 }
 
 /**

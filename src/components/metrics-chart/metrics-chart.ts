@@ -17,7 +17,7 @@ import { afterArrivals, LazyPart } from '../internal/lazy-part.js';
 import { ResizeController } from '../internal/resize-controller.js';
 import { StoreController } from '../internal/store-controller.js';
 import { srOnlyStyles, themeTokens } from '../internal/theme.js';
-import { annotationMarkers, type ChartAnnotation } from './annotations.js';
+import type { ChartAnnotation } from './annotations.js';
 import type { ChartShown } from './chart-export.js';
 import { ChartGrouping } from './chart-grouping.js';
 import { chartKit } from './chart-kit.js';
@@ -185,6 +185,7 @@ export class MetricsChart extends LitElement {
     () => import('./tooltip.js'),
     (tooltip) => {
       rasterArrived(tooltip.SpanRaster);
+      this.annotationsDirty = true;
       // Curves drawn unsmoothed while the smoothing code was on its way are smoothed now.
       if (this.smoothing > 0) this.dirty.mode = true;
       this.renderTooltip();
@@ -511,12 +512,11 @@ export class MetricsChart extends LitElement {
       canvas.classList.toggle('dimmed', scene.emphasis.size > 0);
     }
     if (ticksChanged) this.renderInto('.axes', axisLabels(frame, this.metricKey));
-    if (ticksChanged || full || this.annotationsDirty) {
+    // The markers' code comes with the tooltip's: they are drawn once it is here.
+    const markers = this.tooltip.get()?.annotationMarkers;
+    if (markers && (ticksChanged || full || this.annotationsDirty)) {
       this.annotationsDirty = false;
-      this.renderInto(
-        '.annotation-layer',
-        annotationMarkers(frame, this.views, this.xSpec().kind, this.annotations),
-      );
+      this.renderInto('.annotation-layer', markers(frame, this.views, this.xSpec().kind, this.annotations));
     }
     if (this.pointer.pointer && (appended || full)) this.pointer.update(false);
     if (appended && performance.now() - this.summaryAt > SUMMARY_INTERVAL_MS) {

@@ -1,8 +1,8 @@
 /**
  * The hover tooltip: the values under the pointer and where the box stands. Loaded once the chart
  * has drawn (or at the first hover), not with the page: the first picture needs none of it. The
- * keyboard's zoom, the smoothing code and the dense charts' rasteriser come with it, for the same
- * reason.
+ * keyboard's zoom, the smoothing code, the dense charts' rasteriser and the step annotations'
+ * markers come with it, for the same reason.
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
 import { formatNumber, trialLabel } from '../internal/format.js';
@@ -12,6 +12,7 @@ import type { Frame } from './layout.js';
 import type { OverlayScene } from './paint.js';
 import type { XAxisSpec } from './scales.js';
 
+export { annotationMarkers } from './annotations.js';
 export { keyboardZoom } from './keyboard-zoom.js';
 export * as smoothing from './smoothing.js';
 export { SpanRaster } from './span-raster.js';

@@ -117,7 +117,7 @@ export class WindowController implements ReactiveController {
     const windowed = this.windowed;
     if (!windowed || windowed.key !== key || !windowed.has(trialId)) return from;
     const live = store.getSeries(trialId, key);
-    return live && windowed.grow(trialId, live);
+    return live && windowed.grow(trialId, live, from);
   }
 
   /**

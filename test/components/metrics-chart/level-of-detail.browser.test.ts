@@ -218,6 +218,21 @@ describe('<trial-metrics-chart> with level-of-detail windows', () => {
     close();
   });
 
+  it('draws live points logged behind the end of a curve, or again at a step it has, without a reload', async () => {
+    const p = producer();
+    const { el, close } = await chartOn(p);
+    // Asynchronous logging: a point behind the last step; several writers: the last step again.
+    p.append('b', 'loss', [1234], [8]);
+    p.append('b', 'loss', [POINTS - 1], [9]);
+    const drawn = (step: number, value: number) => {
+      const at = el.positionOf(step, value)!;
+      return paintedNear(el, at.left, at.top, trialStyle(1).color, 2, 60);
+    };
+    await waitUntil(() => drawn(1234, 8) && drawn(POINTS - 1, 9), 'both late points are drawn');
+    expect(p.requests.length).to.equal(1);
+    close();
+  });
+
   it('fetches the overview again once live points outgrow it by a quarter', async () => {
     const p = producer();
     const { el, close } = await chartOn(p);
