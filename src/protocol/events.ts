@@ -177,8 +177,8 @@ export type SeriesPoint = z.output<typeof seriesPointSchema>;
 
 /**
  * What a table or a new tab needs of a series instead of its points. `first`/`last` are by step
- * (ties: append order); `min`/`max` by value over the non-NaN values (±Infinity count), null when
- * every value is NaN.
+ * (ties: append order); `min`/`max` by value over the finite values (NaN and ±Infinity aside: a
+ * divergence is not a best), null when no value is finite.
  */
 export const seriesSummarySchema = z.object({
   trialId: id,

@@ -5,14 +5,15 @@
  * Column `j` of `columns` over `[from, to]` covers `[columnStart(j), columnStart(j + 1))`, the last
  * one closed at `to`. Per column it keeps the first and last point in x order (ties: storage
  * order), the point of smallest and of largest value (ties: the first in x order) among the
- * non-NaN values — ±Infinity count as values — and the first NaN point, a gap marker. The kept
- * points are deduplicated and emitted in x order.
+ * finite values, and the first point whose value is not finite (NaN, ±Infinity), a gap marker:
+ * charts draw no value there, and a divergence to Infinity must not hide a finite spike beside it.
+ * The kept points are deduplicated and emitted in x order.
  *
  * Differences from the chart's `reduceM4`, which reduces points already in the tab: that one
  * splits a column at every non-finite value (a gap ends the column), while here a column keeps
- * one set of extremes and one NaN marker, and ±Infinity are extremes the chart may draw as it
- * likes; that one takes points in x order and pixels from a scale, while here points may come in
- * any order and columns are the fixed grid above. Both keep first, min, max and last per column.
+ * one set of extremes and one gap marker; that one takes points in x order and pixels from a
+ * scale, while here points may come in any order and columns are the fixed grid above. Both keep
+ * first, min, max and last per column.
  */
 import type { SeriesWindowX } from './series-window.js';
 
@@ -72,7 +73,7 @@ export function keepPoint(
   const last = base + LAST * FIELDS;
   if (Number.isNaN(s[last + 4]) || precedes(s[last], s[last + 4], x, index))
     setSlot(s, last, x, step, value, timestamp, index);
-  if (Number.isNaN(value)) {
+  if (!Number.isFinite(value)) {
     const gap = base + GAP * FIELDS;
     if (Number.isNaN(s[gap + 4]) || precedes(x, index, s[gap], s[gap + 4]))
       setSlot(s, gap, x, step, value, timestamp, index);
@@ -94,7 +95,7 @@ export function keepPoint(
     setSlot(s, max, x, step, value, timestamp, index);
 }
 
-/** The kept point of slot `slot` (0 first, 1 last, 2 min, 3 max, 4 first NaN) at `base`, if any. */
+/** The kept point of slot `slot` (0 first, 1 last, 2 min, 3 max, 4 first not finite) at `base`, if any. */
 export function keptPoint(
   slots: Float64Array,
   base: number,

@@ -1,7 +1,7 @@
 /**
  * Series summaries from points, and merged as `metrics.summary` events arrive: the same orders as
  * storage keeps them (`first`/`last` by step, ties by arrival; `min`/`max` by value over the
- * non-NaN values, ties to the lower step, then the earlier arrival).
+ * finite values, ties to the lower step, then the earlier arrival).
  */
 import type { MetricBatch, SeriesPoint, SeriesSummary } from './events.js';
 
@@ -23,7 +23,7 @@ export function summarizeBatch(batch: MetricBatch): SeriesSummary | undefined {
     const value = batch.values[i];
     if (step < batch.steps[first]) first = i;
     if (step >= batch.steps[last]) last = i;
-    if (Number.isNaN(value)) continue;
+    if (!Number.isFinite(value)) continue;
     if (min < 0 || value < batch.values[min] || (value === batch.values[min] && step < batch.steps[min]))
       min = i;
     if (max < 0 || value > batch.values[max] || (value === batch.values[max] && step < batch.steps[max]))

@@ -69,16 +69,26 @@ describe('M4 columns', () => {
     expect(columnOf(to + 1e-9, from, to, columns)).toBe(-1);
   });
 
-  it('keeps first, min, max, last and the first NaN of a column, in x order, once each', () => {
+  it('keeps first, last, the finite min and max and the first value not finite of a column, in x order, once each', () => {
     const points = {
       steps: [3, 0, 1, 2, 2, 4],
       values: [5, 1, Number.NaN, -Infinity, 9, Number.NaN],
       timestamps: [13, 10, 11, 12, 12, 14],
     };
     expect(m4Columns(points, 'step', 0, 4, 1)).toEqual({
-      steps: [0, 1, 2, 2, 4],
-      values: [1, Number.NaN, -Infinity, 9, Number.NaN],
-      timestamps: [10, 11, 12, 12, 14],
+      steps: [0, 1, 2, 4],
+      values: [1, Number.NaN, 9, Number.NaN],
+      timestamps: [10, 11, 12, 14],
+      raw: false,
+    });
+  });
+
+  it('keeps a finite spike beside a divergence to Infinity (charts draw no value at Infinity)', () => {
+    const points = { steps: [0, 1, 2, 3, 4], values: [1, Infinity, 25, 3, 2], timestamps: [0, 1, 2, 3, 4] };
+    expect(m4Columns(points, 'step', 0, 4, 1)).toEqual({
+      steps: [0, 1, 2, 4],
+      values: [1, Infinity, 25, 2],
+      timestamps: [0, 1, 2, 4],
       raw: false,
     });
   });
@@ -93,7 +103,10 @@ describe('M4 columns', () => {
     const n = 2000;
     const ordered = {
       steps: Array.from({ length: n }, (_, i) => i),
-      values: Array.from({ length: n }, (_, i) => (i % 97 === 0 ? Number.NaN : Math.sin(i * 0.7) * (i % 13))),
+      // NaN and ±Infinity here and there: gap markers, never extremes.
+      values: Array.from({ length: n }, (_, i) =>
+        i % 97 === 0 ? Number.NaN : i % 89 === 0 ? (i % 2 ? 1 : -1) / 0 : Math.sin(i * 0.7) * (i % 13),
+      ),
       timestamps: Array.from({ length: n }, (_, i) => 1000 + i),
     };
     // A fixed shuffle: every 7th point from each start, 7 starts.
@@ -112,12 +125,12 @@ describe('M4 columns', () => {
       for (let j = 0; j < columns; j++) {
         const inColumn = ordered.steps.filter((x) => columnOf(x, 0, n - 1, columns) === j);
         if (inColumn.length === 0) continue;
-        const finite = inColumn.filter((i) => !Number.isNaN(ordered.values[i]));
+        const finite = inColumn.filter((i) => Number.isFinite(ordered.values[i]));
         const byValue = (pick: (a: number, b: number) => boolean) =>
           finite.reduce((best, i) => (pick(ordered.values[i], ordered.values[best]) ? i : best), finite[0]);
         kept.add(inColumn[0]).add(inColumn[inColumn.length - 1]);
         if (finite.length) kept.add(byValue((a, b) => a < b)).add(byValue((a, b) => a > b));
-        const gap = inColumn.find((i) => Number.isNaN(ordered.values[i]));
+        const gap = inColumn.find((i) => !Number.isFinite(ordered.values[i]));
         if (gap !== undefined) kept.add(gap);
       }
       const steps = [...kept].sort((a, b) => a - b);

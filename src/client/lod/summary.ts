@@ -61,7 +61,7 @@ export function summarizePoints(
     const value = points.values[i];
     if (step < points.steps[first]) first = i;
     if (step >= points.steps[last]) last = i;
-    if (Number.isNaN(value)) continue;
+    if (!Number.isFinite(value)) continue;
     if (min < 0 || value < points.values[min]) min = i;
     if (max < 0 || value > points.values[max]) max = i;
   }

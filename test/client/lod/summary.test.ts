@@ -8,12 +8,17 @@ const points = (steps: number[], values: number[]) => ({
 });
 
 describe('series summaries', () => {
-  it('summarise raw points: first and last by step, extremes over non-NaN values', () => {
-    const s = summarizePoints('t', 'loss', points([3, 1, 2, 5], [0.5, Number.NaN, -Infinity, 2]))!;
-    expect(s.count).toBe(4);
+  it('summarise raw points: first and last by step, extremes over the finite values', () => {
+    const s = summarizePoints(
+      't',
+      'loss',
+      points([3, 1, 2, 5, 6], [0.5, Number.NaN, -Infinity, 2, Infinity]),
+    )!;
+    expect(s.count).toBe(5);
     expect(s.first).toEqual({ step: 1, value: Number.NaN, timestamp: 10 });
-    expect(s.last).toEqual({ step: 5, value: 2, timestamp: 50 });
-    expect(s.min!.value).toBe(-Infinity);
+    expect(s.last).toEqual({ step: 6, value: Infinity, timestamp: 60 });
+    // A divergence is not a best: the extremes are finite.
+    expect(s.min!.value).toBe(0.5);
     expect(s.max!.step).toBe(5);
   });
 

@@ -96,6 +96,17 @@ describe('<trial-metrics-chart> with level-of-detail windows', () => {
     close();
   });
 
+  it('draws a single-point spike beside a divergence to Infinity, which it leaves out, as the raw curve does', async () => {
+    const p = producer();
+    // Trial b diverges to Infinity at one step and spikes to 25 three steps later: one overview column.
+    p.append('b', 'loss', [POINTS, POINTS + 1, POINTS + 4, POINTS + 5], [2, Infinity, 25, 2]);
+    const { el, store, close } = await chartOn(p);
+    expect(store.summaryOf('b', 'loss')!.max!.value).to.equal(25, 'the extremes are finite');
+    const spike = el.positionOf(POINTS + 4, 25)!;
+    expect(paintedNear(el, spike.left, spike.top, trialStyle(1).color, 2)).to.equal(true);
+    close();
+  });
+
   it('says it is loading, not that there is no data, while its first window is on its way', async () => {
     const p = producer();
     const release = p.hold();

@@ -4,7 +4,7 @@
  * Per series, buckets aligned in step space at levels {@link SUMMARY_LEVELS}: bucket `b` of level
  * `L` covers steps `[b·2^L, (b+1)·2^L)`. A bucket holds its point count, the lowest and highest
  * append index of its points (where its raw points lie in the chunks) and its kept M4 points
- * (first, last, min, max, first NaN: see `keepPoint`). Rows pack {@link BUCKETS_PER_ROW} buckets
+ * (first, last, min, max, first value not finite: see `keepPoint`). Rows pack {@link BUCKETS_PER_ROW} buckets
  * of one level as float64; level {@link SERIES_LEVEL} is the whole series in one bucket, the
  * series' header. Appends update the buckets their points fall in, whatever their order.
  */
