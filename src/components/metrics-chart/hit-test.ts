@@ -44,8 +44,14 @@ export function hitTest(
   let nearest: HitPoint | undefined;
   let best = radius * radius;
   for (const view of views) {
-    const index = view.nearest(x);
+    let index = view.nearest(x);
     if (index < 0) continue;
+    // A step logged more than once (several writers): of its points, the one nearest the pointer.
+    const at = view.axisX(index);
+    const off = (i: number) => Math.abs(toTop(view.ys[i]) - top);
+    for (let i = index; i > 0 && view.axisX(i - 1) === at; ) if (off(--i) < off(index)) index = i;
+    for (let i = index; i + 1 < view.length && view.axisX(i + 1) === at; )
+      if (off(++i) < off(index)) index = i;
     const value = view.ys[index];
     const px = toLeft(view.axisX(index));
     const py = Number.isFinite(value) ? toTop(value) : Number.NaN;

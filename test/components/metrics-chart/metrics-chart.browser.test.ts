@@ -200,6 +200,26 @@ describe('<trial-metrics-chart>', () => {
     expect(el.shadowRoot!.querySelector('[part="tooltip"]')).to.equal(null);
   });
 
+  it('shows, of a step logged twice, the value nearest the pointer in the tooltip', async () => {
+    const store = storeWith([trial('a', 0)]);
+    // Two writers of step 50: 10 and 90.
+    append(
+      store,
+      'a',
+      [...range(0, 51), ...range(50, 101)],
+      [...range(0, 51).map(() => 10), ...range(50, 101).map(() => 90)],
+    );
+    const el = await chartFor(store);
+    const rowAt = async (value: number) => {
+      const p = el.positionOf(50, value)!;
+      pointer(el, 'pointermove', p.left, p.top);
+      await el.updateComplete;
+      return el.shadowRoot!.querySelector('[part="tooltip"] .tooltip-row')!.textContent!;
+    };
+    expect(await rowAt(90)).to.contain('90');
+    expect(await rowAt(10)).to.contain('10');
+  });
+
   it('lists a trial that logged NaN or Infinity at the step in its tooltip, and keeps the tooltip inside the chart', async () => {
     const store = storeWith([trial('a', 0), trial('b', 1), trial('c', 2)]);
     append(store, 'a', range(0, 101), range(0, 101));
