@@ -125,6 +125,10 @@ export const MIGRATIONS: readonly string[] = [
   // Summary buckets of 32 steps too (sql/summaries.ts): computed from the chunks, in code, once this
   // statement ran (see ADDED_32_STEP_LEVEL_VERSION); about 90 s for 100M points on PGlite.
   `SELECT 'summaries at 32 steps';`,
+  // Extremes over the finite values (protocol's `keepPoint`): series summarised when ±Infinity
+  // counted as extremes are summarised again, in code, once this statement ran (see
+  // FINITE_EXTREMES_VERSION).
+  `SELECT 'summaries with finite extremes';`,
 ];
 
 /** The migration whose version has series without summaries get them (sql/summary-backfill.ts). */
@@ -137,3 +141,5 @@ export const INLINE_SUMMARIES_VERSION = 7;
 export const VACUUM_REWRITTEN_VERSION = 8;
 /** The migration whose version has series summarised at 32 steps too (sql/summary-backfill.ts). */
 export const ADDED_32_STEP_LEVEL_VERSION = 9;
+/** The migration whose version has series that kept ±Infinity as extremes summarised again (sql/summary-backfill.ts). */
+export const FINITE_EXTREMES_VERSION = 10;

@@ -5,19 +5,25 @@ import {
   ADDED_32_STEP_LEVEL_VERSION,
   ADDED_LEVELS_VERSION,
   BACKFILL_SUMMARIES_VERSION,
+  FINITE_EXTREMES_VERSION,
   INLINE_SUMMARIES_VERSION,
   MIGRATIONS,
   VACUUM_REWRITTEN_VERSION,
 } from '../schema.js';
 import type { Queryable, SqlDriver } from './driver.js';
 import { ADDED_32_STEP_LEVEL, ADDED_LEVELS } from './summaries.js';
-import { backfillAddedLevels, backfillSeriesSummaries } from './summary-backfill.js';
+import {
+  backfillAddedLevels,
+  backfillSeriesSummaries,
+  resummariseInfiniteExtremes,
+} from './summary-backfill.js';
 
 /** What a migration needs beyond its SQL, by version: run in its transaction, after its statements. */
 export const MIGRATION_CODE: Record<number, (q: Queryable) => Promise<void>> = {
   [BACKFILL_SUMMARIES_VERSION]: backfillSeriesSummaries,
   [ADDED_LEVELS_VERSION]: backfillAddedLevels(ADDED_LEVELS),
   [ADDED_32_STEP_LEVEL_VERSION]: backfillAddedLevels(ADDED_32_STEP_LEVEL),
+  [FINITE_EXTREMES_VERSION]: resummariseInfiniteExtremes,
 };
 
 /** Serialises migrations across processes sharing one database. */

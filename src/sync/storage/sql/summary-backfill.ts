@@ -3,12 +3,15 @@
  * points in the chunks as if appended again, so their windows are exact like every other series':
  * - series written before migration 2 added summaries get them whole;
  * - series summarised at levels four apart get the levels in between (`ADDED_LEVELS`), and
- *   series summarised without 32-step buckets get those (`ADDED_32_STEP_LEVEL`).
+ *   series summarised without 32-step buckets get those (`ADDED_32_STEP_LEVEL`);
+ * - series summarised when ±Infinity counted as extremes are summarised again, whole.
  */
+import { keptPoint } from '../../../protocol/index.js';
 import { CHUNK_POINTS } from '../schema.js';
 import type { Queryable } from './driver.js';
 import { readChunks } from './series.js';
 import { float64s, SERIES_LEVEL, SUMMARY_LEVELS, updateSeriesSummaries } from './summaries.js';
+import { decodeRow, KEPT } from './summary-row-codec.js';
 
 /** Chunks summarised together: bounds the memory a long series needs. */
 const CHUNKS_PER_RUN = 16;
@@ -48,6 +51,32 @@ export function backfillAddedLevels(levels: readonly number[]): (q: Queryable) =
     );
     for (const series of rows) await summariseChunks(q, series, levels);
   };
+}
+
+/**
+ * Summarises again, whole, every series whose header kept ±Infinity as its min or max: the rule
+ * was then that they count as extremes, and any bucket holding one may lack its finite extremes
+ * (a series holding one has it in its header). Runs inside the migration's transaction.
+ */
+export async function resummariseInfiniteExtremes(q: Queryable): Promise<void> {
+  const { rows } = await q.query<ChunkedSeries & { buckets: Uint8Array }>(
+    `SELECT s.trial_id, s.key, s.chunks, m.buckets FROM metric_series s
+     JOIN series_summary m ON m.trial_id = s.trial_id AND m.key = s.key AND m.level = $1 AND m.block = 0`,
+    [SERIES_LEVEL],
+  );
+  for (const series of rows) {
+    const header = decodeRow(series.buckets, 1);
+    const infinite = [2, 3].some((slot) => {
+      const value = keptPoint(header, KEPT, slot)?.value;
+      return value === Number.POSITIVE_INFINITY || value === Number.NEGATIVE_INFINITY;
+    });
+    if (!infinite) continue;
+    await q.query('DELETE FROM series_summary WHERE trial_id = $1 AND key = $2', [
+      series.trial_id,
+      series.key,
+    ]);
+    await summariseChunks(q, series, SUMMARY_LEVELS);
+  }
 }
 
 /** Summarises the points of a series' chunks at `levels` (every level and the header: all of them). */
