@@ -615,9 +615,12 @@ export class MetricsChart extends LitElement {
   private readonly onPlotKey = (event: KeyboardEvent) => {
     // Its code comes with the tooltip's, asked for at the first paint: before that, nothing to zoom.
     const frame = this.frame;
-    const x =
-      frame &&
-      this.tooltip.get()?.keyboardZoom(event, frame.xDomain, this.unzoomedX ?? frame.xDomain, !!this.zoomX);
+    if (!frame) return;
+    // The whole ends where the data does: a running study's axis leaves room past it, empty.
+    const [lo, hi] = this.unzoomedX ?? frame.xDomain;
+    let end = lo;
+    for (const view of this.views) if (view.xExtent.max > end) end = view.xExtent.max;
+    const x = this.tooltip.get()?.keyboardZoom(event, frame.xDomain, [lo, Math.min(hi, end)], !!this.zoomX);
     if (x !== undefined) this.setZoom(x ?? undefined, undefined);
   };
 

@@ -309,7 +309,7 @@ describe('<trial-metrics-chart>', () => {
   });
 
   it('zooms and pans x from the keyboard, within the whole, and shows everything again on 0', async () => {
-    const store = storeWith([trial('a', 0)]);
+    const store = storeWith([finished('a', 0)]);
     append(store, 'a', range(0, 101), range(0, 101));
     const el = await chartFor(store);
     const figure = el.shadowRoot!.querySelector<HTMLElement>('[role="img"]')!;
@@ -353,6 +353,19 @@ describe('<trial-metrics-chart>', () => {
     shows(lo, hi);
     expect(zooms.length).to.equal(7);
     expect(zooms.at(-1)).to.equal(undefined);
+  });
+
+  it("goes from the keyboard to the end of a running trial's data, not into the room its axis leaves past it", async () => {
+    const store = storeWith([trial('a', 0)]);
+    append(store, 'a', range(0, 101), range(0, 101));
+    const el = await chartFor(store);
+    expect(el.domains!.x[1]).to.be.above(100, 'room past the data');
+    el.shadowRoot!.querySelector<HTMLElement>('[role="img"]')!.focus();
+    for (const key of ['+', '+', 'End']) {
+      await sendKeys({ press: key });
+      await el.updateComplete;
+    }
+    expect(el.domains!.x[1]).to.be.closeTo(100, 1e-9);
   });
 
   it('keeps a very long trial name inside the chart: the legend cuts it short, the page does not widen', async () => {
