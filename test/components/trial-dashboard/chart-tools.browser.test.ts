@@ -4,7 +4,7 @@ import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { TrialStore } from '../../../src/client/store.js';
 import type { MetricsChart } from '../../../src/components/metrics-chart/metrics-chart.js';
-import { exportBlob } from '../../../src/components/trial-dashboard/chart-export.js';
+import { exportBlob } from '../../../src/components/trial-dashboard/chart-save.js';
 import { TrialDashboard } from '../../../src/components/trial-dashboard/trial-dashboard.js';
 import { fromQuery } from '../../../src/components/trial-dashboard/view-state.js';
 import { generateSnapshot } from '../../fixtures/studies.js';
