@@ -324,7 +324,9 @@ export class TrialTable extends LitElement {
       this.rowVersions.set(id, (this.rowVersions.get(id) ?? 0) + 1);
       rendered = true;
     }
-    if (this.columnsDirty) this.updateAvailable();
+    // A new column may be one the sort or filters already name (a shared view, a param only some
+    // trials have): every trial is filed again, those filed before it existed too.
+    if (this.columnsDirty) this.dataDirty = true;
     return rendered;
   }
 

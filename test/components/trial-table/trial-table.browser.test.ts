@@ -230,6 +230,52 @@ describe('<trial-table>', () => {
       expect(numbers(el)).to.deep.equal([2, 1, 3, 4]);
     });
 
+    it('sorts and filters by a metric or param that appears live, as it would from the start', async () => {
+      const store = smallStore();
+      const el = await tableOf(store);
+      // A shared view names columns no trial has yet: a metric not logged, a param only some trials take.
+      el.sort = [{ column: 'metric:val_loss', direction: 'asc' }];
+      el.filters = { metrics: [{ key: 'val_loss', max: 0.4 }] };
+      await settle(el);
+      expect(numbers(el)).to.deep.equal([]);
+      const append = (id: string, value: number) => {
+        store.applyTrusted({
+          v: 1,
+          seq: 0,
+          type: 'metrics.append',
+          batches: [points(id, 'val_loss', [value])],
+        });
+        store.flush();
+      };
+      append('t4', 0.3);
+      await settle(el);
+      append('t2', 0.1);
+      await settle(el);
+      append('t1', 0.9);
+      await settle(el);
+      expect(numbers(el)).to.deep.equal([2, 4]);
+      el.filters = {};
+      await settle(el);
+      expect(numbers(el)).to.deep.equal([2, 4, 1, 3]);
+      el.sort = [{ column: 'param:momentum', direction: 'desc' }];
+      await settle(el);
+      for (const [n, momentum] of [
+        [3, 0.5],
+        [1, 0.9],
+      ] as const) {
+        const t = store.getTrial(`t${n}`)!;
+        store.applyTrusted({
+          v: 1,
+          seq: 0,
+          type: 'trial.upsert',
+          trial: { ...t, params: { ...t.params, momentum } },
+        });
+        store.flush();
+        await settle(el);
+      }
+      expect(numbers(el).slice(0, 2)).to.deep.equal([1, 3]);
+    });
+
     it('sorts by a header click, flips on a second click, and adds columns with shift-click', async () => {
       const el = await tableOf(smallStore());
       click(header(el, 'opt'));
