@@ -48,6 +48,8 @@ export class GridFocusController implements ReactiveController {
   reordered = false;
   /** Where range selections start: the last row selected alone or toggled. */
   private anchorId?: string;
+  /** Whether a grid cell had the focus when the update began. */
+  private hadFocus = false;
 
   constructor(
     private readonly host: LitElement,
@@ -70,9 +72,22 @@ export class GridFocusController implements ReactiveController {
     const view = this.options.view;
     const reordered = this.reordered;
     this.reordered = false;
-    if (reordered && !this.host.shadowRoot?.activeElement) this.activeId = undefined;
+    const focused = this.host.shadowRoot?.activeElement;
+    this.hadFocus = !!focused?.closest('.grid');
+    if (reordered && !focused) this.activeId = undefined;
+    // A column hidden from the chooser may have held the tab stop.
+    this.activeCol = Math.max(0, Math.min(this.activeCol, this.options.columnCount() - 1));
     if (this.activeId !== undefined && view.positionOf(this.activeId) >= 0) return;
     this.activeId = view.length ? view.at(0).id : undefined;
+  }
+
+  /**
+   * After each render, gives the focus back to the tab stop if the render took it: a row moved in
+   * the page (its trial re-sorted by a live value) loses the focus it held.
+   */
+  hostUpdated(): void {
+    if (this.hadFocus && !this.host.shadowRoot?.activeElement)
+      this.host.renderRoot.querySelector<HTMLElement>('.grid [tabindex="0"]')?.focus({ preventScroll: true });
   }
 
   /** The display position of the row holding the tab stop, or -1. */
@@ -144,8 +159,12 @@ export class GridFocusController implements ReactiveController {
     if (!next) return;
     event.preventDefault();
     void this.moveTo(next.row, next.col);
-    if (event.shiftKey && next.row >= 0 && next.row !== current && event.key.startsWith('Arrow'))
+    if (event.shiftKey && next.row >= 0 && next.row !== current && event.key.startsWith('Arrow')) {
+      // A first Shift+Arrow with nothing selected yet selects from the row it leaves.
+      if (current >= 0 && (this.anchorId === undefined || view.positionOf(this.anchorId) < 0))
+        this.anchorId = view.at(current).id;
       this.select(view.at(next.row).id, 'range');
+    }
   };
 
   /** Moves the tab stop (row -1 is the header), scrolls it into view and focuses it. */

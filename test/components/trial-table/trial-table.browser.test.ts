@@ -426,6 +426,17 @@ describe('<trial-table>', () => {
       expect(rowOf(el, 't1').textContent).to.contain('t1');
     });
 
+    it('keeps a tab stop in the grid when the column holding it is hidden', async () => {
+      const el = await tableOf(smallStore());
+      rowOf(el, 't1').querySelector<HTMLElement>('[role="gridcell"][tabindex="0"]')!.focus();
+      await sendKeys({ press: 'End' });
+      await settle(el);
+      el.shadowRoot!.querySelector<HTMLInputElement>('input[data-column="param:opt"]')!.click();
+      await settle(el);
+      // The last column's cell, or the link it holds, is the tab stop.
+      expect(el.shadowRoot!.querySelectorAll('.body [tabindex="0"]').length).to.equal(1);
+    });
+
     it('closes on Escape, back on its toggle, and when focus moves on to the grid', async () => {
       const el = await tableOf(smallStore());
       const menu = el.shadowRoot!.querySelector<HTMLDetailsElement>('[part="column-chooser"]')!;
@@ -501,6 +512,40 @@ describe('<trial-table>', () => {
       await settle(el);
       expect(el.selected).to.deep.equal(['t2', 't3']);
       expect(events).to.deep.equal([['t1'], ['t1', 't2'], ['t2', 't3']]);
+    });
+
+    it('extends a first shift-arrow selection from the row it leaves', async () => {
+      const el = await tableOf(smallStore());
+      rowOf(el, 't1').querySelector<HTMLElement>('[role="gridcell"][tabindex="0"]')!.focus();
+      await chord('Shift', 'ArrowDown');
+      await settle(el);
+      expect(el.selected).to.deep.equal(['t1', 't2']);
+    });
+
+    it('keeps the focus on a cell whose trial a live value moves elsewhere in the sort', async () => {
+      const store = smallStore();
+      const el = await tableOf(store);
+      el.sort = [{ column: 'metric:loss', direction: 'asc' }];
+      await settle(el);
+      const cell = rowOf(el, 't3').querySelector<HTMLElement>('[role="gridcell"][tabindex="0"]')!;
+      cell.focus();
+      // Trial 3 was the best; a live point makes it the worst (its row moves to the end).
+      store.applyTrusted({
+        v: 1,
+        seq: 0,
+        type: 'metrics.append',
+        batches: [{ ...points('t3', 'loss', [5]), steps: [9] }],
+      });
+      store.flush();
+      await settle(el);
+      expect(numbers(el)).to.deep.equal([1, 2, 3, 4]);
+      const focused = el.shadowRoot!.activeElement as HTMLElement | null;
+      expect(focused?.closest('[role="row"]')?.getAttribute('data-id')).to.equal('t3');
+      await sendKeys({ press: 'ArrowDown' });
+      await settle(el);
+      expect(
+        (el.shadowRoot!.activeElement as HTMLElement).closest('[role="row"]')!.getAttribute('data-id'),
+      ).to.equal('t4');
     });
 
     it('keeps selected trials marked after a sort', async () => {
