@@ -11,7 +11,7 @@ import type { ChartAnnotation } from '../metrics-chart/annotations.js';
 import type { GroupBand, GroupStat } from '../metrics-chart/group-options.js';
 import type { XAxis, YScale } from '../metrics-chart/scales.js';
 import { SMOOTHING_KINDS, type SmoothingKind } from '../metrics-chart/smoothing-kinds.js';
-import { exportButtons } from './chart-export.js';
+import { exportButtons } from './export-buttons.js';
 import { empty } from './study-header.js';
 
 /** What the toolbar shows and does. */

@@ -6,12 +6,17 @@
  *   series summarised without 32-step buckets get those (`ADDED_32_STEP_LEVEL`);
  * - series summarised when ±Infinity counted as extremes are summarised again, whole.
  */
-import { keptPoint } from '../../../protocol/index.js';
 import { CHUNK_POINTS } from '../schema.js';
 import type { Queryable } from './driver.js';
 import { readChunks } from './series.js';
-import { float64s, SERIES_LEVEL, SUMMARY_LEVELS, updateSeriesSummaries } from './summaries.js';
-import { decodeRow, KEPT } from './summary-row-codec.js';
+import {
+  float64s,
+  SERIES_LEVEL,
+  SUMMARY_LEVELS,
+  toSeriesSummary,
+  updateSeriesSummaries,
+} from './summaries.js';
+import { decodeRow } from './summary-row-codec.js';
 
 /** Chunks summarised together: bounds the memory a long series needs. */
 const CHUNKS_PER_RUN = 16;
@@ -65,11 +70,8 @@ export async function resummariseInfiniteExtremes(q: Queryable): Promise<void> {
     [SERIES_LEVEL],
   );
   for (const series of rows) {
-    const header = decodeRow(series.buckets, 1);
-    const infinite = [2, 3].some((slot) => {
-      const value = keptPoint(header, KEPT, slot)?.value;
-      return value === Number.POSITIVE_INFINITY || value === Number.NEGATIVE_INFINITY;
-    });
+    const { min, max } = toSeriesSummary(series.trial_id, series.key, decodeRow(series.buckets, 1));
+    const infinite = [min, max].some((p) => p && Math.abs(p.value) === Number.POSITIVE_INFINITY);
     if (!infinite) continue;
     await q.query('DELETE FROM series_summary WHERE trial_id = $1 AND key = $2', [
       series.trial_id,
