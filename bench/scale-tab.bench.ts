@@ -1,14 +1,16 @@
 // `npm run bench:scale-tab` (also run by `bench:scale`): the browser half of level-of-detail series
 // at scale. A study of TRIALS x POINTS points of `loss` (plus the extra metrics of `scale.bench.ts`)
 // is written to a sync engine on PGlite and served by the dashboard server (`/events` and
-// `/series`); a new headless-Chromium tab opens the dashboard on it. Reported: time until the table
+// `/series`; with TRIALKIT_PG_URL, on PostgreSQL instead, in schema PG_SCHEMA); a new headless-Chromium
+// tab opens the dashboard on it. Reported: time until the table
 // and every curve are drawn, bytes over the wire for that first picture, the tab's JS heap, zoom until
 // drawn from its window (whole buckets per column; raw under 8 steps a pixel) p50/p95 (ZOOM_DETAIL=1: each zoom's parts; ZOOM_PROFILE=file: a CPU profile of the page
-// during the zooms; FIRST_PROFILE=file: one while it opens; APPEND_PROFILE=file: one while trials append), event to pixel p50/p95 while APPENDERS trials append 10 points/s each, and
+// during the zooms; FIRST_PROFILE=file: one while it opens; APPEND_PROFILE=file: one while trials append), event to pixel p50/p95 while APPENDERS trials append 10 points/s each (from
+// the engine's event, and from the append call), and
 // screenshots of our chart and of a 320-points-per-curve sampling (like MLflow's) of the same data
-// with one planted spike. DB_DIR=dir keeps the study there, and a later run opens it instead of
-// writing it again (the appenders' points stay in it too).
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// with one planted spike. DB_DIR=dir (PGlite) or PG_SCHEMA=name (PostgreSQL) keeps the study there,
+// and a later run opens it instead of writing it again (the appenders' points stay in it too).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -17,6 +19,7 @@ import { columnOf, type MetricBatch } from '../src/protocol/index.js';
 import { createEventStream, createSeriesWindowHandler, startDashboardServer } from '../src/server/index.js';
 import { createSyncEngine } from '../src/sync/index.js';
 import { openPglite } from '../src/sync/storage/pglite.js';
+import { openPostgres } from '../src/sync/storage/postgres.js';
 import { createSqlStorage } from '../src/sync/storage/sql/storage.js';
 import { KEY, STUDY_ID, setupStudy } from './scale.bench.js';
 import { bundle, launch, root, serve } from './table/harness.js';
@@ -241,39 +244,77 @@ async function profiled<T>(page: Page, file: string | undefined, fn: () => Promi
   return result;
 }
 
-/** Starts recording, in the page, ms from a point's timestamp to the frame after it reached the store. */
+/**
+ * Starts recording, in the page, ms from a point's timestamp to the frame after it reached the store
+ * (`latencies`), and each such frame's time with the trial and step it drew (`painted`).
+ */
 async function watchLatency(page: Page): Promise<void> {
   await page.evaluate((state) => {
     // biome-ignore lint/security/noGlobalEval: the bench's page probe is a string.
     const { store } = eval(state);
     const latencies: number[] = [];
-    (window as unknown as { latencies: number[] }).latencies = latencies;
-    (window as unknown as { arrivals: number[] }).arrivals = [];
+    const painted: [string, number, number][] = [];
+    Object.assign(window, { latencies, painted, arrivals: [] });
     store.subscribe((change: { series: Map<string, { trialId: string; key: string }> }) => {
-      const stamps: number[] = [];
+      const lasts: [string, number, number][] = [];
       for (const { trialId, key } of change.series.values()) {
         const series = key === 'loss' && store.getSeries(trialId, key);
-        if (series?.length) stamps.push(series.timestamps[series.length - 1]);
+        if (series?.length)
+          lasts.push([trialId, series.steps[series.length - 1], series.timestamps[series.length - 1]]);
       }
-      if (!stamps.length) return;
+      if (!lasts.length) return;
       // The chart paints in this same notification; the frame is on screen after the next one.
       requestAnimationFrame(() => {
         const now = Date.now();
-        for (const t of stamps) latencies.push(now - t);
+        for (const [trialId, step, t] of lasts) {
+          latencies.push(now - t);
+          painted.push([trialId, step, now]);
+        }
       });
     });
   }, chartState);
 }
 
-async function main() {
-  // DB_DIR keeps the study for the next run, which opens it instead of writing it again.
+/** The store measured: PGlite in a directory, or PostgreSQL with TRIALKIT_PG_URL; kept if named. */
+async function openStore() {
+  const url = process.env.TRIALKIT_PG_URL;
+  if (url) {
+    const schema = process.env.PG_SCHEMA ?? `scale_tab_${process.pid}`;
+    const storage = createSqlStorage('postgres', () => openPostgres({ connectionString: url, schema }), {
+      summaries: true,
+    });
+    return {
+      storage,
+      name: `PostgreSQL, schema ${schema}`,
+      async dispose() {
+        await storage.close();
+        if (process.env.PG_SCHEMA !== undefined) return;
+        const driver = await openPostgres({ connectionString: url, schema: 'public' });
+        await driver.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await driver.close();
+      },
+    };
+  }
   const dir = process.env.DB_DIR ?? mkdtempSync(join(tmpdir(), 'trialkit-scale-tab-'));
-  const kept = process.env.DB_DIR !== undefined && existsSync(join(dir, 'PG_VERSION'));
   const storage = createSqlStorage('pglite', () => openPglite({ dataDir: dir }), { summaries: true });
+  return {
+    storage,
+    name: `PGlite in ${dir}`,
+    async dispose() {
+      await storage.close();
+      if (process.env.DB_DIR === undefined) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function main() {
+  const { storage, name, dispose } = await openStore();
   const engine = createSyncEngine({ storage, enabled: false });
+  // A store kept from an earlier run (DB_DIR, PG_SCHEMA) is opened, not written again.
+  const kept = (await engine.getSeriesSummaries(STUDY_ID)).some((summary) => summary.key === KEY);
   const total = size.trials * (size.points + size.extraKeys * size.extraPoints);
   console.log(
-    `study: ${size.trials} trials x ${size.points} points of ${KEY} + ${size.extraKeys} x ${size.extraPoints} (${(total / 1e6).toFixed(1)}M points), PGlite${kept ? `, kept in ${dir}` : ''}`,
+    `study: ${size.trials} trials x ${size.points} points of ${KEY} + ${size.extraKeys} x ${size.extraPoints} (${(total / 1e6).toFixed(1)}M points), ${name}${kept ? ' (kept)' : ''}`,
   );
   if (!kept) {
     const writeStart = performance.now();
@@ -363,10 +404,14 @@ async function main() {
     await watchLatency(page);
     // The server's part: from a point's timestamp to its event leaving the engine (committed).
     const serverLatencies: number[] = [];
+    const emitted = new Map<string, number>();
     const unsubscribe = engine.subscribe((event) => {
       if (event.type !== 'metrics.append') return;
       const now = Date.now();
-      for (const batch of event.batches) for (const t of batch.timestamps) serverLatencies.push(now - t);
+      for (const batch of event.batches) {
+        for (const t of batch.timestamps) serverLatencies.push(now - t);
+        for (const step of batch.steps) emitted.set(`${batch.trialId} ${step}`, now);
+      }
     });
     // Past every step stored: a kept study holds earlier runs' appended points.
     const stored = (await engine.getSeriesSummaries(STUDY_ID)).filter((summary) => summary.key === KEY);
@@ -381,12 +426,22 @@ async function main() {
     await profiled(page, process.env.APPEND_PROFILE, () => page.waitForTimeout(15_000));
     clearInterval(appending);
     appending = undefined;
-    const { latencies, arrivals } = await page.evaluate(() => {
-      const { latencies, arrivals } = window as unknown as { latencies: number[]; arrivals: number[] };
-      return { latencies, arrivals };
+    const { latencies, arrivals, painted } = await page.evaluate(() => {
+      const { latencies, arrivals, painted } = window as unknown as {
+        latencies: number[];
+        arrivals: number[];
+        painted: [string, number, number][];
+      };
+      return { latencies, arrivals, painted };
     });
     unsubscribe();
-    console.log(`  event to pixel while ${APPENDERS} trials append 10 points/s each: ${spread(latencies)}`);
+    // From the engine's event (the protocol event leaving the server) to the frame that drew it.
+    const fromEvent = painted.flatMap(([trialId, step, at]) => {
+      const sent = emitted.get(`${trialId} ${step}`);
+      return sent === undefined ? [] : [at - sent];
+    });
+    console.log(`  event to pixel while ${APPENDERS} trials append 10 points/s each: ${spread(fromEvent)}`);
+    console.log(`    from the append call (the point's timestamp) to pixel: ${spread(latencies)}`);
     console.log(`    of which the server, append to event: ${spread(serverLatencies)}`);
     console.log(`    and append to the page's SSE message: ${spread(arrivals)}`);
 
@@ -441,8 +496,7 @@ async function main() {
     if (appending) clearInterval(appending);
     await browser.close();
     await server.close();
-    await storage.close();
-    if (process.env.DB_DIR === undefined) rmSync(dir, { recursive: true, force: true });
+    await dispose();
   }
 }
 
