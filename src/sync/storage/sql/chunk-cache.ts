@@ -1,18 +1,25 @@
 /**
- * Decoded metric chunks kept for repeated windows: a zoom too close for the summaries reads raw
+ * Decoded metric points kept for repeated windows: a zoom too close for the summaries reads raw
  * points, and moving every one of them out of the database again (as hex text, in PGlite) was most
- * of such a window's time. Points are only ever appended, so the first n points of a chunk never
- * change: a chunk held with n points answers any read below n, with no invalidation, whether this
- * process or another sharing the database appends. Chunks this process writes are kept once
- * committed. Bounded by bytes, least recently used first out.
+ * of such a window's time. Points are only ever appended, so points `from…from+n-1` of a chunk
+ * never change once stored: a range held answers any read inside it, with no invalidation, whether
+ * this process or another sharing the database appends. One range per chunk (a read next to it
+ * joins it); points this process writes are kept once committed. Bounded by bytes, least recently
+ * used first out.
  */
 import type { ColumnarPoints } from '../../model.js';
 
 /** Bytes a cached point takes: step, value and timestamp as float64. */
 export const CHUNK_POINT_BYTES = 24;
 
+/** Points of a chunk from its point `from` on. */
+export interface HeldRange {
+  readonly from: number;
+  readonly points: ColumnarPoints;
+}
+
 export class ChunkCache {
-  private readonly chunks = new Map<string, ColumnarPoints>();
+  private readonly chunks = new Map<string, HeldRange>();
   private bytes = 0;
 
   constructor(readonly maxBytes = 128 * 1024 * 1024) {}
@@ -22,47 +29,42 @@ export class ChunkCache {
     return this.bytes;
   }
 
-  /** Chunk `chunk` of a series if it is held with at least `points` points. */
-  get(trialId: string, key: string, chunk: number, points: number): ColumnarPoints | undefined {
+  /** The range held of chunk `chunk` of a series, if any (now the most recently used). */
+  get(trialId: string, key: string, chunk: number): HeldRange | undefined {
     const id = idOf(trialId, key, chunk);
     const held = this.chunks.get(id);
-    if (!held || held.steps.length < points) return undefined;
-    // Most recently used last.
+    if (!held) return undefined;
     this.chunks.delete(id);
     this.chunks.set(id, held);
     return held;
   }
 
-  /** Keeps a chunk just read (a shorter copy than the one held is ignored). */
-  keep(trialId: string, key: string, chunk: number, points: ColumnarPoints): void {
+  /** Keeps a range just read or joined, in place of the one held (a range inside that one is ignored). */
+  keep(trialId: string, key: string, chunk: number, range: HeldRange): void {
     const id = idOf(trialId, key, chunk);
     const held = this.chunks.get(id);
-    if (held && held.steps.length >= points.steps.length) return;
-    if (held) this.drop(id, held);
-    this.chunks.set(id, points);
-    this.bytes += bytesOf(points);
-    for (const [oldest, p] of this.chunks) {
+    if (held && covers(held, range.from, range.from + range.points.steps.length - 1)) return;
+    if (held) this.drop(id, held.points);
+    this.chunks.set(id, range);
+    this.bytes += bytesOf(range.points);
+    for (const [oldest, r] of this.chunks) {
       if (this.bytes <= this.maxBytes) break;
-      this.drop(oldest, p);
+      this.drop(oldest, r.points);
     }
   }
 
   /**
    * Points this process wrote to a chunk from its point `offset` on, once committed: a new chunk
-   * (offset 0) is kept; points after a held prefix of exactly `offset` points extend it.
+   * (offset 0) is kept; points right after a held range extend it.
    */
   written(trialId: string, key: string, chunk: number, offset: number, points: ColumnarPoints): void {
     if (offset === 0) {
-      this.keep(trialId, key, chunk, points);
+      this.keep(trialId, key, chunk, { from: 0, points });
       return;
     }
     const held = this.chunks.get(idOf(trialId, key, chunk));
-    if (held?.steps.length !== offset) return;
-    this.keep(trialId, key, chunk, {
-      steps: joined(held.steps, points.steps),
-      values: joined(held.values, points.values),
-      timestamps: joined(held.timestamps, points.timestamps),
-    });
+    if (!held || held.from + held.points.steps.length !== offset) return;
+    this.keep(trialId, key, chunk, { from: held.from, points: joinedPoints([held.points, points]) });
   }
 
   private drop(id: string, points: ColumnarPoints): void {
@@ -71,15 +73,31 @@ export class ChunkCache {
   }
 }
 
-function idOf(trialId: string, key: string, chunk: number): string {
-  return `${trialId}\u0000${key}\u0000${chunk}`;
+/** Whether `range` holds points `lo…hi` of its chunk. */
+export function covers(range: HeldRange, lo: number, hi: number): boolean {
+  return range.from <= lo && hi < range.from + range.points.steps.length;
 }
 
-function joined(a: Float64Array, b: Float64Array): Float64Array {
-  const out = new Float64Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
+/** The points of consecutive ranges as one. */
+export function joinedPoints(parts: ColumnarPoints[]): ColumnarPoints {
+  const column = (pick: (p: ColumnarPoints) => Float64Array) => {
+    const out = new Float64Array(parts.reduce((n, p) => n + pick(p).length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(pick(p), at);
+      at += pick(p).length;
+    }
+    return out;
+  };
+  return {
+    steps: column((p) => p.steps),
+    values: column((p) => p.values),
+    timestamps: column((p) => p.timestamps),
+  };
+}
+
+function idOf(trialId: string, key: string, chunk: number): string {
+  return `${trialId}\u0000${key}\u0000${chunk}`;
 }
 
 function bytesOf(points: ColumnarPoints): number {

@@ -1,11 +1,11 @@
 /**
  * Raw points of series windows, read by append-index ranges: from the chunk cache where it holds
- * them, else sliced out of their chunks (whole chunks, cached, for large pieces) in statements of
- * bounded size.
+ * them, else sliced out of their chunks (long pieces kept in the cache) in statements of bounded
+ * size.
  */
 import type { ColumnarPoints } from '../../model.js';
 import { CHUNK_POINTS } from '../schema.js';
-import { CHUNK_POINT_BYTES, type ChunkCache } from './chunk-cache.js';
+import { CHUNK_POINT_BYTES, type ChunkCache, covers, type HeldRange, joinedPoints } from './chunk-cache.js';
 import type { Queryable } from './driver.js';
 import { float64s } from './summaries.js';
 
@@ -25,15 +25,14 @@ export async function otherWorkFirst(signal?: AbortSignal): Promise<void> {
   signal?.throwIfAborted();
 }
 
-/** Raw reads of at least this many points of one chunk fetch the whole chunk into the cache. */
-const WHOLE_CHUNK_POINTS = 256;
+/** Pieces of a chunk at least this long are kept in the cache (shorter ones are column edges). */
+const CACHED_PIECE_POINTS = 256;
 
 /**
- * The share of the chunk cache one read may fill with whole chunks. A read wider than that (a zoom
- * over a thousand trials) would evict its own chunks before a later read could use them, and
- * moves up to 16 times the bytes it needs: it slices instead.
+ * The share of the chunk cache one read may fill. A read wider than that (a zoom over a thousand
+ * trials) would evict its own points before a later read could use them: it keeps none.
  */
-const WHOLE_CHUNKS_CACHE_SHARE = 0.5;
+const CACHE_SHARE = 0.5;
 
 /** Points `lo…hi` (inclusive, chunk offsets) of one chunk of a trial's series. */
 interface ChunkPiece {
@@ -43,10 +42,19 @@ interface ChunkPiece {
   hi: number;
 }
 
+/** A piece to read: visited as it arrives, or copied out to join a range kept in the cache. */
+interface Fetch {
+  piece: ChunkPiece;
+  visit?: boolean;
+  points?: ColumnarPoints;
+}
+
 /**
  * Reads the raw points at the given append-index ranges (inclusive; overlaps merged) and visits
  * each point once: from the chunk cache where it holds them, else in statements of bounded size
- * that slice small pieces out of their chunks and fetch (and cache) whole chunks for large ones.
+ * that slice the pieces out of their chunks. Long pieces are kept in the cache, joined to the range
+ * it holds of their chunk, and only what that range lacks is read: a pan or a zoom nearby reads
+ * just its new points.
  */
 export async function readRawPoints(
   db: Queryable,
@@ -56,35 +64,35 @@ export async function readRawPoints(
   cache?: ChunkCache,
   signal?: AbortSignal,
 ): Promise<void> {
-  const visitPiece = (p: ChunkPiece, points: ColumnarPoints, first: number) => {
+  const visitPiece = (p: ChunkPiece, range: HeldRange) => {
     const start = p.chunk * CHUNK_POINTS;
-    for (let k = p.lo; k <= p.hi; k++)
-      visit(
-        p.trialId,
-        start + k,
-        points.steps[k - first],
-        points.values[k - first],
-        points.timestamps[k - first],
-      );
+    const { steps, values, timestamps } = range.points;
+    for (let k = p.lo; k <= p.hi; k++) {
+      const i = k - range.from;
+      visit(p.trialId, start + k, steps[i], values[i], timestamps[i]);
+    }
   };
-  // One fetch per slice, or per whole chunk with the pieces it answers.
-  const fetches: { piece: ChunkPiece; whole?: ChunkPiece[] }[] = [];
-  const wholes = new Map<string, ChunkPiece[]>();
   const pieces = chunkPieces(ranges);
-  const wholeCache = cache && fitsWhole(pieces, cache) ? cache : undefined;
+  const keeping = cache && fitsShare(pieces, cache) ? cache : undefined;
+  const fetches: Fetch[] = [];
+  const kept: { piece: ChunkPiece; held?: HeldRange; left?: Fetch; right?: Fetch }[] = [];
   for (const piece of pieces) {
-    const held = cache?.get(piece.trialId, key, piece.chunk, piece.hi + 1);
-    if (held) visitPiece(piece, held, 0);
-    else if (wholeCache && piece.hi - piece.lo + 1 >= WHOLE_CHUNK_POINTS) {
-      const id = `${piece.trialId}\u0000${piece.chunk}`;
-      let pieces = wholes.get(id);
-      if (!pieces) {
-        pieces = [];
-        wholes.set(id, pieces);
-        fetches.push({ piece: { ...piece, lo: 0, hi: CHUNK_POINTS - 1 }, whole: pieces });
+    const held = cache?.get(piece.trialId, key, piece.chunk);
+    if (held && covers(held, piece.lo, piece.hi)) visitPiece(piece, held);
+    else if (keeping && piece.hi - piece.lo + 1 >= CACHED_PIECE_POINTS) {
+      const end = held && held.from + held.points.steps.length;
+      // A held range that overlaps or touches the piece is joined; the piece's rest is read.
+      if (held && end !== undefined && held.from <= piece.hi + 1 && piece.lo <= end) {
+        const left = piece.lo < held.from ? { piece: { ...piece, hi: held.from - 1 } } : undefined;
+        const right = piece.hi >= end ? { piece: { ...piece, lo: end } } : undefined;
+        for (const gap of [left, right]) if (gap) fetches.push(gap);
+        kept.push({ piece, held, left, right });
+      } else {
+        const whole: Fetch = { piece };
+        fetches.push(whole);
+        kept.push({ piece, left: whole });
       }
-      pieces.push(piece);
-    } else fetches.push({ piece });
+    } else fetches.push({ piece, visit: true });
   }
   // In statements of about RAW_POINTS_PER_STATEMENT points.
   for (let first = 0; first < fetches.length; ) {
@@ -102,37 +110,34 @@ export async function readRawPoints(
       };
       let at = 0;
       row.ords.forEach((ord, i) => {
-        const { piece, whole } = batch[ord - 1];
-        // A whole chunk may be shorter than asked (the series' last).
+        const fetch = batch[ord - 1];
         const start = at;
         at += row.lens[i] / 8;
         const part = (column: Float64Array) => column.subarray(start, at);
-        if (!whole) {
-          visitPiece(
-            piece,
-            { steps: part(joined.steps), values: part(joined.values), timestamps: part(joined.timestamps) },
-            piece.lo,
-          );
-          return;
-        }
-        // Copies: the cache keeps them, not the other pieces' bytes around them.
         const points = {
-          steps: part(joined.steps).slice(),
-          values: part(joined.values).slice(),
-          timestamps: part(joined.timestamps).slice(),
+          steps: part(joined.steps),
+          values: part(joined.values),
+          timestamps: part(joined.timestamps),
         };
-        cache?.keep(piece.trialId, key, piece.chunk, points);
-        for (const p of whole) visitPiece(p, points, 0);
+        if (fetch.visit) visitPiece(fetch.piece, { from: fetch.piece.lo, points });
+        // Copies: the cache keeps them, not the other pieces' bytes around them.
+        else fetch.points = joinedPoints([points]);
       });
     }
   }
+  for (const { piece, held, left, right } of kept) {
+    const parts = [left?.points, held?.points, right?.points].filter((p) => p !== undefined);
+    const range = { from: left?.piece.lo ?? (held as HeldRange).from, points: joinedPoints(parts) };
+    keeping?.keep(piece.trialId, key, piece.chunk, range);
+    visitPiece(piece, range);
+  }
 }
 
-/** Whether the whole chunks `pieces` would fetch fit in the cache's share for one read. */
-function fitsWhole(pieces: ChunkPiece[], cache: ChunkCache): boolean {
-  let chunks = 0;
-  for (const p of pieces) if (p.hi - p.lo + 1 >= WHOLE_CHUNK_POINTS) chunks++;
-  return chunks * CHUNK_POINTS * CHUNK_POINT_BYTES <= cache.maxBytes * WHOLE_CHUNKS_CACHE_SHARE;
+/** Whether the long pieces fit in the cache's share for one read. */
+function fitsShare(pieces: ChunkPiece[], cache: ChunkCache): boolean {
+  let points = 0;
+  for (const p of pieces) if (p.hi - p.lo + 1 >= CACHED_PIECE_POINTS) points += p.hi - p.lo + 1;
+  return points * CHUNK_POINT_BYTES <= cache.maxBytes * CACHE_SHARE;
 }
 
 /**

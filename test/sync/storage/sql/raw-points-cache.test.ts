@@ -1,6 +1,6 @@
-// A raw read fetches whole chunks into the chunk cache only while they fit in its share of it: a
-// zoom over many trials slices out just its points instead of moving every chunk it touches (most of
-// which it would evict again itself), and a narrow one still caches them for the next zoom or pan.
+// A raw read slices just its points out of the chunks, and keeps them in the chunk cache while they
+// fit in its share of it: a zoom over many trials would evict its own points again. A pan or zoom
+// next to points held reads only the ones it lacks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { m4Columns, type SeriesWindowQuery } from '../../../../src/protocol/index.js';
 import type { Storage } from '../../../../src/sync/index.js';
@@ -80,15 +80,46 @@ describe('raw reads and the chunk cache', () => {
     for (const part of window.series) expect(part.steps).toEqual(exact.steps);
   });
 
-  it('fetches whole chunks for a zoom they fit, and the next zoom nearby reads none', async () => {
+  it('keeps a zoom it fits, and a pan then reads only the points it lacks', async () => {
     const store = storeWith(64 * 1024 * 1024);
     chunkPointsRead = 0;
     const window = await store.getSeriesWindow(zoom);
-    expect(chunkPointsRead).toBe(TRIALS * 2 * CHUNK_POINTS);
+    // The zoom's points in whole 16-step buckets, not the chunks they are in.
+    expect(chunkPointsRead).toBe(TRIALS * 1024);
     for (const part of window.series) expect(part.values).toEqual(exact.values);
     chunkPointsRead = 0;
-    const panned = await store.getSeriesWindow({ ...zoom, from: CHUNK_POINTS - 600, to: CHUNK_POINTS + 399 });
+    const again = await store.getSeriesWindow({ ...zoom, from: CHUNK_POINTS - 400, to: CHUNK_POINTS + 399 });
     expect(chunkPointsRead).toBe(0);
-    expect(panned.series.every((part) => part.steps.length === 1000)).toBe(true);
+    expect(again.series.every((part) => part.steps.length === 800)).toBe(true);
+    chunkPointsRead = 0;
+    const pan = { ...zoom, from: CHUNK_POINTS - 700, to: CHUNK_POINTS + 299 };
+    const panned = await store.getSeriesWindow(pan);
+    // Held from 512 before the chunk's end (whole buckets): the 192 steps before those.
+    expect(chunkPointsRead).toBe(TRIALS * 192);
+    const exactPan = m4Columns(series, 'step', pan.from, pan.to, pan.columns);
+    for (const part of panned.series) {
+      expect(part.steps).toEqual(exactPan.steps);
+      expect(part.timestamps).toEqual(exactPan.timestamps);
+    }
+  });
+
+  it('reads both sides of a range held inside a chunk and joins them to it', async () => {
+    const store = storeWith(64 * 1024 * 1024);
+    const middle = { ...zoom, from: 1000, to: 1999 };
+    await store.getSeriesWindow(middle);
+    chunkPointsRead = 0;
+    const wider = { ...zoom, from: 600, to: 2399 };
+    const window = await store.getSeriesWindow(wider);
+    // About 1,000 steps are held (whole buckets): only the ~800 around them are read.
+    expect(chunkPointsRead).toBeGreaterThan(TRIALS * 600);
+    expect(chunkPointsRead).toBeLessThanOrEqual(TRIALS * 800);
+    const exactWider = m4Columns(series, 'step', wider.from, wider.to, wider.columns);
+    for (const part of window.series) {
+      expect(part.steps).toEqual(exactWider.steps);
+      expect(part.values).toEqual(exactWider.values);
+    }
+    chunkPointsRead = 0;
+    await store.getSeriesWindow({ ...zoom, from: 700, to: 2299 });
+    expect(chunkPointsRead).toBe(0);
   });
 });
