@@ -40,7 +40,10 @@ export function overviewRange(min: number, max: number, pixels: number): Overvie
   const grid = storedBucketDividing(width);
   const from = Math.floor(min / grid) * grid;
   const count = Math.floor((max - from) / width) + 1;
-  return { from, to: lastStep(from, count, width), columns: count };
+  const to = lastStep(from, count, width);
+  // Aligned columns past the protocol's safe integers (steps near 2^53) would be refused: asked as it is.
+  if (from < Number.MIN_SAFE_INTEGER || to > Number.MAX_SAFE_INTEGER) return { from: min, to: max, columns };
+  return { from, to, columns: count };
 }
 
 /** The widest bucket storage keeps (16 units, 32, and each fourfold of 16) that `width` is a multiple of. */

@@ -54,4 +54,12 @@ describe('overviewRange', () => {
     expect(overviewRange(0, 7_990, 1000)).toEqual({ from: 0, to: 7_990, columns: 1000 });
     expect(overviewRange(7, 7, 500)).toEqual({ from: 7, to: 7, columns: 1 });
   });
+
+  it('asks an extent as it is when aligned columns would pass the safe integers (steps near 2^53)', () => {
+    const max = Number.MAX_SAFE_INTEGER - 10;
+    // Aligned, this one would end at 9,011,597,301,252,096: the server refuses it.
+    expect(overviewRange(-5, max, 1028)).toEqual({ from: -5, to: max, columns: 1028 });
+    const low = overviewRange(Number.MIN_SAFE_INTEGER + 3, 1000, 1028);
+    expect(low.from).toBeGreaterThanOrEqual(Number.MIN_SAFE_INTEGER);
+  });
 });
