@@ -43,6 +43,9 @@ class HeldSeries {
   timestamps = new Float64Array(16);
   length = 0;
   lastUsed = 0;
+  /** The time of the first point by step (ties: the first logged), relative time's zero without a start. */
+  firstTime = 0;
+  private firstStep = Number.POSITIVE_INFINITY;
 
   append(batch: Pick<MetricBatch, 'steps' | 'values' | 'timestamps'>): void {
     const n = batch.steps.length;
@@ -55,6 +58,10 @@ class HeldSeries {
       }
     }
     for (let i = 0; i < n; i++) {
+      if (batch.steps[i] < this.firstStep) {
+        this.firstStep = batch.steps[i];
+        this.firstTime = batch.timestamps[i];
+      }
       this.steps[this.length + i] = batch.steps[i];
       this.values[this.length + i] = batch.values[i];
       this.timestamps[this.length + i] = batch.timestamps[i];
@@ -223,7 +230,7 @@ export function createWindowCache(producer: EventProducer, options: WindowCacheO
     evictBeyondBudget();
     const offsetOf = (id: string) => {
       if (query.x !== 'relative') return 0;
-      return trials.get(id)?.startedAt ?? series.get(id)?.timestamps[0] ?? 0;
+      return trials.get(id)?.startedAt ?? held.get(seriesId(id, query.key))?.firstTime ?? 0;
     };
     let from = query.from ?? Number.POSITIVE_INFINITY;
     let to = query.to ?? Number.NEGATIVE_INFINITY;

@@ -62,6 +62,31 @@ describe('window cache', { timeout: 120_000 }, () => {
     }
   });
 
+  it('counts relative time as storage does for a trial without a start, logged out of step order', async () => {
+    await engine.upsertTrial({ id: 't9', studyId: 's1', number: 9, status: 'running' });
+    await engine.appendMetrics('t9', 'loss', [
+      { step: 50, value: 5, timestamp: 150_000 },
+      { step: 10, value: 1, timestamp: 110_000 },
+      { step: 0, value: 0, timestamp: 100_000 },
+      { step: 60, value: 6, timestamp: 160_000 },
+    ]);
+    const cache = createWindowCache(engine);
+    try {
+      const q: SeriesWindowQuery = {
+        studyId: 's1',
+        key: 'loss',
+        x: 'relative',
+        columns: 20,
+        trialIds: ['t9'],
+      };
+      const window = await cache.seriesWindow(q);
+      expect([window.from, window.to]).toEqual([0, 60_000]);
+      expect(window).toEqual(await engine.getSeriesWindow(q));
+    } finally {
+      cache.close();
+    }
+  });
+
   it('gives summary snapshots equal to the engine, and typed errors', async () => {
     const cache = createWindowCache(engine);
     try {

@@ -200,7 +200,9 @@ export function describeSeriesWindows(
         if (raw.every((r) => r.steps.length === 0)) continue;
         for (let w = 0; w < 8; w++) {
           const x = pick(random, ['step', 'step', 'time', 'relative'] as const);
-          const starts = trials.map((t, i) => (x === 'relative' ? (t.startedAt ?? raw[i].timestamps[0]) : 0));
+          const starts = trials.map((t, i) =>
+            x === 'relative' ? (t.startedAt ?? firstByStepTime(raw[i])) : 0,
+          );
           const subset = random() < 0.3 ? [2, 0] : undefined;
           const xs = (subset ?? [0, 1, 2]).flatMap((i) =>
             Array.from(x === 'step' ? raw[i].steps : raw[i].timestamps, (v) => v - starts[i]),
@@ -236,6 +238,25 @@ export function describeSeriesWindows(
         }
       }
     }, 300_000);
+
+    it('counts relative time from the first point by step when the trial has no start', async () => {
+      const s = study();
+      await store.upsertStudy(s);
+      const t = trial(s.id, 0);
+      await store.upsertTrial(t);
+      // Step 0 is logged fifth, and at the earliest time: the zero of every relative axis.
+      const p: ColumnarPoints = {
+        steps: Float64Array.of(50, 10, 20, 30, 0, 60),
+        values: Float64Array.of(5, 1, 2, 3, 0, 6),
+        timestamps: Float64Array.of(150_000, 110_000, 120_000, 130_000, 100_000, 160_000),
+      };
+      await store.appendPoints(t.id, 'loss', p);
+      const window = await store.getSeriesWindow({ studyId: s.id, key: 'loss', x: 'relative', columns: 100 });
+      expect([window.from, window.to]).toEqual([0, 60_000]);
+      const expected = m4Columns(p, 'relative', 0, 60_000, 100, 100_000);
+      expect(window.series[0].steps).toEqual(expected.steps);
+      expect(window.series[0].steps).toHaveLength(6);
+    });
 
     it('stays exact while small appends, many series at a time, wait in the series tails', async () => {
       for (let seed = 21; seed <= 24; seed++) {
@@ -354,4 +375,11 @@ export function describeSeriesWindows(
       });
     });
   });
+}
+
+/** Relative time's zero for a trial without a start: the time of its first point by step (ties: the first logged). */
+function firstByStepTime(p: { steps: Float64Array; timestamps: Float64Array }): number {
+  let first = 0;
+  for (let i = 1; i < p.steps.length; i++) if (p.steps[i] < p.steps[first]) first = i;
+  return p.timestamps[first] ?? 0;
 }

@@ -134,7 +134,9 @@ async function rawTimePoints(
   return new Map(
     series.map((s) => {
       const p = columns.get(s.trialId) as ColumnarPoints;
-      const offset = query.x === 'relative' ? (s.startedAt ?? p.timestamps[0]) : 0;
+      // Without a start, its first point by step (as the outlines and the chart count): not the first appended.
+      const offset =
+        query.x === 'relative' ? (s.startedAt ?? (s.header ? firstTime(s.header) : p.timestamps[0])) : 0;
       return [s.trialId, { p, offset }];
     }),
   );
