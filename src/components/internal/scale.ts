@@ -29,7 +29,12 @@ export interface Scale {
 export function linearScale(domain: Domain, range: Domain): Scale {
   return continuous(domain, range, identity, identity, {
     ticks: (count) => linearTicks(domain[0], domain[1], count),
-    tickFormat: (count, integers) => fixedFormat(integers ? 0 : decimalsFor(domain, count)),
+    tickFormat: (count, integers) => {
+      const magnitude = Math.max(Math.abs(domain[0]), Math.abs(domain[1]));
+      // Written out, 1e300 fills the chart and 1e-300 reads 0: an exponent, as `formatNumber` has.
+      if (magnitude >= 1e12 || magnitude < 1e-5) return exponentFormat(domain, count);
+      return fixedFormat(integers ? 0 : decimalsFor(domain, count));
+    },
   });
 }
 
@@ -56,6 +61,9 @@ export function logScale(domain: Domain, range: Domain): Scale {
  * zero doubles each round) is kept as it is.
  */
 export function niceLinearDomain(domain: Domain, count = 10): Domain {
+  // A span past Number.MAX_VALUE maps every value to one end: halves of it (values beyond are clipped).
+  if (!Number.isFinite(domain[1] - domain[0]))
+    domain = [Math.max(domain[0], -HALF_MAX), Math.min(domain[1], HALF_MAX)];
   let [lo, hi] = domain;
   let previous: number | undefined;
   for (let round = 0; round < 10; round++) {
@@ -70,9 +78,13 @@ export function niceLinearDomain(domain: Domain, count = 10): Domain {
   return domain;
 }
 
+const HALF_MAX = Number.MAX_VALUE / 2;
+
 /** `domain` (positive) widened to whole decades. */
 export function niceLogDomain(domain: Domain): Domain {
-  return [power(Math.floor(Math.log10(domain[0]))), power(Math.ceil(Math.log10(domain[1])))];
+  // Decades 10^-307…10^308: past them a bound would be 0 or Infinity (values near Number.MAX_VALUE).
+  const decade = (v: number) => Math.min(308, Math.max(-307, v));
+  return [power(decade(Math.floor(Math.log10(domain[0])))), power(decade(Math.ceil(Math.log10(domain[1]))))];
 }
 
 /** 10^e for a whole e, exact for negative e too (1 / 1000 is 0.001; 10 ** -3 may not be). */
@@ -110,6 +122,14 @@ function continuous(
 function decimalsFor([a, b]: Domain, count: number): number {
   const step = Math.abs(tickStep(a, b, count));
   return step > 0 && Number.isFinite(step) ? Math.max(0, -Math.floor(Math.log10(step) + 1e-9)) : 0;
+}
+
+/** Each tick's mantissa with the digits the ticks' spacing needs (`1.5E300`, `2E-7`); zero as `0`. */
+function exponentFormat([a, b]: Domain, count: number): (value: number) => string {
+  const exponent = (v: number) => Math.floor(Math.log10(Math.abs(v)) + 1e-9);
+  const step = exponent(tickStep(a, b, count));
+  return (value) =>
+    value ? value.toExponential(Math.min(20, Math.max(0, exponent(value) - step))).replace(/e\+?/, 'E') : '0';
 }
 
 const formats = new Map<number, Intl.NumberFormat>();

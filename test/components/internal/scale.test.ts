@@ -40,7 +40,8 @@ describe('linear scale', () => {
   it("labels ticks with d3's default decimals and thousands separators", () => {
     fc.assert(
       fc.property(value, value, count, (a, b, n) => {
-        fc.pre(wide(a, b));
+        // Domains within 1e-5 of zero are written with an exponent (below).
+        fc.pre(wide(a, b) && Math.max(Math.abs(a), Math.abs(b)) >= 1e-5);
         const ours = linearScale([a, b], [0, 1]);
         const d3 = scaleLinear().domain([a, b]);
         const mine = ours.tickFormat(n);
@@ -56,6 +57,34 @@ describe('linear scale', () => {
     expect(linearScale([0, 1], [0, 1]).tickFormat(10)(0.5)).toBe('0.5');
     expect(linearScale([0, 1], [0, 1]).tickFormat(10)(-0.0001)).toBe('0.0');
     expect(linearScale([3, 3], [0, 100])(3)).toBe(50);
+  });
+
+  it('labels huge and tiny domains with an exponent, each tick its own label', () => {
+    for (const domain of [
+      [0, 1e300],
+      [-3e15, 5e15],
+      [1e-300, 1e-298],
+      [0, 4e-7],
+    ] as const) {
+      const scale = linearScale(domain, [0, 1]);
+      const labels = scale.ticks(10).map(scale.tickFormat(10));
+      expect(new Set(labels).size, String(domain)).toBe(labels.length);
+      for (const label of labels) expect(label, String(domain)).toMatch(/^(0|-?\d(\.\d+)?E-?\d+)$/);
+    }
+    expect(linearScale([0, 1e300], [0, 1]).tickFormat(5)(5e299)).toBe('5E299');
+    expect(linearScale([0, 4e-7], [0, 1]).tickFormat(10)(1.5e-7)).toBe('1.5E-7');
+    expect(linearScale([0, 1e300], [0, 1]).tickFormat(10)(1e300)).toBe('1.0E300');
+  });
+
+  it('keeps bounds finite for values near Number.MAX_VALUE and the smallest positive one', () => {
+    const [lo, hi] = niceLinearDomain([-Number.MAX_VALUE, Number.MAX_VALUE]);
+    expect(Number.isFinite(hi - lo)).toBe(true);
+    const scale = linearScale([lo, hi], [0, 1]);
+    expect(scale(0)).toBeCloseTo(0.5);
+    expect(scale.ticks(5).map(scale.tickFormat(5))).not.toContain('NaN');
+    const [low, high] = niceLogDomain([5e-324, Number.MAX_VALUE]);
+    expect(low).toBeGreaterThan(0);
+    expect(Number.isFinite(high)).toBe(true);
   });
 });
 
