@@ -18,9 +18,18 @@ export const OVERVIEW_ALIGNMENT = 16;
 export const OVERVIEW_LEVEL_RATIO = 4;
 
 export interface OverviewRange {
-  readonly from: number;
-  readonly to: number;
+  /** Undefined past the protocol's safe integers (steps from 2^53, as `time.time_ns()` gives): the server's extent. */
+  readonly from?: number;
+  readonly to?: number;
   readonly columns: number;
+}
+
+/**
+ * The range as it is; aligned columns past the safe integers (steps near 2^53) would be refused, and
+ * so would bounds past them: then none, and the server answers its own extent.
+ */
+function unaligned(from: number, to: number, columns: number): OverviewRange {
+  return Math.max(-from, to) > Number.MAX_SAFE_INTEGER ? { columns } : { from, to, columns };
 }
 
 /**
@@ -29,9 +38,9 @@ export interface OverviewRange {
  */
 export function overviewRange(min: number, max: number, pixels: number): OverviewRange {
   const columns = Math.max(1, Math.floor(pixels));
-  if (!(max > min)) return { from: min, to: max, columns: 1 };
+  if (!(max > min)) return unaligned(min, max, 1);
   const perColumn = (max - min) / columns;
-  if (perColumn < OVERVIEW_ALIGNMENT / 2) return { from: min, to: max, columns };
+  if (perColumn < OVERVIEW_ALIGNMENT / 2) return unaligned(min, max, columns);
   // A pixel's share of the range from the finest grid on, rounded up to a power of two.
   const share = (max - Math.floor(min / OVERVIEW_ALIGNMENT) * OVERVIEW_ALIGNMENT) / columns;
   const width = Math.max(OVERVIEW_ALIGNMENT, 2 ** Math.ceil(Math.log2(share)));
@@ -41,8 +50,7 @@ export function overviewRange(min: number, max: number, pixels: number): Overvie
   const from = Math.floor(min / grid) * grid;
   const count = Math.floor((max - from) / width) + 1;
   const to = lastStep(from, count, width);
-  // Aligned columns past the protocol's safe integers (steps near 2^53) would be refused: asked as it is.
-  if (from < Number.MIN_SAFE_INTEGER || to > Number.MAX_SAFE_INTEGER) return { from: min, to: max, columns };
+  if (Math.max(-from, to) > Number.MAX_SAFE_INTEGER) return unaligned(min, max, columns);
   return { from, to, columns: count };
 }
 

@@ -32,7 +32,7 @@ const CASES = [
 describe('overviewRange', () => {
   it('covers the extent with columns of one or two whole buckets, starting on their grid', () => {
     for (const [min, max, pixels] of CASES) {
-      const r = overviewRange(min, max, pixels);
+      const r = overviewRange(min, max, pixels) as Required<ReturnType<typeof overviewRange>>;
       const width = (r.to + 1 - r.from) / r.columns;
       expect(Number.isInteger(width)).toBe(true);
       const bucket = bucketOf(width);
@@ -61,5 +61,8 @@ describe('overviewRange', () => {
     expect(overviewRange(-5, max, 1028)).toEqual({ from: -5, to: max, columns: 1028 });
     const low = overviewRange(Number.MIN_SAFE_INTEGER + 3, 1000, 1028);
     expect(low.from).toBeGreaterThanOrEqual(Number.MIN_SAFE_INTEGER);
+    // Steps past them (MLflow's int64, time.time_ns()): no bounds, the server's own extent.
+    expect(overviewRange(2 ** 53, 2 ** 62, 1000)).toEqual({ columns: 1000 });
+    expect(overviewRange(-(2 ** 60), 5, 1000)).toEqual({ columns: 1000 });
   });
 });
