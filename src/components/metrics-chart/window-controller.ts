@@ -176,12 +176,16 @@ export class WindowController implements ReactiveController {
     this.overviewPixels = pixels;
     this.overviewExtent = range;
     if (!range) return;
+    const x = this.windowed!.x;
+    // By time, the server's own extent: a summary's four points need not hold a series' earliest or
+    // latest time (a run resumed on a host whose clock is behind).
+    const bounds = (r: OverviewRange) => (x === 'step' ? r : { columns: r.columns });
     const aligned = overviewRange(range[0], range[1], pixels);
     const query: SeriesWindowQuery = {
       studyId: scope.studyId,
       key: scope.key,
-      x: this.windowed!.x,
-      ...aligned,
+      x,
+      ...bounds(aligned),
       trialIds: trialList(scope),
     };
     const full = () => {
@@ -200,7 +204,7 @@ export class WindowController implements ReactiveController {
     if (this.overview) this.cancel(this.overview);
     this.overview = undefined;
     this.firstPicture = this.start(
-      { ...query, ...fewer },
+      { ...query, ...bounds(fewer) },
       this.firstPicture,
       (window) => this.windowed?.setOverview(window),
       full,

@@ -315,14 +315,43 @@ describe('<trial-metrics-chart> with level-of-detail windows', () => {
     );
     Object.assign(el, { store, study: 's1' });
     await waitUntil(() => el.domains !== undefined && p.requests.length > 0, 'the overview is asked');
-    // Points are 1 s apart from the first: the window is asked from 0, not from the epoch.
+    // By time the server's extent is asked; points are 1 s apart from the first: drawn from 0 s, not the epoch.
     const [overview] = p.requests;
     expect(overview.x).to.equal('relative');
-    expect(overview.from).to.be.at.most(0);
-    expect(overview.to).to.be.within((POINTS - 1) * 1000, POINTS * 1000 * 1.1);
+    expect([overview.from, overview.to]).to.deep.equal([undefined, undefined]);
     await waitUntil(() => paintedCount(el, color0) > 0, 'the curves are drawn');
+    expect(el.domains!.x[0]).to.be.at.most(0);
+    expect(el.domains!.x[1]).to.be.within(POINTS - 1, POINTS * 1.25);
     const spike = el.positionOf(SPIKE_STEP, SPIKE)!;
     expect(paintedNear(el, spike.left, spike.top, color0, 2)).to.equal(true);
+    handle.close();
+  });
+
+  it('draws every point of a run whose clock went back, by wall time', async () => {
+    const p = new WindowProducer({ id: 's1', name: 'study', status: 'running', createdAt: 0, tags: {} }, [
+      trial('a', 0),
+    ]);
+    // Steps 50 on were logged on a host whose clock is 100 s behind: the earliest and latest times are
+    // neither the first or last step's nor the lowest or highest value's.
+    const steps = Array.from({ length: 100 }, (_, i) => i);
+    const T = 1_700_000_000_000;
+    p.append(
+      'a',
+      'loss',
+      steps,
+      steps.map((s) => 10 - s / 10),
+      steps.map((s) => (s < 50 ? T + s * 1000 : T - 100_000 + (s - 50) * 1000)),
+    );
+    const store = new TrialStore();
+    const handle = connectEngine(store, p, { windows: true });
+    const el = await fixture<MetricsChart>(
+      html`<trial-metrics-chart style="width: 500px; height: 300px" theme="light" x-axis="wall"></trial-metrics-chart>`,
+    );
+    Object.assign(el, { store, study: 's1' });
+    await waitUntil(() => paintedCount(el, color0) > 0, 'the curve is drawn');
+    const [lo, hi] = el.domains!.x;
+    expect(lo).to.be.at.most(T - 100_000);
+    expect(hi).to.be.at.least(T + 49_000);
     handle.close();
   });
 });
