@@ -249,6 +249,7 @@ async function summarisedTimeParts(
     let points = 0;
     const spans: [number, number][] = [];
     const shown = { min: to, max: from };
+    const met = { min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY };
     eachBucket(rows?.get(level), lo, hi, (b, o) => {
       let min = Number.POSITIVE_INFINITY;
       let max = Number.NEGATIVE_INFINITY;
@@ -257,6 +258,8 @@ async function summarisedTimeParts(
         max = Math.max(max, b[k + 3] - offset);
       });
       if (max < from || min > to) return;
+      met.min = Math.min(met.min, min);
+      met.max = Math.max(met.max, max);
       const bucket = bucketOf(b[o + KEPT + 1], level);
       first = Math.min(first, bucket);
       last = Math.max(last, bucket);
@@ -267,11 +270,14 @@ async function summarisedTimeParts(
     });
     if (first > last) continue;
     const steps = (last - first + 1) * 2 ** level;
+    // The steps within the range, at the pace of the buckets met: a range narrower than one of them
+    // holds only its share of their steps (a zoom of a few steps inside a bucket of thousands).
+    const within = met.max > met.min ? (steps * (shown.max - shown.min)) / (met.max - met.min) : steps;
     // The columns the series' times reach: a trial that ran for a tenth of the range fills a tenth
     // of them. Raw when even the finest buckets are wider than one of those columns (fewer than 16
     // steps a column) or when the points weigh less than the buckets' rows.
     const reached = Math.min(columns, 1 + Math.ceil(((shown.max - shown.min) / (to - from || 1)) * columns));
-    const finer = SUMMARY_LEVELS.find((l) => 2 ** l <= steps / reached);
+    const finer = SUMMARY_LEVELS.find((l) => 2 ** l <= within / reached);
     const rowBytes = finer === undefined ? 0 : (steps / 2 ** finer / BUCKETS_PER_ROW + 1) * ROW_BYTES;
     if (finer === undefined || points * POINT_BYTES <= rowBytes) rawRanges.set(outline.series.trialId, spans);
     else if (finer >= level) fine.push({ outline, level, lo: first, hi: last });
@@ -336,6 +342,11 @@ async function summarisedTimeParts(
   for (const [trialId, acc] of accumulators) {
     const own = part(trialId, acc.result());
     out.set(trialId, rawIds.has(trialId) ? own : { ...own, exact: false, raw: false });
+  }
+  // Buckets met whose kept points all fall outside the range: nothing placed, and not known to be nothing.
+  for (const { outline } of fine) {
+    const { trialId } = outline.series;
+    if (!out.has(trialId)) out.set(trialId, { ...emptyPart(trialId), exact: false, raw: false });
   }
   return out;
 }

@@ -288,6 +288,29 @@ describe('window cost by time of trials that ran one after another', () => {
       );
     });
   });
+  it('answers a zoom of a few steps inside one coarse bucket with its points, not an empty exact part', async () => {
+    // Steps 5001…5003 of trial 5: three points inside a bucket of thousands of steps.
+    const t5 = seriesOf(5).timestamps[0];
+    const [from, to] = [t5 + 5000.5, t5 + 5003.5];
+    for (const columns of [1, 2, 5, 100]) {
+      const window = await store.getSeriesWindow({
+        studyId: s.id,
+        key: 'loss',
+        x: 'time',
+        from,
+        to,
+        columns,
+      });
+      const part = window.series[5];
+      const exact = m4Columns(seriesOf(5), 'time', from, to, columns);
+      expect(part.steps, `${columns} columns`).toEqual(exact.steps);
+      expect(part.values, `${columns} columns`).toEqual(exact.values);
+      // The other trials ran before and after: nothing of theirs in range, and said so.
+      for (const other of window.series.filter((_, i) => i !== 5)) {
+        expect(other.steps).toEqual([]);
+      }
+    }
+  });
 });
 
 /**
