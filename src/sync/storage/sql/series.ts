@@ -38,6 +38,11 @@ export interface SeriesOptions {
    * Without it, full tails are flushed in the append's transaction.
    */
   onFull?: (series: SeriesKey[]) => void;
+  /**
+   * Lock an append's series rows in (trial, key) order before extending their tails: other
+   * processes appending to them at once would otherwise deadlock (a PostgreSQL server).
+   */
+  lockInOrder?: boolean;
 }
 
 /** One series of a trial. */
@@ -203,7 +208,13 @@ async function appendMany(
     const small = series.filter((s) => s.points.steps.length > 0);
     // With someone to flush full tails later, a tail may grow past its limit meanwhile (to twice it).
     const room = options.onFull ? 2 : 1;
-    const rows = await extendTails(q, small, options.tailPoints, room);
+    const rows = await extendTails(
+      q,
+      small,
+      options.tailPoints,
+      room,
+      options.lockInOrder ? series : undefined,
+    );
     const counts = new Map(small.map((s) => [seriesId(s.trialId, s.key), s.points.steps.length]));
     for (const r of rows) {
       const id = seriesId(r.trial_id, r.key);
@@ -249,21 +260,34 @@ async function appendMany(
 /**
  * Appends each series' points to its tail where the tail stays under its limit (`tailPoints`:
  * see {@link tailLimit}), in one statement; returns the rows extended, with their new length.
+ * With `locking`, first locks the rows of those series that exist, in (trial, key) order: the
+ * transaction's later statements then take no row another process could hold while waiting for
+ * one of these (an UPDATE joined to a list locks in the join's order, and PostgreSQL broke such
+ * cycles by failing a whole append).
  */
 async function extendTails(
   q: Queryable,
   series: readonly { trialId: string; key: string; points: ColumnarPoints }[],
   tailPoints: number,
   room = 1,
+  locking?: readonly SeriesKey[],
 ): Promise<{ trial_id: string; key: string; points: number; summarized: number }[]> {
   if (series.length === 0) return [];
   const limit = (s: SeriesKey) =>
     Number.isFinite(tailPoints) ? room * tailLimit(s.trialId, s.key, tailPoints) : 2 ** 31 - 1;
+  const lock = locking
+    ? `WITH locked AS MATERIALIZED (
+         SELECT m.trial_id, m.key FROM metric_series m
+         JOIN unnest($8::text[], $9::text[]) AS k(trial_id, key) ON m.trial_id = k.trial_id AND m.key = k.key
+         ORDER BY m.trial_id, m.key FOR UPDATE OF m)`
+    : '';
   const { rows } = await q.query<{ trial_id: string; key: string; points: number; summarized: number }>(
-    `UPDATE metric_series m SET points = m.points + u.n, tail_steps = m.tail_steps || u.steps,
+    `${lock}
+     UPDATE metric_series m SET points = m.points + u.n, tail_steps = m.tail_steps || u.steps,
        tail_vals = m.tail_vals || u.vals, tail_timestamps = m.tail_timestamps || u.timestamps
      FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::bytea[], $6::bytea[], $7::bytea[])
        AS u(trial_id, key, n, lim, steps, vals, timestamps)
+       ${locking ? 'JOIN locked l ON l.trial_id = u.trial_id AND l.key = u.key' : ''}
      WHERE m.trial_id = u.trial_id AND m.key = u.key AND m.points + u.n - m.summarized < u.lim
      RETURNING m.trial_id, m.key, m.points, m.summarized`,
     [
@@ -274,6 +298,7 @@ async function extendTails(
       series.map((s) => bytes(s.points.steps)),
       series.map((s) => bytes(s.points.values)),
       series.map((s) => bytes(s.points.timestamps)),
+      ...(locking ? [locking.map((s) => s.trialId), locking.map((s) => s.key)] : []),
     ],
   );
   return rows;

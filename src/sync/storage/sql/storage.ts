@@ -175,7 +175,8 @@ export function createSqlStorage(
   };
   // Full tails are flushed on the pool, after the append (or the transaction it was in) committed.
   const flusher: TailFlusher = new TailFlusher((s) => flushTail(pooled, s, series));
-  const series = seriesOptions(options, caches, flusher);
+  // Only a PostgreSQL server has other processes' transactions to wait for (PGlite has one connection).
+  const series = { ...seriesOptions(options, caches, flusher), lockInOrder: kind === 'postgres' };
   const every = kind === 'postgres' ? 0 : (options.vacuumEvery ?? SERIES_VACUUM_EVERY);
   const vacuum =
     every > 0 ? new AppendVacuum((table) => pooled.one((q) => q.query(`VACUUM ${table}`)), every) : undefined;
