@@ -88,9 +88,10 @@ export async function readRawPoints(
         for (const gap of [left, right]) if (gap) fetches.push(gap);
         kept.push({ piece, held, left, right });
       } else {
-        const whole: Fetch = { piece };
-        fetches.push(whole);
-        kept.push({ piece, left: whole });
+        // Read alone: the range it starts replaces the one held.
+        const read: Fetch = { piece };
+        fetches.push(read);
+        kept.push({ piece, left: read });
       }
     } else fetches.push({ piece, visit: true });
   }
