@@ -18,7 +18,7 @@ const MAIN_HELP = `trialkit — live dashboards for machine-learning trials
 
 Usage:
   trialkit demo  [--data-dir DIR] [--mlflow URI] [--seed N] [--token T] [--port N] [--host H] [access options]
-  trialkit serve [--mlflow URI] [--experiment NAME]... [--studies experiment|parent] [--interval MS] [--port N] [--host H] [access options]
+  trialkit serve [--mlflow URI] [--experiment NAME]... [--studies experiment|parent] [--interval MS] [--token T] [--port N] [--host H] [access options]
   trialkit <command> --help
 
 Access options (--read-token, --allowed-hosts, --frame-ancestors, --viewer-header) say who may
@@ -72,7 +72,7 @@ Options:
 ${COMMON_HELP}
 `;
 
-const SERVE_HELP = `Usage: trialkit serve [--mlflow URI] [--experiment NAME]... [--studies experiment|parent] [--interval MS] [--port N] [--host H] [access options]
+const SERVE_HELP = `Usage: trialkit serve [--mlflow URI] [--experiment NAME]... [--studies experiment|parent] [--interval MS] [--token T] [--port N] [--host H] [access options]
 
 Serves a live dashboard of the runs on an existing MLflow tracking server. The server (not the
 browser) polls MLflow, fetching only runs changed since the last poll and metric points after the
@@ -90,6 +90,9 @@ Options:
                    experiment.
   --interval MS    Longest pause between polls, taken when no run is active. Default 2000; at
                    least 250. While runs are active MLflow is polled every 400 ms.
+  --token T        Stars, tags and comments from the page (POST /events, written onto the runs)
+                   need Authorization: Bearer T; the token also opens reads. Default:
+                   $TRIALKIT_TOKEN. Without one, a server on a non-loopback --host is read-only.
 ${COMMON_HELP}
 `;
 
@@ -230,6 +233,7 @@ async function start(argv: string[]): Promise<Running | undefined> {
       experiment: { type: 'string', multiple: true },
       interval: { type: 'string' },
       studies: { type: 'string' },
+      token: { type: 'string' },
     });
     if (values.help) return void process.stdout.write(SERVE_HELP);
     const mlflow = values.mlflow ?? (process.env.MLFLOW_TRACKING_URI || undefined);
@@ -240,6 +244,7 @@ async function start(argv: string[]): Promise<Running | undefined> {
     return runServe({
       ...listenOptions('serve', values),
       ...accessFlags(values),
+      token: values.token ?? (process.env.TRIALKIT_TOKEN || undefined),
       mlflowUri: url('serve', mlflow),
       experiments: values.experiment ?? [],
       intervalMs:

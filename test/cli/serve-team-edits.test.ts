@@ -76,3 +76,46 @@ describe('trialkit serve, two pages', () => {
     expect(JSON.parse(comment?.[1] ?? '{}')).toMatchObject({ author: 'ana', text: 'worth a longer run' });
   }, 60_000);
 });
+
+describe('trialkit serve on the network', () => {
+  const mlflowUri = inject('mlflowUri');
+  const client = new MlflowClient({ trackingUri: mlflowUri });
+
+  it('takes a star with its --token, and none without', async () => {
+    ensureBuilt();
+    const experiment = `e2e-serve-token-${Date.now()}`;
+    const experimentId = await client.createExperiment(experiment);
+    const runId = (await client.createRun({ experimentId, runName: 'lr=0.1' })).info.runId;
+    const server = await startServer([
+      cliPath,
+      'serve',
+      '--mlflow',
+      mlflowUri,
+      '--experiment',
+      experiment,
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '0',
+      '--token',
+      'secret',
+    ]);
+    try {
+      const post = (headers: Record<string, string>) =>
+        fetch(`${server.url}/events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ v: 3, seq: 0, type: 'trial.patch', trialId: runId, starred: true }),
+        });
+      expect((await post({})).status).toBe(401);
+      expect((await client.getRun(runId)).data.tags['trialkit.starred']).toBeUndefined();
+      const accepted = await post({ authorization: 'Bearer secret' });
+      expect(accepted.status, await accepted.clone().text()).toBeLessThan(300);
+      await expect
+        .poll(async () => (await client.getRun(runId)).data.tags['trialkit.starred'], { timeout: 5000 })
+        .toBe('true');
+    } finally {
+      await server.stop('SIGKILL');
+    }
+  }, 120_000);
+});
