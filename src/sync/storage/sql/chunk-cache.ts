@@ -8,6 +8,7 @@
  * used first out.
  */
 import type { ColumnarPoints } from '../../model.js';
+import { concatPoints } from './series.js';
 
 /** Bytes a cached point takes: step, value and timestamp as float64. */
 export const CHUNK_POINT_BYTES = 24;
@@ -64,7 +65,7 @@ export class ChunkCache {
     }
     const held = this.chunks.get(idOf(trialId, key, chunk));
     if (!held || held.from + held.points.steps.length !== offset) return;
-    this.keep(trialId, key, chunk, { from: held.from, points: joinedPoints([held.points, points]) });
+    this.keep(trialId, key, chunk, { from: held.from, points: concatPoints([held.points, points]) });
   }
 
   private drop(id: string, points: ColumnarPoints): void {
@@ -76,24 +77,6 @@ export class ChunkCache {
 /** Whether `range` holds points `lo…hi` of its chunk. */
 export function covers(range: HeldRange, lo: number, hi: number): boolean {
   return range.from <= lo && hi < range.from + range.points.steps.length;
-}
-
-/** The points of consecutive ranges as one. */
-export function joinedPoints(parts: ColumnarPoints[]): ColumnarPoints {
-  const column = (pick: (p: ColumnarPoints) => Float64Array) => {
-    const out = new Float64Array(parts.reduce((n, p) => n + pick(p).length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(pick(p), at);
-      at += pick(p).length;
-    }
-    return out;
-  };
-  return {
-    steps: column((p) => p.steps),
-    values: column((p) => p.values),
-    timestamps: column((p) => p.timestamps),
-  };
 }
 
 function idOf(trialId: string, key: string, chunk: number): string {

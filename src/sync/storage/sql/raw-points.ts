@@ -5,8 +5,9 @@
  */
 import type { ColumnarPoints } from '../../model.js';
 import { CHUNK_POINTS } from '../schema.js';
-import { CHUNK_POINT_BYTES, type ChunkCache, covers, type HeldRange, joinedPoints } from './chunk-cache.js';
+import { CHUNK_POINT_BYTES, type ChunkCache, covers, type HeldRange } from './chunk-cache.js';
 import type { Queryable } from './driver.js';
+import { concatPoints } from './series.js';
 import { float64s } from './summaries.js';
 
 /** Append-index ranges of raw points to read, per trial. */
@@ -122,13 +123,13 @@ export async function readRawPoints(
         };
         if (fetch.visit) visitPiece(fetch.piece, { from: fetch.piece.lo, points });
         // Copies: the cache keeps them, not the other pieces' bytes around them.
-        else fetch.points = joinedPoints([points]);
+        else fetch.points = concatPoints([points]);
       });
     }
   }
   for (const { piece, held, left, right } of kept) {
     const parts = [left?.points, held?.points, right?.points].filter((p) => p !== undefined);
-    const range = { from: left?.piece.lo ?? (held as HeldRange).from, points: joinedPoints(parts) };
+    const range = { from: left?.piece.lo ?? (held as HeldRange).from, points: concatPoints(parts) };
     keeping?.keep(piece.trialId, key, piece.chunk, range);
     visitPiece(piece, range);
   }

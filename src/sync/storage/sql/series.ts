@@ -401,8 +401,8 @@ function slice(p: ColumnarPoints, from: number, to: number): ColumnarPoints {
   };
 }
 
-/** Columnar points one after the other. */
-function concatPoints(parts: ColumnarPoints[]): ColumnarPoints {
+/** Columnar points one after the other, in new arrays (a single part is copied too). */
+export function concatPoints(parts: ColumnarPoints[]): ColumnarPoints {
   const n = parts.reduce((sum, p) => sum + p.steps.length, 0);
   const out: ColumnarPoints = {
     steps: new Float64Array(n),
